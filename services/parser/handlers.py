@@ -1,0 +1,65 @@
+"""Parser subscribers: tasks in, intent graphs out; re-parse requests from the planner."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from opentelemetry import trace
+
+from autoglm.shared.events import (
+    EventType,
+    IntentGraph,
+    IntentsParsed,
+    ParseRequested,
+    StepCompleted,
+    TaskRequested,
+)
+from autoglm.shared.messaging import Received, ServiceRuntime
+from autoglm.shared.topics import INTENTS, PARSE_REQUESTS, REPLY_TOPICS, TASKS
+
+Parse = Callable[..., IntentGraph]
+
+
+def register(rt: ServiceRuntime, parse: Parse) -> None:
+    default_tz = rt.settings.default_timezone
+
+    def run_parse(text: str, now: datetime, tz: str | None, context: list[str]) -> IntentGraph:
+        with rt.span("parse intents", **{"autoglm.parser.context_turns": len(context)}) as span:
+            graph = parse(text, now=now, tz=tz or default_tz, context=context)
+            span.set_attribute("autoglm.intent.count", len(graph.intents))
+            span.set_attribute("autoglm.intent.types", [i.type.value for i in graph.intents])
+            span.set_attribute("autoglm.parser.language", graph.language)
+            if graph.clarification:
+                span.set_attribute("autoglm.parser.clarification", True)
+            return graph
+
+    async def on_task(item: Received) -> None:
+        ev = item.event
+        request: TaskRequested = ev.data
+        graph = run_parse(request.text, request.now or ev.time, request.timezone, [])
+        out = IntentsParsed(request=request, graph=graph, received_at=ev.time)
+        await rt.publish(INTENTS, rt.event(EventType.INTENTS_PARSED, out, like=ev))
+
+    async def on_reparse(item: Received) -> None:
+        ev = item.event
+        req: ParseRequested = ev.data
+        started = time.perf_counter()
+        output: dict[str, Any] = {}
+        try:
+            graph = run_parse(req.text, req.now or ev.time, req.timezone, req.context)
+            output = {"graph": graph.model_dump(mode="json")}
+            reply = StepCompleted(step_id=req.step_id, attempt=req.attempt, ok=True, output=output, service="parser")
+        except Exception as exc:  # reply with the error: the planner falls back to the first parse
+            trace.get_current_span().record_exception(exc)
+            reply = StepCompleted(
+                step_id=req.step_id, attempt=req.attempt, ok=False, error=f"{type(exc).__name__}: {exc}", service="parser"
+            )
+        reply.duration_ms = (time.perf_counter() - started) * 1000
+        if req.reply_to in REPLY_TOPICS:
+            await rt.publish(req.reply_to, rt.event(EventType.STEP_COMPLETED, reply, like=ev))
+
+    rt.subscribe([TASKS], [EventType.TASK_REQUESTED], on_task, max_records=256)
+    rt.subscribe([PARSE_REQUESTS], [EventType.PARSE_REQUESTED], on_reparse, max_records=256)

@@ -1,0 +1,90 @@
+"""Durable plan state: checkpoints on a compacted topic, recovery on partition assignment.
+
+Each task's :class:`TaskState` is written to ``autoglm.planner.state`` (key: task id) on
+the same partition number as the task's session key, so the planner replica that owns
+partition *p* of its input topics also owns partition *p* of the checkpoints. A done
+task's key gets a tombstone. Recovery reads the assigned checkpoint partitions to their
+end, then scans the same partitions of ``autoglm.results`` to learn which tasks already
+have a result (a crash can fall between publishing a result and checkpointing it).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from .plan import TaskState
+
+log = logging.getLogger("autoglm.planner")
+
+
+async def _read_to_end(consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> list[Any]:
+    if not partitions:
+        return []
+    consumer.assign(partitions)
+    await consumer.seek_to_beginning(*partitions)
+    ends = await consumer.end_offsets(partitions)
+    remaining = {tp for tp in partitions if ends[tp] > 0}
+    records: list[Any] = []
+    while remaining:
+        batch = await consumer.getmany(*remaining, timeout_ms=500, max_records=5000)
+        for tp, recs in batch.items():
+            records.extend(recs)
+            if recs and recs[-1].offset + 1 >= ends[tp]:
+                remaining.discard(tp)
+        for tp in list(remaining):
+            if await consumer.position(tp) >= ends[tp]:
+                remaining.discard(tp)
+    return records
+
+
+async def recover(
+    *,
+    bootstrap_servers: str,
+    state_topic: str,
+    results_topic: str,
+    partitions: Iterable[int],
+    client_kwargs: dict[str, Any] | None = None,
+) -> tuple[dict[str, TaskState], set[str]]:
+    """Live states and the ids of tasks that are already finished, for the given partitions."""
+    parts = sorted(set(partitions))
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        enable_auto_commit=False,
+        group_id=None,
+        fetch_max_wait_ms=50,
+        **(client_kwargs or {}),
+    )
+    await consumer.start()
+    try:
+        states: dict[str, TaskState] = {}
+        finished: set[str] = set()
+        for rec in await _read_to_end(consumer, [TopicPartition(state_topic, p) for p in parts]):
+            task_id = rec.key.decode() if rec.key else None
+            if task_id is None:
+                continue
+            if rec.value is None:
+                states.pop(task_id, None)
+                finished.add(task_id)
+                continue
+            try:
+                states[task_id] = TaskState.model_validate_json(rec.value)
+            except ValueError:
+                log.warning("unreadable checkpoint for %s skipped", task_id)
+        consumer.unsubscribe()
+        if states:
+            import json
+
+            for rec in await _read_to_end(consumer, [TopicPartition(results_topic, p) for p in parts]):
+                try:
+                    task_id = json.loads(rec.value).get("taskid")
+                except (ValueError, AttributeError, TypeError):
+                    continue
+                if task_id in states:
+                    states[task_id].result_published = True
+        return states, finished
+    finally:
+        await consumer.stop()

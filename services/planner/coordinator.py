@@ -1,0 +1,403 @@
+"""The planner's driver: turns intents and step replies into dispatches, results and checkpoints.
+
+Ordering that makes a crash harmless (see checkpoints.py for recovery):
+1. publish step requests, 2. publish the result (if any), 3. checkpoint the state,
+4. return, after which the input batch is committed.
+A crash before 3 replays the input: step requests may be sent again (workers are
+idempotent, the planner keeps only the first reply), and a result already published is
+found on the results topic during recovery, so no second result is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import OrderedDict
+from datetime import UTC, datetime
+from typing import Any
+
+from aiokafka import TopicPartition
+from aiokafka.abc import ConsumerRebalanceListener
+from opentelemetry import trace
+
+from autoglm.shared import metrics, telemetry
+from autoglm.shared.events import (
+    ChatMessage,
+    EventType,
+    InferenceRequested,
+    IntentGraph,
+    IntentsParsed,
+    MemoryRequested,
+    ParseRequested,
+    StepCompleted,
+    StepKind,
+    StepStatus,
+    TaskCompleted,
+    TaskStatus,
+    ToolCallRequested,
+)
+from autoglm.shared.messaging import Received, ServiceRuntime
+from autoglm.shared.topics import (
+    INFERENCE_REQUESTS,
+    INTENTS,
+    MEMORY_REQUESTS,
+    PARSE_REQUESTS,
+    PLAN_STATE,
+    RESULTS,
+    STEPS_COMPLETED,
+    TOOL_CALLS,
+)
+
+from . import plan as P
+from .checkpoints import recover
+
+log = logging.getLogger("autoglm.planner")
+_FINISHED_MEMORY = 200_000
+
+
+class Coordinator:
+    def __init__(self, rt: ServiceRuntime, policy: P.PlannerPolicy) -> None:
+        self.rt = rt
+        self.policy = policy
+        self.tasks: dict[str, P.TaskState] = {}
+        self.finished: OrderedDict[str, None] = OrderedDict()
+        self._locks: dict[str, asyncio.Lock] = {}
+        self.owned: set[int] = set()
+        self._ticker: asyncio.Task[None] | None = None
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        self._ticker = asyncio.create_task(self._tick_forever())
+
+    async def stop(self) -> None:
+        if self._ticker:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+
+    def listener(self) -> ConsumerRebalanceListener:
+        coordinator = self
+
+        class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]
+            async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+                coordinator._release({tp.partition for tp in revoked})
+
+            async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+                await coordinator._adopt({tp.partition for tp in assigned})
+
+        return _Listener()
+
+    def _release(self, partitions: set[int]) -> None:
+        self.owned -= partitions
+        for task_id in [t for t, s in self.tasks.items() if s.partition in partitions]:
+            self.tasks.pop(task_id, None)
+
+    async def _adopt(self, partitions: set[int]) -> None:
+        new = partitions - self.owned
+        self.owned |= partitions
+        if not new:
+            return
+        kwargs: dict[str, Any] = {}
+        states, finished = await recover(
+            bootstrap_servers=self.rt.settings.broker.bootstrap_servers or "",
+            state_topic=self.rt.topic(PLAN_STATE),
+            results_topic=self.rt.topic(RESULTS),
+            partitions=new,
+            client_kwargs=kwargs,
+        )
+        for task_id in finished:
+            self._remember_finished(task_id)
+        for task_id, state in states.items():
+            if task_id not in self.tasks:
+                self.tasks[task_id] = state
+        if states:
+            log.info("planner recovered %d task(s) on partitions %s", len(states), sorted(new))
+            for state in states.values():
+                async with self._lock(state.task_id):
+                    await self._advance(state)
+                    await self._checkpoint(state)
+
+    # ------------------------------------------------------------ handlers
+
+    async def on_intents(self, item: Received) -> None:
+        ev = item.event
+        parsed: IntentsParsed = ev.data
+        task_id = ev.task_id
+        async with self._lock(task_id):
+            if task_id in self.tasks or task_id in self.finished:
+                return  # a redelivered or duplicate task: it has (or will get) its one result
+            span = trace.get_current_span()
+            timeout = parsed.request.timeout_seconds or self.rt.settings.timeout_seconds
+            state = P.new_state(
+                task_id=task_id,
+                session_id=ev.session_id,
+                tenant=ev.tenant,
+                request=parsed.request,
+                graph=parsed.graph,
+                received_at=parsed.received_at,
+                timeout_s=timeout,
+                partition=item.partition,
+                policy=self.policy,
+            )
+            state.traceparent = telemetry.inject_traceparent(span)
+            state.trace_id = telemetry.trace_id_of(span)
+            span.set_attribute("autoglm.intent.count", len(parsed.graph.intents))
+            self.tasks[task_id] = state
+            await self._advance(state)
+            await self._checkpoint(state)
+
+    async def on_step(self, item: Received) -> None:
+        ev = item.event
+        reply: StepCompleted = ev.data
+        task_id = ev.task_id
+        async with self._lock(task_id):
+            state = self.tasks.get(task_id)
+            if state is None:
+                return  # late reply of a finished task, or a task another replica owns now
+            step = P.apply_reply(state, reply)
+            if step is None:
+                return
+            trace.get_current_span().set_attributes(
+                {telemetry.STEP_ID: step.id, "autoglm.step.kind": step.kind.value, "autoglm.step.ok": reply.ok}
+            )
+            await self._advance(state)
+            await self._checkpoint(state)
+
+    async def tick(self, now: float | None = None) -> None:
+        """Step timeouts, retries after backoff, and task deadlines."""
+        now = time.time() if now is None else now
+        for task_id in list(self.tasks):
+            state = self.tasks.get(task_id)
+            if state is None:
+                continue
+            due = any(
+                s.status is StepStatus.RUNNING and s.dispatched_at and now - s.dispatched_at >= s.timeout_s
+                for s in state.steps
+            ) or any(
+                s.status is StepStatus.PENDING and s.attempts and (s.dispatched_at or 0) <= now for s in state.steps
+            )
+            late = not state.result_published and now >= state.deadline
+            if not (due or late):
+                continue
+            async with self._lock(task_id):
+                with self.rt.tracer.start_as_current_span(
+                    "planner tick",
+                    context=telemetry.context_from_traceparent(state.traceparent),
+                    attributes={telemetry.TASK_ID: task_id},
+                ):
+                    P.expire_steps(state, now, self.policy.retry_backoff_s)
+                    if late and not state.result_published:
+                        await self._fail_deadline(state, now)
+                    await self._advance(state)
+                    await self._checkpoint(state)
+
+    async def _tick_forever(self) -> None:
+        while True:
+            await asyncio.sleep(0.25)
+            try:
+                await self.tick()
+            except Exception:  # the ticker must survive anything a single task does
+                log.exception("planner tick failed")
+
+    # ------------------------------------------------------------ driving
+
+    async def _advance(self, state: P.TaskState) -> None:
+        for _ in range(100):
+            progressed = False
+            if state.phase == "recall":
+                recall = state.steps[0]
+                if recall.status in (StepStatus.COMPLETED, StepStatus.FAILED):
+                    state.turns = list(recall.output.get("turns", [])) if recall.status is StepStatus.COMPLETED else []
+                    if P.needs_reparse(state):
+                        self._add_parse_step(state)
+                    else:
+                        P.build_execution(state, self.policy)
+                    progressed = True
+            elif state.phase == "reparse":
+                parse = state.steps[-1]
+                if parse.status in (StepStatus.COMPLETED, StepStatus.FAILED, StepStatus.SKIPPED):
+                    if parse.status is StepStatus.COMPLETED and "graph" in parse.output:
+                        state.graph = IntentGraph.model_validate(parse.output["graph"])
+                    state.reparsed = True
+                    P.build_execution(state, self.policy)
+                    progressed = True
+            elif state.phase == "execute" and P.execution_finished(state) and not state.result_published:
+                await self._publish_result(state)
+                progressed = True
+            elif state.phase == "execute" and state.result_published:
+                P.add_remember_steps(state, self.policy)
+                progressed = True
+            elif state.phase == "remember" and P.remember_finished(state):
+                state.phase = "done"
+                progressed = True
+            for step in P.ready_steps(state):
+                await self._dispatch(state, step)
+                progressed = True
+            if not progressed:
+                return
+
+    def _add_parse_step(self, state: P.TaskState) -> None:
+        state.steps.append(
+            P.PlanStep(
+                id=f"s{len(state.steps)}",
+                kind=StepKind.PARSE,
+                name="parse",
+                timeout_s=self.policy.step_timeout_s,
+                max_attempts=self.policy.max_attempts,
+            )
+        )
+        state.phase = "reparse"
+
+    async def _dispatch(self, state: P.TaskState, step: P.PlanStep) -> None:
+        P.mark_dispatched(step)
+        deadline = datetime.fromtimestamp(state.deadline, tz=UTC)
+        common: dict[str, Any] = {
+            "step_id": step.id,
+            "attempt": step.attempts,
+            "reply_to": STEPS_COMPLETED,
+            "deadline": None if step.after_result else deadline,
+        }
+        attrs = {"taskid": state.task_id, "sessionid": state.session_id, "tenant": state.tenant}
+        topic: str
+        data: Any
+        etype: EventType
+        if step.kind is StepKind.RECALL:
+            topic, etype = MEMORY_REQUESTS, EventType.MEMORY_REQUESTED
+            data = MemoryRequested(**common, operation="recall", limit=int(step.arguments.get("limit", 6)), user=state.request.user)
+        elif step.kind is StepKind.PARSE:
+            topic, etype = PARSE_REQUESTS, EventType.PARSE_REQUESTED
+            data = ParseRequested(
+                **common,
+                text=state.request.text,
+                context=P.context_lines(state.turns),
+                now=state.request.now or state.received_at,
+                timezone=state.request.timezone,
+            )
+        elif step.kind is StepKind.TOOL:
+            topic, etype = TOOL_CALLS, EventType.TOOL_CALL_REQUESTED
+            data = ToolCallRequested(
+                **common, tool=step.name, arguments=step.arguments, allow_destructive=state.request.allow_destructive
+            )
+        elif step.kind is StepKind.GENERATE:
+            topic, etype = INFERENCE_REQUESTS, EventType.INFERENCE_REQUESTED
+            data = InferenceRequested(
+                **common,
+                operation="generate",
+                task_type=step.task_type,
+                messages=[ChatMessage(**m) for m in P.generation_messages(state, step)],  # type: ignore[arg-type]
+            )
+        elif step.kind is StepKind.EMBED:
+            topic, etype = INFERENCE_REQUESTS, EventType.INFERENCE_REQUESTED
+            data = InferenceRequested(**common, operation="embed", task_type="embedding", texts=step.arguments["texts"])
+        elif step.kind is StepKind.REMEMBER:
+            embed = state.step(step.depends_on[0]) if step.depends_on else None
+            vectors = embed.output.get("vectors") if embed else None
+            topic, etype = MEMORY_REQUESTS, EventType.MEMORY_REQUESTED
+            data = MemoryRequested(
+                **common,
+                operation="store_turn",
+                user=state.request.user,
+                vector=vectors[0] if vectors else None,
+                turn=P.turn_record(state),
+            )
+        else:  # pragma: no cover - every kind is handled above
+            raise ValueError(f"cannot dispatch {step.kind}")
+        with self.rt.tracer.start_as_current_span(
+            f"dispatch {step.kind.value}",
+            attributes={telemetry.TASK_ID: state.task_id, telemetry.STEP_ID: step.id, "autoglm.step.name": step.name,
+                        "autoglm.step.attempt": step.attempts},
+        ):
+            await self.rt.publish(topic, self.rt.event(etype, data, **attrs))
+
+    async def _fail_deadline(self, state: P.TaskState, now: float) -> None:
+        timeout = state.deadline - state.received_at.timestamp()
+        unfinished = []
+        for step in state.steps:
+            if step.after_result or step.status in (StepStatus.COMPLETED, StepStatus.FAILED, StepStatus.SKIPPED):
+                continue
+            step.status = StepStatus.FAILED
+            step.error = f"deadline of {timeout:g}s exceeded"
+            step.finished_at = now
+            unfinished.append(f"{step.id} ({step.name})")
+        if state.phase in ("recall", "reparse"):
+            state.phase = "execute"
+        await self._publish_result(
+            state, forced=(TaskStatus.FAILED, f"deadline of {timeout:g}s exceeded; unfinished: {', '.join(unfinished) or 'none'}")
+        )
+
+    async def _publish_result(self, state: P.TaskState, forced: tuple[TaskStatus, str] | None = None) -> None:
+        status, answer, error = P.compose(state)
+        if forced is not None:
+            status, error = forced[0], forced[1]
+            answer = answer if state.graph.intents and any(
+                s.status is StepStatus.COMPLETED for s in state.steps if s.intent_id
+            ) else ""
+        state.status, state.answer, state.error = status, answer, error
+        duration_ms = (time.time() - state.received_at.timestamp()) * 1000
+        result = TaskCompleted(
+            task_id=state.task_id,
+            status=status,
+            answer=answer,
+            error=error,
+            steps=P.executed_steps(state),
+            trace_id=state.trace_id,
+            intents=[i.model_dump(mode="json") for i in state.graph.intents],
+            clarification=state.graph.clarification if status is TaskStatus.NEEDS_CLARIFICATION else None,
+            metadata=state.request.metadata,
+            duration_ms=round(duration_ms, 2),
+        )
+        with self.rt.tracer.start_as_current_span(
+            "publish result",
+            attributes={telemetry.TASK_ID: state.task_id, "autoglm.task.status": status.value},
+        ) as span:
+            if status is TaskStatus.FAILED:
+                telemetry.mark_error(span, error or "failed")
+            await self.rt.publish(
+                RESULTS,
+                self.rt.event(
+                    EventType.TASK_COMPLETED, result, taskid=state.task_id, sessionid=state.session_id, tenant=state.tenant
+                ),
+            )
+        state.result_published = True
+        state.finished_at = time.time()
+        metrics.TASKS_FINISHED.labels(status.value).inc()
+        metrics.TASK_LATENCY.observe(duration_ms / 1000)
+
+    async def _checkpoint(self, state: P.TaskState) -> None:
+        key = state.task_id.encode()
+        if state.phase == "done":
+            await self.rt.publish_raw(PLAN_STATE, None, key=key, partition=state.partition)
+            self.tasks.pop(state.task_id, None)
+            self._locks.pop(state.task_id, None)
+            self._remember_finished(state.task_id)
+        else:
+            await self.rt.publish_raw(PLAN_STATE, state.model_dump_json().encode(), key=key, partition=state.partition)
+
+    def _remember_finished(self, task_id: str) -> None:
+        self.finished[task_id] = None
+        while len(self.finished) > _FINISHED_MEMORY:
+            self.finished.popitem(last=False)
+
+    def _lock(self, task_id: str) -> asyncio.Lock:
+        lock = self._locks.get(task_id)
+        if lock is None:
+            lock = self._locks[task_id] = asyncio.Lock()
+        return lock
+
+    def subscribe(self) -> None:
+        self.rt.subscribe(
+            [INTENTS, STEPS_COMPLETED],
+            [EventType.INTENTS_PARSED, EventType.STEP_COMPLETED],
+            self._route,
+            listener=self.listener(),
+            max_records=256,
+        )
+
+    async def _route(self, item: Received) -> None:
+        if item.event.type == EventType.INTENTS_PARSED.value:
+            await self.on_intents(item)
+        else:
+            await self.on_step(item)

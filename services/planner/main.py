@@ -1,0 +1,37 @@
+"""Planner service: intent graphs in, step requests out, one result per task."""
+
+from __future__ import annotations
+
+import asyncio
+
+from faststream import FastStream
+
+from autoglm.shared.app import configure_logging, service_app
+from autoglm.shared.messaging import ServiceRuntime
+
+from .config import PlannerSettings
+from .coordinator import Coordinator
+
+
+def create_app(settings: PlannerSettings | None = None) -> FastStream:
+    settings = settings or PlannerSettings()
+    rt = ServiceRuntime("planner", settings)
+    coordinator = Coordinator(rt, settings.planner)
+    coordinator.subscribe()
+    app = service_app(
+        rt,
+        startup=coordinator.start,
+        shutdown=coordinator.stop,
+        details=lambda: {"tasks_in_flight": len(coordinator.tasks), "partitions": sorted(coordinator.owned)},
+    )
+    app.coordinator = coordinator  # type: ignore[attr-defined]
+    return app
+
+
+def main() -> None:
+    configure_logging()
+    asyncio.run(create_app().run())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,452 @@
+"""Plans: an intent graph becomes a DAG of steps, driven to an answer.
+
+Pure logic, no Kafka: the planner service feeds it step results and clock ticks and
+publishes what it asks for. The whole :class:`TaskState` is a pydantic model so it
+can be checkpointed as one record and restored after a crash.
+
+A task goes through phases:
+``recall`` (session memory) -> optional ``reparse`` (the parser again, with the
+session's turns, to resolve referents and answers to clarifying questions) ->
+``execute`` (the intents' steps, concurrently where the graph allows) -> the result is
+published -> ``remember`` (embed the turn, store it in memory) -> ``done``.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from autoglm.shared.events import (
+    ExecutedStep,
+    IntentGraph,
+    IntentType,
+    StepCompleted,
+    StepKind,
+    StepStatus,
+    TaskRequested,
+    TaskStatus,
+)
+
+from .prompts import render_prompt
+
+Phase = Literal["recall", "reparse", "execute", "remember", "done"]
+
+# Tools whose calls may be retried: they only read.
+READ_ONLY_TOOLS = frozenset({"calculator", "datetime", "weather", "sql_query", "kb_search", "http_get"})
+_SUMMARY_CHARS = 200
+
+
+class PlanStep(BaseModel):
+    id: str
+    kind: StepKind
+    name: str = Field(description="Tool name, model operation or memory operation.")
+    intent_id: str | None = None
+    depends_on: list[str] = Field(default_factory=list)
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    task_type: str | None = None
+    idempotent: bool = True
+    timeout_s: float = 30.0
+    max_attempts: int = 2
+    status: StepStatus = StepStatus.PENDING
+    attempts: int = 0
+    dispatched_at: float | None = None
+    first_dispatched_at: float | None = None
+    finished_at: float | None = None
+    duration_ms: float = 0.0
+    output: dict[str, Any] = Field(default_factory=dict)
+    text: str = ""
+    error: str | None = None
+    after_result: bool = Field(False, description="Runs after the result is published (memory writes).")
+
+
+class TaskState(BaseModel):
+    task_id: str
+    session_id: str
+    tenant: str
+    request: TaskRequested
+    graph: IntentGraph
+    received_at: datetime
+    deadline: float = Field(description="Epoch seconds.")
+    partition: int = 0
+    traceparent: str | None = None
+    trace_id: str | None = None
+    phase: Phase = "recall"
+    steps: list[PlanStep] = Field(default_factory=list)
+    turns: list[dict[str, Any]] = Field(default_factory=list)
+    reparsed: bool = False
+    result_published: bool = False
+    status: TaskStatus | None = None
+    answer: str = ""
+    error: str | None = None
+    finished_at: float | None = None
+
+    def step(self, step_id: str) -> PlanStep | None:
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        return None
+
+
+class PlannerPolicy(BaseModel):
+    """Knobs of plan execution (from config)."""
+
+    step_timeout_s: float = 30.0
+    generation_timeout_s: float = 60.0
+    max_attempts: int = 3
+    retry_backoff_s: float = 0.5
+    session_turns: int = 6
+    remember_turns: bool = True
+    history_in_prompt: int = 2
+
+
+def new_state(
+    *,
+    task_id: str,
+    session_id: str,
+    tenant: str,
+    request: TaskRequested,
+    graph: IntentGraph,
+    received_at: datetime,
+    timeout_s: float,
+    partition: int,
+    policy: PlannerPolicy,
+) -> TaskState:
+    state = TaskState(
+        task_id=task_id,
+        session_id=session_id,
+        tenant=tenant,
+        request=request,
+        graph=graph,
+        received_at=received_at,
+        deadline=received_at.timestamp() + timeout_s,
+        partition=partition,
+    )
+    state.steps.append(
+        PlanStep(
+            id="s0",
+            kind=StepKind.RECALL,
+            name="recall",
+            arguments={"limit": policy.session_turns},
+            timeout_s=min(policy.step_timeout_s, 10.0),
+            max_attempts=policy.max_attempts,
+        )
+    )
+    return state
+
+
+# ------------------------------------------------------------------ building
+
+
+def tool_arguments(tool: str, entities: dict[str, Any], text: str) -> dict[str, Any]:
+    """Arguments of a tool call from an intent's entities (the tool's inputSchema names)."""
+    if tool == "calculator":
+        return {"expression": entities.get("expression") or text}
+    if tool == "datetime":
+        args: dict[str, Any] = {}
+        if entities.get("timezone"):
+            args["timezone"] = entities["timezone"]
+        return args
+    if tool == "weather":
+        args = {"city": entities.get("city", "")}
+        if entities.get("date"):
+            args["date"] = entities["date"]
+        if entities.get("days"):
+            args["days"] = entities["days"]
+        return args
+    if tool == "sql_query":
+        if entities.get("query"):
+            return {"query": entities["query"]}
+        order_id = str(entities.get("order_id", ""))
+        if order_id.isdigit():
+            return {"query": f"SELECT * FROM orders WHERE order_id = {int(order_id)}"}
+        if order_id.isalnum():
+            return {"query": f"SELECT * FROM orders WHERE order_id = '{order_id}'"}
+        return {"query": text}
+    if tool == "kb_search":
+        return {"query": entities.get("query") or text, "top_k": entities.get("top_k", 4)}
+    if tool == "http_get":
+        return {"url": entities.get("url", "")}
+    return {k: v for k, v in entities.items()}
+
+
+def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
+    """Append one step per intent; a dependent step consumes its inputs' outputs."""
+    by_intent: dict[str, str] = {}
+    history = state.turns[-policy.history_in_prompt :] if policy.history_in_prompt else []
+    for intent in state.graph.intents:
+        sid = f"s{len(state.steps)}"
+        deps = [by_intent[d] for d in intent.depends_on if d in by_intent]
+        if intent.tool:
+            step = PlanStep(
+                id=sid,
+                kind=StepKind.TOOL,
+                name=intent.tool,
+                intent_id=intent.id,
+                depends_on=deps,
+                arguments=tool_arguments(intent.tool, intent.entities, intent.text),
+                idempotent=intent.tool in READ_ONLY_TOOLS,
+                timeout_s=policy.step_timeout_s,
+                max_attempts=policy.max_attempts if intent.tool in READ_ONLY_TOOLS else 1,
+            )
+        else:
+            step = PlanStep(
+                id=sid,
+                kind=StepKind.GENERATE,
+                name="generate",
+                intent_id=intent.id,
+                depends_on=deps,
+                task_type=intent.type.value,
+                arguments={"text": intent.text, "entities": intent.entities, "history": history},
+                timeout_s=policy.generation_timeout_s,
+                max_attempts=2,
+            )
+        by_intent[intent.id] = sid
+        state.steps.append(step)
+    state.phase = "execute"
+
+
+def add_remember_steps(state: TaskState, policy: PlannerPolicy) -> None:
+    if not policy.remember_turns:
+        state.phase = "done"
+        return
+    n = len(state.steps)
+    embed = PlanStep(
+        id=f"s{n}",
+        kind=StepKind.EMBED,
+        name="embed",
+        arguments={"texts": [turn_text(state)]},
+        timeout_s=policy.step_timeout_s,
+        max_attempts=2,
+        after_result=True,
+    )
+    store = PlanStep(
+        id=f"s{n + 1}",
+        kind=StepKind.REMEMBER,
+        name="store_turn",
+        depends_on=[embed.id],
+        timeout_s=policy.step_timeout_s,
+        max_attempts=2,
+        after_result=True,
+    )
+    state.steps += [embed, store]
+    state.phase = "remember"
+
+
+def turn_text(state: TaskState) -> str:
+    return f"{state.request.text}\n{state.answer}"[:4000]
+
+
+def turn_record(state: TaskState) -> dict[str, Any]:
+    return {
+        "task_id": state.task_id,
+        "request": state.request.text,
+        "answer": state.answer,
+        "status": state.status.value if state.status else "",
+        "intents": [i.model_dump(mode="json") for i in state.graph.intents],
+        "clarification": state.graph.clarification,
+    }
+
+
+# ------------------------------------------------------------------ driving
+
+
+def ready_steps(state: TaskState, now: float | None = None) -> list[PlanStep]:
+    """Pending steps whose inputs are all done; dependents of failed steps are skipped."""
+    now = time.time() if now is None else now
+    ready = []
+    for step in state.steps:
+        if step.status is not StepStatus.PENDING:
+            continue
+        deps = [state.step(d) for d in step.depends_on]
+        if any(d is not None and d.status in (StepStatus.FAILED, StepStatus.SKIPPED) for d in deps):
+            failed = [d.id for d in deps if d is not None and d.status in (StepStatus.FAILED, StepStatus.SKIPPED)]
+            step.status = StepStatus.SKIPPED
+            step.error = f"not run: input step {', '.join(failed)} failed"
+            step.finished_at = now
+            continue
+        if all(d is not None and d.status is StepStatus.COMPLETED for d in deps):
+            if step.dispatched_at and step.attempts and now < step.dispatched_at:
+                continue  # backoff before a retry
+            ready.append(step)
+    return ready
+
+
+def mark_dispatched(step: PlanStep, now: float | None = None) -> None:
+    now = time.time() if now is None else now
+    step.status = StepStatus.RUNNING
+    step.attempts += 1
+    step.dispatched_at = now
+    step.first_dispatched_at = step.first_dispatched_at or now
+
+
+def apply_reply(state: TaskState, reply: StepCompleted, now: float | None = None) -> PlanStep | None:
+    """Record a worker's reply. Returns the step it completed, or None for a duplicate or stray reply."""
+    now = time.time() if now is None else now
+    step = state.step(reply.step_id)
+    if step is None or step.status in (StepStatus.COMPLETED, StepStatus.SKIPPED):
+        return None
+    if step.status is StepStatus.FAILED and not reply.ok:
+        return None
+    step.finished_at = now
+    step.duration_ms = (now - (step.first_dispatched_at or now)) * 1000
+    if reply.ok:
+        step.status = StepStatus.COMPLETED
+        step.output = reply.output
+        step.text = reply.text
+        step.error = None
+    else:
+        step.error = reply.error or "step failed"
+        if step.idempotent and step.attempts < step.max_attempts and _retryable(reply.error):
+            step.status = StepStatus.PENDING  # retried on the next dispatch round
+            step.dispatched_at = now + 0.1 * (2 ** step.attempts)
+        else:
+            step.status = StepStatus.FAILED
+    return step
+
+
+def _retryable(error: str | None) -> bool:
+    """Refusals and bad arguments won't improve on a retry; timeouts and transient errors may."""
+    text = (error or "").lower()
+    return any(word in text for word in ("timeout", "timed out", "temporar", "unavailable", "connection"))
+
+
+def expire_steps(state: TaskState, now: float | None = None, backoff_s: float = 0.5) -> list[PlanStep]:
+    """Running steps past their timeout: retried when idempotent and attempts remain, else failed."""
+    now = time.time() if now is None else now
+    expired = []
+    for step in state.steps:
+        if step.status is not StepStatus.RUNNING or step.dispatched_at is None:
+            continue
+        if now - step.dispatched_at < step.timeout_s:
+            continue
+        expired.append(step)
+        if step.idempotent and step.attempts < step.max_attempts:
+            step.status = StepStatus.PENDING
+            step.dispatched_at = now + backoff_s * (2 ** (step.attempts - 1))
+            step.error = f"attempt {step.attempts} timed out after {step.timeout_s:g}s"
+        else:
+            step.status = StepStatus.FAILED
+            step.finished_at = now
+            step.duration_ms = (now - (step.first_dispatched_at or now)) * 1000
+            step.error = f"timed out after {step.timeout_s:g}s ({step.attempts} attempt(s))"
+    return expired
+
+
+def execution_finished(state: TaskState) -> bool:
+    work = [s for s in state.steps if not s.after_result]
+    return all(s.status in (StepStatus.COMPLETED, StepStatus.FAILED, StepStatus.SKIPPED) for s in work)
+
+
+def remember_finished(state: TaskState) -> bool:
+    return all(s.status is not StepStatus.PENDING and s.status is not StepStatus.RUNNING for s in state.steps)
+
+
+def intent_step(state: TaskState, intent_id: str) -> PlanStep | None:
+    for s in state.steps:
+        if s.intent_id == intent_id:
+            return s
+    return None
+
+
+def dependency_texts(state: TaskState, step: PlanStep) -> list[str]:
+    out = []
+    for dep_id in step.depends_on:
+        dep = state.step(dep_id)
+        if dep is not None and dep.status is StepStatus.COMPLETED:
+            intent = next((i for i in state.graph.intents if i.id == dep.intent_id), None)
+            label = intent.text if intent else dep.name
+            out.append(f"{label}: {dep.text}")
+    return out
+
+
+def generation_messages(state: TaskState, step: PlanStep) -> list[dict[str, str]]:
+    return render_prompt(
+        step.task_type or IntentType.QUESTION_ANSWERING.value,
+        request=str(step.arguments.get("text") or state.request.text),
+        full_request=state.request.text,
+        inputs=dependency_texts(state, step),
+        history=step.arguments.get("history") or [],
+        language=state.graph.language,
+        entities=step.arguments.get("entities") or {},
+    )
+
+
+def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
+    """The final answer from the intents' outputs; failures are named, never silent."""
+    zh = state.graph.language == "zh"
+    if state.graph.clarification:
+        return TaskStatus.NEEDS_CLARIFICATION, state.graph.clarification, None
+    if not state.graph.intents:
+        msg = "抱歉，我没有理解这个请求。" if zh else "Sorry, I could not understand this request."
+        return TaskStatus.FAILED, msg, "no intent recognised"
+    parts: list[str] = []
+    failures: list[str] = []
+    for intent in state.graph.intents:
+        step = intent_step(state, intent.id)
+        if step is None:
+            continue
+        if step.status is StepStatus.COMPLETED:
+            parts.append(_render_output(step, intent.text, zh))
+        else:
+            reason = step.error or step.status.value
+            failures.append(f"{intent.text}: {reason}")
+            parts.append(f"（未完成：{intent.text}——{reason}）" if zh else f"(not done: {intent.text} — {reason})")
+    answer = parts[0] if len(parts) == 1 else "\n".join(f"{n}. {p}" for n, p in enumerate(parts, 1))
+    if not failures:
+        return TaskStatus.COMPLETED, answer, None
+    if len(failures) == len(parts):
+        return TaskStatus.FAILED, answer, "; ".join(failures)
+    return TaskStatus.COMPLETED, answer, "partial: " + "; ".join(failures)
+
+
+def _render_output(step: PlanStep, intent_text: str, zh: bool) -> str:
+    if step.kind is StepKind.TOOL and step.name == "calculator":
+        expr = step.arguments.get("expression", "")
+        value = step.output.get("result", step.text)
+        return f"{expr} = {value}"
+    return step.text.strip() or ("（无输出）" if zh else "(no output)")
+
+
+def executed_steps(state: TaskState) -> list[ExecutedStep]:
+    out = []
+    for s in state.steps:
+        if s.after_result:
+            continue
+        summary = (s.text or s.error or "").strip().replace("\n", " ")
+        if s.status is not StepStatus.COMPLETED and s.error:
+            summary = s.error
+        out.append(
+            ExecutedStep(
+                id=s.id,
+                kind=s.kind,
+                name=s.name,
+                intent_id=s.intent_id,
+                status=s.status,
+                duration_ms=round(s.duration_ms, 2),
+                attempts=s.attempts,
+                summary=summary[:_SUMMARY_CHARS],
+                depends_on=s.depends_on,
+            )
+        )
+    return out
+
+
+def context_lines(turns: list[dict[str, Any]]) -> list[str]:
+    lines: list[str] = []
+    for turn in turns:
+        if turn.get("request"):
+            lines.append(f"user: {turn['request']}")
+        if turn.get("answer"):
+            lines.append(f"assistant: {turn['answer']}")
+    return lines
+
+
+def needs_reparse(state: TaskState) -> bool:
+    """Referents and answers to a clarifying question need the session's turns."""
+    if state.reparsed or not state.turns:
+        return False
+    previous = state.turns[-1]
+    return bool(state.graph.clarification) or previous.get("status") == TaskStatus.NEEDS_CLARIFICATION.value

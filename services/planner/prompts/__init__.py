@@ -1,0 +1,57 @@
+"""Prompt templates per task type, versioned as files: ``prompts/<version>/<task_type>.txt``.
+
+A template file has a ``system:`` section and a ``user:`` section; placeholders use
+``string.Template`` syntax (``$request``, ``$inputs``, ``$history``, ``$language_hint``)
+so braces in user text are never interpreted.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from string import Template
+from typing import Any
+
+VERSION = "v1"
+_DIR = Path(__file__).parent
+
+
+@functools.cache
+def load_template(task_type: str, version: str = VERSION) -> tuple[str, str]:
+    path = _DIR / version / f"{task_type}.txt"
+    if not path.exists():
+        path = _DIR / version / "question_answering.txt"
+    text = path.read_text(encoding="utf-8")
+    system, _, user = text.partition("\nuser:")
+    return system.removeprefix("system:").strip(), user.strip()
+
+
+def render_prompt(
+    task_type: str,
+    *,
+    request: str,
+    full_request: str,
+    inputs: list[str],
+    history: list[dict[str, Any]],
+    language: str,
+    entities: dict[str, Any],
+    version: str = VERSION,
+) -> list[dict[str, str]]:
+    system, user = load_template(task_type, version)
+    hint = "请用中文回答。" if language == "zh" else "Answer in English." if language == "en" else ""
+    history_text = "\n".join(
+        f"User: {t.get('request', '')}\nAssistant: {t.get('answer', '')}" for t in history if t.get("request")
+    )
+    values = {
+        "request": request,
+        "full_request": full_request,
+        "inputs": "\n".join(inputs) if inputs else "(none)",
+        "history": history_text or "(none)",
+        "language_hint": hint,
+        "target_language": entities.get("target_language", ""),
+        "topic": entities.get("topic", ""),
+    }
+    return [
+        {"role": "system", "content": Template(system).safe_substitute(values)},
+        {"role": "user", "content": Template(user).safe_substitute(values)},
+    ]

@@ -1,0 +1,43 @@
+"""Tool-executor service: runs tool calls with allowlists, limits and timeouts."""
+
+from __future__ import annotations
+
+import asyncio
+
+from faststream import FastStream
+
+from autoglm.shared.app import configure_logging, service_app
+from autoglm.shared.messaging import ServiceRuntime
+
+from . import handlers
+from .config import ToolExecutorSettings
+from .registry import ToolRegistry, build_registry
+
+
+def create_app(settings: ToolExecutorSettings | None = None) -> FastStream:
+    settings = settings or ToolExecutorSettings()
+    rt = ServiceRuntime("tool_executor", settings)
+    holder: dict[str, ToolRegistry] = {}
+
+    class _Lazy:
+        async def call(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            return await holder["registry"].call(*args, **kwargs)
+
+    async def startup() -> None:
+        holder["registry"] = await build_registry(settings.tools, data_dir=settings.data_dir)
+
+    async def shutdown() -> None:
+        if "registry" in holder:
+            await holder["registry"].aclose()
+
+    handlers.register(rt, _Lazy())  # type: ignore[arg-type]
+    return service_app(rt, startup=startup, shutdown=shutdown)
+
+
+def main() -> None:
+    configure_logging()
+    asyncio.run(create_app().run())
+
+
+if __name__ == "__main__":
+    main()

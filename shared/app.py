@@ -1,0 +1,64 @@
+"""The common shape of a service app: FastStream + lifespan resources + health endpoint."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from faststream import FastStream
+
+from .health import HealthServer
+from .messaging import ServiceRuntime
+
+Hook = Callable[[], Awaitable[None]]
+
+
+def configure_logging() -> None:
+    level = os.environ.get("AUTOGLM_LOG_LEVEL", "INFO").upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    logging.getLogger("faststream").setLevel(logging.WARNING)
+
+
+def service_app(
+    rt: ServiceRuntime,
+    *,
+    startup: Hook | None = None,
+    shutdown: Hook | None = None,
+    details: Callable[[], dict] | None = None,
+) -> FastStream:
+    """Wire lifespan: resources up before the broker consumes, down after it stopped."""
+    health = HealthServer(rt.service, lambda: rt.ready, details)
+
+    @asynccontextmanager
+    async def lifespan() -> AsyncIterator[None]:
+        port = await health.start(rt.settings.telemetry.metrics_port or 0, rt.settings.telemetry.health_host)
+        port_file = os.environ.get("AUTOGLM_HEALTH_PORT_FILE")
+        if port_file:
+            Path(port_file).write_text(str(port))
+        if startup is not None:
+            await startup()
+        try:
+            yield
+        finally:
+            rt.ready = False
+            if shutdown is not None:
+                await shutdown()
+            await health.stop()
+            rt.tracer_provider.shutdown()
+
+    app = FastStream(rt.broker, lifespan=lifespan, logger=logging.getLogger(f"autoglm.{rt.service}"))
+
+    @app.after_startup
+    async def _ready() -> None:
+        rt.ready = True
+
+    @app.on_shutdown
+    async def _not_ready() -> None:
+        rt.ready = False
+
+    app.health = health  # type: ignore[attr-defined]
+    return app

@@ -1,0 +1,503 @@
+"""`autoglm`: run the stack, submit tasks, read traces, the DLQ, the config and the AsyncAPI document."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from .config import Settings
+
+app = typer.Typer(help="Open-AutoGLM: event-driven task automation over Kafka.", no_args_is_help=True)
+dlq_app = typer.Typer(help="Inspect and replay dead-lettered records.", no_args_is_help=True)
+config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
+app.add_typer(dlq_app, name="dlq")
+app.add_typer(config_app, name="config")
+console = Console()
+err = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _mount_optional() -> None:
+    """Sub-commands of services; each is optional so the CLI still works if one fails to import."""
+    mounts = [
+        ("autoglm.services.tool_executor.cli", "app", "tools", "MCP-shaped tool registry: list and call tools."),
+        ("autoglm.services.memory.cli", "kb_app", "kb", "Knowledge base: ingest, list, delete, search."),
+        ("autoglm.services.memory.cli", "memory_app", "memory", "Memory maintenance."),
+    ]
+    import importlib
+
+    for module, attr, name, help_text in mounts:
+        try:
+            sub = getattr(importlib.import_module(module), attr)
+        except Exception as exc:  # noqa: BLE001 - report, don't break the whole CLI
+            broken = typer.Typer(help=f"{help_text} (unavailable: {exc})")
+
+            @broken.callback(invoke_without_command=True)
+            def _unavailable(exc: Exception = exc) -> None:
+                err.print(f"[red]unavailable:[/] {exc}")
+                raise typer.Exit(2)
+
+            app.add_typer(broken, name=name)
+            continue
+        app.add_typer(sub, name=name, help=help_text)
+
+
+# ------------------------------------------------------------------ stack
+
+
+@app.command()
+def up(
+    detach: Annotated[bool, typer.Option("--detach", "-d", help="Return once every service is ready.")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for readiness.")] = 300.0,
+) -> None:
+    """Start the broker (unless KAFKA_BOOTSTRAP_SERVERS is set) and the five services."""
+    from . import stack
+
+    settings = _settings()
+    if detach:
+        try:
+            state = stack.start_detached(settings, timeout)
+        except RuntimeError as exc:
+            err.print(f"[red]{exc}[/]")
+            raise typer.Exit(1) from None
+        console.print(f"stack ready: broker {state['bootstrap_servers']}, supervisor pid {state['pid']}")
+        return
+
+    def on_ready(s: stack.Stack) -> None:
+        console.print(f"[green]stack ready[/] broker {s.bootstrap}; Ctrl-C stops it")
+        _print_status(s.settings)
+
+    raise typer.Exit(stack.run_foreground(settings, on_ready=on_ready, ready_timeout=timeout))
+
+
+@app.command()
+def down() -> None:
+    """Stop a detached stack."""
+    from . import stack
+
+    if stack.stop_detached(_settings()):
+        console.print("stack stopped")
+    else:
+        console.print("no stack running")
+
+
+def _print_status(settings: Settings, as_json: bool = False) -> bool:
+    from . import stack
+
+    state = stack.read_state(settings)
+    if not state or not stack.pid_alive(state.get("pid")):
+        if as_json:
+            print(json.dumps({"running": False, "ready": False, "services": {}}))
+        else:
+            console.print("[red]no stack running[/]")
+        return False
+    rows = {}
+    for name, svc in state["services"].items():
+        ok, details = stack.probe(svc.get("port"))
+        metrics = _scrape(svc.get("port"))
+        rows[name] = {
+            "ready": ok,
+            "alive": stack.pid_alive(svc.get("pid")),
+            "pid": svc.get("pid"),
+            "port": svc.get("port"),
+            "restarts": svc.get("restarts", 0),
+            "processed": metrics.get("processed", 0),
+            "failed": metrics.get("failed", 0),
+            "in_flight": metrics.get("in_flight", 0),
+            **{k: v for k, v in details.items() if k not in ("service", "ready")},
+        }
+    all_ready = all(r["ready"] for r in rows.values())
+    if as_json:
+        print(json.dumps({"running": True, "ready": all_ready, "broker": state["bootstrap_servers"], "services": rows}))
+        return all_ready
+    table = Table(title=f"Open-AutoGLM stack — broker {state['bootstrap_servers']}")
+    for col in ("service", "state", "pid", "port", "restarts", "processed", "failed", "in flight"):
+        table.add_column(col)
+    for name, r in rows.items():
+        st = "[green]ready[/]" if r["ready"] else ("[yellow]starting[/]" if r["alive"] else "[red]down[/]")
+        table.add_row(name, st, str(r["pid"]), str(r["port"]), str(r["restarts"]), f"{r['processed']:.0f}",
+                      f"{r['failed']:.0f}", f"{r['in_flight']:.0f}")
+    console.print(table)
+    return all_ready
+
+
+def _scrape(port: int | None) -> dict[str, float]:
+    import urllib.request
+
+    out = {"processed": 0.0, "failed": 0.0, "in_flight": 0.0}
+    if not port:
+        return out
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=1) as resp:  # noqa: S310
+            text = resp.read().decode()
+    except OSError:
+        return out
+    for line in text.splitlines():
+        if line.startswith("autoglm_events_processed_total{"):
+            out["processed"] += float(line.rsplit(" ", 1)[1])
+        elif line.startswith("autoglm_events_failed_total{"):
+            out["failed"] += float(line.rsplit(" ", 1)[1])
+        elif line.startswith("autoglm_in_flight{"):
+            out["in_flight"] += float(line.rsplit(" ", 1)[1])
+    return out
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Show each service's state; exit 0 only when every service is ready."""
+    raise typer.Exit(0 if _print_status(_settings(), as_json) else 1)
+
+
+# ------------------------------------------------------------------ tasks
+
+
+def _print_result(result: Any, as_json: bool, task_id: str) -> None:
+    if as_json:
+        print(json.dumps({"task_id": task_id, **result.model_dump(mode="json", exclude={"task_id"})}, ensure_ascii=False))
+        return
+    colour = {"completed": "green", "failed": "red", "needs_clarification": "yellow"}[result.status.value]
+    console.print(f"[{colour}]{result.status.value}[/] task {task_id}  trace {result.trace_id}  {result.duration_ms:.0f} ms")
+    console.print(result.answer or "", markup=False)
+    if result.error:
+        console.print(f"[red]error:[/] {result.error}", markup=True)
+    table = Table(show_header=True, box=None)
+    for col in ("step", "kind", "tool/model", "status", "ms", "output"):
+        table.add_column(col)
+    for s in result.steps:
+        table.add_row(s.id, s.kind.value, s.name, s.status.value, f"{s.duration_ms:.1f}", s.summary[:80])
+    console.print(table)
+
+
+@app.command()
+def submit(
+    text: Annotated[str, typer.Argument(help="The request in natural language.")],
+    session: Annotated[str | None, typer.Option(help="Session id (conversation).")] = None,
+    tenant: Annotated[str, typer.Option(help="Tenant id.")] = "default",
+    timeout: Annotated[float | None, typer.Option(help="Task deadline in seconds.")] = None,
+    user: Annotated[str | None, typer.Option(help="End-user id.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result event's data as JSON.")] = False,
+) -> None:
+    """Publish a task on autoglm.tasks and wait for its result on autoglm.results."""
+    from .sdk import AutoGLMClient, bootstrap_from
+
+    settings = _settings()
+    try:
+        bootstrap = bootstrap_from(settings)
+    except RuntimeError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
+
+    async def run() -> tuple[str, Any]:
+        async with AutoGLMClient(bootstrap, settings=settings, source="/autoglm/cli") as client:
+            task_id = await client.publish_task(text, session_id=session, tenant=tenant, timeout=timeout, user=user)
+            wait = (timeout or settings.timeout_seconds) + 30
+            return task_id, await client.wait_result(task_id, wait)
+
+    try:
+        task_id, result = asyncio.run(run())
+    except TimeoutError:
+        err.print("[red]no result before the wait ran out[/]")
+        raise typer.Exit(3) from None
+    _print_result(result, as_json, task_id)
+    raise typer.Exit(0 if result.status.value != "failed" else 1)
+
+
+@app.command()
+def trace(
+    task_id: Annotated[str, typer.Argument(help="Task id.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for spans to be flushed.")] = 3.0,
+) -> None:
+    """Print a task's spans as a waterfall (service, operation, duration, status)."""
+    from .traceview import render_waterfall, spans_for_task
+
+    settings = _settings()
+    deadline = time.monotonic() + wait
+    spans = spans_for_task(settings.span_dir, task_id)
+    while not spans and time.monotonic() < deadline:
+        time.sleep(0.25)
+        spans = spans_for_task(settings.span_dir, task_id)
+    if settings.telemetry.otlp_endpoint and not spans:
+        err.print("spans go to the OTLP endpoint; look the task up there (attribute autoglm.task.id)")
+    if as_json:
+        print(json.dumps(spans, ensure_ascii=False))
+    else:
+        render_waterfall(spans, console)
+    raise typer.Exit(0 if spans else 1)
+
+
+# ------------------------------------------------------------------ docs and config
+
+
+@app.command()
+def asyncapi(
+    fmt: Annotated[str, typer.Option("--format", help="json or yaml")] = "yaml",
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Print the AsyncAPI 3.0 document generated from the code."""
+    from .asyncapi import build_asyncapi
+
+    doc = build_asyncapi()
+    text = json.dumps(doc, indent=2, ensure_ascii=False) if fmt == "json" else yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    if output:
+        output.write_text(text)
+    else:
+        print(text)
+
+
+def all_settings() -> dict[str, Any]:
+    """The effective config of every service (secrets masked)."""
+    import importlib
+
+    merged: dict[str, Any] = json.loads(Settings().model_dump_json())
+    for module, cls in (
+        ("autoglm.services.planner.config", "PlannerSettings"),
+        ("autoglm.services.tool_executor.config", "ToolExecutorSettings"),
+        ("autoglm.services.inference.config", "InferenceServiceSettings"),
+        ("autoglm.services.memory.config", "MemoryServiceSettings"),
+    ):
+        try:
+            settings = getattr(importlib.import_module(module), cls)()
+        except Exception as exc:  # noqa: BLE001
+            merged.setdefault("_errors", {})[module] = str(exc)
+            continue
+        merged.update(json.loads(settings.model_dump_json()))
+    return merged
+
+
+@config_app.command("show")
+def config_show(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Print the effective configuration (file + environment + defaults)."""
+    from .config import config_file
+
+    data = all_settings()
+    if as_json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    source = config_file()
+    console.print(f"# config file: {source or '(none; defaults + environment)'}")
+    print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+# ------------------------------------------------------------------ DLQ
+
+
+async def _read_topic(bootstrap: str, topic: str, settings: Settings) -> list[Any]:
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    from .messaging import build_security
+    from .sdk import _aiokafka_security
+
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, **_aiokafka_security(build_security(settings))
+    )
+    await consumer.start()
+    try:
+        parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or {0})]
+        consumer.assign(parts)
+        await consumer.seek_to_beginning(*parts)
+        ends = await consumer.end_offsets(parts)
+        out: list[Any] = []
+        pending = {tp for tp in parts if ends[tp] > 0}
+        while pending:
+            batch = await consumer.getmany(*pending, timeout_ms=500)
+            for recs in batch.values():
+                out.extend(recs)
+            for tp in list(pending):
+                if await consumer.position(tp) >= ends[tp]:
+                    pending.discard(tp)
+        return out
+    finally:
+        await consumer.stop()
+
+
+def _dlq_entries(settings: Settings) -> list[dict[str, Any]]:
+    from .sdk import bootstrap_from
+    from .topics import DLQ
+
+    records = asyncio.run(_read_topic(bootstrap_from(settings), settings.topic_prefix + DLQ, settings))
+    entries = []
+    for rec in records:
+        try:
+            raw = json.loads(rec.value)
+        except (TypeError, ValueError):
+            continue
+        entries.append({"id": raw.get("id"), "offset": rec.offset, "time": raw.get("time"), **raw.get("data", {})})
+    return entries
+
+
+@dlq_app.command("list")
+def dlq_list(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    limit: Annotated[int, typer.Option(help="Newest N.")] = 50,
+) -> None:
+    """List dead-lettered records: reason, origin and task id."""
+    entries = _dlq_entries(_settings())[-limit:]
+    if as_json:
+        print(json.dumps(entries, ensure_ascii=False))
+        return
+    table = Table(title=f"autoglm.dlq — {len(entries)} record(s)")
+    for col in ("id", "service", "from", "error", "reason", "task", "bytes"):
+        table.add_column(col)
+    for e in entries:
+        table.add_row(str(e["id"]), e.get("service", ""), f"{e.get('topic')}[{e.get('partition')}]@{e.get('offset')}",
+                      e.get("error_type", ""), str(e.get("reason", ""))[:60], str(e.get("task_id") or ""), str(e.get("original_size")))
+    console.print(table)
+
+
+@dlq_app.command("replay")
+def dlq_replay(
+    record_id: Annotated[str | None, typer.Argument(help="DLQ record id (see `autoglm dlq list`).")] = None,
+    replay_all: Annotated[bool, typer.Option("--all", help="Replay every record.")] = False,
+) -> None:
+    """Re-publish dead-lettered records' original bytes to the topic they came from."""
+    from aiokafka import AIOKafkaProducer
+
+    from .sdk import bootstrap_from
+
+    settings = _settings()
+    entries = _dlq_entries(settings)
+    chosen = entries if replay_all else [e for e in entries if e["id"] == record_id]
+    if not chosen:
+        err.print("[red]nothing to replay[/] (give a record id or --all)")
+        raise typer.Exit(1)
+
+    async def run() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap_from(settings), acks="all")
+        await producer.start()
+        try:
+            for e in chosen:
+                value = base64.b64decode(e["original_b64"])
+                key = e.get("key")
+                headers = [(k, base64.b64decode(v)) for k, v in e.get("headers", {}).items()]
+                headers.append(("autoglm-replayed-from", str(e["id"]).encode()))
+                await producer.send_and_wait(
+                    settings.topic_prefix + e["topic"], value, key=key.encode() if key else None, headers=headers
+                )
+        finally:
+            await producer.stop()
+
+    asyncio.run(run())
+    console.print(f"replayed {len(chosen)} record(s)")
+
+
+# ------------------------------------------------------------------ parser and planner, offline
+
+
+def _iso(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        err.print(f"[red]--now must be ISO-8601, got {value!r}[/]")
+        raise typer.Exit(2) from None
+
+
+def _parse_one(text: str, now: str | None, tz: str | None) -> Any:
+    from autoglm.services.parser.logic import parse_request
+
+    settings = _settings()
+    return parse_request(text, now=_iso(now), tz=tz or settings.default_timezone)
+
+
+@app.command()
+def parse(
+    text: Annotated[str | None, typer.Argument(help="The request.")] = None,
+    batch: Annotated[Path | None, typer.Option("--batch", help="One request per line; one JSON per line out.")] = None,
+    now: Annotated[str | None, typer.Option(help="Reference time, ISO-8601.")] = None,
+    tz: Annotated[str | None, typer.Option(help="IANA time zone.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Parse a request into an intent graph (no running stack needed)."""
+    if batch is not None:
+        lines = batch.read_text(encoding="utf-8").splitlines() if str(batch) != "-" else sys.stdin.read().splitlines()
+        for line in lines:
+            if not line.strip():
+                print(json.dumps({"language": "", "intents": [], "clarification": None}))
+                continue
+            graph = _parse_one(line, now, tz)
+            print(json.dumps(graph.model_dump(mode="json"), ensure_ascii=False))
+        return
+    if text is None:
+        err.print("[red]give TEXT or --batch FILE[/]")
+        raise typer.Exit(2)
+    graph = _parse_one(text, now, tz)
+    if as_json:
+        print(json.dumps(graph.model_dump(mode="json"), ensure_ascii=False))
+    else:
+        console.print_json(json.dumps(graph.model_dump(mode="json"), ensure_ascii=False))
+
+
+@app.command()
+def plan(
+    text: Annotated[str, typer.Argument(help="The request.")],
+    now: Annotated[str | None, typer.Option(help="Reference time, ISO-8601.")] = None,
+    tz: Annotated[str | None, typer.Option(help="IANA time zone.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Print the execution plan of a request without running it."""
+    from autoglm.services.planner import plan as P
+    from autoglm.shared.events import TaskRequested, utcnow
+
+    graph = _parse_one(text, now, tz)
+    policy = P.PlannerPolicy()
+    state = P.new_state(task_id="plan", session_id="plan", tenant="default", request=TaskRequested(text=text),
+                        graph=graph, received_at=_iso(now) or utcnow(), timeout_s=60, partition=0, policy=policy)
+    P.build_execution(state, policy)
+    doc = {
+        "graph": graph.model_dump(mode="json"),
+        "steps": [
+            {
+                "id": s.id,
+                "kind": s.kind.value,
+                "name": s.name,
+                "intent_id": s.intent_id,
+                "depends_on": s.depends_on,
+                "arguments": s.arguments if s.kind.value != "generation" else {"task_type": s.task_type, "text": s.arguments.get("text")},
+                "timeout_s": s.timeout_s,
+                "max_attempts": s.max_attempts,
+                "idempotent": s.idempotent,
+            }
+            for s in state.steps
+        ],
+    }
+    if as_json:
+        print(json.dumps(doc, ensure_ascii=False))
+    else:
+        console.print_json(json.dumps(doc, ensure_ascii=False))
+
+
+@app.command()
+def demo(
+    keep_data: Annotated[bool, typer.Option(help="Keep the demo's data directory.")] = False,
+) -> None:
+    """Start the embedded stack, run the example tasks, print results and traces, stop."""
+    from .demo import run_demo
+
+    raise typer.Exit(run_demo(console, keep_data=keep_data))
+
+
+_mount_optional()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

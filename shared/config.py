@@ -1,0 +1,145 @@
+"""Configuration: one YAML file plus environment overrides (pydantic-settings).
+
+Precedence, highest first: constructor arguments, environment variables
+(``AUTOGLM_<FIELD>``, nested with ``__``, e.g. ``AUTOGLM_BROKER__FETCH_MAX_WAIT_MS=10``;
+plus the ecosystem's own names ``KAFKA_BOOTSTRAP_SERVERS``, ``QDRANT_URL``,
+``QDRANT_API_KEY`` and ``OTEL_EXPORTER_OTLP_ENDPOINT``), the YAML file named by
+``AUTOGLM_CONFIG`` (default ``./autoglm.yaml`` when present), then defaults.
+
+Each service adds its own section by subclassing :class:`Settings` in its package
+(``services/<name>/config.py``); settings are instantiated in a service's ``main.py`` only.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AliasChoices, BaseModel, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+
+def config_file() -> Path | None:
+    explicit = os.environ.get("AUTOGLM_CONFIG")
+    if explicit:
+        return Path(explicit)
+    local = Path("autoglm.yaml")
+    return local if local.exists() else None
+
+
+class BrokerConfig(BaseModel):
+    """Kafka connection. Empty `bootstrap_servers` means: start the embedded broker."""
+
+    bootstrap_servers: str | None = Field(
+        None, description="Comma-separated host:port list; from KAFKA_BOOTSTRAP_SERVERS when set."
+    )
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = Field(None, description="Or AUTOGLM_BROKER__SASL_PASSWORD_FILE.")
+    sasl_password_file: Path | None = None
+    ssl_cafile: Path | None = None
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
+    enable_idempotence: bool = Field(
+        False, description="Idempotent producer. On for Apache Kafka; the embedded Tansu broker does not support it."
+    )
+    fetch_max_wait_ms: int = Field(
+        10, ge=1, le=1000, description="Bounds each hop's latency on Tansu, which does not wake waiting fetches."
+    )
+    session_timeout_ms: int = Field(6000, ge=1000)
+    heartbeat_interval_ms: int = Field(500, ge=100)
+    max_record_bytes: int = Field(1_048_576, description="Records larger than this are dead-lettered unread.")
+    embedded_partitions: int | None = Field(None, description="Override every topic's partition count (tests).")
+
+
+class TelemetryConfig(BaseModel):
+    otlp_endpoint: str | None = Field(
+        None,
+        description="OTLP/HTTP endpoint; from OTEL_EXPORTER_OTLP_ENDPOINT. Unset: spans go to a JSONL file.",
+    )
+    span_dir: Path | None = Field(None, description="Where JSONL span files go; default <data_dir>/traces.")
+    metrics_port: int | None = Field(
+        None, description="Port of the /metrics, /healthz, /readyz endpoint; 0 picks a free one."
+    )
+    health_host: str = Field(
+        "127.0.0.1", description="Address the health/metrics endpoint binds; 0.0.0.0 in containers."
+    )
+
+
+class QdrantConfig(BaseModel):
+    url: str | None = Field(None, description="Qdrant server URL (QDRANT_URL). Unset: embedded mode.")
+    api_key: SecretStr | None = None
+    path: Path | None = Field(None, description="Embedded store path; default <data_dir>/qdrant.")
+
+
+class Settings(BaseSettings):
+    """Settings shared by every service and the CLI."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="AUTOGLM_",
+        env_nested_delimiter="__",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    data_dir: Path = Field(Path("data"), description="Runtime state: spans, Qdrant, model cache, stack files.")
+    model_provider: str = Field("local", description="`local` (transformers) or `openai` (OpenAI-compatible).")
+    enable_caching: bool = Field(True, description="Exact-match response cache for deterministic generations.")
+    timeout_seconds: float = Field(60.0, gt=0, description="Default task deadline.")
+    default_timezone: str = Field("Asia/Shanghai", description="Reference zone for relative dates.")
+    max_event_bytes: int = Field(262_144, description="Largest accepted event on public topics.")
+    topic_prefix: str = Field("", description="Prefix of every topic and consumer group (isolates tests).")
+    broker: BrokerConfig = Field(default_factory=BrokerConfig)
+    telemetry: TelemetryConfig = Field(default_factory=TelemetryConfig)
+    qdrant: QdrantConfig = Field(default_factory=QdrantConfig)
+    kafka_bootstrap_servers: str | None = Field(
+        None, validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS"), exclude=True
+    )
+    qdrant_url: str | None = Field(None, validation_alias=AliasChoices("QDRANT_URL"), exclude=True)
+    qdrant_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("QDRANT_API_KEY"), exclude=True)
+    otel_exporter_otlp_endpoint: str | None = Field(
+        None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT"), exclude=True
+    )
+
+    def model_post_init(self, __context: Any) -> None:
+        if self.kafka_bootstrap_servers and not self.broker.bootstrap_servers:
+            self.broker.bootstrap_servers = self.kafka_bootstrap_servers
+        if self.qdrant_url and not self.qdrant.url:
+            self.qdrant.url = self.qdrant_url
+        if self.qdrant_api_key and not self.qdrant.api_key:
+            self.qdrant.api_key = self.qdrant_api_key
+        if self.otel_exporter_otlp_endpoint and not self.telemetry.otlp_endpoint:
+            self.telemetry.otlp_endpoint = self.otel_exporter_otlp_endpoint
+        if self.broker.sasl_password is None and self.broker.sasl_password_file:
+            self.broker.sasl_password = SecretStr(self.broker.sasl_password_file.read_text().strip())
+        self.data_dir = self.data_dir.resolve()
+
+    @property
+    def span_dir(self) -> Path:
+        return self.telemetry.span_dir or self.data_dir / "traces"
+
+    @property
+    def qdrant_path(self) -> Path:
+        return self.qdrant.path or self.data_dir / "qdrant"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = config_file()
+        if path is not None:
+            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=path))
+        return tuple(sources)

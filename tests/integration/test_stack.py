@@ -1,0 +1,111 @@
+"""The walking skeleton against the real embedded broker, real models and a real Qdrant store."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import time
+import uuid
+
+import pytest
+
+from autoglm.shared.traceview import iter_spans
+
+from .conftest import Bus, task_event
+
+pytestmark = pytest.mark.integration
+
+FIVE = {"parser", "planner", "tool_executor", "inference", "memory"}
+
+
+async def test_upstream_publishes_raw_json_and_reads_the_result(bus: Bus) -> None:
+    ev = task_event("(12+8)*3等于多少？")
+    await bus.publish("autoglm.tasks", ev, key=ev["sessionid"])
+    result = await bus.result(ev["taskid"])
+    data = result["data"]
+    assert result["type"] == "autoglm.task.completed" and result["specversion"] == "1.0"
+    assert result["sessionid"] == ev["sessionid"] and result["tenant"] == "acme"
+    assert data["status"] == "completed"
+    assert "60" in data["answer"]
+    kinds = [(s["kind"], s["name"], s["status"]) for s in data["steps"]]
+    assert ("tool_call", "calculator", "completed") in kinds
+    assert len(data["trace_id"]) == 32
+    assert len(await bus.results(ev["taskid"])) == 1
+
+
+async def test_one_trace_crosses_all_five_services(bus: Bus) -> None:
+    ev = task_event("What is 2^10?")
+    await bus.publish("autoglm.tasks", ev, key=ev["sessionid"])
+    data = (await bus.result(ev["taskid"]))["data"]
+    assert data["status"] == "completed" and "1024" in data["answer"]
+    span_dir = bus.stack.settings.span_dir
+    services: set[str] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not FIVE <= services:
+        await asyncio.sleep(0.5)  # the turn is stored after the result; spans flush every 200 ms
+        services = {
+            str(s.get("service", "")).removeprefix("autoglm-")
+            for s in iter_spans(span_dir)
+            if s["trace_id"] == data["trace_id"]
+        }
+    assert FIVE <= services, services
+
+
+async def test_malformed_record_is_dead_lettered_and_the_stack_keeps_serving(bus: Bus) -> None:
+    bad_id = f"bad-{uuid.uuid4().hex[:8]}"
+    raw = b'{"taskid": "' + bad_id.encode() + b'", "data": {"text": '
+    await bus.publish("autoglm.tasks", raw, key=bad_id)
+    letters = await bus.read("autoglm.dlq", lambda d: d.get("data", {}).get("task_id") == bad_id, 1, 60)
+    assert letters, "no DLQ record"
+    letter = letters[0]["data"]
+    assert letter["error_type"] == "malformed_json"
+    assert base64.b64decode(letter["original_b64"]) == raw
+    assert letter["topic"] == "autoglm.tasks" and letter["offset"] >= 0
+    error = (await bus.result(bad_id, 60))["data"]
+    assert error["status"] == "failed" and "malformed" in error["error"]
+    ev = task_event("What is 6*7?")
+    await bus.publish("autoglm.tasks", ev, key=ev["sessionid"])
+    assert "42" in (await bus.result(ev["taskid"]))["data"]["answer"]
+    assert all(p.proc and p.proc.poll() is None for p in bus.stack.procs.values())
+    assert all(p.restarts == 0 for p in bus.stack.procs.values())
+
+
+async def test_a_task_past_its_deadline_fails_with_the_reason(bus: Bus) -> None:
+    ev = task_event("写一首关于秋天的诗", timeout_seconds=0.05)
+    await bus.publish("autoglm.tasks", ev, key=ev["sessionid"])
+    data = (await bus.result(ev["taskid"]))["data"]
+    assert data["status"] == "failed"
+    assert "deadline" in data["error"]
+    assert len(await bus.results(ev["taskid"])) == 1
+
+
+async def test_generation_with_the_bundled_model(bus: Bus) -> None:
+    ev = task_event("写一首关于秋天的诗")
+    await bus.publish("autoglm.tasks", ev, key=ev["sessionid"])
+    data = (await bus.result(ev["taskid"], 240))["data"]
+    assert data["status"] == "completed", data
+    assert data["answer"].strip()
+    [gen] = [s for s in data["steps"] if s["kind"] == "generation"]
+    assert gen["status"] == "completed" and gen["name"] == "generate"
+
+
+async def test_session_turns_are_recalled(bus: Bus) -> None:
+    session = f"sess-{uuid.uuid4().hex[:8]}"
+    first = task_event("What is 3*3?", session=session)
+    await bus.publish("autoglm.tasks", first, key=session)
+    await bus.result(first["taskid"])
+    # The turn is stored after the result is published: wait for the memory write.
+    await bus.read("autoglm.steps.completed",
+                   lambda d: d.get("taskid") == first["taskid"] and d["data"].get("output", {}).get("id"), 1, 60)
+    second = task_event("What is 4*4?", session=session)
+    await bus.publish("autoglm.tasks", second, key=session)
+    await bus.result(second["taskid"])
+    recalls = await bus.read(
+        "autoglm.steps.completed",
+        lambda d: d.get("taskid") == second["taskid"] and "turns" in d["data"].get("output", {}),
+        1,
+        30,
+    )
+    turns = recalls[0]["data"]["output"]["turns"]
+    assert [t["request"] for t in turns] == ["What is 3*3?"]
+    assert "9" in turns[0]["answer"]

@@ -1,0 +1,221 @@
+"""Planner DAG logic without Kafka: building, ordering, dependencies, failures, timeouts, composition."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from autoglm.services.planner import plan as P
+from autoglm.shared.events import (
+    Intent,
+    IntentGraph,
+    IntentType,
+    StepCompleted,
+    StepKind,
+    StepStatus,
+    TaskRequested,
+    TaskStatus,
+)
+
+POLICY = P.PlannerPolicy(step_timeout_s=5, generation_timeout_s=10, max_attempts=3)
+T0 = 1_800_000_000.0
+
+
+def state_for(graph: IntentGraph, text: str = "request", timeout: float = 60) -> P.TaskState:
+    return P.new_state(
+        task_id="t1",
+        session_id="s1",
+        tenant="acme",
+        request=TaskRequested(text=text),
+        graph=graph,
+        received_at=datetime.fromtimestamp(T0, UTC),
+        timeout_s=timeout,
+        partition=0,
+        policy=POLICY,
+    )
+
+
+def weather_then_copy() -> IntentGraph:
+    return IntentGraph(
+        language="zh",
+        intents=[
+            Intent(id="i1", type=IntentType.LOOKUP, tool="weather", text="查询北京明天的天气",
+                   entities={"city": "北京", "date": "2026-11-26"}),
+            Intent(id="i2", type=IntentType.CREATIVE_WRITING, text="生成一段提醒文案", depends_on=["i1"]),
+        ],
+    )
+
+
+def ok(step_id: str, text: str = "", **output: object) -> StepCompleted:
+    return StepCompleted(step_id=step_id, ok=True, text=text, output=dict(output), service="test")
+
+
+def fail(step_id: str, error: str) -> StepCompleted:
+    return StepCompleted(step_id=step_id, ok=False, error=error, service="test")
+
+
+def run_recall(state: P.TaskState, turns: list | None = None) -> None:
+    [recall] = P.ready_steps(state, T0)
+    assert recall.kind is StepKind.RECALL
+    P.mark_dispatched(recall, T0)
+    P.apply_reply(state, ok(recall.id, turns=turns or []), T0 + 0.01)
+    state.turns = turns or []
+    P.build_execution(state, POLICY)
+
+
+def test_recall_comes_first_then_dependency_order() -> None:
+    state = state_for(weather_then_copy())
+    run_recall(state)
+    ready = P.ready_steps(state, T0)
+    assert [(s.kind, s.name) for s in ready] == [(StepKind.TOOL, "weather")]
+    weather = ready[0]
+    assert weather.arguments == {"city": "北京", "date": "2026-11-26"}
+    P.mark_dispatched(weather, T0)
+    assert P.ready_steps(state, T0) == []  # the copy waits for the weather
+    P.apply_reply(state, ok(weather.id, "北京 2026-11-26 晴 3~12°C"), T0 + 0.1)
+    [copy] = P.ready_steps(state, T0)
+    assert copy.kind is StepKind.GENERATE and copy.task_type == "creative_writing"
+    messages = P.generation_messages(state, copy)
+    assert "晴 3~12°C" in messages[-1]["content"]  # the dependent step receives its input's output
+
+
+def test_independent_intents_are_ready_together() -> None:
+    graph = IntentGraph(
+        language="en",
+        intents=[
+            Intent(id="i1", type=IntentType.CALCULATION, tool="calculator", text="2+2", entities={"expression": "2+2"}),
+            Intent(id="i2", type=IntentType.LOOKUP, tool="datetime", text="what time is it"),
+        ],
+    )
+    state = state_for(graph)
+    run_recall(state)
+    assert {s.name for s in P.ready_steps(state, T0)} == {"calculator", "datetime"}
+
+
+def test_failed_input_skips_dependents_and_answer_says_what_failed() -> None:
+    state = state_for(weather_then_copy())
+    run_recall(state)
+    [weather] = P.ready_steps(state, T0)
+    P.mark_dispatched(weather, T0)
+    P.apply_reply(state, fail(weather.id, "city not found: 北京"), T0 + 0.1)
+    assert weather.status is StepStatus.FAILED  # a refusal is not retried
+    assert P.ready_steps(state, T0) == []
+    copy = state.steps[-1]
+    assert copy.status is StepStatus.SKIPPED and "failed" in (copy.error or "")
+    assert P.execution_finished(state)
+    status, answer, error = P.compose(state)
+    assert status is TaskStatus.FAILED
+    assert "city not found" in answer and error
+
+
+def test_partial_answer_when_one_of_two_fails() -> None:
+    graph = IntentGraph(
+        language="en",
+        intents=[
+            Intent(id="i1", type=IntentType.CALCULATION, tool="calculator", text="2+2", entities={"expression": "2+2"}),
+            Intent(id="i2", type=IntentType.LOOKUP, tool="weather", text="weather in Oslo", entities={"city": "Oslo"}),
+        ],
+    )
+    state = state_for(graph)
+    run_recall(state)
+    calc, weather = P.ready_steps(state, T0)
+    for s in (calc, weather):
+        P.mark_dispatched(s, T0)
+    P.apply_reply(state, ok(calc.id, "4", result=4), T0 + 0.1)
+    P.apply_reply(state, fail(weather.id, "host not allowed"), T0 + 0.1)
+    status, answer, error = P.compose(state)
+    assert status is TaskStatus.COMPLETED
+    assert "2+2 = 4" in answer and "host not allowed" in answer
+    assert error and error.startswith("partial")
+
+
+def test_timeouts_retry_idempotent_steps_with_backoff_then_fail() -> None:
+    state = state_for(weather_then_copy())
+    run_recall(state)
+    [weather] = P.ready_steps(state, T0)
+    now = T0
+    for attempt in range(1, POLICY.max_attempts + 1):
+        P.mark_dispatched(weather, now)
+        assert weather.attempts == attempt
+        now += weather.timeout_s + 0.01
+        P.expire_steps(state, now, backoff_s=0.5)
+        if attempt < POLICY.max_attempts:
+            assert weather.status is StepStatus.PENDING
+            assert P.ready_steps(state, now) == []  # waits for the backoff
+            now = weather.dispatched_at or now
+            assert P.ready_steps(state, now) == [weather]
+    assert weather.status is StepStatus.FAILED and "timed out" in (weather.error or "")
+
+
+def test_transient_error_is_retried_but_refusal_is_not() -> None:
+    state = state_for(weather_then_copy())
+    run_recall(state)
+    [weather] = P.ready_steps(state, T0)
+    P.mark_dispatched(weather, T0)
+    P.apply_reply(state, fail(weather.id, "upstream timeout"), T0 + 1)
+    assert weather.status is StepStatus.PENDING
+    P.mark_dispatched(weather, T0 + 2)
+    P.apply_reply(state, fail(weather.id, "refused: host not in allowlist"), T0 + 3)
+    assert weather.status is StepStatus.FAILED
+
+
+def test_duplicate_and_stray_replies_are_ignored() -> None:
+    state = state_for(weather_then_copy())
+    run_recall(state)
+    [weather] = P.ready_steps(state, T0)
+    P.mark_dispatched(weather, T0)
+    assert P.apply_reply(state, ok(weather.id, "first"), T0 + 1) is not None
+    assert P.apply_reply(state, ok(weather.id, "second"), T0 + 2) is None
+    assert weather.text == "first"
+    assert P.apply_reply(state, ok("s99", "stray"), T0 + 2) is None
+
+
+def test_clarification_composes_a_question() -> None:
+    graph = IntentGraph(language="zh", intents=[], clarification="你想查询什么？")
+    state = state_for(graph)
+    run_recall(state)
+    assert P.execution_finished(state)
+    status, answer, _ = P.compose(state)
+    assert status is TaskStatus.NEEDS_CLARIFICATION and answer == "你想查询什么？"
+
+
+def test_reparse_when_previous_turn_asked_a_question() -> None:
+    state = state_for(IntentGraph(language="zh", intents=[Intent(id="i1", type=IntentType.CHITCHAT, text="北京")]))
+    state.turns = [{"request": "查一下天气", "answer": "哪个城市？", "status": "needs_clarification"}]
+    assert P.needs_reparse(state)
+    state.reparsed = True
+    assert not P.needs_reparse(state)
+    assert P.context_lines(state.turns) == ["user: 查一下天气", "assistant: 哪个城市？"]
+
+
+def test_state_round_trips_through_a_checkpoint() -> None:
+    state = state_for(weather_then_copy())
+    run_recall(state)
+    [weather] = P.ready_steps(state, T0)
+    P.mark_dispatched(weather, T0)
+    restored = P.TaskState.model_validate_json(state.model_dump_json())
+    assert restored == state
+
+
+def test_remember_steps_run_after_the_result() -> None:
+    graph = IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.CALCULATION, tool="calculator",
+                                                        text="2+2", entities={"expression": "2+2"})])
+    state = state_for(graph)
+    run_recall(state)
+    [calc] = P.ready_steps(state, T0)
+    P.mark_dispatched(calc, T0)
+    P.apply_reply(state, ok(calc.id, "4", result=4), T0 + 0.1)
+    state.status, state.answer, _ = P.compose(state)
+    state.result_published = True
+    P.add_remember_steps(state, POLICY)
+    [embed] = P.ready_steps(state, T0)
+    assert embed.kind is StepKind.EMBED and embed.after_result
+    assert "2+2" in embed.arguments["texts"][0]
+    assert [s.id for s in P.executed_steps(state)] == ["s0", "s1"]  # memory writes aren't part of the answer's path
+
+
+def test_sql_arguments_never_splice_untrusted_text() -> None:
+    assert P.tool_arguments("sql_query", {"order_id": "1024"}, "") == {
+        "query": "SELECT * FROM orders WHERE order_id = 1024"
+    }
+    args = P.tool_arguments("sql_query", {"order_id": "1; DROP TABLE orders"}, "订单")
+    assert "DROP" not in args["query"] or args["query"] == "订单"
