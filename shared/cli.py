@@ -23,7 +23,8 @@ dlq_app = typer.Typer(help="Inspect and replay dead-lettered records.", no_args_
 config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(config_app, name="config")
-console = Console()
+# Piped output (make demo under CI, logs) gets a wide fixed width so waterfalls stay readable.
+console = Console(width=None if sys.stdout.isatty() else 150)
 err = Console(stderr=True)
 
 

@@ -28,17 +28,19 @@ EXAMPLES = (
 )
 
 
-def _start_weather(env: dict[str, str]) -> Any:
-    """The demo's Open-Meteo-compatible server: synthetic, clearly labelled data, on loopback."""
-    try:
-        from autoglm.services.tool_executor.fake_open_meteo import start_background
-    except ImportError:
-        return None
-    server = start_background()
-    base = f"http://127.0.0.1:{server.port}"
-    env["AUTOGLM_TOOLS__WEATHER__FORECAST_URL"] = base
-    env["AUTOGLM_TOOLS__WEATHER__GEOCODING_URL"] = base
-    return server
+def _start_weather(env: Any) -> Any:
+    """The demo's Open-Meteo-compatible server: synthetic, clearly labelled data, on loopback.
+
+    The demo runs offline, so the weather tool is pointed at this local stand-in; a real
+    deployment points `tools.weather.*_base_url` at Open-Meteo or a mirror.
+    """
+    from autoglm.services.tool_executor.fake_open_meteo import serve
+
+    ctx = serve()
+    base = ctx.__enter__()
+    env["AUTOGLM_TOOLS__WEATHER__FORECAST_BASE_URL"] = base
+    env["AUTOGLM_TOOLS__WEATHER__GEOCODING_BASE_URL"] = base
+    return ctx
 
 
 def run_demo(console: Console, keep_data: bool = False) -> int:
@@ -63,6 +65,8 @@ def run_demo(console: Console, keep_data: bool = False) -> int:
         t0 = time.monotonic()
         stack.start()
         console.print(f"embedded broker (Tansu) on {stack.bootstrap}; starting services…")
+        console.print(f"weather: local Open-Meteo-compatible stand-in with synthetic data at "
+                      f"{os.environ['AUTOGLM_TOOLS__WEATHER__FORECAST_BASE_URL']}")
         if not stack.wait_ready(300):
             console.print("[red]services did not become ready[/]; logs in", data_dir / "logs")
             return 1
@@ -81,8 +85,7 @@ def run_demo(console: Console, keep_data: bool = False) -> int:
     finally:
         console.rule("stopping")
         stack.stop()
-        if weather is not None:
-            weather.stop()
+        weather.__exit__(None, None, None)
         console.print("stopped broker and services")
         if not keep_data and not interrupted[0]:
             shutil.rmtree(data_dir, ignore_errors=True)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -61,17 +62,20 @@ def order_tree(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def render_waterfall(spans: list[dict[str, Any]], console: Console, width: int = 36) -> None:
+def render_waterfall(spans: list[dict[str, Any]], console: Console, width: int = 28, verbose: bool = False) -> None:
     if not spans:
         console.print("[yellow]no spans found[/]")
         return
+    if not verbose:  # faststream's zero-length "<topic> create" spans add rows, not information
+        spans = [s for s in spans if not s["name"].endswith(" create")]
     t0 = min(s["start_ns"] for s in spans)
     t1 = max(s["end_ns"] for s in spans)
     total = max(t1 - t0, 1)
     trace_ids = sorted({s["trace_id"] for s in spans})
-    table = Table(title=f"trace {', '.join(trace_ids)} — {len(spans)} spans, {total / 1e6:.1f} ms", expand=False)
-    table.add_column("service", style="cyan", no_wrap=True)
-    table.add_column("operation", no_wrap=True, max_width=48)
+    table = Table(title=f"trace {', '.join(trace_ids)} — {len(spans)} spans, {total / 1e6:.1f} ms",
+                  expand=False, box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("service", style="cyan", no_wrap=True, min_width=13)
+    table.add_column("operation", no_wrap=True, max_width=52, overflow="ellipsis")
     table.add_column("start ms", justify="right")
     table.add_column("duration ms", justify="right")
     table.add_column("status")
@@ -83,8 +87,9 @@ def render_waterfall(spans: list[dict[str, Any]], console: Console, width: int =
         b = max(a + 1, int((s["end_ns"] - t0) / total * width))
         bar = Text(" " * a + "█" * (b - a) + " " * (width - b), style="red" if s["status"] == "ERROR" else "green")
         service = str(s.get("service") or "").removeprefix("autoglm-")
-        status = Text(s["status"], style="red" if s["status"] == "ERROR" else "")
-        table.add_row(service, "  " * s.get("depth", 0) + s["name"], f"{start:.1f}", f"{dur:.1f}", status, bar)
+        status = Text("error" if s["status"] == "ERROR" else "ok", style="red" if s["status"] == "ERROR" else "")
+        indent = " " * min(s.get("depth", 0), 12)
+        table.add_row(service, indent + s["name"], f"{start:.1f}", f"{dur:.1f}", status, bar)
     console.print(table)
     services = sorted({str(s.get("service") or "").removeprefix("autoglm-") for s in spans})
     console.print(f"services in trace: {', '.join(services)}")

@@ -71,7 +71,9 @@ def register(rt: ServiceRuntime, engine_ref: dict[str, Any], *, max_records: int
         text = ""
         error: str | None = None
         op = "embeddings" if req.operation == "embed" else "chat"
-        model = req.model or engine.model_name
+        model = req.model or (
+            getattr(engine, "embedding_model_name", "embedding") if req.operation == "embed" else engine.model_name
+        )
         attrs: dict[str, Any] = {
             "gen_ai.operation.name": op,
             "gen_ai.provider.name": "autoglm.local" if rt.settings.model_provider == "local" else "openai",

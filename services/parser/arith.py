@@ -1,0 +1,162 @@
+"""Arithmetic: Chinese numerals, operator words, and the normalized ``expression`` entity.
+
+A normalized expression uses only digits, ``.``, and the ASCII operators ``+ - * / ^ % ( )``,
+with no spaces: ``"(12+8)×3等于多少？"`` -> ``"(12+8)*3"``, ``"三加五"`` -> ``"3+5"``,
+``"15% of 80"`` -> ``"80*15/100"``, ``"17 mod 5"`` -> ``"17%5"``, ``"根号16"`` -> ``"16^0.5"``.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+           "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_BIG = {"万": 10_000, "亿": 100_000_000}
+ZH_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
+_ZH_NUM_RE = re.compile(f"[{ZH_NUMERAL}]+(?:点[{ZH_NUMERAL}]+)?")
+
+
+def chinese_to_int(token: str) -> int | None:
+    """Value of a Chinese numeral (``"一百二十"`` -> 120, ``"十五"`` -> 15, ``"三"`` -> 3), or None."""
+    if not token or any(ch not in _DIGITS and ch not in _UNITS and ch not in _BIG for ch in token):
+        return None
+    if all(ch in _DIGITS for ch in token) and len(token) > 1:
+        return int("".join(str(_DIGITS[ch]) for ch in token))
+    total, section, digit = 0, 0, None
+    last_unit = 1  # the unit just before a trailing digit: 一百二 = 120, 一万二 = 12000
+    for ch in token:
+        if ch in _DIGITS:
+            if ch in "零〇":
+                last_unit = 1
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            section += (digit if digit is not None else 1) * _UNITS[ch]
+            digit, last_unit = None, _UNITS[ch]
+        else:
+            section += digit or 0
+            total += section * _BIG[ch]
+            section, digit, last_unit = 0, None, _BIG[ch]
+    if digit is not None and last_unit >= 100 and token[-2] not in "零〇":
+        return total + section + digit * (last_unit // 10)
+    return total + section + (digit or 0)
+
+
+def _zh_number(token: str) -> str:
+    if "点" in token:
+        whole, frac = token.split("点", 1)
+        w = chinese_to_int(whole)
+        f = "".join(str(_DIGITS[ch]) for ch in frac if ch in _DIGITS)
+        return f"{w}.{f}" if w is not None and f else token
+    value = chinese_to_int(token)
+    return str(value) if value is not None else token
+
+
+# Order matters: longer phrases first. Each maps a word to the operator text that replaces it.
+_ZH_OPS: list[tuple[str, str]] = [
+    (r"的平方根", "^0.5"), (r"的立方根", "^(1/3)"), (r"的平方", "^2"), (r"的立方", "^3"),
+    (r"的(\d+(?:\.\d+)?)次(?:方|幂)", r"^\1"),
+    (r"([0-9.]+)除以([0-9.]+)的余数", r"\1%\2"), (r"除以", "/"), (r"乘以", "*"), (r"乘上", "*"),
+    (r"加上", "+"), (r"减去", "-"), (r"取余|取模|模", "%"), (r"乘", "*"), (r"加", "+"), (r"减", "-"),
+    (r"([0-9.]+)除([0-9.]+)", r"\2/\1"),
+]
+_EN_OPS: list[tuple[str, str]] = [
+    (r"\bsquare\s+root\s+of\s+([0-9.]+)", r"\1^0.5"), (r"\bcube\s+root\s+of\s+([0-9.]+)", r"\1^(1/3)"),
+    (r"\bto\s+the\s+power\s+of\b", "^"), (r"\bto\s+the\s+(\d+)(?:st|nd|rd|th)\s+power\b", r"^\1"),
+    (r"\braised\s+to\b", "^"), (r"\bmultiplied\s+by\b", "*"), (r"\bdivided\s+by\b", "/"),
+    (r"\bsquared\b", "^2"), (r"\bcubed\b", "^3"), (r"\bplus\b", "+"), (r"\bminus\b", "-"),
+    (r"\btimes\b", "*"), (r"\bover\b", "/"), (r"\bmodulo\b|\bmod\b", "%"), (r"\bless\b", "-"),
+]
+_ZH_OPS_RE = [(re.compile(p), r) for p, r in _ZH_OPS]
+_EN_OPS_RE = [(re.compile(p, re.I), r) for p, r in _EN_OPS]
+_PERCENT_OF_EN = re.compile(r"([0-9.]+)\s*(?:%|percent)\s+of\s+([0-9.]+)", re.I)
+_PERCENT_OF_ZH = re.compile(r"([0-9.]+)的(?:百分之([0-9.]+)|([0-9.]+)%)")
+_SQRT_ZH = re.compile(r"(?:根号|开根号|开方)\s*([0-9.]+)")
+_TIMES_X = re.compile(r"(?<=[0-9)])\s*[x×X✕]\s*(?=[0-9(])")
+_HAN_SPACE = re.compile(r"\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\s+")
+_RUN_RE = re.compile(r"[0-9.+\-*/^%() ]+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
+_EN_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+             "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+             "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+             "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_EN_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_EN_NUMBER_RE = re.compile(
+    r"\b(?:" + "|".join(list(_EN_UNITS) + list(_EN_SCALES)) + r")(?:[\s-]+(?:and\s+)?(?:"
+    + "|".join(list(_EN_UNITS) + list(_EN_SCALES)) + r"))*\b",
+    re.IGNORECASE,
+)
+
+
+def _en_number(words: str) -> str:
+    total, current = 0, 0
+    for w in re.split(r"[\s-]+", words.lower()):
+        if w == "and":
+            continue
+        if w in _EN_UNITS:
+            current += _EN_UNITS[w]
+        elif w == "hundred":
+            current = (current or 1) * 100
+        else:
+            total += (current or 1) * _EN_SCALES[w]
+            current = 0
+    return str(total + current)
+
+
+def operator_text(text: str) -> str:
+    """``text`` with Chinese numerals and English number words as digits and operator words as ASCII
+    operators."""
+    t = text.replace("÷", "/").replace("×", "*").replace("−", "-").replace("–", "-").replace("**", "^")
+    t = _THOUSANDS.sub("", t)
+    t = _HAN_SPACE.sub("", t)
+    t = re.sub(r"(?:再|然后)(?=加|减|乘|除)", "", t)
+    t = _ZH_NUM_RE.sub(lambda m: _zh_number(m.group(0)), t)
+    t = _EN_NUMBER_RE.sub(lambda m: _en_number(m.group(0)), t)
+    t = _SQRT_ZH.sub(r"\1^0.5", t)
+    t = _PERCENT_OF_ZH.sub(lambda m: f"{m.group(1)}*{m.group(2) or m.group(3)}/100", t)
+    t = _PERCENT_OF_EN.sub(r"\2*\1/100", t)
+    for pattern, repl in _ZH_OPS_RE:
+        t = pattern.sub(repl, t)
+    for pattern, repl in _EN_OPS_RE:
+        t = pattern.sub(repl, t)
+    return _TIMES_X.sub("*", t)
+
+
+def _balanced(expr: str) -> str:
+    """Drop unmatched parentheses and dangling operators at the ends."""
+    while expr and expr[-1] in "+-*/^(":
+        expr = expr[:-1]
+    while expr and expr[0] in "+*/^)%":
+        expr = expr[1:]
+    depth = 0
+    for ch in expr:
+        depth += ch == "("
+        depth -= ch == ")"
+    if depth > 0:
+        expr = expr + ")" * depth
+    elif depth < 0:
+        expr = "(" * -depth + expr
+    return expr
+
+
+def extract_expression(text: str) -> str | None:
+    """The longest arithmetic run in ``text`` that has a number and an operator, normalized."""
+    t = operator_text(text)
+    best = ""
+    for m in _RUN_RE.finditer(t):
+        run = m.group(0).replace(" ", "")
+        run = _balanced(run)
+        if not re.search(r"\d", run) or not re.search(r"[0-9)][+\-*/^%(]|[+\-*/^%]\(?[0-9(]", run):
+            continue
+        if not re.search(r"\d\)?\s*[+\-*/^%]", run):
+            continue
+        if len(run) > len(best):
+            best = run
+    return best or None
+
+
+def looks_like_date_or_id(expr: str) -> bool:
+    """``2026-11-25``, ``12/3`` style tokens are dates, not sums."""
+    return bool(re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{4}/\d{1,2}/\d{1,2}", expr))

@@ -1,0 +1,250 @@
+"""Rule classifier: one clause -> (intent type, tool), with whether a cue word decided it.
+
+Rules are ordered by specificity: an explicit task verb (translate, summarize, write code, write a
+poem) outranks the subject words it is about ("写一首关于雨的诗" is writing, not weather).
+A clause no rule recognises gets ``question_answering`` with ``cue=False``; the parser hands such
+clauses to a configured :class:`~autoglm.services.parser.logic.Fallback` when there is one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from autoglm.services.parser.arith import extract_expression, looks_like_date_or_id
+from autoglm.services.parser.dates import find_dates
+from autoglm.services.parser.entities import find_cities, find_order_id, find_url
+from autoglm.services.parser.lexicon import EN_LANGUAGES, ZH_LANGUAGES
+from autoglm.services.parser.text import URL_RE
+
+IC = re.IGNORECASE
+
+TRANSLATE = re.compile(
+    r"翻译|译成|译为|翻成|(?:" + "|".join(ZH_LANGUAGES) + r")(?:怎么|如何)(?:说|讲|表达)|用(?:"
+    + "|".join(ZH_LANGUAGES) + r")(?:怎么|如何)?(?:说|讲|表达)|\btranslat\w*|\bhow (?:do|would|can) (?:you|i|we) say\b"
+    r"|\bin (?:" + "|".join(EN_LANGUAGES) + r")\s*\??$"
+    r"|\b(?:convert|turn|put|render|say)\b.*\b(?:into|to|in) (?:" + "|".join(EN_LANGUAGES) + r")\b",
+    IC,
+)
+SUMMARIZE = re.compile(
+    r"(?<!年终|工作|项目|年度|季度|月度|个人|述职)总结(?!报告)|概括|摘要|归纳|提炼|梗概|概述|要点|缩写成|精简|浓缩|简述|压缩(?:一下|成|为|到)|\bshorten\b|\bin (?:one|two|three|\d) sentences?\b|\bsummar\w*|\bsum (?:it )?up\b|\btl;?dr\b|\bkey points\b"
+    r"|\bmain points\b|\brecap\b|\bgist\b|\bcondense\b|\bboil (?:it|this) down\b",
+    IC,
+)
+_GEN_VERB = (r"写|生成|创作|编写|编|作|拟|起草|来一?[首段篇个句份封条则]|给我一?[首段篇个句份封条则]|想一?[个句条]|设计"
+             r"|\bwrite\b|\bcompose\b|\bdraft\b|\bcreate\b|\bgenerate\b|\bmake\b|\bcome up with\b|\bgive me\b"
+             r"|\bcraft\b|\bpen\b|\bproduce\b|\bbuild\b|\bimplement\b|\bcode\b")
+GEN_VERB = re.compile(_GEN_VERB, IC)
+# Verbs that ask for new text whatever its object ("起草一份周报", "compose something").
+STRONG_GEN = re.compile(r"写(?!代码|程序|脚本|了|着|的|在)|生成|创作|起草|拟一?[份个篇封]|撰写|\bwrite\b|\bcompose\b|\bdraft\b|\bsuggest\b"
+                        r"|\bcome up with\b|\bbrainstorm\b", IC)
+CODE_NOUN = re.compile(
+    r"代码|函数|脚本|程序|正则|sql语句|sql查询|类(?:来|，|$)|接口|爬虫|算法|单元测试|"
+    r"\bcode\b|\bfunction\b|\bscript\b|\bprogram\b|\bregex\b|\bregular expression\b|\bclass\b|\bsnippet\b"
+    r"|\bsql (?:query|statement)\b|\bunit tests?\b|\bmethod\b|\bapi endpoint\b|\bcli\b|\bone-liner\b"
+    r"|\bdockerfile\b|\bmakefile\b|\bdocker-compose\b|\byaml\b|\bconfig file\b|\bcomponent\b|\bendpoint\b"
+    r"|\bflask\b|\bdjango\b|\breact\b|\bcron(?:tab)? job\b|配置文件|组件|Dockerfile",
+    IC,
+)
+PROG_LANG = re.compile(
+    r"python|(?<![A-Za-z])(?:py|java|rust|ruby|php|swift|bash|sql|html|css)(?![A-Za-z])|javascript|typescript|"
+    r"c\+\+|c#|golang|kotlin|shell|go语言|用go|\bin go\b",
+    IC,
+)
+IMPLEMENT = re.compile(r"实现|\bimplement\b", IC)
+CREATIVE_NOUN = re.compile(
+    r"诗|故事|文案|提醒|总结报告|年终总结|工作总结|广告语|标语|口号|文章|散文|小说|歌词|对联|祝福|贺卡|贺词|邮件|短信|通知|演讲稿|日记|作文|段子|"
+    r"情书|推文|朋友圈|感谢信|道歉信|求职信|简介|建议|攻略|计划|行程|笑话|童话|绕口令|谜语|台词|剧本|标题|slogan|"
+    r"\bpoems?\b|\bhaiku\b|\blimerick\b|\bsonnet\b|\bstor(?:y|ies)\b|\bessay\b|\barticle\b|\breminders?\b"
+    r"|\bslogan\b|\btagline\b|\bcaption\b|\btweet\b|\bpost\b|\bemail\b|\be-mail\b|\bletter\b|\bmessage\b"
+    r"|\bnote\b|\bspeech\b|\bsong\b|\blyrics\b|\btoast\b|\bgreeting\b|\bblurb\b|\bad copy\b|\bcopy\b"
+    r"|\badvice\b|\btips\b|\bitinerary\b|\bplan\b|\bjoke\b|\briddle\b|\bdescription\b|\bheadline\b|\btitle\b"
+    r"|\bbio\b|\bintro\b|\bannouncement\b|\bnotice\b|\bsuggestions?\b|\brecommendations?\b|\bpackin\w* list\b",
+    IC,
+)
+WEATHER = re.compile(
+    r"天气|气温|温度|下雨|下雪|降雨|降雪|降温|刮风|风力|雾霾|空气质量|湿度|带伞|冷不冷|热不热|多少度|几度|晴天|阴天|雷阵雨|"
+    r"紫外线|\bweather\b|\bforecast\b|\btemperature\b|\brain(?:ing|y)?\b|\bsnow(?:ing|y)?\b|\bsunny\b|"
+    r"\bumbrella\b|\bhumid(?:ity)?\b|\bwindy\b|\bhow (?:hot|cold|warm)\b|\bdegrees\b",
+    IC,
+)
+DATETIME = re.compile(
+    r"几点|现在时间|当前时间|什么时间|几号|星期几|周几|礼拜几|什么日期|哪一天|几月几[日号]|还有几天|还有多少天|多少天后|时区|"
+    r"\bwhat time\b|\bwhat's the time\b|\bcurrent time\b|\btime is it\b|\bwhat day\b|\bwhat date\b|\bwhat's the date\b"
+    r"|\btime (?:right )?now\b|\btime is it\b|\btoday's date\b|\bday of the week\b|\btime zone\b|\bhow many days (?:until|till|to|left|between)\b|\blocal time\b",
+    IC,
+)
+ORDER = re.compile(
+    r"订单|单号|快递|物流|发货|包裹|\border\b(?!\s+to\b)|\borders\b|\bshipment\b|\bpackage\b|\btracking\b|\bdelivery\b"
+    r"|\bparcel\b",
+    IC,
+)
+SQL_DATA = re.compile(
+    r"库存|销售额|销量|营收|营业额|收入|客户|用户数|注册用户|新用户|新增用户|活跃用户|日活|月活|留存率|转化率|\bgmv\b|\bdau\b|\bmau\b|数据库|数据表|报表|员工|订单(?:数|量|总|金额)|"
+    r"\binventory\b|\bsales\b|\brevenue\b|\bcustomers?\b|\bdatabase\b|\bsign-?ups\b|\bsigned up\b|\bemployees\b"
+    r"|\bactive users\b|\bnew users\b|\btable\b|\bstock levels?\b|\bunits sold\b",
+    IC,
+)
+SQL_VERB = re.compile(
+    r"查询|查|统计|列出|多少|几个|哪些|排名|最高|最多|前\d+|总共|合计|汇总|\bhow many\b|\blist\b|\bshow\b|\bcount\b"
+    r"|\btop \d+\b|\btotal\b|\bwhich\b|\bquery\b|\bfind\b|\bget\b|\bwhat (?:is|was|were|are) (?:the|our)\b",
+    IC,
+)
+# Weak weather words: they mean weather only next to a place and a day ("下周三哈尔滨会很冷吗").
+WEATHER_WORD = re.compile(
+    r"[冷热暖凉晴雨雪风雾霾伞]|穿什么|羽绒服|外套|防晒|\b(?:cold|hot|warm|chilly|jacket|coat|sunscreen|freezing|highs?|lows?)\b",
+    IC,
+)
+# Rankings and totals over business records are database queries ("列出上周退货最多的三个商品").
+BUSINESS_NOUN = re.compile(r"商品|产品|品类|门店|地区|渠道|\bproducts?\b|\bitems\b|\bstores\b|\bregions?\b|\bskus?\b", IC)
+AGGREGATE = re.compile(
+    r"最多|最少|最高|最低|排名|排行|前\d+|前[一二三四五六七八九十]+[个名]|统计|总数|总共|合计|平均|"
+    r"\btop \d+\b|\bhow many\b|\bbest-?selling\b|\bmost\b|\bleast\b|\baverage\b|\btotal\b|\bcount\b",
+    IC,
+)
+MY_ORDER = re.compile(r"到哪了|到哪儿了|我的订单|我的快递|我的包裹|订单状态|订单到哪|订单.*(?:发货|到了|状态|进度)|\bmy (?:order|package|parcel|shipment)\b|\border status\b|\bwhere is my\b", IC)
+KB = re.compile(
+    r"知识库|文档|帮助中心|常见问题|faq|手册|政策|规定|制度|流程|账号|账户|密码|登录|登陆|退款|退货|换货|发票|会员|积分|优惠券|"
+    r"保修|售后|客服|套餐|订阅|报销|请假|年假|vpn|wifi|打印机|公司|我们的产品|手机号|绑定|解绑|实名认证|注销|昵称|头像|"
+    r"验证码|个人信息|"
+    r"\bknowledge base\b|\bkb\b|\bdocs\b|\bdocumentation\b|\bhelp center\b|\bhandbook\b|\bmanual\b|\bpolic(?:y|ies)\b"
+    r"|\bour company\b|\baccount\b|\bpassword\b|\blog ?in\b|\bsign ?in\b|\brefunds?\b|\breturn\b|\binvoices?\b"
+    r"|\bmembership\b|\bsubscriptions?\b|\bdiscounts?\b|\bpricing\b|\bbilling\b|\bwarranty\b|\bcoupons?\b|\bvacation days\b|\bleave\b|\breimburse\w*\b"
+    r"|\bexpenses?\b|\bonboarding\b|\b2fa\b|\btwo-factor\b|\bphone number\b|\bprofile\b|\bverification code\b"
+    r"|\busername\b|\bdelete my account\b",
+    IC,
+)
+_PLEASANTRIES = (
+    "你好", "您好", "嗨", "哈喽", "哈啰", "早上好", "早安", "午安", "晚上好", "晚安", "谢谢你", "谢谢", "多谢", "感谢",
+    "再见", "拜拜", "好的", "好", "嗯", "ok", "okay", "hi", "hello", "hey", "hiya", "yo", "good morning",
+    "good afternoon", "good evening", "good night", "thank you so much", "thank you", "thanks a lot", "thanks so much",
+    "thanks", "thank", "thx", "bye", "goodbye", "see you", "lol", "haha", "哈哈", "cool", "nice", "great", "awesome",
+)
+_SMALL_TALK = _PLEASANTRIES + (
+    "你好吗", "最近怎么样", "最近好吗", "你是谁", "你叫什么名字", "你叫什么", "讲个笑话", "给我讲个笑话", "说个笑话",
+    "我好无聊", "好无聊", "我很无聊", "陪我聊聊天", "陪我聊天", "聊聊天", "how are you doing today", "how are you doing",
+    "how are you today", "how are you", "how's it going", "what's up", "who are you", "what's your name",
+    "tell me a joke", "i'm bored", "i am bored", "let's chat",
+)
+_CHAT_TAIL = r"(?:[\s,，!！.。?？~]|呀|啊|呢|哦|啦|吧|嘛|\bthere\b|\bfriend\b|\bbuddy\b|\bagain\b|\bvery much\b)*"
+
+
+def _phrase_re(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+    return re.compile(rf"(?:{alts})(?![A-Za-z]){_CHAT_TAIL}", IC)
+
+
+_SMALL_TALK_RE = _phrase_re(_SMALL_TALK)
+_PLEASANTRY_RE = _phrase_re(_PLEASANTRIES)
+
+
+def _only(pattern: re.Pattern[str], clause: str) -> bool:
+    """Whether ``clause`` is a run of phrases of ``pattern`` ("谢谢啦，再见", "lol thanks")."""
+    text = clause.strip()
+    if not text or len(text) > 60:
+        return False
+    pos = 0
+    while pos < len(text):
+        m = pattern.match(text, pos)
+        if not m or m.end() == pos:
+            return False
+        pos = m.end()
+    return True
+
+
+def is_small_talk(clause: str) -> bool:
+    return _only(_SMALL_TALK_RE, clause)
+
+
+def is_pleasantry(clause: str) -> bool:
+    """Greetings and thanks: manners around a task, dropped when the request has a task."""
+    return _only(_PLEASANTRY_RE, clause)
+
+
+QUESTION = re.compile(
+    r"列出|列举|提取|找出|指出|比较|对比|\blist\b|\bextract\b|\bidentify\b|\bpoint out\b|\bcompare\b|什么|为什么|怎么|如何|谁|哪|吗|多少|几|是否|解释|介绍|讲讲|说说|区别|意思|原理|推荐|\?|"
+    r"\bwhat\b|\bwhy\b|\bhow\b|\bwho\b|\bwhen\b|\bwhere\b|\bwhich\b|\bexplain\b|\bdescribe\b|\btell me about\b"
+    r"|\bdefine\b|\bdifference\b|\bmeaning\b|\brecommend\b|\bis\b|\bare\b|\bdoes\b|\bcan\b|\bshould\b",
+    IC,
+)
+# Arithmetic on an earlier intent's output ("再把结果乘以 2", "then multiply it by 3").
+ON_RESULT = re.compile(
+    r"(?:结果|它|这个数|得数)\s*(?:再)?(?:乘以|除以|加上|减去|乘|除|加|减|的平方)|^(?:再)?(?:乘以|除以|加上|减去)\s*[0-9一二三四五六七八九十]"
+    r"|\b(?:multiply|divide|add|subtract|double|halve|square)\s+(?:it|that|the result|this)\b"
+    r"|\b(?:it|that|the result)\s+(?:times|multiplied by|divided by|plus|minus)\b",
+    IC,
+)
+EXPLAIN = re.compile(r"解释|说明|什么意思|讲解|\bexplain\b|\bwhat does (?:it|that|this) mean\b|\belaborate\b", IC)
+CALC_CUE = re.compile(
+    r"计算|算一下|算算|帮我算|等于多少|等于几|是多少|得多少|求和|求积|平方根|\bcalculate\b|\bcompute\b|\bevaluate\b|\bwork out\b"
+    r"|\bsolve\b|\bwhat is\b|\bwhat's\b|\bhow much is\b|=\s*\?",
+    IC,
+)
+_DATE_LIKE = re.compile(r"\b20\d\d[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+
+
+@dataclass(frozen=True)
+class Classification:
+    """What a clause asks for. ``cue`` is False when no rule recognised it (the default guess)."""
+
+    type: str
+    tool: str | None
+    cue: bool = True
+
+
+def _math_text(clause: str) -> str:
+    """The clause without the parts that look numeric but are not arithmetic (urls, ids, dates)."""
+    text = URL_RE.sub(" ", clause)
+    order_id = find_order_id(text)
+    if order_id:
+        text = text.replace(order_id, " ")
+    return _DATE_LIKE.sub(" ", text)
+
+
+def expression_of(clause: str) -> str | None:
+    expr = extract_expression(_math_text(clause))
+    if expr is None or looks_like_date_or_id(expr):
+        return None
+    return expr
+
+
+def classify(clause: str) -> Classification:
+    """Type and tool of one clause (quoted text and payloads already masked out)."""
+    has_url = find_url(clause) is not None
+    if TRANSLATE.search(clause):
+        return Classification("translation", None)
+    if SUMMARIZE.search(clause):
+        return Classification("summarization", None)
+    gen = GEN_VERB.search(clause)
+    if (gen or IMPLEMENT.search(clause)) and (CODE_NOUN.search(clause) or PROG_LANG.search(clause)):
+        return Classification("code_generation", None)
+    if gen and CREATIVE_NOUN.search(clause) or STRONG_GEN.search(clause):
+        return Classification("creative_writing", None)
+    if has_url:
+        return Classification("lookup", "http_get")
+    if ON_RESULT.search(clause):
+        return Classification("calculation", "calculator")
+    if expression_of(clause) is not None:
+        return Classification("calculation", "calculator")
+    if WEATHER.search(clause):
+        return Classification("lookup", "weather")
+    if DATETIME.search(clause):
+        return Classification("lookup", "datetime")
+    if WEATHER_WORD.search(clause) and find_cities(clause) and find_dates(clause, date(2000, 1, 1)):
+        return Classification("lookup", "weather")
+    if find_order_id(clause) or MY_ORDER.search(clause):
+        return Classification("lookup", "sql_query")
+    if (SQL_DATA.search(clause) or ORDER.search(clause)) and SQL_VERB.search(clause) or (
+        BUSINESS_NOUN.search(clause) and AGGREGATE.search(clause)
+    ):
+        return Classification("lookup", "sql_query")
+    if re.search(r"^(?:请|帮我|麻烦)?(?:计算|算)|算一下|算算|帮我算|计算一下|\bcalculate\b|\bcompute\b", clause, IC):
+        return Classification("calculation", "calculator")
+    if KB.search(clause):
+        return Classification("question_answering", "kb_search")
+    if is_small_talk(clause):
+        return Classification("chitchat", None)
+    if QUESTION.search(clause):
+        return Classification("question_answering", None)
+    return Classification("question_answering", None, cue=False)

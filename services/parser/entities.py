@@ -1,0 +1,205 @@
+"""Entity extraction: city, order_id, url, target_language, topic, query, programming_language."""
+
+from __future__ import annotations
+
+import re
+
+from autoglm.services.parser.lexicon import (
+    EN_CITIES,
+    EN_LANGUAGES,
+    PROGRAMMING_LANGUAGES,
+    ZH_CITIES,
+    ZH_LANGUAGES,
+)
+from autoglm.services.parser.text import HAN, URL_RE
+
+# Every entity key the parser emits, with its meaning (the contract of `Intent.entities`).
+ENTITY_KEYS: dict[str, str] = {
+    "city": "weather/datetime: the place as written in the request (`北京`, `Beijing`, `HONG KONG`).",
+    "timezone": "datetime: IANA zone of a known `city` (`Asia/Tokyo`); the datetime tool takes a zone.",
+    "date": "weather/datetime/sql_query: ISO date, relative words resolved against `now` in `tz`.",
+    "days": "weather: length of a range (`未来三天`, `next 5 days`, `周末` = 2); `date` is its first day.",
+    "order_id": "sql_query: the id after 订单/单号/order/# (letters, digits, dashes; has a digit).",
+    "query": "kb_search/sql_query: the question in natural language, request phrasing stripped. For "
+    "sql_query it is NOT SQL: it needs text-to-SQL (or use `order_id`).",
+    "expression": "calculator: normalized arithmetic, digits and + - * / ^ % ( ) only (`(12+8)*3`). Absent "
+    "when the operand is an earlier result (`再把结果乘以 2`): see `depends_on`.",
+    "url": "http_get: the URL to fetch.",
+    "target_language": "translation: ISO 639-1 code of the language asked for.",
+    "programming_language": "code_generation: python, javascript, typescript, java, cpp, csharp, go, rust, "
+    "ruby, php, kotlin, swift, bash, sql, html, css, scala, r.",
+    "topic": "creative_writing: the subject when stated (`关于秋天的诗` -> 秋天, `a poem about the sea` -> sea).",
+    "referent": "the earlier turn (from `context`) that `这个/that/it` refers to, when the request has no "
+    "other object (`把这个翻译成英文`).",
+}
+
+_ZH_CITY_RE = re.compile("|".join(sorted(ZH_CITIES, key=len, reverse=True)))
+_EN_CITY_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(c) for c in sorted(EN_CITIES, key=len, reverse=True)) + r")\b", re.I
+)
+_ZH_CITY_GUESS = re.compile(f"([{HAN}]{{2,4}}?)(?:市|县)?的?(?:天气|气温|温度|会不会|要不要|冷不冷|热不热|下雨|下雪)")
+_ZH_CITY_STOP = re.compile("[的天气今明后昨我你他她它们一下查询看请帮给要想知道告诉问这那哪里么怎样周星期末未来几个月号日点现在气温度会不要冷热]")
+_EN_CITY_GUESS = re.compile(r"\b(?:in|for|at)\s+([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?)")
+_EN_NOT_CITY = {"The", "My", "This", "That", "Celsius", "Fahrenheit", "English", "Chinese", "Python", "January",
+                "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                "Sunday", "Total", "Detail", "Details", "Order", "Summary", "Japanese", "French", "German",
+                "Spanish", "Korean", "Russian", "Italian"}
+
+_ORDER_RE = re.compile(
+    r"(?:订单|单号|order|tracking)\s*(?:号码|编号|号|number|no\.?|id|#)?\s*(?:是|为|:|#)?\s*#?([A-Za-z0-9][A-Za-z0-9\-]{3,})",
+    re.I,
+)
+_HASH_ID_RE = re.compile(r"#([A-Za-z0-9\-]{4,})")
+
+_ZH_LANG = "|".join(sorted(ZH_LANGUAGES, key=len, reverse=True))
+_EN_LANG = "|".join(sorted(EN_LANGUAGES, key=len, reverse=True))
+_ZH_TARGET_RES = [
+    re.compile(f"(?:翻译|译|翻)(?:一下)?(?:成|为|到|作)(?:地道的|标准的|正式的)?({_ZH_LANG})"),
+    re.compile(f"用({_ZH_LANG})(?:怎么|如何)?(?:说|讲|表达|写)"),
+    re.compile(f"({_ZH_LANG})(?:怎么|如何)(?:说|讲|表达|写)"),
+    re.compile(f"(?:转成|转换成|改成|变成)({_ZH_LANG})"),
+]
+_EN_TARGET_RES = [
+    re.compile(rf"\b(?:into|to|in)\s+(?:proper\s+|formal\s+|simple\s+|plain\s+)?({_EN_LANG})\b", re.I),
+]
+
+REFERENT_WORDS_ZH = ("它们", "它", "这个", "那个", "这些", "那些", "上面的", "上述", "以上", "刚才的", "之前的",
+                     "前面的", "这段", "那段", "这句", "那句", "此", "结果")
+_REFERENT_TOPIC = re.compile(
+    r"^(?:它|这个|那个|这些|那些|上面|上述|以上|此|结果|该)|^(?:it|that|this|them|those|these|the results?|"
+    r"the above|the weather|the forecast|the answer|the output|the data)\b",
+    re.I,
+)
+_ZH_TOPIC_RES = [
+    re.compile(f"关于([^，,。.!?！？]{{1,30}}?)的(?:[{HAN}]{{0,6}})$"),
+    re.compile("关于([^，,。.!?！？]{1,30})$"),
+    re.compile(r"以([^，,。.!?！？]{1,20}?)为(?:题|主题|话题)"),
+    re.compile(r"(?:主题|题目|话题)(?:是|为|:)\s*([^，,。.!?！？]{1,20})"),
+    re.compile(f"(?:写|作|创作|编|来|生成)(?:一|1|几)?[首篇段个则句份封条]?([{HAN}A-Za-z0-9]{{1,10}}?)的(?:诗|诗歌|现代诗|古诗|故事|童话|散文|文章|歌词|小说|作文|短文|笑话|段子)"),
+]
+_EN_TOPIC_RES = [
+    re.compile(r"\b(?:about|on the (?:topic|subject) of|on)\s+(.+?)\s*$", re.I),
+    re.compile(r"\b(?:topic|theme|subject)(?: is|:)\s+(.+?)\s*$", re.I),
+]
+_EN_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+_ZH_TOPIC_TAIL = re.compile(r"(?:的|吧|呢|啊|呀)+$")
+_ZH_TOPIC_VERB = re.compile(r"^(?:描写|描述|描绘|赞美|歌颂|讲述|关于|有关)")
+_EN_TOPIC_TAIL = re.compile(r"\s+(?:for me|please|pls|in \w+|with .*)$", re.I)
+
+_QUERY_PREFIX_ZH = re.compile(
+    r"^(?:先|首先|请问|请|麻烦你?|帮我|帮忙|基于|根据|按照|参考|给我|替我|我想知道|我想问一下|想问一下|问一下|能不能|可以|你能|能否|告诉我|"
+    r"在知识库(?:里|中)?|从知识库(?:里|中)?|去知识库(?:里|中)?|在文档(?:里|中)?|"
+    r"查询一下|查询|查一下|查查|查找|查|搜索一下|搜索|搜一下|搜|检索|看看|看一下|统计一下|统计|列出|找一下|找出|找)+"
+)
+_QUERY_PREFIX_EN = re.compile(
+    r"^(?:(?:please|pls|can you|could you|would you|tell me|show me|i want to know|i'd like to know|"
+    r"(?:search|check|look in|look up in) the (?:knowledge base|kb|docs|documentation|help center|faq)(?: for)?|"
+    r"(?:in|from) the (?:knowledge base|kb|docs|documentation)|search|look up|lookup|find|query|check|list|get|give me)"
+    r"\b[\s,]*)+",
+    re.I,
+)
+_QUERY_SUFFIX = re.compile(r"(?:[?？。.!！,，~]|吗|呢|呀|啊|please)+\s*$", re.I)
+
+
+def find_cities(text: str, allow_guess: bool = False) -> list[str]:
+    """Cities as written, in text order, without repeats. ``allow_guess`` also accepts an unknown
+    name in a weather phrase (``绵阳明天天气`` -> 绵阳, ``weather in Springfield`` -> Springfield)."""
+    hits: list[tuple[int, str]] = [(m.start(), m.group(0)) for m in _ZH_CITY_RE.finditer(text)]
+    hits += [(m.start(), m.group(0)) for m in _EN_CITY_RE.finditer(text)]
+    if not hits and allow_guess:
+        for m in _ZH_CITY_GUESS.finditer(text):
+            name = m.group(1)
+            while name and _ZH_CITY_STOP.match(name[0]):
+                name = name[1:]
+            if len(name) >= 2 and not _ZH_CITY_STOP.search(name):
+                hits.append((m.start(1), name))
+                break
+        for m in _EN_CITY_GUESS.finditer(text):
+            name = m.group(1)
+            if name.split()[0] not in _EN_NOT_CITY:
+                hits.append((m.start(1), name))
+                break
+    hits.sort()
+    seen: list[str] = []
+    covered: list[tuple[int, int]] = []
+    for start, name in hits:
+        if any(s <= start < e for s, e in covered):
+            continue
+        covered.append((start, start + len(name)))
+        if name.lower() not in (s.lower() for s in seen):
+            seen.append(name)
+    return seen
+
+
+def find_order_id(text: str) -> str | None:
+    """The id after 订单/单号/order (must contain a digit), or a ``#1234`` tag."""
+    for m in _ORDER_RE.finditer(text):
+        if any(ch.isdigit() for ch in m.group(1)):
+            return m.group(1)
+    tag = _HASH_ID_RE.search(text)
+    if tag and any(ch.isdigit() for ch in tag.group(1)):
+        return tag.group(1)
+    return None
+
+
+def find_order_ids(text: str) -> list[str]:
+    """Every order id in ``text``, in order (``订单12345和订单67890``)."""
+    ids = [m.group(1) for m in _ORDER_RE.finditer(text) if any(ch.isdigit() for ch in m.group(1))]
+    return list(dict.fromkeys(ids))
+
+
+def find_url(text: str) -> str | None:
+    m = URL_RE.search(text)
+    return m.group(0).rstrip(".,;:!?") if m else None
+
+
+def find_target_language(text: str) -> str | None:
+    """ISO 639-1 code of the language the user wants a translation in."""
+    for pattern in _ZH_TARGET_RES:
+        m = pattern.search(text)
+        if m:
+            return ZH_LANGUAGES[m.group(1)]
+    for pattern in _EN_TARGET_RES:
+        m = pattern.search(text)
+        if m:
+            return EN_LANGUAGES[m.group(1).lower()]
+    return None
+
+
+def find_programming_language(text: str) -> str | None:
+    low = text.lower()
+    for m in re.finditer(r"c\+\+|c#|r语言|[a-z]+", low):
+        if m.group(0) in PROGRAMMING_LANGUAGES:
+            return PROGRAMMING_LANGUAGES[m.group(0)]
+    if re.search(r"\bin go\b|用go|go语言|\bgo (?:function|program|code)", low):
+        return "go"
+    return None
+
+
+def find_topic(text: str) -> str | None:
+    """Subject of a piece of writing (``写一首关于秋天的诗`` -> 秋天, ``a poem about the sea`` -> sea).
+    A referent (``about it``, ``关于它``) is not a topic: that writing depends on an earlier intent."""
+    clause = text.strip().rstrip("。.!！?？~ ,，;；")
+    for pattern in _ZH_TOPIC_RES:
+        m = pattern.search(clause)
+        if m:
+            topic = _ZH_TOPIC_VERB.sub("", _ZH_TOPIC_TAIL.sub("", m.group(1).strip()))
+            return None if not topic or _REFERENT_TOPIC.match(topic) else topic
+    for pattern in _EN_TOPIC_RES:
+        m = pattern.search(clause)
+        if m:
+            topic = _EN_TOPIC_TAIL.sub("", m.group(1).strip())
+            topic = _EN_ARTICLE.sub("", topic).strip()
+            return None if not topic or _REFERENT_TOPIC.match(topic) else topic
+    return None
+
+
+def clean_query(text: str) -> str:
+    """The question itself: request phrasing at the start and particles/punctuation at the end
+    removed (``请问用户如何重置密码？`` -> ``用户如何重置密码``)."""
+    q = text.strip()
+    q = _QUERY_PREFIX_ZH.sub("", q)
+    q = _QUERY_PREFIX_EN.sub("", q)
+    q = _QUERY_SUFFIX.sub("", q)
+    return q.strip(" ,，:：") or text.strip()

@@ -1,0 +1,112 @@
+"""Exact whole-graph accuracy of the parser over a labeled set.
+
+A labeled line: ``{"text", "now", "tz", "context"?, "expected": IntentGraph without intent texts}``.
+A graph matches when the language is equal, the clarification is null in both or non-null in
+both, and the intents agree one by one on id, type, tool, entities and depends_on. Entities must
+have the same keys and values; the free-text keys (``query``, ``topic``, ``referent``) are
+compared after case-folding and removing whitespace and punctuation, since their exact spacing
+carries no meaning.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from autoglm.services.parser.logic import parse_request
+from autoglm.shared.events import IntentGraph
+
+FREE_TEXT_KEYS = frozenset({"query", "topic", "referent"})
+_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def _norm_free(value: Any) -> str:
+    return _NOISE.sub("", str(value)).casefold()
+
+
+def _entities_match(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
+    if set(expected) != set(actual):
+        return False
+    for key, value in expected.items():
+        if key in FREE_TEXT_KEYS:
+            if _norm_free(value) != _norm_free(actual[key]):
+                return False
+        elif value != actual[key]:
+            return False
+    return True
+
+
+def graph_matches(expected: dict[str, Any], actual: IntentGraph) -> bool:
+    """Whether ``actual`` matches the labeled ``expected`` graph exactly (see module doc)."""
+    if expected.get("language") != actual.language:
+        return False
+    if (expected.get("clarification") is None) != (actual.clarification is None):
+        return False
+    exp_intents = expected.get("intents", [])
+    if len(exp_intents) != len(actual.intents):
+        return False
+    for exp, act in zip(exp_intents, actual.intents, strict=True):
+        if exp["id"] != act.id or exp["type"] != act.type.value or exp.get("tool") != act.tool:
+            return False
+        if list(exp.get("depends_on", [])) != list(act.depends_on):
+            return False
+        if not _entities_match(exp.get("entities", {}), act.entities):
+            return False
+    return True
+
+
+@dataclass
+class EvalResult:
+    """Outcome of an evaluation run."""
+
+    total: int = 0
+    correct: int = 0
+    by_type: Counter[str] = field(default_factory=Counter)
+    correct_by_type: Counter[str] = field(default_factory=Counter)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+
+def load_labeled(path: Path) -> list[dict[str, Any]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _label_types(expected: dict[str, Any]) -> list[str]:
+    types = sorted({i["type"] for i in expected.get("intents", [])})
+    if expected.get("clarification") is not None:
+        types.append("(clarification)")
+    if len(expected.get("intents", [])) > 1:
+        types.append("(multi-intent)")
+    return types or ["(empty)"]
+
+
+def evaluate(examples: Iterable[dict[str, Any]]) -> EvalResult:
+    """Parse every example and compare with its label."""
+    result = EvalResult()
+    started = time.perf_counter()
+    for ex in examples:
+        now = datetime.fromisoformat(ex["now"]) if ex.get("now") else None
+        actual = parse_request(ex["text"], now=now, tz=ex.get("tz", "Asia/Shanghai"), context=ex.get("context", ()))
+        ok = graph_matches(ex["expected"], actual)
+        result.total += 1
+        result.correct += ok
+        for t in _label_types(ex["expected"]):
+            result.by_type[t] += 1
+            result.correct_by_type[t] += ok
+        if not ok:
+            result.failures.append({"text": ex["text"], "context": ex.get("context", []),
+                                    "expected": ex["expected"], "actual": actual.model_dump(mode="json")})
+    result.seconds = time.perf_counter() - started
+    return result
