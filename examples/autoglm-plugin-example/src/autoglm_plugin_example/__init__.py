@@ -1,0 +1,1 @@
+"""Example Open-AutoGLM tool plugin."""

@@ -1,0 +1,28 @@
+"""The built-in tools, each made from the config it needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import ToolsConfig
+from ..plugin import ToolDefinition
+from .calculator import make_calculator
+from .clock import make_datetime
+from .http_fetch import make_http_get
+from .kb import KbBackend, make_kb_search
+from .sql import make_sql_query
+from .weather import make_weather
+
+
+def builtin_tools(
+    cfg: ToolsConfig, *, data_dir: Path, kb_backend: KbBackend | None = None
+) -> list[ToolDefinition]:
+    """calculator, datetime, http_get, weather, sql_query and kb_search."""
+    return [
+        make_calculator(),
+        make_datetime(cfg.default_timezone),
+        make_http_get(cfg.http),
+        make_weather(cfg.weather),
+        make_sql_query(cfg.sql, data_dir=data_dir),
+        make_kb_search(kb_backend),
+    ]
