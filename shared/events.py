@@ -363,7 +363,12 @@ class ParseRequested(StepRequest):
     """Planner -> parser: parse again with the session's recent turns (referents, clarification answers)."""
 
     text: str = Field(description="The request text.")
-    context: list[str] = Field(default_factory=list, description="Recent turns, oldest first, as `user: ...` / `assistant: ...`.")
+    context: list[str] = Field(
+        default_factory=list, description="Recent turns' requests and answers, oldest first, as plain text."
+    )
+    pending_request: str | None = Field(
+        None, description="The request whose clarifying question this text answers, when the last turn asked one."
+    )
     now: datetime | None = Field(None, description="Reference time.")
     timezone: str | None = Field(None, description="IANA zone.")
 

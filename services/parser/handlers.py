@@ -23,7 +23,8 @@ from autoglm.shared.topics import INTENTS, PARSE_REQUESTS, REPLY_TOPICS, TASKS
 Parse = Callable[..., IntentGraph]
 
 
-def register(rt: ServiceRuntime, parse: Parse) -> None:
+def register(rt: ServiceRuntime, parse: Parse, answer: Parse | None = None) -> None:
+    """``parse`` parses a request; ``answer`` merges a reply into the request whose question it answers."""
     default_tz = rt.settings.default_timezone
 
     def run_parse(text: str, now: datetime, tz: str | None, context: list[str]) -> IntentGraph:
@@ -49,7 +50,17 @@ def register(rt: ServiceRuntime, parse: Parse) -> None:
         started = time.perf_counter()
         output: dict[str, Any] = {}
         try:
-            graph = run_parse(req.text, req.now or ev.time, req.timezone, req.context)
+            if req.pending_request and answer is not None:
+                with rt.span("continue clarified request"):
+                    graph = answer(
+                        req.pending_request,
+                        req.text,
+                        now=req.now or ev.time,
+                        tz=req.timezone or default_tz,
+                        context=req.context,
+                    )
+            else:
+                graph = run_parse(req.text, req.now or ev.time, req.timezone, req.context)
             output = {"graph": graph.model_dump(mode="json")}
             reply = StepCompleted(step_id=req.step_id, attempt=req.attempt, ok=True, output=output, service="parser")
         except Exception as exc:  # reply with the error: the planner falls back to the first parse

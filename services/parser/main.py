@@ -11,13 +11,14 @@ from autoglm.shared.config import Settings
 from autoglm.shared.messaging import ServiceRuntime
 
 from . import handlers
+from .dialogue import continue_after_question
 from .logic import parse_request
 
 
 def create_app(settings: Settings | None = None) -> FastStream:
     settings = settings or Settings()
     rt = ServiceRuntime("parser", settings)
-    handlers.register(rt, parse_request)
+    handlers.register(rt, parse_request, continue_after_question)
     return service_app(rt)
 
 

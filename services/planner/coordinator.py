@@ -273,6 +273,7 @@ class Coordinator:
                 **common,
                 text=state.request.text,
                 context=P.context_lines(state.turns),
+                pending_request=P.pending_request(state),
                 now=state.request.now or state.received_at,
                 timezone=state.request.timezone,
             )

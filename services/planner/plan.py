@@ -435,13 +435,21 @@ def executed_steps(state: TaskState) -> list[ExecutedStep]:
 
 
 def context_lines(turns: list[dict[str, Any]]) -> list[str]:
+    """The parser's view of a session: each turn's request then its answer, oldest first."""
     lines: list[str] = []
     for turn in turns:
         if turn.get("request"):
-            lines.append(f"user: {turn['request']}")
+            lines.append(str(turn["request"]))
         if turn.get("answer"):
-            lines.append(f"assistant: {turn['answer']}")
+            lines.append(str(turn["answer"]))
     return lines
+
+
+def pending_request(state: TaskState) -> str | None:
+    """The request the previous turn asked a question about, if it did."""
+    if state.turns and state.turns[-1].get("status") == TaskStatus.NEEDS_CLARIFICATION.value:
+        return str(state.turns[-1].get("request") or "") or None
+    return None
 
 
 def needs_reparse(state: TaskState) -> bool:

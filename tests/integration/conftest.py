@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from autoglm.services.tool_executor.fake_open_meteo import serve as serve_weather
 from autoglm.shared.config import Settings
 from autoglm.shared.stack import Stack
 
@@ -27,7 +29,11 @@ REPO = Path(__file__).resolve().parents[2]
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     data_dir = tmp_path_factory.mktemp("stack")
     prefix = f"it{uuid.uuid4().hex[:6]}."
+    weather = serve_weather()
+    weather_url = weather.__enter__()
     env = {
+        "AUTOGLM_TOOLS__WEATHER__FORECAST_BASE_URL": weather_url,
+        "AUTOGLM_TOOLS__WEATHER__GEOCODING_BASE_URL": weather_url,
         "AUTOGLM_DATA_DIR": str(data_dir),
         "AUTOGLM_TOPIC_PREFIX": prefix,
         "AUTOGLM_INFERENCE__CACHE_DIR": str(REPO / "data" / "models"),
@@ -37,6 +43,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     os.environ.update(env)
     settings = Settings()
     s = Stack(settings)
+    stop = [False]
+    supervisor = threading.Thread(target=s.supervise, args=(stop,), daemon=True)
     try:
         s.start()
         if not s.wait_ready(400):
@@ -44,9 +52,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in (data_dir / "logs").glob("*.log")
             )
             raise RuntimeError(f"stack not ready: {s.ready()}\n{logs}")
+        supervisor.start()  # restarts a killed service, as `autoglm up` does
         yield s
     finally:
+        stop[0] = True
+        if supervisor.is_alive():
+            supervisor.join(5)
         s.stop()
+        weather.__exit__(None, None, None)
         for k, v in old.items():
             if v is None:
                 os.environ.pop(k, None)

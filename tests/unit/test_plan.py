@@ -184,7 +184,8 @@ def test_reparse_when_previous_turn_asked_a_question() -> None:
     assert P.needs_reparse(state)
     state.reparsed = True
     assert not P.needs_reparse(state)
-    assert P.context_lines(state.turns) == ["user: 查一下天气", "assistant: 哪个城市？"]
+    assert P.context_lines(state.turns) == ["查一下天气", "哪个城市？"]
+    assert P.pending_request(state) == "查一下天气"
 
 
 def test_state_round_trips_through_a_checkpoint() -> None:

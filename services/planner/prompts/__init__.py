@@ -42,8 +42,10 @@ def render_prompt(
     history_text = "\n".join(
         f"User: {t.get('request', '')}\nAssistant: {t.get('answer', '')}" for t in history if t.get("request")
     )
+    referent = str(entities.get("referent") or "")
     values = {
-        "request": request,
+        # A referent ("translate this") is the text the request points at, from the session.
+        "request": f"{request}\n\n{referent}" if referent else request,
         "full_request": full_request,
         "inputs": "\n".join(inputs) if inputs else "(none)",
         "history": history_text or "(none)",

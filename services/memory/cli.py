@@ -1,0 +1,166 @@
+"""`autoglm kb ...` and `autoglm memory ...` commands.
+
+The commands work on a :class:`MemoryStore` opened from :class:`MemoryServiceSettings` and an
+:class:`Embedder` (async context manager factory) that the application installs with :func:`configure` (the inference service over
+Kafka). Without an embedder, `kb ingest` and `kb search` exit with an error; list, delete and prune
+need none. Note that an embedded store is owned by one process: while the memory service runs, the
+application should point ``open_store`` at something that talks to it instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager, closing
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from autoglm.services.memory.config import MemoryConfig, MemoryServiceSettings
+from autoglm.services.memory.kb import Embedder, format_citations, ingest_paths, search_kb
+from autoglm.services.memory.store import KbIngestReport, MemoryStore, Passage
+
+kb_app = typer.Typer(help="Knowledge base: ingest, list, delete, search.", no_args_is_help=True)
+memory_app = typer.Typer(help="Memory store maintenance.", no_args_is_help=True)
+
+
+def _default_store() -> tuple[MemoryStore, MemoryConfig]:
+    settings = MemoryServiceSettings()
+    api_key = settings.qdrant.api_key.get_secret_value() if settings.qdrant.api_key else None
+    store = MemoryStore.open(
+        settings.memory, path=settings.qdrant_path, url=settings.qdrant.url, api_key=api_key
+    )
+    return store, settings.memory
+
+
+_open_store: Callable[[], tuple[MemoryStore, MemoryConfig]] = _default_store
+_embedder: Callable[[], AbstractAsyncContextManager[Embedder]] | None = None
+
+
+def configure(
+    *,
+    open_store: Callable[[], tuple[MemoryStore, MemoryConfig]] | None = None,
+    embedder: Callable[[], AbstractAsyncContextManager[Embedder]] | None = None,
+) -> None:
+    """Install how the commands get their store and embedder (called by the application's CLI)."""
+    global _open_store, _embedder
+    if open_store is not None:
+        _open_store = open_store
+    if embedder is not None:
+        _embedder = embedder
+
+
+def _need_embedder() -> Callable[[], AbstractAsyncContextManager[Embedder]]:
+    if _embedder is None:
+        typer.echo("no embedder configured: this command needs the inference service", err=True)
+        raise typer.Exit(2)
+    return _embedder
+
+
+@kb_app.command("ingest")
+def kb_ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (Markdown, text, HTML, PDF).", exists=True)
+    ],
+    tenant: Annotated[str, typer.Option(help="Tenant that owns the documents.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Ingest documents; re-ingesting updates them and never duplicates chunks."""
+    make_embedder = _need_embedder()
+    store, cfg = _open_store()
+
+    async def run() -> list[KbIngestReport]:
+        async with make_embedder() as embedder:
+            return await ingest_paths(store, embedder, cfg, tenant=tenant, paths=paths)
+
+    with closing(store):
+        reports = asyncio.run(run())
+    if as_json:
+        typer.echo(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
+        return
+    for r in reports:
+        typer.echo(
+            f"{r.source}: {r.chunks} chunks ({r.added} added, {r.unchanged} unchanged, {r.removed} removed)"
+        )
+
+
+@kb_app.command("list")
+def kb_list(
+    tenant: Annotated[str, typer.Option(help="Tenant.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List a tenant's documents."""
+    store, _ = _open_store()
+    with closing(store):
+        docs = store.kb_list(tenant=tenant)
+    if as_json:
+        typer.echo(json.dumps(docs, ensure_ascii=False, indent=2))
+        return
+    for d in docs:
+        typer.echo(f"{d['source']}\t{d['chunks']} chunks\t{d['title']}\t{d['ingested_at']}")
+
+
+@kb_app.command("delete")
+def kb_delete(
+    source: Annotated[str, typer.Argument(help="The document's source, as `kb list` shows it.")],
+    tenant: Annotated[str, typer.Option(help="Tenant.")],
+) -> None:
+    """Delete a document from a tenant's knowledge base."""
+    store, _ = _open_store()
+    with closing(store):
+        removed = store.kb_delete(tenant=tenant, source=source)
+    typer.echo(f"removed {removed} chunks")
+    if removed == 0:
+        raise typer.Exit(1)
+
+
+@kb_app.command("search")
+def kb_search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    tenant: Annotated[str, typer.Option(help="Tenant.")],
+    top_k: Annotated[int, typer.Option("--top-k", min=1, max=50)] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Search a tenant's knowledge base; passages carry their source and score."""
+    make_embedder = _need_embedder()
+    store, _ = _open_store()
+
+    async def run() -> list[Passage]:
+        async with make_embedder() as embedder:
+            return await search_kb(store, embedder, tenant=tenant, query=query, top_k=top_k)
+
+    with closing(store):
+        passages = asyncio.run(run())
+    if as_json:
+        typer.echo(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
+        return
+    for p in passages:
+        typer.echo(f"{p.score:.3f}  {p.citation}\n    {p.text[:200]}")
+    if passages:
+        typer.echo("\nSources:\n" + format_citations(passages))
+
+
+@memory_app.command("prune")
+def memory_prune(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Apply retention now: session TTL and per-tenant caps."""
+    store, _ = _open_store()
+    with closing(store):
+        report = store.prune(now=datetime.now(UTC))
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    typer.echo(
+        f"{report.tenants} tenants: {report.turns_expired} turns expired, {report.turns_evicted} turns "
+        f"and {report.memories_evicted} memories evicted over caps"
+    )
+
+
+@memory_app.command("stats")
+def memory_stats() -> None:
+    """Points stored per tenant: session turns, long-term memories, knowledge-base chunks (JSON)."""
+    store, _ = _open_store()
+    with closing(store):
+        typer.echo(json.dumps(store.stats(), indent=2))

@@ -1,0 +1,76 @@
+"""Memory service settings: session memory, long-term ranking, retention and the knowledge base."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, model_validator
+
+from autoglm.shared.config import Settings
+
+
+class RankingWeights(BaseModel):
+    """Long-term memory ranking.
+
+    ``score = similarity * cosine + recency * exp(-ln2 * age / half_life) + importance * importance
+    + preference_boost`` (the boost only for kind ``preference`` memories of the asking user).
+    """
+
+    similarity: float = Field(0.7, ge=0, description="Weight of cosine similarity (-1..1).")
+    recency: float = Field(0.2, ge=0, description="Weight of the recency decay (0..1, 1 = just stored).")
+    importance: float = Field(0.1, ge=0, description="Weight of the stored importance (0..1).")
+    preference_boost: float = Field(
+        0.1, ge=0, description="Added for kind `preference` memories whose user is the asking user."
+    )
+    half_life_hours: float = Field(
+        168.0, gt=0, description="Age at which the recency term halves (default one week)."
+    )
+    candidates: int = Field(
+        50, ge=1, le=1000, description="How many nearest neighbours are re-ranked (at least 4x the limit)."
+    )
+
+
+class MemoryConfig(BaseModel):
+    """Everything the memory store needs; the ``memory`` section of the settings."""
+
+    vector_size: int = Field(384, ge=1, description="Embedding dimension (all-MiniLM-L6-v2: 384).")
+    collection_prefix: str = Field(
+        "autoglm", pattern=r"^[a-z][a-z0-9_]{0,31}$", description="Prefix of every Qdrant collection name."
+    )
+    layout_version: int = Field(
+        1, ge=1, description="Version of the stored layout; a store written with another one is refused."
+    )
+    session_turns: int = Field(8, ge=1, le=100, description="Recent turns of a session given as context.")
+    session_ttl_seconds: float = Field(
+        7 * 24 * 3600.0, gt=0, description="Session turns older than this are removed by prune."
+    )
+    max_turns_per_tenant: int = Field(50_000, ge=1, description="Cap on stored session turns per tenant.")
+    max_memories_per_tenant: int = Field(20_000, ge=1, description="Cap on long-term memories per tenant.")
+    max_kb_chunks_per_tenant: int = Field(
+        50_000, ge=1, description="Cap on knowledge-base chunks per tenant; an ingest past it is refused."
+    )
+    trusted_confidence: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="A fact stored with at least this confidence is trusted: lower-confidence writes never replace it.",
+    )
+    ranking: RankingWeights = Field(default_factory=RankingWeights)
+    chunk_max_chars: int = Field(
+        800,
+        ge=100,
+        description="Largest knowledge-base chunk, in characters (all-MiniLM-L6-v2 reads at most 256 tokens).",
+    )
+    chunk_overlap: int = Field(
+        100, ge=0, description="Characters repeated from the previous chunk of a section."
+    )
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> MemoryConfig:
+        if self.chunk_overlap >= self.chunk_max_chars:
+            raise ValueError("chunk_overlap must be smaller than chunk_max_chars")
+        return self
+
+
+class MemoryServiceSettings(Settings):
+    """Settings of the memory service (``AUTOGLM_MEMORY__...`` or the ``memory:`` YAML section)."""
+
+    memory: MemoryConfig = Field(default_factory=MemoryConfig)

@@ -1,0 +1,139 @@
+"""Knowledge-base ingestion, search with citations, and the `kb` / `memory` CLI commands, with a fake
+bag-of-words embedder in place of the inference service."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from autoglm.services.memory import cli
+from autoglm.services.memory.config import MemoryConfig
+from autoglm.services.memory.kb import format_citations, ingest_paths, search_kb
+from autoglm.services.memory.store import MemoryStore
+
+DIM = 64
+
+
+class FakeEmbedder:
+    """Hashed bag of words: texts sharing words get close vectors. Counts what it embeds."""
+
+    def __init__(self) -> None:
+        self.embedded: list[str] = []
+
+    async def embed(self, texts: list[str]) -> list[list[float]]:
+        self.embedded.extend(texts)
+        out = []
+        for text in texts:
+            v = np.full(DIM, 1e-3)
+            for word in re.findall(r"\w+", text.lower()):
+                v[int(hashlib.md5(word.encode()).hexdigest(), 16) % DIM] += 1.0
+            out.append(list(v / np.linalg.norm(v)))
+        return out
+
+
+@pytest.fixture
+def cfg() -> MemoryConfig:
+    return MemoryConfig(vector_size=DIM, chunk_max_chars=100, chunk_overlap=10)
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "passwords.md").write_text(
+        "# Passwords\n\n## Reset\n\nTo reset a password open settings and press reset password.\n\n"
+        "## Rules\n\nPasswords need twelve characters.\n"
+    )
+    (root / "shipping.txt").write_text(
+        "Orders ship within two days.\n\n"
+        "Tracking numbers arrive by email within the hour after the parcel leaves the warehouse."
+    )
+    (root / "refunds.html").write_text(
+        "<title>Refunds</title><h1>Refunds</h1><p>Refunds take five business days.</p>"
+    )
+    (root / ".hidden.md").write_text("# ignored")
+    return root
+
+
+async def test_ingest_is_idempotent_and_embeds_only_new_chunks(
+    tmp_path: Path, cfg: MemoryConfig, docs: Path
+) -> None:
+    emb = FakeEmbedder()
+    with MemoryStore.open(cfg, path=tmp_path / "q") as store:
+        first = await ingest_paths(store, emb, cfg, tenant="acme", paths=[docs])
+        assert sorted(Path(r.source).name for r in first) == ["passwords.md", "refunds.html", "shipping.txt"]
+        assert all(r.added == r.chunks > 0 for r in first)
+        n_embedded = len(emb.embedded)
+
+        again = await ingest_paths(store, emb, cfg, tenant="acme", paths=[docs])
+        assert [(r.added, r.removed) for r in again] == [(0, 0)] * 3
+        assert len(emb.embedded) == n_embedded  # nothing re-embedded
+        assert sum(d["chunks"] for d in store.kb_list(tenant="acme")) == sum(r.chunks for r in first)
+
+        (docs / "shipping.txt").write_text(
+            "Orders ship within two days.\n\nParcels can be collected at lockers near your home or at the post office."
+        )
+        [changed] = await ingest_paths(store, emb, cfg, tenant="acme", paths=[docs / "shipping.txt"])
+        assert (changed.added, changed.unchanged, changed.removed) == (1, 1, 1)
+        [new_text] = emb.embedded[n_embedded:]
+        assert "Parcels can be collected" in new_text
+
+        passages = await search_kb(store, emb, tenant="acme", query="how do I reset my password", top_k=3)
+        assert Path(passages[0].source).name == "passwords.md"
+        assert passages[0].heading == "Passwords > Reset" and passages[0].score > passages[-1].score
+        assert "[1] Passwords § Passwords > Reset" in format_citations(passages)
+        texts = [p.text for p in await search_kb(store, emb, tenant="acme", query="tracking email", top_k=10)]
+        assert not any("Tracking" in t for t in texts)  # the stale chunk is gone
+
+        assert await search_kb(store, emb, tenant="globex", query="reset password") == []
+
+
+def test_cli_commands(tmp_path: Path, cfg: MemoryConfig, docs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    emb = FakeEmbedder()
+
+    @asynccontextmanager
+    async def embedder() -> AsyncIterator[FakeEmbedder]:
+        yield emb
+
+    monkeypatch.setattr(cli, "_open_store", lambda: (MemoryStore.open(cfg, path=tmp_path / "q"), cfg))
+    monkeypatch.setattr(cli, "_embedder", None)
+    runner = CliRunner()
+
+    no_embedder = runner.invoke(cli.kb_app, ["ingest", str(docs), "--tenant", "acme"])
+    assert no_embedder.exit_code == 2
+
+    cli.configure(embedder=embedder)
+    res = runner.invoke(cli.kb_app, ["ingest", str(docs), "--tenant", "acme", "--json"])
+    assert res.exit_code == 0, res.output
+    assert len(json.loads(res.output)) == 3
+
+    res = runner.invoke(cli.kb_app, ["list", "--tenant", "acme", "--json"])
+    listed = json.loads(res.output)
+    assert {Path(d["source"]).name for d in listed} == {"passwords.md", "shipping.txt", "refunds.html"}
+
+    res = runner.invoke(
+        cli.kb_app, ["search", "refund business days", "--tenant", "acme", "--json", "--top-k", "2"]
+    )
+    assert res.exit_code == 0, res.output
+    hits = json.loads(res.output)
+    assert Path(hits[0]["source"]).name == "refunds.html"
+    assert {"text", "source", "score", "chunk_id", "heading", "citation"} <= set(hits[0])
+
+    res = runner.invoke(cli.kb_app, ["search", "refund", "--tenant", "acme"])
+    assert "Sources:" in res.output
+
+    refunds = next(d["source"] for d in listed if d["source"].endswith("refunds.html"))
+    assert runner.invoke(cli.kb_app, ["delete", refunds, "--tenant", "globex"]).exit_code == 1
+    res = runner.invoke(cli.kb_app, ["delete", refunds, "--tenant", "acme"])
+    assert res.exit_code == 0 and "removed 1 chunks" in res.output
+
+    res = runner.invoke(cli.memory_app, ["prune", "--json"])
+    assert res.exit_code == 0 and json.loads(res.output)["tenants"] == 1
