@@ -41,6 +41,7 @@ def _mount_optional() -> None:
     ]
     import importlib
 
+    _configure_memory_cli()
     for module, attr, name, help_text in mounts:
         try:
             sub = getattr(importlib.import_module(module), attr)
@@ -55,6 +56,37 @@ def _mount_optional() -> None:
             app.add_typer(broken, name=name)
             continue
         app.add_typer(sub, name=name, help=help_text)
+
+
+def _configure_memory_cli() -> None:
+    """`autoglm kb` / `autoglm memory` reach the memory and inference services of the running stack."""
+    try:
+        from autoglm.services.memory import cli as memory_cli
+    except Exception:  # noqa: BLE001 - the mount below reports it
+        return
+
+    def open_store() -> Any:
+        from autoglm.services.memory.config import MemoryServiceSettings
+
+        from .remote_memory import RemoteMemoryStore
+        from .sdk import bootstrap_from
+
+        settings = MemoryServiceSettings()
+        try:
+            bootstrap = bootstrap_from(settings)
+        except RuntimeError as exc:
+            err.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from None
+        return RemoteMemoryStore(bootstrap, settings), settings.memory
+
+    def embedder() -> Any:
+        from .remote_memory import remote_embedder
+        from .sdk import bootstrap_from
+
+        settings = _settings()
+        return remote_embedder(bootstrap_from(settings), settings)()
+
+    memory_cli.configure(open_store=open_store, embedder=embedder)
 
 
 # ------------------------------------------------------------------ stack
@@ -378,7 +410,12 @@ def dlq_replay(
         raise typer.Exit(1)
 
     async def run() -> None:
-        producer = AIOKafkaProducer(bootstrap_servers=bootstrap_from(settings), acks="all")
+        from .messaging import build_security
+        from .sdk import _aiokafka_security
+
+        producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap_from(settings), acks="all", **_aiokafka_security(build_security(settings))
+        )
         await producer.start()
         try:
             for e in chosen:

@@ -351,12 +351,21 @@ class InferenceRequested(StepRequest):
 class MemoryRequested(StepRequest):
     """Planner -> memory: recall a session, store a turn, search long-term memory."""
 
-    operation: Literal["recall", "store_turn", "search", "kb_search"] = Field(description="Memory operation.")
+    operation: Literal[
+        "recall", "store_turn", "search", "kb_search", "kb_missing", "kb_upsert", "kb_list", "kb_delete", "prune", "stats"
+    ] = Field(description="Memory operation.")
     user: str | None = Field(None, description="End-user id.")
     limit: int = Field(8, ge=1, le=100, description="Max items to return.")
     query: str | None = Field(None, description="Query text for `search`.")
     vector: list[float] | None = Field(None, description="Query or turn embedding.")
     turn: dict[str, Any] | None = Field(None, description="For `store_turn`: request, answer, status, intents.")
+    source: str | None = Field(None, max_length=1024, description="Knowledge-base document id (kb_* operations).")
+    chunks: list[dict[str, Any]] | None = Field(
+        None, description="For kb_missing/kb_upsert: the document's chunks (text, source, heading, index, title)."
+    )
+    vectors_b64: list[str | None] | None = Field(
+        None, description="For kb_upsert: little-endian float32 vectors, base64, aligned with `chunks` (null = stored)."
+    )
 
 
 class ParseRequested(StepRequest):

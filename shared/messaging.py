@@ -54,6 +54,9 @@ _TASK_ID_RES = (
     re.compile(rb'"id"\s*:\s*"([A-Za-z0-9._:\-]{1,128})"'),
 )
 _SESSION_RE = re.compile(rb'"sessionid"\s*:\s*"([A-Za-z0-9._:\-]{1,128})"')
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+MAX_JSON_DEPTH = 64
+"""Deeper events are refused: re-serializing them (a planner checkpoint) would fail mid-handler."""
 
 
 class Rejected(Exception):
@@ -141,9 +144,18 @@ def decode_record(record: ConsumerRecord, accepts: dict[EventType, type[BaseMode
     except UnicodeDecodeError as exc:
         raise Rejected("invalid_utf8", f"record value is not UTF-8: {exc}", guess) from None
     try:
-        raw = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+        raw = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
         raise Rejected("malformed_json", f"malformed JSON: {exc}", guess) from None
+    if value.count(b"[") + value.count(b"{") > MAX_JSON_DEPTH and _too_deep(raw, MAX_JSON_DEPTH):
+        raise Rejected("malformed_json", f"JSON nested deeper than {MAX_JSON_DEPTH} levels", guess)
+    if _SURROGATE_ESCAPE.search(value):
+        # A lone "\ud800" escape decodes to a str that can't be encoded again: refuse it here,
+        # not halfway through a handler that has already published something.
+        try:
+            json.dumps(raw, ensure_ascii=False).encode()
+        except (UnicodeEncodeError, RecursionError) as exc:
+            raise Rejected("invalid_utf8", f"string is not valid Unicode: {exc}"[:300], guess) from None
     if not isinstance(raw, dict):
         raise Rejected("invalid_event", f"expected a JSON object, got {type(raw).__name__}", guess)
     task_id = _valid_id(raw.get("taskid")) or _valid_id(raw.get("id"))
@@ -172,6 +184,24 @@ def decode_record(record: ConsumerRecord, accepts: dict[EventType, type[BaseMode
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False)[:5]
         )
         raise Rejected("invalid_event", f"schema validation failed: {problems}", task_id) from None
+
+
+def _too_deep(doc: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(doc, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            node = node.values()
+        elif not isinstance(node, list):
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in node if isinstance(child, (dict, list)))
+    return False
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
 
 
 def _valid_id(value: Any) -> str | None:

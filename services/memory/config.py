@@ -54,6 +54,9 @@ class MemoryConfig(BaseModel):
         description="A fact stored with at least this confidence is trusted: lower-confidence writes never replace it.",
     )
     ranking: RankingWeights = Field(default_factory=RankingWeights)
+    prune_interval_seconds: float = Field(
+        3600.0, ge=0, description="How often the service applies retention by itself (0: only on request)."
+    )
     chunk_max_chars: int = Field(
         800,
         ge=100,

@@ -7,23 +7,40 @@ store scopes every read and write by it.
 from __future__ import annotations
 
 import asyncio
+import base64
 import time
 from typing import Any
+
+import numpy as np
 
 from autoglm.shared import telemetry
 from autoglm.shared.events import EventType, MemoryRequested, StepCompleted
 from autoglm.shared.messaging import Received, ServiceRuntime
 from autoglm.shared.topics import MEMORY_REQUESTS, REPLY_TOPICS
 
+from .chunking import Chunk
 from .store import MemoryStore
 
 
-def _run(
-    store: MemoryStore, tenant: str, session_id: str, task_id: str, req: MemoryRequested
-) -> dict[str, Any]:
-    if req.operation == "recall":
+def _vectors(encoded: list[str | None]) -> list[list[float] | None]:
+    return [
+        None if v is None else np.frombuffer(base64.b64decode(v), dtype="<f4").astype(float).tolist() for v in encoded
+    ]
+
+
+def _chunks(req: MemoryRequested) -> list[Chunk]:
+    return [
+        Chunk(text=str(c["text"]), source=str(req.source), heading=str(c.get("heading", "")),
+              index=int(c.get("index", n)), title=str(c.get("title", "")))
+        for n, c in enumerate(req.chunks or [])
+    ]
+
+
+def _run(store: MemoryStore, tenant: str, session_id: str, task_id: str, req: MemoryRequested) -> dict[str, Any]:
+    op = req.operation
+    if op == "recall":
         return {"turns": store.recall_session(tenant=tenant, session_id=session_id, limit=req.limit)}
-    if req.operation == "store_turn":
+    if op == "store_turn":
         turn = req.turn or {}
         point = store.store_turn(
             tenant=tenant,
@@ -37,15 +54,31 @@ def _run(
             vector=req.vector,
         )
         return {"id": point}
+    if op == "kb_list":
+        return {"documents": store.kb_list(tenant=tenant)}
+    if op == "prune":
+        return store.prune().to_dict()
+    if op == "stats":
+        return store.stats()
+    if op in ("kb_delete", "kb_missing", "kb_upsert") and not req.source:
+        raise ValueError(f"{op} needs a source")
+    if op == "kb_delete":
+        return {"deleted": store.kb_delete(tenant=tenant, source=str(req.source))}
+    if op == "kb_missing":
+        return {"missing": store.kb_missing(tenant=tenant, source=str(req.source), chunks=_chunks(req))}
+    if op == "kb_upsert":
+        chunks = _chunks(req)
+        vectors = _vectors(req.vectors_b64 or [None] * len(chunks))
+        return store.kb_upsert(tenant=tenant, source=str(req.source), chunks=chunks, vectors=vectors).to_dict()
     if req.vector is None:
-        raise ValueError(f"{req.operation} needs a query vector")
-    if req.operation == "search":
+        raise ValueError(f"{op} needs a query vector")
+    if op == "search":
         hits = store.search(tenant=tenant, vector=req.vector, limit=req.limit, user=req.user)
         return {"hits": [h.to_dict() for h in hits]}
-    if req.operation == "kb_search":
+    if op == "kb_search":
         passages = store.kb_search(tenant=tenant, vector=req.vector, top_k=req.limit)
         return {"passages": [p.to_dict() for p in passages]}
-    raise ValueError(f"unknown memory operation {req.operation!r}")
+    raise ValueError(f"unknown memory operation {op!r}")
 
 
 def register(rt: ServiceRuntime, store_ref: dict[str, MemoryStore]) -> None:
@@ -57,16 +90,10 @@ def register(rt: ServiceRuntime, store_ref: dict[str, MemoryStore]) -> None:
         output: dict[str, Any] = {}
         with rt.span(
             f"memory {req.operation}",
-            **{
-                "db.system.name": "qdrant",
-                "db.operation.name": req.operation,
-                telemetry.STEP_ID: req.step_id,
-            },
+            **{"db.system.name": "qdrant", "db.operation.name": req.operation, telemetry.STEP_ID: req.step_id},
         ) as span:
             try:
-                output = await asyncio.to_thread(
-                    _run, store_ref["store"], ev.tenant, ev.session_id, ev.task_id, req
-                )
+                output = await asyncio.to_thread(_run, store_ref["store"], ev.tenant, ev.session_id, ev.task_id, req)
             except Exception as exc:  # a failed memory operation is a failed step, not a dead service
                 error = f"{type(exc).__name__}: {exc}"
                 telemetry.mark_error(span, error)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 
 from faststream import FastStream
 
@@ -18,6 +20,16 @@ def create_app(settings: MemoryServiceSettings | None = None) -> FastStream:
     settings = settings or MemoryServiceSettings()
     rt = ServiceRuntime("memory", settings)
     ref: dict[str, MemoryStore] = {}
+    tasks: list[asyncio.Task[None]] = []
+
+    async def retention() -> None:
+        while True:
+            await asyncio.sleep(settings.memory.prune_interval_seconds)
+            try:
+                report = await asyncio.to_thread(ref["store"].prune)
+                logging.getLogger("autoglm.memory").info("retention: %s", report.to_dict())
+            except Exception:  # retention must never take the service down
+                logging.getLogger("autoglm.memory").exception("retention failed")
 
     async def startup() -> None:
         api_key = settings.qdrant.api_key.get_secret_value() if settings.qdrant.api_key else None
@@ -28,8 +40,14 @@ def create_app(settings: MemoryServiceSettings | None = None) -> FastStream:
             url=settings.qdrant.url,
             api_key=api_key,
         )
+        if settings.memory.prune_interval_seconds > 0:
+            tasks.append(asyncio.create_task(retention()))
 
     async def shutdown() -> None:
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         if "store" in ref:
             await asyncio.to_thread(ref["store"].close)
 

@@ -57,6 +57,12 @@ log = logging.getLogger("autoglm.planner")
 _FINISHED_MEMORY = 200_000
 
 
+def _empty_knowledge(state: P.TaskState, step: P.PlanStep) -> bool:
+    deps = [state.step(d) for d in step.depends_on]
+    kb = [d for d in deps if d is not None and d.name == "kb_search"]
+    return bool(kb) and not P.passages_of(state, step)
+
+
 class Coordinator:
     def __init__(self, rt: ServiceRuntime, policy: P.PlannerPolicy) -> None:
         self.rt = rt
@@ -100,7 +106,10 @@ class Coordinator:
         self.owned |= partitions
         if not new:
             return
-        kwargs: dict[str, Any] = {}
+        from autoglm.shared.messaging import build_security
+        from autoglm.shared.sdk import _aiokafka_security
+
+        kwargs: dict[str, Any] = _aiokafka_security(build_security(self.rt.settings))
         states, finished = await recover(
             bootstrap_servers=self.rt.settings.broker.bootstrap_servers or "",
             state_topic=self.rt.topic(PLAN_STATE),
@@ -277,11 +286,32 @@ class Coordinator:
                 now=state.request.now or state.received_at,
                 timezone=state.request.timezone,
             )
+        elif step.kind is StepKind.TOOL and step.name == "kb_search":
+            # The knowledge base lives in the memory service, scoped by the task's tenant.
+            embed = state.step(step.depends_on[0]) if step.depends_on else None
+            vectors = embed.output.get("vectors") if embed else None
+            topic, etype = MEMORY_REQUESTS, EventType.MEMORY_REQUESTED
+            data = MemoryRequested(
+                **common,
+                operation="kb_search",
+                query=str(step.arguments.get("query", "")),
+                vector=vectors[0] if vectors else None,
+                limit=int(step.arguments.get("top_k", 4)),
+                user=state.request.user,
+            )
         elif step.kind is StepKind.TOOL:
             topic, etype = TOOL_CALLS, EventType.TOOL_CALL_REQUESTED
             data = ToolCallRequested(
                 **common, tool=step.name, arguments=step.arguments, allow_destructive=state.request.allow_destructive
             )
+        elif step.kind is StepKind.GENERATE and _empty_knowledge(state, step):
+            # Nothing relevant in the knowledge base: say so instead of letting the model make it up.
+            zh = state.graph.language == "zh"
+            P.apply_reply(state, StepCompleted(
+                step_id=step.id, ok=True, service="planner",
+                text="知识库中没有找到相关内容。" if zh else "No matching passages were found in the knowledge base.",
+            ))
+            return
         elif step.kind is StepKind.GENERATE:
             topic, etype = INFERENCE_REQUESTS, EventType.INFERENCE_REQUESTED
             data = InferenceRequested(

@@ -179,6 +179,25 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
     for intent in state.graph.intents:
         sid = f"s{len(state.steps)}"
         deps = [by_intent[d] for d in intent.depends_on if d in by_intent]
+        if intent.tool == "kb_search":
+            # Knowledge-base answers: embed the query (inference), search the tenant's passages
+            # (memory), then answer from them with citations (inference).
+            query = str(intent.entities.get("query") or intent.text)
+            embed = PlanStep(id=sid, kind=StepKind.EMBED, name="embed", intent_id=intent.id, depends_on=deps,
+                             arguments={"texts": [query]}, timeout_s=policy.step_timeout_s,
+                             max_attempts=policy.max_attempts)
+            state.steps.append(embed)
+            search = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.TOOL, name="kb_search", intent_id=intent.id,
+                              depends_on=[embed.id], arguments={"query": query, "top_k": int(intent.entities.get("top_k", 4))},
+                              timeout_s=policy.step_timeout_s, max_attempts=policy.max_attempts)
+            state.steps.append(search)
+            answer = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.GENERATE, name="generate", intent_id=intent.id,
+                              depends_on=[search.id], task_type=IntentType.QUESTION_ANSWERING.value,
+                              arguments={"text": intent.text, "entities": intent.entities, "history": history},
+                              timeout_s=policy.generation_timeout_s, max_attempts=2)
+            state.steps.append(answer)
+            by_intent[intent.id] = answer.id
+            continue
         if intent.tool:
             step = PlanStep(
                 id=sid,
@@ -345,16 +364,44 @@ def remember_finished(state: TaskState) -> bool:
 
 
 def intent_step(state: TaskState, intent_id: str) -> PlanStep | None:
+    """The step whose output answers the intent: the last of the intent's steps."""
+    found = None
     for s in state.steps:
         if s.intent_id == intent_id:
-            return s
-    return None
+            found = s
+    return found
+
+
+def passages_of(state: TaskState, step: PlanStep) -> list[dict[str, Any]]:
+    """Knowledge-base passages among a step's inputs."""
+    out: list[dict[str, Any]] = []
+    for dep_id in step.depends_on:
+        dep = state.step(dep_id)
+        if dep is not None and dep.name == "kb_search" and dep.status is StepStatus.COMPLETED:
+            out.extend(dep.output.get("passages", []))
+    return out
+
+
+def citations(passages: list[dict[str, Any]]) -> str:
+    lines: list[str] = []
+    seen: set[str] = set()
+    for p in passages:
+        cite = str(p.get("citation") or p.get("source") or "")
+        if cite and cite not in seen:
+            seen.add(cite)
+            source = p.get("source")
+            lines.append(f"[{len(lines) + 1}] {cite}" + (f" ({source})" if source and source not in cite else ""))
+    return "\n".join(lines)
 
 
 def dependency_texts(state: TaskState, step: PlanStep) -> list[str]:
     out = []
+    for n, passage in enumerate(passages_of(state, step), 1):
+        out.append(f"[{n}] ({passage.get('citation', passage.get('source', ''))}) {passage.get('text', '')}")
     for dep_id in step.depends_on:
         dep = state.step(dep_id)
+        if dep is not None and dep.name == "kb_search":
+            continue
         if dep is not None and dep.status is StepStatus.COMPLETED:
             intent = next((i for i in state.graph.intents if i.id == dep.intent_id), None)
             label = intent.text if intent else dep.name
@@ -389,7 +436,7 @@ def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
         if step is None:
             continue
         if step.status is StepStatus.COMPLETED:
-            parts.append(_render_output(step, intent.text, zh))
+            parts.append(_render_output(state, step, zh))
         else:
             reason = step.error or step.status.value
             failures.append(f"{intent.text}: {reason}")
@@ -402,12 +449,16 @@ def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
     return TaskStatus.COMPLETED, answer, "partial: " + "; ".join(failures)
 
 
-def _render_output(step: PlanStep, intent_text: str, zh: bool) -> str:
+def _render_output(state: TaskState, step: PlanStep, zh: bool) -> str:
     if step.kind is StepKind.TOOL and step.name == "calculator":
         expr = step.arguments.get("expression", "")
         value = step.output.get("result", step.text)
         return f"{expr} = {value}"
-    return step.text.strip() or ("（无输出）" if zh else "(no output)")
+    text = step.text.strip() or ("（无输出）" if zh else "(no output)")
+    sources = citations(passages_of(state, step))
+    if sources:
+        text += ("\n来源：\n" if zh else "\nSources:\n") + sources
+    return text
 
 
 def executed_steps(state: TaskState) -> list[ExecutedStep]:

@@ -1,0 +1,127 @@
+"""The memory service and the embedder as the `autoglm kb` / `autoglm memory` commands see them.
+
+The embedded Qdrant store has exactly one owner, the memory service, and only the inference
+service loads models. So the CLI reaches both over Kafka: :class:`RemoteMemoryStore` offers
+the store methods the commands use and forwards each to the memory service (scoped by the
+tenant the command names), and :class:`RemoteEmbedder` asks the inference service.
+A background event loop carries the Kafka client so the synchronous store methods can be
+called from any thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import threading
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+import numpy as np
+
+from .config import Settings
+from .events import EventType, InferenceRequested, MemoryRequested
+from .rpc import StepClient
+from .topics import INFERENCE_REQUESTS, MEMORY_REQUESTS
+
+T = TypeVar("T")
+
+
+class _Loop:
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 300) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+class RemoteMemoryStore:
+    def __init__(self, bootstrap: str, settings: Settings) -> None:
+        self.bootstrap = bootstrap
+        self.settings = settings
+        self._bg = _Loop()
+        self._clients: dict[str, StepClient] = {}
+
+    def _client(self, tenant: str) -> StepClient:
+        if tenant not in self._clients:
+            client = StepClient(self.bootstrap, self.settings, tenant=tenant)
+            self._clients[tenant] = self._bg.run(client.start())
+        return self._clients[tenant]
+
+    def _call(self, tenant: str, **fields: Any) -> dict[str, Any]:
+        request = MemoryRequested(step_id="x", reply_to="x", **fields)
+        reply = self._bg.run(self._client(tenant).call(MEMORY_REQUESTS, EventType.MEMORY_REQUESTED, request))
+        return reply.output
+
+    @staticmethod
+    def _chunk_dicts(chunks: Any) -> list[dict[str, Any]]:
+        return [{"text": c.text, "heading": c.heading, "index": c.index, "title": c.title} for c in chunks]
+
+    def kb_missing(self, *, tenant: str, source: str, chunks: Any) -> list[int]:
+        out = self._call(tenant, operation="kb_missing", source=source, chunks=self._chunk_dicts(chunks))
+        return [int(i) for i in out["missing"]]
+
+    def kb_upsert(self, *, tenant: str, source: str, chunks: Any, vectors: Any) -> Any:
+        from autoglm.services.memory.store import KbIngestReport
+
+        encoded = [
+            None if v is None else base64.b64encode(np.asarray(v, dtype="<f4").tobytes()).decode() for v in vectors
+        ]
+        out = self._call(tenant, operation="kb_upsert", source=source, chunks=self._chunk_dicts(chunks),
+                         vectors_b64=encoded)
+        return KbIngestReport(**out)
+
+    def kb_list(self, *, tenant: str) -> list[dict[str, Any]]:
+        return list(self._call(tenant, operation="kb_list")["documents"])
+
+    def kb_delete(self, *, tenant: str, source: str) -> int:
+        return int(self._call(tenant, operation="kb_delete", source=source)["deleted"])
+
+    def kb_search(self, *, tenant: str, vector: Any, top_k: int = 5) -> list[Any]:
+        from autoglm.services.memory.store import Passage
+
+        out = self._call(tenant, operation="kb_search", vector=[float(x) for x in vector], limit=top_k)
+        fields = ("text", "source", "score", "chunk_id", "heading", "title", "index")
+        return [Passage(**{k: p[k] for k in fields}) for p in out["passages"]]
+
+    def prune(self, *, now: Any = None) -> Any:
+        from autoglm.services.memory.store import PruneReport
+
+        return PruneReport(**self._call("default", operation="prune"))
+
+    def stats(self) -> dict[str, Any]:
+        return dict(self._call("default", operation="stats"))
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            self._bg.run(client.close())
+        self._clients.clear()
+        self._bg.stop()
+
+
+class RemoteEmbedder:
+    def __init__(self, client: StepClient) -> None:
+        self.client = client
+
+    async def embed(self, texts: list[str]) -> list[list[float]]:
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), 32):
+            request = InferenceRequested(step_id="x", reply_to="x", operation="embed", texts=texts[start : start + 32])
+            reply = await self.client.call(INFERENCE_REQUESTS, EventType.INFERENCE_REQUESTED, request)
+            vectors.extend(reply.output["vectors"])
+        return vectors
+
+
+def remote_embedder(bootstrap: str, settings: Settings) -> Any:
+    @asynccontextmanager
+    async def factory() -> AsyncIterator[RemoteEmbedder]:
+        async with StepClient(bootstrap, settings) as client:
+            yield RemoteEmbedder(client)
+
+    return factory

@@ -1,0 +1,111 @@
+"""Request/reply with the worker services over Kafka, for the CLI and SDK.
+
+faststream's request/reply does not work on a real broker, so replies are correlated by step
+id on `autoglm.client.replies`, read without a consumer group from its end at start-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import uuid
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from .config import Settings
+from .events import CONTENT_TYPE, CloudEvent, EventType, StepCompleted, StepRequest
+from .topics import CLIENT_REPLIES
+
+
+class StepClient:
+    def __init__(self, bootstrap: str, settings: Settings, *, tenant: str = "default", source: str = "/autoglm/cli") -> None:
+        self.bootstrap = bootstrap
+        self.settings = settings
+        self.tenant = tenant
+        self.source = source
+        self.prefix = settings.topic_prefix
+        self._producer: AIOKafkaProducer | None = None
+        self._consumer: AIOKafkaConsumer | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._waiters: dict[str, asyncio.Future[StepCompleted]] = {}
+
+    async def start(self) -> StepClient:
+        from .messaging import build_security
+        from .sdk import _aiokafka_security
+
+        security = _aiokafka_security(build_security(self.settings))
+        limit = max(self.settings.broker.max_record_bytes, self.settings.max_event_bytes) + 65_536
+        self._producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", max_request_size=limit, **security)
+        await self._producer.start()
+        self._consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False,
+                                          fetch_max_wait_ms=10, max_partition_fetch_bytes=limit, **security)
+        await self._consumer.start()
+        topic = self.prefix + CLIENT_REPLIES
+        parts = [TopicPartition(topic, p) for p in sorted(self._consumer.partitions_for_topic(topic) or {0})]
+        self._consumer.assign(parts)
+        await self._consumer.seek_to_end(*parts)
+        for tp in parts:
+            await self._consumer.position(tp)
+        self._reader = asyncio.create_task(self._read())
+        return self
+
+    async def close(self) -> None:
+        if self._reader:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._reader
+        if self._consumer:
+            await self._consumer.stop()
+        if self._producer:
+            await self._producer.stop()
+
+    async def __aenter__(self) -> StepClient:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def _read(self) -> None:
+        assert self._consumer is not None
+        while True:
+            batch = await self._consumer.getmany(timeout_ms=200)
+            for records in batch.values():
+                for rec in records:
+                    try:
+                        reply = StepCompleted.model_validate(json.loads(rec.value)["data"])
+                    except (ValueError, KeyError, TypeError):
+                        continue
+                    fut = self._waiters.get(reply.step_id)
+                    if fut is not None and not fut.done():
+                        fut.set_result(reply)
+
+    async def call(self, topic: str, etype: EventType, request: StepRequest, timeout: float = 120.0) -> StepCompleted:
+        """Send one step request and wait for its reply. Raises RuntimeError when the worker reports an error."""
+        assert self._producer is not None
+        request.step_id = f"cli-{uuid.uuid4().hex}"
+        request.reply_to = CLIENT_REPLIES
+        fut: asyncio.Future[StepCompleted] = asyncio.get_running_loop().create_future()
+        self._waiters[request.step_id] = fut
+        task_id = request.step_id
+        event = CloudEvent[type(request)](  # type: ignore[misc]
+            source=self.source, type=etype.value, taskid=task_id, sessionid=task_id, tenant=self.tenant, data=request
+        )
+        try:
+            await self._producer.send_and_wait(
+                self.prefix + topic,
+                event.model_dump_json(exclude_none=True).encode(),
+                key=task_id.encode(),
+                headers=[("content-type", CONTENT_TYPE.encode())],
+            )
+            reply = await asyncio.wait_for(fut, timeout)
+        finally:
+            self._waiters.pop(request.step_id, None)
+        if not reply.ok:
+            raise RuntimeError(reply.error or "the worker reported an error")
+        return reply
+
+
+def dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,90 @@
+"""Knowledge base end to end: `autoglm kb` over the running stack, tenant isolation, cited answers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import Bus, task_event
+
+pytestmark = pytest.mark.integration
+
+HELP_MD = """# 账号帮助中心
+
+## 重置密码
+用户忘记密码时，在登录页点击“忘记密码”，输入注册邮箱，系统会发送一封重置邮件。
+点击邮件中的链接后设置新密码，链接 30 分钟内有效。
+
+## 修改手机号
+在“账号设置 > 安全”中验证旧手机号后即可绑定新手机号。
+"""
+
+REFUND_MD = """# Refund policy
+
+## Refund window
+Customers can ask for a refund within 14 days of delivery. Refunds reach the original payment method in 5 business days.
+"""
+
+
+def autoglm(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "autoglm.shared.cli", *args],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "200"},
+    )
+
+
+@pytest.fixture(scope="module")
+def knowledge(stack: object, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    docs = tmp_path_factory.mktemp("kb")
+    (docs / "account-help.md").write_text(HELP_MD, encoding="utf-8")
+    (docs / "refunds.md").write_text(REFUND_MD, encoding="utf-8")
+    first = autoglm("kb", "ingest", str(docs), "--tenant", "acme", "--json")
+    assert first.returncode == 0, first.stderr
+    reports = json.loads(first.stdout)
+    assert sum(r["added"] for r in reports) >= 3
+    again = autoglm("kb", "ingest", str(docs), "--tenant", "acme", "--json")
+    assert again.returncode == 0, again.stderr
+    assert all(r["added"] == 0 and r["removed"] == 0 for r in json.loads(again.stdout))  # idempotent
+    return docs
+
+
+def test_kb_search_is_scoped_by_tenant(knowledge: Path) -> None:
+    mine = autoglm("kb", "search", "how long do refunds take", "--tenant", "acme", "--json")
+    assert mine.returncode == 0, mine.stderr
+    passages = json.loads(mine.stdout)
+    assert passages and passages[0]["source"].endswith("refunds.md")
+    assert {"source", "score", "text", "heading"} <= set(passages[0])
+    other = autoglm("kb", "search", "how long do refunds take", "--tenant", "globex", "--json")
+    assert other.returncode == 0, other.stderr
+    assert json.loads(other.stdout) == []
+    listed = json.loads(autoglm("kb", "list", "--tenant", "acme", "--json").stdout)
+    assert sorted(Path(d["source"]).name for d in listed) == ["account-help.md", "refunds.md"]
+
+
+async def test_answer_rests_on_the_knowledge_base_and_cites_it(bus: Bus, knowledge: Path) -> None:
+    ev = task_event("用户如何重置密码?")  # tenant acme
+    await bus.publish("autoglm.tasks", ev, key=ev["sessionid"])
+    data = (await bus.result(ev["taskid"], 240))["data"]
+    assert data["status"] == "completed", data
+    names = [s["name"] for s in data["steps"]]
+    assert "kb_search" in names
+    assert "account-help.md" in data["answer"]  # the source is cited
+    requests = await bus.read(
+        "autoglm.inference.requests",
+        lambda d: d.get("taskid") == ev["taskid"] and d["data"]["operation"] == "generate", 1, 10,
+    )
+    assert "忘记密码" in requests[0]["data"]["messages"][-1]["content"]  # the passage reached the model
+
+
+async def test_another_tenant_gets_no_passages(bus: Bus, knowledge: Path) -> None:
+    ev = task_event("用户如何重置密码?")
+    ev["tenant"] = "globex"
+    await bus.publish("autoglm.tasks", ev, key=ev["sessionid"])
+    data = (await bus.result(ev["taskid"], 120))["data"]
+    assert "account-help.md" not in data["answer"]
+    assert "知识库中没有找到" in data["answer"]
