@@ -454,11 +454,33 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> str:
         expr = step.arguments.get("expression", "")
         value = step.output.get("result", step.text)
         return f"{expr} = {value}"
+    if step.kind is StepKind.TOOL and step.name == "sql_query":
+        rendered = _render_rows(step.output, zh)
+        if rendered:
+            return rendered
     text = step.text.strip() or ("（无输出）" if zh else "(no output)")
     sources = citations(passages_of(state, step))
     if sources:
         text += ("\n来源：\n" if zh else "\nSources:\n") + sources
     return text
+
+
+_ORDER_LABELS_ZH = {"order_id": "订单号", "status": "状态", "customer": "客户", "item": "商品", "amount": "金额",
+                    "city": "城市", "carrier": "承运商", "tracking_no": "运单号", "created_at": "下单时间",
+                    "updated_at": "更新时间", "quantity": "数量", "currency": "币种"}
+
+
+def _render_rows(output: dict[str, Any], zh: bool) -> str | None:
+    """A single row reads as `field: value` lines; several rows stay a table; none says so."""
+    columns, rows = output.get("columns"), output.get("rows")
+    if not isinstance(columns, list) or not isinstance(rows, list):
+        return None
+    if not rows:
+        return "没有查到符合条件的记录。" if zh else "No matching rows."
+    if len(rows) == 1:
+        labels = _ORDER_LABELS_ZH if zh else {}
+        return "\n".join(f"{labels.get(c, c)}: {v}" for c, v in zip(columns, rows[0], strict=False))
+    return None
 
 
 def executed_steps(state: TaskState) -> list[ExecutedStep]:
