@@ -53,7 +53,22 @@ def _run(store: MemoryStore, tenant: str, session_id: str, task_id: str, req: Me
             intents=list(turn.get("intents", [])),
             vector=req.vector,
         )
-        return {"id": point}
+        out: dict[str, Any] = {"id": point}
+        # A completed answer is worth keeping as long-term memory; the same request answered
+        # again replaces it (identity: kind + user + text), and it never overrides a trusted fact.
+        if req.vector is not None and turn.get("status") == "completed" and turn.get("keep", True):
+            out["memory_id"] = store.remember(
+                tenant=tenant,
+                text=f"{turn.get('request', '')}\n{turn.get('answer', '')}"[:4000],
+                vector=req.vector,
+                kind="answer",
+                user=req.user,
+                session_id=session_id,
+                importance=0.3,
+                confidence=0.5,
+                source=f"task:{turn.get('task_id') or task_id}",
+            )
+        return out
     if op == "kb_list":
         return {"documents": store.kb_list(tenant=tenant)}
     if op == "prune":

@@ -273,7 +273,17 @@ class Coordinator:
         topic: str
         data: Any
         etype: EventType
-        if step.kind is StepKind.RECALL:
+        if step.kind is StepKind.RECALL and step.name == "long_term_search":
+            embed = state.step(step.depends_on[0]) if step.depends_on else None
+            vectors = embed.output.get("vectors") if embed and embed.status is StepStatus.COMPLETED else None
+            if not vectors:
+                P.apply_reply(state, StepCompleted(step_id=step.id, ok=False, error="no query embedding",
+                                                   service="planner"))
+                return
+            topic, etype = MEMORY_REQUESTS, EventType.MEMORY_REQUESTED
+            data = MemoryRequested(**common, operation="search", vector=vectors[0],
+                                   limit=int(step.arguments.get("limit", 3)), user=state.request.user)
+        elif step.kind is StepKind.RECALL:
             topic, etype = MEMORY_REQUESTS, EventType.MEMORY_REQUESTED
             data = MemoryRequested(**common, operation="recall", limit=int(step.arguments.get("limit", 6)), user=state.request.user)
         elif step.kind is StepKind.PARSE:

@@ -60,6 +60,7 @@ class PlanStep(BaseModel):
     text: str = ""
     error: str | None = None
     after_result: bool = Field(False, description="Runs after the result is published (memory writes).")
+    optional: bool = Field(False, description="Dependents run even if this step fails (context, not input).")
 
 
 class TaskState(BaseModel):
@@ -100,6 +101,11 @@ class PlannerPolicy(BaseModel):
     session_turns: int = 6
     remember_turns: bool = True
     history_in_prompt: int = 2
+    long_term_limit: int = Field(3, ge=0, le=20, description="Long-term memories given to a generation step.")
+    long_term_for: list[str] = Field(
+        default_factory=lambda: ["question_answering", "chitchat", "creative_writing", "lookup"],
+        description="Task types whose generation steps get long-term memory hits.",
+    )
 
 
 def new_state(
@@ -172,10 +178,27 @@ def tool_arguments(tool: str, entities: dict[str, Any], text: str) -> dict[str, 
     return {k: v for k, v in entities.items()}
 
 
+def _long_term_steps(state: TaskState, policy: PlannerPolicy) -> str | None:
+    """Embed the request and search long-term memory once, for the generation steps' context."""
+    wants = [i for i in state.graph.intents if not i.tool and i.type.value in policy.long_term_for]
+    if not wants or policy.long_term_limit <= 0:
+        return None
+    embed = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.EMBED, name="embed",
+                     arguments={"texts": [state.request.text[:2000]]}, timeout_s=policy.step_timeout_s,
+                     max_attempts=2, optional=True)
+    state.steps.append(embed)
+    search = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.RECALL, name="long_term_search", depends_on=[embed.id],
+                      arguments={"limit": policy.long_term_limit}, timeout_s=policy.step_timeout_s,
+                      max_attempts=2, optional=True)
+    state.steps.append(search)
+    return search.id
+
+
 def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
     """Append one step per intent; a dependent step consumes its inputs' outputs."""
     by_intent: dict[str, str] = {}
     history = state.turns[-policy.history_in_prompt :] if policy.history_in_prompt else []
+    memory_step = _long_term_steps(state, policy)
     for intent in state.graph.intents:
         sid = f"s{len(state.steps)}"
         deps = [by_intent[d] for d in intent.depends_on if d in by_intent]
@@ -216,7 +239,7 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
                 kind=StepKind.GENERATE,
                 name="generate",
                 intent_id=intent.id,
-                depends_on=deps,
+                depends_on=deps + ([memory_step] if memory_step and intent.type.value in policy.long_term_for else []),
                 task_type=intent.type.value,
                 arguments={"text": intent.text, "entities": intent.entities, "history": history},
                 timeout_s=policy.generation_timeout_s,
@@ -280,13 +303,19 @@ def ready_steps(state: TaskState, now: float | None = None) -> list[PlanStep]:
         if step.status is not StepStatus.PENDING:
             continue
         deps = [state.step(d) for d in step.depends_on]
-        if any(d is not None and d.status in (StepStatus.FAILED, StepStatus.SKIPPED) for d in deps):
-            failed = [d.id for d in deps if d is not None and d.status in (StepStatus.FAILED, StepStatus.SKIPPED)]
+        failed = [
+            d.id for d in deps if d is not None and d.status in (StepStatus.FAILED, StepStatus.SKIPPED) and not d.optional
+        ]
+        if failed:
             step.status = StepStatus.SKIPPED
             step.error = f"not run: input step {', '.join(failed)} failed"
             step.finished_at = now
             continue
-        if all(d is not None and d.status is StepStatus.COMPLETED for d in deps):
+        if all(
+            d is not None
+            and (d.status is StepStatus.COMPLETED or (d.optional and d.status in (StepStatus.FAILED, StepStatus.SKIPPED)))
+            for d in deps
+        ):
             if step.dispatched_at and step.attempts and now < step.dispatched_at:
                 continue  # backoff before a retry
             ready.append(step)
@@ -400,6 +429,11 @@ def dependency_texts(state: TaskState, step: PlanStep) -> list[str]:
         out.append(f"[{n}] ({passage.get('citation', passage.get('source', ''))}) {passage.get('text', '')}")
     for dep_id in step.depends_on:
         dep = state.step(dep_id)
+        if dep is not None and dep.name == "long_term_search":
+            if dep.status is StepStatus.COMPLETED:
+                out.extend(f"(memory, score {h.get('score', 0):.2f}) {h.get('text', '')}"[:600]
+                           for h in dep.output.get("hits", []))
+            continue
         if dep is not None and dep.name == "kb_search":
             continue
         if dep is not None and dep.status is StepStatus.COMPLETED:

@@ -88,3 +88,35 @@ async def test_another_tenant_gets_no_passages(bus: Bus, knowledge: Path) -> Non
     data = (await bus.result(ev["taskid"], 120))["data"]
     assert "account-help.md" not in data["answer"]
     assert "知识库中没有找到" in data["answer"]
+
+
+async def test_long_term_memory_reaches_a_later_session(bus: Bus) -> None:
+    first = task_event("Remember that my favourite colour is teal.", session="ltm-1")
+    first["tenant"] = "ltm"
+    first["data"]["user"] = "u1"
+    await bus.publish("autoglm.tasks", first, key="ltm-1")
+    assert (await bus.result(first["taskid"], 240))["data"]["status"] == "completed"
+    await bus.read("autoglm.steps.completed",
+                   lambda d: d.get("taskid") == first["taskid"] and d["data"].get("output", {}).get("memory_id"), 1, 60)
+    second = task_event("What is my favourite colour?", session="ltm-2")
+    second["tenant"] = "ltm"
+    second["data"]["user"] = "u1"
+    await bus.publish("autoglm.tasks", second, key="ltm-2")
+    data = (await bus.result(second["taskid"], 240))["data"]
+    assert any(s["name"] == "long_term_search" and s["status"] == "completed" for s in data["steps"]), data["steps"]
+    requests = await bus.read(
+        "autoglm.inference.requests",
+        lambda d: d.get("taskid") == second["taskid"] and d["data"]["operation"] == "generate", 1, 10,
+    )
+    assert "teal" in requests[0]["data"]["messages"][-1]["content"]
+    # Another tenant's memory never reaches this prompt, and this memory never reaches another tenant.
+    other = task_event("What is my favourite colour?", session="ltm-3")
+    other["tenant"] = "someone-else"
+    other["data"]["user"] = "u1"
+    await bus.publish("autoglm.tasks", other, key="ltm-3")
+    await bus.result(other["taskid"], 240)
+    leaked = await bus.read(
+        "autoglm.inference.requests",
+        lambda d: d.get("taskid") == other["taskid"] and d["data"]["operation"] == "generate", 1, 10,
+    )
+    assert "teal" not in leaked[0]["data"]["messages"][-1]["content"]

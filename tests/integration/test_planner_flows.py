@@ -24,7 +24,7 @@ async def test_weather_then_reminder_copy(bus: Bus) -> None:
     [weather] = [s for s in data["steps"] if s["name"] == "weather"]
     [copy] = [s for s in data["steps"] if s["kind"] == "generation"]
     assert weather["status"] == "completed" and "北京" in weather["summary"]
-    assert copy["depends_on"] == [weather["id"]]
+    assert weather["id"] in copy["depends_on"]
     assert copy["status"] == "completed"
     requests = await bus.read(
         "autoglm.inference.requests",

@@ -16,7 +16,7 @@ from autoglm.shared.events import (
     TaskStatus,
 )
 
-POLICY = P.PlannerPolicy(step_timeout_s=5, generation_timeout_s=10, max_attempts=3)
+POLICY = P.PlannerPolicy(step_timeout_s=5, generation_timeout_s=10, max_attempts=3, long_term_limit=0)
 T0 = 1_800_000_000.0
 
 
@@ -220,3 +220,46 @@ def test_sql_arguments_never_splice_untrusted_text() -> None:
     }
     args = P.tool_arguments("sql_query", {"order_id": "1; DROP TABLE orders"}, "订单")
     assert "DROP" not in args["query"] or args["query"] == "订单"
+
+
+def test_long_term_memory_is_context_not_a_hard_input() -> None:
+    policy = POLICY.model_copy(update={"long_term_limit": 3})
+    state = state_for(weather_then_copy())
+    [recall] = P.ready_steps(state, T0)
+    P.mark_dispatched(recall, T0)
+    P.apply_reply(state, ok(recall.id, turns=[]), T0)
+    P.build_execution(state, policy)
+    ready = P.ready_steps(state, T0)
+    assert {s.name for s in ready} == {"embed", "weather"}
+    embed = next(s for s in ready if s.name == "embed")
+    weather = next(s for s in ready if s.name == "weather")
+    for s in ready:
+        P.mark_dispatched(s, T0)
+    P.apply_reply(state, ok(embed.id, vectors=[[0.1] * 4]), T0 + 0.1)
+    [search] = P.ready_steps(state, T0)
+    assert search.name == "long_term_search" and search.optional
+    P.mark_dispatched(search, T0)
+    P.apply_reply(state, fail(search.id, "ValueError: bad vector"), T0 + 0.2)
+    P.apply_reply(state, ok(weather.id, "北京 晴"), T0 + 0.2)
+    [copy] = P.ready_steps(state, T0)
+    assert copy.kind is StepKind.GENERATE  # runs although its optional context failed
+    assert search.id in copy.depends_on
+
+
+def test_memory_hits_reach_the_prompt() -> None:
+    policy = POLICY.model_copy(update={"long_term_limit": 3})
+    graph = IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.QUESTION_ANSWERING,
+                                                        text="what is my favourite colour?")])
+    state = state_for(graph)
+    [recall] = P.ready_steps(state, T0)
+    P.mark_dispatched(recall, T0)
+    P.apply_reply(state, ok(recall.id, turns=[]), T0)
+    P.build_execution(state, policy)
+    [embed] = P.ready_steps(state, T0)
+    P.mark_dispatched(embed, T0)
+    P.apply_reply(state, ok(embed.id, vectors=[[0.1]]), T0)
+    [search] = P.ready_steps(state, T0)
+    P.mark_dispatched(search, T0)
+    P.apply_reply(state, ok(search.id, hits=[{"text": "favourite colour: teal", "score": 0.9}]), T0)
+    [gen] = P.ready_steps(state, T0)
+    assert "favourite colour: teal" in P.generation_messages(state, gen)[-1]["content"]
