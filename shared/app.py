@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -31,7 +33,19 @@ def service_app(
     details: Callable[[], dict] | None = None,
 ) -> FastStream:
     """Wire lifespan: resources up before the broker consumes, down after it stopped."""
-    health = HealthServer(rt.service, lambda: rt.ready, details)
+    lag: dict[str, int] = {}
+
+    def all_details() -> dict:
+        return {"consumer_lag": dict(lag), **(details() if details else {})}
+
+    health = HealthServer(rt.service, lambda: rt.ready, all_details)
+
+    async def watch_lag() -> None:
+        while True:
+            await asyncio.sleep(2.0)
+            with contextlib.suppress(Exception):
+                lag.clear()
+                lag.update(await rt.measure_lag())
 
     @asynccontextmanager
     async def lifespan() -> AsyncIterator[None]:
@@ -41,9 +55,13 @@ def service_app(
             Path(port_file).write_text(str(port))
         if startup is not None:
             await startup()
+        watcher = asyncio.create_task(watch_lag())
         try:
             yield
         finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
             rt.ready = False
             if shutdown is not None:
                 await shutdown()

@@ -151,6 +151,8 @@ def _print_status(settings: Settings, as_json: bool = False) -> bool:
             "processed": metrics.get("processed", 0),
             "failed": metrics.get("failed", 0),
             "in_flight": metrics.get("in_flight", 0),
+            "lag": sum((details.get("consumer_lag") or {}).values()),
+            "per_s": round(metrics.get("processed", 0) / max(1.0, time.time() - state.get("started_at", time.time())), 2),
             **{k: v for k, v in details.items() if k not in ("service", "ready")},
         }
     all_ready = all(r["ready"] for r in rows.values())
@@ -158,12 +160,12 @@ def _print_status(settings: Settings, as_json: bool = False) -> bool:
         print(json.dumps({"running": True, "ready": all_ready, "broker": state["bootstrap_servers"], "services": rows}))
         return all_ready
     table = Table(title=f"Open-AutoGLM stack — broker {state['bootstrap_servers']}")
-    for col in ("service", "state", "pid", "port", "restarts", "processed", "failed", "in flight"):
+    for col in ("service", "state", "pid", "port", "restarts", "processed", "failed", "in flight", "lag", "events/s"):
         table.add_column(col)
     for name, r in rows.items():
         st = "[green]ready[/]" if r["ready"] else ("[yellow]starting[/]" if r["alive"] else "[red]down[/]")
         table.add_row(name, st, str(r["pid"]), str(r["port"]), str(r["restarts"]), f"{r['processed']:.0f}",
-                      f"{r['failed']:.0f}", f"{r['in_flight']:.0f}")
+                      f"{r['failed']:.0f}", f"{r['in_flight']:.0f}", str(r["lag"]), f"{r['per_s']:.2f}")
     console.print(table)
     return all_ready
 

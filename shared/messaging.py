@@ -236,6 +236,7 @@ class ServiceRuntime:
         self.broker = make_broker(settings, self.tracer_provider, client_id=f"autoglm-{service}")
         self.ready = False
         self.started_at = time.time()
+        self.subscribers: list[Any] = []
 
     # ----------------------------------------------------------------- naming
 
@@ -316,7 +317,7 @@ class ServiceRuntime:
                 metrics.IN_FLIGHT.labels(self.service).dec(len(good))
 
         consume.__name__ = f"{self.service}_consume"
-        self.broker.subscriber(
+        subscriber = self.broker.subscriber(
             *[self.topic(t) for t in topics],
             group_id=self.group_id,
             batch=True,
@@ -330,7 +331,30 @@ class ServiceRuntime:
             ack_policy=AckPolicy.ACK,
             listener=listener,
             decoder=_raw_decoder,
-        )(consume)
+        )
+        subscriber(consume)
+        self.subscribers.append(subscriber)
+
+    async def measure_lag(self) -> dict[str, int]:
+        """Consumer lag per topic on this replica's partitions (high watermark minus position)."""
+        lag: dict[str, int] = {}
+        for sub in self.subscribers:
+            consumer = getattr(sub, "consumer", None)
+            if consumer is None:
+                continue
+            for tp in consumer.assignment():
+                high = consumer.highwater(tp)
+                if high is None:
+                    continue
+                try:
+                    position = await consumer.position(tp)
+                except Exception:  # noqa: BLE001 - a partition being revoked has no position
+                    continue
+                topic = tp.topic.removeprefix(self.settings.topic_prefix)
+                lag[topic] = lag.get(topic, 0) + max(0, high - position)
+        for topic, value in lag.items():
+            metrics.CONSUMER_LAG.labels(self.service, topic).set(value)
+        return lag
 
     async def _handle_one(self, item: Received, handle: Callable[[Received], Awaitable[None]]) -> None:
         started = time.perf_counter()

@@ -29,3 +29,6 @@ TASK_LATENCY = Histogram(
     "From the task event to its result.",
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
 )
+CONSUMER_LAG = Gauge(
+    "autoglm_consumer_lag", "Records not yet consumed on the partitions this replica owns.", ["service", "topic"]
+)

@@ -130,6 +130,7 @@ class Stack:
         self.bootstrap = settings.broker.bootstrap_servers
         self.procs: dict[str, ServiceProcess] = {}
         self._stopping = False
+        self.started_at = time.time()
 
     def start(self) -> None:
         rd = run_dir(self.settings)
@@ -170,7 +171,7 @@ class Stack:
             "broker_pid": self.broker.process.pid if self.broker and self.broker.process else None,
             "topic_prefix": self.settings.topic_prefix,
             "data_dir": str(self.settings.data_dir),
-            "started_at": time.time(),
+            "started_at": self.started_at,
             "services": {
                 n: {"pid": p.pid, "port": p.port, "restarts": p.restarts, "log": str(p.log_file)}
                 for n, p in self.procs.items()
