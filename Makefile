@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help venv demo test test-unit test-integration lint up down status eval-parser bench-inference bench-memory asyncapi clean
+.PHONY: help venv demo test test-unit test-integration lint up down status eval-parser bench-inference bench-memory bench-pipeline chaos traces-ui asyncapi clean
 
 help:
 	@echo "make demo   - start the embedded stack, run example tasks, print results and traces, stop"
@@ -41,7 +41,7 @@ status: $(STAMP)
 	$(BIN)/autoglm status
 
 test: $(STAMP)
-	$(BIN)/ruff check shared services tests scripts
+	$(BIN)/ruff check shared services tests scripts deploy
 	$(BIN)/pytest -q -p no:cacheprovider tests
 
 test-unit: $(STAMP)
@@ -51,7 +51,7 @@ test-integration: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider tests/integration
 
 lint: $(STAMP)
-	$(BIN)/ruff check shared services tests scripts
+	$(BIN)/ruff check shared services tests scripts deploy
 
 eval-parser: $(STAMP)
 	$(BIN)/python scripts/eval_parser.py
@@ -61,6 +61,9 @@ bench-inference: $(STAMP)
 
 bench-memory: $(STAMP)
 	$(BIN)/python scripts/bench_memory.py
+
+traces-ui: $(STAMP)
+	scripts/traces_ui.sh
 
 asyncapi: $(STAMP)
 	$(BIN)/autoglm asyncapi --format yaml -o asyncapi.yaml
