@@ -42,7 +42,7 @@ status: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check shared services tests scripts deploy
-	$(BIN)/pytest -q -p no:cacheprovider tests
+	$(BIN)/pytest -q -p no:cacheprovider tests/unit tests/service tests/integration
 
 test-unit: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit

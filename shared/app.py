@@ -77,6 +77,7 @@ def service_app(
     @app.on_shutdown
     async def _not_ready() -> None:
         rt.ready = False
+        await rt.drain()
 
     app.health = health  # type: ignore[attr-defined]
     return app

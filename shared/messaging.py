@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aiokafka import ConsumerRecord
+from aiokafka import ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.coordinator.assignors.range import RangePartitionAssignor
 from faststream import AckPolicy
@@ -225,6 +225,44 @@ def _b64(data: bytes | None) -> str:
     return base64.b64encode(data or b"").decode()
 
 
+class OffsetTracker:
+    """Which offsets of each partition may be committed while work on later records is still running.
+
+    An offset is committable only when every record before it is finished, so a crash redelivers
+    everything unfinished and nothing finished is skipped.
+    """
+
+    def __init__(self) -> None:
+        self.in_flight: dict[TopicPartition, set[int]] = {}
+        self.next_offset: dict[TopicPartition, int] = {}
+        self.committed: dict[TopicPartition, int] = {}
+
+    def begin(self, tp: TopicPartition, offset: int) -> None:
+        self.in_flight.setdefault(tp, set()).add(offset)
+        self.next_offset[tp] = max(self.next_offset.get(tp, 0), offset + 1)
+
+    def end(self, tp: TopicPartition, offset: int) -> None:
+        self.in_flight.get(tp, set()).discard(offset)
+
+    def committable(self) -> dict[TopicPartition, int]:
+        out = {}
+        for tp, nxt in self.next_offset.items():
+            pending = self.in_flight.get(tp)
+            offset = min(pending) if pending else nxt
+            if self.committed.get(tp) != offset:
+                out[tp] = offset
+        return out
+
+    def pending(self, partitions: set[TopicPartition] | None = None) -> int:
+        return sum(len(v) for tp, v in self.in_flight.items() if partitions is None or tp in partitions)
+
+    def forget(self, partitions: set[TopicPartition]) -> None:
+        for tp in partitions:
+            self.in_flight.pop(tp, None)
+            self.next_offset.pop(tp, None)
+            self.committed.pop(tp, None)
+
+
 class ServiceRuntime:
     """What a service's handlers share: settings, tracer, broker, publishing and dead letters."""
 
@@ -237,6 +275,7 @@ class ServiceRuntime:
         self.ready = False
         self.started_at = time.time()
         self.subscribers: list[Any] = []
+        self._pipelines: list[_Pipeline] = []
 
     # ----------------------------------------------------------------- naming
 
@@ -289,19 +328,28 @@ class ServiceRuntime:
         listener: ConsumerRebalanceListener | None = None,
         co_partitioned: bool = False,
         on_batch: Callable[[list[Received]], Awaitable[None]] | None = None,
+        pipelined: int | None = None,
     ) -> None:
         """Register a batch subscriber that decodes, dead-letters bad records and runs ``handle`` per event.
 
-        Events of one batch are handled concurrently (so a batching engine sees them
-        together); the batch is committed after every handler returned.
+        Default: the events of one batch are handled concurrently and the batch is committed after
+        every handler returned. ``pipelined=N`` keeps up to N events in flight across batches, so
+        a slow event (a long generation, a hanging tool) doesn't hold back the ones behind it; the
+        consumer stops fetching while N are in flight (the backlog waits in Kafka) and offsets are
+        committed only up to the first unfinished record of each partition.
         """
         accepted = {t: EVENT_PAYLOADS[t] for t in accepts}
         b = self.settings.broker
         max_bytes = self.settings.max_event_bytes if TASKS in topics else max(b.max_record_bytes, self.settings.max_event_bytes)
 
+        pipeline = _Pipeline(self, pipelined) if pipelined else None
+
         async def consume(body: list[Any], message: KafkaMessage) -> None:
             records: tuple[ConsumerRecord, ...] = tuple(message.raw_message)  # type: ignore[arg-type]
             metrics.BATCH_SIZE.labels(self.service).observe(len(records))
+            if pipeline is not None:
+                await pipeline.feed(records, accepted, max_bytes, handle)
+                return
             good: list[Received] = []
             for record in records:
                 try:
@@ -324,16 +372,27 @@ class ServiceRuntime:
             max_records=max_records,
             auto_offset_reset="earliest",
             fetch_max_wait_ms=b.fetch_max_wait_ms,
+            # faststream sleeps batch_timeout_ms (default 200) after an empty poll; a record arriving
+            # meanwhile waits that long, so an idle hop would cost up to 200 ms instead of one fetch wait.
+            batch_timeout_ms=b.fetch_max_wait_ms,
             session_timeout_ms=b.session_timeout_ms,
             heartbeat_interval_ms=b.heartbeat_interval_ms,
             max_partition_fetch_bytes=max(b.max_record_bytes, self.settings.max_event_bytes) + 65_536,
             partition_assignment_strategy=(RangePartitionAssignor,),
-            ack_policy=AckPolicy.ACK,
-            listener=listener,
+            ack_policy=AckPolicy.MANUAL if pipeline is not None else AckPolicy.ACK,
+            listener=pipeline.listener(listener) if pipeline is not None else listener,
             decoder=_raw_decoder,
         )
         subscriber(consume)
         self.subscribers.append(subscriber)
+        if pipeline is not None:
+            pipeline.subscriber = subscriber
+            self._pipelines.append(pipeline)
+
+    async def drain(self, timeout: float = 20.0) -> None:
+        """Finish in-flight pipelined work and commit it (graceful shutdown)."""
+        for pipeline in self._pipelines:
+            await pipeline.drain(timeout)
 
     async def measure_lag(self) -> dict[str, int]:
         """Consumer lag per topic on this replica's partitions (high watermark minus position)."""
@@ -458,3 +517,103 @@ async def _raw_decoder(msg: Any) -> Any:
 
 def set_error(span: Span, message: str) -> None:
     telemetry.mark_error(span, message)
+
+
+class _Pipeline:
+    """Pipelined consumption for one subscriber: bounded in-flight work, precise commits."""
+
+    def __init__(self, rt: ServiceRuntime, limit: int) -> None:
+        self.rt = rt
+        self.limit = limit
+        self.slots = asyncio.Semaphore(limit)
+        self.tracker = OffsetTracker()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.subscriber: Any = None
+        self._committer: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+
+    async def feed(
+        self,
+        records: tuple[ConsumerRecord, ...],
+        accepted: dict[EventType, type[BaseModel]],
+        max_bytes: int,
+        handle: Callable[[Received], Awaitable[None]],
+    ) -> None:
+        if self._committer is None:
+            self._committer = asyncio.create_task(self._commit_forever())
+        for record in records:
+            tp = TopicPartition(record.topic, record.partition)
+            self.tracker.begin(tp, record.offset)
+            try:
+                item = Received(record, decode_record(record, accepted, max_bytes))
+            except Rejected as rej:
+                await self.rt.dead_letter(record, rej)
+                self.tracker.end(tp, record.offset)
+                continue
+            await self.slots.acquire()  # full: stop fetching until a slot frees up
+            metrics.IN_FLIGHT.labels(self.rt.service).inc()
+            task = asyncio.create_task(self._run(item, handle, tp))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+
+    async def _run(self, item: Received, handle: Callable[[Received], Awaitable[None]], tp: TopicPartition) -> None:
+        try:
+            await self.rt._handle_one(item, handle)  # noqa: SLF001 - same runtime
+        finally:
+            self.tracker.end(tp, int(item.record.offset))
+            self.slots.release()
+            metrics.IN_FLIGHT.labels(self.rt.service).dec()
+            self._wake.set()
+
+    async def commit(self) -> None:
+        consumer = getattr(self.subscriber, "consumer", None)
+        offsets = self.tracker.committable()
+        if consumer is None or not offsets:
+            return
+        assigned = consumer.assignment()
+        offsets = {tp: off for tp, off in offsets.items() if tp in assigned}
+        if not offsets:
+            return
+        try:
+            await consumer.commit(offsets)
+        except Exception as exc:  # noqa: BLE001 - a rebalance in progress; the next round retries
+            log.debug("commit deferred: %s", exc)
+            return
+        self.tracker.committed.update(offsets)
+
+    async def _commit_forever(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self._wake.wait(), 0.2)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            await asyncio.sleep(0.05)  # coalesce completions into one commit
+            await self.commit()
+
+    async def drain(self, timeout: float) -> None:
+        if self.tasks:
+            await asyncio.wait(set(self.tasks), timeout=timeout)
+        await self.commit()
+        if self._committer is not None:
+            self._committer.cancel()
+
+    def listener(self, inner: ConsumerRebalanceListener | None) -> ConsumerRebalanceListener:
+        pipeline = self
+
+        class _HandBack(ConsumerRebalanceListener):  # type: ignore[misc]
+            async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+                # Hand the partitions back cleanly: finish what's running on them (bounded), commit.
+                deadline = asyncio.get_running_loop().time() + 15
+                while pipeline.tracker.pending(revoked) and asyncio.get_running_loop().time() < deadline:
+                    await asyncio.sleep(0.05)
+                await pipeline.commit()
+                pipeline.tracker.forget(revoked)
+                if inner is not None:
+                    await inner.on_partitions_revoked(revoked)
+
+            async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+                if inner is not None:
+                    await inner.on_partitions_assigned(assigned)
+
+        return _HandBack()

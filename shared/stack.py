@@ -123,8 +123,11 @@ class ServiceProcess:
 class Stack:
     """The supervisor's view of the stack. Only 127.0.0.1 is ever bound."""
 
-    def __init__(self, settings: Settings, services: tuple[str, ...] = SERVICES) -> None:
+    def __init__(
+        self, settings: Settings, services: tuple[str, ...] = SERVICES, extra_env: dict[str, str] | None = None
+    ) -> None:
         self.settings = settings
+        self.extra_env = dict(extra_env or {})
         self.services_wanted = services
         self.broker: EmbeddedBroker | None = None
         self.bootstrap = settings.broker.bootstrap_servers
@@ -149,10 +152,11 @@ class Stack:
             prefix=self.settings.topic_prefix,
         )
         env = dict(os.environ)
+        env.update(self.extra_env)
         env.update(
             {
                 "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
-                "AUTOGLM_DATA_DIR": str(self.settings.data_dir),
+                **self.client_env(),
                 "HF_HUB_OFFLINE": "1",
                 "TRANSFORMERS_OFFLINE": "1",
             }
@@ -162,6 +166,10 @@ class Stack:
             sp.start()
             self.procs[name] = sp
         self.write_state()
+
+    def client_env(self) -> dict[str, str]:
+        """What a CLI or SDK process needs in its environment to find this stack."""
+        return {"AUTOGLM_DATA_DIR": str(self.settings.data_dir), "AUTOGLM_TOPIC_PREFIX": self.settings.topic_prefix}
 
     def write_state(self) -> None:
         state = {

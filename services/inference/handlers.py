@@ -142,7 +142,10 @@ def register(rt: ServiceRuntime, engine_ref: dict[str, Any], *, max_records: int
         if req.reply_to in REPLY_TOPICS:
             await rt.publish(req.reply_to, rt.event(EventType.STEP_COMPLETED, reply, like=ev))
 
-    rt.subscribe([INFERENCE_REQUESTS], [EventType.INFERENCE_REQUESTED], on_request, max_records=max_records)
+    # Pipelined: a long generation never holds back the requests behind it, and the engine's
+    # scheduler sees up to `max_records` requests at once to batch them.
+    rt.subscribe([INFERENCE_REQUESTS], [EventType.INFERENCE_REQUESTED], on_request, max_records=max_records,
+                 pipelined=max_records)
 
 
 def _remaining(deadline: Any) -> float | None:

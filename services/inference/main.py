@@ -32,7 +32,7 @@ def create_app(settings: InferenceServiceSettings | None = None, engine: Any = N
         if engine is None and "engine" in ref:
             await ref["engine"].aclose()
 
-    handlers.register(rt, ref, max_records=cfg.max_batch_size + (cfg.max_waiting or cfg.max_batch_size))
+    handlers.register(rt, ref, max_records=cfg.max_batch_size + (cfg.max_batch_size if cfg.max_waiting is None else cfg.max_waiting))
     return service_app(
         rt,
         startup=startup,

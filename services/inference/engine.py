@@ -1,0 +1,289 @@
+"""The inference engine: request validation, decoding profiles, the response cache, and a backend.
+
+Backends (`local_backend.LocalBackend`, `openai_backend.OpenAIBackend`) do the generation; this module
+is what the service calls and knows nothing about Kafka.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import uuid
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import BaseModel, Field
+
+from autoglm.services.inference import metrics
+from autoglm.services.inference.config import InferenceConfig
+from autoglm.services.inference.params import ParamsError, SamplingParams, resolve_params
+
+OnToken = Callable[[str], Awaitable[None] | None]
+
+
+class GenerateRequest(BaseModel):
+    """One generation: a chat, an optional task type (selects the decoding profile) and overrides."""
+
+    messages: list[dict[str, Any]] = Field(
+        description="Chat messages, `{role, content}`.", examples=[[{"role": "user", "content": "Hi"}]]
+    )
+    task_type: str | None = Field(None, description="Selects the decoding profile.", examples=["parsing"])
+    params: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Overrides: temperature, top_p, top_k, max_new_tokens (or max_tokens), stop, seed, model.",
+        examples=[{"temperature": 0, "max_new_tokens": 64}],
+    )
+    json_schema: dict[str, Any] | None = Field(
+        None, description="When set, the output is JSON valid against it."
+    )
+    request_id: str = Field(
+        default_factory=lambda: uuid.uuid4().hex, description="For logs and cancellation."
+    )
+    timeout_s: float | None = Field(
+        None, gt=0, description="Ends the generation with `timeout` after this long."
+    )
+
+
+class GenerateResult(BaseModel):
+    """The outcome of one generation."""
+
+    text: str = Field(description="Generated text (stop strings and EOS excluded).")
+    finish_reason: str = Field(description="stop (EOS or stop string), length, or abort.", examples=["stop"])
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    ttft_ms: float = Field(0.0, description="Arrival to first token.")
+    duration_ms: float = Field(0.0, description="Arrival to the last token.")
+    queue_ms: float = Field(0.0, description="Arrival to admission into the batch.")
+    cached: bool = Field(False, description="Served from the response cache.")
+    model: str = ""
+    batch_size: int = Field(1, description="Largest batch this request was decoded in.")
+
+
+class InferenceError(Exception):
+    """A request that cannot be served. `code` is machine-readable.
+
+    Codes: empty_prompt, prompt_too_long, invalid_params, invalid_schema, unknown_model, overloaded,
+    timeout, backend_timeout, backend_error, invalid_output, closed.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class Backend(Protocol):
+    """What the engine needs of a generation backend."""
+
+    model_name: str
+    device: str
+    dtype: str
+
+    def capacity(self) -> int: ...
+
+    def check_schema(self, schema: dict[str, Any]) -> Any:
+        """Raise InferenceError('invalid_schema') when unusable; may return a compiled form (blocking call)."""
+        ...
+
+    async def generate(
+        self,
+        req: GenerateRequest,
+        params: SamplingParams,
+        compiled_schema: Any,
+        on_delta: Callable[[str], Awaitable[None]],
+    ) -> GenerateResult: ...
+
+    async def embed(self, texts: list[str]) -> list[list[float]]: ...
+
+    async def aclose(self) -> None: ...
+
+
+class ResponseCache:
+    """LRU exact-match cache of results of deterministic requests."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, GenerateResult] = OrderedDict()
+
+    @staticmethod
+    def key(model: str, req: GenerateRequest, params: SamplingParams) -> str:
+        blob = json.dumps(
+            [model, req.messages, params.model_dump(mode="json"), req.json_schema],
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def get(self, key: str) -> GenerateResult | None:
+        hit = self._items.get(key)
+        if hit is not None:
+            self._items.move_to_end(key)
+        return hit
+
+    def put(self, key: str, result: GenerateResult) -> None:
+        if self.size <= 0:
+            return
+        self._items[key] = result
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _check_json_schema(schema: dict[str, Any]) -> None:
+    import jsonschema
+
+    try:
+        jsonschema.validators.validator_for(schema).check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        raise InferenceError("invalid_schema", exc.message) from exc
+
+
+class InferenceEngine:
+    """Generation and embeddings behind one interface, whichever backend is configured.
+
+    `stats` holds counters for tests and logs; the same figures go to Prometheus (`metrics.py`).
+    """
+
+    def __init__(self, cfg: InferenceConfig, backend: Backend) -> None:
+        self.cfg = cfg
+        self.backend = backend
+        self.cache = ResponseCache(cfg.cache_size if cfg.enable_cache else 0)
+        self._compiled: OrderedDict[str, Any] = OrderedDict()
+        self.stats: dict[str, float] = {
+            "requests": 0,
+            "errors": 0,
+            "cache_hits": 0,
+            "cache_misses": 0,
+            "prompt_tokens": 0,
+            "completion_tokens": 0,
+        }
+
+    @classmethod
+    async def create(cls, cfg: InferenceConfig, *, data_dir: Path) -> InferenceEngine:
+        """Build the configured backend; model loading runs in a worker thread, off the event loop."""
+        if cfg.backend == "openai":
+            from autoglm.services.inference.openai_backend import OpenAIBackend
+
+            backend: Backend = await OpenAIBackend.create(cfg, data_dir=data_dir)
+        else:
+            from autoglm.services.inference.local_backend import LocalBackend
+
+            backend = await LocalBackend.create(cfg, data_dir=data_dir)
+        return cls(cfg, backend)
+
+    @property
+    def model_name(self) -> str:
+        return self.backend.model_name
+
+    @property
+    def device(self) -> str:
+        return self.backend.device
+
+    @property
+    def dtype(self) -> str:
+        return self.backend.dtype
+
+    def capacity(self) -> int:
+        """How many generations the engine holds at once; pull no more than this from Kafka."""
+        return self.backend.capacity()
+
+    async def generate(self, req: GenerateRequest, on_token: OnToken | None = None) -> GenerateResult:
+        """Generate a reply to `req.messages`; `on_token` receives text deltas in order as they are produced.
+
+        Raises InferenceError for bad requests and backend failures; never anything else on bad input.
+        """
+        self.stats["requests"] += 1
+        try:
+            result = await self._generate(req, on_token)
+        except InferenceError as exc:
+            self.stats["errors"] += 1
+            metrics.REQUESTS.labels(self.cfg.backend, exc.code).inc()
+            raise
+        metrics.REQUESTS.labels(self.cfg.backend, "ok").inc()
+        return result
+
+    async def _generate(self, req: GenerateRequest, on_token: OnToken | None) -> GenerateResult:
+        if not req.messages or not any(str(m.get("content") or "").strip() for m in req.messages):
+            raise InferenceError("empty_prompt", "no message has content")
+        requested = req.params.get("model")
+        if requested not in (None, "", self.model_name):
+            raise InferenceError(
+                "unknown_model", f"{requested!r} is not served here (this is {self.model_name!r})"
+            )
+        try:
+            params = resolve_params(self.cfg, req.task_type, req.params)
+        except ParamsError as exc:
+            raise InferenceError("invalid_params", str(exc)) from exc
+        compiled = None
+        if req.json_schema is not None:
+            compiled = await self._compile(req.json_schema)
+
+        key = ResponseCache.key(self.model_name, req, params) if params.deterministic else None
+        if key is not None and self.cache.size > 0:
+            hit = self.cache.get(key)
+            if hit is not None:
+                self.stats["cache_hits"] += 1
+                metrics.CACHE.labels("hit").inc()
+                if on_token is not None and hit.text:
+                    await _call(on_token, hit.text)
+                return hit.model_copy(update={"cached": True, "ttft_ms": 0.0, "duration_ms": 0.0})
+            self.stats["cache_misses"] += 1
+            metrics.CACHE.labels("miss").inc()
+
+        async def on_delta(delta: str) -> None:
+            if on_token is not None:
+                await _call(on_token, delta)
+
+        result = await self.backend.generate(req, params, compiled, on_delta)
+        if req.json_schema is not None:
+            self._validate_output(result, req.json_schema)
+        self.stats["prompt_tokens"] += result.prompt_tokens
+        self.stats["completion_tokens"] += result.completion_tokens
+        if key is not None and self.cache.size > 0 and result.finish_reason != "abort":
+            self.cache.put(key, result)
+        return result
+
+    async def _compile(self, schema: dict[str, Any]) -> Any:
+        import asyncio
+
+        _check_json_schema(schema)
+        text = json.dumps(schema, sort_keys=True)
+        if text in self._compiled:
+            self._compiled.move_to_end(text)
+            return self._compiled[text]
+        compiled = await asyncio.to_thread(self.backend.check_schema, schema)
+        self._compiled[text] = compiled
+        while len(self._compiled) > 64:
+            self._compiled.popitem(last=False)
+        return compiled
+
+    @staticmethod
+    def _validate_output(result: GenerateResult, schema: dict[str, Any]) -> None:
+        import jsonschema
+
+        try:
+            jsonschema.validate(json.loads(result.text), schema)
+        except (ValueError, jsonschema.ValidationError) as exc:
+            why = "output cut at max_new_tokens" if result.finish_reason == "length" else str(exc)[:200]
+            raise InferenceError("invalid_output", f"output does not match the schema: {why}") from exc
+
+    async def embed(self, texts: list[str]) -> list[list[float]]:
+        """L2-normalized sentence embeddings (384-dim for MiniLM), batched with other callers' texts."""
+        if not texts:
+            return []
+        return await self.backend.embed(texts)
+
+    async def aclose(self) -> None:
+        await self.backend.aclose()
+
+
+async def _call(fn: OnToken, text: str) -> None:
+    out = fn(text)
+    if inspect.isawaitable(out):
+        await out

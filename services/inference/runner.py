@@ -1,0 +1,264 @@
+"""The torch model runner: one padded batch whose rows come and go between decode steps.
+
+State: a `DynamicCache` with one row per running sequence, left-padded to a common length, and a 2-D
+attention mask marking real tokens. Each step runs one decode forward for the running rows and one
+prefill forward for newly admitted sequences (left-padded among themselves), then concatenates the new
+rows' caches onto the batch (padding whichever is shorter on the left). Finished rows are dropped with
+an index select, and leading columns that became padding in every row are trimmed. Position ids come
+from the mask, so a row's positions do not depend on how much padding it has.
+
+Prompt prefixes shared by many requests (a service's system prompt) are prefilled once and kept in a
+small LRU; a request starting with one gets the prefix KV copied in and prefills only the rest, laid
+out as [prefix | left padding | rest of prompt].
+
+Sampling is per row: greedy rows take the argmax, the others use their own temperature/top-k/top-p and,
+when seeded, their own `torch.Generator`. Rows with a JSON schema are masked by their own xgrammar matcher.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections import OrderedDict
+from collections.abc import Sequence as Seq
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from autoglm.services.inference.params import SamplingParams
+from autoglm.services.inference.scheduler import Sequence
+
+
+@dataclass
+class RowPayload:
+    """What the runner needs of a sequence, carried in `Sequence.payload`."""
+
+    params: SamplingParams
+    grammar: Any = None  # xgrammar.CompiledGrammar
+    prefix_len: int = 0  # leading prompt tokens worth caching (e.g. the system prompt); 0 = none
+
+
+@dataclass
+class _Row:
+    params: SamplingParams
+    generator: torch.Generator | None
+    matcher: Any
+
+
+def _lpad(t: torch.Tensor, length: int, dim: int) -> torch.Tensor:
+    missing = length - t.shape[dim]
+    if missing <= 0:
+        return t
+    pad = [0, 0] * (t.dim() - 1 - dim % t.dim()) + [missing, 0]
+    return F.pad(t, pad)
+
+
+class TorchRunner:
+    """Implements `core.ModelRunner` for a transformers causal LM with a `DynamicCache`."""
+
+    def __init__(self, model: Any, pad_token_id: int, max_prefixes: int = 16) -> None:
+        self.model = model
+        self.device = next(model.parameters()).device
+        self.pad_token_id = pad_token_id
+        self.vocab_size = int(model.config.vocab_size)
+        self.order: list[str] = []
+        self.rows: dict[str, _Row] = {}
+        self.cache: Any = None
+        self.mask: torch.Tensor | None = None
+        self.last: torch.Tensor | None = None
+        self.max_prefixes = max_prefixes
+        self._prefixes: OrderedDict[tuple[int, ...], list[tuple[torch.Tensor, torch.Tensor]]] = OrderedDict()
+        self._rng = torch.Generator(device=self.device)
+        self._rng.seed()
+        # transformers 5.2x renamed `past_key_values` to `cache`; accept either.
+        params = inspect.signature(model.forward).parameters
+        self._cache_kw = "cache" if "cache" in params else "past_key_values"
+
+    # ------------------------------------------------------------------ public
+
+    @torch.inference_mode()
+    def step(self, prefill: list[Sequence], decode: list[Sequence]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        if decode:
+            if [s.request_id for s in decode] != self.order:
+                raise RuntimeError("decode rows out of sync with the runner's batch")
+            out.update(self._decode_step())
+        if prefill:
+            out.update(self._prefill(prefill))
+        return out
+
+    def release(self, request_ids: Seq[str]) -> None:
+        drop = set(request_ids) & set(self.order)
+        if not drop:
+            return
+        keep = [i for i, rid in enumerate(self.order) if rid not in drop]
+        for rid in drop:
+            self.rows.pop(rid, None)
+        self.order = [self.order[i] for i in keep]
+        if not keep:
+            self.cache = self.mask = self.last = None
+            return
+        assert self.mask is not None and self.last is not None
+        index = torch.tensor(keep, device=self.device)
+        self.mask = self.mask[index]
+        self.last = self.last[index]
+        used = self.mask.any(dim=0).nonzero()
+        first = int(used[0]) if len(used) else 0
+        for layer in self.cache.layers:
+            layer.keys = layer.keys[index, :, first:]
+            layer.values = layer.values[index, :, first:]
+        self.mask = self.mask[:, first:]
+
+    # ------------------------------------------------------------------ steps
+
+    def _decode_step(self) -> dict[str, int]:
+        assert self.mask is not None and self.last is not None
+        positions = self.mask.sum(dim=1, keepdim=True)
+        self.mask = torch.cat([self.mask, self.mask.new_ones((self.mask.shape[0], 1))], dim=1)
+        logits = self.model(
+            input_ids=self.last[:, None],
+            attention_mask=self.mask,
+            position_ids=positions,
+            use_cache=True,
+            **{self._cache_kw: self.cache},
+        ).logits[:, -1, :]
+        tokens = self._sample(logits, self.order)
+        self.last = tokens
+        return dict(zip(self.order, tokens.tolist(), strict=True))
+
+    def _prefill(self, seqs: list[Sequence]) -> dict[str, int]:
+        groups: dict[tuple[int, ...], list[Sequence]] = {}
+        for seq in seqs:
+            n = seq.payload.prefix_len if self.max_prefixes else 0
+            key = tuple(seq.prompt_ids[:n]) if 0 < n < len(seq.prompt_ids) else ()
+            groups.setdefault(key, []).append(seq)
+        out: dict[str, int] = {}
+        for key, group in groups.items():
+            out.update(self._prefill_group(key, group))
+        return out
+
+    def _prefix_kv(self, prefix: tuple[int, ...]) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """KV of a shared prompt prefix (batch 1), computed once and kept in a small LRU."""
+        from transformers import DynamicCache
+
+        hit = self._prefixes.get(prefix)
+        if hit is not None:
+            self._prefixes.move_to_end(prefix)
+            return hit
+        cache = DynamicCache()
+        self.model(
+            input_ids=torch.tensor([prefix], device=self.device), use_cache=True, **{self._cache_kw: cache}
+        )
+        layers: list[Any] = list(cache.layers)
+        kv = [(layer.keys, layer.values) for layer in layers]
+        self._prefixes[prefix] = kv
+        while len(self._prefixes) > self.max_prefixes:
+            self._prefixes.popitem(last=False)
+        return kv
+
+    def _prefill_group(self, prefix: tuple[int, ...], seqs: list[Sequence]) -> dict[str, int]:
+        """Prefill sequences sharing `prefix` (maybe empty): layout per row [prefix | left pad | rest of prompt]."""
+        from transformers import DynamicCache
+
+        skip = len(prefix)
+        length = max(len(s.prompt_ids) - skip for s in seqs)
+        ids = torch.full((len(seqs), length), self.pad_token_id, dtype=torch.long)
+        mask = torch.zeros((len(seqs), length), dtype=torch.long)
+        for i, s in enumerate(seqs):
+            rest = s.prompt_ids[skip:]
+            ids[i, length - len(rest) :] = torch.tensor(rest)
+            mask[i, length - len(rest) :] = 1
+        ids, mask = ids.to(self.device), mask.to(self.device)
+        positions = (skip + mask.cumsum(dim=1) - 1).clamp(min=0)
+        cache = DynamicCache()
+        if prefix:
+            for layer_idx, (k, v) in enumerate(self._prefix_kv(prefix)):
+                rows = len(seqs)
+                cache.update(
+                    k.expand(rows, -1, -1, -1).clone(), v.expand(rows, -1, -1, -1).clone(), layer_idx
+                )
+            mask = torch.cat([mask.new_ones((len(seqs), skip)), mask], dim=1)
+        logits = self.model(
+            input_ids=ids,
+            attention_mask=mask,
+            position_ids=positions,
+            use_cache=True,
+            logits_to_keep=1,
+            **{self._cache_kw: cache},
+        ).logits[:, -1, :]
+        names = [s.request_id for s in seqs]
+        for s in seqs:
+            self.rows[s.request_id] = self._new_row(s)
+        tokens = self._sample(logits, names)
+        self._append_rows(names, cache, mask, tokens)
+        return dict(zip(names, tokens.tolist(), strict=True))
+
+    def _append_rows(self, names: list[str], cache: Any, mask: torch.Tensor, tokens: torch.Tensor) -> None:
+        if self.cache is None or self.mask is None or self.last is None:
+            self.cache, self.mask, self.last, self.order = cache, mask, tokens, list(names)
+            return
+        length = max(self.mask.shape[1], mask.shape[1])
+        for old, new in zip(self.cache.layers, cache.layers, strict=True):
+            old.keys = torch.cat([_lpad(old.keys, length, 2), _lpad(new.keys, length, 2)], dim=0)
+            old.values = torch.cat([_lpad(old.values, length, 2), _lpad(new.values, length, 2)], dim=0)
+        self.mask = torch.cat([_lpad(self.mask, length, 1), _lpad(mask, length, 1)], dim=0)
+        self.last = torch.cat([self.last, tokens])
+        self.order.extend(names)
+
+    # ------------------------------------------------------------------ sampling
+
+    def _new_row(self, seq: Sequence) -> _Row:
+        payload: RowPayload = seq.payload
+        generator = None
+        if payload.params.seed is not None:
+            generator = torch.Generator(device=self.device)
+            generator.manual_seed(payload.params.seed)
+        matcher = None
+        if payload.grammar is not None:
+            import xgrammar as xgr
+
+            matcher = xgr.GrammarMatcher(payload.grammar)
+        return _Row(params=payload.params, generator=generator, matcher=matcher)
+
+    def _sample(self, logits: torch.Tensor, names: list[str]) -> torch.Tensor:
+        logits = logits.float()
+        rows = [self.rows[n] for n in names]
+        constrained = [i for i, r in enumerate(rows) if r.matcher is not None]
+        if constrained:
+            import xgrammar as xgr
+
+            bitmask = xgr.allocate_token_bitmask(len(rows), self.vocab_size)
+            for i in constrained:
+                rows[i].matcher.fill_next_token_bitmask(bitmask, i)
+            xgr.apply_token_bitmask_inplace(logits, bitmask.to(logits.device), indices=constrained)
+        tokens = logits.argmax(dim=-1)
+        sampled = [i for i, r in enumerate(rows) if not r.params.greedy]
+        if sampled:
+            index = torch.tensor(sampled, device=logits.device)
+            sub = logits[index]
+            temp = torch.tensor([rows[i].params.temperature for i in sampled], device=logits.device)
+            sub = sub / temp[:, None]
+            top_p = torch.tensor([rows[i].params.top_p for i in sampled], device=logits.device)
+            top_k = torch.tensor([rows[i].params.top_k for i in sampled], device=logits.device)
+            if bool((top_p < 1.0).any() or (top_k > 0).any()):
+                sub = _top_k_top_p(sub, top_k, top_p)
+            probs = torch.softmax(sub, dim=-1)
+            for j, i in enumerate(sampled):
+                gen = rows[i].generator or self._rng
+                tokens[i] = torch.multinomial(probs[j], 1, generator=gen)[0]
+        for i in constrained:
+            rows[i].matcher.accept_token(int(tokens[i]))
+        return tokens
+
+
+def _top_k_top_p(logits: torch.Tensor, top_k: torch.Tensor, top_p: torch.Tensor) -> torch.Tensor:
+    """Per-row top-k (0 = off) and top-p filtering of `logits` (rows, vocab)."""
+    sorted_logits, order = logits.sort(dim=-1, descending=True)
+    ranks = torch.arange(logits.shape[-1], device=logits.device)[None, :]
+    remove = (top_k[:, None] > 0) & (ranks >= top_k[:, None])
+    probs = torch.softmax(sorted_logits.masked_fill(remove, float("-inf")), dim=-1)
+    # Keep the smallest prefix whose mass reaches top_p (always at least the top token).
+    remove |= (probs.cumsum(dim=-1) - probs) > top_p[:, None]
+    sorted_logits = sorted_logits.masked_fill(remove, float("-inf"))
+    return torch.full_like(logits, float("-inf")).scatter(-1, order, sorted_logits)
