@@ -124,4 +124,4 @@ def register(rt: ServiceRuntime, store_ref: dict[str, MemoryStore]) -> None:
         if req.reply_to in REPLY_TOPICS:
             await rt.publish(req.reply_to, rt.event(EventType.STEP_COMPLETED, reply, like=ev))
 
-    rt.subscribe([MEMORY_REQUESTS], [EventType.MEMORY_REQUESTED], on_request, max_records=128)
+    rt.subscribe([MEMORY_REQUESTS], [EventType.MEMORY_REQUESTED], on_request, max_records=128, pipelined=32)

@@ -60,4 +60,5 @@ def register(rt: ServiceRuntime, registry: ToolRegistry) -> None:
             return
         await rt.publish(req.reply_to, rt.event(EventType.STEP_COMPLETED, reply, like=ev))
 
-    rt.subscribe([TOOL_CALLS], [EventType.TOOL_CALL_REQUESTED], on_call, max_records=64)
+    # Pipelined: a hanging tool (bounded by its timeout) never holds back the calls behind it.
+    rt.subscribe([TOOL_CALLS], [EventType.TOOL_CALL_REQUESTED], on_call, max_records=64, pipelined=64)
