@@ -62,6 +62,12 @@ bench-inference: $(STAMP)
 bench-memory: $(STAMP)
 	$(BIN)/python scripts/bench_memory.py
 
+chaos: $(STAMP)
+	$(BIN)/python scripts/chaos.py
+
+bench-pipeline: $(STAMP)
+	$(BIN)/python scripts/bench_pipeline.py
+
 traces-ui: $(STAMP)
 	scripts/traces_ui.sh
 

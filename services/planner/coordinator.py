@@ -262,7 +262,9 @@ class Coordinator:
 
     async def _dispatch(self, state: P.TaskState, step: P.PlanStep) -> None:
         P.mark_dispatched(step)
-        deadline = datetime.fromtimestamp(state.deadline, tz=UTC)
+        # A worker abandons the step at its own timeout (or the task's deadline, if sooner), so a
+        # timed-out generation stops using the model instead of running on beside its retry.
+        deadline = datetime.fromtimestamp(min(state.deadline, time.time() + step.timeout_s), tz=UTC)
         common: dict[str, Any] = {
             "step_id": step.id,
             "attempt": step.attempts,

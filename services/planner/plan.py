@@ -95,7 +95,7 @@ class PlannerPolicy(BaseModel):
     """Knobs of plan execution (from config)."""
 
     step_timeout_s: float = 30.0
-    generation_timeout_s: float = 60.0
+    generation_timeout_s: float = 90.0
     max_attempts: int = 3
     retry_backoff_s: float = 0.5
     session_turns: int = 6
@@ -217,7 +217,7 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
             answer = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.GENERATE, name="generate", intent_id=intent.id,
                               depends_on=[search.id], task_type=IntentType.QUESTION_ANSWERING.value,
                               arguments={"text": intent.text, "entities": intent.entities, "history": history},
-                              timeout_s=policy.generation_timeout_s, max_attempts=2)
+                              timeout_s=policy.generation_timeout_s, max_attempts=1)
             state.steps.append(answer)
             by_intent[intent.id] = answer.id
             continue
@@ -243,7 +243,8 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
                 task_type=intent.type.value,
                 arguments={"text": intent.text, "entities": intent.entities, "history": history},
                 timeout_s=policy.generation_timeout_s,
-                max_attempts=2,
+                # A generation that timed out would time out again; it is not retried.
+                max_attempts=1,
             )
         by_intent[intent.id] = sid
         state.steps.append(step)
