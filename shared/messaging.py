@@ -122,7 +122,7 @@ def make_broker(settings: Settings, tracer_provider: Any, client_id: str) -> Kaf
         client_id=client_id,
         acks="all",
         enable_idempotence=settings.broker.enable_idempotence,
-        linger_ms=1,
+        linger_ms=0,
         max_request_size=max(settings.broker.max_record_bytes, settings.max_event_bytes) + 65_536,
         security=build_security(settings),
         middlewares=[KafkaTelemetryMiddleware(tracer_provider=tracer_provider)],

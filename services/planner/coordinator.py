@@ -225,6 +225,10 @@ class Coordinator:
                     else:
                         P.build_execution(state, self.policy)
                     progressed = True
+                elif P.self_contained(state):
+                    # Nothing in it refers to the session: run the tools now, beside the recall.
+                    P.build_execution(state, self.policy)
+                    progressed = True
             elif state.phase == "reparse":
                 parse = state.steps[-1]
                 if parse.status in (StepStatus.COMPLETED, StepStatus.FAILED, StepStatus.SKIPPED):
@@ -242,8 +246,10 @@ class Coordinator:
             elif state.phase == "remember" and P.remember_finished(state):
                 state.phase = "done"
                 progressed = True
-            for step in P.ready_steps(state):
-                await self._dispatch(state, step)
+            ready = P.ready_steps(state)
+            if ready:
+                # Independent requests go out together; the broker acknowledges them in one round.
+                await asyncio.gather(*(self._dispatch(state, step) for step in ready))
                 progressed = True
             if not progressed:
                 return

@@ -560,6 +560,20 @@ def pending_request(state: TaskState) -> str | None:
     return None
 
 
+def self_contained(state: TaskState) -> bool:
+    """Tool calls that need nothing from the session (no referent, no question pending to answer).
+
+    Such a plan runs without waiting for the session recall. A reply to a clarifying question that
+    is itself a complete tool request would replace the pending request anyway.
+    """
+    graph = state.graph
+    return (
+        graph.clarification is None
+        and bool(graph.intents)
+        and all(i.tool and i.tool != "kb_search" and "referent" not in i.entities for i in graph.intents)
+    )
+
+
 def needs_reparse(state: TaskState) -> bool:
     """Referents and answers to a clarifying question need the session's turns."""
     if state.reparsed or not state.turns:

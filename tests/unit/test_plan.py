@@ -263,3 +263,15 @@ def test_memory_hits_reach_the_prompt() -> None:
     P.apply_reply(state, ok(search.id, hits=[{"text": "favourite colour: teal", "score": 0.9}]), T0)
     [gen] = P.ready_steps(state, T0)
     assert "favourite colour: teal" in P.generation_messages(state, gen)[-1]["content"]
+
+
+def test_self_contained_tool_plans_do_not_wait_for_the_recall() -> None:
+    calc = IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.CALCULATION, tool="calculator",
+                                                       text="2+2", entities={"expression": "2+2"})])
+    assert P.self_contained(state_for(calc))
+    assert not P.self_contained(state_for(weather_then_copy()))  # the copy's prompt uses the session
+    asked = IntentGraph(language="zh", intents=[], clarification="哪个城市？")
+    assert not P.self_contained(state_for(asked))
+    referent = IntentGraph(language="zh", intents=[Intent(id="i1", type=IntentType.LOOKUP, tool="weather", text="上海呢",
+                                                          entities={"city": "上海", "referent": "x"})])
+    assert not P.self_contained(state_for(referent))
