@@ -271,10 +271,13 @@ class Harness:
         if topic == STEPS_COMPLETED:  # a step reply needs a task the planner knows: start one first
             await self.broker.publish(_dumps({**GOOD[INTENTS], "taskid": task_id}, True), INTENTS, key=b"s-1")
             await settled()
-            before = self.count(TOOL_CALLS)
+            before = self.count(RESULTS)
             await self.broker.publish(_dumps({**GOOD[topic], "taskid": task_id}, True), topic, key=b"s-1")
+            tool_reply = {**GOOD[topic], "taskid": task_id,
+                          "data": {**GOOD[topic]["data"], "step_id": "s1", "service": "tool_executor"}}
+            await self.broker.publish(_dumps(tool_reply, True), topic, key=b"s-1")
             await settled()
-            assert self.count(TOOL_CALLS) == before + 1, "the planner no longer advances tasks"
+            assert self.count(RESULTS) == before + 1, "the planner no longer advances tasks"
         else:
             replies = REPLIES[topic] or ()
             before = sum(self.count(t) for t in replies)
