@@ -337,6 +337,7 @@ class Coordinator:
                 operation="generate",
                 task_type=step.task_type,
                 messages=[ChatMessage(**m) for m in P.generation_messages(state, step)],  # type: ignore[arg-type]
+                stream=self.policy.stream_generation,
             )
         elif step.kind is StepKind.EMBED:
             topic, etype = INFERENCE_REQUESTS, EventType.INFERENCE_REQUESTED

@@ -101,6 +101,7 @@ class PlannerPolicy(BaseModel):
     session_turns: int = 6
     remember_turns: bool = True
     history_in_prompt: int = 2
+    stream_generation: bool = Field(True, description="Generation steps stream tokens to autoglm.progress.")
     long_term_limit: int = Field(3, ge=0, le=20, description="Long-term memories given to a generation step.")
     long_term_for: list[str] = Field(
         default_factory=lambda: ["question_answering", "chitchat", "creative_writing", "lookup"],

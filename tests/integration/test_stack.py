@@ -88,6 +88,13 @@ async def test_generation_with_the_bundled_model(bus: Bus) -> None:
     assert data["answer"].strip()
     [gen] = [s for s in data["steps"] if s["kind"] == "generation"]
     assert gen["status"] == "completed" and gen["name"] == "generate"
+    # The tokens were streamed to autoglm.progress while they were generated.
+    chunks = await bus.read("autoglm.progress",
+                            lambda d: d.get("taskid") == ev["taskid"] and d["data"].get("done"), 1, 10)
+    assert chunks, "no final progress chunk"
+    streamed = await bus.read("autoglm.progress", lambda d: d.get("taskid") == ev["taskid"], 10**6, 3)
+    text = "".join(c["data"]["delta"] for c in sorted(streamed, key=lambda c: c["data"]["index"]))
+    assert text.strip()[:20] == data["answer"].strip()[:20]
 
 
 async def test_session_turns_are_recalled(bus: Bus) -> None:
