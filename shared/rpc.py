@@ -7,12 +7,11 @@ id on `autoglm.client.replies`, read without a consumer group from its end at st
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import uuid
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from .config import Settings
 from .events import CONTENT_TYPE, CloudEvent, EventType, StepCompleted, StepRequest
@@ -33,7 +32,7 @@ class StepClient:
 
     async def start(self) -> StepClient:
         from .messaging import build_security
-        from .sdk import _aiokafka_security
+        from .sdk import _aiokafka_security, tail_from_end
 
         security = _aiokafka_security(build_security(self.settings))
         limit = max(self.settings.broker.max_record_bytes, self.settings.max_event_bytes) + 65_536
@@ -42,24 +41,14 @@ class StepClient:
         self._consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False,
                                           fetch_max_wait_ms=10, max_partition_fetch_bytes=limit, **security)
         await self._consumer.start()
-        topic = self.prefix + CLIENT_REPLIES
-        parts = [TopicPartition(topic, p) for p in sorted(self._consumer.partitions_for_topic(topic) or {0})]
-        self._consumer.assign(parts)
-        await self._consumer.seek_to_end(*parts)
-        for tp in parts:
-            await self._consumer.position(tp)
+        await tail_from_end(self._consumer, [self.prefix + CLIENT_REPLIES])
         self._reader = asyncio.create_task(self._read())
         return self
 
     async def close(self) -> None:
-        if self._reader:
-            self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._reader
-        if self._consumer:
-            await self._consumer.stop()
-        if self._producer:
-            await self._producer.stop()
+        from .sdk import close_clients
+
+        await close_clients(self._reader, self._consumer, self._producer)
 
     async def __aenter__(self) -> StepClient:
         return await self.start()

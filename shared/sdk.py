@@ -78,31 +78,11 @@ class AutoGLMClient:
             bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False, fetch_max_wait_ms=10, **security
         )
         await self._consumer.start()
-        parts: list[TopicPartition] = []
-        for name in (RESULTS, PROGRESS):
-            topic = self.prefix + name
-            for _ in range(50):
-                found = self._consumer.partitions_for_topic(topic)
-                if found:
-                    break
-                await self._consumer._client.force_metadata_update()  # noqa: SLF001 - topic may be new
-                await asyncio.sleep(0.1)
-            parts += [TopicPartition(topic, p) for p in sorted(found or {0})]
-        self._consumer.assign(parts)
-        await self._consumer.seek_to_end(*parts)
-        for tp in parts:
-            await self._consumer.position(tp)  # resolve the end offset now, before any task is sent
+        await tail_from_end(self._consumer, [self.prefix + RESULTS, self.prefix + PROGRESS])
         self._reader = asyncio.create_task(self._read())
 
     async def close(self) -> None:
-        if self._reader:
-            self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._reader
-        if self._consumer:
-            await self._consumer.stop()
-        if self._producer:
-            await self._producer.stop()
+        await close_clients(self._reader, self._consumer, self._producer)
         self.tracer_provider.shutdown()
 
     async def _read(self) -> None:
@@ -196,6 +176,39 @@ class AutoGLMClient:
         while True:
             chunk = await queue.get()
             yield chunk
+
+
+async def tail_from_end(consumer: AIOKafkaConsumer, topics: list[str]) -> None:
+    """Assign every partition of ``topics`` and start at their current end, resolved now, so a reply to
+    anything sent after this call can't be missed. Waits briefly for topics that are still being created."""
+    parts: list[TopicPartition] = []
+    for topic in topics:
+        found = None
+        for _ in range(50):
+            found = consumer.partitions_for_topic(topic)
+            if found:
+                break
+            await consumer._client.force_metadata_update()  # noqa: SLF001 - topic may be new
+            await asyncio.sleep(0.1)
+        parts += [TopicPartition(topic, p) for p in sorted(found or {0})]
+    consumer.assign(parts)
+    await consumer.seek_to_end(*parts)
+    for tp in parts:
+        await consumer.position(tp)
+
+
+async def close_clients(
+    reader: asyncio.Task[None] | None, consumer: AIOKafkaConsumer | None, producer: AIOKafkaProducer | None
+) -> None:
+    """Stop a reply reader task, then its consumer and producer."""
+    if reader:
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await reader
+    if consumer:
+        await consumer.stop()
+    if producer:
+        await producer.stop()
 
 
 def _aiokafka_security(security: Any) -> dict[str, Any]:
