@@ -11,18 +11,20 @@ from .clock import make_datetime
 from .http_fetch import make_http_get
 from .kb import KbBackend, make_kb_search
 from .sql import make_sql_query
+from .sql_schema import make_sql_schema
 from .weather import make_weather
 
 
 def builtin_tools(
     cfg: ToolsConfig, *, data_dir: Path, kb_backend: KbBackend | None = None
 ) -> list[ToolDefinition]:
-    """calculator, datetime, http_get, weather, sql_query and kb_search."""
+    """calculator, datetime, http_get, weather, sql_query, sql_schema and kb_search."""
     return [
         make_calculator(),
         make_datetime(cfg.default_timezone),
         make_http_get(cfg.http),
         make_weather(cfg.weather),
         make_sql_query(cfg.sql, data_dir=data_dir),
+        make_sql_schema(cfg.sql, data_dir=data_dir),
         make_kb_search(kb_backend),
     ]

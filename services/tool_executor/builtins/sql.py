@@ -129,10 +129,16 @@ def _sqlite_authorizer(
     return sqlite3.SQLITE_OK
 
 
+SqlParam = str | int | float | bool | None
+
+
 def run_sqlite(
-    path: Path, query: str, *, max_rows: int, timeout_s: float
+    path: Path, query: str, *, max_rows: int, timeout_s: float, params: list[SqlParam] | None = None
 ) -> tuple[list[str], list[list[Any]], bool]:
-    """Run a checked query on a SQLite file opened read-only. Returns columns, rows, truncated."""
+    """Run a checked query on a SQLite file opened read-only, `?` placeholders bound to `params`.
+
+    Returns columns, rows, truncated.
+    """
     if not path.is_file():
         raise ToolError(f"database file not found: {path.name}")
     conn = sqlite3.connect(
@@ -148,7 +154,7 @@ def run_sqlite(
         deadline = time.monotonic() + timeout_s
         conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
         try:
-            cursor = conn.execute(query)
+            cursor = conn.execute(query, params or [])
             rows = cursor.fetchmany(max_rows + 1)
         except sqlite3.OperationalError as exc:
             if "interrupted" in str(exc):
@@ -164,9 +170,9 @@ def run_sqlite(
 
 
 async def run_postgres(
-    dsn: str, query: str, *, max_rows: int, timeout_s: float
+    dsn: str, query: str, *, max_rows: int, timeout_s: float, params: list[SqlParam] | None = None
 ) -> tuple[list[str], list[list[Any]], bool]:
-    """Run a checked query in a read-only PostgreSQL transaction (needs `psycopg`)."""
+    """Run a checked query in a read-only PostgreSQL transaction (needs `psycopg`), `%s` bound to `params`."""
     try:
         import psycopg  # type: ignore[import-not-found]
     except ImportError:
@@ -176,7 +182,7 @@ async def run_postgres(
             await conn.set_read_only(True)
             async with conn.cursor() as cur:
                 await cur.execute(f"SET LOCAL statement_timeout = {int(timeout_s * 1000)}")
-                await cur.execute(query)
+                await cur.execute(query, params or None)
                 rows = await cur.fetchmany(max_rows + 1)
                 columns = [d.name for d in cur.description or []]
             await conn.rollback()
@@ -226,14 +232,23 @@ def _sqlite_schema(path: Path) -> str:
         return ""
 
 
-def _resolve(db: SqlDatabase, data_dir: Path) -> SqlDatabase:
+def resolve_database(db: SqlDatabase, data_dir: Path) -> SqlDatabase:
+    """A relative SQLite path is read from `data_dir`."""
     if db.kind == "sqlite" and db.path is not None and not db.path.is_absolute():
         return db.model_copy(update={"path": data_dir / db.path})
     return db
 
 
+def pick_database(databases: dict[str, SqlDatabase], name: str) -> tuple[str, SqlDatabase]:
+    """The configured database called `name`; any other name is refused (the allowlist)."""
+    db = databases.get(name)
+    if db is None:
+        raise ToolError(f"unknown database {name!r}; configured: {', '.join(databases) or 'none'}")
+    return name, db
+
+
 def make_sql_query(cfg: SqlConfig, *, data_dir: Path) -> ToolDefinition:
-    databases = {name: _resolve(db, data_dir) for name, db in cfg.databases.items()}
+    databases = {name: resolve_database(db, data_dir) for name, db in cfg.databases.items()}
     described = []
     for name, db in databases.items():
         schema = _sqlite_schema(db.path) if db.kind == "sqlite" and db.path else ""
@@ -253,23 +268,33 @@ def make_sql_query(cfg: SqlConfig, *, data_dir: Path) -> ToolDefinition:
         database: Annotated[
             str | None, Field(description=f"Database name; default `{cfg.default_database}`.")
         ] = None,
+        params: Annotated[
+            list[SqlParam] | None,
+            Field(
+                max_length=100,
+                description="Values bound to the query's placeholders (`?` for SQLite, `%s` for PostgreSQL), "
+                "in order. Values never become SQL text.",
+                examples=[["已发货", 500]],
+            ),
+        ] = None,
     ) -> SqlResult:
-        name = database or cfg.default_database
-        db = databases.get(name)
-        if db is None:
-            raise ToolError(f"unknown database {name!r}; configured: {', '.join(databases) or 'none'}")
+        name, db = pick_database(databases, database or cfg.default_database)
         check_read_only(query, "postgres" if db.kind == "postgres" else "sqlite")
         if db.kind == "sqlite":
             if db.path is None:
                 raise ToolError(f"database {name!r} has no path configured")
             columns, rows, truncated = await asyncio.to_thread(
-                run_sqlite, db.path, query, max_rows=cfg.max_rows, timeout_s=cfg.timeout_s
+                run_sqlite, db.path, query, max_rows=cfg.max_rows, timeout_s=cfg.timeout_s, params=params
             )
         else:
             if db.dsn is None:
                 raise ToolError(f"database {name!r} has no dsn configured")
             columns, rows, truncated = await run_postgres(
-                db.dsn.get_secret_value(), query, max_rows=cfg.max_rows, timeout_s=cfg.timeout_s
+                db.dsn.get_secret_value(),
+                query,
+                max_rows=cfg.max_rows,
+                timeout_s=cfg.timeout_s,
+                params=params,
             )
         return SqlResult(database=name, columns=columns, rows=rows, row_count=len(rows), truncated=truncated)
 
