@@ -349,17 +349,35 @@ class InferenceRequested(StepRequest):
 
 
 class MemoryRequested(StepRequest):
-    """Planner -> memory: recall a session, store a turn, search long-term memory."""
+    """Planner or CLI -> memory: recall a session, store a turn, remember/forget/list/search long-term
+    memories, and the knowledge-base operations."""
 
     operation: Literal[
-        "recall", "store_turn", "search", "kb_search", "kb_missing", "kb_upsert", "kb_list", "kb_delete", "prune", "stats"
+        "recall", "store_turn", "search", "remember", "forget", "memories",
+        "kb_search", "kb_missing", "kb_upsert", "kb_list", "kb_delete", "prune", "stats"
     ] = Field(description="Memory operation.")
     user: str | None = Field(None, description="End-user id.")
     limit: int = Field(8, ge=1, le=100, description="Max items to return.")
     query: str | None = Field(None, description="Query text for `search`.")
     vector: list[float] | None = Field(None, description="Query or turn embedding.")
     turn: dict[str, Any] | None = Field(None, description="For `store_turn`: request, answer, status, intents.")
-    source: str | None = Field(None, max_length=1024, description="Knowledge-base document id (kb_* operations).")
+    source: str | None = Field(
+        None, max_length=1024,
+        description="Knowledge-base document id (kb_* operations); for `remember`, where the memory came from.",
+    )
+    text: str | None = Field(
+        None, max_length=4000, description="For `remember`: the fact or preference, as stated.",
+        examples=["我喜欢喝无糖的咖啡"],
+    )
+    kind: Literal["fact", "preference"] | None = Field(
+        None, description="For `remember`: what the memory is (default fact); for `memories`/`search`: only this kind."
+    )
+    importance: float | None = Field(None, ge=0, le=1, description="For `remember`: importance 0..1 (default 0.5).")
+    confidence: float | None = Field(
+        None, ge=0, le=1, description="For `remember`: confidence 0..1 (default 0.5); a lower one never replaces a "
+        "trusted memory.",
+    )
+    memory_id: str | None = Field(None, max_length=64, description="For `forget`: the memory's id.")
     chunks: list[dict[str, Any]] | None = Field(
         None, description="For kb_missing/kb_upsert: the document's chunks (text, source, heading, index, title)."
     )

@@ -53,6 +53,17 @@ class MemoryConfig(BaseModel):
         le=1,
         description="A fact stored with at least this confidence is trusted: lower-confidence writes never replace it.",
     )
+    duplicate_similarity: float = Field(
+        0.95,
+        ge=0,
+        le=1,
+        description="A stated fact or preference this similar (cosine) to a stored one of the same user updates it "
+        "instead of adding a near-duplicate.",
+    )
+    mergeable_kinds: list[str] = Field(
+        default_factory=lambda: ["fact", "preference"],
+        description="Kinds whose near-duplicates merge (stored answers never do: each answers its own request).",
+    )
     ranking: RankingWeights = Field(default_factory=RankingWeights)
     prune_interval_seconds: float = Field(
         3600.0, ge=0, description="How often the service applies retention by itself (0: only on request)."

@@ -1,4 +1,4 @@
-"""Memory subscriber: recall, store and search, always scoped by the event's tenant.
+"""Memory subscriber: recall, store, remember/forget and search, always scoped by the event's tenant.
 
 The tenant comes from the event envelope, never from a caller-supplied filter, and the
 store scopes every read and write by it.
@@ -19,7 +19,7 @@ from autoglm.shared.messaging import Received, ServiceRuntime
 from autoglm.shared.topics import MEMORY_REQUESTS, REPLY_TOPICS
 
 from .chunking import Chunk
-from .store import MemoryStore
+from .store import MemoryItem, MemoryStore
 
 
 def _vectors(encoded: list[str | None]) -> list[list[float] | None]:
@@ -69,6 +69,13 @@ def _run(store: MemoryStore, tenant: str, session_id: str, task_id: str, req: Me
                 source=f"task:{turn.get('task_id') or task_id}",
             )
         return out
+    if op == "forget":
+        if not req.memory_id:
+            raise ValueError("forget needs a memory_id")
+        return {"deleted": store.forget_memory(tenant=tenant, memory_id=req.memory_id, user=req.user)}
+    if op == "memories":
+        kinds = [req.kind] if req.kind else None
+        return {"memories": store.list_memories(tenant=tenant, user=req.user, kinds=kinds, limit=req.limit)}
     if op == "kb_list":
         return {"documents": store.kb_list(tenant=tenant)}
     if op == "prune":
@@ -88,8 +95,24 @@ def _run(store: MemoryStore, tenant: str, session_id: str, task_id: str, req: Me
     if req.vector is None:
         raise ValueError(f"{op} needs a query vector")
     if op == "search":
-        hits = store.search(tenant=tenant, vector=req.vector, limit=req.limit, user=req.user)
+        kinds = [req.kind] if req.kind else None
+        hits = store.search(tenant=tenant, vector=req.vector, limit=req.limit, user=req.user, kinds=kinds)
         return {"hits": [h.to_dict() for h in hits]}
+    if op == "remember":
+        if not req.text or not req.text.strip():
+            raise ValueError("remember needs a text")
+        item = MemoryItem(
+            text=req.text.strip(),
+            vector=req.vector,
+            kind=req.kind or "fact",
+            user=req.user,
+            session_id=session_id,
+            importance=0.5 if req.importance is None else req.importance,
+            confidence=0.5 if req.confidence is None else req.confidence,
+            source=req.source or f"task:{task_id}",
+        )
+        written = store.remember_item(tenant=tenant, item=item)
+        return {"memory_id": written.id, **written.to_dict()}
     if op == "kb_search":
         passages = store.kb_search(tenant=tenant, vector=req.vector, top_k=req.limit)
         return {"passages": [p.to_dict() for p in passages]}

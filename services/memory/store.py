@@ -98,6 +98,24 @@ class MemoryHit:
 
 
 @dataclass
+class MemoryWrite:
+    """What one :meth:`MemoryStore.remember_item` did.
+
+    ``action``: ``created`` (a new point), ``updated`` (the same memory, or a near-duplicate of it,
+    was replaced) or ``kept`` (a trusted memory was kept against a lower-confidence write).
+    ``text`` is what is stored under ``id`` afterwards."""
+
+    id: str
+    action: str
+    text: str
+    kind: str
+    confidence: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class Passage:
     """A knowledge-base chunk returned by :meth:`MemoryStore.kb_search`; cite it by ``source``."""
 
@@ -455,6 +473,32 @@ class MemoryStore:
 
     # ------------------------------------------------------------------ long-term memory
 
+    @staticmethod
+    def _memory_id(tenant: str, it: MemoryItem) -> str:
+        """A memory's point id (identity: ``key``, else kind+user+text), after checking its fields."""
+        if not 0.0 <= it.importance <= 1.0 or not 0.0 <= it.confidence <= 1.0:
+            raise ValueError("importance and confidence must lie in [0, 1]")
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", it.kind):
+            raise ValueError(f"invalid memory kind {it.kind!r}")
+        identity = it.key if it.key is not None else f"{it.kind}\x1f{it.user or ''}\x1f{it.text}"
+        return str(uuid.uuid5(_NS, f"mem\x1f{tenant}\x1f{identity}"))
+
+    @staticmethod
+    def _memory_point(tenant: str, pid: str, it: MemoryItem, vec: list[float]) -> qm.PointStruct:
+        payload = {
+            "tenant": tenant,
+            "text": it.text,
+            "kind": it.kind,
+            "user": it.user,
+            "session_id": it.session_id,
+            "importance": it.importance,
+            "confidence": it.confidence,
+            "source": it.source,
+            "key": it.key,
+            "created_at": _epoch(it.created_at),
+        }
+        return qm.PointStruct(id=pid, vector=vec, payload=payload)
+
     def remember(
         self,
         *,
@@ -495,14 +539,7 @@ class MemoryStore:
         """:meth:`remember` for many memories in one write (same rules); returns their ids in order."""
         prepared: list[tuple[str, MemoryItem, list[float]]] = []
         for it in items:
-            if not 0.0 <= it.importance <= 1.0 or not 0.0 <= it.confidence <= 1.0:
-                raise ValueError("importance and confidence must lie in [0, 1]")
-            if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", it.kind):
-                raise ValueError(f"invalid memory kind {it.kind!r}")
-            identity = it.key if it.key is not None else f"{it.kind}\x1f{it.user or ''}\x1f{it.text}"
-            prepared.append(
-                (str(uuid.uuid5(_NS, f"mem\x1f{tenant}\x1f{identity}")), it, self._vector(it.vector))
-            )
+            prepared.append((self._memory_id(tenant, it), it, self._vector(it.vector)))
         trusted = self._cfg.trusted_confidence
         with self._lock:
             name = self._ensure(_MEM, tenant)
@@ -519,19 +556,7 @@ class MemoryStore:
                 if old is not None and old >= trusted and it.confidence < trusted:
                     continue
                 stored[pid] = it.confidence
-                payload = {
-                    "tenant": tenant,
-                    "text": it.text,
-                    "kind": it.kind,
-                    "user": it.user,
-                    "session_id": it.session_id,
-                    "importance": it.importance,
-                    "confidence": it.confidence,
-                    "source": it.source,
-                    "key": it.key,
-                    "created_at": _epoch(it.created_at),
-                }
-                points[pid] = qm.PointStruct(id=pid, vector=vec, payload=payload)
+                points[pid] = self._memory_point(tenant, pid, it, vec)
             batch = list(points.values())
             for start in range(0, len(batch), 500):
                 self._client.upsert(name, batch[start : start + 500], wait=True)
@@ -547,6 +572,142 @@ class MemoryStore:
         if not found or not self._owned(found[0], tenant):
             return None
         return dict(found[0].payload or {})
+
+    def remember_item(self, *, tenant: str, item: MemoryItem) -> MemoryWrite:
+        """Store a fact or preference someone stated, merging it with what is already known.
+
+        Same rules as :meth:`remember` (identity by ``key``, else kind+user+text; a write below
+        ``trusted_confidence`` never replaces a trusted memory), and without a ``key`` a
+        near-duplicate counts as the same memory: the nearest stored memory of the same user and a
+        kind in ``mergeable_kinds`` whose cosine is at least ``duplicate_similarity`` is updated in
+        place (or kept, when it is trusted and the write is not), so restating a fact in other words
+        never leaves two copies.
+        """
+        if not item.text.strip():
+            raise ValueError("a memory needs a text")
+        pid = self._memory_id(tenant, item)
+        vec = self._vector(item.vector)
+        with self._lock:
+            name = self._ensure(_MEM, tenant)
+            found = [
+                r for r in self._client.retrieve(name, [pid], with_payload=True) if self._owned(r, tenant)
+            ]
+            target: Any = found[0] if found else None
+            if target is None and item.key is None and item.kind in self._cfg.mergeable_kinds:
+                target = self._near_duplicate(name, tenant, vec, item.user)
+            if target is None:
+                self._upsert_memory(name, tenant, pid, item, vec)
+                return MemoryWrite(
+                    id=pid, action="created", text=item.text, kind=item.kind, confidence=item.confidence
+                )
+            old = dict(target.payload or {})
+            old_confidence = float(old.get("confidence", 0.0))
+            if old_confidence >= self._cfg.trusted_confidence > item.confidence:
+                return MemoryWrite(
+                    id=str(target.id),
+                    action="kept",
+                    text=str(old.get("text", "")),
+                    kind=str(old.get("kind", "")),
+                    confidence=old_confidence,
+                )
+            self._upsert_memory(name, tenant, str(target.id), item, vec)
+            return MemoryWrite(
+                id=str(target.id),
+                action="updated",
+                text=item.text,
+                kind=item.kind,
+                confidence=item.confidence,
+            )
+
+    def _near_duplicate(self, name: str, tenant: str, vec: list[float], user: str | None) -> Any:
+        owner: qm.Condition = (
+            qm.IsNullCondition(is_null=qm.PayloadField(key="user"))
+            if user is None
+            else qm.FieldCondition(key="user", match=qm.MatchValue(value=user))
+        )
+        flt = qm.Filter(
+            must=[
+                qm.FieldCondition(key="tenant", match=qm.MatchValue(value=tenant)),
+                qm.FieldCondition(key="kind", match=qm.MatchAny(any=sorted(self._cfg.mergeable_kinds))),
+                owner,
+            ]
+        )
+        # remembering is rare (people state facts); an exact filtered search is affordable here
+        points = self._client.query_points(
+            name, query=vec, limit=1, with_payload=True, query_filter=flt
+        ).points
+        for p in points:
+            payload = p.payload or {}
+            if (
+                self._owned(p, tenant)
+                and payload.get("user") == user
+                and payload.get("kind") in self._cfg.mergeable_kinds
+                and p.score >= self._cfg.duplicate_similarity
+            ):
+                return p
+        return None
+
+    def _upsert_memory(self, name: str, tenant: str, pid: str, it: MemoryItem, vec: list[float]) -> None:
+        self._client.upsert(name, [self._memory_point(tenant, pid, it, vec)], wait=True)
+
+    def forget_memory(self, *, tenant: str, memory_id: str, user: str | None = None) -> bool:
+        """Delete one long-term memory of this tenant; with ``user``, only if it is that user's own.
+        Returns whether something was deleted."""
+        with self._lock:
+            name = self._existing(_MEM, tenant)
+            if name is None:
+                return False
+            try:
+                found = self._client.retrieve(name, [memory_id], with_payload=["tenant", "user"])
+            except ValueError:  # not a point id at all (qdrant ids are UUIDs or integers)
+                return False
+            if not found or not self._owned(found[0], tenant):
+                return False
+            if user is not None and (found[0].payload or {}).get("user") != user:
+                return False
+            self._delete_ids(name, [memory_id])
+        return True
+
+    def list_memories(
+        self,
+        *,
+        tenant: str,
+        user: str | None = None,
+        kinds: Sequence[str] | None = None,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        """This tenant's long-term memories visible to ``user`` (shared ones and the user's own; without
+        a user, all of them), newest first."""
+        kind_set = set(kinds) if kinds else None
+        with self._lock:
+            name = self._existing(_MEM, tenant)
+            if name is None:
+                return []
+            records = [r for r in self._scroll(name) if self._owned(r, tenant)]
+        out: list[dict[str, Any]] = []
+        for r in records:
+            p = r.payload or {}
+            if user is not None and not self._visible(p, user, kind_set):
+                continue
+            if user is None and kind_set is not None and p.get("kind") not in kind_set:
+                continue
+            out.append(
+                {
+                    "id": str(r.id),
+                    "text": p.get("text", ""),
+                    "kind": p.get("kind", ""),
+                    "user": p.get("user"),
+                    "importance": float(p.get("importance", 0.0)),
+                    "confidence": float(p.get("confidence", 0.0)),
+                    "source": p.get("source"),
+                    "key": p.get("key"),
+                    "created_at": float(p["created_at"]),
+                }
+            )
+        out.sort(key=lambda m: m["created_at"], reverse=True)
+        for m in out:
+            m["created_at"] = _from_epoch(m["created_at"]).isoformat()
+        return out[:limit]
 
     def _visible(self, payload: dict[str, Any], user: str | None, kinds: set[str] | None) -> bool:
         owner = payload.get("user")
