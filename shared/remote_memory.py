@@ -90,6 +90,33 @@ class RemoteMemoryStore:
         fields = ("text", "source", "score", "chunk_id", "heading", "title", "index")
         return [Passage(**{k: p[k] for k in fields}) for p in out["passages"]]
 
+    def remember_item(self, *, tenant: str, item: Any) -> Any:
+        from autoglm.services.memory.store import MemoryWrite
+
+        out = self._call(
+            tenant, operation="remember", text=item.text, vector=[float(x) for x in item.vector], kind=item.kind,
+            user=item.user, importance=item.importance, confidence=item.confidence, source=item.source,
+        )
+        return MemoryWrite(**{k: out[k] for k in ("id", "action", "text", "kind", "confidence")})
+
+    def forget_memory(self, *, tenant: str, memory_id: str, user: str | None = None) -> bool:
+        return bool(self._call(tenant, operation="forget", memory_id=memory_id, user=user)["deleted"])
+
+    def list_memories(
+        self, *, tenant: str, user: str | None = None, kinds: Any = None, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        kind = kinds[0] if kinds else None
+        return list(self._call(tenant, operation="memories", user=user, kind=kind, limit=limit)["memories"])
+
+    def search(self, *, tenant: str, vector: Any, limit: int = 5, user: str | None = None, kinds: Any = None) -> list[Any]:
+        from datetime import datetime
+
+        from autoglm.services.memory.store import MemoryHit
+
+        out = self._call(tenant, operation="search", vector=[float(x) for x in vector], limit=limit, user=user,
+                         kind=kinds[0] if kinds else None)
+        return [MemoryHit(**{**h, "created_at": datetime.fromisoformat(h["created_at"])}) for h in out["hits"]]
+
     def prune(self, *, now: Any = None) -> Any:
         from autoglm.services.memory.store import PruneReport
 

@@ -2,8 +2,8 @@
 
 The commands work on a :class:`MemoryStore` opened from :class:`MemoryServiceSettings` and an
 :class:`Embedder` (async context manager factory) that the application installs with :func:`configure` (the inference service over
-Kafka). Without an embedder, `kb ingest` and `kb search` exit with an error; list, delete and prune
-need none. Note that an embedded store is owned by one process: while the memory service runs, the
+Kafka). Without an embedder, `kb ingest`, `kb search`, `memory remember` and `memory search` exit with
+an error; list, delete, forget and prune need none. Note that an embedded store is owned by one process: while the memory service runs, the
 application should point ``open_store`` at something that talks to it instead.
 """
 
@@ -15,16 +15,25 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, closing
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
 from autoglm.services.memory.config import MemoryConfig, MemoryServiceSettings
 from autoglm.services.memory.kb import Embedder, format_citations, ingest_paths, search_kb
-from autoglm.services.memory.store import KbIngestReport, MemoryStore, Passage
+from autoglm.services.memory.store import (
+    KbIngestReport,
+    MemoryHit,
+    MemoryItem,
+    MemoryStore,
+    MemoryWrite,
+    Passage,
+)
 
 kb_app = typer.Typer(help="Knowledge base: ingest, list, delete, search.", no_args_is_help=True)
-memory_app = typer.Typer(help="Memory store maintenance.", no_args_is_help=True)
+memory_app = typer.Typer(
+    help="Long-term memory (remember, list, search, forget) and store maintenance.", no_args_is_help=True
+)
 
 
 def _default_store() -> tuple[MemoryStore, MemoryConfig]:
@@ -164,3 +173,117 @@ def memory_stats() -> None:
     store, _ = _open_store()
     with closing(store):
         typer.echo(json.dumps(store.stats(), indent=2))
+
+
+Kind = Literal["fact", "preference"]
+_TENANT = Annotated[str, typer.Option(help="Tenant that owns the memories.")]
+_USER = Annotated[str | None, typer.Option(help="End user; without it, memories shared by the whole tenant.")]
+_JSON = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+@memory_app.command("remember")
+def memory_remember(
+    text: Annotated[str, typer.Argument(help="The fact or preference, as stated.")],
+    tenant: _TENANT,
+    user: _USER = None,
+    kind: Annotated[
+        Kind, typer.Option(help="fact or preference (preferences rank higher for their user).")
+    ] = "fact",
+    importance: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="0..1, weighs in ranking and retention.")
+    ] = 0.7,
+    confidence: Annotated[
+        float,
+        typer.Option(
+            min=0.0, max=1.0, help="0..1; a trusted memory is never replaced by a less confident one."
+        ),
+    ] = 0.9,
+    as_json: _JSON = False,
+) -> None:
+    """Store a fact or preference; restating it (or a near-duplicate) updates it instead of adding a copy."""
+    make_embedder = _need_embedder()
+    store, _ = _open_store()
+
+    async def run() -> MemoryWrite:
+        async with make_embedder() as embedder:
+            [vector] = await embedder.embed([text])
+        item = MemoryItem(
+            text=text.strip(),
+            vector=vector,
+            kind=kind,
+            user=user,
+            importance=importance,
+            confidence=confidence,
+            source="cli",
+        )
+        return await asyncio.to_thread(store.remember_item, tenant=tenant, item=item)
+
+    with closing(store):
+        written = asyncio.run(run())
+    if as_json:
+        typer.echo(json.dumps(written.to_dict(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{written.action} {written.id}\t{written.kind}\t{written.text}")
+
+
+@memory_app.command("list")
+def memory_list(
+    tenant: _TENANT,
+    user: _USER = None,
+    kind: Annotated[Kind | None, typer.Option(help="Only this kind.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 100,
+    as_json: _JSON = False,
+) -> None:
+    """A tenant's long-term memories, newest first (with --user: that user's and the shared ones)."""
+    store, _ = _open_store()
+    with closing(store):
+        memories = store.list_memories(tenant=tenant, user=user, kinds=[kind] if kind else None, limit=limit)
+    if as_json:
+        typer.echo(json.dumps(memories, ensure_ascii=False, indent=2))
+        return
+    for m in memories:
+        typer.echo(f"{m['id']}\t{m['kind']}\t{m['user'] or '-'}\t{m['confidence']:.2f}\t{m['text'][:200]}")
+
+
+@memory_app.command("search")
+def memory_search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    tenant: _TENANT,
+    user: _USER = None,
+    kind: Annotated[Kind | None, typer.Option(help="Only this kind.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=50)] = 5,
+    as_json: _JSON = False,
+) -> None:
+    """Long-term memories ranked as generation steps get them (similarity, recency, importance, preference)."""
+    make_embedder = _need_embedder()
+    store, _ = _open_store()
+
+    async def run() -> list[MemoryHit]:
+        async with make_embedder() as embedder:
+            [vector] = await embedder.embed([query])
+        return await asyncio.to_thread(
+            store.search, tenant=tenant, vector=vector, limit=limit, user=user, kinds=[kind] if kind else None
+        )
+
+    with closing(store):
+        hits = asyncio.run(run())
+    if as_json:
+        typer.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        return
+    for h in hits:
+        typer.echo(f"{h.score:.3f}  {h.kind}\t{h.text[:200]}")
+
+
+@memory_app.command("forget")
+def memory_forget(
+    memory_id: Annotated[str, typer.Argument(help="The memory's id, as `memory list` shows it.")],
+    tenant: _TENANT,
+    user: _USER = None,
+) -> None:
+    """Delete one long-term memory (with --user, only if it is that user's own)."""
+    store, _ = _open_store()
+    with closing(store):
+        deleted = store.forget_memory(tenant=tenant, memory_id=memory_id, user=user)
+    typer.echo("deleted" if deleted else "not found")
+    if not deleted:
+        raise typer.Exit(1)
