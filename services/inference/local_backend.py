@@ -35,6 +35,7 @@ from autoglm.services.inference.loading import (
 from autoglm.services.inference.params import SamplingParams
 from autoglm.services.inference.runner import RowPayload, TorchRunner
 from autoglm.services.inference.scheduler import Finished, QueueFull, Scheduler, Sequence
+from autoglm.shared.sentence_encoder import embed
 
 log = logging.getLogger(__name__)
 
@@ -400,12 +401,7 @@ class LocalEmbedder:
         vectors: list[list[float]] = []
         for start in range(0, len(texts), self.batch_size):
             chunk = texts[start : start + self.batch_size]
-            enc = self.tokenizer(chunk, padding=True, truncation=True, max_length=256, return_tensors="pt")
-            enc = {k: v.to(self.model.device) for k, v in enc.items()}
-            hidden = self.model(**enc).last_hidden_state
-            mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            vectors.extend(torch.nn.functional.normalize(pooled, dim=-1).float().tolist())
+            vectors.extend(embed(self.model, self.tokenizer, chunk).tolist())
         metrics.EMBED_TEXTS.inc(len(texts))
         return vectors
 
