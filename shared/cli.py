@@ -335,7 +335,7 @@ async def _read_topic(bootstrap: str, topic: str, settings: Settings) -> list[An
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
     from .messaging import build_security
-    from .sdk import _aiokafka_security
+    from .sdk import _aiokafka_security, read_to_end
 
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, **_aiokafka_security(build_security(settings))
@@ -343,19 +343,7 @@ async def _read_topic(bootstrap: str, topic: str, settings: Settings) -> list[An
     await consumer.start()
     try:
         parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or {0})]
-        consumer.assign(parts)
-        await consumer.seek_to_beginning(*parts)
-        ends = await consumer.end_offsets(parts)
-        out: list[Any] = []
-        pending = {tp for tp in parts if ends[tp] > 0}
-        while pending:
-            batch = await consumer.getmany(*pending, timeout_ms=500)
-            for recs in batch.values():
-                out.extend(recs)
-            for tp in list(pending):
-                if await consumer.position(tp) >= ends[tp]:
-                    pending.discard(tp)
-        return out
+        return await read_to_end(consumer, parts)
     finally:
         await consumer.stop()
 

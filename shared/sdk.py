@@ -178,6 +178,28 @@ class AutoGLMClient:
             yield chunk
 
 
+async def read_to_end(consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> list[Any]:
+    """Every record of ``partitions`` from the beginning to the end offsets as of the call.
+
+    Assigns the partitions to ``consumer`` (a started, group-less consumer), replacing any
+    earlier assignment."""
+    if not partitions:
+        return []
+    consumer.assign(partitions)
+    await consumer.seek_to_beginning(*partitions)
+    ends = await consumer.end_offsets(partitions)
+    remaining = {tp for tp in partitions if ends[tp] > 0}
+    records: list[Any] = []
+    while remaining:
+        batch = await consumer.getmany(*remaining, timeout_ms=500, max_records=5000)
+        for recs in batch.values():
+            records.extend(recs)
+        for tp in list(remaining):
+            if await consumer.position(tp) >= ends[tp]:
+                remaining.discard(tp)
+    return records
+
+
 async def tail_from_end(consumer: AIOKafkaConsumer, topics: list[str]) -> None:
     """Assign every partition of ``topics`` and start at their current end, resolved now, so a reply to
     anything sent after this call can't be missed. Waits briefly for topics that are still being created."""

@@ -16,29 +16,11 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from autoglm.shared.sdk import read_to_end
+
 from .plan import TaskState
 
 log = logging.getLogger("autoglm.planner")
-
-
-async def _read_to_end(consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> list[Any]:
-    if not partitions:
-        return []
-    consumer.assign(partitions)
-    await consumer.seek_to_beginning(*partitions)
-    ends = await consumer.end_offsets(partitions)
-    remaining = {tp for tp in partitions if ends[tp] > 0}
-    records: list[Any] = []
-    while remaining:
-        batch = await consumer.getmany(*remaining, timeout_ms=500, max_records=5000)
-        for tp, recs in batch.items():
-            records.extend(recs)
-            if recs and recs[-1].offset + 1 >= ends[tp]:
-                remaining.discard(tp)
-        for tp in list(remaining):
-            if await consumer.position(tp) >= ends[tp]:
-                remaining.discard(tp)
-    return records
 
 
 async def recover(
@@ -62,7 +44,7 @@ async def recover(
     try:
         states: dict[str, TaskState] = {}
         finished: set[str] = set()
-        for rec in await _read_to_end(consumer, [TopicPartition(state_topic, p) for p in parts]):
+        for rec in await read_to_end(consumer, [TopicPartition(state_topic, p) for p in parts]):
             task_id = rec.key.decode() if rec.key else None
             if task_id is None:
                 continue
@@ -74,11 +56,13 @@ async def recover(
                 states[task_id] = TaskState.model_validate_json(rec.value)
             except ValueError:
                 log.warning("unreadable checkpoint for %s skipped", task_id)
-        consumer.unsubscribe()
         if states:
             import json
 
-            for rec in await _read_to_end(consumer, [TopicPartition(results_topic, p) for p in parts]):
+            # read_to_end's assign() replaces the assignment. Calling unsubscribe() in between,
+            # inside the rebalance callback, left the group consumer's close() hanging forever.
+
+            for rec in await read_to_end(consumer, [TopicPartition(results_topic, p) for p in parts]):
                 try:
                     task_id = json.loads(rec.value).get("taskid")
                 except (ValueError, AttributeError, TypeError):
