@@ -14,7 +14,7 @@ from datetime import date
 
 from autoglm.services.parser.arith import extract_expression, looks_like_date_or_id
 from autoglm.services.parser.dates import find_dates
-from autoglm.services.parser.entities import find_cities, find_order_id, find_url
+from autoglm.services.parser.entities import find_cities, find_memory, find_order_id, find_url
 from autoglm.services.parser.lexicon import EN_LANGUAGES, ZH_LANGUAGES
 from autoglm.services.parser.text import URL_RE
 
@@ -209,8 +209,16 @@ def expression_of(clause: str) -> str | None:
     return expr
 
 
+def is_remember(clause: str) -> bool:
+    """"记住我喜欢…" / "note that …": a fact or preference to keep (chitchat, no tool)."""
+    return find_memory(clause) is not None
+
+
 def classify(clause: str) -> Classification:
     """Type and tool of one clause (quoted text and payloads already masked out)."""
+    if is_remember(clause):
+        # The cue outranks whatever the fact is about ("记住我的订单号是…" stores it, it looks nothing up).
+        return Classification("chitchat", None)
     has_url = find_url(clause) is not None
     if TRANSLATE.search(clause):
         return Classification("translation", None)

@@ -1,4 +1,4 @@
-"""Entity extraction: city, order_id, url, target_language, topic, query, programming_language."""
+"""Entity extraction: city, order_id, url, target_language, topic, query, programming_language, memory."""
 
 from __future__ import annotations
 
@@ -31,6 +31,9 @@ ENTITY_KEYS: dict[str, str] = {
     "topic": "creative_writing: the subject when stated (`关于秋天的诗` -> 秋天, `a poem about the sea` -> sea).",
     "referent": "the earlier turn (from `context`) that `这个/that/it` refers to, when the request has no "
     "other object (`把这个翻译成英文`).",
+    "memory": "chitchat, tool null: a fact or preference to remember, as stated after the cue (`记住我喜欢喝无糖的"
+    "咖啡` -> 我喜欢喝无糖的咖啡, `note that our office is in Hangzhou` -> our office is in Hangzhou).",
+    "memory_kind": "with `memory`: `preference` (likes, dislikes, habits: 我喜欢/我不吃/I prefer/I hate) or `fact`.",
 }
 
 _ZH_CITY_RE = re.compile("|".join(sorted(ZH_CITIES, key=len, reverse=True)))
@@ -203,3 +206,43 @@ def clean_query(text: str) -> str:
     q = _QUERY_PREFIX_EN.sub("", q)
     q = _QUERY_SUFFIX.sub("", q)
     return q.strip(" ,，:：") or text.strip()
+
+
+# A request to remember something: the cue opens the clause, the fact follows it.
+_REMEMBER_CUE = re.compile(
+    r"^(?:(?:请你?|麻烦你?|帮我|帮忙|你要?|要|一定要|务必|也|还要?|please|pls|can you|could you|would you)[\s,，]*)*"
+    r"(?:记住|记一下|记下来?|记着|帮我记|别忘了|别忘记|不要忘了|不要忘记|请记得|要记得"
+    r"|remember|note|make a note(?: of)?|take note(?: of)?|keep in mind|bear in mind|don't forget|do not forget"
+    r"|for (?:future reference|the record))(?![A-Za-z])"
+    r"(?:\s+that\b)?[\s:：,，]*",
+    re.I,
+)
+# Cues that are English words need what follows to be a statement ("remember to buy milk" is a reminder,
+# "note the following" an instruction, "remember what I said?" a question).
+_NOT_A_FACT = re.compile(
+    r"^(?:to|what|where|when|who|whom|which|how|why|whether|if|me|this|that|it|these|those|the following)\b"
+    r"|^(?:这个|那个|这些|那些|它|以下|下面|什么|哪|谁|怎么)|[?？吗呢]\s*$",
+    re.I,
+)
+_PREFERENCE = re.compile(
+    r"(?:^|[,，;；]\s*)(?:我们?|本人|俺)?(?:很|最|比较|更|特别|非常|真的|也|还|一直|都|通常|一般|平时|总是|从来)*"
+    r"(?:不?喜欢|不?爱|讨厌|偏好|偏爱|不?习惯|不吃|不喝|不要|想要|希望|倾向于?|宁愿|宁可|受不了|忌口)"
+    r"|我(?:最喜欢|最爱)的|我的(?:口味|偏好|爱好|习惯)"
+    r"|\b(?:i|we)\s+(?:(?:really|also|usually|always|generally|much|do|don't|do not|never|strongly|would|'d)\s+)*"
+    r"(?:prefer|like|love|hate|dislike|enjoy|can't stand|cannot stand|rather|avoid)\b"
+    r"|\bmy (?:favou?rite|preference)\b",
+    re.I,
+)
+
+
+def find_memory(text: str) -> tuple[str, str] | None:
+    """(what to remember, ``preference`` or ``fact``) when ``text`` asks to remember something
+    (``请记住我的生日是5月3日`` -> (我的生日是5月3日, fact)), else None."""
+    m = _REMEMBER_CUE.match(text.strip())
+    if m is None:
+        return None
+    content = text.strip()[m.end() :].strip().rstrip("。.!！~ ,，;；")
+    # two words or a number; a masked quotation (private-use placeholder) counts as content too
+    if not re.search(rf"[{HAN}]{{2}}|[A-Za-z]+\W+[A-Za-z]+|\d|[\ue000-\uf8ff]", content) or _NOT_A_FACT.search(content):
+        return None
+    return content, "preference" if _PREFERENCE.search(content) else "fact"

@@ -3,7 +3,7 @@
 A labeled line: ``{"text", "now", "tz", "context"?, "expected": IntentGraph without intent texts}``.
 A graph matches when the language is equal, the clarification is null in both or non-null in
 both, and the intents agree one by one on id, type, tool, entities and depends_on. Entities must
-have the same keys and values; the free-text keys (``query``, ``topic``, ``referent``) are
+have the same keys and values; the free-text keys (``query``, ``topic``, ``referent``, ``memory``) are
 compared after case-folding and removing whitespace and punctuation, since their exact spacing
 carries no meaning.
 """
@@ -23,7 +23,7 @@ from typing import Any
 from autoglm.services.parser.logic import parse_request
 from autoglm.shared.events import IntentGraph
 
-FREE_TEXT_KEYS = frozenset({"query", "topic", "referent"})
+FREE_TEXT_KEYS = frozenset({"query", "topic", "referent", "memory"})
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 

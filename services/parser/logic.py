@@ -26,11 +26,13 @@ from autoglm.services.parser.classify import (
     classify,
     expression_of,
     is_pleasantry,
+    is_remember,
 )
 from autoglm.services.parser.dates import date_entities, find_dates
 from autoglm.services.parser.entities import (
     clean_query,
     find_cities,
+    find_memory,
     find_order_id,
     find_order_ids,
     find_programming_language,
@@ -48,7 +50,7 @@ from autoglm.services.parser.split import (
     split_clauses,
     split_payload,
 )
-from autoglm.services.parser.text import detect_language, fix_typos, normalize
+from autoglm.services.parser.text import detect_language, fix_typos, normalize, original_span
 from autoglm.shared.events import Intent, IntentGraph
 
 __all__ = ["Fallback", "parse_request", "CLARIFICATIONS"]
@@ -166,6 +168,7 @@ class _Part:
     payload: bool = False
     ellipsis: bool = False
     overrides: dict[str, Any] = field(default_factory=dict)
+    verbatim: str = ""  # the clause before typo correction (what a remembered fact keeps)
 
 
 @dataclass
@@ -327,9 +330,11 @@ def _parts(m: Masked, instruction: str, payload: str, today: date) -> list[_Part
                 p.connector = conn.group(0).strip(" ,").lower()
             pending_start = None
             if not p.ellipsis:
-                # The leading words may decide the task ("明天去三亚，需要带防晒吗" is about weather).
-                whole = classify(_strip_connector(p.masked) or p.masked)
-                if whole.cue and (whole.tool is not None or not p.cls.cue):
+                # The leading words may decide the task ("明天去三亚，需要带防晒吗" is about weather,
+                # "For future reference, our VPN is …" is a fact to remember).
+                lead = _strip_connector(p.masked) or p.masked
+                whole = classify(lead)
+                if whole.cue and (whole.tool is not None or not p.cls.cue or is_remember(lead)):
                     p.cls = whole
         if n < len(parts) - 1 and not _PUNCT.sub("", _strip_connector(p.masked)):
             # "Also, who painted …": a bare connector belongs to the clause after it.
@@ -350,7 +355,7 @@ def _parts(m: Masked, instruction: str, payload: str, today: date) -> list[_Part
                 pending_start = p.start
                 continue
         if merged and (
-            (merged[-1].cls.type == "chitchat" and p.cls.type == "chitchat")
+            (merged[-1].cls.type == "chitchat" and p.cls.type == "chitchat" and not _remembers(merged[-1], p))
             or _same_lookup(merged[-1], p, today) or _code_spec(merged[-1], p) or _message_content(merged[-1], p)
         ):
             prev = merged[-1]
@@ -369,6 +374,8 @@ def _parts(m: Masked, instruction: str, payload: str, today: date) -> list[_Part
         merged = tasks
     for p in merged:
         p.masked = instruction[p.start : p.end]
+        if p.cls.type == "chitchat":
+            p.verbatim = original_span(m.text, instruction, p.start, p.end)
         if p.ellipsis:
             ov: dict[str, Any] = {}
             cities = find_cities(p.masked)
@@ -377,6 +384,11 @@ def _parts(m: Masked, instruction: str, payload: str, today: date) -> list[_Part
             ov.update(date_entities(p.masked, today))
             p.overrides = ov
     return merged
+
+
+def _remembers(*parts: _Part) -> bool:
+    """A fact to remember stays its own intent: small talk beside it is not part of the fact."""
+    return any(is_remember(_strip_connector(p.masked)) for p in parts)
 
 
 def _code_spec(prev: _Part, cur: _Part) -> bool:
@@ -464,6 +476,9 @@ def _drafts(parts: list[_Part], m: Masked, payload: str, today: date, lang: str)
             text = (text + payload).strip()
         d = _Draft(p.cls.type, p.cls.tool, text, {}, idx, cue=p.cls.cue)
         d.entities = _entities(d, _strip_connector(p.masked), restored, today, lang)
+        memory = find_memory(_strip_connector(m.restore(p.verbatim or p.masked))) if d.type == "chitchat" else None
+        if memory:
+            d.entities.update(memory=memory[0], memory_kind=memory[1])
         d.marker = _uses_earlier(_strip_connector(p.masked))
         d.plural = bool(_PLURAL_MARKER.search(p.masked))
         d.own_content = bool(
@@ -486,6 +501,9 @@ def _drafts(parts: list[_Part], m: Masked, payload: str, today: date, lang: str)
                     d.entities["city"] = prev.entities["city"]
                     if d.tool == "datetime":
                         _set_timezone(d.entities)
+                elif d.tool == "weather" and (home := _remembered_city(drafts)):
+                    # "记住我住在上海，然后查一下明天的天气": the place just stated is the one meant.
+                    d.entities["city"] = home
             if len(cities) > 1:
                 for city in cities:
                     drafts.append(replace(d, entities={**d.entities, "city": city}, depends_on=[]))
@@ -498,6 +516,14 @@ def _drafts(parts: list[_Part], m: Masked, payload: str, today: date, lang: str)
                 continue
         drafts.append(d)
     return drafts
+
+
+def _remembered_city(drafts: list[_Draft]) -> str | None:
+    for x in reversed(drafts):
+        cities = find_cities(str(x.entities.get("memory", "")))
+        if cities:
+            return cities[0]
+    return None
 
 
 def _set_dependencies(drafts: list[_Draft]) -> None:

@@ -138,6 +138,31 @@ def fix_typos(text: str, limit_words: int = 200) -> str:
     return "".join(out)
 
 
+def original_span(original: str, fixed: str, start: int, end: int) -> str:
+    """The part of ``original`` that ``fixed[start:end]`` came from, where ``fixed = fix_typos(original)``.
+
+    fix_typos swaps whole words and keeps everything between them, so the n-th word of one text
+    is the n-th word of the other; a boundary inside a swapped word snaps to that word's end.
+    Content worth keeping verbatim (a fact to remember) is read back this way."""
+    if fixed == original:
+        return original[start:end]
+    ours, theirs = list(_LATIN_WORD_RE.finditer(fixed)), list(_LATIN_WORD_RE.finditer(original))
+    if len(ours) != len(theirs):
+        return fixed[start:end]
+
+    def convert(pos: int) -> int:
+        shift = 0
+        for a, b in zip(ours, theirs, strict=True):
+            if a.start() >= pos:
+                break
+            if a.end() > pos:
+                return b.end()
+            shift = b.end() - a.end()
+        return pos + shift
+
+    return original[convert(start) : convert(end)]
+
+
 def find_urls(text: str) -> list[str]:
     return [u.rstrip(".,;:!?") for u in _URL_RE.findall(text)]
 
