@@ -346,13 +346,11 @@ class Coordinator:
             embed = state.step(step.depends_on[0]) if step.depends_on else None
             vectors = embed.output.get("vectors") if embed else None
             topic, etype = MEMORY_REQUESTS, EventType.MEMORY_REQUESTED
-            data = MemoryRequested(
-                **common,
-                operation="store_turn",
-                user=state.request.user,
-                vector=vectors[0] if vectors else None,
-                turn=P.turn_record(state),
-            )
+            fields: dict[str, Any] = {"operation": "store_turn", "turn": P.turn_record(state)}
+            if step.name == "remember":
+                # A fact or preference the user stated, kept for the task's tenant and user.
+                fields = {"operation": "remember", "source": f"task:{state.task_id}", **step.arguments}
+            data = MemoryRequested(**common, user=state.request.user, vector=vectors[0] if vectors else None, **fields)
         else:  # pragma: no cover - every kind is handled above
             raise ValueError(f"cannot dispatch {step.kind}")
         with self.rt.tracer.start_as_current_span(

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from autoglm.shared.events import (
     ExecutedStep,
+    Intent,
     IntentGraph,
     IntentType,
     StepCompleted,
@@ -107,6 +108,10 @@ class PlannerPolicy(BaseModel):
         default_factory=lambda: ["question_answering", "chitchat", "creative_writing", "lookup"],
         description="Task types whose generation steps get long-term memory hits.",
     )
+    remember_importance: float = Field(0.7, ge=0, le=1, description="Importance of a fact the user asked to remember.")
+    remember_confidence: float = Field(
+        0.9, ge=0, le=1, description="Confidence of a fact the user stated (at or above trusted: answers never replace it)."
+    )
 
 
 def new_state(
@@ -179,9 +184,32 @@ def tool_arguments(tool: str, entities: dict[str, Any], text: str) -> dict[str, 
     return {k: v for k, v in entities.items()}
 
 
+def remembers(intent: Intent) -> bool:
+    """The intent states a fact or preference to keep (the parser's ``memory`` entity)."""
+    return not intent.tool and bool(intent.entities.get("memory"))
+
+
+def _remember_steps(state: TaskState, intent: Intent, deps: list[str], policy: PlannerPolicy) -> PlanStep:
+    """Embed the stated fact, then store it as a long-term memory of the task's user (op ``remember``)."""
+    text = str(intent.entities["memory"])[:4000]
+    kind = "preference" if intent.entities.get("memory_kind") == "preference" else "fact"
+    embed = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.EMBED, name="embed", intent_id=intent.id,
+                     depends_on=deps, arguments={"texts": [text]}, timeout_s=policy.step_timeout_s,
+                     max_attempts=policy.max_attempts)
+    state.steps.append(embed)
+    # Idempotent: the memory's identity is its user, kind and text, so a retry updates the same memory.
+    store = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.REMEMBER, name="remember", intent_id=intent.id,
+                     depends_on=[embed.id], timeout_s=policy.step_timeout_s, max_attempts=policy.max_attempts,
+                     arguments={"text": text, "kind": kind, "importance": policy.remember_importance,
+                                "confidence": policy.remember_confidence})
+    state.steps.append(store)
+    return store
+
+
 def _long_term_steps(state: TaskState, policy: PlannerPolicy) -> str | None:
     """Embed the request and search long-term memory once, for the generation steps' context."""
-    wants = [i for i in state.graph.intents if not i.tool and i.type.value in policy.long_term_for]
+    wants = [i for i in state.graph.intents
+             if not i.tool and i.type.value in policy.long_term_for and not remembers(i)]
     if not wants or policy.long_term_limit <= 0:
         return None
     embed = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.EMBED, name="embed",
@@ -203,6 +231,9 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
     for intent in state.graph.intents:
         sid = f"s{len(state.steps)}"
         deps = [by_intent[d] for d in intent.depends_on if d in by_intent]
+        if remembers(intent):
+            by_intent[intent.id] = _remember_steps(state, intent, deps, policy).id
+            continue
         if intent.tool == "kb_search":
             # Knowledge-base answers: embed the query (inference), search the tenant's passages
             # (memory), then answer from them with citations (inference).
@@ -249,6 +280,10 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
             )
         by_intent[intent.id] = sid
         state.steps.append(step)
+    search = state.step(memory_step) if memory_step else None
+    if search is not None:
+        # "记住我不吃辣，然后推荐一道菜": the recommendation should already know what was just stated.
+        search.depends_on += [by_intent[i.id] for i in state.graph.intents if remembers(i)]
     state.phase = "execute"
 
 
@@ -291,6 +326,8 @@ def turn_record(state: TaskState) -> dict[str, Any]:
         "status": state.status.value if state.status else "",
         "intents": [i.model_dump(mode="json") for i in state.graph.intents],
         "clarification": state.graph.clarification,
+        # an acknowledgement of a stated fact is no answer worth keeping: the fact itself is stored
+        "keep": not state.graph.intents or not all(remembers(i) for i in state.graph.intents),
     }
 
 
@@ -485,7 +522,19 @@ def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
     return TaskStatus.COMPLETED, answer, "partial: " + "; ".join(failures)
 
 
+def acknowledgement(output: dict[str, Any], zh: bool) -> str:
+    """What the user hears after asking to remember something (no model involved)."""
+    text = str(output.get("text", "")).strip()
+    if output.get("action") == "kept":
+        return f"我之前记下的是：{text}，已保留。" if zh else f"I already have this on record: {text}"
+    if output.get("kind") == "preference":
+        return f"好的，我记住您的偏好了：{text}" if zh else f"Got it, I'll remember your preference: {text}"
+    return f"好的，我记住了：{text}" if zh else f"Got it, I'll remember that: {text}"
+
+
 def _render_output(state: TaskState, step: PlanStep, zh: bool) -> str:
+    if step.kind is StepKind.REMEMBER and step.name == "remember":
+        return acknowledgement(step.output, zh)
     if step.kind is StepKind.TOOL and step.name == "calculator":
         expr = step.arguments.get("expression", "")
         value = step.output.get("result", step.text)
@@ -524,7 +573,7 @@ def executed_steps(state: TaskState) -> list[ExecutedStep]:
     for s in state.steps:
         if s.after_result:
             continue
-        summary = (s.text or s.error or "").strip().replace("\n", " ")
+        summary = (s.text or s.error or str(s.output.get("text", ""))).strip().replace("\n", " ")
         if s.status is not StepStatus.COMPLETED and s.error:
             summary = s.error
         out.append(
