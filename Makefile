@@ -8,13 +8,13 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help venv demo test test-unit test-integration lint up down status eval-parser bench-inference bench-memory bench-pipeline chaos traces-ui asyncapi clean
+.PHONY: help venv demo test test-unit test-integration lint up down status eval-parser bench-inference bench-memory bench-pipeline bench-backpressure chaos traces-ui asyncapi clean
 
 help:
 	@echo "make demo   - start the embedded stack, run example tasks, print results and traces, stop"
 	@echo "make test   - run the whole test suite"
 	@echo "make up     - run the stack in the foreground (Ctrl-C stops it)"
-	@echo "make eval-parser | bench-inference | bench-memory | lint | asyncapi"
+	@echo "make eval-parser | bench-inference | bench-memory | bench-pipeline | bench-backpressure | chaos | lint | asyncapi"
 
 $(STAMP): pyproject.toml setup.py requirements-models.txt
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -67,6 +67,9 @@ chaos: $(STAMP)
 
 bench-pipeline: $(STAMP)
 	$(BIN)/python scripts/bench_pipeline.py
+
+bench-backpressure: $(STAMP)
+	$(BIN)/python scripts/bench_backpressure.py
 
 traces-ui: $(STAMP)
 	scripts/traces_ui.sh

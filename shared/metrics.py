@@ -32,3 +32,7 @@ TASK_LATENCY = Histogram(
 CONSUMER_LAG = Gauge(
     "autoglm_consumer_lag", "Records not yet consumed on the partitions this replica owns.", ["service", "topic"]
 )
+OPEN_TASKS = Gauge("autoglm_planner_open_tasks", "Tasks the planner replica holds (planned, not yet finished).")
+ADMISSION_PAUSED = Gauge(
+    "autoglm_planner_admission_paused", "1 while the planner has stopped taking new intents (at max_tasks_in_flight)."
+)

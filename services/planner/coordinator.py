@@ -71,6 +71,7 @@ class Coordinator:
         self.finished: OrderedDict[str, None] = OrderedDict()
         self._locks: dict[str, asyncio.Lock] = {}
         self.owned: set[int] = set()
+        self.admission_paused = False
         self._ticker: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------ lifecycle
@@ -93,6 +94,8 @@ class Coordinator:
 
             async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
                 await coordinator._adopt({tp.partition for tp in assigned})
+                coordinator.admission_paused = False  # a new assignment starts unpaused
+                coordinator._admit()
 
         return _Listener()
 
@@ -129,6 +132,28 @@ class Coordinator:
                     await self._advance(state)
                     await self._checkpoint(state)
 
+    def _admit(self) -> None:
+        """Backpressure: stop fetching intents while ``max_tasks_in_flight`` tasks are open.
+
+        Step replies keep flowing, so open tasks finish; intents resume when a quarter of the
+        limit has drained. The backlog waits in Kafka, not in this process."""
+        open_tasks = len(self.tasks)
+        metrics.OPEN_TASKS.set(open_tasks)
+        limit = self.policy.max_tasks_in_flight
+        if self.admission_paused == (open_tasks >= limit) or (self.admission_paused and open_tasks > limit * 3 // 4):
+            return
+        consumer = next((c for c in (getattr(s, "consumer", None) for s in self.rt.subscribers) if c), None)
+        if consumer is None:
+            return
+        intents = [tp for tp in consumer.assignment() if tp.topic == self.rt.topic(INTENTS)]
+        if self.admission_paused:
+            consumer.resume(*intents)
+        else:
+            consumer.pause(*intents)
+            log.info("planner holds %d open tasks: intents paused", open_tasks)
+        self.admission_paused = not self.admission_paused
+        metrics.ADMISSION_PAUSED.set(int(self.admission_paused))
+
     # ------------------------------------------------------------ handlers
 
     async def on_intents(self, item: Received) -> None:
@@ -155,6 +180,7 @@ class Coordinator:
             state.trace_id = telemetry.trace_id_of(span)
             span.set_attribute("autoglm.intent.count", len(parsed.graph.intents))
             self.tasks[task_id] = state
+            self._admit()
             await self._advance(state)
             await self._checkpoint(state)
 
@@ -421,6 +447,7 @@ class Coordinator:
             self.tasks.pop(state.task_id, None)
             self._locks.pop(state.task_id, None)
             self._remember_finished(state.task_id)
+            self._admit()
         else:
             await self.rt.publish_raw(PLAN_STATE, state.model_dump_json().encode(), key=key, partition=state.partition)
 
@@ -441,7 +468,8 @@ class Coordinator:
             [EventType.INTENTS_PARSED, EventType.STEP_COMPLETED],
             self._route,
             listener=self.listener(),
-            max_records=256,
+            # Admission checks between batches: one batch can overshoot the limit by its size.
+            max_records=min(256, self.policy.max_tasks_in_flight),
         )
 
     async def _route(self, item: Received) -> None:

@@ -22,7 +22,11 @@ def create_app(settings: PlannerSettings | None = None) -> FastStream:
         rt,
         startup=coordinator.start,
         shutdown=coordinator.stop,
-        details=lambda: {"tasks_in_flight": len(coordinator.tasks), "partitions": sorted(coordinator.owned)},
+        details=lambda: {
+            "tasks_in_flight": len(coordinator.tasks),
+            "admission_paused": coordinator.admission_paused,
+            "partitions": sorted(coordinator.owned),
+        },
     )
     app.coordinator = coordinator  # type: ignore[attr-defined]
     return app

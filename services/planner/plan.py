@@ -112,6 +112,12 @@ class PlannerPolicy(BaseModel):
     remember_confidence: float = Field(
         0.9, ge=0, le=1, description="Confidence of a fact the user stated (at or above trusted: answers never replace it)."
     )
+    max_tasks_in_flight: int = Field(
+        1000,
+        ge=1,
+        description="Open tasks a replica holds; past it the planner stops taking intents (they wait in Kafka) "
+        "until a quarter of them have finished.",
+    )
 
 
 def new_state(

@@ -1,25 +1,46 @@
-"""A small chaos run on its own stack (it kills services, so it can't share the session stack)."""
+"""Chaos and backpressure on a stack of their own (the chaos run kills services, so it can't share
+the session stack). The planner's admission limit is small here so a modest burst exceeds it."""
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
+from autoglm.shared.backpressure import run_burst
 from autoglm.shared.chaos import run_chaos, running_stack
+from autoglm.shared.stack import Stack
 
 pytestmark = pytest.mark.integration
 
+ADMISSION_LIMIT = 30
+
+
+@pytest.fixture(scope="module")
+def own_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    env = {"AUTOGLM_TIMEOUT_SECONDS": "300", "AUTOGLM_PLANNER__MAX_TASKS_IN_FLIGHT": str(ADMISSION_LIMIT)}
+    with running_stack(tmp_path_factory.mktemp("own"), env=env) as stack:
+        yield stack
+
 
 @pytest.mark.timeout(600)
-def test_every_task_gets_exactly_one_result_while_services_are_killed(tmp_path: Path) -> None:
-    with running_stack(tmp_path, env={"AUTOGLM_TIMEOUT_SECONDS": "180"}) as stack:
-        # Sync test: the stack's start-up runs its own event loop.
-        report = asyncio.run(run_chaos(
-            stack, 40, kill=("planner", "parser", "tool_executor"), window_s=12.0, result_timeout_s=240, settle_s=4,
-            seed=1,
-        ))
+def test_a_burst_ten_times_the_admission_limit_waits_in_kafka_and_drains(own_stack: Stack) -> None:
+    # Sync test: the stack's start-up runs its own event loop.
+    report = asyncio.run(run_burst(own_stack, capacity_tasks=0, burst_tasks=10 * ADMISSION_LIMIT, timeout_s=400))
+    assert report["lost"] == 0, report
+    assert report["duplicates"] == 0, report
+    # One fetched batch (at most the limit) can land before the planner pauses its intents.
+    assert report["planner_open_tasks_peak"] <= 2 * ADMISSION_LIMIT, report
+    assert report["planner_paused_samples"] >= 1, report
+
+
+@pytest.mark.timeout(600)
+def test_every_task_gets_exactly_one_result_while_services_are_killed(own_stack: Stack) -> None:
+    report = asyncio.run(run_chaos(
+        own_stack, 40, kill=("planner", "parser", "tool_executor"), window_s=12.0, result_timeout_s=240, settle_s=4,
+        seed=1,
+    ))
     assert sorted(report["killed"]) == ["parser", "planner", "tool_executor"], report
     assert report["lost"] == 0, report
     assert report["duplicates"] == 0, report

@@ -1,0 +1,150 @@
+"""Backpressure run: a burst of tasks far above the stack's sustained capacity.
+
+What must hold: every task gets exactly one result, the backlog drains, and no service's memory
+grows with the size of the burst, because the backlog waits in Kafka. The planner is the one
+service that holds state per task; it stops fetching intents at ``planner.max_tasks_in_flight``
+open tasks (``Coordinator._admit``). The other services have bounded in-flight work by
+construction (batch consumers, or ``pipelined=N`` slots).
+
+The run has two phases on one stack:
+
+1. capacity: ``capacity_tasks`` published at once; sustained tasks/s = tasks / (last result - first
+   publish). Peak RSS per service here is the baseline.
+2. burst: tasks published at ``burst_factor`` x capacity for ``burst_s`` seconds, while RSS per
+   service, the planner's open tasks and the backlog (published - results) are sampled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections import Counter
+from typing import Any
+
+import psutil
+
+from .chaos import machine, read_results, task_texts
+from .sdk import AutoGLMClient
+from .stack import Stack, probe
+from .topics import RESULTS
+
+SAMPLE_S = 0.25
+SETTLE_S = 2.0  # after the last result, how long to keep counting duplicates
+
+
+class _Sampler:
+    """Peak RSS per service process, the planner's open tasks, admission pauses."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.rss_peak_mb: dict[str, float] = {}
+        self.open_tasks_peak = 0
+        self.paused_samples = 0
+        self.samples = 0
+        self._stop = asyncio.Event()
+
+    def reset(self) -> None:
+        self.rss_peak_mb, self.open_tasks_peak, self.paused_samples, self.samples = {}, 0, 0, 0
+
+    def _sample(self) -> None:
+        for name, sp in self.stack.procs.items():
+            if sp.proc is None or sp.proc.poll() is not None:
+                continue
+            try:
+                rss = psutil.Process(sp.proc.pid).memory_info().rss / 2**20
+            except psutil.Error:
+                continue
+            self.rss_peak_mb[name] = round(max(self.rss_peak_mb.get(name, 0.0), rss), 1)
+        ok, details = probe(self.stack.procs["planner"].port, "/readyz", timeout=0.5)
+        if ok:
+            self.open_tasks_peak = max(self.open_tasks_peak, int(details.get("tasks_in_flight", 0)))
+            self.paused_samples += bool(details.get("admission_paused"))
+        self.samples += 1
+
+    async def run(self) -> None:
+        while not self._stop.is_set():
+            await asyncio.to_thread(self._sample)
+            await asyncio.sleep(SAMPLE_S)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+async def _publish(client: AutoGLMClient, texts: list[str], rate: float | None, tag: str) -> set[str]:
+    """Publish ``texts`` at ``rate`` tasks/s (None: as fast as possible)."""
+    t0 = time.monotonic()
+    sends = []
+    for i, text in enumerate(texts):
+        if rate:
+            await asyncio.sleep(max(0.0, t0 + i / rate - time.monotonic()))
+        sends.append(asyncio.create_task(client.publish_task(text, task_id=f"{tag}-{i:06d}-{uuid.uuid4().hex[:6]}")))
+    return set(await asyncio.gather(*sends))
+
+
+async def _phase(
+    stack: Stack, client: AutoGLMClient, texts: list[str], rate: float | None, tag: str, timeout: float
+) -> tuple[set[str], Counter[str], float, float]:
+    """Publish and count results. Returns (ids, result count per id, seconds to publish, seconds to last result)."""
+    t0 = time.monotonic()
+    ids = await _publish(client, texts, rate, tag)
+    published = time.monotonic() - t0
+    counts, _ = await read_results(
+        stack.bootstrap or "", stack.settings.topic_prefix + RESULTS, ids, timeout=timeout, settle=SETTLE_S
+    )
+    return ids, counts, published, time.monotonic() - t0 - SETTLE_S
+
+
+async def run_burst(
+    stack: Stack,
+    *,
+    capacity_tasks: int = 300,
+    burst_factor: float = 10.0,
+    burst_s: float = 10.0,
+    burst_tasks: int | None = None,
+    timeout_s: float = 600.0,
+    seed: int = 11,
+) -> dict[str, Any]:
+    """Measure capacity, then push ``burst_factor`` x capacity for ``burst_s`` seconds (or exactly
+    ``burst_tasks`` tasks, published as fast as possible, when given) and report what held."""
+    sampler = _Sampler(stack)
+    watcher = asyncio.create_task(sampler.run())
+    try:
+        async with AutoGLMClient(stack.bootstrap or "", settings=stack.settings, source="/autoglm/burst") as client:
+            capacity = None
+            baseline: dict[str, float] = {}
+            if capacity_tasks:
+                ids, counts, _, took = await _phase(
+                    stack, client, task_texts(capacity_tasks, seed), None, "cap", timeout_s
+                )
+                capacity = round(len(counts) / took, 1)
+                baseline = dict(sampler.rss_peak_mb)
+            sampler.reset()
+            if burst_tasks is None:
+                assert capacity, "a burst sized from capacity needs the capacity phase"
+                rate: float | None = capacity * burst_factor
+                burst_tasks = int(rate * burst_s)
+            else:
+                rate = None
+            ids, counts, published_s, drained_s = await _phase(
+                stack, client, task_texts(burst_tasks, seed + 1), rate, "burst", timeout_s
+            )
+    finally:
+        sampler.stop()
+        await watcher
+    return {
+        "machine": machine(),
+        "capacity_tasks_per_s": capacity,
+        "burst_tasks": burst_tasks,
+        "burst_publish_rate_per_s": round(burst_tasks / published_s, 1) if published_s else None,
+        "burst_publish_s": round(published_s, 2),
+        "drain_s": round(drained_s, 2),
+        "burst_throughput_per_s": round(len(counts) / drained_s, 1) if drained_s else None,
+        "lost": len(ids - set(counts)),
+        "duplicates": sum(c - 1 for c in counts.values() if c > 1),
+        "rss_mb_capacity_phase_peak": baseline,
+        "rss_mb_burst_peak": dict(sampler.rss_peak_mb),
+        "planner_open_tasks_peak": sampler.open_tasks_peak,
+        "planner_paused_samples": sampler.paused_samples,
+        "samples": sampler.samples,
+    }
