@@ -2,8 +2,9 @@
 
 Rules are ordered by specificity: an explicit task verb (translate, summarize, write code, write a
 poem) outranks the subject words it is about ("写一首关于雨的诗" is writing, not weather).
-A clause no rule recognises gets ``question_answering`` with ``cue=False``; the parser hands such
-clauses to a configured :class:`~autoglm.services.parser.logic.Fallback` when there is one.
+A clause no rule recognises gets ``question_answering`` with ``cue=False``, and one that only the
+catch-all question words recognise gets it with ``generic=True``; the parser hands both kinds to a
+configured :class:`~autoglm.services.parser.logic.Fallback` when there is one.
 """
 
 from __future__ import annotations
@@ -191,6 +192,7 @@ class Classification:
     type: str
     tool: str | None
     cue: bool = True
+    generic: bool = False  # decided only by the catch-all question words (what/how/吗/?), no subject rule
 
 
 def _math_text(clause: str) -> str:
@@ -254,5 +256,5 @@ def classify(clause: str) -> Classification:
     if is_small_talk(clause):
         return Classification("chitchat", None)
     if QUESTION.search(clause):
-        return Classification("question_answering", None)
+        return Classification("question_answering", None, generic=True)
     return Classification("question_answering", None, cue=False)

@@ -6,6 +6,9 @@ both, and the intents agree one by one on id, type, tool, entities and depends_o
 have the same keys and values; the free-text keys (``query``, ``topic``, ``referent``, ``memory``) are
 compared after case-folding and removing whitespace and punctuation, since their exact spacing
 carries no meaning.
+
+``routed`` counts the looser match on language and each intent's type and tool only: whether the
+request reaches the right tools and generation tasks, whatever its entities and dependencies.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from autoglm.services.parser.logic import parse_request
+from autoglm.services.parser.logic import Fallback, parse_request
 from autoglm.shared.events import IntentGraph
 
 FREE_TEXT_KEYS = frozenset({"query", "topic", "referent", "memory"})
@@ -62,12 +65,20 @@ def graph_matches(expected: dict[str, Any], actual: IntentGraph) -> bool:
     return True
 
 
+def intents_route(expected: dict[str, Any], actual: IntentGraph) -> bool:
+    """Whether ``actual`` has the labeled language and the labeled intents' types and tools, in order."""
+    exp = [(i["type"], i.get("tool")) for i in expected.get("intents", [])]
+    act = [(i.type.value, i.tool) for i in actual.intents]
+    return expected.get("language") == actual.language and exp == act
+
+
 @dataclass
 class EvalResult:
     """Outcome of an evaluation run."""
 
     total: int = 0
     correct: int = 0
+    routed: int = 0
     by_type: Counter[str] = field(default_factory=Counter)
     correct_by_type: Counter[str] = field(default_factory=Counter)
     failures: list[dict[str, Any]] = field(default_factory=list)
@@ -92,21 +103,34 @@ def _label_types(expected: dict[str, Any]) -> list[str]:
     return types or ["(empty)"]
 
 
-def evaluate(examples: Iterable[dict[str, Any]]) -> EvalResult:
-    """Parse every example and compare with its label."""
+def evaluate(examples: Iterable[dict[str, Any]], fallback: Fallback | None = None) -> EvalResult:
+    """Parse every example (with ``fallback`` for clauses no rule recognises) and compare with its label."""
     result = EvalResult()
     started = time.perf_counter()
     for ex in examples:
         now = datetime.fromisoformat(ex["now"]) if ex.get("now") else None
-        actual = parse_request(ex["text"], now=now, tz=ex.get("tz", "Asia/Shanghai"), context=ex.get("context", ()))
+        actual = parse_request(
+            ex["text"],
+            now=now,
+            tz=ex.get("tz", "Asia/Shanghai"),
+            context=ex.get("context", ()),
+            fallback=fallback,
+        )
         ok = graph_matches(ex["expected"], actual)
         result.total += 1
         result.correct += ok
+        result.routed += intents_route(ex["expected"], actual)
         for t in _label_types(ex["expected"]):
             result.by_type[t] += 1
             result.correct_by_type[t] += ok
         if not ok:
-            result.failures.append({"text": ex["text"], "context": ex.get("context", []),
-                                    "expected": ex["expected"], "actual": actual.model_dump(mode="json")})
+            result.failures.append(
+                {
+                    "text": ex["text"],
+                    "context": ex.get("context", []),
+                    "expected": ex["expected"],
+                    "actual": actual.model_dump(mode="json"),
+                }
+            )
     result.seconds = time.perf_counter() - started
     return result

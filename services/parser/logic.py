@@ -6,7 +6,7 @@ entities -> expand multi-city lookups and implicit URL fetches -> set dependenci
 referents against the session context or ask a clarifying question.
 
 A :class:`Fallback` (an embedding classifier or a language model) may be passed to re-classify
-clauses that no rule recognised; the parser itself never loads a model.
+clauses that no specific rule recognised; the parser itself never loads a model.
 """
 
 from __future__ import annotations
@@ -61,11 +61,13 @@ MAX_CONTEXT_CHARS = 2000
 
 
 class Fallback(Protocol):
-    """Second opinion for clauses the rules could not place (``cue=False``).
+    """Second opinion for clauses no specific rule placed: those no rule recognised (``cue=False``)
+    and those only the catch-all question words made ``question_answering`` (``generic``).
 
     Return a :class:`Classification` to use instead of the default ``question_answering``, or
-    None to keep it. Implementations: nearest intent/tool description by embedding similarity,
-    or a language model constrained to the intent JSON schema."""
+    None to keep it. Implementation: :class:`~autoglm.services.parser.fallback.EmbeddingFallback`
+    (nearest intent/tool description by embedding similarity); a language model constrained to the
+    intent JSON schema would fit the same hook."""
 
     def classify(self, clause: str, language: str) -> Classification | None: ...
 
@@ -179,6 +181,8 @@ class _Draft:
     entities: dict[str, Any]
     part: int
     cue: bool = True
+    generic: bool = False
+    clause: str = ""  # the instruction alone, without an appended payload (what a fallback reads)
     marker: bool = False
     plural: bool = False
     own_content: bool = False
@@ -474,7 +478,8 @@ def _drafts(parts: list[_Part], m: Masked, payload: str, today: date, lang: str)
         text = _strip_connector(restored)
         if p.payload:
             text = (text + payload).strip()
-        d = _Draft(p.cls.type, p.cls.tool, text, {}, idx, cue=p.cls.cue)
+        d = _Draft(p.cls.type, p.cls.tool, text, {}, idx, cue=p.cls.cue, generic=p.cls.generic,
+                   clause=_strip_connector(restored))
         d.entities = _entities(d, _strip_connector(p.masked), restored, today, lang)
         memory = find_memory(_strip_connector(m.restore(p.verbatim or p.masked))) if d.type == "chitchat" else None
         if memory:
@@ -663,8 +668,8 @@ def _parse(
     drafts = _drafts(parts, m, payload, today, lang)
     if fallback is not None:
         for d in drafts:
-            if not d.cue:
-                better = fallback.classify(d.text, lang)
+            if not d.cue or d.generic:
+                better = fallback.classify(d.clause or d.text, lang)
                 if better is not None:
                     d.type, d.tool, d.cue = better.type, better.tool, True
                     d.entities = _entities(d, d.text, d.text, today, lang)
