@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import enum
 import json
 import sys
 import time
@@ -300,6 +301,7 @@ def all_settings() -> dict[str, Any]:
 
     merged: dict[str, Any] = json.loads(Settings().model_dump_json())
     for module, cls in (
+        ("autoglm.services.parser.config", "ParserSettings"),
         ("autoglm.services.planner.config", "PlannerSettings"),
         ("autoglm.services.tool_executor.config", "ToolExecutorSettings"),
         ("autoglm.services.inference.config", "InferenceServiceSettings"),
@@ -436,11 +438,23 @@ def _iso(value: str | None) -> datetime | None:
         raise typer.Exit(2) from None
 
 
-def _parse_one(text: str, now: str | None, tz: str | None) -> Any:
+def _parse_one(text: str, now: str | None, tz: str | None, fallback: Any = None) -> Any:
     from autoglm.services.parser.logic import parse_request
 
     settings = _settings()
-    return parse_request(text, now=_iso(now), tz=tz or settings.default_timezone)
+    return parse_request(text, now=_iso(now), tz=tz or settings.default_timezone, fallback=fallback)
+
+
+def _parser_fallback(mode: str | None) -> Any:
+    """The fallback `--fallback` names, else the parser service's configured one (same default)."""
+    from autoglm.services.parser.config import ParserSettings, make_fallback
+
+    return make_fallback(mode or ParserSettings().parser.fallback)  # type: ignore[arg-type]
+
+
+class FallbackChoice(enum.StrEnum):
+    none = "none"
+    embedding = "embedding"
 
 
 @app.command()
@@ -450,21 +464,30 @@ def parse(
     now: Annotated[str | None, typer.Option(help="Reference time, ISO-8601.")] = None,
     tz: Annotated[str | None, typer.Option(help="IANA time zone.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    fallback_mode: Annotated[
+        FallbackChoice | None,
+        typer.Option(
+            "--fallback",
+            help="For clauses no rule places: embedding (all-MiniLM-L6-v2, English) or none. "
+            "Default: the parser service's setting (parser.fallback, default embedding).",
+        ),
+    ] = None,
 ) -> None:
     """Parse a request into an intent graph (no running stack needed)."""
+    fallback = _parser_fallback(fallback_mode.value if fallback_mode else None)
     if batch is not None:
         lines = batch.read_text(encoding="utf-8").splitlines() if str(batch) != "-" else sys.stdin.read().splitlines()
         for line in lines:
             if not line.strip():
                 print(json.dumps({"language": "", "intents": [], "clarification": None}))
                 continue
-            graph = _parse_one(line, now, tz)
+            graph = _parse_one(line, now, tz, fallback)
             print(json.dumps(graph.model_dump(mode="json"), ensure_ascii=False))
         return
     if text is None:
         err.print("[red]give TEXT or --batch FILE[/]")
         raise typer.Exit(2)
-    graph = _parse_one(text, now, tz)
+    graph = _parse_one(text, now, tz, fallback)
     if as_json:
         print(json.dumps(graph.model_dump(mode="json"), ensure_ascii=False))
     else:
@@ -482,7 +505,7 @@ def plan(
     from autoglm.services.planner import plan as P
     from autoglm.shared.events import TaskRequested, utcnow
 
-    graph = _parse_one(text, now, tz)
+    graph = _parse_one(text, now, tz, _parser_fallback(None))
     policy = P.PlannerPolicy()
     state = P.new_state(task_id="plan", session_id="plan", tenant="default", request=TaskRequested(text=text),
                         graph=graph, received_at=_iso(now) or utcnow(), timeout_s=60, partition=0, policy=policy)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from opentelemetry import trace
@@ -23,13 +25,15 @@ from autoglm.shared.topics import INTENTS, PARSE_REQUESTS, REPLY_TOPICS, TASKS
 Parse = Callable[..., IntentGraph]
 
 
-def register(rt: ServiceRuntime, parse: Parse, answer: Parse | None = None) -> None:
-    """``parse`` parses a request; ``answer`` merges a reply into the request whose question it answers."""
+def register(rt: ServiceRuntime, parse: Parse, answer: Parse | None = None, *, offload: bool = False) -> None:
+    """``parse`` parses a request; ``answer`` merges a reply into the request whose question it answers.
+    ``offload`` runs ``parse`` in a worker thread, for a parse that may block (a fallback loading its model)."""
     default_tz = rt.settings.default_timezone
 
-    def run_parse(text: str, now: datetime, tz: str | None, context: list[str]) -> IntentGraph:
+    async def run_parse(text: str, now: datetime, tz: str | None, context: list[str]) -> IntentGraph:
         with rt.span("parse intents", **{"autoglm.parser.context_turns": len(context)}) as span:
-            graph = parse(text, now=now, tz=tz or default_tz, context=context)
+            call = partial(parse, text, now=now, tz=tz or default_tz, context=context)
+            graph = await asyncio.to_thread(call) if offload else call()
             span.set_attribute("autoglm.intent.count", len(graph.intents))
             span.set_attribute("autoglm.intent.types", [i.type.value for i in graph.intents])
             span.set_attribute("autoglm.parser.language", graph.language)
@@ -40,7 +44,7 @@ def register(rt: ServiceRuntime, parse: Parse, answer: Parse | None = None) -> N
     async def on_task(item: Received) -> None:
         ev = item.event
         request: TaskRequested = ev.data
-        graph = run_parse(request.text, request.now or ev.time, request.timezone, [])
+        graph = await run_parse(request.text, request.now or ev.time, request.timezone, [])
         out = IntentsParsed(request=request, graph=graph, received_at=ev.time)
         await rt.publish(INTENTS, rt.event(EventType.INTENTS_PARSED, out, like=ev))
 
@@ -60,13 +64,19 @@ def register(rt: ServiceRuntime, parse: Parse, answer: Parse | None = None) -> N
                         context=req.context,
                     )
             else:
-                graph = run_parse(req.text, req.now or ev.time, req.timezone, req.context)
+                graph = await run_parse(req.text, req.now or ev.time, req.timezone, req.context)
             output = {"graph": graph.model_dump(mode="json")}
-            reply = StepCompleted(step_id=req.step_id, attempt=req.attempt, ok=True, output=output, service="parser")
+            reply = StepCompleted(
+                step_id=req.step_id, attempt=req.attempt, ok=True, output=output, service="parser"
+            )
         except Exception as exc:  # reply with the error: the planner falls back to the first parse
             trace.get_current_span().record_exception(exc)
             reply = StepCompleted(
-                step_id=req.step_id, attempt=req.attempt, ok=False, error=f"{type(exc).__name__}: {exc}", service="parser"
+                step_id=req.step_id,
+                attempt=req.attempt,
+                ok=False,
+                error=f"{type(exc).__name__}: {exc}",
+                service="parser",
             )
         reply.duration_ms = (time.perf_counter() - started) * 1000
         if req.reply_to in REPLY_TOPICS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from faststream import FastStream
 
@@ -11,14 +12,19 @@ from autoglm.shared.config import Settings
 from autoglm.shared.messaging import ServiceRuntime
 
 from . import handlers
+from .config import ParserConfig, ParserSettings, make_fallback
 from .dialogue import continue_after_question
 from .logic import parse_request
 
 
 def create_app(settings: Settings | None = None) -> FastStream:
-    settings = settings or Settings()
+    settings = settings or ParserSettings()
+    cfg = settings.parser if isinstance(settings, ParserSettings) else ParserConfig()
     rt = ServiceRuntime("parser", settings)
-    handlers.register(rt, parse_request, continue_after_question)
+    fallback = make_fallback(cfg.fallback)
+    parse = partial(parse_request, fallback=fallback) if fallback is not None else parse_request
+    # A fallback may load its model on the first clause that needs it (seconds): parse off the event loop then.
+    handlers.register(rt, parse, continue_after_question, offload=fallback is not None)
     return service_app(rt)
 
 
