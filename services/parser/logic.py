@@ -670,9 +670,13 @@ def _parse(
         for d in drafts:
             if not d.cue or d.generic:
                 better = fallback.classify(d.clause or d.text, lang)
-                if better is not None:
-                    d.type, d.tool, d.cue = better.type, better.tool, True
-                    d.entities = _entities(d, d.text, d.text, today, lang)
+                if better is None:
+                    continue
+                guess = replace(d, type=better.type, tool=better.tool, cue=True)
+                guess.entities = _entities(guess, d.text, d.text, today, lang)
+                if guess.tool == "calculator" and "expression" not in guess.entities:
+                    continue  # arithmetic in words the rules can't read: a generated answer beats a failing tool call
+                d.type, d.tool, d.cue, d.entities = guess.type, guess.tool, True, guess.entities
     _set_dependencies(drafts)
     cue = any(d.cue for d in drafts)
 
