@@ -519,7 +519,12 @@ def plan(
                 "name": s.name,
                 "intent_id": s.intent_id,
                 "depends_on": s.depends_on,
-                "arguments": s.arguments if s.kind.value != "generation" else {"task_type": s.task_type, "text": s.arguments.get("text")},
+                "arguments": s.arguments if s.kind.value != "generation" else {
+                    "task_type": s.task_type,
+                    "text": s.arguments.get("text"),
+                    # text-to-SQL: the reference day and the date ranges resolved from the question
+                    **{k: s.arguments[k] for k in ("today", "date_ranges") if k in s.arguments},
+                },
                 "timeout_s": s.timeout_s,
                 "max_attempts": s.max_attempts,
                 "idempotent": s.idempotent,

@@ -52,6 +52,7 @@ from autoglm.shared.topics import (
 
 from . import plan as P
 from .checkpoints import recover
+from .text_to_sql import QueryError
 
 log = logging.getLogger("autoglm.planner")
 _FINISHED_MEMORY = 200_000
@@ -344,6 +345,14 @@ class Coordinator:
                 user=state.request.user,
             )
         elif step.kind is StepKind.TOOL:
+            if step.name == "sql_query":
+                try:
+                    step.arguments = P.sql_arguments(state, step, self.policy)
+                except QueryError as exc:
+                    # The model's structured query doesn't compile: nothing reaches the database.
+                    P.apply_reply(state, StepCompleted(step_id=step.id, ok=False, service="planner",
+                                                       error=f"no SQL built from the question: {exc}"))
+                    return
             topic, etype = TOOL_CALLS, EventType.TOOL_CALL_REQUESTED
             data = ToolCallRequested(
                 **common, tool=step.name, arguments=step.arguments, allow_destructive=state.request.allow_destructive
@@ -358,12 +367,16 @@ class Coordinator:
             return
         elif step.kind is StepKind.GENERATE:
             topic, etype = INFERENCE_REQUESTS, EventType.INFERENCE_REQUESTED
+            schema = P.generation_schema(state, step)
             data = InferenceRequested(
                 **common,
                 operation="generate",
                 task_type=step.task_type,
                 messages=[ChatMessage(**m) for m in P.generation_messages(state, step)],  # type: ignore[arg-type]
-                stream=self.policy.stream_generation,
+                # Structured output is for the planner, not a text to show while it is written.
+                stream=self.policy.stream_generation and schema is None,
+                json_schema=schema,
+                params={"temperature": 0.0, "max_new_tokens": self.policy.sql_max_new_tokens} if schema else {},
             )
         elif step.kind is StepKind.EMBED:
             topic, etype = INFERENCE_REQUESTS, EventType.INFERENCE_REQUESTED

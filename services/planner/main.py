@@ -16,7 +16,11 @@ from .coordinator import Coordinator
 def create_app(settings: PlannerSettings | None = None) -> FastStream:
     settings = settings or PlannerSettings()
     rt = ServiceRuntime("planner", settings)
-    coordinator = Coordinator(rt, settings.planner)
+    policy = settings.planner
+    if "timezone" not in policy.model_fields_set:
+        # Reference days follow the zone the parser resolved the request's dates in.
+        policy = policy.model_copy(update={"timezone": settings.default_timezone})
+    coordinator = Coordinator(rt, policy)
     coordinator.subscribe()
     app = service_app(
         rt,

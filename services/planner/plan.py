@@ -13,9 +13,11 @@ published -> ``remember`` (embed the turn, store it in memory) -> ``done``.
 
 from __future__ import annotations
 
+import json
 import time
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
@@ -31,13 +33,19 @@ from autoglm.shared.events import (
     TaskStatus,
 )
 
+from . import text_to_sql as T2S
+from .periods import DateRange, date_ranges
 from .prompts import render_prompt
 
 Phase = Literal["recall", "reparse", "execute", "remember", "done"]
 
 # Tools whose calls may be retried: they only read.
-READ_ONLY_TOOLS = frozenset({"calculator", "datetime", "weather", "sql_query", "kb_search", "http_get"})
+READ_ONLY_TOOLS = frozenset(
+    {"calculator", "datetime", "weather", "sql_query", "sql_schema", "kb_search", "http_get"}
+)
 _SUMMARY_CHARS = 200
+_SQL_SUMMARY_CHARS = 600
+TEXT_TO_SQL = "text_to_sql"
 
 
 class PlanStep(BaseModel):
@@ -112,12 +120,17 @@ class PlannerPolicy(BaseModel):
     remember_confidence: float = Field(
         0.9, ge=0, le=1, description="Confidence of a fact the user stated (at or above trusted: answers never replace it)."
     )
+    timezone: str = Field(
+        "Asia/Shanghai", description="Zone of a request's reference day when it names none (the stack's default)."
+    )
     max_tasks_in_flight: int = Field(
         1000,
         ge=1,
         description="Open tasks a replica holds; past it the planner stops taking intents (they wait in Kafka) "
         "until a quarter of them have finished.",
     )
+    sql_max_rows: int = Field(50, ge=1, le=T2S.MAX_LIMIT, description="LIMIT cap of a text-to-SQL query.")
+    sql_max_new_tokens: int = Field(512, ge=64, le=2048, description="Token budget of the structured query.")
 
 
 def new_state(
@@ -259,6 +272,9 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
             state.steps.append(answer)
             by_intent[intent.id] = answer.id
             continue
+        if intent.tool == "sql_query" and _needs_text_to_sql(intent.entities):
+            by_intent[intent.id] = _text_to_sql_steps(state, policy, intent, deps)
+            continue
         if intent.tool:
             step = PlanStep(
                 id=sid,
@@ -291,6 +307,100 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
         # "记住我不吃辣，然后推荐一道菜": the recommendation should already know what was just stated.
         search.depends_on += [by_intent[i.id] for i in state.graph.intents if remembers(i)]
     state.phase = "execute"
+
+
+def reference_day(state: TaskState, policy: PlannerPolicy) -> date:
+    """The request's "today" in its zone (the parser's rule): `now` if given, else the arrival time."""
+    zone = ZoneInfo(state.request.timezone or policy.timezone)
+    now = state.request.now or state.received_at
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=zone)
+    return now.astimezone(zone).date()
+
+
+def _needs_text_to_sql(entities: dict[str, Any]) -> bool:
+    """A question in words, with no rule to answer it (an order id) and no SQL of its own."""
+    query = str(entities.get("query") or "")
+    return bool(query) and not entities.get("order_id") and not T2S.is_sql(query)
+
+
+def _text_to_sql_steps(state: TaskState, policy: PlannerPolicy, intent: Any, deps: list[str]) -> str:
+    """sql_schema -> structured query (generation, JSON Schema from the schema) -> sql_query.
+
+    The sql_query step's arguments are compiled from the generation's output when it is dispatched
+    (:func:`sql_arguments`). Returns the id of the step that answers the intent.
+    """
+    question = str(intent.entities.get("query") or intent.text)
+    today = reference_day(state, policy)
+    ranges = [
+        {"phrase": r.phrase, "from": r.start.isoformat(), "to": r.end.isoformat()}
+        for r in date_ranges(intent.text, today, intent.entities)
+    ]
+    common = {"intent_id": intent.id, "timeout_s": policy.step_timeout_s}
+    schema = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.TOOL, name="sql_schema", depends_on=deps,
+                      arguments={k: intent.entities[k] for k in ("database",) if intent.entities.get(k)},
+                      max_attempts=policy.max_attempts, **common)
+    state.steps.append(schema)
+    generate = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.GENERATE, name="generate",
+                        intent_id=intent.id, depends_on=[schema.id], task_type=TEXT_TO_SQL,
+                        arguments={"text": question, "today": today.isoformat(), "date_ranges": ranges},
+                        timeout_s=policy.generation_timeout_s, max_attempts=1)
+    state.steps.append(generate)
+    query = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.TOOL, name="sql_query", depends_on=[generate.id],
+                     max_attempts=policy.max_attempts, **common)
+    state.steps.append(query)
+    return query.id
+
+
+def _input(state: TaskState, step: PlanStep, name: str) -> PlanStep | None:
+    for dep_id in step.depends_on:
+        dep = state.step(dep_id)
+        if dep is not None and dep.name == name and dep.status is StepStatus.COMPLETED:
+            return dep
+    return None
+
+
+def _schema_input(state: TaskState, step: PlanStep) -> dict[str, Any]:
+    found = _input(state, step, "sql_schema")
+    if found is None:
+        raise T2S.QueryError("no database schema")
+    return found.output
+
+
+def generation_schema(state: TaskState, step: PlanStep) -> dict[str, Any] | None:
+    """The JSON Schema a generation step's output must follow (text-to-SQL steps), else None."""
+    if step.task_type != TEXT_TO_SQL:
+        return None
+    return T2S.query_json_schema(_schema_input(state, step))
+
+
+def sql_arguments(state: TaskState, step: PlanStep, policy: PlannerPolicy) -> dict[str, Any]:
+    """sql_query's arguments compiled from its structured-query input; QueryError when it can't be.
+
+    A step without a text-to-SQL input keeps the arguments it was planned with.
+    """
+    gen = _structured_input(state, step)
+    if gen is None:
+        return step.arguments
+    try:
+        structured = json.loads(gen.text)
+    except ValueError:
+        raise T2S.QueryError("the model's structured query is not JSON") from None
+    compiled = T2S.compile_query(structured, _schema_input(state, gen), max_limit=policy.sql_max_rows)
+    return {"query": compiled.sql, "params": compiled.params,
+            **({"database": compiled.database} if compiled.database else {})}
+
+
+def _structured_input(state: TaskState, step: PlanStep) -> PlanStep | None:
+    return next((d for d in map(state.step, step.depends_on) if d is not None and d.task_type == TEXT_TO_SQL), None)
+
+
+def sql_line(step: PlanStep, zh: bool = False) -> str:
+    """What a sql_query step ran: its SQL and bound values."""
+    query = str(step.arguments.get("query") or "")
+    params = step.arguments.get("params")
+    bound = f" {'参数' if zh else 'params'} {json.dumps(params, ensure_ascii=False)}" if params else ""
+    return f"SQL: {query}{bound}" if query else ""
 
 
 def add_remember_steps(state: TaskState, policy: PlannerPolicy) -> None:
@@ -489,6 +599,13 @@ def dependency_texts(state: TaskState, step: PlanStep) -> list[str]:
 
 
 def generation_messages(state: TaskState, step: PlanStep) -> list[dict[str, str]]:
+    if step.task_type == TEXT_TO_SQL:
+        ranges = [
+            DateRange(r["phrase"], date.fromisoformat(r["from"]), date.fromisoformat(r["to"]))
+            for r in step.arguments.get("date_ranges", [])
+        ]
+        return T2S.sql_messages(str(step.arguments.get("text", "")), _schema_input(state, step),
+                                date.fromisoformat(step.arguments["today"]), ranges)
     return render_prompt(
         step.task_type or IntentType.QUESTION_ANSWERING.value,
         request=str(step.arguments.get("text") or state.request.text),
@@ -546,7 +663,10 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> str:
         value = step.output.get("result", step.text)
         return f"{expr} = {value}"
     if step.kind is StepKind.TOOL and step.name == "sql_query":
-        rendered = _render_rows(step.output, zh)
+        rendered = _render_rows(step.output, zh) or step.text.strip()
+        if _structured_input(state, step) is not None:
+            # A query the model chose: say what was asked of the database, not only what came back.
+            return f"{'查询' if zh else 'Query'} {sql_line(step, zh)}\n{rendered}"
         if rendered:
             return rendered
     text = step.text.strip() or ("（无输出）" if zh else "(no output)")
@@ -582,6 +702,9 @@ def executed_steps(state: TaskState) -> list[ExecutedStep]:
         summary = (s.text or s.error or str(s.output.get("text", ""))).strip().replace("\n", " ")
         if s.status is not StepStatus.COMPLETED and s.error:
             summary = s.error
+        limit = _SUMMARY_CHARS
+        if s.kind is StepKind.TOOL and s.name == "sql_query" and sql_line(s):
+            summary, limit = f"{sql_line(s)} -> {summary}", _SQL_SUMMARY_CHARS
         out.append(
             ExecutedStep(
                 id=s.id,
@@ -591,7 +714,7 @@ def executed_steps(state: TaskState) -> list[ExecutedStep]:
                 status=s.status,
                 duration_ms=round(s.duration_ms, 2),
                 attempts=s.attempts,
-                summary=summary[:_SUMMARY_CHARS],
+                summary=summary[:limit],
                 depends_on=s.depends_on,
             )
         )
