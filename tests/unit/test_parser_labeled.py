@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,3 +64,20 @@ def test_every_emitted_entity_key_is_documented() -> None:
             graph = parse_request(ex["text"], now=datetime.fromisoformat(ex["now"]), context=ex.get("context", ()))
             for intent in graph.intents:
                 assert set(intent.entities) <= set(ENTITY_KEYS), (ex["text"], intent.entities)
+
+
+@pytest.fixture(scope="module")
+def embedding_fallback() -> Any:
+    from autoglm.services.parser.fallback import EmbeddingFallback
+
+    return EmbeddingFallback()  # the real bundled all-MiniLM-L6-v2, loaded once for the module
+
+
+@pytest.mark.parametrize("name", ["parser_labeled.jsonl", "parser_heldout.jsonl"])
+def test_embedding_fallback_does_no_harm(name: str, embedding_fallback: Any) -> None:
+    examples = load_labeled(DATA / name)
+    plain, with_fallback = evaluate(examples), evaluate(examples, embedding_fallback)
+    failures = "\n".join(f["text"][:120] for f in with_fallback.failures)
+    assert with_fallback.correct >= plain.correct, f"failures with the fallback:\n{failures}"
+    if name == "parser_labeled.jsonl":
+        assert with_fallback.accuracy == 1.0, failures
