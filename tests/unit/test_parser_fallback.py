@@ -37,11 +37,24 @@ def _intents(text: str, fallback: Any) -> list[tuple[str, str | None, dict[str, 
         ("I feel lonely tonight", "chitchat", None, {}),
         ("good news, I passed my exam", "chitchat", None, {}),
         # only the catch-all question words
-        ("Could it get icy in Denver on Saturday?", "lookup", "weather", {"city": "Denver", "date": "2026-11-28"}),
-        ("number of customers who churned last quarter", "lookup", "sql_query",
-         {"query": "number of customers who churned last quarter"}),
-        ("how many sick days do staff get per year", "question_answering", "kb_search",
-         {"query": "how many sick days do staff get per year"}),
+        (
+            "Could it get icy in Denver on Saturday?",
+            "lookup",
+            "weather",
+            {"city": "Denver", "date": "2026-11-28"},
+        ),
+        (
+            "number of customers who churned last quarter",
+            "lookup",
+            "sql_query",
+            {"query": "number of customers who churned last quarter"},
+        ),
+        (
+            "how many sick days do staff get per year",
+            "question_answering",
+            "kb_search",
+            {"query": "how many sick days do staff get per year"},
+        ),
     ],
 )
 def test_clauses_no_rule_placed_get_the_nearest_label(
@@ -53,8 +66,12 @@ def test_clauses_no_rule_placed_get_the_nearest_label(
 
 @pytest.mark.parametrize(
     "text",
-    ["who painted the Mona Lisa", "the population of Brazil", "the history of the Roman empire",
-     "What is the capital of France?"],
+    [
+        "who painted the Mona Lisa",
+        "the population of Brazil",
+        "the history of the Roman empire",
+        "What is the capital of France?",
+    ],
 )
 def test_general_questions_stay_question_answering(fallback: EmbeddingFallback, text: str) -> None:
     assert _intents(text, fallback) == [("question_answering", None, {})]
@@ -106,7 +123,12 @@ def test_chinese_is_not_classified_and_loads_nothing() -> None:
 
 def test_requests_the_rules_place_load_no_model() -> None:
     fb = EmbeddingFallback()
-    for text in ("北京明天天气怎么样", "What's the weather in Paris tomorrow?", "(12+8)*3等于多少", "translate hello into French"):
+    for text in (
+        "北京明天天气怎么样",
+        "What's the weather in Paris tomorrow?",
+        "(12+8)*3等于多少",
+        "translate hello into French",
+    ):
         parse_request(text, now=NOW, fallback=fb)
     assert not fb.loaded
 
