@@ -162,7 +162,7 @@ async def ours(stack: Stack, n_seq: int, n_burst: int) -> dict[str, Any]:
     latencies: list[float] = []
     ids: list[str] = []
     async with AutoGLMClient(bootstrap, settings=stack.settings, source="/autoglm/bench") as client:
-        texts = [t for t in task_texts(n_seq + n_burst + 20, seed=3) if "几点" not in t and "time" not in t]
+        texts = [t for t in task_texts(2 * (n_seq + n_burst) + 20, seed=3) if "等于多少" in t or t.startswith("What is")]
         for text in texts[:10]:  # warm-up
             await client.submit(text, wait=120)
         failed = 0

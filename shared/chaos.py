@@ -3,9 +3,10 @@
 Every task must get exactly one result. Results are read raw from ``autoglm.results`` from
 its beginning (not through the SDK's waiters), so a duplicate is counted, not hidden.
 
-Tasks are tool-only (calculator, clock): model generation on a CPU takes seconds per task and
-would measure the model, not delivery. The inference and memory services still take part:
-every task's turn is embedded and stored after its result, so a kill there hits real work.
+Tasks need no text generation (calculator, clock, "remember that ..."): generation on a CPU takes
+seconds per task and would measure the model, not delivery. The inference and memory services still
+take part: a remember task embeds the fact and stores it in long-term memory before its result, and
+every task's turn is stored in session memory after it, so a kill there hits real work.
 """
 
 from __future__ import annotations
@@ -87,13 +88,15 @@ def running_stack(
 
 
 def task_texts(n: int, seed: int = 7) -> list[str]:
-    """Mostly calculator tasks with varied numbers, every tenth a clock question."""
+    """Mostly calculator tasks with varied numbers, every tenth a clock question, every tenth a fact to remember."""
     rng = random.Random(seed)
     texts = []
     for i in range(n):
         a, b, c = rng.randint(2, 999), rng.randint(2, 999), rng.randint(2, 9)
         if i % 10 == 9:
             texts.append(rng.choice(["现在几点", "现在几点？", "What time is it now?"]))
+        elif i % 10 == 4:
+            texts.append(rng.choice([f"记住我的储物柜号码是{a}", f"Remember that my locker number is {a}."]))
         elif i % 3 == 0:
             texts.append(f"({a}+{b})*{c}等于多少？")
         else:

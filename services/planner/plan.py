@@ -123,6 +123,11 @@ class PlannerPolicy(BaseModel):
     timezone: str = Field(
         "Asia/Shanghai", description="Zone of a request's reference day when it names none (the stack's default)."
     )
+    session_only_tools: list[str] = Field(
+        default_factory=lambda: ["calculator", "datetime"],
+        description="A turn whose every intent is answered by one of these tools is kept in session memory only, "
+        "without an embedding for long-term search: such answers are recomputed, not remembered.",
+    )
     max_tasks_in_flight: int = Field(
         1000,
         ge=1,
@@ -408,6 +413,8 @@ def add_remember_steps(state: TaskState, policy: PlannerPolicy) -> None:
         state.phase = "done"
         return
     n = len(state.steps)
+    intents = state.graph.intents
+    session_only = bool(intents) and all(i.tool in policy.session_only_tools for i in intents)
     embed = PlanStep(
         id=f"s{n}",
         kind=StepKind.EMBED,
@@ -418,15 +425,15 @@ def add_remember_steps(state: TaskState, policy: PlannerPolicy) -> None:
         after_result=True,
     )
     store = PlanStep(
-        id=f"s{n + 1}",
+        id=f"s{n + (0 if session_only else 1)}",
         kind=StepKind.REMEMBER,
         name="store_turn",
-        depends_on=[embed.id],
+        depends_on=[] if session_only else [embed.id],
         timeout_s=policy.step_timeout_s,
         max_attempts=2,
         after_result=True,
     )
-    state.steps += [embed, store]
+    state.steps += [store] if session_only else [embed, store]
     state.phase = "remember"
 
 

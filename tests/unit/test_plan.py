@@ -197,21 +197,41 @@ def test_state_round_trips_through_a_checkpoint() -> None:
     assert restored == state
 
 
-def test_remember_steps_run_after_the_result() -> None:
-    graph = IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.CALCULATION, tool="calculator",
-                                                        text="2+2", entities={"expression": "2+2"})])
+def _answered(graph: IntentGraph) -> P.TaskState:
     state = state_for(graph)
     run_recall(state)
-    [calc] = P.ready_steps(state, T0)
-    P.mark_dispatched(calc, T0)
-    P.apply_reply(state, ok(calc.id, "4", result=4), T0 + 0.1)
+    for step in P.ready_steps(state, T0):
+        P.mark_dispatched(step, T0)
+        P.apply_reply(state, ok(step.id, "answer", result=4), T0 + 0.1)
     state.status, state.answer, _ = P.compose(state)
     state.result_published = True
+    return state
+
+
+def test_remember_steps_run_after_the_result() -> None:
+    graph = IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.LOOKUP, tool="weather",
+                                                        text="weather in Paris", entities={"city": "Paris"})])
+    state = _answered(graph)
     P.add_remember_steps(state, POLICY)
     [embed] = P.ready_steps(state, T0)
     assert embed.kind is StepKind.EMBED and embed.after_result
-    assert "2+2" in embed.arguments["texts"][0]
+    assert embed.arguments["texts"] == [P.turn_text(state)] and state.answer in P.turn_text(state)
+    [store] = [s for s in state.steps if s.name == "store_turn"]
+    assert store.depends_on == [embed.id] and store.after_result
     assert [s.id for s in P.executed_steps(state)] == ["s0", "s1"]  # memory writes aren't part of the answer's path
+
+
+def test_a_calculation_turn_is_kept_for_the_session_without_an_embedding() -> None:
+    graph = IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.CALCULATION, tool="calculator",
+                                                        text="2+2", entities={"expression": "2+2"})])
+    state = _answered(graph)
+    P.add_remember_steps(state, POLICY)
+    [store] = P.ready_steps(state, T0)
+    assert store.name == "store_turn" and store.depends_on == [] and store.after_result
+    assert not [s for s in state.steps if s.kind is StepKind.EMBED]
+    state = _answered(graph)
+    P.add_remember_steps(state, POLICY.model_copy(update={"session_only_tools": []}))
+    assert [s.kind for s in P.ready_steps(state, T0)] == [StepKind.EMBED]
 
 
 def test_sql_arguments_never_splice_untrusted_text() -> None:
