@@ -17,7 +17,7 @@ import json
 import time
 from datetime import date, datetime
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field
 
@@ -316,7 +316,10 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
 
 def reference_day(state: TaskState, policy: PlannerPolicy) -> date:
     """The request's "today" in its zone (the parser's rule): `now` if given, else the arrival time."""
-    zone = ZoneInfo(state.request.timezone or policy.timezone)
+    try:
+        zone = ZoneInfo(state.request.timezone or policy.timezone)
+    except (ValueError, ZoneInfoNotFoundError):
+        zone = ZoneInfo(policy.timezone)  # an unknown zone in a request must not stop its plan
     now = state.request.now or state.received_at
     if now.tzinfo is None:
         now = now.replace(tzinfo=zone)

@@ -204,3 +204,32 @@ def test_cli_plan_shows_schema_generate_sql_query() -> None:
         {"phrase": "上个月", "from": "2026-10-01", "to": "2026-10-31"}
     ]
     assert steps[2]["depends_on"] == [steps[1]["id"]] and steps[1]["depends_on"] == [steps[0]["id"]]
+
+
+def test_an_unknown_zone_in_the_request_falls_back_to_the_default() -> None:
+    graph = IntentGraph(
+        language="en",
+        intents=[
+            Intent(
+                id="i1",
+                type=IntentType.LOOKUP,
+                tool="sql_query",
+                text="orders last week",
+                entities={"query": "orders last week"},
+            )
+        ],
+    )
+    request = TaskRequested(text="orders last week", timezone="Mars/Olympus_Mons")
+    state = P.new_state(
+        task_id="t",
+        session_id="s",
+        tenant="acme",
+        request=request,
+        graph=graph,
+        received_at=NOW,
+        timeout_s=60,
+        partition=0,
+        policy=POLICY,
+    )
+    P.build_execution(state, POLICY)
+    assert state.steps[2].arguments["today"] == "2026-12-01"  # Asia/Shanghai, the policy's zone
