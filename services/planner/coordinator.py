@@ -350,8 +350,7 @@ class Coordinator:
                     step.arguments = P.sql_arguments(state, step, self.policy)
                 except QueryError as exc:
                     # The model's structured query doesn't compile: nothing reaches the database.
-                    P.apply_reply(state, StepCompleted(step_id=step.id, ok=False, service="planner",
-                                                       error=f"no SQL built from the question: {exc}"))
+                    self._refuse(state, step, f"no SQL built from the question: {exc}")
                     return
             topic, etype = TOOL_CALLS, EventType.TOOL_CALL_REQUESTED
             data = ToolCallRequested(
@@ -367,12 +366,17 @@ class Coordinator:
             return
         elif step.kind is StepKind.GENERATE:
             topic, etype = INFERENCE_REQUESTS, EventType.INFERENCE_REQUESTED
-            schema = P.generation_schema(state, step)
+            try:
+                schema = P.generation_schema(state, step)
+                messages = P.generation_messages(state, step)
+            except QueryError as exc:  # a database with nothing to query
+                self._refuse(state, step, f"no structured query possible: {exc}")
+                return
             data = InferenceRequested(
                 **common,
                 operation="generate",
                 task_type=step.task_type,
-                messages=[ChatMessage(**m) for m in P.generation_messages(state, step)],  # type: ignore[arg-type]
+                messages=[ChatMessage(**m) for m in messages],  # type: ignore[arg-type]
                 # Structured output is for the planner, not a text to show while it is written.
                 stream=self.policy.stream_generation and schema is None,
                 json_schema=schema,
@@ -398,6 +402,11 @@ class Coordinator:
                         "autoglm.step.attempt": step.attempts},
         ):
             await self.rt.publish(topic, self.rt.event(etype, data, **attrs))
+
+    @staticmethod
+    def _refuse(state: P.TaskState, step: P.PlanStep, error: str) -> None:
+        """Fail a step in the planner itself: its request could not be built."""
+        P.apply_reply(state, StepCompleted(step_id=step.id, ok=False, service="planner", error=error))
 
     async def _fail_deadline(self, state: P.TaskState, now: float) -> None:
         timeout = state.deadline - state.received_at.timestamp()
