@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from autoglm.services.parser.config import make_fallback
+from autoglm.services.parser.config import ParserSettings, make_fallback
 from autoglm.services.parser.evaluation import EvalResult, evaluate, load_labeled
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +41,10 @@ def _report(name: str, result: EvalResult, quiet: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--fallback", choices=["none", "embedding", "both"], default="both")
+    parser.add_argument(
+        "--fallback", choices=["none", "embedding", "llm", "both"], default="both",
+        help="both = none and embedding; llm uses the configured parser.llm endpoint",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--quiet", action="store_true", help="omit the failure listing")
     args = parser.parse_args(argv)
@@ -50,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     modes = ["none", "embedding"] if args.fallback == "both" else [args.fallback]
     out: dict[str, dict[str, object]] = {}
     for mode in modes:
-        fallback = make_fallback(mode)  # type: ignore[arg-type]
+        fallback = make_fallback(mode, ParserSettings().parser)  # type: ignore[arg-type]
         results = {name: evaluate(exs, fallback) for name, exs in examples.items()}
         total = sum(r.total for r in results.values())
         correct = sum(r.correct for r in results.values())

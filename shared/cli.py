@@ -449,12 +449,18 @@ def _parser_fallback(mode: str | None) -> Any:
     """The fallback `--fallback` names, else the parser service's configured one (same default)."""
     from autoglm.services.parser.config import ParserSettings, make_fallback
 
-    return make_fallback(mode or ParserSettings().parser.fallback)  # type: ignore[arg-type]
+    config = ParserSettings().parser
+    try:
+        return make_fallback(mode or config.fallback, config)  # type: ignore[arg-type]
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
 
 
 class FallbackChoice(enum.StrEnum):
     none = "none"
     embedding = "embedding"
+    llm = "llm"
 
 
 @app.command()
@@ -468,8 +474,8 @@ def parse(
         FallbackChoice | None,
         typer.Option(
             "--fallback",
-            help="For clauses no rule places: embedding (all-MiniLM-L6-v2, English) or none. "
-            "Default: the parser service's setting (parser.fallback, default embedding).",
+            help="For clauses no rule places: embedding (all-MiniLM-L6-v2, English), llm (the chat model "
+            "at parser.llm) or none. Default: the parser service's setting (parser.fallback, default embedding).",
         ),
     ] = None,
 ) -> None:

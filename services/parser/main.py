@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None) -> FastStream:
     settings = settings or ParserSettings()
     cfg = settings.parser if isinstance(settings, ParserSettings) else ParserConfig()
     rt = ServiceRuntime("parser", settings)
-    fallback = make_fallback(cfg.fallback)
+    fallback = make_fallback(cfg.fallback, cfg)
     parse = partial(parse_request, fallback=fallback) if fallback is not None else parse_request
     # A fallback may load its model on the first clause that needs it (seconds): parse off the event loop then.
     handlers.register(rt, parse, continue_after_question, offload=fallback is not None)

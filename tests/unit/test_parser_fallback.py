@@ -168,4 +168,6 @@ def test_setting_and_cli_option(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     assert off.exit_code == 0 and on.exit_code == 0, off.output + on.output
     assert json.loads(off.stdout)["intents"][0]["type"] == "question_answering"
     assert json.loads(on.stdout)["intents"][0]["type"] == "chitchat"
-    assert runner.invoke(app, ["parse", text, "--fallback", "llm"]).exit_code != 0
+    no_endpoint = runner.invoke(app, ["parse", text, "--fallback", "llm"])
+    assert no_endpoint.exit_code == 2 and "base_url" in no_endpoint.output
+    assert runner.invoke(app, ["parse", text, "--fallback", "gpt"]).exit_code != 0
