@@ -375,12 +375,12 @@ def test_compose_runs_all_five_services_from_one_image() -> None:
 def settings_class(service: str) -> type[Any]:
     from autoglm.services.inference.config import InferenceServiceSettings
     from autoglm.services.memory.config import MemoryServiceSettings
+    from autoglm.services.parser.config import ParserSettings
     from autoglm.services.planner.config import PlannerSettings
     from autoglm.services.tool_executor.config import ToolExecutorSettings
-    from autoglm.shared.config import Settings
 
     return {
-        "parser": Settings,
+        "parser": ParserSettings,
         "planner": PlannerSettings,
         "tool_executor": ToolExecutorSettings,
         "inference": InferenceServiceSettings,
@@ -543,6 +543,7 @@ def test_env_configmap_points_the_services_at_their_config() -> None:
 def test_cluster_config_file_is_valid_for_every_service(monkeypatch: pytest.MonkeyPatch) -> None:
     from autoglm.services.inference.config import InferenceServiceSettings
     from autoglm.services.memory.config import MemoryServiceSettings
+    from autoglm.services.parser.config import ParserSettings
     from autoglm.services.planner.config import PlannerSettings
     from autoglm.services.tool_executor.config import ToolExecutorSettings
     from autoglm.shared.config import Settings
@@ -553,6 +554,7 @@ def test_cluster_config_file_is_valid_for_every_service(monkeypatch: pytest.Monk
         Settings,
         InferenceServiceSettings,
         MemoryServiceSettings,
+        ParserSettings,
         PlannerSettings,
         ToolExecutorSettings,
     )
