@@ -14,11 +14,13 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from .broker_gateway import BrokerGateway
 from .topics import CATALOG
 
 
@@ -55,23 +57,49 @@ def _port_open(port: int) -> bool:
 
 
 class EmbeddedBroker:
-    """A Tansu process on a loopback port. Use as a context manager or start()/stop()."""
+    """A Tansu process on a loopback port. Use as a context manager or start()/stop().
 
-    def __init__(self, port: int | None = None, log_path: Path | None = None) -> None:
+    Unsecured by default. ``tls_certfile``/``tls_keyfile`` (PEM) make ``port`` a TLS listener;
+    ``users`` (name to password) make it require SASL/SCRAM-SHA-256 or -512. Either way Tansu
+    then listens in plaintext on a private loopback port and a :class:`BrokerGateway` in this
+    process owns ``port``, because this Tansu build cannot do either itself (see that module).
+    """
+
+    def __init__(
+        self,
+        port: int | None = None,
+        log_path: Path | None = None,
+        *,
+        tls_certfile: Path | None = None,
+        tls_keyfile: Path | None = None,
+        users: Mapping[str, str] | None = None,
+    ) -> None:
+        if (tls_certfile is None) != (tls_keyfile is None):
+            raise ValueError("TLS needs both a certificate and a key file")
         self.port = port or free_port()
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
+        # Secured, Tansu listens in plaintext on a private port and the gateway owns `port`.
+        # The gateway keeps SCRAM credentials derived here, never the passwords.
+        self.gateway = (
+            BrokerGateway(self.port, free_port(), certfile=tls_certfile, keyfile=tls_keyfile, users=users)
+            if tls_certfile or users
+            else None
+        )
+        self.plaintext_port = self.gateway.target_port if self.gateway else self.port
 
     @property
     def bootstrap_servers(self) -> str:
         return f"127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 15.0) -> EmbeddedBroker:
-        url = f"tcp://127.0.0.1:{self.port}"
+        listen = f"tcp://127.0.0.1:{self.plaintext_port}"
+        advertised = f"tcp://127.0.0.1:{self.port}"  # clients reconnect here, through the gateway when secured
+        args = [str(tansu_binary()), "broker", "--listener-url", listen, "--advertised-listener-url", advertised]
         env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
-            [str(tansu_binary()), "broker", "--listener-url", url, "--advertised-listener-url", url],
+            args,
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -80,16 +108,24 @@ class EmbeddedBroker:
             preexec_fn=die_with_parent,
         )
         deadline = time.monotonic() + timeout
-        while not _port_open(self.port):
+        while not _port_open(self.plaintext_port):
             if self.process.poll() is not None:
                 raise RuntimeError(f"Tansu exited with {self.process.returncode} while starting")
             if time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"Tansu did not listen on {self.bootstrap_servers} within {timeout}s")
+                raise RuntimeError(f"Tansu did not listen on 127.0.0.1:{self.plaintext_port} within {timeout}s")
             time.sleep(0.02)
+        if self.gateway is not None:
+            try:
+                self.gateway.start()
+            except Exception:
+                self.stop()
+                raise
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
+        if self.gateway is not None:
+            self.gateway.stop()
         proc, self.process = self.process, None
         if proc is None or proc.poll() is not None:
             return
