@@ -12,6 +12,7 @@ from pathlib import Path
 
 from faststream import FastStream
 
+from .broker_check import explain_start_failures
 from .health import HealthServer
 from .messaging import ServiceRuntime
 
@@ -33,6 +34,7 @@ def service_app(
     details: Callable[[], dict] | None = None,
 ) -> FastStream:
     """Wire lifespan: resources up before the broker consumes, down after it stopped."""
+    explain_start_failures(rt.broker, rt.settings.broker.bootstrap_servers or "", rt.settings)
     lag: dict[str, int] = {}
 
     def all_details() -> dict:

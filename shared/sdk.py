@@ -20,9 +20,11 @@ from datetime import datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.errors import KafkaConnectionError
 from opentelemetry.trace import SpanKind
 
 from . import telemetry
+from .broker_check import check_broker
 from .config import Settings
 from .events import CONTENT_TYPE, CloudEvent, EventType, TaskCompleted, TaskProgress, TaskRequested, new_id
 from .topics import PROGRESS, RESULTS, TASKS
@@ -73,7 +75,13 @@ class AutoGLMClient:
 
         security = _aiokafka_security(build_security(self.settings))
         self._producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", **security)
-        await self._producer.start()
+        try:
+            await self._producer.start()
+        except KafkaConnectionError:
+            await self._producer.stop()
+            self._producer = None
+            await check_broker(self.bootstrap, self.settings)  # raises BrokerUnreachable saying why
+            raise
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False, fetch_max_wait_ms=10, **security
         )
