@@ -47,6 +47,10 @@ class BrokerConfig(BaseModel):
     ssl_cafile: Path | None = None
     ssl_certfile: Path | None = None
     ssl_keyfile: Path | None = None
+    embedded_tls_certfile: Path | None = Field(
+        None, description="Server certificate (PEM) of the embedded broker's TLS listener, for SSL/SASL_SSL."
+    )
+    embedded_tls_keyfile: Path | None = Field(None, description="Private key (PEM) of that certificate.")
     enable_idempotence: bool = Field(
         False, description="Idempotent producer. On for Apache Kafka; the embedded Tansu broker does not support it."
     )

@@ -23,6 +23,8 @@ from typing import Any
 
 from .config import Settings
 from .embedded import EmbeddedBroker, create_topics_sync, die_with_parent
+from .messaging import build_security
+from .sdk import _aiokafka_security
 
 SERVICES = ("memory", "inference", "tool_executor", "parser", "planner")
 
@@ -121,6 +123,29 @@ class ServiceProcess:
             self.proc.wait()
 
 
+def embedded_broker(settings: Settings, log_path: Path) -> EmbeddedBroker:
+    """The embedded broker secured as the clients are configured: TLS with the embedded
+    certificate for SSL/SASL_SSL, and the configured SASL user for SASL_*."""
+    b = settings.broker
+    tls = b.security_protocol in ("SSL", "SASL_SSL")
+    if tls and not (b.embedded_tls_certfile and b.embedded_tls_keyfile):
+        raise RuntimeError(
+            f"security_protocol {b.security_protocol} with the embedded broker needs "
+            "broker.embedded_tls_certfile and broker.embedded_tls_keyfile"
+        )
+    users: dict[str, str] = {}
+    if b.security_protocol.startswith("SASL_"):
+        if not (b.sasl_username and b.sasl_password):
+            raise RuntimeError("SASL with the embedded broker needs broker.sasl_username and a password")
+        users[b.sasl_username] = b.sasl_password.get_secret_value()
+    return EmbeddedBroker(
+        log_path=log_path,
+        tls_certfile=b.embedded_tls_certfile if tls else None,
+        tls_keyfile=b.embedded_tls_keyfile if tls else None,
+        users=users,
+    )
+
+
 class Stack:
     """The supervisor's view of the stack. Only 127.0.0.1 is ever bound."""
 
@@ -145,12 +170,13 @@ class Stack:
         if existing and pid_alive(existing.get("pid")) and existing.get("pid") != os.getpid():
             raise RuntimeError(f"a stack is already running (pid {existing['pid']}); run `autoglm down` first")
         if not self.bootstrap:
-            self.broker = EmbeddedBroker(log_path=logs / "broker.log").start()
+            self.broker = embedded_broker(self.settings, logs / "broker.log").start()
             self.bootstrap = self.broker.bootstrap_servers
         create_topics_sync(
             self.bootstrap,
             partitions=self.settings.broker.embedded_partitions,
             prefix=self.settings.topic_prefix,
+            **_aiokafka_security(build_security(self.settings)),
         )
         env = dict(os.environ)
         env.update(self.extra_env)
