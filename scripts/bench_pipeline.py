@@ -4,7 +4,9 @@
     aiokafka pass-through consumer (consumer group, the services' fetch_max_wait_ms, session and
     heartbeat settings, manual commit after the forward is acknowledged). Six pass-throughs, like the
     six service handlings of a calculator task: parser, planner, memory (recall), planner,
-    tool_executor, planner. One record at a time; every transit's latency is a hop sample.
+    tool_executor, planner. One record at a time; every transit's latency is a hop sample. Then as many
+    records as ours gets in its sustained run, all in flight at once: ``raw_tasks_per_s`` is what the
+    broker and plain pass-throughs (all in this one process) carry at most, the ceiling for ``tasks_per_s``.
 (b) ours: calculator tasks through the SDK, one at a time (latency), then many in flight
     (sustained tasks per second, first publish to last result). The latency tasks start on an
     idle pipeline (a short gap lets the previous task's after-result work, embedding and storing
@@ -72,11 +74,13 @@ async def _pass_through(bootstrap: str, source: str, dest: str, group: str, sett
     try:
         while not stop.is_set():
             batch = await consumer.getmany(timeout_ms=100, max_records=256)
+            sends = []
             for records in batch.values():
                 for rec in records:
                     doc = json.loads(rec.value)
                     doc["t"].append(time.time())
-                    await producer.send_and_wait(dest, json.dumps(doc).encode(), key=rec.key)
+                    sends.append(await producer.send(dest, json.dumps(doc).encode(), key=rec.key))
+            await asyncio.gather(*sends)  # acknowledged before the commit, like a service's batch
             if batch:
                 await consumer.commit()
     finally:
@@ -84,7 +88,7 @@ async def _pass_through(bootstrap: str, source: str, dest: str, group: str, sett
         await consumer.stop()
 
 
-async def raw_chain(bootstrap: str, settings: Settings, n: int) -> dict[str, Any]:
+async def raw_chain(bootstrap: str, settings: Settings, n: int, n_sustained: int) -> dict[str, Any]:
     run = uuid.uuid4().hex[:6]
     topics = [f"bench{run}.raw.{i}" for i in range(HOPS + 1)]
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
@@ -123,12 +127,24 @@ async def raw_chain(bootstrap: str, settings: Settings, n: int) -> dict[str, Any
                 t = doc["t"]
                 hop_ms += [(t[j + 1] - t[j]) * 1000 for j in range(len(t) - 1)]
                 chain_ms.append((t[-1] - t[0]) * 1000)
+        # Sustained: n_sustained records in flight at once, first send to last arrival.
+        tag = f"s{uuid.uuid4().hex[:4]}"
+        t0 = time.perf_counter()
+        acks = [await producer.send(topics[0], json.dumps({"t": [time.time()], "p": PAYLOAD}).encode(),
+                                    key=f"{tag}{i}".encode()) for i in range(n_sustained)]
+        await asyncio.gather(*acks)
+        arrived = 0
+        while arrived < n_sustained:
+            batch = await reader.getmany(timeout_ms=1000)
+            arrived += sum(1 for records in batch.values() for rec in records if rec.key.startswith(tag.encode()))
+        sustained = n_sustained / (time.perf_counter() - t0)
     finally:
         stop.set()
         await asyncio.gather(*hops, return_exceptions=True)
         await producer.stop()
         await reader.stop()
     return {
+        "raw_tasks_per_s": round(sustained, 1),
         "raw_hop_p50_ms": pct(hop_ms, 50),
         "raw_hop_p99_ms": pct(hop_ms, 99),
         "raw_chain_p50_ms": pct(chain_ms, 50),
@@ -229,7 +245,7 @@ def main() -> int:
     quick = os.environ.get("BENCH_QUICK") == "1"
     n_raw, n_seq, n_burst = (200, 100, 500) if quick else (1000, 300, 2000)
     with running_stack(env={"AUTOGLM_TIMEOUT_SECONDS": "300"}) as stack:
-        raw = asyncio.run(raw_chain(stack.bootstrap or "", stack.settings, n_raw))
+        raw = asyncio.run(raw_chain(stack.bootstrap or "", stack.settings, n_raw, n_burst))
         mine = asyncio.run(ours(stack, n_seq, n_burst))
         time.sleep(1.5)  # span files are written every 200 ms
         where = breakdown(stack.settings.span_dir, mine.pop("_sample_ids"))
@@ -241,6 +257,7 @@ def main() -> int:
         "task_p99_ms": mine["task_p99_ms"],
         "overhead_ratio_p50": round(mine["task_p50_ms"] / (HOPS * raw["raw_hop_p50_ms"]), 3),
         "tasks_per_s": mine["tasks_per_s"],
+        "raw_tasks_per_s": raw["raw_tasks_per_s"],
         "task_back_to_back_p50_ms": mine["task_back_to_back_p50_ms"],
         "task_back_to_back_p99_ms": mine["task_back_to_back_p99_ms"],
         "raw_chain_p50_ms": raw["raw_chain_p50_ms"],

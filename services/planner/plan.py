@@ -170,6 +170,10 @@ def new_state(
             max_attempts=policy.max_attempts,
         )
     )
+    if self_contained(state):
+        # Nothing in it can use the session's turns: don't fetch them (two fewer hops per task).
+        recall = state.steps[0]
+        recall.status, recall.text = StepStatus.SKIPPED, "not needed: the request refers to nothing earlier"
     return state
 
 
@@ -752,8 +756,8 @@ def pending_request(state: TaskState) -> str | None:
 def self_contained(state: TaskState) -> bool:
     """Tool calls that need nothing from the session (no referent, no question pending to answer).
 
-    Such a plan runs without waiting for the session recall. A reply to a clarifying question that
-    is itself a complete tool request would replace the pending request anyway.
+    Such a plan skips the session recall. A reply to a clarifying question that is itself a
+    complete tool request would replace the pending request anyway.
     """
     graph = state.graph
     return (

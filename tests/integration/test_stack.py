@@ -34,7 +34,8 @@ async def test_upstream_publishes_raw_json_and_reads_the_result(bus: Bus) -> Non
 
 
 async def test_one_trace_crosses_all_five_services(bus: Bus) -> None:
-    ev = task_event("What is 2^10?")
+    # A fact to keep (embedded by inference, stored by memory) and a calculation (tool executor).
+    ev = task_event("Remember that my lucky number is 7, then calculate 2^10")
     await bus.publish("autoglm.tasks", ev, key=ev["sessionid"])
     data = (await bus.result(ev["taskid"]))["data"]
     assert data["status"] == "completed" and "1024" in data["answer"]
@@ -105,7 +106,8 @@ async def test_session_turns_are_recalled(bus: Bus) -> None:
     # The turn is stored after the result is published: wait for the memory write.
     await bus.read("autoglm.steps.completed",
                    lambda d: d.get("taskid") == first["taskid"] and d["data"].get("output", {}).get("id"), 1, 60)
-    second = task_event("What is 4*4?", session=session)
+    # A request that refers to the session recalls it (a self-contained one like the first doesn't).
+    second = task_event("Do it again", session=session)
     await bus.publish("autoglm.tasks", second, key=session)
     await bus.result(second["taskid"])
     recalls = await bus.read(

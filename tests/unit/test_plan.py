@@ -54,10 +54,11 @@ def fail(step_id: str, error: str) -> StepCompleted:
 
 
 def run_recall(state: P.TaskState, turns: list | None = None) -> None:
-    [recall] = P.ready_steps(state, T0)
-    assert recall.kind is StepKind.RECALL
-    P.mark_dispatched(recall, T0)
-    P.apply_reply(state, ok(recall.id, turns=turns or []), T0 + 0.01)
+    if state.steps[0].status is not StepStatus.SKIPPED:  # a self-contained request skips it
+        [recall] = P.ready_steps(state, T0)
+        assert recall.kind is StepKind.RECALL
+        P.mark_dispatched(recall, T0)
+        P.apply_reply(state, ok(recall.id, turns=turns or []), T0 + 0.01)
     state.turns = turns or []
     P.build_execution(state, POLICY)
 
@@ -76,6 +77,20 @@ def test_recall_comes_first_then_dependency_order() -> None:
     assert copy.kind is StepKind.GENERATE and copy.task_type == "creative_writing"
     messages = P.generation_messages(state, copy)
     assert "晴 3~12°C" in messages[-1]["content"]  # the dependent step receives its input's output
+
+
+def test_session_recall_is_skipped_only_when_nothing_can_use_it() -> None:
+    calc = IntentGraph(language="en", intents=[
+        Intent(id="i1", type=IntentType.CALCULATION, tool="calculator", text="2+2", entities={"expression": "2+2"}),
+    ])
+    assert state_for(calc).steps[0].status is StepStatus.SKIPPED
+    referent = IntentGraph(language="en", intents=[
+        Intent(id="i1", type=IntentType.TRANSLATION, text="translate that", entities={"referent": "x"}),
+    ])
+    asks = IntentGraph(language="zh", intents=[], clarification="请问您想查询哪个城市的天气？")
+    for graph in (weather_then_copy(), referent, asks):
+        state = state_for(graph)
+        assert [s.kind for s in P.ready_steps(state, T0)] == [StepKind.RECALL]
 
 
 def test_independent_intents_are_ready_together() -> None:
