@@ -80,7 +80,7 @@ def autoglm(stack: Stack, *args: str) -> Any:
         timeout=300,
         env={**os.environ, **stack.client_env(), "COLUMNS": "200"},
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, (args, done.stdout[-2000:], done.stderr[-4000:])
     return json.loads(done.stdout)
 
 
