@@ -57,6 +57,14 @@ class BrokerConfig(BaseModel):
     fetch_max_wait_ms: int = Field(
         10, ge=1, le=1000, description="Bounds each hop's latency on Tansu, which does not wake waiting fetches."
     )
+    poll_interval_ms: int = Field(
+        2,
+        ge=1,
+        le=1000,
+        description="How long an idle subscriber waits for fetched records before it looks again (faststream's "
+        "batch_timeout_ms); a record arriving while it waits is picked up at once, one arriving in the pause "
+        "after an empty wait is picked up at the next look.",
+    )
     session_timeout_ms: int = Field(6000, ge=1000)
     heartbeat_interval_ms: int = Field(500, ge=100)
     max_record_bytes: int = Field(1_048_576, description="Records larger than this are dead-lettered unread.")

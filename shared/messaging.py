@@ -372,9 +372,10 @@ class ServiceRuntime:
             max_records=max_records,
             auto_offset_reset="earliest",
             fetch_max_wait_ms=b.fetch_max_wait_ms,
-            # faststream sleeps batch_timeout_ms (default 200) after an empty poll; a record arriving
-            # meanwhile waits that long, so an idle hop would cost up to 200 ms instead of one fetch wait.
-            batch_timeout_ms=b.fetch_max_wait_ms,
+            # faststream waits up to batch_timeout_ms for fetched records, then, when none came, sleeps
+            # batch_timeout_ms more; a record arriving in that sleep waits for it. aiokafka's fetcher
+            # long-polls the broker in the background either way, so a short poll costs little.
+            batch_timeout_ms=b.poll_interval_ms,
             session_timeout_ms=b.session_timeout_ms,
             heartbeat_interval_ms=b.heartbeat_interval_ms,
             max_partition_fetch_bytes=max(b.max_record_bytes, self.settings.max_event_bytes) + 65_536,

@@ -25,15 +25,18 @@ from autoglm.shared.topics import INTENTS, PARSE_REQUESTS, REPLY_TOPICS, TASKS
 Parse = Callable[..., IntentGraph]
 
 
-def register(rt: ServiceRuntime, parse: Parse, answer: Parse | None = None, *, offload: bool = False) -> None:
+def register(
+    rt: ServiceRuntime, parse: Parse, answer: Parse | None = None, *, offload: Callable[[], bool] | None = None
+) -> None:
     """``parse`` parses a request; ``answer`` merges a reply into the request whose question it answers.
-    ``offload`` runs ``parse`` in a worker thread, for a parse that may block (a fallback loading its model)."""
+    While ``offload()`` is true, ``parse`` runs in a worker thread: it may block (a fallback loading its
+    model). Otherwise it runs inline, which saves the thread hand-off (~1 ms) on every request."""
     default_tz = rt.settings.default_timezone
 
     async def run_parse(text: str, now: datetime, tz: str | None, context: list[str]) -> IntentGraph:
         with rt.span("parse intents", **{"autoglm.parser.context_turns": len(context)}) as span:
             call = partial(parse, text, now=now, tz=tz or default_tz, context=context)
-            graph = await asyncio.to_thread(call) if offload else call()
+            graph = await asyncio.to_thread(call) if offload is not None and offload() else call()
             span.set_attribute("autoglm.intent.count", len(graph.intents))
             span.set_attribute("autoglm.intent.types", [i.type.value for i in graph.intents])
             span.set_attribute("autoglm.parser.language", graph.language)

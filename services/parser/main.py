@@ -23,8 +23,10 @@ def create_app(settings: Settings | None = None) -> FastStream:
     rt = ServiceRuntime("parser", settings)
     fallback = make_fallback(cfg.fallback, cfg)
     parse = partial(parse_request, fallback=fallback) if fallback is not None else parse_request
-    # A fallback may load its model on the first clause that needs it (seconds): parse off the event loop then.
-    handlers.register(rt, parse, continue_after_question, offload=fallback is not None)
+    # A fallback may load its model on the first clause that needs it (seconds), or call a remote
+    # model: parse off the event loop until an in-process model is loaded.
+    offload = None if fallback is None else (lambda: not getattr(fallback, "loaded", False))
+    handlers.register(rt, parse, continue_after_question, offload=offload)
     return service_app(rt)
 
 

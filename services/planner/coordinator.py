@@ -15,6 +15,7 @@ import contextlib
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -130,8 +131,7 @@ class Coordinator:
             log.info("planner recovered %d task(s) on partitions %s", len(states), sorted(new))
             for state in states.values():
                 async with self._lock(state.task_id):
-                    await self._advance(state)
-                    await self._checkpoint(state)
+                    await self._progress(state)
 
     def _admit(self) -> None:
         """Backpressure: stop fetching intents while ``max_tasks_in_flight`` tasks are open.
@@ -182,8 +182,7 @@ class Coordinator:
             span.set_attribute("autoglm.intent.count", len(parsed.graph.intents))
             self.tasks[task_id] = state
             self._admit()
-            await self._advance(state)
-            await self._checkpoint(state)
+            await self._progress(state)
 
     async def on_step(self, item: Received) -> None:
         ev = item.event
@@ -199,8 +198,7 @@ class Coordinator:
             trace.get_current_span().set_attributes(
                 {telemetry.STEP_ID: step.id, "autoglm.step.kind": step.kind.value, "autoglm.step.ok": reply.ok}
             )
-            await self._advance(state)
-            await self._checkpoint(state)
+            await self._progress(state)
 
     async def tick(self, now: float | None = None) -> None:
         """Step timeouts, retries after backoff, and task deadlines."""
@@ -227,8 +225,7 @@ class Coordinator:
                     P.expire_steps(state, now, self.policy.retry_backoff_s)
                     if late and not state.result_published:
                         await self._fail_deadline(state, now)
-                    await self._advance(state)
-                    await self._checkpoint(state)
+                    await self._progress(state)
 
     async def _tick_forever(self) -> None:
         while True:
@@ -240,7 +237,16 @@ class Coordinator:
 
     # ------------------------------------------------------------ driving
 
-    async def _advance(self, state: P.TaskState) -> None:
+    async def _progress(self, state: P.TaskState) -> None:
+        """Advance the task, then send its step requests and its checkpoint together (one round
+        of broker acknowledgements instead of two; the crash ordering in the module doc holds,
+        since both complete before the input is committed)."""
+        sends = await self._advance(state)
+        await asyncio.gather(*sends, self._checkpoint(state))
+
+    async def _advance(self, state: P.TaskState) -> list[Awaitable[None]]:
+        """Move the task as far as it can go now. Returns the step requests to publish."""
+        sends: list[Awaitable[None]] = []
         for _ in range(100):
             progressed = False
             if state.phase == "recall":
@@ -276,10 +282,11 @@ class Coordinator:
             ready = P.ready_steps(state)
             if ready:
                 # Independent requests go out together; the broker acknowledges them in one round.
-                await asyncio.gather(*(self._dispatch(state, step) for step in ready))
+                sends += [send for send in (self._dispatch(state, step) for step in ready) if send is not None]
                 progressed = True
             if not progressed:
-                return
+                return sends
+        return sends
 
     def _add_parse_step(self, state: P.TaskState) -> None:
         state.steps.append(
@@ -293,7 +300,9 @@ class Coordinator:
         )
         state.phase = "reparse"
 
-    async def _dispatch(self, state: P.TaskState, step: P.PlanStep) -> None:
+    def _dispatch(self, state: P.TaskState, step: P.PlanStep) -> Awaitable[None] | None:
+        """Mark the step dispatched and build its request; returns the publish to await (None when
+        the planner answered the step itself)."""
         P.mark_dispatched(step)
         # A worker abandons the step at its own timeout (or the task's deadline, if sooner), so a
         # timed-out generation stops using the model instead of running on beside its retry.
@@ -396,12 +405,19 @@ class Coordinator:
             data = MemoryRequested(**common, user=state.request.user, vector=vectors[0] if vectors else None, **fields)
         else:  # pragma: no cover - every kind is handled above
             raise ValueError(f"cannot dispatch {step.kind}")
-        with self.rt.tracer.start_as_current_span(
+        span = self.rt.tracer.start_span(
             f"dispatch {step.kind.value}",
             attributes={telemetry.TASK_ID: state.task_id, telemetry.STEP_ID: step.id, "autoglm.step.name": step.name,
                         "autoglm.step.attempt": step.attempts},
-        ):
-            await self.rt.publish(topic, self.rt.event(etype, data, **attrs))
+        )
+        with trace.use_span(span, end_on_exit=False):
+            event = self.rt.event(etype, data, **attrs)
+
+        async def send() -> None:
+            with trace.use_span(span, end_on_exit=True):
+                await self.rt.publish(topic, event)
+
+        return send()
 
     @staticmethod
     def _refuse(state: P.TaskState, step: P.PlanStep, error: str) -> None:

@@ -55,6 +55,9 @@ class ToolDefinition:
     timeout_s: float | None = None
     max_concurrency: int | None = None
     is_async: bool = True
+    # A sync handler that its own input limits keep to microseconds (the calculator, the clock) runs
+    # on the event loop, without a thread hand-off. Its timeout can't interrupt it: built-ins only.
+    inline: bool = False
     source: str = "builtin"
     extra: dict[str, Any] = field(default_factory=dict)
 

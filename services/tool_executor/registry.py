@@ -194,6 +194,8 @@ class ToolRegistry:
     async def _invoke(self, definition: ToolDefinition, arguments: dict[str, Any], ctx: ToolContext) -> Any:
         if definition.is_async:
             return await definition.handler(arguments, ctx)  # type: ignore[misc]
+        if definition.inline:
+            return definition.handler(arguments, ctx)
         loop = asyncio.get_running_loop()
         # A sync tool that ignores its deadline keeps its thread; the caller still gets the timeout.
         return await loop.run_in_executor(self._executor, definition.handler, arguments, ctx)

@@ -29,6 +29,12 @@ def _coordinator() -> tuple[Coordinator, list[Any]]:
     return Coordinator(rt, POLICY), sent
 
 
+def _dispatch(c: Coordinator, state: P.TaskState, step: P.PlanStep) -> None:
+    send = c._dispatch(state, step)
+    if send is not None:
+        asyncio.run(send)  # type: ignore[arg-type]
+
+
 def _reply(state: P.TaskState, step: P.PlanStep, **fields: Any) -> None:
     P.apply_reply(state, StepCompleted(step_id=step.id, ok=True, service="test", **fields))
 
@@ -37,16 +43,16 @@ def test_generation_is_schema_constrained_and_the_call_carries_compiled_sql() ->
     c, sent = _coordinator()
     state = question_state("上个月销售额最高的产品")
     schema_step, gen, query = state.steps[1:]
-    asyncio.run(c._dispatch(state, schema_step))
+    _dispatch(c, state, schema_step)
     assert sent[-1].tool == "sql_schema"
     _reply(state, schema_step, output=SCHEMA)
-    asyncio.run(c._dispatch(state, gen))
+    _dispatch(c, state, gen)
     request = sent[-1]
     assert request.json_schema["properties"]["table"]["enum"] == ["orders"]
     assert request.params == {"temperature": 0.0, "max_new_tokens": POLICY.sql_max_new_tokens}
     assert request.stream is False and request.task_type == P.TEXT_TO_SQL
     _reply(state, gen, text=json.dumps(TOP_PRODUCT))
-    asyncio.run(c._dispatch(state, query))
+    _dispatch(c, state, query)
     call = sent[-1]
     assert call.tool == "sql_query" and call.arguments["query"].startswith("SELECT")
     assert call.arguments["params"] == ["2026-11-01", "2026-12-01"] and call.arguments["database"] == "orders"
@@ -58,7 +64,7 @@ def test_output_that_does_not_compile_fails_the_step_without_a_call() -> None:
     schema_step, gen, query = state.steps[1:]
     _reply(state, schema_step, output=SCHEMA)
     _reply(state, gen, text=json.dumps({**TOP_PRODUCT, "table": "secrets"}))
-    asyncio.run(c._dispatch(state, query))
+    _dispatch(c, state, query)
     assert sent == []
     assert query.status is StepStatus.FAILED and "no SQL built from the question" in (query.error or "")
 
@@ -68,6 +74,6 @@ def test_a_database_without_tables_fails_the_generation_without_a_model_call() -
     state = question_state("上个月销售额最高的产品")
     schema_step, gen, _ = state.steps[1:]
     _reply(state, schema_step, output={"database": "empty", "dialect": "sqlite", "tables": []})
-    asyncio.run(c._dispatch(state, gen))
+    _dispatch(c, state, gen)
     assert sent == []
     assert gen.status is StepStatus.FAILED and "no tables" in (gen.error or "")

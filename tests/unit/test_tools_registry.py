@@ -266,3 +266,24 @@ async def test_task_deadline_shortens_the_timeout() -> None:
     past = CTX.model_copy(update={"deadline": datetime.now(UTC) - timedelta(seconds=1)})
     late = await registry.call("slow", {}, past)
     assert late.isError and "deadline has passed" in late.text
+
+
+async def test_only_bounded_builtins_run_on_the_event_loop(tmp_path: Path) -> None:
+    seen: dict[str, int] = {}
+
+    def where(name: str) -> str:
+        seen[name] = threading.get_ident()
+        return name
+
+    registry = registry_with((lambda: where("plugin"), {"name": "plugin"}))
+    try:
+        result = await registry.call("plugin", {}, CTX)
+    finally:
+        await registry.aclose()
+    assert not result.isError and seen["plugin"] != threading.get_ident()  # a thread: its timeout can act
+    builtins = await build_registry(ToolsConfig(plugins_enabled=False), data_dir=tmp_path)
+    try:
+        inline = {name for name in builtins.names if (d := builtins.get(name)) and d.inline}
+    finally:
+        await builtins.aclose()
+    assert inline == {"calculator", "datetime"}

@@ -221,5 +221,5 @@ def make_calculator() -> ToolDefinition:
         return CalculatorResult(expression=expression, result=evaluate(expression))
 
     return definition_from_function(
-        calculator, title="Calculator", read_only=True, idempotent=True, open_world=False, timeout_s=5.0
+        calculator, title="Calculator", read_only=True, idempotent=True, open_world=False, timeout_s=5.0, inline=True
     )

@@ -90,5 +90,6 @@ def make_datetime(default_timezone: str) -> ToolDefinition:
         )
 
     return definition_from_function(
-        datetime_tool, name="datetime", title="Date and time", read_only=True, idempotent=False, timeout_s=5.0
+        datetime_tool, name="datetime", title="Date and time", read_only=True, idempotent=False, timeout_s=5.0,
+        inline=True,
     )
