@@ -141,9 +141,49 @@ def _balanced(expr: str) -> str:
     return expr
 
 
+# Everyday word problems whose operator is implied: sharing a sum ("split a 96 dollar bill among 4 people",
+# "1260元3个人平摊") and a rate over a longer period ("每天存20块，一年能存多少", "$15 a week, how much in a year").
+_SHARE_EN = re.compile(
+    r"\b(?:split|share|divide)\s+(?:up\s+)?(?:an?\s+|the\s+)?\$?([0-9.]+)(?:[^0-9.,]{0,24}?)\s(?:among|between|across)\s+"
+    r"([0-9.]+)", re.I)
+_SHARE_ZH = re.compile(r"([0-9.]+)(?:元|块钱?|美元)?[^0-9.，,]{0,6}?([0-9.]+)个?人(?:平分|平摊|分摊|均摊|AA|aa)"
+                       r"|([0-9.]+)个?人(?:平分|平摊|分摊|均摊|AA|aa)[^0-9.，,]{0,4}?([0-9.]+)")
+_PERIOD_DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "月": 30, "年": 365,
+                "day": 1, "week": 7, "month": 30, "year": 365}
+_PER_FACTOR = {(1, 7): 7, (1, 30): 30, (1, 365): 365, (7, 365): 52, (30, 365): 12}
+_RATE_ZH = re.compile(r"每(?:一)?个?(天|日|周|星期|礼拜|月|年)[^0-9.，,]{0,6}?([0-9.]+)[^，,]{0,8}?[，, ]?[^0-9.]{0,8}?"
+                      r"(?:一|1)个?(周|星期|礼拜|月|年)")
+_RATE_EN = re.compile(r"\$?([0-9.]+)[^0-9.]{0,20}?\b(?:a|per|each|every)\s+(day|week|month)\b[^0-9.]{0,30}?"
+                      r"\b(?:a|per|in\s+a|in\s+one|over\s+a|for\s+a|one)\s+(week|month|year)\b", re.I)
+
+
+def _word_problem(t: str) -> str | None:
+    """The expression of an everyday word problem in ``t`` (numerals already digits), or None."""
+    m = _SHARE_EN.search(t)
+    if m:
+        return f"{m.group(1)}/{m.group(2)}"
+    m = _SHARE_ZH.search(t)
+    if m:
+        return f"{m.group(1)}/{m.group(2)}" if m.group(1) else f"{m.group(4)}/{m.group(3)}"
+    m = _RATE_ZH.search(t)
+    if m:
+        unit, amount, total = m.group(1), m.group(2), m.group(3)
+    else:
+        m = _RATE_EN.search(t)
+        if not m:
+            return None
+        amount, unit, total = m.group(1), m.group(2).lower(), m.group(3).lower()
+    factor = _PER_FACTOR.get((_PERIOD_DAYS[unit], _PERIOD_DAYS[total]))
+    return f"{amount}*{factor}" if factor else None
+
+
 def extract_expression(text: str) -> str | None:
-    """The longest arithmetic run in ``text`` that has a number and an operator, normalized."""
+    """The longest arithmetic run in ``text`` that has a number and an operator, normalized; or the
+    expression of an everyday word problem (sharing a sum, a rate over a longer period)."""
     t = operator_text(text)
+    problem = _word_problem(t)
+    if problem:
+        return problem
     best = ""
     for m in _RUN_RE.finditer(t):
         run = m.group(0).replace(" ", "")

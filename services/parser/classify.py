@@ -22,7 +22,7 @@ from autoglm.services.parser.text import URL_RE
 IC = re.IGNORECASE
 
 TRANSLATE = re.compile(
-    r"翻译|译成|译为|翻成|(?:" + "|".join(ZH_LANGUAGES) + r")(?:怎么|如何)(?:说|讲|表达)|用(?:"
+    r"翻译|译成|译为|翻成|(?:变成|转成|转换成|改成|换成|写成)(?:" + "|".join(ZH_LANGUAGES) + r")|(?:" + "|".join(ZH_LANGUAGES) + r")(?:怎么|如何)(?:说|讲|表达)|用(?:"
     + "|".join(ZH_LANGUAGES) + r")(?:怎么|如何)?(?:说|讲|表达)|\btranslat\w*|\bhow (?:do|would|can) (?:you|i|we) say\b"
     r"|\bin (?:" + "|".join(EN_LANGUAGES) + r")\s*\??$"
     r"|\b(?:convert|turn|put|render|say)\b.*\b(?:into|to|in) (?:" + "|".join(EN_LANGUAGES) + r")\b",
@@ -30,10 +30,12 @@ TRANSLATE = re.compile(
 )
 SUMMARIZE = re.compile(
     r"(?<!年终|工作|项目|年度|季度|月度|个人|述职)总结(?!报告)|概括|摘要|归纳|提炼|梗概|概述|要点|缩写成|精简|浓缩|简述|压缩(?:一下|成|为|到)|\bshorten\b|\bin (?:one|two|three|\d) sentences?\b|\bsummar\w*|\bsum (?:it )?up\b|\btl;?dr\b|\bkey points\b"
-    r"|\bmain points\b|\brecap\b|\bgist\b|\bcondense\b|\bboil (?:it|this) down\b",
+    r"|\bmain points\b|\brecap\b|\bgist\b|\bcondense\b|\bboil (?:it|this) down\b|\bshort version\b|\bin a nutshell\b"
+    r"|(?:这|该|以下|下面|上面|上述)[篇段份则条个]?[^，,。]{0,6}?的?(?:重点|大意|主要内容|核心内容|核心观点)",
     IC,
 )
 _GEN_VERB = (r"写|生成|创作|编写|编|作|拟|起草|来一?[首段篇个句份封条则]|给我一?[首段篇个句份封条则]|想一?[个句条]|设计"
+             r"|[搞弄整]一?[个段份套]|[起取]一?个"
              r"|\bwrite\b|\bcompose\b|\bdraft\b|\bcreate\b|\bgenerate\b|\bmake\b|\bcome up with\b|\bgive me\b"
              r"|\bcraft\b|\bpen\b|\bproduce\b|\bbuild\b|\bimplement\b|\bcode\b")
 GEN_VERB = re.compile(_GEN_VERB, IC)
@@ -57,22 +59,28 @@ IMPLEMENT = re.compile(r"实现|\bimplement\b", IC)
 CREATIVE_NOUN = re.compile(
     r"诗|故事|文案|提醒|总结报告|年终总结|工作总结|广告语|标语|口号|文章|散文|小说|歌词|对联|祝福|贺卡|贺词|邮件|短信|通知|演讲稿|日记|作文|段子|"
     r"情书|推文|朋友圈|感谢信|道歉信|求职信|简介|建议|攻略|计划|行程|笑话|童话|绕口令|谜语|台词|剧本|标题|slogan|"
+    r"顺口溜|打油诗|名字|店名|起名|取名|致辞|发言稿|开场白|祝酒词|请柬|邀请函|"
     r"\bpoems?\b|\bhaiku\b|\blimerick\b|\bsonnet\b|\bstor(?:y|ies)\b|\bessay\b|\barticle\b|\breminders?\b"
     r"|\bslogan\b|\btagline\b|\bcaption\b|\btweet\b|\bpost\b|\bemail\b|\be-mail\b|\bletter\b|\bmessage\b"
     r"|\bnote\b|\bspeech\b|\bsong\b|\blyrics\b|\btoast\b|\bgreeting\b|\bblurb\b|\bad copy\b|\bcopy\b"
     r"|\badvice\b|\btips\b|\bitinerary\b|\bplan\b|\bjoke\b|\briddle\b|\bdescription\b|\bheadline\b|\btitle\b"
-    r"|\bbio\b|\bintro\b|\bannouncement\b|\bnotice\b|\bsuggestions?\b|\brecommendations?\b|\bpackin\w* list\b",
+    r"|\bbio\b|\bintro\b|\bannouncement\b|\bnotice\b|\bsuggestions?\b|\brecommendations?\b|\bpackin\w* list\b"
+    r"|\bnames?\b|\bvows\b|\beulogy\b|\binvitation\b|\bwish(?:es)?\b|\brhyme\b|\bpun\b",
     IC,
 )
 WEATHER = re.compile(
     r"天气|气温|温度|下雨|下雪|降雨|降雪|降温|刮风|风力|雾霾|空气质量|湿度|带伞|冷不冷|热不热|多少度|几度|晴天|阴天|雷阵雨|"
-    r"紫外线|\bweather\b|\bforecast\b|\btemperature\b|\brain(?:ing|y)?\b|\bsnow(?:ing|y)?\b|\bsunny\b|"
+    r"紫外线|台风|暴雨|暴雪|雷雨|冰雹|降水|霜冻|沙尘暴|大风|下不下雨|下不下雪|\bthunder\w*|\bdrizzl\w*|"
+    r"\bhail(?:ing|storm)?\b|\bfoggy\b|\bblizzards?\b|\bhurricanes?\b|\btyphoons?\b|\bheat ?waves?\b|\bweather\b|\bforecast\b|\btemperature\b|\brain(?:ing|y)?\b|\bsnow(?:ing|y)?\b|\bsunny\b|"
     r"\bumbrella\b|\bhumid(?:ity)?\b|\bwindy\b|\bhow (?:hot|cold|warm)\b|\bdegrees\b",
     IC,
 )
 DATETIME = re.compile(
     r"几点|现在时间|当前时间|什么时间|几号|星期几|周几|礼拜几|什么日期|哪一天|几月几[日号]|还有几天|还有多少天|多少天后|时区|"
     r"\bwhat time\b|\bwhat's the time\b|\bcurrent time\b|\btime is it\b|\bwhat day\b|\bwhat date\b|\bwhat's the date\b"
+    r"|几时|此刻|白天还是(?:晚上|黑夜)|第几(?:天|周)|今年还剩|\bwhat's the hour\b|\bwhat hour\b|\bdaytime or night\w*\b"
+    r"|\bis (?:it|today|tomorrow) (?:a )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|(?:今天|明天|后天)是?(?:周|星期|礼拜)[一二三四五六日天][吗嘛么]"
     r"|\btime (?:right )?now\b|\btime is it\b|\btoday's date\b|\bday of the week\b|\btime zone\b|\bhow many days (?:until|till|to|left|between)\b|\blocal time\b",
     IC,
 )
@@ -82,26 +90,29 @@ ORDER = re.compile(
     IC,
 )
 SQL_DATA = re.compile(
-    r"库存|销售额|销量|营收|营业额|收入|客户|用户数|注册用户|新用户|新增用户|活跃用户|日活|月活|留存率|转化率|\bgmv\b|\bdau\b|\bmau\b|数据库|数据表|报表|员工|订单(?:数|量|总|金额)|"
+    r"库存|仓库|缺货|销售额|销量|卖得|卖出|售出|成交|下单|复购|注册|付费|客单价|毛利|利润|退货率|退款率|营收|营业额|收入|客户|用户数|注册用户|新用户|新增用户|活跃用户|日活|月活|留存率|转化率|\bgmv\b|\bdau\b|\bmau\b|数据库|数据表|报表|员工|订单(?:数|量|总|金额)|"
     r"\binventory\b|\bsales\b|\brevenue\b|\bcustomers?\b|\bdatabase\b|\bsign-?ups\b|\bsigned up\b|\bemployees\b"
-    r"|\bactive users\b|\bnew users\b|\btable\b|\bstock levels?\b|\bunits sold\b",
+    r"|\bactive users\b|\bnew users\b|\btable\b|\bstock levels?\b|\bunits sold\b|\bstock\b|\bwarehouses?\b|\bsold\b"
+    r"|\bshipped\b|\bsubscribers\b|\bpaying\b|\bchurn\b|\bconversion rate\b|\bmargins?\b|\bprofits?\b",
     IC,
 )
 SQL_VERB = re.compile(
     r"查询|查|统计|列出|多少|几个|哪些|排名|最高|最多|前\d+|总共|合计|汇总|\bhow many\b|\blist\b|\bshow\b|\bcount\b"
-    r"|\btop \d+\b|\btotal\b|\bwhich\b|\bquery\b|\bfind\b|\bget\b|\bwhat (?:is|was|were|are) (?:the|our)\b",
+    r"|\btop \d+\b|\btotal\b|\bwhich\b|\bquery\b|\bfind\b|\bget\b|\bwhat (?:is|was|were|are) (?:the|our)\b"
+    r"|最新|\blatest\b|\bnumbers\b|\bfigures\b|\brunning low\b",
     IC,
 )
 # Weak weather words: they mean weather only next to a place and a day ("下周三哈尔滨会很冷吗").
 WEATHER_WORD = re.compile(
-    r"[冷热暖凉晴雨雪风雾霾伞]|穿什么|羽绒服|外套|防晒|\b(?:cold|hot|warm|chilly|jacket|coat|sunscreen|freezing|highs?|lows?)\b",
+    r"[冷热暖凉晴雨雪风雾霾伞霜晒]|零下|空气|风浪|闷热|穿什么|羽绒服|外套|防晒|"
+    r"\b(?:cold|hot|warm|chilly|jacket|coat|sunscreen|sunglasses|freezing|highs?|lows?|pour(?:ing)?|wind|air quality|storm\w*)\b",
     IC,
 )
 # Rankings and totals over business records are database queries ("列出上周退货最多的三个商品").
 BUSINESS_NOUN = re.compile(r"商品|产品|品类|门店|地区|渠道|\bproducts?\b|\bitems\b|\bstores\b|\bregions?\b|\bskus?\b", IC)
 AGGREGATE = re.compile(
-    r"最多|最少|最高|最低|排名|排行|前\d+|前[一二三四五六七八九十]+[个名]|统计|总数|总共|合计|平均|"
-    r"\btop \d+\b|\bhow many\b|\bbest-?selling\b|\bmost\b|\bleast\b|\baverage\b|\btotal\b|\bcount\b",
+    r"最多|最少|最高|最低|最好|最差|最畅销|畅销|最受欢迎|排名|排行|前\d+|前[一二三四五六七八九十]+[个名款]|统计|总数|总共|合计|平均|"
+    r"\btop \d+\b|\bhow many\b|\bbest-?selling\b|\bmost\b|\bleast\b|\baverage\b|\btotal\b|\bcount\b|\bbest\b|\bworst\b",
     IC,
 )
 MY_ORDER = re.compile(r"到哪了|到哪儿了|我的订单|我的快递|我的包裹|订单状态|订单到哪|订单.*(?:发货|到了|状态|进度)|\bmy (?:order|package|parcel|shipment)\b|\border status\b|\bwhere is my\b", IC)
@@ -113,7 +124,8 @@ KB = re.compile(
     r"|\bour company\b|\baccount\b|\bpassword\b|\blog ?in\b|\bsign ?in\b|\brefunds?\b|\breturn\b|\binvoices?\b"
     r"|\bmembership\b|\bsubscriptions?\b|\bdiscounts?\b|\bpricing\b|\bbilling\b|\bwarranty\b|\bcoupons?\b|\bvacation days\b|\bleave\b|\breimburse\w*\b"
     r"|\bexpenses?\b|\bonboarding\b|\b2fa\b|\btwo-factor\b|\bphone number\b|\bprofile\b|\bverification code\b"
-    r"|\busername\b|\bdelete my account\b",
+    r"|\busername\b|\bdelete my account\b|\btwo-step\b|\b2-step\b|\bverification\b|\bmoney back\b|\bcancell?(?:ed|ing|ation)?\b"
+    r"|两步验证|二次验证|取消|续费|续期",
     IC,
 )
 _PLEASANTRIES = (
@@ -123,6 +135,8 @@ _PLEASANTRIES = (
     "thanks", "thank", "thx", "bye", "goodbye", "see you", "lol", "haha", "哈哈", "cool", "nice", "great", "awesome",
 )
 _SMALL_TALK = _PLEASANTRIES + (
+    "好久不见", "吃了吗", "吃饭了吗", "吃过了吗", "早饭吃了吗", "午饭吃了吗", "晚饭吃了吗", "在吗", "在不在",
+    "long time no see", "nice to meet you", "good to see you",
     "你好吗", "最近怎么样", "最近好吗", "你是谁", "你叫什么名字", "你叫什么", "讲个笑话", "给我讲个笑话", "说个笑话",
     "我好无聊", "好无聊", "我很无聊", "陪我聊聊天", "陪我聊天", "聊聊天", "how are you doing today", "how are you doing",
     "how are you today", "how are you", "how's it going", "what's up", "who are you", "what's your name",
@@ -163,6 +177,8 @@ def is_pleasantry(clause: str) -> bool:
     return _only(_PLEASANTRY_RE, clause)
 
 
+# Question words only (QUESTION below also has the listing verbs): a noun phrase with one is a question.
+QUESTION_WORD = re.compile(r"什么|为什么|怎么|如何|谁|哪|吗|多少|几|是否|\?|\bwhat\b|\bwhy\b|\bhow\b|\bwho\b|\bwhen\b|\bwhere\b|\bwhich\b", IC)
 QUESTION = re.compile(
     r"列出|列举|提取|找出|指出|比较|对比|\blist\b|\bextract\b|\bidentify\b|\bpoint out\b|\bcompare\b|什么|为什么|怎么|如何|谁|哪|吗|多少|几|是否|解释|介绍|讲讲|说说|区别|意思|原理|推荐|\?|"
     r"\bwhat\b|\bwhy\b|\bhow\b|\bwho\b|\bwhen\b|\bwhere\b|\bwhich\b|\bexplain\b|\bdescribe\b|\btell me about\b"
@@ -176,6 +192,71 @@ ON_RESULT = re.compile(
     r"|\b(?:it|that|the result)\s+(?:times|multiplied by|divided by|plus|minus)\b",
     IC,
 )
+# Feelings and news about oneself, compliments to the assistant: talk, not a task ("今天心情不太好",
+# "I just got promoted!", "you're pretty smart"). Consulted only when no rule found a task.
+FEELING = re.compile(
+    r"^(?:我|今天|最近|今天我|我今天|最近我|我最近|唉|哎)?[，, ]?(?:有点|有些|好|很|太|真|特别|非常|超)?"
+    r"(?:心情|心累|累|困|开心|高兴|难过|伤心|郁闷|烦|无聊|孤单|焦虑|紧张|激动|失眠|压力)"
+    r"|^你(?:真|太|好|挺|很)(?:聪明|厉害|棒|好|逗|可爱|有趣|贴心)"
+    r"|^(?:i'?m|i am|i feel|i've been|feeling)\s+(?:so |really |very |a bit |kind of |pretty |super |totally )*"
+    r"(?:happy|sad|tired|exhausted|bored|stressed|anxious|nervous|excited|lonely|upset|down|angry|sick|sleepy|hungry"
+    r"|great|fine|okay|good|bad|awful|terrible)\b"
+    r"|^(?:i|we)\s+(?:just|finally)\s+(?:got|won|passed|finished|made|became|bought|moved|had)\b"
+    r"|^(?:you'?re|you are)\s+(?:so |really |pretty |very |quite )*(?:smart|clever|funny|great|awesome|amazing|helpful"
+    r"|cute|kind|brilliant|the best)\b",
+    IC,
+)
+# Work rules and entitlements are the knowledge base's, whatever numbers or clock words they carry
+# ("公司几点上班", "员工出差住宿标准是多少", "what's the dress code").
+KB_POLICY = re.compile(
+    r"(?:住宿|报销|差旅|出差|补贴|餐补|费用|考核|着装|晋升)标准|规定|制度|政策|补贴|津贴|福利|产假|婚假|病假|陪产假|育儿假|"
+    r"上班|下班|打卡|考勤|作息|加班费|\bpolic(?:y|ies)\b|\bdress code\b|\ballowance\b|\bper diem\b"
+    r"|\bsick (?:days|leave)\b|\b(?:parental|maternity|paternity|annual) leave\b|\boffice hours\b|\bworking hours\b"
+    r"|\b(?:employee|staff) benefits\b|\bopening hours\b"
+    r"|\b(?:office|store|shop|canteen|cafeteria|gym|library|front desk)\b[^.?!]{0,20}\b(?:open|close)s?\b",
+    IC,
+)
+# Clothes and gear for the weather: with a day they ask for the forecast ("明天出门要穿羽绒服吗").
+WEATHER_GEAR = re.compile(r"穿什么|羽绒服|外套|大衣|秋裤|防晒|墨镜|带伞|\b(?:jacket|coat|sunscreen|sunglasses|umbrella)\b", IC)
+# A request made of a noun phrase ("a bash one-liner to …", "need a SQL statement …", "给妈妈的生日祝福").
+NOUN_REQUEST = re.compile(
+    r"^(?:please\s+)?(?:i\s+)?(?:need|want|would like)\s+(?:an?|some)\b|^(?:an?|some)\s|^(?:给|为|送给)[^，,。?？]{1,12}的", IC
+)
+# "用Python读取一个CSV…": a task stated in a programming language is code to write.
+IN_PROG_LANG = re.compile(
+    r"^(?:请|帮我|帮忙|麻烦)?用\s*(?:python|java|javascript|typescript|js|go|golang|rust|c\+\+|c#|ruby|php|kotlin|swift|bash|shell|sql)"
+    r"(?:语言)?\s*(?:来)?(?!怎么|如何|说|讲|表达)",
+    IC,
+)
+# What a clause with a URL and no fetch verb asks about the page ("https://… 这个页面说了什么"): a question,
+# answered after a fetch. With a fetch verb ("看看 https://… 上写了什么") the fetch is the task.
+FETCH_VERB = re.compile(
+    r"访问|打开|看看|看一下|瞧瞧|获取|抓取|请求|下载|读取|\b(?:fetch|get|open|grab|visit|download|read|load|check|curl|ping|hit)\b",
+    IC,
+)
+URL_QUESTION = re.compile(
+    r"什么|多少|几个|哪些|怎么样|是否|吗|\bwhat\b|\bhow many\b|\bhow much\b|\bwhich\b|\bwho\b|\bwhen\b|\bwhether\b"
+    r"|\bis (?:it|the site|the page|this)\b",
+    IC,
+)
+_CITY_TIME = re.compile(
+    r"(?:现在|当前|目前|此刻)?(?:的)?(?:当地)?(?:时间|几点)|(?:the\s+)?(?:local\s+|current\s+)?time(?:\s+(?:now|right now|there))?",
+    IC,
+)
+
+
+def _city_time(clause: str) -> bool:
+    """``Tokyo time`` / ``伦敦时间``: a place and the word time, nothing else."""
+    cities = find_cities(clause)
+    if not cities:
+        return False
+    rest = clause
+    for c in cities:
+        rest = rest.replace(c, " ")
+    rest = re.sub(r"\b(?:in|at|for)\b|那边|那里|的", " ", rest, flags=IC).strip(" ?？.。!！,，")
+    return bool(_CITY_TIME.fullmatch(" ".join(rest.split())))
+
+
 EXPLAIN = re.compile(r"解释|说明|什么意思|讲解|\bexplain\b|\bwhat does (?:it|that|this) mean\b|\belaborate\b", IC)
 CALC_CUE = re.compile(
     r"计算|算一下|算算|帮我算|等于多少|等于几|是多少|得多少|求和|求积|平方根|\bcalculate\b|\bcompute\b|\bevaluate\b|\bwork out\b"
@@ -231,7 +312,17 @@ def classify(clause: str) -> Classification:
         return Classification("code_generation", None)
     if gen and CREATIVE_NOUN.search(clause) or STRONG_GEN.search(clause):
         return Classification("creative_writing", None)
+    if IN_PROG_LANG.search(clause) and not has_url:
+        return Classification("code_generation", None)
+    if NOUN_REQUEST.search(clause) and not has_url and not QUESTION_WORD.search(clause):
+        if CODE_NOUN.search(clause) or PROG_LANG.search(clause):
+            return Classification("code_generation", None)
+        if CREATIVE_NOUN.search(clause):
+            return Classification("creative_writing", None)
     if has_url:
+        # "https://… 这个页面说了什么": a question about the page; the parser fetches it first.
+        if URL_QUESTION.search(URL_RE.sub(" ", clause)) and not FETCH_VERB.search(clause):
+            return Classification("question_answering", None)
         return Classification("lookup", "http_get")
     if ON_RESULT.search(clause):
         return Classification("calculation", "calculator")
@@ -239,9 +330,12 @@ def classify(clause: str) -> Classification:
         return Classification("calculation", "calculator")
     if WEATHER.search(clause):
         return Classification("lookup", "weather")
-    if DATETIME.search(clause):
+    if KB_POLICY.search(clause) and not find_order_id(clause):
+        return Classification("question_answering", "kb_search")
+    if DATETIME.search(clause) or _city_time(clause):
         return Classification("lookup", "datetime")
-    if WEATHER_WORD.search(clause) and find_cities(clause) and find_dates(clause, date(2000, 1, 1)):
+    dated = bool(find_dates(clause, date(2000, 1, 1)))
+    if dated and (WEATHER_WORD.search(clause) and find_cities(clause) or WEATHER_GEAR.search(clause)):
         return Classification("lookup", "weather")
     if find_order_id(clause) or MY_ORDER.search(clause):
         return Classification("lookup", "sql_query")
@@ -253,7 +347,7 @@ def classify(clause: str) -> Classification:
         return Classification("calculation", "calculator")
     if KB.search(clause):
         return Classification("question_answering", "kb_search")
-    if is_small_talk(clause):
+    if is_small_talk(clause) or FEELING.search(clause.strip()):
         return Classification("chitchat", None)
     if QUESTION.search(clause):
         return Classification("question_answering", None, generic=True)

@@ -7,6 +7,8 @@ Conventions (documented in the README):
 - X月Y日 / "Dec 3" without a year: this year, or next year when that day has passed.
 - 未来N天 / 接下来N天 / "next N days": date = today, days = N. 周末 / "weekend": the coming Saturday,
   days = 2.
+- A bare weekday beside a relative day ("Is it Thursday today?", "明天是周五吗") asks about that day: the
+  date is the relative day's.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ class DateMatch:
     days: int | None
     start: int
     end: int
+    kind: str = ""
 
 
 def _num(token: str) -> int | None:
@@ -174,7 +177,7 @@ def find_dates(text: str, today: date) -> list[DateMatch]:
             if resolved is None:
                 continue
             taken.append((m.start(), m.end()))
-            found.append(DateMatch(resolved[0], resolved[1], m.start(), m.end()))
+            found.append(DateMatch(resolved[0], resolved[1], m.start(), m.end(), kind))
     found.sort(key=lambda d: d.start)
     return found
 
@@ -186,6 +189,10 @@ def date_entities(text: str, today: date) -> dict[str, object]:
     if not matches:
         return {}
     first = matches[0]
+    kinds = {m.kind for m in matches}
+    if kinds & {"zh_wd", "en_wd"} and kinds & {"zh_rel", "en_rel"}:
+        # "Is it Thursday today?" / "明天是周五吗": the weekday is what is asked about the named day.
+        first = next(m for m in matches if m.kind in ("zh_rel", "en_rel"))
     out: dict[str, object] = {"date": first.day.isoformat()}
     if first.days:
         out["days"] = first.days

@@ -67,6 +67,21 @@ EN_CUE_VOCAB: tuple[str, ...] = (
     "hello", "thanks", "thank", "again", "squared", "percent", "database", "customers",
 )
 
+# Real English words one edit away from a cue word: the typo fixer must leave them alone ("storm" is not
+# a misspelt "story", "think" not "thank"). Every whole lower-case word of length >= 5 in the bundled
+# all-MiniLM-L6-v2 WordPiece vocabulary that is one edit from an EN_CUE_VOCAB word (regenerate when the cue
+# list grows), plus common words that vocabulary splits into pieces.
+EN_REAL_WORDS_NEAR_CUES: frozenset[str] = frozenset({
+    "alain", "augusta", "auguste", "augusto", "calculated", "compete", "computed", "computer", "customer",
+    "databases", "divide", "divides", "fridays", "functions", "generated", "generates", "germain", "germans",
+    "germany", "gorman", "javanese", "massage", "messages", "minas", "minds", "mines", "mondays", "multiple",
+    "older", "orders", "pleas", "pleased", "poems", "programs", "raiding", "railing", "raising", "remainder",
+    "reminded", "ruining", "saturdays", "scripts", "square", "squares", "states", "stats", "statue", "statues",
+    "stony", "store", "storey", "storm", "stormy", "summarized", "sundays", "tanks", "temperatures", "think",
+    "thinks", "tides", "tiles", "timed", "timer", "tires", "translated", "translates", "translations",
+    "weekends", "wheat", "white", "writer", "writes", "wrote", "stores", "storms", "whether", "weathers",
+})
+
 # Common Chinese typos (homophones) seen in requests, mapped to the intended word.
 ZH_TYPOS: dict[str, str] = {
     "天汽": "天气", "天器": "天气", "明添": "明天", "翻意": "翻译", "翻义": "翻译", "总节": "总结",

@@ -412,8 +412,9 @@ def _code_spec(prev: _Part, cur: _Part) -> bool:
 
 
 _CODE_STEP = re.compile(
-    r"^(?:找出|列出|提取|筛选|返回|输出|读取|判断|统计|计算|查询|过滤|解析|校验|验证|检查|匹配|"
+    r"^(?:找出|列出|提取|筛选|返回|输出|读取|判断|统计|计算|查询|过滤|解析|校验|验证|检查|匹配|按|排序|合并|去重|分组|转换|写入|保存|"
     r"that |which |to |finds?\b|lists?\b|extracts?\b|returns?\b|outputs?\b|reads?\b|filters?\b|counts?\b"
+    r"|sorts?\b|merges?\b|groups?\b|converts?\b|saves?\b|writes? (?:it|them|the result)"
     r"|checks?\b|validates?\b|parses?\b|matches\b)",
     re.IGNORECASE,
 )
@@ -433,9 +434,25 @@ def _connector_of(part: _Part) -> str:
     return part.connector
 
 
+_HOW_MUCH = re.compile(r"多少|几[个块元]|\bhow (?:much|many)\b|\beach\b", re.IGNORECASE)
+
+
 def _same_lookup(prev: _Part, cur: _Part, today: date) -> bool:
     """A follow-up clause on the same tool that names nothing new (``北京明天天气怎么样，会下雨吗``,
     ``order #A55 hasn't arrived, where is it?``)."""
+    if _THEN.match(_connector_of(cur)):
+        # "…，然后据此推荐穿搭": a step announced by then/然后 is a task of its own, built on the lookup.
+        return False
+    if (
+        prev.cls.tool == "calculator"
+        and cur.cls.type == "question_answering"
+        and cur.cls.tool is None
+        and len(_PUNCT.sub("", cur.masked)) <= 12
+        and not re.search(r"\d", cur.masked)
+        and _HOW_MUCH.search(cur.masked)
+    ):
+        # "三个人平分900块，每人多少": the question of the calculation just stated.
+        return True
     if (
         prev.cls.tool in _LOOKUP_TOOLS
         and cur.cls.type == "question_answering"

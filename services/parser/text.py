@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from autoglm.services.parser.lexicon import EN_CUE_VOCAB, ZH_TYPOS
+from autoglm.services.parser.lexicon import EN_CUE_VOCAB, EN_REAL_WORDS_NEAR_CUES, ZH_TYPOS
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_RE = re.compile(f"[{HAN}]")
@@ -94,7 +94,7 @@ def _edit_distance_at_most_one(a: str, b: str) -> bool:
 
 
 _VOCAB = frozenset(EN_CUE_VOCAB)
-_KNOWN_OK = frozenset(
+_KNOWN_OK = EN_REAL_WORDS_NEAR_CUES | frozenset(
     {"where", "whether", "there", "these", "those", "other", "order", "orders", "weathers", "tomorrows",
      "write", "wrote", "white", "while", "times", "time", "timer", "poems", "story", "store", "stores",
      "hell", "thanks", "thank", "than", "then", "them", "what", "whats", "that", "wait", "want", "summer",

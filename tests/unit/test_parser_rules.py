@@ -317,3 +317,146 @@ def test_any_text_gives_a_well_formed_graph(text: str, context: list[str]) -> No
     for n, intent in enumerate(graph.intents):
         assert all(dep in ids[:n] for dep in intent.depends_on)
     assert graph.intents or graph.clarification
+
+
+# ------------------------------------------------------------------ error classes found on unseen phrasing
+# Each class below was found on tests/data/parser_unseen.jsonl; the examples here are new ones of the same
+# class, so the rule is tested for the class and not for the sentence that exposed it.
+
+
+def one(text: str) -> tuple[str, str | None, dict[str, object], bool]:
+    graph = parse(text)
+    assert len(graph.intents) == 1, graph
+    i = graph.intents[0]
+    return i.type.value, i.tool, i.entities, graph.clarification is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("I think the storm passed", "I think the storm passed"),  # real words one edit from a cue word
+        ("a white wheat loaf", "a white wheat loaf"),
+        ("wether in Oslo tmrw", "weather in Oslo tomorrow"),  # real typos are still fixed
+        ("pls tranlsate this", "please translate this"),
+    ],
+)
+def test_typo_fixer_leaves_real_words_alone(text: str, fixed: str) -> None:
+    from autoglm.services.parser.text import fix_typos
+
+    assert fix_typos(text) == fixed
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "asks"),
+    [
+        ("Will there be thunderstorms in Atlanta on Sunday?", {"city": "Atlanta", "date": "2026-11-29"}, False),
+        ("广州后天有暴雨吗", {"city": "广州", "date": "2026-11-27"}, False),
+        ("Any hail expected in Denver tomorrow?", {"city": "Denver", "date": "2026-11-26"}, False),
+        ("成都明天空气好不好", {"city": "成都", "date": "2026-11-26"}, False),
+        ("哈尔滨周五零下多少度", {"city": "哈尔滨", "date": "2026-11-27"}, False),
+        ("后天要穿大衣吗", {"date": "2026-11-27"}, True),  # clothes for a day: weather, place unknown
+        ("Do I need sunscreen tomorrow?", {"date": "2026-11-26"}, True),
+    ],
+)
+def test_weather_phenomena_and_gear(text: str, entities: dict[str, object], asks: bool) -> None:
+    assert one(text) == ("lookup", "weather", entities, asks)
+
+
+@pytest.mark.parametrize(
+    ("text", "entities"),
+    [
+        ("Berlin time", {"city": "Berlin", "timezone": "Europe/Berlin"}),
+        ("首尔时间", {"city": "首尔", "timezone": "Asia/Seoul"}),
+        ("Seoul local time", {"city": "Seoul", "timezone": "Asia/Seoul"}),
+        ("新加坡此刻几时", {"city": "新加坡", "timezone": "Asia/Singapore"}),
+        ("今天是周三吗", {"date": "2026-11-25"}),  # the weekday is asked about today, not a date
+        ("Is tomorrow a Friday?", {"date": "2026-11-26"}),
+        ("今天是一年中的第几天", {"date": "2026-11-25"}),
+    ],
+)
+def test_datetime_phrasings(text: str, entities: dict[str, object]) -> None:
+    assert one(text) == ("lookup", "datetime", entities, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["几点下班", "What are the office hours?", "What time does the office open?", "病假需要什么证明",
+     "报销补贴标准是多少", "How much is the per diem for business trips?"],
+)
+def test_work_rules_are_knowledge_base_questions(text: str) -> None:
+    # clock words (几点, what time) and amounts (多少) inside a question about work rules
+    assert one(text)[:2] == ("question_answering", "kb_search")
+
+
+@pytest.mark.parametrize(
+    "text", ["本季度卖得最差的三款产品", "我们有多少付费用户", "Which warehouse has the most stock?"]
+)
+def test_business_metrics_are_database_queries(text: str) -> None:
+    assert one(text)[:3] == ("lookup", "sql_query", {"query": text.rstrip("?")})
+
+
+@pytest.mark.parametrize(
+    ("text", "expression"),
+    [
+        ("split a 120 dollar dinner between 3 friends", "120/3"),
+        ("每周存100块，一年能存多少", "100*52"),
+        ("三个人平分900块，每人多少", "900/3"),
+        ("I put aside 15 dollars a week, how much is that in a year", "15*52"),
+    ],
+)
+def test_everyday_word_problems(text: str, expression: str) -> None:
+    assert one(text) == ("calculation", "calculator", {"expression": expression}, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("用Go实现一个LRU缓存", "go"),
+        ("a python script that renames photos by date", "python"),
+        ("I need a regex for postal codes", None),
+        ("帮我弄个计算器的函数", None),
+        ("用Python读取Excel并按日期排序", "python"),  # the data step is part of the code request
+    ],
+)
+def test_code_requests_without_a_writing_verb(text: str, language: str | None) -> None:
+    assert one(text) == ("code_generation", None, {"programming_language": language} if language else {}, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "type_"),
+    [
+        ("an acrostic poem for my sister", "creative_writing"),
+        ("给爸爸的新年祝福", "creative_writing"),
+        ("帮我给宠物狗起个名字", "creative_writing"),
+        ("把这段话变成日语：我们下周见", "translation"),
+        ("这篇文章的主要内容是什么：经济放缓，失业率上升。", "summarization"),
+        ("I'm so tired today", "chitchat"),
+        ("We just won the championship!", "chitchat"),
+        ("You're really helpful", "chitchat"),
+        ("吃了吗", "chitchat"),
+        ("你真聪明", "chitchat"),
+    ],
+)
+def test_requests_as_noun_phrases_and_talk(text: str, type_: str) -> None:
+    assert one(text)[0] == type_
+
+
+def test_feelings_rule_does_not_swallow_a_task() -> None:
+    graph = parse("I'm flying to Lisbon tomorrow, what's the weather going to be like?")
+    assert [(i.tool, i.entities) for i in graph.intents] == [("weather", {"city": "Lisbon", "date": "2026-11-26"})]
+
+
+def test_question_about_a_page_fetches_it_first() -> None:
+    assert shape(parse("https://example.com/faq 里面有多少个问题")) == [
+        ("lookup", "http_get", []), ("question_answering", None, ["i1"])
+    ]
+    # with a fetch verb the fetch is the task
+    assert shape(parse("打开 https://example.com/faq 看看有什么")) == [("lookup", "http_get", [])]
+
+
+def test_a_then_step_after_a_lookup_is_its_own_task() -> None:
+    assert shape(parse("查一下杭州明天的天气，然后据此给我推荐穿什么")) == [
+        ("lookup", "weather", []), ("question_answering", None, ["i1"])
+    ]
+    # without "then" a short weather question is still the same lookup
+    assert shape(parse("杭州明天天气怎么样，要穿羽绒服吗")) == [("lookup", "weather", [])]
