@@ -139,12 +139,13 @@ def test_scores_rank_every_label(fallback: EmbeddingFallback) -> None:
     assert scores[0].label.tool == "weather"
 
 
-def test_fallback_loses_nothing_on_the_unseen_set(fallback: EmbeddingFallback) -> None:
-    # Before the rules were fixed against this set the fallback gained 9 requests on it (README); the rules
-    # now place every clause of it, so what is left to check is that the fallback changes nothing for the worse.
+@pytest.mark.parametrize("name", ["parser_unseen.jsonl", "parser_unseen2.jsonl"])
+def test_fallback_loses_nothing_on_the_unseen_sets(fallback: EmbeddingFallback, name: str) -> None:
+    # Before the rules were fixed against parser_unseen the fallback gained 9 requests on it; the rules now
+    # place every clause of it. On parser_unseen2 (never tuned on) it measured 102 -> 104 of 135 (README).
     from autoglm.services.parser.evaluation import evaluate
 
-    unseen = load_labeled(DATA / "parser_unseen.jsonl")
+    unseen = load_labeled(DATA / name)
     assert len(unseen) >= 60
     assert {ex["expected"]["language"] for ex in unseen} == {"zh", "en"}
     before, after = evaluate(unseen), evaluate(unseen, fallback)
