@@ -1,8 +1,9 @@
 """Inference benchmark: naive one-at-a-time `model.generate` vs the engine at 1, 4, 16 and 64 concurrent requests.
 
-Same model, same machine, same dtype, greedy decoding (the naive baseline is measured before and after
-the engine and the faster pass reported), mixed prompt and output lengths; the engine's
-response cache is off so repeated prompts measure batching, not caching.
+Same model, same machine, same dtype and torch threads, greedy decoding (the naive baseline is measured
+before and after the engine and the faster pass reported), mixed prompt and output lengths; the engine's
+response cache is off so repeated prompts measure batching, not caching. Each mode runs in a process of
+its own (see `in_subprocess`).
 
     BENCH_QUICK=1   short run (fewer requests, shorter outputs)
     BENCH_OUT=path  where the JSON goes (default: stdout only)
@@ -19,6 +20,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -173,10 +175,36 @@ async def run_engine(cfg: Any, data_dir: Path, scale: int) -> list[dict]:
     return runs
 
 
+def load(cfg: Any, data_dir: Path) -> Any:
+    from autoglm.services.inference.loading import load_causal_lm
+
+    assert cfg.model_path is not None
+    return load_causal_lm(cfg.model_path, data_dir / "models", cfg.device, cfg.dtype, None)
+
+
+def run_mode(mode: str, cfg: Any, data_dir: Path, scale: int) -> list[dict]:
+    """One mode in this process: `naive` (warm-up, then one pass) or `service` (every concurrency)."""
+    if mode == "service":
+        return asyncio.run(run_engine(cfg, data_dir, scale))
+    loaded = load(cfg, data_dir)
+    run_naive(loaded, workload(1))  # warm-up: first calls pay for lazy initialisation in torch
+    return [run_naive(loaded, workload(8 * scale))]
+
+
+def in_subprocess(mode: str) -> list[dict]:
+    # Each mode gets a process of its own, as a deployed service would. In one process, the second thread
+    # to run torch's OpenMP kernels (the engine's worker after the baseline's main thread) ran small decode
+    # steps up to ~1.8x slower on this 2-core machine, which would make the comparison a test of libgomp.
+    out = subprocess.run(
+        [sys.executable, __file__, "--mode", mode], check=True, stdout=subprocess.PIPE, text=True
+    ).stdout
+    return json.loads(out)
+
+
 def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from autoglm.services.inference.config import InferenceConfig
-    from autoglm.services.inference.loading import dtype_name, load_causal_lm
+    from autoglm.services.inference.loading import dtype_name
 
     cfg = InferenceConfig(
         max_batch_size=64, enable_cache=False, max_new_tokens_cap=1024, embedding_model_path=None
@@ -185,20 +213,23 @@ def main() -> None:
         cfg.model_path = Path(os.environ["BENCH_MODEL"])
     data_dir = Path(os.environ.get("AUTOGLM_DATA_DIR", "data"))
     if not data_dir.exists():
-        data_dir = Path(tempfile.mkdtemp(prefix="bench-inference-"))
-    assert cfg.model_path is not None
-    loaded = load_causal_lm(cfg.model_path, data_dir / "models", cfg.device, cfg.dtype, None)
+        data_dir = Path(
+            os.environ.setdefault("AUTOGLM_DATA_DIR", tempfile.mkdtemp(prefix="bench-inference-"))
+        )
     scale = 1 if QUICK else 2
-    run_naive(loaded, workload(1))  # warm-up: first calls pay for lazy initialisation in torch
-    naive = run_naive(loaded, workload(8 * scale))
+    if len(sys.argv) == 3 and sys.argv[1] == "--mode":
+        print(json.dumps(run_mode(sys.argv[2], cfg, data_dir, scale)))
+        return
+    naive = in_subprocess("naive")[0]
     print(json.dumps(naive), file=sys.stderr)
-    service = asyncio.run(run_engine(cfg, data_dir, scale))
+    service = in_subprocess("service")
     # The baseline runs again after the engine and the faster pass is kept: on a shared machine a burst of
     # load during one pass must not flatter the engine.
-    again = run_naive(loaded, workload(8 * scale))
+    again = in_subprocess("naive")[0]
     print(json.dumps(again), file=sys.stderr)
     naive = max(naive, again, key=lambda r: r["tokens_per_s"])
     runs = [naive, *service]
+    loaded = load(cfg, data_dir)
     report = {
         "machine": machine(),
         "model": loaded.name,

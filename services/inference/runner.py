@@ -1,11 +1,11 @@
 """The torch model runner: one padded batch whose rows come and go between decode steps.
 
-State: a `DynamicCache` with one row per running sequence, left-padded to a common length, and a 2-D
-attention mask marking real tokens. Each step runs one decode forward for the running rows and one
-prefill forward for newly admitted sequences (left-padded among themselves), then concatenates the new
-rows' caches onto the batch (padding whichever is shorter on the left). Finished rows are dropped with
-an index select, and leading columns that became padding in every row are trimmed. Position ids come
-from the mask, so a row's positions do not depend on how much padding it has.
+State: a `kv_slots.SlotKV`, preallocated KV buffers with one left-padded row per running sequence, a 2-D
+attention mask marking real tokens, and each row's next position and last token. Each step runs one decode
+forward for the running rows (writing the new KV in place, no per-step concatenation) and one prefill
+forward for newly admitted sequences (left-padded among themselves), whose KV is then copied into free
+rows. A finished row is replaced by the last row. Position ids count real tokens, so a row's positions do
+not depend on how much padding it has.
 
 Prompt prefixes shared by many requests (a service's system prompt) are prefilled once and kept in a
 small LRU; a request starting with one gets the prefix KV copied in and prefills only the rest, laid
@@ -24,10 +24,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 
+from autoglm.services.inference.kv_slots import SlotKV
 from autoglm.services.inference.params import SamplingParams
 from autoglm.services.inference.scheduler import Sequence
+
+# Decode batches this small run their matmuls as GEMV outside oneDNN: on CPU, oneDNN's bf16 path at one
+# or two rows was ~1.6x slower per decode step than ATen's own kernel (measured on the 2-core EPYC); from
+# four rows on oneDNN wins. fp32 matmuls do not go through oneDNN, so this only changes bf16/fp16 speed.
+_NATIVE_GEMV_ROWS = 2
+# Top-p first looks at this many best tokens; the full-vocabulary sort runs only for rows whose top-p mass
+# is not reached within them (a very flat distribution), so the result is the same as sorting everything.
+_TOP_P_CANDIDATES = 256
 
 
 @dataclass
@@ -46,27 +54,18 @@ class _Row:
     matcher: Any
 
 
-def _lpad(t: torch.Tensor, length: int, dim: int) -> torch.Tensor:
-    missing = length - t.shape[dim]
-    if missing <= 0:
-        return t
-    pad = [0, 0] * (t.dim() - 1 - dim % t.dim()) + [missing, 0]
-    return F.pad(t, pad)
-
-
 class TorchRunner:
     """Implements `core.ModelRunner` for a transformers causal LM with a `DynamicCache`."""
 
     def __init__(self, model: Any, pad_token_id: int, max_prefixes: int = 16) -> None:
         self.model = model
-        self.device = next(model.parameters()).device
+        first = next(model.parameters())
+        self.device = first.device
         self.pad_token_id = pad_token_id
         self.vocab_size = int(model.config.vocab_size)
-        self.order: list[str] = []
+        self.order: list[str] = []  # request id of each batch row
         self.rows: dict[str, _Row] = {}
-        self.cache: Any = None
-        self.mask: torch.Tensor | None = None
-        self.last: torch.Tensor | None = None
+        self.slots = SlotKV(int(model.config.num_hidden_layers), self.device, first.dtype)
         self.max_prefixes = max_prefixes
         self._prefixes: OrderedDict[tuple[int, ...], list[tuple[torch.Tensor, torch.Tensor]]] = OrderedDict()
         self._rng = torch.Generator(device=self.device)
@@ -81,50 +80,39 @@ class TorchRunner:
     def step(self, prefill: list[Sequence], decode: list[Sequence]) -> dict[str, int]:
         out: dict[str, int] = {}
         if decode:
-            if [s.request_id for s in decode] != self.order:
+            if len(decode) != len(self.order) or {s.request_id for s in decode} != set(self.order):
                 raise RuntimeError("decode rows out of sync with the runner's batch")
             out.update(self._decode_step())
         if prefill:
             out.update(self._prefill(prefill))
         return out
 
+    @torch.inference_mode()
     def release(self, request_ids: Seq[str]) -> None:
-        drop = set(request_ids) & set(self.order)
-        if not drop:
-            return
-        keep = [i for i, rid in enumerate(self.order) if rid not in drop]
-        for rid in drop:
-            self.rows.pop(rid, None)
-        self.order = [self.order[i] for i in keep]
-        if not keep:
-            self.cache = self.mask = self.last = None
-            return
-        assert self.mask is not None and self.last is not None
-        index = torch.tensor(keep, device=self.device)
-        self.mask = self.mask[index]
-        self.last = self.last[index]
-        used = self.mask.any(dim=0).nonzero()
-        first = int(used[0]) if len(used) else 0
-        for layer in self.cache.layers:
-            layer.keys = layer.keys[index, :, first:]
-            layer.values = layer.values[index, :, first:]
-        self.mask = self.mask[:, first:]
+        drop = set(request_ids)
+        # From the bottom up: each removal moves the last row, which is then never a row still to drop.
+        for row in sorted((i for i, rid in enumerate(self.order) if rid in drop), reverse=True):
+            self.rows.pop(self.order[row], None)
+            self.slots.remove_row(row)
+            self.order[row] = self.order[-1]
+            self.order.pop()
 
     # ------------------------------------------------------------------ steps
 
     def _decode_step(self) -> dict[str, int]:
-        assert self.mask is not None and self.last is not None
-        positions = self.mask.sum(dim=1, keepdim=True)
-        self.mask = torch.cat([self.mask, self.mask.new_ones((self.mask.shape[0], 1))], dim=1)
-        logits = self.model(
-            input_ids=self.last[:, None],
-            attention_mask=self.mask,
-            position_ids=positions,
-            use_cache=True,
-            **{self._cache_kw: self.cache},
-        ).logits[:, -1, :]
+        inputs = self.slots.decode_inputs()
+        native = self.device.type == "cpu" and len(self.order) <= _NATIVE_GEMV_ROWS
+        if native:
+            torch.backends.mkldnn.enabled = False
+        try:
+            logits = self.model(**inputs, use_cache=True, **{self._cache_kw: self.slots.cache}).logits[
+                :, -1, :
+            ]
+        finally:
+            if native:
+                torch.backends.mkldnn.enabled = True
         tokens = self._sample(logits, self.order)
-        self.last = tokens
+        self.slots.advance(tokens)
         return dict(zip(self.order, tokens.tolist(), strict=True))
 
     def _prefill(self, seqs: list[Sequence]) -> dict[str, int]:
@@ -191,20 +179,9 @@ class TorchRunner:
         for s in seqs:
             self.rows[s.request_id] = self._new_row(s)
         tokens = self._sample(logits, names)
-        self._append_rows(names, cache, mask, tokens)
-        return dict(zip(names, tokens.tolist(), strict=True))
-
-    def _append_rows(self, names: list[str], cache: Any, mask: torch.Tensor, tokens: torch.Tensor) -> None:
-        if self.cache is None or self.mask is None or self.last is None:
-            self.cache, self.mask, self.last, self.order = cache, mask, tokens, list(names)
-            return
-        length = max(self.mask.shape[1], mask.shape[1])
-        for old, new in zip(self.cache.layers, cache.layers, strict=True):
-            old.keys = torch.cat([_lpad(old.keys, length, 2), _lpad(new.keys, length, 2)], dim=0)
-            old.values = torch.cat([_lpad(old.values, length, 2), _lpad(new.values, length, 2)], dim=0)
-        self.mask = torch.cat([_lpad(self.mask, length, 1), _lpad(mask, length, 1)], dim=0)
-        self.last = torch.cat([self.last, tokens])
+        self.slots.add_rows(cache, mask, mask.sum(dim=1), tokens)
         self.order.extend(names)
+        return dict(zip(names, tokens.tolist(), strict=True))
 
     # ------------------------------------------------------------------ sampling
 
@@ -253,7 +230,35 @@ class TorchRunner:
 
 
 def _top_k_top_p(logits: torch.Tensor, top_k: torch.Tensor, top_p: torch.Tensor) -> torch.Tensor:
-    """Per-row top-k (0 = off) and top-p filtering of `logits` (rows, vocab)."""
+    """Per-row top-k (0 = off) and top-p filtering of `logits` (rows, vocab).
+
+    Works on the best `_TOP_P_CANDIDATES` (or top-k) tokens; rows whose top-p cut-off lies beyond them fall
+    back to sorting the whole vocabulary, so the kept set is the same as with a full sort.
+    """
+    vocab = logits.shape[-1]
+    k = min(vocab, max(_TOP_P_CANDIDATES, int(top_k.max())))
+    if k == vocab:
+        return _top_k_top_p_sorted(logits, top_k, top_p)
+    values, order = logits.topk(k, dim=-1)
+    ranks = torch.arange(k, device=logits.device)[None, :]
+    remove = (top_k[:, None] > 0) & (ranks >= top_k[:, None])
+    values = values.masked_fill(remove, float("-inf"))
+    # Probabilities over the whole vocabulary (or over the top-k when set), not just the candidates.
+    norm = torch.where(top_k > 0, torch.logsumexp(values, dim=-1), torch.logsumexp(logits, dim=-1))
+    probs = (values - norm[:, None]).exp()
+    mass = probs.cumsum(dim=-1)
+    remove |= (mass - probs) > top_p[:, None]
+    out = torch.full_like(logits, float("-inf")).scatter(-1, order, values.masked_fill(remove, float("-inf")))
+    unfiltered = (top_k == 0) & (top_p >= 1.0)
+    beyond = (top_k == 0) & (mass[:, -1] <= top_p) & ~unfiltered
+    out[unfiltered] = logits[unfiltered]
+    if bool(beyond.any()):
+        out[beyond] = _top_k_top_p_sorted(logits[beyond], top_k[beyond], top_p[beyond])
+    return out
+
+
+def _top_k_top_p_sorted(logits: torch.Tensor, top_k: torch.Tensor, top_p: torch.Tensor) -> torch.Tensor:
+    """`_top_k_top_p` by sorting the whole vocabulary."""
     sorted_logits, order = logits.sort(dim=-1, descending=True)
     ranks = torch.arange(logits.shape[-1], device=logits.device)[None, :]
     remove = (top_k[:, None] > 0) & (ranks >= top_k[:, None])
