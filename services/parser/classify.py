@@ -43,11 +43,17 @@ GEN_VERB = re.compile(_GEN_VERB, IC)
 STRONG_GEN = re.compile(r"写(?!代码|程序|脚本|了|着|的|在)|生成|创作|起草|拟一?[份个篇封]|撰写|\bwrite\b|\bcompose\b|\bdraft\b|\bsuggest\b"
                         r"|\bcome up with\b|\bbrainstorm\b", IC)
 CODE_NOUN = re.compile(
-    r"代码|函数|脚本|程序|正则|sql语句|sql查询|类(?:来|，|$)|接口|爬虫|算法|单元测试|"
+    r"代码|函数|脚本|程序(?!员)|正则|sql语句|sql查询|类(?:来|，|$)|接口|爬虫|算法|单元测试|"
     r"\bcode\b|\bfunction\b|\bscript\b|\bprogram\b|\bregex\b|\bregular expression\b|\bclass\b|\bsnippet\b"
     r"|\bsql (?:query|statement)\b|\bunit tests?\b|\bmethod\b|\bapi endpoint\b|\bcli\b|\bone-liner\b"
     r"|\bdockerfile\b|\bmakefile\b|\bdocker-compose\b|\byaml\b|\bconfig file\b|\bcomponent\b|\bendpoint\b"
     r"|\bflask\b|\bdjango\b|\breact\b|\bcron(?:tab)? job\b|配置文件|组件|Dockerfile",
+    IC,
+)
+# "code" that is not software ("dress code", "zip code", "promo code"): read away before the code rules look.
+NOT_SOFTWARE_CODE = re.compile(
+    r"\b(?:dress|zip|postal|post|promo|promotional|discount|coupon|gift|voucher|qr|bar|area|country|dialing"
+    r"|verification|access|invite|invitation|referral|morse|penal|tax|honou?r|colou?r|door|security)\s+codes?\b",
     IC,
 )
 PROG_LANG = re.compile(
@@ -303,19 +309,20 @@ def classify(clause: str) -> Classification:
         # The cue outranks whatever the fact is about ("记住我的订单号是…" stores it, it looks nothing up).
         return Classification("chitchat", None)
     has_url = find_url(clause) is not None
+    code_text = NOT_SOFTWARE_CODE.sub(" ", clause)
     if TRANSLATE.search(clause):
         return Classification("translation", None)
     if SUMMARIZE.search(clause):
         return Classification("summarization", None)
-    gen = GEN_VERB.search(clause)
-    if (gen or IMPLEMENT.search(clause)) and (CODE_NOUN.search(clause) or PROG_LANG.search(clause)):
+    gen = GEN_VERB.search(code_text)
+    if (gen or IMPLEMENT.search(clause)) and (CODE_NOUN.search(code_text) or PROG_LANG.search(clause)):
         return Classification("code_generation", None)
     if gen and CREATIVE_NOUN.search(clause) or STRONG_GEN.search(clause):
         return Classification("creative_writing", None)
     if IN_PROG_LANG.search(clause) and not has_url:
         return Classification("code_generation", None)
     if NOUN_REQUEST.search(clause) and not has_url and not QUESTION_WORD.search(clause):
-        if CODE_NOUN.search(clause) or PROG_LANG.search(clause):
+        if CODE_NOUN.search(code_text) or PROG_LANG.search(clause):
             return Classification("code_generation", None)
         if CREATIVE_NOUN.search(clause):
             return Classification("creative_writing", None)
