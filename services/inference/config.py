@@ -102,6 +102,16 @@ class InferenceConfig(BaseModel):
         ge=1,
         description="Prompt tokens admitted per step, so prefills do not stall running decodes long.",
     )
+    admit_fraction: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="A running batch admits waiting requests once this fraction of its rows' worth wait "
+        "(one prefill for several prompts instead of one per step).",
+    )
+    max_admit_delay_ms: float = Field(
+        250.0, ge=0, description="...or once the oldest waiting request has waited this long."
+    )
     prefix_cache_entries: int = Field(
         16,
         ge=0,

@@ -85,6 +85,8 @@ class LocalBackend:
             max_queue_delay_s=cfg.max_queue_delay_ms / 1000.0,
             max_prefill_tokens=cfg.max_prefill_tokens,
             eos_token_ids=self.eos_token_ids,
+            admit_fraction=cfg.admit_fraction,
+            max_admit_delay_s=cfg.max_admit_delay_ms / 1000.0,
         )
         self.runner = TorchRunner(loaded.model, loaded.tokenizer.pad_token_id, cfg.prefix_cache_entries)
         self.core = EngineCore(self.scheduler, self.runner, self._decode)

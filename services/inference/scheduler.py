@@ -11,6 +11,7 @@ generation never holds short ones back).
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -112,6 +113,10 @@ class Scheduler:
       batch (dynamic batching); once a batch runs, arrivals join at the next step without waiting.
     - At most `max_prefill_tokens` prompt tokens are admitted per step (at least one sequence), so a
       burst of long prompts does not stall the running decodes for long.
+    - A running batch admits newcomers in groups: once at least `admit_fraction` of the running rows'
+      worth are waiting, or the oldest has waited `max_admit_delay_s`. A prefill forward reads all the
+      weights whether it carries one prompt or several, so admitting one sequence per step (as requests
+      trickle in) would nearly double the cost of every step. 0 / 0 admits at every step.
     """
 
     def __init__(
@@ -122,12 +127,16 @@ class Scheduler:
         max_queue_delay_s: float,
         max_prefill_tokens: int,
         eos_token_ids: Iterable[int],
+        admit_fraction: float = 0.0,
+        max_admit_delay_s: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.max_batch_size = max_batch_size
         self.max_waiting = max_waiting
         self.max_queue_delay_s = max_queue_delay_s
         self.max_prefill_tokens = max_prefill_tokens
+        self.admit_fraction = admit_fraction
+        self.max_admit_delay_s = max_admit_delay_s
         self.eos_token_ids = frozenset(eos_token_ids)
         self.clock = clock
         self.waiting = FCFSQueue()
@@ -160,6 +169,8 @@ class Scheduler:
             waited = now - self.waiting.peek().arrival
             if waited < self.max_queue_delay_s:
                 return SchedulerOutput(prefill=[], decode=[], wait_s=self.max_queue_delay_s - waited)
+        if self.running and not self._admit_now(now):
+            return SchedulerOutput(prefill=[], decode=decode)
         prefill: list[Sequence] = []
         budget = self.max_prefill_tokens
         while self.waiting and len(self.running) < self.max_batch_size:
@@ -176,6 +187,13 @@ class Scheduler:
         for seq in self.running:
             seq.max_batch_size = max(seq.max_batch_size, size)
         return SchedulerOutput(prefill=prefill, decode=decode)
+
+    def _admit_now(self, now: float) -> bool:
+        free = self.max_batch_size - len(self.running)
+        if free <= 0:
+            return False
+        group = min(free, max(1, math.ceil(self.admit_fraction * len(self.running))))
+        return len(self.waiting) >= group or now - self.waiting.peek().arrival >= self.max_admit_delay_s
 
     def update(self, tokens: Mapping[str, int]) -> list[Finished]:
         """Record one new token per running sequence; return those that ended (EOS or length)."""

@@ -201,3 +201,19 @@ def test_profiles_overrides_and_cap() -> None:
     assert resolve_params(cfg, "no-such-type", {}).greedy
     with pytest.raises(ParamsError):
         resolve_params(cfg, None, {"top_p": 0})
+
+
+def test_running_batch_admits_newcomers_in_groups() -> None:
+    clock = Clock()
+    sched = make(clock, max_batch_size=8, max_waiting=8, admit_fraction=0.5, max_admit_delay_s=1.0)
+    for i in range(4):
+        sched.add(seq(f"r{i}", clock))
+    assert len(sched.schedule().prefill) == 4  # an idle engine admits at once
+    sched.add(seq("late1", clock))
+    assert sched.schedule().prefill == []  # 1 waiting < half of 4 running
+    sched.add(seq("late2", clock))
+    assert [s.request_id for s in sched.schedule().prefill] == ["late1", "late2"]
+    sched.add(seq("late3", clock))
+    assert sched.schedule().prefill == []
+    clock.t += 1.0  # the oldest has waited max_admit_delay_s
+    assert [s.request_id for s in sched.schedule().prefill] == ["late3"]
