@@ -1,6 +1,6 @@
 """Backpressure: a burst of ten times the sustained capacity through the embedded stack.
 
-Measures sustained capacity (calculator and clock tasks, many in flight), then publishes at ten
+Measures sustained capacity (the chaos task mix: calculator, clock, remember; many in flight), then publishes at ten
 times that rate for 10 s (3 s with BENCH_QUICK=1) and samples each service's RSS, the planner's
 open tasks and its admission pauses until every result is in.
 Env: BENCH_QUICK=1 for a short run, BENCH_OUT=path for the JSON, BURST_FACTOR (10), BURST_S,
