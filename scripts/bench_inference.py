@@ -8,6 +8,7 @@ its own (see `in_subprocess`).
     BENCH_QUICK=1   short run (fewer requests, shorter outputs)
     BENCH_OUT=path  where the JSON goes (default: stdout only)
     BENCH_MODEL=path  another model dir or .gguf (default: the bundled SmolLM2-135M-Instruct)
+    BENCH_DTYPE=name  auto (the service default: bf16 where the CPU has it), bfloat16, float16, float32
 
 JSON: {"machine", "model", "device", "dtype", "load_avg", "runs": [{"mode", "concurrency", "requests", "tokens",
 "tokens_per_s", "p50_ms", "p99_ms", "ttft_p50_ms", "tokens_per_cpu_s"}]}
@@ -211,6 +212,8 @@ def main() -> None:
     )
     if os.environ.get("BENCH_MODEL"):
         cfg.model_path = Path(os.environ["BENCH_MODEL"])
+    if os.environ.get("BENCH_DTYPE"):  # auto (the service's default), bfloat16, float16, float32
+        cfg.dtype = os.environ["BENCH_DTYPE"]  # type: ignore[assignment]
     data_dir = Path(os.environ.get("AUTOGLM_DATA_DIR", "data"))
     if not data_dir.exists():
         data_dir = Path(
