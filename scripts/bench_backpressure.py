@@ -14,16 +14,16 @@ Exits 1 when a task is lost or answered twice.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import sys
 
 from autoglm.shared.backpressure import run_burst
+from autoglm.shared.bench import emit_report, quick_mode
 from autoglm.shared.chaos import running_stack
 
 
 def main() -> int:
-    quick = os.environ.get("BENCH_QUICK") == "1"
+    quick = quick_mode()
     limit = os.environ.get("AUTOGLM_PLANNER__MAX_TASKS_IN_FLIGHT", "1000")
     factor = float(os.environ.get("BURST_FACTOR", "10"))
     burst_s = float(os.environ.get("BURST_S", "3" if quick else "10"))
@@ -32,12 +32,7 @@ def main() -> int:
             run_burst(stack, capacity_tasks=150 if quick else 400, burst_factor=factor, burst_s=burst_s, timeout_s=900)
         )
     report["planner_max_tasks_in_flight"] = int(limit)
-    text = json.dumps(report, indent=2)
-    print(text)
-    out = os.environ.get("BENCH_OUT")
-    if out:
-        with open(out, "w") as fh:
-            fh.write(text + "\n")
+    emit_report(report)
     return 1 if report["lost"] or report["duplicates"] else 0
 
 

@@ -28,7 +28,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-QUICK = os.environ.get("BENCH_QUICK") == "1"
+from autoglm.shared.bench import emit_report, quick_mode
+
+QUICK = quick_mode()
 
 PROMPTS = [
     "Hi!",
@@ -242,10 +244,7 @@ def main() -> None:
         "load_avg": [round(x, 2) for x in os.getloadavg()],
         "runs": runs,
     }
-    text = json.dumps(report, indent=2)
-    print(text)
-    if os.environ.get("BENCH_OUT"):
-        Path(os.environ["BENCH_OUT"]).write_text(text + "\n")
+    emit_report(report)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ time went to waiting for a core on a shared machine.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from qdrant_client import models as qm
 
 from autoglm.services.memory.config import MemoryConfig
 from autoglm.services.memory.store import MemoryItem, MemoryStore
+from autoglm.shared.bench import emit_report, quick_mode
 
 DIM = 384
 
@@ -44,7 +44,7 @@ def pct(samples: list[float], q: float) -> float:
 
 
 def main() -> int:
-    quick = os.environ.get("BENCH_QUICK") == "1"
+    quick = quick_mode()
     sizes = [1_000, 5_000] if quick else [1_000, 10_000, 20_000]
     queries = 100 if quick else 300
     n_tenants = 8
@@ -168,11 +168,7 @@ def main() -> int:
         }
     result.update(series)
     result["tenant_leaks"] = leaks
-    text = json.dumps(result, indent=2)
-    print(text)
-    out = os.environ.get("BENCH_OUT")
-    if out:
-        Path(out).write_text(text + "\n")
+    emit_report(result)
     return 0 if leaks == 0 else 1
 
 

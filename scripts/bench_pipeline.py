@@ -38,6 +38,7 @@ import numpy as np
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from autoglm.shared.bench import emit_report, quick_mode
 from autoglm.shared.chaos import machine, running_stack, task_texts
 from autoglm.shared.config import Settings
 from autoglm.shared.sdk import AutoGLMClient
@@ -244,7 +245,7 @@ def breakdown(span_dir: Path, task_ids: list[str]) -> dict[str, float]:
 
 
 def main() -> int:
-    quick = os.environ.get("BENCH_QUICK") == "1"
+    quick = quick_mode()
     n_raw, n_seq, n_burst = (200, 100, 500) if quick else (1000, 300, 2000)
     with running_stack(env={"AUTOGLM_TIMEOUT_SECONDS": "300"}) as stack:
         raw = asyncio.run(raw_chain(stack.bootstrap or "", stack.settings, n_raw, n_burst))
@@ -274,12 +275,7 @@ def main() -> int:
         "fetch_max_wait_ms": stack.settings.broker.fetch_max_wait_ms,
         "machine": machine(),
     }
-    text = json.dumps(report, indent=2)
-    print(text)
-    out = os.environ.get("BENCH_OUT")
-    if out:
-        with open(out, "w") as fh:
-            fh.write(text + "\n")
+    emit_report(report)
     return 0
 
 

@@ -9,26 +9,20 @@ JSON: {"tasks", "results", "lost", "duplicates", "killed": [names], "statuses", 
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import sys
 
+from autoglm.shared.bench import emit_report, quick_mode
 from autoglm.shared.chaos import run_chaos, running_stack
 
 
 def main() -> int:
-    quick = os.environ.get("BENCH_QUICK") == "1"
+    quick = quick_mode()
     n_tasks = 200 if quick else 1000
     window = 30.0 if quick else 90.0
     # A generous deadline: a task caught by a restart still finishes rather than timing out.
     with running_stack(env={"AUTOGLM_TIMEOUT_SECONDS": "180"}) as stack:
         report = asyncio.run(run_chaos(stack, n_tasks, window_s=window, result_timeout_s=600, settle_s=10))
-    text = json.dumps(report, indent=2)
-    print(text)
-    out = os.environ.get("BENCH_OUT")
-    if out:
-        with open(out, "w") as fh:
-            fh.write(text + "\n")
+    emit_report(report)
     return 1 if report["lost"] or report["duplicates"] else 0
 
 
