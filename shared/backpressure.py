@@ -90,7 +90,12 @@ async def _phase(
     ids = await _publish(client, texts, rate, tag)
     published = time.monotonic() - t0
     counts, _ = await read_results(
-        stack.bootstrap or "", stack.settings.topic_prefix + RESULTS, ids, timeout=timeout, settle=SETTLE_S
+        stack.bootstrap or "",
+        stack.settings.topic_prefix + RESULTS,
+        ids,
+        timeout=timeout,
+        settle=SETTLE_S,
+        settings=stack.settings,
     )
     return ids, counts, published, time.monotonic() - t0 - SETTLE_S
 

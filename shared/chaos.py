@@ -30,7 +30,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from .config import Settings
-from .sdk import AutoGLMClient
+from .sdk import AutoGLMClient, security_kwargs
 from .stack import SERVICES, Stack
 from .topics import RESULTS
 
@@ -105,12 +105,19 @@ def task_texts(n: int, seed: int = 7) -> list[str]:
 
 
 async def read_results(
-    bootstrap: str, topic: str, task_ids: set[str], *, timeout: float, settle: float
+    bootstrap: str,
+    topic: str,
+    task_ids: set[str],
+    *,
+    timeout: float,
+    settle: float,
+    settings: Settings | None = None,
 ) -> tuple[Counter[str], Counter[str]]:
     """Count every record per task id on ``topic`` from its beginning, until all ids are seen and
-    ``settle`` seconds passed without a new one, or ``timeout``. Returns (count per task, status count)."""
+    ``settle`` seconds passed without a new one, or ``timeout``. Returns (count per task, status count).
+    ``settings``: the broker security to connect with (default: plaintext)."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                                fetch_max_wait_ms=50)
+                                fetch_max_wait_ms=50, **(security_kwargs(settings) if settings else {}))
     await consumer.start()
     counts: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
@@ -183,7 +190,7 @@ async def run_chaos(
         task_ids = set(await asyncio.gather(*sends))
         await asyncio.to_thread(killer.join)
         counts, statuses = await read_results(
-            bootstrap, prefix + RESULTS, task_ids, timeout=result_timeout_s, settle=settle_s
+            bootstrap, prefix + RESULTS, task_ids, timeout=result_timeout_s, settle=settle_s, settings=stack.settings
         )
     return {
         "tasks": n_tasks,

@@ -98,7 +98,7 @@ _DEMO_TASKS: list[tuple[str, str]] = []
 async def _run_tasks(console: Console, settings: Settings, bootstrap: str) -> int:
     from aiokafka import AIOKafkaProducer
 
-    from .sdk import AutoGLMClient
+    from .sdk import AutoGLMClient, security_kwargs
 
     ok = True
     async with AutoGLMClient(bootstrap, settings=settings, source="/autoglm/demo") as client:
@@ -118,7 +118,7 @@ async def _run_tasks(console: Console, settings: Settings, bootstrap: str) -> in
                 )
             ok = ok and result.status.value == "completed"
         console.rule("a malformed record on autoglm.tasks")
-        producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, **security_kwargs(settings))
         await producer.start()
         await producer.send_and_wait(settings.topic_prefix + "autoglm.tasks", b'{"taskid": "bad-1", "oops"', key=b"bad-1")
         await producer.stop()

@@ -241,6 +241,13 @@ async def close_clients(
         await producer.stop()
 
 
+def security_kwargs(settings: Settings) -> dict[str, Any]:
+    """aiokafka client arguments for the configured broker security (TLS, SASL); empty for plaintext."""
+    from .messaging import build_security
+
+    return _aiokafka_security(build_security(settings))
+
+
 def _aiokafka_security(security: Any) -> dict[str, Any]:
     if security is None:
         return {}
