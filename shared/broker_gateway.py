@@ -6,7 +6,8 @@ login ever succeeds on its memory storage (a user written with AlterUserScramCre
 answered ``e=unknown-user``), while a connection whose exchange failed is still served. So the
 embedded broker listens in plaintext on a private loopback port and this gateway owns the
 advertised port: it terminates TLS, runs the SCRAM-SHA-256/512 server side of the Kafka SASL
-handshake itself (RFC 5802, as Apache Kafka does), and only then relays bytes to Tansu.
+handshake (RFC 5802, as Apache Kafka does; the SCRAM messages by the ``scramp`` library, the
+Kafka framing around them here), and only then relays bytes to Tansu.
 
 A client that does not authenticate gets ApiVersions answered and nothing else: any other
 request before a successful exchange closes the connection, as Apache Kafka does. Local
@@ -17,10 +18,7 @@ the advertised listener, not the broker from its own machine.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import hashlib
-import hmac
 import logging
 import os
 import ssl
@@ -30,32 +28,31 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import scramp
+from scramp.utils import ScramException, ServerError
+
 log = logging.getLogger("autoglm.broker_gateway")
 
 API_VERSIONS, SASL_HANDSHAKE, SASL_AUTHENTICATE = 18, 17, 36
 UNSUPPORTED_SASL_MECHANISM, ILLEGAL_SASL_STATE, SASL_AUTHENTICATION_FAILED = 33, 34, 58
 MAX_PRE_AUTH_FRAME = 1 << 20  # an unauthenticated peer never makes us buffer more than this
-HASHES = {"SCRAM-SHA-256": "sha256", "SCRAM-SHA-512": "sha512"}
+MECHANISMS = ("SCRAM-SHA-256", "SCRAM-SHA-512")
 
 
-@dataclass(frozen=True)
-class ScramCredential:
-    """What a SCRAM server keeps instead of a password (RFC 5802 section 3)."""
+# What a SCRAM server keeps instead of a password (RFC 5802 section 3), as scramp derives it:
+# (salt, stored_key, server_key, iteration_count).
+ScramAuthInfo = tuple[bytes, bytes, bytes, int]
 
-    salt: bytes
-    iterations: int
-    stored_key: bytes
-    server_key: bytes
 
-    @classmethod
-    def derive(
-        cls, password: str, algorithm: str, iterations: int = 4096, salt: bytes | None = None
-    ) -> ScramCredential:
-        salt = salt or os.urandom(24)
-        salted = hashlib.pbkdf2_hmac(algorithm, password.encode(), salt, iterations)
-        client_key = hmac.new(salted, b"Client Key", algorithm).digest()
-        server_key = hmac.new(salted, b"Server Key", algorithm).digest()
-        return cls(salt, iterations, hashlib.new(algorithm, client_key).digest(), server_key)
+def scram_credentials(
+    users: Mapping[str, str], iterations: int = 4096
+) -> dict[tuple[str, str], ScramAuthInfo]:
+    """Each user's derived SCRAM credential for every offered mechanism; passwords are not kept."""
+    return {
+        (user, mechanism): scramp.ScramMechanism(mechanism).make_auth_info(password, iterations)
+        for user, password in users.items()
+        for mechanism in MECHANISMS
+    }
 
 
 class AuthenticationFailed(Exception):
@@ -63,88 +60,47 @@ class AuthenticationFailed(Exception):
 
 
 class ScramExchange:
-    """The server side of one SCRAM conversation: two client messages, two answers."""
+    """The server side of one SCRAM conversation (scramp's), as the Kafka framing drives it:
+    two client messages in, two answers out, any failure raised as AuthenticationFailed."""
 
     def __init__(
         self,
         mechanism: str,
-        credentials: Mapping[tuple[str, str], ScramCredential],
+        credentials: Mapping[tuple[str, str], ScramAuthInfo],
         server_nonce: str | None = None,
     ) -> None:
         self.mechanism = mechanism
-        self._server_nonce = server_nonce or base64.b64encode(os.urandom(18)).decode()
-        self.algorithm = HASHES[mechanism]
         self.credentials = credentials
         self.user: str | None = None
-        self._credential: ScramCredential | None = None
-        self._nonce = ""
-        self._client_first_bare = ""
-        self._gs2_header = ""
-        self._server_first = ""
         self.done = False
+        self._server = scramp.ScramMechanism(mechanism).make_server(self._auth_info, s_nonce=server_nonce)
+        self._first_seen = False
+
+    def _auth_info(self, user: str) -> ScramAuthInfo:
+        self.user = user
+        known = self.credentials.get((user, self.mechanism))
+        # An unknown user gets a plausible challenge and fails at the proof, like a wrong password,
+        # so the answer does not tell which user names exist (scramp itself would say unknown-user).
+        return known or (os.urandom(24), os.urandom(64), os.urandom(64), 4096)
 
     def step(self, message: bytes) -> bytes:
-        if not self._nonce:
-            return self._first(message.decode("utf-8", "replace"))
-        return self._final(message.decode("utf-8", "replace"))
-
-    def _first(self, text: str) -> bytes:
-        gs2, _, bare = text.partition(",")
-        authzid, _, bare = bare.partition(",")
-        if gs2 not in ("n", "y") or not bare:
-            raise AuthenticationFailed("malformed SCRAM client-first message")
-        attrs = _attributes(bare)
-        user = _unescape(attrs.get("n", ""))
-        if authzid and _unescape(authzid.removeprefix("a=")) != user:
-            raise AuthenticationFailed("authorization id differs from the user name")
-        if not user or not attrs.get("r"):
-            raise AuthenticationFailed("SCRAM client-first message lacks a user name or nonce")
-        self.user = user
-        self._credential = self.credentials.get((user, self.mechanism))
-        # An unknown user gets a plausible challenge and fails at the proof, like a wrong password.
-        decoy = self._credential or ScramCredential(os.urandom(24), 4096, b"", b"")
-        self._nonce = attrs["r"] + self._server_nonce
-        self._client_first_bare = bare
-        self._gs2_header = text[: len(text) - len(bare)]
-        self._server_first = f"r={self._nonce},s={base64.b64encode(decoy.salt).decode()},i={decoy.iterations}"
-        return self._server_first.encode()
-
-    def _final(self, text: str) -> bytes:
-        without_proof, _, proof_b64 = text.rpartition(",p=")
-        attrs = _attributes(without_proof)
-        if attrs.get("r") != self._nonce or not proof_b64:
-            raise AuthenticationFailed("SCRAM nonce mismatch")
-        if attrs.get("c") != base64.b64encode(self._gs2_header.encode()).decode():
-            raise AuthenticationFailed("SCRAM channel binding differs from the first message")
-        credential = self._credential
-        if credential is None:
-            raise AuthenticationFailed(
-                f"Authentication failed: invalid credentials with SASL mechanism {self.mechanism}"
-            )
-        auth_message = f"{self._client_first_bare},{self._server_first},{without_proof}".encode()
-        signature = hmac.new(credential.stored_key, auth_message, self.algorithm).digest()
+        text = message.decode("utf-8", "replace")
         try:
-            proof = base64.b64decode(proof_b64, validate=True)
-        except ValueError:
-            raise AuthenticationFailed("SCRAM proof is not base64") from None
-        client_key = bytes(a ^ b for a, b in zip(proof, signature, strict=False))
-        if len(proof) != len(signature) or not hmac.compare_digest(
-            hashlib.new(self.algorithm, client_key).digest(), credential.stored_key
-        ):
-            raise AuthenticationFailed(
-                f"Authentication failed: invalid credentials with SASL mechanism {self.mechanism}"
-            )
+            if not self._first_seen:
+                self._first_seen = True
+                self._server.set_client_first(text)
+                return self._server.get_server_first().encode()
+            self._server.set_client_final(text)
+            reply = self._server.get_server_final().encode()
+        except ScramException as exc:
+            if exc.server_error is ServerError.INVALID_PROOF:
+                # Apache Kafka's wording, which clients and our own error reports match on.
+                raise AuthenticationFailed(
+                    f"Authentication failed: invalid credentials with SASL mechanism {self.mechanism}"
+                ) from None
+            raise AuthenticationFailed(f"SCRAM exchange refused: {exc}") from None
         self.done = True
-        server_signature = hmac.new(credential.server_key, auth_message, self.algorithm).digest()
-        return b"v=" + base64.b64encode(server_signature)
-
-
-def _attributes(text: str) -> dict[str, str]:
-    return dict(part.split("=", 1) for part in text.split(",") if "=" in part)
-
-
-def _unescape(name: str) -> str:
-    return name.replace("=2C", ",").replace("=3D", "=")
+        return reply
 
 
 class BrokerGateway:
@@ -172,11 +128,7 @@ class BrokerGateway:
             self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             self.context.minimum_version = ssl.TLSVersion.TLSv1_2
             self.context.load_cert_chain(str(certfile), str(keyfile) if keyfile else None)
-        self.credentials = {
-            (user, mechanism): ScramCredential.derive(password, algorithm)
-            for user, password in (users or {}).items()
-            for mechanism, algorithm in HASHES.items()
-        }
+        self.credentials = scram_credentials(users or {})
         self.require_sasl = bool(users)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -279,7 +231,7 @@ class BrokerGateway:
                 await _send(client_w, answer)
             elif header.api_key == SASL_HANDSHAKE:
                 mechanism = _read_string(frame, header.body_offset)
-                if mechanism not in HASHES:
+                if mechanism not in MECHANISMS:
                     await _send(client_w, handshake_response(header, UNSUPPORTED_SASL_MECHANISM))
                     return False
                 exchange = ScramExchange(mechanism, self.credentials)
@@ -346,8 +298,8 @@ class RequestHeader:
 
 
 def handshake_response(header: RequestHeader, error: int) -> bytes:
-    mechanisms = b"".join(struct.pack(">h", len(m)) + m.encode() for m in HASHES)
-    return struct.pack(">ihi", header.correlation_id, error, len(HASHES)) + mechanisms
+    mechanisms = b"".join(struct.pack(">h", len(m)) + m.encode() for m in MECHANISMS)
+    return struct.pack(">ihi", header.correlation_id, error, len(MECHANISMS)) + mechanisms
 
 
 def authenticate_response(header: RequestHeader, error: int, message: str | None, auth_bytes: bytes) -> bytes:

@@ -6,15 +6,17 @@ import base64
 import struct
 
 import pytest
+import scramp
 
 from autoglm.shared.broker_gateway import (
+    MECHANISMS,
     SASL_AUTHENTICATE,
     AuthenticationFailed,
     RequestHeader,
-    ScramCredential,
     ScramExchange,
     authenticate_response,
     handshake_response,
+    scram_credentials,
 )
 
 # RFC 7677 section 3: SCRAM-SHA-256, user "user", password "pencil".
@@ -27,7 +29,7 @@ SERVER_FINAL = b"v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4="
 
 
 def exchange(password: str = "pencil") -> ScramExchange:
-    credential = ScramCredential.derive(password, "sha256", 4096, salt=SALT)
+    credential = scramp.ScramMechanism("SCRAM-SHA-256").make_auth_info(password, 4096, salt=SALT)
     return ScramExchange("SCRAM-SHA-256", {("user", "SCRAM-SHA-256"): credential}, server_nonce=SERVER_NONCE)
 
 
@@ -54,28 +56,61 @@ def test_an_unknown_user_is_challenged_then_refused_like_a_wrong_password() -> N
         ex.step(f"c=biws,r=abc{SERVER_NONCE},p=AAAA".encode())
 
 
+@pytest.mark.parametrize("mechanism", MECHANISMS)
+def test_a_client_with_the_password_completes_either_mechanism(mechanism: str) -> None:
+    credentials = scram_credentials({"alice": "s3cret, really", "bob": "other"})
+    assert all("s3cret" not in repr(info) for info in credentials.values())  # derived, not kept
+    ex = ScramExchange(mechanism, credentials)
+    client = scramp.ScramClient([mechanism], "alice", "s3cret, really")
+    client.set_server_first(ex.step(client.get_client_first().encode()).decode())
+    client.set_server_final(ex.step(client.get_client_final().encode()).decode())  # checks the server too
+    assert ex.done and ex.user == "alice"
+
+
+@pytest.mark.parametrize("mechanism", MECHANISMS)
+def test_a_client_with_another_users_password_is_refused(mechanism: str) -> None:
+    ex = ScramExchange(mechanism, scram_credentials({"alice": "s3cret", "bob": "other"}))
+    client = scramp.ScramClient([mechanism], "alice", "other")
+    client.set_server_first(ex.step(client.get_client_first().encode()).decode())
+    with pytest.raises(AuthenticationFailed, match=f"invalid credentials with SASL mechanism {mechanism}"):
+        ex.step(client.get_client_final().encode())
+    assert not ex.done
+
+
 @pytest.mark.parametrize(
-    "final",
+    ("final", "reason"),
     [
-        b"c=biws,r=someone-elses-nonce,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
-        b"c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0",
-        b"c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=not base64!",
-        b"c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzb",
-        b"c=eSws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
+        (b"c=biws,r=someone-elses-nonce,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=", "nonce"),
+        (b"c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0", "Malformed"),
+        (b"c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=not base64!", "base 64"),
+        (b"c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzb", "invalid credentials"),
+        (
+            b"c=eSws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
+            "channel binding",
+        ),
     ],
     ids=["nonce", "no proof", "proof not base64", "short proof", "channel binding"],
 )
-def test_a_malformed_final_message_fails(final: bytes) -> None:
+def test_a_malformed_final_message_fails(final: bytes, reason: str) -> None:
     ex = exchange()
     ex.step(CLIENT_FIRST)
-    with pytest.raises(AuthenticationFailed):
+    with pytest.raises(AuthenticationFailed, match=reason):
         ex.step(final)
     assert not ex.done
 
 
-@pytest.mark.parametrize("first", [b"", b"p=tls-unique,,n=user,r=x", b"n,,r=x", b"n,a=admin,n=user,r=x"])
-def test_a_malformed_or_impersonating_first_message_fails(first: bytes) -> None:
-    with pytest.raises(AuthenticationFailed):
+@pytest.mark.parametrize(
+    ("first", "reason"),
+    [
+        (b"", "malformed first message"),
+        (b"p=tls-unique,,n=user,r=x", "channel binding"),
+        (b"n,,r=x", "Malformed client_first_bare"),
+        (b"n,a=admin,n=user,r=x", "authzid"),
+    ],
+    ids=["empty", "channel binding", "no user", "authzid"],
+)
+def test_a_malformed_or_impersonating_first_message_fails(first: bytes, reason: str) -> None:
+    with pytest.raises(AuthenticationFailed, match=reason):
         exchange().step(first)
 
 
