@@ -121,6 +121,18 @@ AGGREGATE = re.compile(
     r"\btop \d+\b|\bhow many\b|\bbest-?selling\b|\bmost\b|\bleast\b|\baverage\b|\btotal\b|\bcount\b|\bbest\b|\bworst\b",
     IC,
 )
+# Counts, totals and rates of business records are the database's, not the policy pages' ("本月的退款总额",
+# "上周新增了多少会员", "how many refunds last month"); "退货政策是什么" has none of these words and stays kb_search.
+_RECORD = r"(?:退款|退货|换货|会员|订单|注册|下单)"
+_RECORDS_EN = r"(?:refunds|returns|members|memberships|sign-?ups|orders|subscriptions|cancellations|exchanges)"
+RECORD_METRIC = re.compile(
+    _RECORD + r"的?(?:总额|总数|总量|总金额|数量|人数|笔数|单数|次数|率)"
+    r"|(?:多少|几)(?:个|位|名|笔|单|件|次)?新?" + _RECORD + r"|(?:新增|新注册|新加入)了?(?:多少|几)"
+    r"|\bhow many (?:\w+ ){0,2}" + _RECORDS_EN + r"\b"
+    r"|\b(?:total|average|number of|count of|sum of)\s+(?:\w+\s+)?(?:" + _RECORDS_EN[3:-1] + r"|refund amounts?|order value)\b"
+    r"|\b(?:return|refund|cancellation|churn) rates?\b",
+    IC,
+)
 MY_ORDER = re.compile(r"到哪了|到哪儿了|我的订单|我的快递|我的包裹|订单状态|订单到哪|订单.*(?:发货|到了|状态|进度)|\bmy (?:order|package|parcel|shipment)\b|\border status\b|\bwhere is my\b", IC)
 KB = re.compile(
     r"知识库|文档|帮助中心|常见问题|faq|手册|政策|规定|制度|流程|账号|账户|密码|登录|登陆|退款|退货|换货|发票|会员|积分|优惠券|"
@@ -344,7 +356,7 @@ def classify(clause: str) -> Classification:
     dated = bool(find_dates(clause, date(2000, 1, 1)))
     if dated and (WEATHER_WORD.search(clause) and find_cities(clause) or WEATHER_GEAR.search(clause)):
         return Classification("lookup", "weather")
-    if find_order_id(clause) or MY_ORDER.search(clause):
+    if find_order_id(clause) or MY_ORDER.search(clause) or RECORD_METRIC.search(clause):
         return Classification("lookup", "sql_query")
     if (SQL_DATA.search(clause) or ORDER.search(clause)) and SQL_VERB.search(clause) or (
         BUSINESS_NOUN.search(clause) and AGGREGATE.search(clause)

@@ -110,6 +110,11 @@ _EN_SHORT = {"tmrw": "tomorrow", "tmr": "tomorrow", "tmrow": "tomorrow", "2moro"
 _EN_SHORT_RE = re.compile(r"\b(?:" + "|".join(_EN_SHORT) + r")\b", re.IGNORECASE)
 
 
+def _is_plural_of_cue(word: str) -> bool:
+    """A cue word's plural ("refunds" of "refund") is a real word, not a typo one edit away."""
+    return word.endswith("s") and word[:-1] in _VOCAB
+
+
 def fix_typos(text: str, limit_words: int = 200) -> str:
     """Correct English words one edit away from a cue word (``wether`` -> ``weather``).
 
@@ -124,7 +129,7 @@ def fix_typos(text: str, limit_words: int = 200) -> str:
             break
         word = m.group(0)
         low = word.lower()
-        if len(low) < 5 or low in _VOCAB or low in _KNOWN_OK:
+        if len(low) < 5 or low in _VOCAB or low in _KNOWN_OK or _is_plural_of_cue(low):
             continue
         for cue in EN_CUE_VOCAB:
             if abs(len(cue) - len(low)) <= 1 and cue[0] == low[0] and _edit_distance_at_most_one(low, cue):
