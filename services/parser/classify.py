@@ -133,7 +133,16 @@ RECORD_METRIC = re.compile(
     r"|\b(?:return|refund|cancellation|churn) rates?\b",
     IC,
 )
-MY_ORDER = re.compile(r"到哪了|到哪儿了|我的订单|我的快递|我的包裹|订单状态|订单到哪|订单.*(?:发货|到了|状态|进度)|\bmy (?:order|package|parcel|shipment)\b|\border status\b|\bwhere is my\b", IC)
+# The user's own order, also without the word 订单/order ("我买的东西怎么还没发货", "has my delivery shipped"):
+# a lookup that needs the order number, which the parser asks for when none is given.
+MY_ORDER = re.compile(
+    r"到哪了|到哪儿了|我的订单|我的快递|我的包裹|订单状态|订单到哪|订单.*(?:发货|到了|状态|进度)|\bmy (?:order|package|parcel|shipment)\b|\border status\b|\bwhere is my\b"
+    r"|我[^，,。？?]{0,6}?(?:买|购买|网购|订购|下单)的[^，,。？?]{0,8}?(?:发货|发出|到货|送到|寄出|签收|派送|物流|快递)"
+    r"|^(?:请|帮我|麻烦)?查(?:一下|一查|下)?(?:我的)?(?:物流|快递|包裹)(?:信息|状态|进度)?[吧呢吗]?$"
+    r"|\bmy (?:delivery|deliveries|purchase|packages|parcels)\b(?!\s+(?:address|options|fee|policy))"
+    r"|\b(?:the )?(?:stuff|things?|items?) i (?:bought|ordered|purchased)\b",
+    IC,
+)
 KB = re.compile(
     r"知识库|文档|帮助中心|常见问题|faq|手册|政策|规定|制度|流程|账号|账户|密码|登录|登陆|退款|退货|换货|发票|会员|积分|优惠券|"
     r"保修|售后|客服|套餐|订阅|报销|请假|年假|vpn|wifi|打印机|公司|我们的产品|手机号|绑定|解绑|实名认证|注销|昵称|头像|"

@@ -437,12 +437,23 @@ def _connector_of(part: _Part) -> str:
 _HOW_MUCH = re.compile(r"多少|几[个块元]|\bhow (?:much|many)\b|\beach\b", re.IGNORECASE)
 
 
+def _one_order(a: str, b: str) -> bool:
+    """One clause asks about the user's order without a number, the other gives exactly one number."""
+    return any(
+        _is_my_order(ask) and not find_order_id(ask) and len(find_order_ids(named)) == 1
+        for ask, named in ((a, b), (b, a))
+    )
+
+
 def _same_lookup(prev: _Part, cur: _Part, today: date) -> bool:
     """A follow-up clause on the same tool that names nothing new (``北京明天天气怎么样，会下雨吗``,
     ``order #A55 hasn't arrived, where is it?``)."""
     if _THEN.match(_connector_of(cur)):
         # "…，然后据此推荐穿搭": a step announced by then/然后 is a task of its own, built on the lookup.
         return False
+    if prev.cls.tool == "sql_query" == cur.cls.tool and _one_order(prev.masked, cur.masked):
+        # "我买的东西到哪了，订单号8812345": one order, asked about in one clause and named in the other.
+        return True
     if (
         prev.cls.tool == "calculator"
         and cur.cls.type == "question_answering"

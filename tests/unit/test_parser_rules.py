@@ -503,3 +503,24 @@ def test_counts_of_business_records_are_database_queries(text: str, tool: str) -
 def test_plural_of_a_cue_word_is_not_a_typo() -> None:
     graph = parse("how many cancellations and refunds were there today")
     assert graph.intents[0].entities["query"] == "how many cancellations and refunds were there today"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我网购的衣服怎么还没到货", "我上周买的书什么时候发货", "帮我查一下快递", "has my delivery arrived yet",
+     "where are the things I ordered"],
+)
+def test_own_order_without_the_word_order_asks_for_its_number(text: str) -> None:
+    assert one(text) == ("lookup", "sql_query", {}, True)
+
+
+@pytest.mark.parametrize(
+    "text", ["我买的东西还没发货，订单号是8812345", "where is my package, order 8812345"]
+)
+def test_own_order_with_its_number_in_the_next_clause_is_one_lookup(text: str) -> None:
+    assert one(text) == ("lookup", "sql_query", {"order_id": "8812345"}, False)
+
+
+@pytest.mark.parametrize("text", ["快递一般几天到", "我买的手机好用吗", "how do I change my delivery address"])
+def test_shipping_questions_that_are_not_about_an_order_of_mine(text: str) -> None:
+    assert one(text)[1] != "sql_query"
