@@ -1,7 +1,8 @@
 """Relative and absolute dates in Chinese and English, resolved against a reference day.
 
 Conventions (documented in the README):
-- 下周X / "next <weekday>": that weekday in the next calendar week (weeks start on Monday).
+- 下周X / "next <weekday>": that weekday in the next calendar week (weeks start on Monday); 下下周X two weeks on.
+- 今晚/今早 are today, 明早/明晚 tomorrow; fixed-day holidays (元旦, 圣诞节, "Christmas") the next such day.
 - 本周X / 这周X / "this <weekday>": that weekday in the current calendar week (may be past).
 - 周X / 星期X / "<weekday>" / "on <weekday>": the next such day, today included.
 - X月Y日 / "Dec 3" without a year: this year, or next year when that day has passed.
@@ -36,6 +37,13 @@ _WEEKDAY_ZH = r"(?:周|星期|礼拜)([一二三四五六日天1-7])"
 _EN_WD = "|".join(sorted(_EN_WEEKDAY, key=len, reverse=True))
 _EN_MON = "|".join(sorted(_EN_MONTH, key=len, reverse=True))
 
+# Holidays on a fixed day of the year: the next one, today included ("元旦那天", "on Christmas").
+_HOLIDAYS = {"元旦": (1, 1), "情人节": (2, 14), "劳动节": (5, 1), "国庆节": (10, 1), "平安夜": (12, 24),
+             "圣诞节": (12, 25), "new year's day": (1, 1), "valentine's day": (2, 14), "christmas eve": (12, 24),
+             "christmas day": (12, 25), "christmas": (12, 25)}
+_HOLIDAY_RE = "|".join(re.escape(h) if not h.isascii() else rf"\b{re.escape(h)}\b"
+                       for h in sorted(_HOLIDAYS, key=len, reverse=True))
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"(?<!\d)(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")),
     ("zh_ymd", re.compile(rf"(20\d\d)年([{_ZH_NUM}]{{1,3}})月([{_ZH_NUM}]{{1,3}})[日号]")),
@@ -43,11 +51,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("zh_range", re.compile(rf"(?:未来|接下来|之后|往后|最近|近)的?([{_ZH_NUM}]{{1,3}})[天日]")),
     ("zh_week", re.compile(r"(?:未来|接下来|之后|最近)的?(?:一|1)(?:周|个星期|个礼拜|星期)")),
     ("en_week", re.compile(r"\b(?:coming|following)\s+week\b", re.I)),
+    ("zh_next2_wd", re.compile(r"下下个?(?:周|星期|礼拜)([一二三四五六日天1-7])")),
+    ("holiday", re.compile(_HOLIDAY_RE, re.I)),
     ("zh_next_wd", re.compile(r"(?:下个?|下一个?)(?:周|星期|礼拜)([一二三四五六日天1-7])")),
     ("zh_this_wd", re.compile(r"(?:本|这个?|这一)(?:周|星期|礼拜)([一二三四五六日天1-7])")),
     ("zh_weekend", re.compile(r"(下个?|本|这个?)?(?:周末|礼拜天和礼拜六)")),
     ("zh_wd", re.compile(_WEEKDAY_ZH)),
-    ("zh_rel", re.compile(r"大后天|后天|明天|明日|明儿|今天|今日|今儿|今晚|明晚|昨天|前天|大前天")),
+    ("zh_rel", re.compile(r"大后天|后天|明天|明日|明儿|明早|明晨|明晚|明夜|今天|今日|今儿|今早|今晨|今晚|今夜|昨天|前天|大前天")),
     ("en_range", re.compile(r"\b(?:next|coming|following)\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of)\s+days\b", re.I)),
     ("en_nday", re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|ten)[- ]day\b", re.I)),
     ("zh_nday", re.compile(rf"([{_ZH_NUM}]{{1,2}})(?:天|日)(?:的)?(?:天气|预报)")),
@@ -61,7 +71,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("en_rel", re.compile(r"\b(today|tonight|tomorrow|yesterday)\b", re.I)),
 ]
 
-_ZH_REL = {"今天": 0, "今日": 0, "今儿": 0, "今晚": 0, "明天": 1, "明日": 1, "明儿": 1, "明晚": 1,
+_ZH_REL = {"今天": 0, "今日": 0, "今儿": 0, "今早": 0, "今晨": 0, "今晚": 0, "今夜": 0, "明天": 1, "明日": 1,
+           "明儿": 1, "明早": 1, "明晨": 1, "明晚": 1, "明夜": 1,
            "后天": 2, "大后天": 3, "昨天": -1, "前天": -2, "大前天": -3}
 _EN_REL = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}
 # Ambiguous English short forms ("sat", "sun", "mar", "may", ...) count only in a date phrase.
@@ -136,6 +147,12 @@ def _resolve(kind: str, m: re.Match[str], today: date) -> tuple[date, int | None
         return (today, n) if n and 0 < n <= 31 else None
     if kind in ("zh_week", "en_week"):
         return today, 7
+    if kind == "zh_next2_wd":
+        # 下下周X: the weekday two calendar weeks ahead.
+        return _next_week(today, _ZH_WEEKDAY[g[0]]) + timedelta(days=7), None
+    if kind == "holiday":
+        month, day = _HOLIDAYS[m.group(0).lower().replace("’", "'")]
+        return _month_day(today, month, day), None
     if kind == "zh_next_wd":
         return _next_week(today, _ZH_WEEKDAY[g[0]]), None
     if kind == "zh_this_wd":

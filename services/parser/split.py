@@ -44,9 +44,12 @@ _SOFT_RE = re.compile(
     rf"|\b(?:and also|and|also|plus|as well as|next|additionally)\b(?=\s+(?:{_EN_VERB})\b)",
     re.IGNORECASE,
 )
+# "next" before a day or period is a date ("next Thursday in Boston"), not "next, do this".
+_NEXT = (r"next(?!\s+(?:mon|tue|wed|thu|fri|sat|sun|week|weekend|month|year|time|morning|afternoon|evening|night"
+         r"|day|few|couple|\d|one|two|three|four|five|six|seven|eight|nine|ten)\w*\b)")
 CONNECTOR_RE = re.compile(
     rf"^(?:{_ZH_ALWAYS}|并且|(?:并|再|和|也)(?=[\s,]*(?:{_ZH_VERB}))|同时|以及|另外|此外|还有|顺便|之后|而且|"
-    r"and then|then|after that|afterwards|and finally|finally|and also|and|also|plus|as well as|next|additionally)"
+    rf"and then|then|after that|afterwards|and finally|finally|and also|and|also|plus|as well as|{_NEXT}|additionally)"
     r"(?:[\s,]+|(?=[^A-Za-z])|$)",
     re.IGNORECASE,
 )

@@ -524,3 +524,29 @@ def test_own_order_with_its_number_in_the_next_clause_is_one_lookup(text: str) -
 @pytest.mark.parametrize("text", ["快递一般几天到", "我买的手机好用吗", "how do I change my delivery address"])
 def test_shipping_questions_that_are_not_about_an_order_of_mine(text: str) -> None:
     assert one(text)[1] != "sql_query"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("明早", {"date": "2026-11-26"}),
+        ("明晨", {"date": "2026-11-26"}),
+        ("今早", {"date": "2026-11-25"}),
+        ("今夜", {"date": "2026-11-25"}),
+        ("下下周二", {"date": "2026-12-08"}),
+        ("下下个星期日", {"date": "2026-12-13"}),
+        ("元旦", {"date": "2027-01-01"}),
+        ("圣诞节", {"date": "2026-12-25"}),
+        ("on Christmas Eve", {"date": "2026-12-24"}),
+    ],
+)
+def test_more_day_words(text: str, expected: dict[str, object]) -> None:
+    assert date_entities(text, TODAY) == expected
+
+
+def test_next_weekday_at_the_start_is_a_date_not_a_connector() -> None:
+    assert one("next Friday in Denver, sunny or not?")[2] == {"city": "Denver", "date": "2026-12-04"}
+    # "next" before a verb still joins two tasks
+    assert shape(parse("what's the weather in Oslo, next translate it into German")) == [
+        ("lookup", "weather", []), ("translation", None, ["i1"])
+    ]
