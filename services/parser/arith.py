@@ -153,6 +153,9 @@ _PERIOD_DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "月": 3
 _PER_FACTOR = {(1, 7): 7, (1, 30): 30, (1, 365): 365, (7, 365): 52, (30, 365): 12}
 _RATE_ZH = re.compile(r"每(?:一)?个?(天|日|周|星期|礼拜|月|年)[^0-9.，,]{0,6}?([0-9.]+)[^，,]{0,8}?[，, ]?[^0-9.]{0,8}?"
                       r"(?:一|1)个?(周|星期|礼拜|月|年)")
+# Without 每: "一个月房租3500，一年要交多少" (one period's amount, then a longer period and a question word).
+_RATE_ZH_ONE = re.compile(r"(?<![0-9一二两三四五六七八九十])(?:一|1)个?(天|日|周|星期|礼拜|月)[^0-9.，,]{0,6}?([0-9.]+)"
+                          r"[^，,]{0,8}?[，, ]?[^0-9.]{0,8}?(?:一|1)个?(周|星期|礼拜|月|年)(?:[^0-9.]|[一1]共){0,10}?(?:多少|几)")
 _RATE_EN = re.compile(r"\$?([0-9.]+)[^0-9.]{0,20}?\b(?:a|per|each|every)\s+(day|week|month)\b[^0-9.]{0,30}?"
                       r"\b(?:a|per|in\s+a|in\s+one|over\s+a|for\s+a|one)\s+(week|month|year)\b", re.I)
 
@@ -165,7 +168,7 @@ def _word_problem(t: str) -> str | None:
     m = _SHARE_ZH.search(t)
     if m:
         return f"{m.group(1)}/{m.group(2)}" if m.group(1) else f"{m.group(4)}/{m.group(3)}"
-    m = _RATE_ZH.search(t)
+    m = _RATE_ZH.search(t) or _RATE_ZH_ONE.search(t)
     if m:
         unit, amount, total = m.group(1), m.group(2), m.group(3)
     else:

@@ -550,3 +550,19 @@ def test_next_weekday_at_the_start_is_a_date_not_a_connector() -> None:
     assert shape(parse("what's the weather in Oslo, next translate it into German")) == [
         ("lookup", "weather", []), ("translation", None, ["i1"])
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expression"),
+    [
+        ("一天喝8杯水，一周喝多少杯", "8*7"),
+        ("一个月物业费260，一年一共多少", "260*12"),
+        ("一周健身房花120，一年花多少", "120*52"),
+    ],
+)
+def test_rate_word_problems_without_mei(text: str, expression: str) -> None:
+    assert one(text)[:3] == ("calculation", "calculator", {"expression": expression})
+
+
+def test_one_period_without_a_longer_one_is_not_a_rate() -> None:
+    assert one("一个月后是几号")[1] == "datetime"
