@@ -230,7 +230,14 @@ _PREFERENCE = re.compile(
     r"|我(?:最喜欢|最爱)的|我的(?:口味|偏好|爱好|习惯)"
     r"|\b(?:i|we)\s+(?:(?:really|also|usually|always|generally|much|do|don't|do not|never|strongly|would|'d)\s+)*"
     r"(?:prefer|like|love|hate|dislike|enjoy|can't stand|cannot stand|rather|avoid)\b"
-    r"|\bmy (?:favou?rite|preference)\b",
+    r"|\bmy (?:favou?rite|preference)\b"
+    # One's own habits are preferences too ("我每天早上七点跑步", "I usually cycle to work", "I don't drink");
+    # a group's routine is a fact ("我们每周五开例会").
+    r"|(?:^|[,，;；]\s*)(?:我(?!们)|本人|俺)(?:每天|每晚|每周|每个?周末|每个?月|每年|平时|平常|通常|一般|经常|总是|习惯)"
+    r"|\bi\s+(?:usually|normally|typically|often|always|never|rarely|seldom|generally)\s+\w+"
+    r"|\bi\s+(?:don't|do not|never|can't|cannot)\s+(?:eat|drink|smoke|drive|cook|wear|watch|use|take|fly"
+    r"|do (?:spicy|sugar|caffeine|dairy|meat|alcohol))\b"
+    r"|\bi\s+(?:\w+\s+){1,5}every (?:day|morning|evening|night|week|weekend)\b",
     re.I,
 )
 

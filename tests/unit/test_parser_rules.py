@@ -566,3 +566,26 @@ def test_rate_word_problems_without_mei(text: str, expression: str) -> None:
 
 def test_one_period_without_a_longer_one_is_not_a_rate() -> None:
     assert one("一个月后是几号")[1] == "datetime"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("记住我平时开车上班", "preference"),
+        ("记一下，我每晚十一点睡觉", "preference"),
+        ("记住我不喝咖啡", "preference"),
+        ("remember that I never eat pork", "preference"),
+        ("remember I usually bike to work", "preference"),
+        ("note that I go swimming every morning", "preference"),
+        # facts stay facts
+        ("记住我住在上海", "fact"),
+        ("remember my wife is called Ana", "fact"),
+    ],
+)
+def test_habits_and_negative_likes_are_preferences(text: str, kind: str) -> None:
+    entities = one(text)[2]
+    assert entities["memory_kind"] == kind
+
+
+def test_a_group_routine_is_a_fact() -> None:
+    assert one("记住我们每个月底对账")[2]["memory_kind"] == "fact"
