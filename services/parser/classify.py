@@ -34,13 +34,15 @@ SUMMARIZE = re.compile(
     r"|(?:这|该|以下|下面|上面|上述)[篇段份则条个]?[^，,。]{0,6}?的?(?:重点|大意|主要内容|核心内容|核心观点)",
     IC,
 )
-_GEN_VERB = (r"写|生成|创作|编写|编|作|拟|起草|来一?[首段篇个句份封条则]|给我一?[首段篇个句份封条则]|想一?[个句条]|设计"
+# 写错/写反/写漏 report a mistake in something written ("发票抬头写错了"), they ask for nothing new.
+_WRITTEN_WRONG = r"错|反|漏|岔"
+_GEN_VERB = (r"写(?!" + _WRITTEN_WRONG + r")|生成|创作|编写|编|作|拟|起草|来一?[首段篇个句份封条则]|给我一?[首段篇个句份封条则]|想一?[个句条]|设计"
              r"|[搞弄整]一?[个段份套]|[起取]一?个"
              r"|\bwrite\b|\bcompose\b|\bdraft\b|\bcreate\b|\bgenerate\b|\bmake\b|\bcome up with\b|\bgive me\b"
              r"|\bcraft\b|\bpen\b|\bproduce\b|\bbuild\b|\bimplement\b|\bcode\b")
 GEN_VERB = re.compile(_GEN_VERB, IC)
 # Verbs that ask for new text whatever its object ("起草一份周报", "compose something").
-STRONG_GEN = re.compile(r"写(?!代码|程序|脚本|了|着|的|在)|生成|创作|起草|拟一?[份个篇封]|撰写|\bwrite\b|\bcompose\b|\bdraft\b|\bsuggest\b"
+STRONG_GEN = re.compile(r"写(?!代码|程序|脚本|了|着|的|在|" + _WRITTEN_WRONG + r")|生成|创作|起草|拟一?[份个篇封]|撰写|\bwrite\b|\bcompose\b|\bdraft\b|\bsuggest\b"
                         r"|\bcome up with\b|\bbrainstorm\b", IC)
 CODE_NOUN = re.compile(
     r"代码|函数|脚本|程序(?!员)|正则|sql语句|sql查询|类(?:来|，|$)|接口|爬虫|算法|单元测试|"

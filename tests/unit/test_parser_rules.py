@@ -589,3 +589,10 @@ def test_habits_and_negative_likes_are_preferences(text: str, kind: str) -> None
 
 def test_a_group_routine_is_a_fact() -> None:
     assert one("记住我们每个月底对账")[2]["memory_kind"] == "fact"
+
+
+@pytest.mark.parametrize(
+    "text", ["收货人电话写错了还能改吗", "简历里日期写反了怎么办", "I wrote my name wrong on the invoice"]
+)
+def test_written_wrong_is_not_a_writing_request(text: str) -> None:
+    assert one(text)[0] != "creative_writing"
