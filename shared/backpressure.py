@@ -38,14 +38,14 @@ class _Sampler:
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
+        self._stop = asyncio.Event()
+        self.reset()
+
+    def reset(self) -> None:
         self.rss_peak_mb: dict[str, float] = {}
         self.open_tasks_peak = 0
         self.paused_samples = 0
         self.samples = 0
-        self._stop = asyncio.Event()
-
-    def reset(self) -> None:
-        self.rss_peak_mb, self.open_tasks_peak, self.paused_samples, self.samples = {}, 0, 0, 0
 
     def _sample(self) -> None:
         for name, sp in self.stack.procs.items():

@@ -35,10 +35,9 @@ async def check_broker(bootstrap_servers: str, settings: Settings, timeout: floa
 
     Returns when one succeeds; raises :class:`BrokerUnreachable` naming each server's failure.
     """
-    from .messaging import build_security
-    from .sdk import _aiokafka_security
+    from .sdk import security_kwargs
 
-    security: dict[str, Any] = _aiokafka_security(build_security(settings))
+    security: dict[str, Any] = security_kwargs(settings)
     failures: list[str] = []
     for server in bootstrap_servers.split(","):
         host, _, port = server.strip().rpartition(":")

@@ -336,11 +336,10 @@ def config_show(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
 async def _read_topic(bootstrap: str, topic: str, settings: Settings) -> list[Any]:
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
-    from .messaging import build_security
-    from .sdk import _aiokafka_security, read_to_end
+    from .sdk import read_to_end, security_kwargs
 
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, **_aiokafka_security(build_security(settings))
+        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, **security_kwargs(settings)
     )
     await consumer.start()
     try:
@@ -402,12 +401,9 @@ def dlq_replay(
         raise typer.Exit(1)
 
     async def run() -> None:
-        from .messaging import build_security
-        from .sdk import _aiokafka_security
+        from .sdk import security_kwargs
 
-        producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap_from(settings), acks="all", **_aiokafka_security(build_security(settings))
-        )
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap_from(settings), acks="all", **security_kwargs(settings))
         await producer.start()
         try:
             for e in chosen:

@@ -31,10 +31,9 @@ class StepClient:
         self._waiters: dict[str, asyncio.Future[StepCompleted]] = {}
 
     async def start(self) -> StepClient:
-        from .messaging import build_security
-        from .sdk import _aiokafka_security, tail_from_end
+        from .sdk import security_kwargs, tail_from_end
 
-        security = _aiokafka_security(build_security(self.settings))
+        security = security_kwargs(self.settings)
         limit = max(self.settings.broker.max_record_bytes, self.settings.max_event_bytes) + 65_536
         self._producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", max_request_size=limit, **security)
         await self._producer.start()

@@ -71,9 +71,7 @@ class AutoGLMClient:
         await self.close()
 
     async def start(self) -> None:
-        from .messaging import build_security
-
-        security = _aiokafka_security(build_security(self.settings))
+        security = security_kwargs(self.settings)
         self._producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", **security)
         try:
             await self._producer.start()

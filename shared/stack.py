@@ -23,8 +23,7 @@ from typing import Any
 
 from .config import Settings
 from .embedded import EmbeddedBroker, create_topics_sync, die_with_parent
-from .messaging import build_security
-from .sdk import _aiokafka_security
+from .sdk import security_kwargs
 
 SERVICES = ("memory", "inference", "tool_executor", "parser", "planner")
 
@@ -176,7 +175,7 @@ class Stack:
             self.bootstrap,
             partitions=self.settings.broker.embedded_partitions,
             prefix=self.settings.topic_prefix,
-            **_aiokafka_security(build_security(self.settings)),
+            **security_kwargs(self.settings),
         )
         env = dict(os.environ)
         env.update(self.extra_env)

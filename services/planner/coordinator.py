@@ -111,16 +111,14 @@ class Coordinator:
         self.owned |= partitions
         if not new:
             return
-        from autoglm.shared.messaging import build_security
-        from autoglm.shared.sdk import _aiokafka_security
+        from autoglm.shared.sdk import security_kwargs
 
-        kwargs: dict[str, Any] = _aiokafka_security(build_security(self.rt.settings))
         states, finished = await recover(
             bootstrap_servers=self.rt.settings.broker.bootstrap_servers or "",
             state_topic=self.rt.topic(PLAN_STATE),
             results_topic=self.rt.topic(RESULTS),
             partitions=new,
-            client_kwargs=kwargs,
+            client_kwargs=security_kwargs(self.rt.settings),
         )
         for task_id in finished:
             self._remember_finished(task_id)
@@ -251,16 +249,13 @@ class Coordinator:
             progressed = False
             if state.phase == "recall":
                 recall = state.steps[0]
-                if recall.status in (StepStatus.COMPLETED, StepStatus.FAILED):
+                # Skipped: the request needs nothing from the session (see plan.new_state).
+                if recall.status in (StepStatus.COMPLETED, StepStatus.FAILED, StepStatus.SKIPPED):
                     state.turns = list(recall.output.get("turns", [])) if recall.status is StepStatus.COMPLETED else []
                     if P.needs_reparse(state):
                         self._add_parse_step(state)
                     else:
                         P.build_execution(state, self.policy)
-                    progressed = True
-                elif P.self_contained(state):
-                    # Nothing in it refers to the session: run the tools now, beside the recall.
-                    P.build_execution(state, self.policy)
                     progressed = True
             elif state.phase == "reparse":
                 parse = state.steps[-1]
