@@ -10,8 +10,12 @@ Rows are capped at `max_rows`; SQLite's deadline is enforced by a progress handl
 """
 
 import asyncio
+import contextlib
 import sqlite3
 import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -116,6 +120,10 @@ def _jsonable(value: Any) -> Any:
         return f"<blob {len(value)} bytes>"
     if value is None or isinstance(value, int | float | str | bool):
         return value
+    if isinstance(value, Decimal) and value.is_finite():
+        # PostgreSQL numeric: a JSON number, as SQLite gives; an integral scale-0 value stays an int.
+        exponent = value.as_tuple().exponent
+        return int(value) if isinstance(exponent, int) and exponent >= 0 else float(value)
     return str(value)
 
 
@@ -169,28 +177,81 @@ def run_sqlite(
         conn.close()
 
 
-async def run_postgres(
-    dsn: str, query: str, *, max_rows: int, timeout_s: float, params: list[SqlParam] | None = None
-) -> tuple[list[str], list[list[Any]], bool]:
-    """Run a checked query in a read-only PostgreSQL transaction (needs `psycopg`), `%s` bound to `params`."""
+PgQuery = Callable[[str, list[SqlParam] | None, int], Awaitable[tuple[list[str], list[list[Any]], bool]]]
+
+
+def _psycopg() -> Any:
     try:
         import psycopg  # type: ignore[import-not-found]
     except ImportError:
-        raise ToolError("PostgreSQL databases need the `psycopg` package, which is not installed") from None
+        raise ToolError(
+            "PostgreSQL databases need the `psycopg` package: pip install 'open-autoglm[postgres]'"
+        ) from None
+    return psycopg
+
+
+def _pg_error(exc: Exception, timeout_s: float) -> ToolError:
+    psycopg = _psycopg()
+    if isinstance(exc, psycopg.errors.QueryCanceled):
+        return ToolError(f"query exceeded the {timeout_s:g} s limit")
+    return ToolError(f"SQL error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+
+
+@asynccontextmanager
+async def postgres_session(dsn: str, *, timeout_s: float) -> AsyncIterator[PgQuery]:
+    """One connection in one read-only transaction; yields ``query(sql, params, max_rows)``.
+
+    Each query runs through a server-side cursor, so only ``max_rows + 1`` rows ever leave the
+    server however many match, and under ``statement_timeout``. Nothing is committed: the
+    transaction is rolled back at the end. Errors come out as ToolError.
+    """
+    psycopg = _psycopg()
     try:
-        async with await psycopg.AsyncConnection.connect(dsn, connect_timeout=max(1, int(timeout_s))) as conn:
-            await conn.set_read_only(True)
-            async with conn.cursor() as cur:
-                await cur.execute(f"SET LOCAL statement_timeout = {int(timeout_s * 1000)}")
-                await cur.execute(query, params or None)
+        conn = await psycopg.AsyncConnection.connect(dsn, connect_timeout=max(1, int(timeout_s)))
+    except psycopg.Error as exc:
+        raise _pg_error(exc, timeout_s) from None
+    counter = 0
+
+    async def query(
+        sql: str, params: list[SqlParam] | None, max_rows: int
+    ) -> tuple[list[str], list[list[Any]], bool]:
+        nonlocal counter
+        counter += 1
+        try:
+            async with conn.cursor(name=f"autoglm_{counter}") as cur:
+                await cur.execute(sql, params or None)
                 rows = await cur.fetchmany(max_rows + 1)
                 columns = [d.name for d in cur.description or []]
-            await conn.rollback()
+        except psycopg.Error as exc:
+            raise _pg_error(exc, timeout_s) from None
+        return columns, [[_jsonable(v) for v in row] for row in rows[:max_rows]], len(rows) > max_rows
+
+    try:
+        async with conn:
+            try:
+                await conn.set_read_only(True)
+                # SET LOCAL lasts as long as the transaction, which every query here shares.
+                await conn.execute(f"SET LOCAL statement_timeout = {max(1, int(timeout_s * 1000))}")
+            except psycopg.Error as exc:
+                raise _pg_error(exc, timeout_s) from None
+            try:
+                yield query
+            finally:
+                with contextlib.suppress(psycopg.Error):
+                    await conn.rollback()
     except psycopg.Error as exc:
-        raise ToolError(
-            f"SQL error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-        ) from None
-    return columns, [[_jsonable(v) for v in row] for row in rows[:max_rows]], len(rows) > max_rows
+        raise _pg_error(exc, timeout_s) from None
+
+
+async def run_postgres(
+    dsn: str, query: str, *, max_rows: int, timeout_s: float, params: list[SqlParam] | None = None
+) -> tuple[list[str], list[list[Any]], bool]:
+    """Run a checked query in a read-only PostgreSQL transaction (needs `psycopg`), `%s` bound to `params`.
+
+    Returns columns, rows, truncated.
+    """
+    async with postgres_session(dsn, timeout_s=timeout_s) as run:
+        return await run(query, params, max_rows)
 
 
 class SqlResult(BaseModel):

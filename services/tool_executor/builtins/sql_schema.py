@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from ..config import SqlConfig, SqlDatabase
 from ..context import ToolError
 from ..plugin import ToolDefinition, definition_from_function
-from .sql import SqlParam, pick_database, resolve_database, run_postgres, run_sqlite
+from .sql import SqlParam, pick_database, postgres_session, resolve_database, run_sqlite
 
 ColumnKind = Literal["number", "text", "date", "datetime", "other"]
 Runner = Callable[[str, list[SqlParam]], Awaitable[list[list[Any]]]]
@@ -180,17 +180,15 @@ def make_sql_schema(cfg: SqlConfig, *, data_dir: Path, max_values: int = 12) -> 
             return await describe(name, "sqlite", catalog, run_lite, max_values=max_values)
         if db.dsn is None:
             raise ToolError(f"database {name!r} has no dsn configured")
-        dsn = db.dsn.get_secret_value()
+        # One connection and one read-only transaction for the catalog and every sample query.
+        async with postgres_session(db.dsn.get_secret_value(), timeout_s=cfg.timeout_s) as query:
 
-        async def run_pg(query: str, params: list[SqlParam]) -> list[list[Any]]:
-            _, rows, _ = await run_postgres(
-                dsn, query, max_rows=10_000, timeout_s=cfg.timeout_s, params=params
-            )
-            return rows
+            async def run_pg(sql: str, params: list[SqlParam]) -> list[list[Any]]:
+                return (await query(sql, params, 10_000))[1]
 
-        rows = await run_pg(_PG_CATALOG, [])
-        catalog = [(str(t), str(c), str(d), str(n).upper() == "YES") for t, c, d, n in rows]
-        return await describe(name, "postgres", catalog, run_pg, max_values=max_values)
+            rows = await run_pg(_PG_CATALOG, [])
+            catalog = [(str(t), str(c), str(d), str(n).upper() == "YES") for t, c, d, n in rows]
+            return await describe(name, "postgres", catalog, run_pg, max_values=max_values)
 
     async def sql_schema(
         database: Annotated[
