@@ -344,8 +344,10 @@ class ServiceRuntime:
 
         pipeline = _Pipeline(self, pipelined) if pipelined else None
 
-        async def consume(body: list[Any], message: KafkaMessage) -> None:
-            records: tuple[ConsumerRecord, ...] = tuple(message.raw_message)  # type: ignore[arg-type]
+        # One parameter, filled by ``_records_decoder``: a handler that asks for faststream's
+        # message object (a context field) has it resolved on a worker thread, a thread hop of
+        # its own on every batch (fast_depends runs synchronous resolvers in a thread pool).
+        async def consume(records: Any) -> None:
             metrics.BATCH_SIZE.labels(self.service).observe(len(records))
             if pipeline is not None:
                 await pipeline.feed(records, accepted, max_bytes, handle)
@@ -382,7 +384,7 @@ class ServiceRuntime:
             partition_assignment_strategy=(RangePartitionAssignor,),
             ack_policy=AckPolicy.MANUAL if pipeline is not None else AckPolicy.ACK,
             listener=pipeline.listener(listener) if pipeline is not None else listener,
-            decoder=_raw_decoder,
+            decoder=_records_decoder,
         )
         subscriber(consume)
         self.subscribers.append(subscriber)
@@ -512,8 +514,9 @@ def _key_text(key: bytes | None) -> str | None:
         return _b64(key)
 
 
-async def _raw_decoder(msg: Any) -> Any:
-    return msg.body
+async def _records_decoder(msg: KafkaMessage) -> Any:
+    """The batch's ``ConsumerRecord`` objects, undecoded: decoding and validation are ours."""
+    return tuple(msg.raw_message)  # type: ignore[arg-type]
 
 
 def set_error(span: Span, message: str) -> None:
