@@ -90,8 +90,24 @@ class McpServerConfig(BaseModel):
     url: str | None = Field(None, description="streamable_http: endpoint URL, e.g. http://host:8000/mcp.")
     headers: dict[str, str] = Field(default_factory=dict)
     prefix: str | None = Field(None, description="Tool-name prefix; default `name`.")
-    connect_timeout_s: float = Field(20.0, gt=0)
+    connect_timeout_s: float = Field(20.0, gt=0, description="Limit of one start: connect, initialize, list.")
     enabled: bool = True
+    restart_attempts: int = Field(
+        5,
+        ge=0,
+        le=100,
+        description="Restarts tried in a row once a running server's connection is lost (0: none). The count "
+        "starts again after the server has stayed up for 60 s, so only a crash loop runs it out.",
+    )
+    restart_backoff_s: float = Field(
+        0.5, ge=0, description="Wait before the first restart; doubles per attempt, at most 30 s."
+    )
+    ping_interval_s: float = Field(
+        5.0,
+        ge=0,
+        description="How often a connected server is pinged, so a server that died between calls is "
+        "restarted before the next call (0: only a failing call notices).",
+    )
 
 
 class ToolsConfig(BaseModel):
