@@ -9,16 +9,20 @@ deleted when the session ends.
 from __future__ import annotations
 
 import shutil
+import statistics
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pgserver
 import psycopg
 import pytest
 import yaml
 
+from autoglm.services.planner.text_to_sql import compile_query
 from autoglm.services.tool_executor.builtins.sql import run_postgres
 from autoglm.services.tool_executor.config import ToolExecutorSettings
 from autoglm.services.tool_executor.context import ToolContext, ToolError
@@ -61,8 +65,12 @@ GRANT USAGE ON SEQUENCE audit_id_seq TO reader;
 def postgres_uri() -> Iterator[str]:
     """A throwaway PostgreSQL server on a unix socket; yields the superuser's DSN."""
     root = Path(tempfile.mkdtemp(prefix="autoglm-pg-"))
-    # pgserver, when run as root, runs the server as a `pgserver` system user it creates.
-    server = pgserver.get_server(root / "data", cleanup_mode="delete")
+    try:
+        # pgserver, when run as root, runs the server as a `pgserver` system user it creates.
+        server = pgserver.get_server(root / "data", cleanup_mode="delete")
+    except BaseException:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
     try:
         with psycopg.connect(server.get_uri(), autocommit=True) as conn:
             conn.execute("CREATE DATABASE shop")
@@ -277,3 +285,81 @@ async def test_schema_lists_tables_columns_kinds_and_values(registry: ToolRegist
     assert orders["status"]["values"] == sorted(["已发货", "待付款"])
     assert orders["note"]["values"] is None  # 30 distinct values: more than max_values
     assert "orders(order_id integer;" in result.text
+
+
+def _orders() -> list[dict[str, Any]]:
+    """The fixture's rows, computed in Python the way _SCHEMA generates them."""
+    return [
+        {
+            "order_id": 1000 + i,
+            "city": ["上海", "北京", "深圳"][i % 3],
+            "status": ["已发货", "待付款"][i % 2],
+            "amount": i * 10.5,
+            "placed_on": date(2026, 11, 1) + timedelta(days=i),
+            "placed_at": datetime(2026, 11, 1, 8) + timedelta(hours=i),
+        }
+        for i in range(1, 31)
+    ]
+
+
+def _q(select: list[dict[str, str]], where: list[dict[str, Any]], **rest: Any) -> dict[str, Any]:
+    return {"table": "orders", "select": select, "where": where, "group_by": [], "order_by": [], **rest}
+
+
+async def test_planner_compiled_queries_run_on_postgres(registry: ToolRegistry) -> None:
+    """The planner's text-to-SQL compiler, fed this database's sql_schema, emits SQL PostgreSQL runs right."""
+    described = await registry.call("sql_schema", {}, CTX)
+    db_schema = described.structuredContent
+    assert db_schema is not None
+    rows = _orders()
+    cases = [
+        (  # whole-day bounds on a timestamp column: 08:00 + i h stays on 1 November for i <= 15
+            _q(
+                [{"column": "*", "aggregate": "count"}],
+                [{"column": "placed_at", "op": "=", "value": "2026-11-01"}],
+            ),
+            [[sum(r["placed_at"].date() == date(2026, 11, 1) for r in rows)]],
+        ),
+        (  # substring LIKE on varchar, and a day range on a date column
+            _q(
+                [{"column": "order_id", "aggregate": "none"}],
+                [
+                    {"column": "city", "op": "like", "value": "海"},
+                    {"column": "placed_on", "op": "between", "value": "2026-11-05", "value_to": "2026-11-10"},
+                ],
+                order_by=[{"column": "order_id", "aggregate": "none", "direction": "asc"}],
+            ),
+            [
+                [r["order_id"]]
+                for r in rows
+                if r["city"] == "上海" and date(2026, 11, 5) <= r["placed_on"] <= date(2026, 11, 10)
+            ],
+        ),
+        (  # numeric aggregates grouped by a text column (PostgreSQL refuses ungrouped plain columns)
+            _q(
+                [{"column": "city", "aggregate": "none"}, {"column": "amount", "aggregate": "sum"}],
+                [{"column": "amount", "op": ">", "value": "100"}],  # a quoted number binds as a number
+                order_by=[{"column": "amount", "aggregate": "sum", "direction": "desc"}],
+            ),
+            sorted(
+                (
+                    [city, sum(r["amount"] for r in rows if r["city"] == city and r["amount"] > 100)]
+                    for city in {r["city"] for r in rows}
+                ),
+                key=lambda row: -row[1],
+            ),
+        ),
+        (
+            _q(
+                [{"column": "amount", "aggregate": "avg"}],
+                [{"column": "status", "op": "=", "value": "待付款"}],
+            ),
+            [[statistics.mean(r["amount"] for r in rows if r["status"] == "待付款")]],
+        ),
+    ]
+    for structured, expected in cases:
+        compiled = compile_query(structured, db_schema)
+        assert "%s" in compiled.sql and "?" not in compiled.sql
+        result = await registry.call("sql_query", {"query": compiled.sql, "params": compiled.params}, CTX)
+        assert not result.isError, (compiled.sql, result.text)
+        assert result.structuredContent["rows"] == expected, compiled.sql  # type: ignore[index]
