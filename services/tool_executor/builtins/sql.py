@@ -5,7 +5,8 @@ Three independent guards, so a parser gap alone is not a hole:
    optional WITH), and no write, DDL, ATTACH, PRAGMA, SELECT INTO or locking clause anywhere in the tree;
 2. SQLite is opened through a ``file:...?mode=ro`` URI with ``PRAGMA query_only`` on, and an
    authorizer that allows only reads and plain functions;
-3. PostgreSQL runs in a read-only transaction with a ``statement_timeout``.
+3. PostgreSQL runs in a read-only transaction with a ``statement_timeout``, through a server-side
+   cursor that fetches at most ``max_rows + 1`` rows.
 Rows are capped at `max_rows`; SQLite's deadline is enforced by a progress handler.
 """
 
