@@ -17,14 +17,15 @@ The run has two phases on one stack:
 from __future__ import annotations
 
 import asyncio
+import os
+import threading
 import time
-import uuid
 from collections import Counter
 from typing import Any
 
 import psutil
 
-from .chaos import machine, read_results, task_texts
+from .chaos import machine, publish_paced, read_results, task_texts
 from .sdk import AutoGLMClient
 from .stack import Stack, probe
 from .topics import RESULTS
@@ -71,15 +72,17 @@ class _Sampler:
         self._stop.set()
 
 
-async def _publish(client: AutoGLMClient, texts: list[str], rate: float | None, tag: str) -> set[str]:
-    """Publish ``texts`` at ``rate`` tasks/s (None: as fast as possible)."""
-    t0 = time.monotonic()
-    sends = []
-    for i, text in enumerate(texts):
-        if rate:
-            await asyncio.sleep(max(0.0, t0 + i / rate - time.monotonic()))
-        sends.append(asyncio.create_task(client.publish_task(text, task_id=f"{tag}-{i:06d}-{uuid.uuid4().hex[:6]}")))
-    return set(await asyncio.gather(*sends))
+def _prioritise_publisher() -> bool:
+    """Run this (the publisher's event-loop) thread at nice -5 where allowed.
+
+    Upstream systems publish from their own machines; here the publisher shares two cores with
+    the whole stack it is flooding, which starves it below the burst rate. A higher priority for
+    the publishing thread stands in for its own machine. False when the OS refuses."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), -5)
+    except (PermissionError, OSError):
+        return False
+    return True
 
 
 async def _phase(
@@ -87,7 +90,7 @@ async def _phase(
 ) -> tuple[set[str], Counter[str], float, float]:
     """Publish and count results. Returns (ids, result count per id, seconds to publish, seconds to last result)."""
     t0 = time.monotonic()
-    ids = await _publish(client, texts, rate, tag)
+    ids = await publish_paced(client, texts, rate, tag)
     published = time.monotonic() - t0
     counts, _ = await read_results(
         stack.bootstrap or "",
@@ -131,6 +134,7 @@ async def run_burst(
                 burst_tasks = int(rate * burst_s)
             else:
                 rate = None
+            prioritised = _prioritise_publisher()
             ids, counts, published_s, drained_s = await _phase(
                 stack, client, task_texts(burst_tasks, seed + 1), rate, "burst", timeout_s
             )
@@ -143,6 +147,7 @@ async def run_burst(
         "burst_tasks": burst_tasks,
         "burst_publish_rate_per_s": round(burst_tasks / published_s, 1) if published_s else None,
         "burst_publish_s": round(published_s, 2),
+        "publisher_prioritised": prioritised,
         "drain_s": round(drained_s, 2),
         "burst_throughput_per_s": round(len(counts) / drained_s, 1) if drained_s else None,
         "lost": len(ids - set(counts)),

@@ -148,6 +148,30 @@ async def read_results(
         await consumer.stop()
 
 
+PUBLISH_TICK_S = 0.005
+
+
+async def publish_paced(client: AutoGLMClient, texts: list[str], rate: float | None, tag: str) -> set[str]:
+    """Publish ``texts`` at ``rate`` tasks/s (None: as fast as possible).
+
+    Every record is built and serialised before the clock starts, and the records due at each
+    5 ms tick go into the producer's batch together, so the publisher is limited by the broker,
+    not by building events one at a time on the same two cores as the stack."""
+    prepared = [client.prepare_task(text, task_id=f"{tag}-{i:06d}-{uuid.uuid4().hex[:6]}") for i, text in enumerate(texts)]
+    acks = []
+    t0 = time.monotonic()
+    sent = 0
+    while sent < len(prepared):
+        due = len(prepared) if not rate else min(len(prepared), int((time.monotonic() - t0) * rate) + 1)
+        for p in prepared[sent:due]:
+            acks.append(await client.send_prepared(p, wait=False))
+        sent = due
+        if sent < len(prepared):
+            await asyncio.sleep(PUBLISH_TICK_S)
+    await asyncio.gather(*acks)
+    return {p.task_id for p in prepared}
+
+
 def _killer(stack: Stack, schedule: list[tuple[float, str]], started: float, killed: list[str]) -> None:
     for at, name in schedule:
         time.sleep(max(0.0, started + at - time.monotonic()))
@@ -182,12 +206,7 @@ async def run_chaos(
     async with AutoGLMClient(bootstrap, settings=stack.settings, source="/autoglm/chaos") as client:
         killer = threading.Thread(target=_killer, args=(stack, schedule, time.monotonic(), killed), daemon=True)
         killer.start()
-        t0 = time.monotonic()
-        sends = []
-        for i, text in enumerate(texts):
-            await asyncio.sleep(max(0.0, t0 + window_s * i / n_tasks - time.monotonic()))
-            sends.append(asyncio.create_task(client.publish_task(text, task_id=f"chaos-{i:05d}-{uuid.uuid4().hex[:6]}")))
-        task_ids = set(await asyncio.gather(*sends))
+        task_ids = await publish_paced(client, texts, n_tasks / window_s, "chaos")
         await asyncio.to_thread(killer.join)
         counts, statuses = await read_results(
             bootstrap, prefix + RESULTS, task_ids, timeout=result_timeout_s, settle=settle_s, settings=stack.settings

@@ -17,7 +17,7 @@ import contextlib
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaConnectionError
@@ -28,6 +28,14 @@ from .broker_check import check_broker
 from .config import Settings
 from .events import CONTENT_TYPE, CloudEvent, EventType, TaskCompleted, TaskProgress, TaskRequested, new_id
 from .topics import PROGRESS, RESULTS, TASKS
+
+
+class PreparedTask(NamedTuple):
+    """A task's record, serialised and ready to send (``AutoGLMClient.prepare_task``)."""
+
+    task_id: str
+    value: bytes
+    key: bytes
 
 
 def bootstrap_from(settings: Settings) -> str:
@@ -111,7 +119,13 @@ class AutoGLMClient:
                         if queue is not None:
                             queue.put_nowait(TaskProgress.model_validate(raw["data"]))
 
-    async def publish_task(
+    async def publish_task(self, text: str, **kwargs: Any) -> str:
+        """Publish one task (keyword arguments as ``prepare_task``) and wait for the broker's ack."""
+        prepared = self.prepare_task(text, **kwargs)
+        await self.send_prepared(prepared)
+        return prepared.task_id
+
+    def prepare_task(
         self,
         text: str,
         *,
@@ -124,10 +138,10 @@ class AutoGLMClient:
         timezone: str | None = None,
         allow_destructive: bool = False,
         metadata: dict[str, str] | None = None,
-    ) -> str:
-        assert self._producer is not None
+    ) -> PreparedTask:
+        """Build a task's record (CloudEvent, key, headers, trace context) without sending it, so a
+        caller can publish many at a controlled rate with the serialisation done beforehand."""
         task_id = task_id or new_id()
-        self._waiters.setdefault(task_id, asyncio.get_running_loop().create_future())
         with self.tracer.start_as_current_span(
             f"send {TASKS}",
             kind=SpanKind.PRODUCER,
@@ -156,13 +170,19 @@ class AutoGLMClient:
                     metadata=metadata or {},
                 ),
             )
-            await self._producer.send_and_wait(
-                self.prefix + TASKS,
-                event.model_dump_json(exclude_none=True).encode(),
-                key=(session_id or task_id).encode(),
-                headers=[("content-type", CONTENT_TYPE.encode())],
-            )
-        return task_id
+        return PreparedTask(task_id, event.model_dump_json(exclude_none=True).encode(), (session_id or task_id).encode())
+
+    async def send_prepared(self, prepared: PreparedTask, *, wait: bool = True) -> asyncio.Future[Any]:
+        """Send a prepared task. With ``wait=False`` it returns once the record is queued in the
+        producer's batch; await the returned future for the broker's ack."""
+        assert self._producer is not None
+        self._waiters.setdefault(prepared.task_id, asyncio.get_running_loop().create_future())
+        ack = await self._producer.send(
+            self.prefix + TASKS, prepared.value, key=prepared.key, headers=[("content-type", CONTENT_TYPE.encode())]
+        )
+        if wait:
+            await ack
+        return ack
 
     async def wait_result(self, task_id: str, timeout: float = 120.0) -> TaskCompleted:
         fut = self._waiters.setdefault(task_id, asyncio.get_running_loop().create_future())
