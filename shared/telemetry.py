@@ -2,9 +2,9 @@
 
 Spans go to OTLP/HTTP when an endpoint is configured, otherwise to a JSONL file per
 process under ``<data_dir>/traces`` (what ``autoglm trace`` reads). Trace context
-crosses Kafka twice over: faststream's ``KafkaTelemetryMiddleware`` puts ``traceparent``
-in record headers, and every event carries it as the CloudEvents ``traceparent``
-extension, which survives batching, DLQ replay and non-faststream producers.
+crosses Kafka twice over: every event carries it as the CloudEvents ``traceparent``
+extension, which survives batching, DLQ replay and non-faststream producers, and
+``ServiceRuntime.publish`` copies it into a ``traceparent`` record header.
 """
 
 from __future__ import annotations
