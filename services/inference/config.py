@@ -90,6 +90,11 @@ class InferenceConfig(BaseModel):
         description="auto: bf16 on CUDA (fp16 without bf16), bf16 on CPUs with avx512_bf16/AMX, else fp32.",
     )
     num_threads: int | None = Field(None, ge=1, description="torch CPU threads; default: torch's choice.")
+    prepack_weights: bool = Field(
+        True,
+        description="CPU bf16 only: keep a copy of the linear weights in oneDNN's blocked layout, so "
+        "batched decode steps and prefills skip the per-call weight reorder (costs one more copy of them).",
+    )
     max_batch_size: int = Field(32, ge=1, le=1024, description="Rows decoded together in one step.")
     max_waiting: int | None = Field(
         None, ge=0, description="Requests held waiting beyond the running batch; default = max_batch_size."

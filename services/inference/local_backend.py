@@ -25,6 +25,7 @@ import torch
 from autoglm.services.inference import metrics
 from autoglm.services.inference.config import InferenceConfig
 from autoglm.services.inference.core import EngineCore
+from autoglm.services.inference.cpu_kernels import prepack_linears
 from autoglm.services.inference.engine import GenerateRequest, GenerateResult, InferenceError
 from autoglm.services.inference.loading import (
     LoadedModel,
@@ -118,6 +119,8 @@ class LocalBackend:
             if cfg.num_threads:
                 torch.set_num_threads(cfg.num_threads)
             loaded = load_causal_lm(cfg.model_path, cache_dir, cfg.device, cfg.dtype, cfg.model_name)  # type: ignore[arg-type]
+            if cfg.prepack_weights:
+                prepack_linears(loaded.model)
             encoder = None
             if cfg.embedding_model_path:
                 model, tokenizer = load_encoder(cfg.embedding_model_path, cfg.device)
