@@ -89,8 +89,7 @@ async def _phase(
     stack: Stack, client: AutoGLMClient, texts: list[str], rate: float | None, tag: str, timeout: float
 ) -> tuple[set[str], Counter[str], float, float]:
     """Publish and count results. Returns (ids, result count per id, seconds to publish, seconds to last result)."""
-    t0 = time.monotonic()
-    ids = await publish_paced(client, texts, rate, tag)
+    ids, t0 = await publish_paced(client, texts, rate, tag)
     published = time.monotonic() - t0
     counts, _ = await read_results(
         stack.bootstrap or "",

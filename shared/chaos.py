@@ -151,12 +151,15 @@ async def read_results(
 PUBLISH_TICK_S = 0.005
 
 
-async def publish_paced(client: AutoGLMClient, texts: list[str], rate: float | None, tag: str) -> set[str]:
+async def publish_paced(
+    client: AutoGLMClient, texts: list[str], rate: float | None, tag: str
+) -> tuple[set[str], float]:
     """Publish ``texts`` at ``rate`` tasks/s (None: as fast as possible).
 
     Every record is built and serialised before the clock starts, and the records due at each
     5 ms tick go into the producer's batch together, so the publisher is limited by the broker,
-    not by building events one at a time on the same two cores as the stack."""
+    not by building events one at a time on the same two cores as the stack. Returns the task ids
+    and the monotonic time the clock started (after the records were built)."""
     prepared = [client.prepare_task(text, task_id=f"{tag}-{i:06d}-{uuid.uuid4().hex[:6]}") for i, text in enumerate(texts)]
     acks = []
     t0 = time.monotonic()
@@ -169,7 +172,7 @@ async def publish_paced(client: AutoGLMClient, texts: list[str], rate: float | N
         if sent < len(prepared):
             await asyncio.sleep(PUBLISH_TICK_S)
     await asyncio.gather(*acks)
-    return {p.task_id for p in prepared}
+    return {p.task_id for p in prepared}, t0
 
 
 def _killer(stack: Stack, schedule: list[tuple[float, str]], started: float, killed: list[str]) -> None:
@@ -206,7 +209,7 @@ async def run_chaos(
     async with AutoGLMClient(bootstrap, settings=stack.settings, source="/autoglm/chaos") as client:
         killer = threading.Thread(target=_killer, args=(stack, schedule, time.monotonic(), killed), daemon=True)
         killer.start()
-        task_ids = await publish_paced(client, texts, n_tasks / window_s, "chaos")
+        task_ids, _ = await publish_paced(client, texts, n_tasks / window_s, "chaos")
         await asyncio.to_thread(killer.join)
         counts, statuses = await read_results(
             bootstrap, prefix + RESULTS, task_ids, timeout=result_timeout_s, settle=settle_s, settings=stack.settings
