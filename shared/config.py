@@ -58,12 +58,11 @@ class BrokerConfig(BaseModel):
         10, ge=1, le=1000, description="Bounds each hop's latency on Tansu, which does not wake waiting fetches."
     )
     poll_interval_ms: int = Field(
-        2,
+        200,
         ge=1,
-        le=1000,
-        description="How long an idle subscriber waits for fetched records before it looks again (faststream's "
-        "batch_timeout_ms); a record arriving while it waits is picked up at once, one arriving in the pause "
-        "after an empty wait is picked up at the next look.",
+        le=5000,
+        description="How long an idle subscriber's poll waits before it starts over; fetched records end the "
+        "wait at once, so this bounds only how often an idle service wakes up, not latency.",
     )
     session_timeout_ms: int = Field(6000, ge=1000)
     heartbeat_interval_ms: int = Field(500, ge=100)
