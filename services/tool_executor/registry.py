@@ -121,7 +121,9 @@ class ToolRegistry:
         except Exception as exc:  # noqa: BLE001 - the contract is: never a traceback
             log.exception("tool %s crashed", name)
             result = ToolCallResult.error(f"{name} failed: {type(exc).__name__}: {exc}")
-        log.info(
+        # DEBUG, not INFO: a log line per call cost a tenth of the executor's CPU, and the
+        # execute_tool span records the same (tool, task, error, duration).
+        log.debug(
             "tool call %s task=%s error=%s %.1f ms",
             name,
             ctx.task_id,
