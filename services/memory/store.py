@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import re
+import sqlite3
 import threading
 import uuid
 from collections.abc import Iterable, Sequence
@@ -179,6 +180,22 @@ def _from_epoch(value: float) -> datetime:
     return datetime.fromtimestamp(value, UTC)
 
 
+def _fast_commits(client: QdrantClient) -> None:
+    """Embedded Qdrant writes every point as its own SQLite transaction, in the default rollback-journal
+    mode: a journal file created, synced and deleted per point (~0.6 ms of CPU per session turn, the
+    largest part of the memory service's cost per task). Write-ahead logging with ``synchronous=NORMAL``
+    costs ~0.2 ms. A committed point still survives a killed process (what a service crash is); only an
+    operating-system crash or power loss can lose the last commits, which the embedded broker (memory
+    only) loses anyway. A Qdrant server (``url``) is not touched. Reaches into qdrant-client's local
+    mode (``QdrantLocal.collections[*].storage.storage``); a version without those is left as it is.
+    """
+    for collection in getattr(getattr(client, "_client", None), "collections", {}).values():
+        conn = getattr(getattr(collection, "storage", None), "storage", None)
+        if isinstance(conn, sqlite3.Connection):  # repeating the pragmas on a tuned one is a no-op
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+
+
 class MemoryStore:
     """Tenant-scoped session memory, long-term memory and knowledge base over one Qdrant client."""
 
@@ -221,6 +238,7 @@ class MemoryStore:
             Path(path).mkdir(parents=True, exist_ok=True)
             client = QdrantClient(path=str(path))
             local = True
+            _fast_commits(client)
         try:
             cls._check_layout(client, cfg)
             store = cls(client, cfg, local=local if payload_filters is None else not payload_filters)
@@ -295,6 +313,7 @@ class MemoryStore:
         else:
             self._client.create_collection(name, vectors_config=params)
         self._collections.add(name)
+        _fast_commits(self._client)
         if not self._local:
             self._ensure_indexes(name)
         return name
