@@ -1,7 +1,7 @@
 """Exact whole-graph accuracy of the intent parser over the labeled sets, per fallback mode.
 
 Usage: python scripts/eval_parser.py [FILE ...] [--fallback none|embedding|both] [--json] [--quiet]
-Default files: tests/data/parser_labeled.jsonl, parser_heldout.jsonl, parser_unseen.jsonl and parser_unseen2.jsonl, each
+Default files: tests/data/parser_labeled.jsonl, parser_heldout.jsonl and parser_unseen{,2,3}.jsonl, each
 reported for every fallback mode asked (default: both), then the totals. "routed" is the looser match
 on language and each intent's type and tool. ``--json`` prints {mode: {"total", "correct", "routed",
 "accuracy", "files": {...}}}. Always exits 0: the accuracy thresholds are asserted by the unit tests.
@@ -18,7 +18,7 @@ from autoglm.services.parser.config import ParserSettings, make_fallback
 from autoglm.services.parser.evaluation import EvalResult, evaluate, load_labeled
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_FILES = [ROOT / f"tests/data/parser_{name}.jsonl" for name in ("labeled", "heldout", "unseen", "unseen2")]
+DEFAULT_FILES = [ROOT / f"tests/data/parser_{name}.jsonl" for name in ("labeled", "heldout", "unseen", "unseen2", "unseen3")]
 
 
 def _report(name: str, result: EvalResult, quiet: bool) -> None:

@@ -70,6 +70,35 @@ _EN_OPS: list[tuple[str, str]] = [
 _ZH_OPS_RE = [(re.compile(p), r) for p, r in _ZH_OPS]
 _EN_OPS_RE = [(re.compile(p, re.I), r) for p, r in _EN_OPS]
 _PERCENT_OF_EN = re.compile(r"([0-9.]+)\s*(?:%|percent)\s+of\s+([0-9.]+)", re.I)
+# A percentage applied to an amount: "a 20% tip on a $85 dinner", "8 percent sales tax on 49.99" (the part),
+# "25% off 120" / "$120 with 25% off" (what is left), "原价299，打八折" / "打75折" (tenths of the price),
+# "5000块存银行年利率3%" (the rate's share of the amount).
+_MONEY = r"(?:an?\s+|the\s+)?\$?\s*([0-9.]+)"
+_PERCENT_ON_EN = re.compile(
+    r"([0-9.]+)\s*(?:%|percent)\s+(?:\w+\s+){0,2}?(?:tip|tax|vat|fee|interest|commission|surcharge|service charge|gratuity)"
+    r"\s+(?:on|for|of)\s+" + _MONEY, re.I)
+_PERCENT_OFF_EN = re.compile(r"([0-9.]+)\s*(?:%|percent)\s+off\s+(?:of\s+)?" + _MONEY, re.I)
+_AMOUNT_PERCENT_OFF_EN = re.compile(r"\$?([0-9.]+)\b[^0-9%]{0,24}?\b([0-9.]+)\s*(?:%|percent)\s+off\b", re.I)
+_DISCOUNT_ZH = re.compile(r"([0-9.]+)(?:元|块钱?|美元)?[^0-9.%]{0,10}?打\s*([0-9]{1,2}(?:\.[0-9])?)\s*折")
+_RATE_OF_AMOUNT_ZH = re.compile(
+    r"([0-9.]+)(?:元|块钱?|美元|万)?[^0-9.%]{0,12}?(?:利率|利息|税率|费率|手续费|服务费|小费|提成|佣金|涨幅|折扣)(?:是|为|按)?"
+    r"\s*([0-9.]+)\s*%")
+
+
+def _tenths(n: str) -> str:
+    """打八折 -> 0.8, 打75折 -> 0.75, 打7.5折 -> 0.75: the share of the price paid."""
+    if "." in n:
+        whole, frac = n.split(".", 1)
+        return f"0.{whole}{frac}"
+    return f"0.{n}"
+
+
+def _percentages(t: str) -> str:
+    t = _PERCENT_ON_EN.sub(r"\2*\1/100", t)
+    t = _PERCENT_OFF_EN.sub(r"\2*(100-\1)/100", t)
+    t = _AMOUNT_PERCENT_OFF_EN.sub(r"\1*(100-\2)/100", t)
+    t = _DISCOUNT_ZH.sub(lambda m: f"{m.group(1)}*{_tenths(m.group(2))}", t)
+    return _RATE_OF_AMOUNT_ZH.sub(r"\1*\2/100", t)
 _PERCENT_OF_ZH = re.compile(r"([0-9.]+)的(?:百分之([0-9.]+)|([0-9.]+)%)")
 _SQRT_ZH = re.compile(r"(?:根号|开根号|开方)\s*([0-9.]+)")
 _TIMES_X = re.compile(r"(?<=[0-9)])\s*[x×X✕]\s*(?=[0-9(])")
@@ -105,6 +134,17 @@ def _en_number(words: str) -> str:
     return str(total + current)
 
 
+# A lone 一 that starts a word ("一共", "一起", "一下") is not the number one.
+_NOT_ONE = frozenset("共起下定样般直些切旦致同边")
+
+
+def _zh_numeral(m: re.Match[str]) -> str:
+    token = m.group(0)
+    if token == "一" and m.string[m.end() : m.end() + 1] in _NOT_ONE and m.end() < len(m.string):
+        return token
+    return _zh_number(token)
+
+
 def operator_text(text: str) -> str:
     """``text`` with Chinese numerals and English number words as digits and operator words as ASCII
     operators."""
@@ -112,11 +152,12 @@ def operator_text(text: str) -> str:
     t = _THOUSANDS.sub("", t)
     t = _HAN_SPACE.sub("", t)
     t = re.sub(r"(?:再|然后)(?=加|减|乘|除)", "", t)
-    t = _ZH_NUM_RE.sub(lambda m: _zh_number(m.group(0)), t)
+    t = _ZH_NUM_RE.sub(_zh_numeral, t)
     t = _EN_NUMBER_RE.sub(lambda m: _en_number(m.group(0)), t)
     t = _SQRT_ZH.sub(r"\1^0.5", t)
     t = _PERCENT_OF_ZH.sub(lambda m: f"{m.group(1)}*{m.group(2) or m.group(3)}/100", t)
     t = _PERCENT_OF_EN.sub(r"\2*\1/100", t)
+    t = _percentages(t)
     for pattern, repl in _ZH_OPS_RE:
         t = pattern.sub(repl, t)
     for pattern, repl in _EN_OPS_RE:
@@ -147,7 +188,15 @@ _SHARE_EN = re.compile(
     r"\b(?:split|share|divide)\s+(?:up\s+)?(?:an?\s+|the\s+)?\$?([0-9.]+)(?:[^0-9.,]{0,24}?)\s(?:among|between|across)\s+"
     r"([0-9.]+)", re.I)
 _SHARE_ZH = re.compile(r"([0-9.]+)(?:元|块钱?|美元)?[^0-9.，,]{0,6}?([0-9.]+)个?人(?:平分|平摊|分摊|均摊|AA|aa)"
-                       r"|([0-9.]+)个?人(?:平分|平摊|分摊|均摊|AA|aa)[^0-9.，,]{0,4}?([0-9.]+)")
+                       r"|([0-9.]+)个?人(?:一起)?(?:平分|平摊|分摊|均摊|AA|aa)[^0-9.]{0,8}?([0-9.]+)")
+# A rate kept up for a while: "60 miles an hour for 3.5 hours", "每小时走5公里，走了3小时", "时薪40，干了8小时".
+_EN_SPAN = r"(hour|day|week|month|year|minute)"
+_RATE_FOR_EN = re.compile(
+    r"\$?([0-9.]+)\s*(?:[a-z]+\s+){0,2}?(?:an?|per|each|every)\s+" + _EN_SPAN + r"\b[^0-9.]{0,20}?\b(?:for|over|in)\s+([0-9.]+)\s*"
+    r"(hour|day|week|month|year|minute)s?\b", re.I)
+_RATE_FOR_ZH = re.compile(
+    r"每(?:个)?(小时|天|周|月|年|分钟)[^0-9.，,]{0,6}?([0-9.]+)[^0-9.]{0,10}?([0-9.]+)个?(小时|天|周|月|年|分钟)"
+    r"|(?:时薪|日薪)([0-9.]+)[^0-9.]{0,10}?([0-9.]+)个?(小时|天)")
 _PERIOD_DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "月": 30, "年": 365,
                 "day": 1, "week": 7, "month": 30, "year": 365}
 _PER_FACTOR = {(1, 7): 7, (1, 30): 30, (1, 365): 365, (7, 365): 52, (30, 365): 12}
@@ -168,6 +217,14 @@ def _word_problem(t: str) -> str | None:
     m = _SHARE_ZH.search(t)
     if m:
         return f"{m.group(1)}/{m.group(2)}" if m.group(1) else f"{m.group(4)}/{m.group(3)}"
+    m = _RATE_FOR_EN.search(t)
+    if m and m.group(2).lower() == m.group(4).lower():
+        return f"{m.group(1)}*{m.group(3)}"
+    m = _RATE_FOR_ZH.search(t)
+    if m and m.group(1) and m.group(1) == m.group(4):
+        return f"{m.group(2)}*{m.group(3)}"
+    if m and m.group(5) and m.group(7) == ("小时" if m.group(0).startswith("时") else "天"):
+        return f"{m.group(5)}*{m.group(6)}"
     m = _RATE_ZH.search(t) or _RATE_ZH_ONE.search(t)
     if m:
         unit, amount, total = m.group(1), m.group(2), m.group(3)

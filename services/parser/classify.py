@@ -22,7 +22,9 @@ from autoglm.services.parser.text import URL_RE
 IC = re.IGNORECASE
 
 TRANSLATE = re.compile(
-    r"翻译|译成|译为|翻成|(?:变成|转成|转换成|改成|换成|写成)(?:" + "|".join(ZH_LANGUAGES) + r")|(?:" + "|".join(ZH_LANGUAGES) + r")(?:怎么|如何)(?:说|讲|表达)|用(?:"
+    r"翻译|译成|译为|翻成|(?:变成|转成|转换成|改成|换成|写成|弄成|搞成|整成)(?:" + "|".join(ZH_LANGUAGES) + r")|(?:" + "|".join(ZH_LANGUAGES) + r")(?:怎么|如何|咋)(?:说|讲|表达)"
+    # "帮我翻一下这句到韩语": 翻 with its object between it and the language.
+    r"|翻一?下?[^，,。：:]{0,8}?(?:成|为|到)(?:" + "|".join(ZH_LANGUAGES) + r")|用(?:"
     + "|".join(ZH_LANGUAGES) + r")(?:怎么|如何)?(?:说|讲|表达)|\btranslat\w*|\bhow (?:do|would|can) (?:you|i|we) say\b"
     r"|\bin (?:" + "|".join(EN_LANGUAGES) + r")\s*\??$"
     r"|\b(?:convert|turn|put|render|say)\b.*\b(?:into|to|in) (?:" + "|".join(EN_LANGUAGES) + r")\b",
@@ -31,6 +33,7 @@ TRANSLATE = re.compile(
 SUMMARIZE = re.compile(
     r"(?<!年终|工作|项目|年度|季度|月度|个人|述职)总结(?!报告)|概括|摘要|归纳|提炼|梗概|概述|要点|缩写成|精简|浓缩|简述|压缩(?:一下|成|为|到)|\bshorten\b|\bin (?:one|two|three|\d) sentences?\b|\bsummar\w*|\bsum (?:it )?up\b|\btl;?dr\b|\bkey points\b"
     r"|\bmain points\b|\brecap\b|\bgist\b|\bcondense\b|\bboil (?:it|this) down\b|\bshort version\b|\bin a nutshell\b"
+    r"|\bmake (?:it|this|that|them) (?:shorter|briefer|more concise)\b|\bcut (?:it|this|that) down\b"
     r"|(?:这|该|以下|下面|上面|上述)[篇段份则条个]?[^，,。]{0,6}?的?(?:重点|大意|主要内容|核心内容|核心观点)",
     IC,
 )
@@ -38,18 +41,22 @@ SUMMARIZE = re.compile(
 _WRITTEN_WRONG = r"错|反|漏|岔"
 _GEN_VERB = (r"写(?!" + _WRITTEN_WRONG + r")|生成|创作|编写|编|作|拟|起草|来一?[首段篇个句份封条则]|给我一?[首段篇个句份封条则]|想一?[个句条]|设计"
              r"|[搞弄整]一?[个段份套]|[起取]一?个"
-             r"|\bwrite\b|\bcompose\b|\bdraft\b|\bcreate\b|\bgenerate\b|\bmake\b|\bcome up with\b|\bgive me\b"
+             r"|\bwrite\b|\bcompose\b|\bdraft\b|\bcreate\b|\bgenerate\b|\bmake\b|\bcome up with\b|\bgive me\b|\bgimme\b"
              r"|\bcraft\b|\bpen\b|\bproduce\b|\bbuild\b|\bimplement\b|\bcode\b")
 GEN_VERB = re.compile(_GEN_VERB, IC)
 # Verbs that ask for new text whatever its object ("起草一份周报", "compose something").
 STRONG_GEN = re.compile(r"写(?!代码|程序|脚本|了|着|的|在|" + _WRITTEN_WRONG + r")|生成|创作|起草|拟一?[份个篇封]|撰写|\bwrite\b|\bcompose\b|\bdraft\b|\bsuggest\b"
-                        r"|\bcome up with\b|\bbrainstorm\b", IC)
+                        r"|\bcome up with\b|\bbrainstorm\b"
+                        # a reply to send ("给客户回一段话") and wording asked for ("help me word an apology")
+                        r"|回(?:复)?一?[段句条封个](?:话|消息|邮件|信|短信)"
+                        r"|\b(?:help me|how (?:do|should|would|can) i|can you|could you|please)\s+(?:word|phrase|reword|rephrase)\b",
+                        IC)
 CODE_NOUN = re.compile(
     r"代码|函数|脚本|程序(?!员)|正则|sql语句|sql查询|类(?:来|，|$)|接口|爬虫|算法|单元测试|"
     r"\bcode\b|\bfunction\b|\bscript\b|\bprogram\b|\bregex\b|\bregular expression\b|\bclass\b|\bsnippet\b"
     r"|\bsql (?:query|statement)\b|\bunit tests?\b|\bmethod\b|\bapi endpoint\b|\bcli\b|\bone-liner\b"
     r"|\bdockerfile\b|\bmakefile\b|\bdocker-compose\b|\byaml\b|\bconfig file\b|\bcomponent\b|\bendpoint\b"
-    r"|\bflask\b|\bdjango\b|\breact\b|\bcron(?:tab)? job\b|配置文件|组件|Dockerfile",
+    r"|\bflask\b|\bdjango\b|\breact\b|\bcron(?:tab)? job\b|\bhandlers?\b|\bmiddleware\b|配置文件|组件|Dockerfile",
     IC,
 )
 # "code" that is not software ("dress code", "zip code", "promo code"): read away before the code rules look.
@@ -60,7 +67,7 @@ NOT_SOFTWARE_CODE = re.compile(
 )
 PROG_LANG = re.compile(
     r"python|(?<![A-Za-z])(?:py|java|rust|ruby|php|swift|bash|sql|html|css)(?![A-Za-z])|javascript|typescript|"
-    r"c\+\+|c#|golang|kotlin|shell|go语言|用go|\bin go\b",
+    r"c\+\+|c#|golang|kotlin|shell|go\s*语言|用\s*go(?![A-Za-z])|\bin go\b",
     IC,
 )
 IMPLEMENT = re.compile(r"实现|\bimplement\b", IC)
@@ -73,12 +80,12 @@ CREATIVE_NOUN = re.compile(
     r"|\bnote\b|\bspeech\b|\bsong\b|\blyrics\b|\btoast\b|\bgreeting\b|\bblurb\b|\bad copy\b|\bcopy\b"
     r"|\badvice\b|\btips\b|\bitinerary\b|\bplan\b|\bjoke\b|\briddle\b|\bdescription\b|\bheadline\b|\btitle\b"
     r"|\bbio\b|\bintro\b|\bannouncement\b|\bnotice\b|\bsuggestions?\b|\brecommendations?\b|\bpackin\w* list\b"
-    r"|\bnames?\b|\bvows\b|\beulogy\b|\binvitation\b|\bwish(?:es)?\b|\brhyme\b|\bpun\b",
+    r"|\bnames?\b|\bvows\b|\beulogy\b|\binvitation\b|\bwish(?:es)?\b|\brhyme\b|\bpun\b|\bapolog(?:y|ies)\b",
     IC,
 )
 WEATHER = re.compile(
     r"天气|气温|温度|下雨|下雪|降雨|降雪|降温|刮风|风力|雾霾|空气质量|湿度|带伞|冷不冷|热不热|多少度|几度|晴天|阴天|雷阵雨|"
-    r"紫外线|台风|暴雨|暴雪|雷雨|冰雹|降水|霜冻|沙尘暴|大风|下不下雨|下不下雪|\bthunder\w*|\bdrizzl\w*|"
+    r"紫外线|台风|暴雨|暴雪|雷雨|冰雹|降水|霜冻|沙尘暴|大风|下不下雨|下不下雪|打雷|闪电|雷电|(?<![聊今明昨后前每当半整白])天儿|\bthunder\w*|\bdrizzl\w*|"
     r"\bhail(?:ing|storm)?\b|\bfoggy\b|\bblizzards?\b|\bhurricanes?\b|\btyphoons?\b|\bheat ?waves?\b|\bweather\b|\bforecast\b|\btemperature\b|\brain(?:ing|y)?\b|\bsnow(?:ing|y)?\b|\bsunny\b|"
     r"\bumbrella\b|\bhumid(?:ity)?\b|\bwindy\b|\bhow (?:hot|cold|warm)\b|\bdegrees\b",
     IC,
@@ -87,6 +94,9 @@ DATETIME = re.compile(
     r"几点|现在时间|当前时间|什么时间|几号|星期几|周几|礼拜几|什么日期|哪一天|几月几[日号]|还有几天|还有多少天|多少天后|时区|"
     r"\bwhat time\b|\bwhat's the time\b|\bcurrent time\b|\btime is it\b|\bwhat day\b|\bwhat date\b|\bwhat's the date\b"
     r"|几时|此刻|白天还是(?:晚上|黑夜)|第几(?:天|周)|今年还剩|\bwhat's the hour\b|\bwhat hour\b|\bdaytime or night\w*\b"
+    # "is it morning or night in LA", "date of next Sunday?"
+    r"|\b(?:morning|day|daytime) or (?:night|evening)\b|^(?:the\s+)?date\s+(?:of|on|for)\s+(?:(?:next|this|the|coming)\s+)?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|christmas|new year's day)\b"
     r"|\bis (?:it|today|tomorrow) (?:a )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
     r"|(?:今天|明天|后天)是?(?:周|星期|礼拜)[一二三四五六日天][吗嘛么]"
     r"|\btime (?:right )?now\b|\btime is it\b|\btoday's date\b|\bday of the week\b|\btime zone\b|\bhow many days (?:until|till|to|left|between)\b|\blocal time\b",
@@ -98,7 +108,7 @@ ORDER = re.compile(
     IC,
 )
 SQL_DATA = re.compile(
-    r"库存|仓库|缺货|销售额|销量|卖得|卖出|售出|成交|下单|复购|注册|付费|客单价|毛利|利润|退货率|退款率|营收|营业额|收入|客户|用户数|注册用户|新用户|新增用户|活跃用户|日活|月活|留存率|转化率|\bgmv\b|\bdau\b|\bmau\b|数据库|数据表|报表|员工|订单(?:数|量|总|金额)|"
+    r"库存|仓库|缺货|销售额|销量|卖得|卖的|卖了|卖出|售出|成交|单子|业绩|出单|签单|下单|复购|注册|付费|客单价|毛利|利润|退货率|退款率|营收|营业额|收入|客户|用户数|注册用户|新用户|新增用户|活跃用户|日活|月活|留存率|转化率|\bgmv\b|\bdau\b|\bmau\b|数据库|数据表|报表|员工|订单(?:数|量|总|金额)|"
     r"\binventory\b|\bsales\b|\brevenue\b|\bcustomers?\b|\bdatabase\b|\bsign-?ups\b|\bsigned up\b|\bemployees\b"
     r"|\bactive users\b|\bnew users\b|\btable\b|\bstock levels?\b|\bunits sold\b|\bstock\b|\bwarehouses?\b|\bsold\b"
     r"|\bshipped\b|\bsubscribers\b|\bpaying\b|\bchurn\b|\bconversion rate\b|\bmargins?\b|\bprofits?\b",
@@ -107,7 +117,9 @@ SQL_DATA = re.compile(
 SQL_VERB = re.compile(
     r"查询|查|统计|列出|多少|几个|哪些|排名|最高|最多|前\d+|总共|合计|汇总|\bhow many\b|\blist\b|\bshow\b|\bcount\b"
     r"|\btop \d+\b|\btotal\b|\bwhich\b|\bquery\b|\bfind\b|\bget\b|\bwhat (?:is|was|were|are) (?:the|our)\b"
-    r"|最新|\blatest\b|\bnumbers\b|\bfigures\b|\brunning low\b",
+    r"|最新|\blatest\b|\bnumbers\b|\bfigures\b|\brunning low\b"
+    # Colloquial "pull the data" verbs ("帮我拉一下这个月的GMV", "pull last week's signups").
+    r"|拉一?下|拉个|拉一份|导出|调出|\bpull\b",
     IC,
 )
 # Weak weather words: they mean weather only next to a place and a day ("下周三哈尔滨会很冷吗").
@@ -125,13 +137,14 @@ AGGREGATE = re.compile(
 )
 # Counts, totals and rates of business records are the database's, not the policy pages' ("本月的退款总额",
 # "上周新增了多少会员", "how many refunds last month"); "退货政策是什么" has none of these words and stays kb_search.
-_RECORD = r"(?:退款|退货|换货|会员|订单|注册|下单)"
-_RECORDS_EN = r"(?:refunds|returns|members|memberships|sign-?ups|orders|subscriptions|cancellations|exchanges)"
+_RECORD = r"(?:退款|退货|换货|会员|订单|注册|下单|工单|线索|预约|访客|交易)"
+_RECORDS_EN = (r"(?:refunds|returns|members|memberships|sign-?ups|orders|subscriptions|cancellations|exchanges|tickets|leads"
+               r"|deals|bookings|reservations|visitors|transactions|complaints)")
 RECORD_METRIC = re.compile(
     _RECORD + r"的?(?:总额|总数|总量|总金额|数量|人数|笔数|单数|次数|率)"
     r"|(?:多少|几)(?:个|位|名|笔|单|件|次)?新?" + _RECORD + r"|(?:新增|新注册|新加入)了?(?:多少|几)"
     r"|\bhow many (?:\w+ ){0,2}" + _RECORDS_EN + r"\b"
-    r"|\b(?:total|average|number of|count of|sum of)\s+(?:\w+\s+)?(?:" + _RECORDS_EN[3:-1] + r"|refund amounts?|order value)\b"
+    r"|\b(?:total|average|avg\.?|number of|count of|sum of)\s+(?:\w+\s+)?(?:" + _RECORDS_EN[3:-1] + r"|refund amounts?|order value)\b"
     r"|\b(?:return|refund|cancellation|churn) rates?\b",
     IC,
 )
@@ -162,6 +175,10 @@ _PLEASANTRIES = (
     "再见", "拜拜", "好的", "好", "嗯", "ok", "okay", "hi", "hello", "hey", "hiya", "yo", "good morning",
     "good afternoon", "good evening", "good night", "thank you so much", "thank you", "thanks a lot", "thanks so much",
     "thanks", "thank", "thx", "bye", "goodbye", "see you", "lol", "haha", "哈哈", "cool", "nice", "great", "awesome",
+    # Apologies for interrupting and well-wishing around a request are manners too.
+    "不好意思", "打扰一下", "打扰了", "不好意思打扰一下", "麻烦了", "辛苦了", "excuse me", "sorry to bother you",
+    "hope you're having a good day", "hope you're having a great day", "hope you're doing well", "hope you are well",
+    "hope you're well", "hope all is well", "have a nice day", "have a good day",
 )
 _SMALL_TALK = _PLEASANTRIES + (
     "好久不见", "吃了吗", "吃饭了吗", "吃过了吗", "早饭吃了吗", "午饭吃了吗", "晚饭吃了吗", "在吗", "在不在",
@@ -170,16 +187,18 @@ _SMALL_TALK = _PLEASANTRIES + (
     "我好无聊", "好无聊", "我很无聊", "陪我聊聊天", "陪我聊天", "聊聊天", "how are you doing today", "how are you doing",
     "how are you today", "how are you", "how's it going", "what's up", "who are you", "what's your name",
     "tell me a joke", "i'm bored", "i am bored", "let's chat",
+    "哈哈哈", "呵呵", "嘿嘿", "笑死我了", "笑死了", "笑死", "太好笑了", "来个笑话", "讲个段子",
 )
-_CHAT_TAIL = r"(?:[\s,，!！.。?？~]|呀|啊|呢|哦|啦|吧|嘛|\bthere\b|\bfriend\b|\bbuddy\b|\bagain\b|\bvery much\b)*"
+_CHAT_TAIL = r"(?:[\s,，!！.。?？~]|呀|啊|呢|哦|啦|吧|嘛|呗|\bthere\b|\bfriend\b|\bbuddy\b|\bagain\b|\bvery much\b)*"
 
 
-def _phrase_re(phrases: tuple[str, ...]) -> re.Pattern[str]:
+def _phrase_re(phrases: tuple[str, ...], lead: str = "") -> re.Pattern[str]:
     alts = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
-    return re.compile(rf"(?:{alts})(?![A-Za-z]){_CHAT_TAIL}", IC)
+    return re.compile(rf"{lead}(?:{alts})(?![A-Za-z]){_CHAT_TAIL}", IC)
 
 
-_SMALL_TALK_RE = _phrase_re(_SMALL_TALK)
+# "给我来个笑话呗", "再讲个笑话": who it is for, or "again", before a small-talk phrase.
+_SMALL_TALK_RE = _phrase_re(_SMALL_TALK, lead=r"(?:给我|跟我|陪我|再)?")
 _PLEASANTRY_RE = _phrase_re(_PLEASANTRIES)
 
 
@@ -232,14 +251,26 @@ FEELING = re.compile(
     r"|great|fine|okay|good|bad|awful|terrible)\b"
     r"|^(?:i|we)\s+(?:just|finally)\s+(?:got|won|passed|finished|made|became|bought|moved|had)\b"
     r"|^(?:you'?re|you are)\s+(?:so |really |pretty |very |quite )*(?:smart|clever|funny|great|awesome|amazing|helpful"
-    r"|cute|kind|brilliant|the best)\b",
+    r"|cute|kind|brilliant|the best)\b"
+    # Interjections that open a remark ("ugh mondays amirite", "唉，又加班"), not a request.
+    r"|^(?:ugh+|meh|yay+|woo+hoo+|omg|lmao|argh+|phew|sigh|yikes|唉+|哎+|呜呜+|啊啊+)(?![A-Za-z])",
+    IC,
+)
+# A feeling at the end of a remark about one's day ("今天被老板骂了 好郁闷", "work was brutal, so tired"):
+# talk, unless the clause asks something ("为什么我总是很累" is a question).
+FEELING_TAIL = re.compile(
+    r"(?:好|很|太|真|有点|有些|特别|超|快)(?:郁闷|难过|伤心|烦|累|开心|高兴|崩溃|无语|焦虑|紧张|委屈|生气|激动|无聊|困)"
+    r"(?:啊|呀|了|哦|死了|啦)*$"
+    r"|\b(?:so|really|super|totally|very)\s+(?:tired|sad|happy|stressed|annoyed|frustrated|bored|exhausted|done)\s*$",
     IC,
 )
 # Work rules and entitlements are the knowledge base's, whatever numbers or clock words they carry
 # ("公司几点上班", "员工出差住宿标准是多少", "what's the dress code").
 KB_POLICY = re.compile(
     r"(?:住宿|报销|差旅|出差|补贴|餐补|费用|考核|着装|晋升)标准|规定|制度|政策|补贴|津贴|福利|产假|婚假|病假|陪产假|育儿假|"
-    r"上班|下班|打卡|考勤|作息|加班费|\bpolic(?:y|ies)\b|\bdress code\b|\ballowance\b|\bper diem\b"
+    r"上班|下班|打卡|考勤|作息|加班费|调休|在家办公|居家办公|远程办公|试用期|转正|入职|离职|社保|公积金|发薪|工资条|"
+    r"\bpayroll\b|\bpayslips?\b|\bpaychecks?\b|\bremote work\b|\bwork(?:ing)? from home\b|\bwfh\b|\bprobation\b"
+    r"|\bhr (?:department|team)\b|\bpolic(?:y|ies)\b|\bdress code\b|\ballowance\b|\bper diem\b"
     r"|\bsick (?:days|leave)\b|\b(?:parental|maternity|paternity|annual) leave\b|\boffice hours\b|\bworking hours\b"
     r"|\b(?:employee|staff) benefits\b|\bopening hours\b"
     r"|\b(?:office|store|shop|canteen|cafeteria|gym|library|front desk)\b[^.?!]{0,20}\b(?:open|close)s?\b",
@@ -249,12 +280,26 @@ KB_POLICY = re.compile(
 WEATHER_GEAR = re.compile(r"穿什么|羽绒服|外套|大衣|秋裤|防晒|墨镜|带伞|\b(?:jacket|coat|sunscreen|sunglasses|umbrella)\b", IC)
 # A request made of a noun phrase ("a bash one-liner to …", "need a SQL statement …", "给妈妈的生日祝福").
 NOUN_REQUEST = re.compile(
-    r"^(?:please\s+)?(?:i\s+)?(?:need|want|would like)\s+(?:an?|some)\b|^(?:an?|some)\s|^(?:给|为|送给)[^，,。?？]{1,12}的", IC
+    r"^(?:please\s+)?(?:i\s+)?(?:need|want|would like)\s+(?:an?|some)\b|^(?:an?|some)\s|^(?:给|为|送给)[^，,。?？]{1,12}的"
+    # "Instagram caption for a beach sunset pic", "farewell speech for my boss": a piece of writing and whom it is for
+    r"|^(?:[\w'-]+\s+){0,3}?(?:caption|slogan|tagline|toast|poem|haiku|limerick|tweet|post|bio|blurb|speech|eulogy|message"
+    r"|card|apology|wishes|cover letter|email|e-mail|announcement|story|song|riddle|rhyme)s?\s+(?:for|about|to|on)\b",
+    IC,
 )
 # "用Python读取一个CSV…": a task stated in a programming language is code to write.
 IN_PROG_LANG = re.compile(
     r"^(?:请|帮我|帮忙|麻烦)?用\s*(?:python|java|javascript|typescript|js|go|golang|rust|c\+\+|c#|ruby|php|kotlin|swift|bash|shell|sql)"
     r"(?:语言)?\s*(?:来)?(?!怎么|如何|说|讲|表达)",
+    IC,
+)
+# A request that opens with a programming language, no verb ("python snippet that flattens a list", "Kotlin function
+# to format a price", "SQL to find duplicate emails"): code to write. "go" only before a code noun ("go shopping for").
+_CODE_NOUNS_EN = r"snippets?|functions?|scripts?|programs?|code|class(?:es)?|methods?|quer(?:y|ies)|statements?|one-liners?|regex|handlers?|modules?|components?|cli|app|tool|parser|server|api|endpoint|tests?"
+LANG_LED = re.compile(
+    r"^(?:(?:an?|some|the|quick|simple|small|short|tiny|basic)\s+)*(?:"
+    r"(?:python|py|javascript|js|typescript|ts|java|kotlin|swift|rust|ruby|php|c\+\+|c#|bash|shell|sql|scala|perl|lua)"
+    r"\s+(?:(?:\w+\s+){0,2}?(?:" + _CODE_NOUNS_EN + r")|(?:to|that)\s+(?!be\b|is\b|are\b)[a-z]+)"
+    r"|(?:go|golang)\s+(?:\w+\s+){0,2}?(?:" + _CODE_NOUNS_EN + r"))\b",
     IC,
 )
 # What a clause with a URL and no fetch verb asks about the page ("https://… 这个页面说了什么"): a question,
@@ -326,10 +371,27 @@ def is_remember(clause: str) -> bool:
     return find_memory(clause) is not None
 
 
+# English words written against Chinese ones ("帮我check一下明天Shanghai的weather", "这个月的revenue多少"): Han
+# characters are word characters to ``\b``, so the English cue words only match once the scripts are apart.
+_SCRIPT_SEAM = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u4e00-\u9fff])")
+# The present moment stands in for a day in a weather question ("Is it freezing in Oslo rn", "北京现在冷吗"), when the
+# weather word is what is asked ("上海现在热门的餐厅" is not about heat).
+NOW_WORD = re.compile(r"现在|此刻|这会儿|外面|\b(?:right now|rn|now|currently|at the moment|outside)\b", IC)
+NOW_WEATHER = re.compile(
+    r"(?:冷|热|暖和|凉快|晴|闷热?)(?:不(?:冷|热|暖和|凉快|晴|闷))?[吗么嘛呢没不]?\s*[?？]?\s*$"
+    r"|\bis it (?:\w+ )?(?:cold|hot|warm|chilly|freezing|sunny|windy|humid|foggy)\b",
+    IC,
+)
+
+
 def classify(clause: str) -> Classification:
     """Type and tool of one clause (quoted text and payloads already masked out)."""
+    clause = _SCRIPT_SEAM.sub(" ", clause)
     if is_remember(clause):
         # The cue outranks whatever the fact is about ("记住我的订单号是…" stores it, it looks nothing up).
+        return Classification("chitchat", None)
+    if is_small_talk(clause):
+        # A clause made only of small-talk phrases ("给我来个笑话呗") is talk, whatever task word it has.
         return Classification("chitchat", None)
     has_url = find_url(clause) is not None
     code_text = NOT_SOFTWARE_CODE.sub(" ", clause)
@@ -343,6 +405,8 @@ def classify(clause: str) -> Classification:
     if gen and CREATIVE_NOUN.search(clause) or STRONG_GEN.search(clause):
         return Classification("creative_writing", None)
     if IN_PROG_LANG.search(clause) and not has_url:
+        return Classification("code_generation", None)
+    if LANG_LED.search(clause) and not has_url and not QUESTION_WORD.search(clause):
         return Classification("code_generation", None)
     if NOUN_REQUEST.search(clause) and not has_url and not QUESTION_WORD.search(clause):
         if CODE_NOUN.search(code_text) or PROG_LANG.search(clause):
@@ -367,6 +431,8 @@ def classify(clause: str) -> Classification:
     dated = bool(find_dates(clause, date(2000, 1, 1)))
     if dated and (WEATHER_WORD.search(clause) and find_cities(clause) or WEATHER_GEAR.search(clause)):
         return Classification("lookup", "weather")
+    if NOW_WORD.search(clause) and NOW_WEATHER.search(clause) and find_cities(clause):
+        return Classification("lookup", "weather")
     if find_order_id(clause) or MY_ORDER.search(clause) or RECORD_METRIC.search(clause):
         return Classification("lookup", "sql_query")
     if (SQL_DATA.search(clause) or ORDER.search(clause)) and SQL_VERB.search(clause) or (
@@ -377,7 +443,8 @@ def classify(clause: str) -> Classification:
         return Classification("calculation", "calculator")
     if KB.search(clause):
         return Classification("question_answering", "kb_search")
-    if is_small_talk(clause) or FEELING.search(clause.strip()):
+    stripped = clause.strip().rstrip("!！.。~ ")
+    if is_small_talk(clause) or FEELING.search(stripped) or FEELING_TAIL.search(stripped) and not QUESTION_WORD.search(clause):
         return Classification("chitchat", None)
     if QUESTION.search(clause):
         return Classification("question_answering", None, generic=True)

@@ -37,10 +37,14 @@ ENTITY_KEYS: dict[str, str] = {
 }
 
 _ZH_CITY_RE = re.compile("|".join(sorted(ZH_CITIES, key=len, reverse=True)))
+# Letters, not \b, bound a city name: "明天Shanghai的weather" has no \b around Shanghai.
 _EN_CITY_RE = re.compile(
-    r"\b(?:" + "|".join(re.escape(c) for c in sorted(EN_CITIES, key=len, reverse=True)) + r")\b", re.I
+    r"(?<![A-Za-z])(?:" + "|".join(re.escape(c) for c in sorted(EN_CITIES, key=len, reverse=True)) + r")(?![A-Za-z])",
+    re.I,
 )
 _ZH_CITY_GUESS = re.compile(f"([{HAN}]{{2,4}}?)(?:市|县)?的?(?:天气|气温|温度|会不会|要不要|冷不冷|热不热|下雨|下雪)")
+# Times of day and going out are not places ("明天早上出门要不要穿秋裤" names no city).
+_ZH_NOT_PLACE = re.compile("早上|晚上|中午|下午|上午|傍晚|夜里|半夜|凌晨|出门|出去|外面|外头|路上|家里|穿|带")
 _ZH_CITY_STOP = re.compile("[的天气今明后昨我你他她它们一下查询看请帮给要想知道告诉问这那哪里么怎样周星期末未来几个月号日点现在气温度会不要冷热]")
 _EN_CITY_GUESS = re.compile(r"\b(?:in|for|at)\s+([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?)")
 _EN_NOT_CITY = {"The", "My", "This", "That", "Celsius", "Fahrenheit", "English", "Chinese", "Python", "January",
@@ -59,9 +63,10 @@ _ZH_LANG = "|".join(sorted(ZH_LANGUAGES, key=len, reverse=True))
 _EN_LANG = "|".join(sorted(EN_LANGUAGES, key=len, reverse=True))
 _ZH_TARGET_RES = [
     re.compile(f"(?:翻译|译|翻)(?:一下)?(?:成|为|到|作)(?:地道的|标准的|正式的)?({_ZH_LANG})"),
-    re.compile(f"用({_ZH_LANG})(?:怎么|如何)?(?:说|讲|表达|写)"),
-    re.compile(f"({_ZH_LANG})(?:怎么|如何)(?:说|讲|表达|写)"),
-    re.compile(f"(?:转成|转换成|改成|变成)({_ZH_LANG})"),
+    re.compile(f"用({_ZH_LANG})(?:怎么|如何|咋)?(?:说|讲|表达|写)"),
+    re.compile(f"({_ZH_LANG})(?:怎么|如何|咋)(?:说|讲|表达|写)"),
+    re.compile(f"(?:转成|转换成|改成|变成|弄成|搞成|整成|换成)({_ZH_LANG})"),
+    re.compile(f"翻一?下?[^，,。：:]{{0,8}}?(?:成|为|到)({_ZH_LANG})"),
 ]
 _EN_TARGET_RES = [
     re.compile(rf"\b(?:into|to|in)\s+(?:proper\s+|formal\s+|simple\s+|plain\s+)?({_EN_LANG})\b", re.I),
@@ -75,7 +80,8 @@ _REFERENT_TOPIC = re.compile(
     re.I,
 )
 _ZH_TOPIC_RES = [
-    re.compile(f"关于([^，,。.!?！？]{{1,30}}?)的(?:[{HAN}]{{0,6}})$"),
+    # the last 的 before the kind of writing closes the topic: "关于我的暑假的作文" -> 我的暑假
+    re.compile(f"关于([^，,。.!?！？]{{1,30}})的(?:[{HAN}]{{0,6}})$"),
     re.compile("关于([^，,。.!?！？]{1,30})$"),
     re.compile(r"以([^，,。.!?！？]{1,20}?)为(?:题|主题|话题)"),
     re.compile(r"(?:主题|题目|话题)(?:是|为|:)\s*([^，,。.!?！？]{1,20})"),
@@ -93,12 +99,14 @@ _EN_TOPIC_TAIL = re.compile(r"\s+(?:for me|please|pls|in \w+|with .*)$", re.I)
 _QUERY_PREFIX_ZH = re.compile(
     r"^(?:先|首先|请问|请|麻烦你?|帮我|帮忙|基于|根据|按照|参考|给我|替我|我想知道|我想问一下|想问一下|问一下|能不能|可以|你能|能否|告诉我|"
     r"在知识库(?:里|中)?|从知识库(?:里|中)?|去知识库(?:里|中)?|在文档(?:里|中)?|"
-    r"查询一下|查询|查一下|查查|查找|查|搜索一下|搜索|搜一下|搜|检索|看看|看一下|统计一下|统计|列出|找一下|找出|找)+"
+    r"查询一下|查询|查一下|查查|查找|查|搜索一下|搜索|搜一下|搜|检索|看看|看一下|统计一下|统计|列出|找一下|找出|找|"
+    r"拉一下|拉下|拉个|导出|调出|我想问一?下|想问一?下|问一?下|我想问问|想问问)+"
 )
 _QUERY_PREFIX_EN = re.compile(
     r"^(?:(?:please|pls|can you|could you|would you|tell me|show me|i want to know|i'd like to know|"
     r"(?:search|check|look in|look up in) the (?:knowledge base|kb|docs|documentation|help center|faq)(?: for)?|"
-    r"(?:in|from) the (?:knowledge base|kb|docs|documentation)|search|look up|lookup|find|query|check|list|get|give me)"
+    r"(?:in|from) the (?:knowledge base|kb|docs|documentation)|search|look up|lookup|find|query|check|list|get|give me"
+    r"|pull(?: up)?|get me)"
     r"\b[\s,]*)+",
     re.I,
 )
@@ -115,7 +123,7 @@ def find_cities(text: str, allow_guess: bool = False) -> list[str]:
             name = m.group(1)
             while name and _ZH_CITY_STOP.match(name[0]):
                 name = name[1:]
-            if len(name) >= 2 and not _ZH_CITY_STOP.search(name):
+            if len(name) >= 2 and not _ZH_CITY_STOP.search(name) and not _ZH_NOT_PLACE.search(name):
                 hits.append((m.start(1), name))
                 break
         for m in _EN_CITY_GUESS.finditer(text):
@@ -175,7 +183,8 @@ def find_programming_language(text: str) -> str | None:
     for m in re.finditer(r"c\+\+|c#|r语言|[a-z]+", low):
         if m.group(0) in PROGRAMMING_LANGUAGES:
             return PROGRAMMING_LANGUAGES[m.group(0)]
-    if re.search(r"\bin go\b|用go|go语言|\bgo (?:function|program|code)", low):
+    if re.search(r"\bin go\b|用go|go语言|^(?:an?\s+)?go\s|\bgo\s+(?:\w+\s+)?(?:function|program|code|handler|server|script|service|module"
+                 r"|cli|struct|routine|api|snippet)", low):
         return "go"
     return None
 
@@ -214,7 +223,8 @@ _REMEMBER_CUE = re.compile(
     r"(?:记住|记一下|记下来?|记着|帮我记|别忘了|别忘记|不要忘了|不要忘记|请记得|要记得"
     r"|remember|note|make a note(?: of)?|take note(?: of)?|keep in mind|bear in mind|don't forget|do not forget"
     r"|for (?:future reference|the record))(?![A-Za-z])"
-    r"(?:\s+that\b)?[\s:：,，]*",
+    # a particle after the cue is tone, not the fact ("记住哦 我老婆生日是3月8号", "记一下啊：…")
+    r"(?:\s+that\b)?[\s:：,，]*(?:(?:哦|喔|噢|啊|呀|哈|了|啦|好了|一下)(?=[\s:：,，!！我咱]|$)[\s:：,，!！]*)?",
     re.I,
 )
 # Cues that are English words need what follows to be a statement ("remember to buy milk" is a reminder,

@@ -128,7 +128,7 @@ _AGAIN = re.compile(
     re.IGNORECASE,
 )
 _REFERENT = re.compile(
-    r"上一个|上一条|那个|这个|它们?|这些|那些|上面的?|上述|以上|刚才的?|之前的?|前面的?|这段|那段|这句|那句|此|"
+    r"上一个|上一条|那个|这个|那件|这件|它们?|这些|那些|上面的?|上述|以上|刚才的?|之前的?|前面的?|这段|那段|这句|那句|此|"
     r"\bthat\b|\bthis\b|\bit\b|\bthem\b|\bthose\b|\bthese\b|\bthe above\b|\bthe previous (?:one|answer|result)\b"
     r"|\bthe last (?:one|answer|result)\b",
     re.IGNORECASE,
@@ -137,15 +137,19 @@ _FILLER = re.compile(
     r"请求|请问|请|麻烦你?|帮我|帮忙|给我|替我|能不能|可以|可不可以|你能|能否|一下|一遍|一次|把|将|再|下|吧|呢|呀|啊|吗|了|哦|嘛|的|成|为|"
     r"查询|查查|查|看看|看|搜索|搜|找找|找|翻译|译|总结|概括|解释|说明|算算|算|计算|处理|发我|发给我|弄|做|讲讲|讲|说说|说|"
     r"英文|英语|中文|日文|日语|法语|韩语|德语|内容|东西|文字|话|怎么样|怎样|如何|回答|答案|回复|消息|刚才|刚刚|之前|上次|请求|问题|"
+    # colloquial verbs and "how is it going" words that name no object ("把刚刚那段话改成英文", "那个东西咋样了")
+    r"改成|变成|转成|换成|弄成|翻成|翻|咋样|咋|进展|事|"
     r"\bplease\b|\bpls\b|\bcan you\b|\bcould you\b|\bwould you\b|\bfor me\b|\bcheck\b|\blook up\b|\blook into\b"
     r"|\bsearch\b|\btranslate\b|\bsummari[sz]e\b|\bexplain\b|\bcalculate\b|\bcompute\b|\bdo\b|\bhandle\b|\bfind\b"
     r"|\bread\b|\bshow me\b|\bme\b|\bagain\b|\binto\b|\bto\b|\bin\b|\benglish\b|\bchinese\b|\bjapanese\b|\bfrench\b"
     r"|\bspanish\b|\bgerman\b|\bthe\b|\ba\b|\bonce\b|\bmore\b|\btime\b|\bfor\b|\bup\b|\bcontent\b|\btext\b"
-    r"|\bstuff\b|\bone\b|\brequest\b|\bquestion\b|\bwith\b|\bas well\b|\btoo\b|\bthing\b|\banswer\b|\breply\b|\bresponse\b|\bmessage\b|\bprevious\b|\blast\b",
+    r"|\bstuff\b|\bone\b|\brequest\b|\bquestion\b|\bwith\b|\bas well\b|\btoo\b|\bthing\b|\bon\b|\bfrom\b|\bearlier\b"
+    r"|\bbefore\b|\bstatus\b|\bany\b|\bnews\b|\bupdates?\b|\banswer\b|\breply\b|\bresponse\b|\bmessage\b|\bprevious\b|\blast\b",
     re.IGNORECASE,
 )
 _ELLIPSIS_FILLER = re.compile(
-    r"那么|那|呢|怎么样|如何|又|还有|的|天气|\bwhat about\b|\bhow about\b|\band\b|\bthe\b|\bin\b|\bfor\b|\bweather\b"
+    r"那么|那|呢|怎么样|如何|又|还有|的|天气|换成|改成|换|看看|看一下|试试|\bwhat about\b|\bhow about\b|\band\b|\bthe\b|\bin\b"
+    r"|\bfor\b|\bweather\b|\binstead\b|\bswitch to\b"
     r"|\bthen\b|\bwhat's\b|\bit\b|\blike\b",
     re.IGNORECASE,
 )
@@ -404,8 +408,9 @@ def _code_spec(prev: _Part, cur: _Part) -> bool:
             cur.cls.tool in ("calculator", "sql_query")
             or bool(CODE_NOUN.search(cur.masked))
             or bool(_CODE_STEP.match(_strip_connector(cur.masked)))
+            or bool(_BA_CODE_STEP.match(_strip_connector(cur.masked)))
         )
-        and cur.cls.type not in ("translation", "summarization")
+        and (cur.cls.type not in ("translation", "summarization") or bool(_BA_CODE_STEP.match(_strip_connector(cur.masked))))
         and expression_of(cur.masked) is None
         and not _THEN.match(_connector_of(cur))
     )
@@ -417,6 +422,11 @@ _CODE_STEP = re.compile(
     r"|sorts?\b|merges?\b|groups?\b|converts?\b|saves?\b|writes? (?:it|them|the result)"
     r"|checks?\b|validates?\b|parses?\b|matches\b)",
     re.IGNORECASE,
+)
+# "…脚本，把excel里的手机号都提取出来" / "…，把图片都压缩一下": what the code does to its input (even when the verb
+# alone would read as a summary or a translation).
+_BA_CODE_STEP = re.compile(
+    r"^(?:把|将)[^，,。]{0,20}?(?:提取|找出|筛选|转换|转成|排序|合并|去重|重命名|替换|读取|写入|保存|导出|导入|删除|压缩|下载)"
 )
 _MESSAGE_CONTENT = re.compile(
     r"^(?:告诉|通知|提醒|告知)(?:他|她|他们|她们|大家|客户|用户|对方|老板|同事)|^(?:内容是|说|就说)|"
@@ -434,7 +444,10 @@ def _connector_of(part: _Part) -> str:
     return part.connector
 
 
-_HOW_MUCH = re.compile(r"多少|几[个块元]|\bhow (?:much|many)\b|\beach\b", re.IGNORECASE)
+_HOW_MUCH = re.compile(
+    r"多少|几[个块元]|多远|多久|\bhow (?:much|many|far|long)\b|\beach\b|\bwhat (?:do|would|will|should) (?:i|we) (?:pay|owe|save)\b",
+    re.IGNORECASE,
+)
 
 
 def _one_order(a: str, b: str) -> bool:
@@ -458,7 +471,7 @@ def _same_lookup(prev: _Part, cur: _Part, today: date) -> bool:
         prev.cls.tool == "calculator"
         and cur.cls.type == "question_answering"
         and cur.cls.tool is None
-        and len(_PUNCT.sub("", cur.masked)) <= 12
+        and len(_PUNCT.sub("", cur.masked)) <= (12 if detect_language(cur.masked) == "zh" else 20)
         and not re.search(r"\d", cur.masked)
         and _HOW_MUCH.search(cur.masked)
     ):
@@ -580,7 +593,12 @@ def _set_dependencies(drafts: list[_Draft]) -> None:
         implicit = d.type in _GENERATED and not d.own_content and not d.independent
         # A fetched page is read by the clause after it ("Read URL and list the breaking changes").
         fetched = drafts[group[-1]].tool == "http_get" and d.tool is None and not d.own_content and not d.independent
-        implicit = implicit or fetched
+        # "写一个Python函数判断闰年，并且用中文解释一下思路": explaining right after generating explains what was made.
+        explains = (
+            d.type == "question_answering" and d.tool is None and not d.independent and not d.own_content
+            and drafts[group[-1]].type in ("code_generation", "creative_writing") and bool(EXPLAIN.search(d.clause))
+        )
+        implicit = implicit or fetched or explains
         if explicit or implicit:
             chosen = earlier if d.plural and explicit else group
             d.depends_on = list(chosen)

@@ -324,8 +324,8 @@ def test_any_text_gives_a_well_formed_graph(text: str, context: list[str]) -> No
 # class, so the rule is tested for the class and not for the sentence that exposed it.
 
 
-def one(text: str) -> tuple[str, str | None, dict[str, object], bool]:
-    graph = parse(text)
+def one(text: str, context: tuple[str, ...] = ()) -> tuple[str, str | None, dict[str, object], bool]:
+    graph = parse(text, context)
     assert len(graph.intents) == 1, graph
     i = graph.intents[0]
     return i.type.value, i.tool, i.entities, graph.clarification is not None
@@ -596,3 +596,173 @@ def test_a_group_routine_is_a_fact() -> None:
 )
 def test_written_wrong_is_not_a_writing_request(text: str) -> None:
     assert one(text)[0] != "creative_writing"
+
+
+# ------------------------------------------------------------------ third unseen set's classes (new examples)
+
+
+@pytest.mark.parametrize(
+    ("text", "expression"),
+    [
+        ("a 18% tip on a $60 lunch", "60*18/100"),
+        ("what's 7 percent tax on 230", "230*7/100"),
+        ("30% off 90, what do I pay", "90*(100-30)/100"),
+        ("the lamp costs $45 but it's 40% off", "45*(100-40)/100"),
+        ("这个包原价1200，现在打七折", "1200*0.7"),
+        ("480块的东西打85折多少钱", "480*0.85"),
+        ("存款20000，年利率2.5%，一年利息多少", "20000*2.5/100"),
+    ],
+)
+def test_percentages_applied_to_an_amount(text: str, expression: str) -> None:
+    assert one(text)[:3] == ("calculation", "calculator", {"expression": expression})
+
+
+@pytest.mark.parametrize(
+    ("text", "expression"),
+    [
+        ("五个人AA，一共花了650，每人多少", "650/5"),
+        ("a cyclist rides 18 km an hour for 2.5 hours, how far is that", "18*2.5"),
+        ("每小时打字3000字，打了4小时", "3000*4"),
+        ("时薪35，干了6小时挣多少", "35*6"),
+    ],
+)
+def test_sharing_and_rate_for_a_while(text: str, expression: str) -> None:
+    assert one(text)[:3] == ("calculation", "calculator", {"expression": expression})
+
+
+@pytest.mark.parametrize(
+    ("text", "entities"),
+    [
+        ("瞅瞅大连周日的天儿", {"city": "大连", "date": "2026-11-29"}),
+        ("长沙明晚会打雷吗", {"city": "长沙", "date": "2026-11-26"}),
+        ("is it chilly in Dublin right now", {"city": "Dublin"}),
+        ("帮我look一下后天Tokyo的weather", {"city": "Tokyo", "date": "2026-11-27"}),
+    ],
+)
+def test_colloquial_weather_and_mixed_scripts(text: str, entities: dict[str, object]) -> None:
+    assert one(text)[:3] == ("lookup", "weather", entities)
+
+
+@pytest.mark.parametrize("text", ["上海现在热门的餐厅有哪些", "what's hot in London right now"])
+def test_now_and_a_weather_letter_is_not_always_weather(text: str) -> None:
+    assert one(text)[1] != "weather"
+
+
+def test_times_of_day_are_not_places() -> None:
+    assert one("后天下午出去要不要带伞")[2:] == ({"date": "2026-11-27"}, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("哪个客服这周接的单子最多", "哪个客服这周接的单子最多"),
+        ("帮我拉一下上季度的营收", "上季度的营收"),
+        ("本月的profit多少", "本月的profit多少"),
+        ("avg order value in Q2", "avg order value in Q2"),
+        ("how many leads did marketing bring in last week", "how many leads did marketing bring in last week"),
+        ("pull up the count of cancelled bookings", "the count of cancelled bookings"),
+    ],
+)
+def test_colloquial_business_metrics(text: str, query: str) -> None:
+    assert one(text)[:3] == ("lookup", "sql_query", {"query": query})
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("试用期能转正提前吗", "试用期能转正提前"),
+        ("打扰一下，想问下公积金怎么提取", "公积金怎么提取"),
+        ("when does payroll run this month", "when does payroll run this month"),
+        ("can I work from home on Mondays", "can I work from home on Mondays"),
+    ],
+)
+def test_work_arrangements_and_pay_are_the_knowledge_base(text: str, query: str) -> None:
+    assert one(text)[:3] == ("question_answering", "kb_search", {"query": query})
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("typescript snippet that deep-clones an object", "typescript"),
+        ("Swift function to validate an email address", "swift"),
+        ("a go handler that serves static files", "go"),
+        ("SQL to list the ten most recent orders per customer", "sql"),
+        ("gimme a bash script to rotate logs", "bash"),
+        ("整个python脚本，把文件夹里的图片都压缩一下", "python"),
+    ],
+)
+def test_verbless_and_slangy_code_requests(text: str, language: str) -> None:
+    assert one(text)[:3] == ("code_generation", None, {"programming_language": language})
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["go shopping for a new laptop", "python vs java, which is faster?", "java coffee for the office", "Python for beginners books"],
+)
+def test_a_language_word_alone_is_not_code(text: str) -> None:
+    assert one(text)[0] != "code_generation"
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [("“明天见”法语咋说", "fr"), ("把这段弄成英文：我们周五放假", "en"), ("翻一下这段话到德语：谢谢你的帮助", "de")],
+)
+def test_colloquial_translation(text: str, target: str) -> None:
+    assert one(text)[:3] == ("translation", None, {"target_language": target})
+
+
+@pytest.mark.parametrize(
+    "text", ["嘿嘿，太好笑了", "加班到十点 真累啊", "ugh this traffic", "sigh, long day at work", "给我来个笑话呗"]
+)
+def test_remarks_and_interjections_are_chitchat(text: str) -> None:
+    assert one(text)[0] == "chitchat"
+
+
+def test_a_feeling_in_a_question_is_still_a_question() -> None:
+    assert one("为什么我一到下午就很困")[0] == "question_answering"
+
+
+def test_a_particle_after_the_remember_cue_is_not_the_fact() -> None:
+    assert one("记住啊 我儿子对芒果过敏")[2] == {"memory": "我儿子对芒果过敏", "memory_kind": "fact"}
+
+
+@pytest.mark.parametrize(
+    "text", ["LinkedIn post for my team's launch", "help me phrase a polite reminder to my landlord", "帮我给老师回一段消息"]
+)
+def test_writing_asked_for_without_a_writing_verb(text: str) -> None:
+    assert one(text)[0] == "creative_writing"
+
+
+def test_explaining_what_was_just_generated_depends_on_it() -> None:
+    assert shape(parse("用Java写一个单例类，再解释一下为什么线程安全")) == [
+        ("code_generation", None, []), ("question_answering", None, ["i1"])
+    ]
+
+
+def test_manners_around_a_request_are_not_intents() -> None:
+    assert shape(parse("不好意思打扰一下，帮我查下苏州明天的天气")) == [("lookup", "weather", [])]
+    assert shape(parse("Hope you're doing well! What time is it in Seoul?")) == [("lookup", "datetime", [])]
+
+
+@pytest.mark.parametrize("text", ["那件事咋样了", "any news on that thing from before"])
+def test_vague_follow_ups_without_a_session_ask(text: str) -> None:
+    graph = parse(text)
+    assert graph.intents == [] and graph.clarification is not None
+
+
+def test_colloquial_follow_ups_use_the_session() -> None:
+    assert one("换成杭州看看", ("南京后天天气怎么样", "南京后天小雨。"))[2] == {"city": "杭州", "date": "2026-11-27"}
+    assert one("弄成日文", ("写一句生日祝福", "生日快乐！"))[2] == {"target_language": "ja", "referent": "生日快乐！"}
+    assert shape(parse("make it more concise")) == [("summarization", None, [])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("is it day or night in Sydney now", "datetime"), ("date of this Saturday?", "datetime")],
+)
+def test_day_or_night_and_date_of(text: str, expected: str) -> None:
+    assert one(text)[1] == expected
+
+
+def test_a_topic_ends_at_the_last_de_before_the_writing() -> None:
+    assert one("写一篇关于我的老家的散文")[2] == {"topic": "我的老家"}
