@@ -58,3 +58,40 @@ def test_prepack_leaves_fp32_models_alone() -> None:
     assert not can_prepack(model)
     assert prepack_linears(model) == 0
     assert all(type(m) is nn.Linear for m in (model[0], model[2], model.head))
+
+
+class _Block(nn.Module):
+    """Attention-style and MLP-style projections named as in transformers' decoder layers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.q_proj, self.k_proj, self.v_proj = (nn.Linear(64, n, bias=True) for n in (64, 16, 16))
+        self.gate_proj, self.up_proj = (nn.Linear(64, 96, bias=False) for _ in range(2))
+        self.down_proj = nn.Linear(96, 64, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        q, k, v = self.q_proj(x), self.k_proj(x), self.v_proj(x)
+        h = x + q + torch.cat([k, v], dim=-1).repeat(1, 1, 2)
+        return self.down_proj(F.silu(self.gate_proj(h)) * self.up_proj(h))
+
+
+@needs_onednn
+def test_fused_siblings_give_each_projection_its_own_output_in_any_call_order() -> None:
+    torch.manual_seed(1)
+    block = _Block().to(torch.bfloat16)
+    plain = {name: (m.weight.clone(), m.bias) for name, m in block.named_children()}
+    x, y = (torch.randn(6, 1, 64, dtype=torch.bfloat16) for _ in range(2))
+    with torch.inference_mode():
+        want = block(x)
+        assert prepack_linears(block) == 6
+        assert block.q_proj.fused is block.v_proj.fused is not None
+        assert block.gate_proj.fused is block.up_proj.fused is not block.q_proj.fused
+        assert block.down_proj.fused is None
+        torch.testing.assert_close(block(x).float(), want.float(), atol=5e-2, rtol=5e-2)
+        # Out of order, repeated, and interleaved with another input: every call still gets its own result.
+        calls = [("v_proj", x), ("q_proj", y), ("q_proj", y), ("k_proj", x), ("k_proj", y), ("v_proj", y)]
+        for name, inp in calls:
+            weight, bias = plain[name]
+            torch.testing.assert_close(
+                getattr(block, name)(inp).float(), F.linear(inp, weight, bias).float(), atol=2e-2, rtol=2e-2
+            )
