@@ -1,9 +1,9 @@
 """CPU decode kernels: oneDNN-prepacked bf16 linear layers, sibling projections fused.
 
 PyTorch's bf16 `F.linear` on CPU hands the plain `[out, in]` weight to oneDNN on every call, which reorders
-it into its blocked layout each time. For the small-M matmuls of a decode step that reorder is most of the
-cost: on the 2-core EPYC (avx512_bf16, no AMX) all of SmolLM2-135M's linears at 16 rows took ~25-35 ms per
-step plain and ~16-19 ms prepacked, and a 256-row prefill ~130 ms instead of up to ~960 ms. One and two rows
+it into its blocked layout each time. For the small-M matmuls of a decode step that reorder is a third or more
+of the cost: on the 2-core EPYC (avx512_bf16, no AMX) all of SmolLM2-135M's linears at 16 rows took ~25-35 ms per
+step plain and ~16-19 ms prepacked (a 256-token prefill's: ~153 vs ~135 ms). One and two rows
 stay on ATen's GEMV (the runner turns oneDNN off for them), which beats oneDNN there even prepacked.
 
 Only CPU bf16 is packed: CUDA and fp32 (MKL's sgemm, no reorder) keep their own kernels untouched.
