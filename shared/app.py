@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,9 +20,29 @@ from .messaging import ServiceRuntime
 Hook = Callable[[], Awaitable[None]]
 
 
+# C0/C1 controls, bidi overrides and isolates, zero-width and line/paragraph separators.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def escape_for_log(text: str) -> str:
+    """``text`` on one line with nothing a terminal or log reader would act on (``\\n``, ``\\x1b``, ``\\u202e``)."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+class EscapingFormatter(logging.Formatter):
+    """Log messages carry event text (reasons quoting an attacker's field names, tool errors): one record
+    stays one line, so a newline in an event can't forge a log entry. Tracebacks keep their lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        record.message = escape_for_log(record.message)
+        return super().formatMessage(record)
+
+
 def configure_logging() -> None:
     level = os.environ.get("AUTOGLM_LOG_LEVEL", "INFO").upper()
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(EscapingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
     logging.getLogger("faststream").setLevel(logging.WARNING)
 

@@ -16,7 +16,9 @@ import typer
 import yaml
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from .app import escape_for_log
 from .config import Settings
 
 app = typer.Typer(help="Open-AutoGLM: event-driven task automation over Kafka.", no_args_is_help=True)
@@ -378,8 +380,10 @@ def dlq_list(
     for col in ("id", "service", "from", "error", "reason", "task", "bytes"):
         table.add_column(col)
     for e in entries:
-        table.add_row(str(e["id"]), e.get("service", ""), f"{e.get('topic')}[{e.get('partition')}]@{e.get('offset')}",
-                      e.get("error_type", ""), str(e.get("reason", ""))[:60], str(e.get("task_id") or ""), str(e.get("original_size")))
+        cells = (e["id"], e.get("service", ""), f"{e.get('topic')}[{e.get('partition')}]@{e.get('offset')}",
+                 e.get("error_type", ""), str(e.get("reason", ""))[:60], e.get("task_id") or "", e.get("original_size"))
+        # Dead letters quote what attackers wrote: shown as plain text, never as rich markup or terminal controls.
+        table.add_row(*(Text(escape_for_log(str(c))) for c in cells))
     console.print(table)
 
 
@@ -407,6 +411,9 @@ def dlq_replay(
         await producer.start()
         try:
             for e in chosen:
+                if e.get("truncated"):
+                    err.print(f"skipped {e['id']}: only part of its original was kept (too large for the DLQ)")
+                    continue
                 value = base64.b64decode(e["original_b64"])
                 key = e.get("key")
                 headers = [(k, base64.b64decode(v)) for k, v in e.get("headers", {}).items()]

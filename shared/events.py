@@ -259,6 +259,13 @@ class DeadLetter(BaseModel):
     task_id: str | None = Field(None, description="Task id, when it could be read.")
     headers: dict[str, str] = Field(default_factory=dict, description="Original headers (values base64).")
     replayed: int = Field(0, description="How many times this record has been replayed from the DLQ.")
+    original_sha256: str | None = Field(None, description="SHA-256 (hex) of the whole original value.")
+    truncated: bool = Field(
+        False,
+        description="True when the original value, key or headers were too large for a DLQ record: "
+        "`original_b64` then holds only the first 64 KiB (size and SHA-256 are of the whole), and the "
+        "record can't be replayed.",
+    )
 
 
 # --------------------------------------------------------------------------- intents

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import functools
+import hashlib
 import json
 import logging
 import re
@@ -55,6 +57,7 @@ _TASK_ID_RES = (
     re.compile(rb'"id"\s*:\s*"([A-Za-z0-9._:\-]{1,128})"'),
 )
 _SESSION_RE = re.compile(rb'"sessionid"\s*:\s*"([A-Za-z0-9._:\-]{1,128})"')
+_TENANT_RE = re.compile(rb'"tenant"\s*:\s*"([A-Za-z0-9._\-]{1,64})"')
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 MAX_JSON_DEPTH = 64
 """Deeper events are refused: re-serializing them (a planner checkpoint) would fail mid-handler."""
@@ -139,6 +142,56 @@ def make_broker(settings: Settings, client_id: str) -> KafkaBroker:
 
 def decode_record(record: ConsumerRecord, accepts: dict[EventType, type[BaseModel]], max_bytes: int) -> CloudEvent[Any]:
     """Bytes to a validated event, or :class:`Rejected` saying exactly why not."""
+    try:
+        return _decode(record, accepts, max_bytes)
+    except Rejected as rej:
+        binary = _binary_mode_attributes(record)
+        if binary is None:
+            raise
+        # A CloudEvents binary-mode record (attributes in ce_* headers): say so, and answer its task.
+        raise Rejected(
+            rej.error_type,
+            "CloudEvents binary content mode (ce_* headers) is not supported: publish structured mode "
+            f"(content-type {CONTENT_TYPE}, attributes and data in one JSON value); {rej.reason}",
+            rej.task_id or _valid_id(binary.get("ce_taskid")) or _valid_id(binary.get("ce_id")),
+        ) from None
+
+
+def _binary_mode_attributes(record: ConsumerRecord) -> dict[str, str] | None:
+    attrs = {}
+    for name, raw in record.headers or ():
+        if name.startswith("ce_") and raw is not None:
+            attrs[name] = raw.decode("utf-8", "replace")
+    return attrs if "ce_specversion" in attrs else None
+
+
+# Attributes that name whose event it is: a second copy under the same key is refused, not resolved,
+# since JSON parsers disagree on which copy wins (Python's: the last; a regex or a streaming reader: the first).
+_SPOOFABLE = tuple(f'"{name}"'.encode() for name in ("taskid", "sessionid", "tenant", "specversion", "schemaversion"))
+
+
+def _duplicate_keys(value: bytes, text: str) -> set[str]:
+    """Keys that occur twice in one JSON object of ``value``; cheap unless an attribute name repeats."""
+    suspicious = any(value.count(name) > 1 for name in _SPOOFABLE) or (
+        b'"taskid"' not in value and value.count(b'"id"') > 1
+    )
+    if not suspicious:
+        return set()
+    dups: set[str] = set()
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for k, _ in items:
+            if k in seen:
+                dups.add(k)
+            seen.add(k)
+        return dict(items)
+
+    json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant)
+    return dups
+
+
+def _decode(record: ConsumerRecord, accepts: dict[EventType, type[BaseModel]], max_bytes: int) -> CloudEvent[Any]:
     value = record.value
     guess = _guess_task_id(value)
     if value is None:
@@ -165,6 +218,15 @@ def decode_record(record: ConsumerRecord, accepts: dict[EventType, type[BaseMode
     if not isinstance(raw, dict):
         raise Rejected("invalid_event", f"expected a JSON object, got {type(raw).__name__}", guess)
     task_id = _valid_id(raw.get("taskid")) or _valid_id(raw.get("id"))
+    dups = _duplicate_keys(value, text)
+    if dups:
+        # Whose task it is is ambiguous when its id is what repeats: answer nobody rather than the wrong one.
+        ambiguous = {"taskid", "id"} & dups
+        raise Rejected("invalid_event", f"duplicate keys in one JSON object: {sorted(dups)[:5]!r}"[:300],
+                       None if ambiguous else task_id)
+    for attr in ("id", "source"):
+        if not isinstance(raw.get(attr), str) or not raw[attr]:
+            raise Rejected("invalid_event", f"required CloudEvents attribute {attr!r} is missing or not a string", task_id)
     if raw.get("specversion") != "1.0":
         raise Rejected("invalid_event", f"specversion must be '1.0', got {str(raw.get('specversion'))[:40]!r}", task_id)
     version = str(raw.get("schemaversion", "1"))
@@ -223,14 +285,22 @@ def _valid_id(value: Any) -> str | None:
     return None
 
 
+def _only_match(pattern: re.Pattern[bytes], head: bytes) -> str | None:
+    """The one value ``pattern`` finds, or None when it finds none or several (ambiguous)."""
+    found = set(pattern.findall(head))
+    return found.pop().decode() if len(found) == 1 else None
+
+
 def _guess_task_id(value: bytes | None) -> str | None:
     if not value:
         return None
     head = value[:65_536]
     for pattern in _TASK_ID_RES:
-        match = pattern.search(head)
-        if match:
-            return match.group(1).decode()
+        found = set(pattern.findall(head))
+        if len(found) == 1:
+            return found.pop().decode()
+        if found:
+            return None  # two candidates: answering either could answer someone else's task
     return None
 
 
@@ -397,6 +467,7 @@ class ServiceRuntime:
             partition_assignment_strategy=(RangePartitionAssignor,),
             ack_policy=AckPolicy.MANUAL if pipeline is not None else AckPolicy.ACK,
             listener=pipeline.listener(listener) if pipeline is not None else listener,
+            parser=_records_parser,
             decoder=_records_decoder,
         )
         subscriber(consume)
@@ -442,6 +513,8 @@ class ServiceRuntime:
                     telemetry.mark_error(span, f"{type(exc).__name__}: {exc}")
                     raise
             metrics.EVENTS_PROCESSED.labels(self.service, item.topic).inc()
+        except Rejected as rej:  # a handler's own refusal (a valid event it must not act on): no traceback
+            await self.dead_letter(item.record, rej)
         except Exception as exc:  # a bug or a poison event: dead-letter it, never crash the consumer
             log.exception("%s failed on %s/%s@%s", self.service, item.topic, item.partition, item.record.offset)
             await self.dead_letter(
@@ -451,37 +524,40 @@ class ServiceRuntime:
             metrics.STAGE_LATENCY.labels(self.service, "handle").observe(time.perf_counter() - started)
 
     async def dead_letter(self, record: ConsumerRecord, rej: Rejected) -> None:
+        """Publish ``record`` to the DLQ (and, from the task topic, the task's ``failed`` result).
+
+        Never raises on a bad record: a letter too big for the broker keeps a prefix of the original
+        (``truncated``), and a letter that still can't be published is retried without the original,
+        so the rest of the batch is handled either way. Raises only when the broker itself refuses
+        even that (the batch is then not committed)."""
         metrics.EVENTS_FAILED.labels(self.service, rej.error_type).inc()
         source_topic = str(record.topic)
         public_topic = source_topic.removeprefix(self.settings.topic_prefix)
         log.warning("dead-lettered %s/%s@%s: %s", source_topic, record.partition, record.offset, rej.reason)
-        key = record.key
-        headers = {k: _b64(v) for k, v in (record.headers or ())}
-        letter = DeadLetter(
-            reason=rej.reason,
-            error_type=rej.error_type,
-            service=self.service,
-            topic=public_topic,
-            partition=int(record.partition),
-            offset=int(record.offset),
-            key=_key_text(key),
-            original_b64=_b64(record.value),
-            original_size=len(record.value or b""),
-            task_id=rej.task_id,
-            headers=headers,
-        )
+        letter = _letter(record, rej, self.service, public_topic, self._letter_budget())
         with self.tracer.start_as_current_span(
             f"dead_letter {public_topic}",
             attributes={"error.type": rej.error_type, telemetry.TASK_ID: rej.task_id or "", "messaging.destination.name": DLQ},
         ) as span:
             telemetry.mark_error(span, rej.reason)
-            ev = self.event(EventType.DEAD_LETTERED, letter, taskid=rej.task_id, sessionid=None)
-            await self.publish(DLQ, ev, key=_key_text(key) or rej.task_id)
+            # A record key is the session id: short. A longer one (an attacker's) isn't reused as ours.
+            key = letter.key if letter.key is not None and len(letter.key) <= 256 else rej.task_id
+            try:
+                await self.publish(DLQ, self.event(EventType.DEAD_LETTERED, letter, taskid=rej.task_id, sessionid=None), key=key)
+            except Exception as exc:  # noqa: BLE001 - e.g. the broker's own size limit; keep the facts
+                log.warning("dead letter refused (%s); publishing it without the original", type(exc).__name__)
+                bare = letter.model_copy(
+                    update={"original_b64": "", "headers": {}, "key": None, "truncated": True,
+                            "reason": f"{letter.reason} (the broker refused the full dead letter: {type(exc).__name__})"}
+                )
+                await self.publish(DLQ, self.event(EventType.DEAD_LETTERED, bare, taskid=rej.task_id, sessionid=None),
+                                   key=rej.task_id)
             # Only the public task topic answers the sender: on internal topics the
             # planner's deadline produces the task's one result.
             if public_topic == TASKS and rej.task_id:
-                session = _SESSION_RE.search((record.value or b"")[:65_536])
-                session_id = session.group(1).decode() if session else rej.task_id
+                head = (record.value or b"")[:65_536]
+                session_id = _only_match(_SESSION_RE, head) or rej.task_id
+                tenant = _only_match(_TENANT_RE, head) or "default"  # the sender's tenant reads its result
                 result = TaskCompleted(
                     task_id=rej.task_id,
                     status=TaskStatus.FAILED,
@@ -491,9 +567,13 @@ class ServiceRuntime:
                 )
                 await self.publish(
                     RESULTS,
-                    self.event(EventType.TASK_COMPLETED, result, taskid=rej.task_id, sessionid=session_id),
+                    self.event(EventType.TASK_COMPLETED, result, taskid=rej.task_id, sessionid=session_id, tenant=tenant),
                 )
                 metrics.TASKS_FINISHED.labels("failed").inc()
+
+    def _letter_budget(self) -> int:
+        """Bytes a dead letter may take: the producer's request limit less room for the envelope."""
+        return max(self.settings.broker.max_record_bytes, self.settings.max_event_bytes)
 
     def span(self, name: str, **attributes: Any) -> Any:
         return self.tracer.start_as_current_span(name, attributes=attributes)
@@ -517,6 +597,47 @@ class ServiceRuntime:
                 **(extra or {}),
             },
         )
+
+
+TRUNCATED_ORIGINAL_BYTES = 65_536
+"""What a dead letter keeps of a value too large to carry whole (base64 grows it by a third)."""
+_MAX_LETTER_KEY = 4096
+_MAX_LETTER_HEADERS = 65_536
+
+
+def _letter(record: ConsumerRecord, rej: Rejected, service: str, topic: str, budget: int) -> DeadLetter:
+    """The dead letter for ``record``: everything it had, unless that wouldn't fit in ``budget`` bytes."""
+    value = record.value or b""
+    key = _key_text(record.key)
+    headers: dict[str, str] = {}
+    header_bytes = 0
+    truncated = False
+    for name, raw in record.headers or ():
+        header_bytes += len(name) + len(raw or b"")
+        if header_bytes > _MAX_LETTER_HEADERS:
+            truncated = True
+            break
+        headers[name] = _b64(raw)  # a repeated header name keeps its last value
+    if key is not None and len(key) > _MAX_LETTER_KEY:
+        key, truncated = key[:_MAX_LETTER_KEY], True
+    room = budget - 4 * (header_bytes + len(key or "")) // 3 - len(rej.reason) - 4096
+    if 4 * len(value) // 3 + 4 > room:
+        value, truncated = value[:TRUNCATED_ORIGINAL_BYTES], True
+    return DeadLetter(
+        reason=rej.reason,
+        error_type=rej.error_type,
+        service=service,
+        topic=topic,
+        partition=int(record.partition),
+        offset=int(record.offset),
+        key=key,
+        original_b64=_b64(value),
+        original_size=len(record.value or b""),
+        original_sha256=hashlib.sha256(record.value or b"").hexdigest(),
+        truncated=truncated,
+        task_id=rej.task_id,
+        headers=headers,
+    )
 
 
 def _key_text(key: bytes | None) -> str | None:
@@ -544,6 +665,26 @@ def _wake_on_records(subscriber: Any, idle_ms: int, max_records: int) -> None:
         return tuple(chain.from_iterable(batch.values()))
 
     subscriber.get_msg = get_msg
+
+
+async def _records_parser(records: tuple[ConsumerRecord, ...], original: Callable[..., Awaitable[Any]]) -> Any:
+    """faststream's batch parser, made safe for header values that aren't UTF-8 or are null.
+
+    faststream decodes every header value as UTF-8 to build its message object; one such header
+    made it raise and drop the whole batch, good records included, with nothing dead-lettered.
+    The services never read faststream's decoded headers, so on failure it gets copies with the
+    bad values replaced, while the handler (and the DLQ) still get the original records."""
+    try:
+        return await original(records)
+    except (UnicodeDecodeError, AttributeError):
+        safe = tuple(dataclasses.replace(r, headers=[(k, _header_text(v)) for k, v in r.headers]) for r in records)
+        msg = await original(safe)
+        msg.raw_message = records
+        return msg
+
+
+def _header_text(value: bytes | None) -> bytes:
+    return (value or b"").decode("utf-8", "replace").encode()
 
 
 async def _records_decoder(msg: KafkaMessage) -> Any:

@@ -39,7 +39,7 @@ from autoglm.shared.events import (
     TaskStatus,
     ToolCallRequested,
 )
-from autoglm.shared.messaging import Received, ServiceRuntime
+from autoglm.shared.messaging import Received, Rejected, ServiceRuntime
 from autoglm.shared.topics import (
     INFERENCE_REQUESTS,
     INTENTS,
@@ -190,6 +190,11 @@ class Coordinator:
             state = self.tasks.get(task_id)
             if state is None:
                 return  # late reply of a finished task, or a task another replica owns now
+            if ev.tenant != state.tenant:
+                # Workers echo the request's tenant: another tenant's reply is forged or misrouted.
+                raise Rejected(
+                    "invalid_event", f"step reply for task {task_id} names tenant {ev.tenant!r}, not the task's", task_id
+                )
             step = P.apply_reply(state, reply)
             if step is None:
                 return
