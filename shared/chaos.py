@@ -152,7 +152,7 @@ PUBLISH_TICK_S = 0.005
 
 
 async def publish_paced(
-    client: AutoGLMClient, texts: list[str], rate: float | None, tag: str
+    client: AutoGLMClient, texts: list[str], rate: float | None, tag: str, *, tenant: str = "default"
 ) -> tuple[set[str], float]:
     """Publish ``texts`` at ``rate`` tasks/s (None: as fast as possible).
 
@@ -160,7 +160,10 @@ async def publish_paced(
     5 ms tick go into the producer's batch together, so the publisher is limited by the broker,
     not by building events one at a time on the same two cores as the stack. Returns the task ids
     and the monotonic time the clock started (after the records were built)."""
-    prepared = [client.prepare_task(text, task_id=f"{tag}-{i:06d}-{uuid.uuid4().hex[:6]}") for i, text in enumerate(texts)]
+    prepared = [
+        client.prepare_task(text, task_id=f"{tag}-{i:06d}-{uuid.uuid4().hex[:6]}", tenant=tenant)
+        for i, text in enumerate(texts)
+    ]
     acks = []
     t0 = time.monotonic()
     sent = 0
@@ -173,6 +176,26 @@ async def publish_paced(
             await asyncio.sleep(PUBLISH_TICK_S)
     await asyncio.gather(*acks)
     return {p.task_id for p in prepared}, t0
+
+
+async def stored_turns(stack: Stack, tenant: str, expected: int, *, timeout: float) -> int:
+    """Session turns the memory service holds for ``tenant``, asked until ``expected`` or ``timeout``.
+    (Turns are written after the result, so they may trail the last result by a moment.)"""
+    from .events import EventType, MemoryRequested
+    from .rpc import StepClient
+    from .topics import MEMORY_REQUESTS
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    turns = 0
+    async with StepClient(stack.bootstrap or "", stack.settings) as client:
+        while True:
+            request = MemoryRequested(step_id="x", reply_to="x", operation="stats")
+            reply = await client.call(MEMORY_REQUESTS, EventType.MEMORY_REQUESTED, request, timeout=60)
+            turns = int(reply.output.get(tenant, {}).get("turns", 0))
+            if turns >= expected or loop.time() >= deadline:
+                return turns
+            await asyncio.sleep(1.0)
 
 
 def _killer(stack: Stack, schedule: list[tuple[float, str]], started: float, killed: list[str]) -> None:
@@ -205,21 +228,26 @@ async def run_chaos(
     prefix = stack.settings.topic_prefix
     texts = task_texts(n_tasks, seed=rng.randint(0, 10**6))
     killed: list[str] = []
+    # A tenant of the run's own: its stored session turns are this run's and nothing else's.
+    tenant = f"chaos-{uuid.uuid4().hex[:8]}"
     started = time.monotonic()
     async with AutoGLMClient(bootstrap, settings=stack.settings, source="/autoglm/chaos") as client:
         killer = threading.Thread(target=_killer, args=(stack, schedule, time.monotonic(), killed), daemon=True)
         killer.start()
-        task_ids, _ = await publish_paced(client, texts, n_tasks / window_s, "chaos")
+        task_ids, _ = await publish_paced(client, texts, n_tasks / window_s, "chaos", tenant=tenant)
         await asyncio.to_thread(killer.join)
         counts, statuses = await read_results(
             bootstrap, prefix + RESULTS, task_ids, timeout=result_timeout_s, settle=settle_s, settings=stack.settings
         )
+    # Every task stores its turn once (idempotent by task id), so the count is the task count.
+    turns = await stored_turns(stack, tenant, n_tasks, timeout=60)
     return {
         "tasks": n_tasks,
         "results": sum(counts.values()),
         "lost": len(task_ids - set(counts)),
         "duplicates": sum(c - 1 for c in counts.values() if c > 1),
         "killed": killed,
+        "turns_stored": turns,
         "statuses": dict(statuses),
         "restarts": {n: p.restarts for n, p in stack.procs.items()},
         "duration_s": round(time.monotonic() - started, 2),

@@ -319,7 +319,11 @@ class StepRequest(BaseModel):
 
     step_id: str = Field(description="Plan step id; echoed on the reply.", examples=["s1"])
     attempt: int = Field(1, description="Dispatch attempt number; echoed on the reply.", examples=[1])
-    reply_to: str = Field(description="Topic for the StepCompleted reply.", examples=["autoglm.steps.completed"])
+    reply_to: str = Field(
+        description='Topic for the StepCompleted reply; "" for a fire-and-forget request (no reply; a failure '
+        "goes to the DLQ).",
+        examples=["autoglm.steps.completed"],
+    )
     deadline: datetime | None = Field(None, description="Work past this instant is abandoned.")
 
 

@@ -127,6 +127,9 @@ BY_NAME = {spec.name: spec for spec in CATALOG}
 
 # Topics a worker may reply to: a request can't make a worker write anywhere else.
 REPLY_TOPICS = frozenset({STEPS_COMPLETED, CLIENT_REPLIES})
+NO_REPLY = ""
+"""``reply_to`` of a fire-and-forget request (the session-turn write): the worker sends no reply,
+and a request it fails on goes to the DLQ instead."""
 
 
 def topic(name: str) -> TopicSpec:

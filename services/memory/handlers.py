@@ -146,5 +146,8 @@ def register(rt: ServiceRuntime, store_ref: dict[str, MemoryStore]) -> None:
         )
         if req.reply_to in REPLY_TOPICS:
             await rt.publish(req.reply_to, rt.event(EventType.STEP_COMPLETED, reply, like=ev))
+        elif error is not None:
+            # Nobody waits for a fire-and-forget write: its failure is dead-lettered with the reason.
+            raise RuntimeError(f"memory {req.operation} failed: {error}")
 
     rt.subscribe([MEMORY_REQUESTS], [EventType.MEMORY_REQUESTED], on_request, max_records=128, pipelined=32)

@@ -44,6 +44,7 @@ from autoglm.shared.topics import (
     INFERENCE_REQUESTS,
     INTENTS,
     MEMORY_REQUESTS,
+    NO_REPLY,
     PARSE_REQUESTS,
     PLAN_STATE,
     RESULTS,
@@ -243,8 +244,15 @@ class Coordinator:
     async def _progress(self, state: P.TaskState) -> None:
         """Advance the task, then send its step requests and its checkpoint together (one round
         of broker acknowledgements instead of two; the crash ordering in the module doc holds,
-        since both complete before the input is committed)."""
+        since both complete before the input is committed). Acknowledged-only writes (the turn)
+        go out a round before the checkpoint: a crash between the two replays the input, and
+        recovery, finding the result published, sends the write again (idempotent)."""
         sends = await self._advance(state)
+        if any(s.acked_only and s.status is StepStatus.RUNNING for s in state.steps):
+            # A write that completes on its acknowledgement must be durable before the checkpoint
+            # that may forget the task (a tombstone); then the task goes on from there.
+            await asyncio.gather(*sends)
+            sends = await self._advance(state)
         await asyncio.gather(*sends, self._checkpoint(state))
 
     async def _advance(self, state: P.TaskState) -> list[Awaitable[None]]:
@@ -310,7 +318,7 @@ class Coordinator:
         common: dict[str, Any] = {
             "step_id": step.id,
             "attempt": step.attempts,
-            "reply_to": STEPS_COMPLETED,
+            "reply_to": NO_REPLY if step.acked_only else STEPS_COMPLETED,
             "deadline": None if step.after_result else deadline,
         }
         attrs = {"taskid": state.task_id, "sessionid": state.session_id, "tenant": state.tenant}
@@ -416,6 +424,8 @@ class Coordinator:
         async def send() -> None:
             with trace.use_span(span, end_on_exit=True):
                 await self.rt.publish(topic, event)
+            if step.acked_only:  # durable in Kafka now: the step is done (see PlanStep.acked_only)
+                P.apply_reply(state, StepCompleted(step_id=step.id, attempt=step.attempts, ok=True, service="broker"))
 
         return send()
 

@@ -70,6 +70,11 @@ class PlanStep(BaseModel):
     error: str | None = None
     after_result: bool = Field(False, description="Runs after the result is published (memory writes).")
     optional: bool = Field(False, description="Dependents run even if this step fails (context, not input).")
+    acked_only: bool = Field(
+        False,
+        description="Done when the broker acknowledges the request; the worker sends no reply (a durable, "
+        "idempotent write whose output nobody reads; a write that fails goes to the DLQ).",
+    )
 
 
 class TaskState(BaseModel):
@@ -439,6 +444,9 @@ def add_remember_steps(state: TaskState, policy: PlannerPolicy) -> None:
         timeout_s=policy.step_timeout_s,
         max_attempts=2,
         after_result=True,
+        # The memory service consumes the request at least once and stores the turn idempotently by
+        # task id, so the acknowledged request is as good as the stored turn: no reply, no handling.
+        acked_only=True,
     )
     state.steps += [store] if session_only else [embed, store]
     state.phase = "remember"

@@ -1,0 +1,96 @@
+"""The session-turn write is fire-and-forget: no reply is asked for, and the task's checkpoint is
+forgotten (tombstoned) only after the broker acknowledged the write. The runtime's publishes are
+recorded in the order they are acknowledged, so this runs without a broker."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from autoglm.services.planner import plan as P
+from autoglm.services.planner.coordinator import Coordinator
+from autoglm.shared.config import Settings
+from autoglm.shared.events import Intent, IntentGraph, IntentType, StepCompleted, StepStatus
+from autoglm.shared.messaging import ServiceRuntime
+from autoglm.shared.topics import NO_REPLY, STEPS_COMPLETED
+
+from .test_plan import POLICY, state_for
+
+
+def _coordinator() -> tuple[Coordinator, list[tuple[str, Any]]]:
+    rt = ServiceRuntime("planner", Settings(topic_prefix="t.", broker={"bootstrap_servers": "127.0.0.1:1"}))
+    log: list[tuple[str, Any]] = []
+
+    async def publish(topic: str, event: Any, **_: Any) -> None:
+        await asyncio.sleep(0.01)  # an acknowledgement takes a round trip
+        log.append((topic, event.data))
+
+    async def publish_raw(topic: str, value: bytes | None, **_: Any) -> None:
+        log.append((topic, value))
+
+    rt.publish = publish  # type: ignore[method-assign]
+    rt.publish_raw = publish_raw  # type: ignore[method-assign]
+    return Coordinator(rt, POLICY), log
+
+
+def _calculation() -> P.TaskState:
+    graph = IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.CALCULATION, tool="calculator",
+                                                        text="2+2", entities={"expression": "2+2"})])
+    return state_for(graph, text="what is 2+2")
+
+
+async def _run_task(c: Coordinator, state: P.TaskState) -> P.PlanStep:
+    c.tasks[state.task_id] = state
+    await c._progress(state)
+    [tool] = [s for s in state.steps if s.name == "calculator"]
+    P.apply_reply(state, StepCompleted(step_id=tool.id, ok=True, output={"result": 4}, text="4", service="test"))
+    await c._progress(state)
+    [store] = [s for s in state.steps if s.name == "store_turn"]
+    return store
+
+
+def test_the_turn_is_written_without_a_reply_and_the_task_is_forgotten_only_after_the_ack() -> None:
+    c, log = _coordinator()
+    state = _calculation()
+    store = asyncio.run(_run_task(c, state))
+    topics = [topic for topic, _ in log]
+    # tool call + checkpoint, then the result, the turn write, and only then the tombstone
+    assert topics[0] in ("autoglm.tool.calls", "autoglm.planner.state")
+    assert topics[-3:] == ["autoglm.results", "autoglm.memory.requests", "autoglm.planner.state"]
+    request = log[-2][1]
+    assert request.operation == "store_turn" and request.reply_to == NO_REPLY
+    assert request.turn["task_id"] == state.task_id and request.turn["answer"] == state.answer
+    assert log[-1][1] is None  # a tombstone: the task is done
+    assert store.status is StepStatus.COMPLETED and state.phase == "done"
+    assert state.task_id not in c.tasks and state.task_id in c.finished
+
+
+def test_other_steps_still_ask_for_a_reply() -> None:
+    c, log = _coordinator()
+    asyncio.run(_run_task(c, _calculation()))
+    call = next(data for topic, data in log if topic == "autoglm.tool.calls")
+    assert call.reply_to == STEPS_COMPLETED
+
+
+def test_a_write_that_is_not_acknowledged_leaves_the_checkpoint_in_place() -> None:
+    c, log = _coordinator()
+    state = _calculation()
+    c.tasks[state.task_id] = state
+    asyncio.run(c._progress(state))
+    [tool] = [s for s in state.steps if s.name == "calculator"]
+    P.apply_reply(state, StepCompleted(step_id=tool.id, ok=True, output={"result": 4}, text="4", service="test"))
+
+    async def refused(topic: str, event: Any, **_: Any) -> None:
+        if topic == "autoglm.memory.requests":
+            raise ConnectionError("broker gone")
+        log.append((topic, event.data))
+
+    c.rt.publish = refused  # type: ignore[method-assign]
+    try:
+        asyncio.run(c._progress(state))
+    except ConnectionError:
+        pass
+    else:  # pragma: no cover - the failed send must surface, so the input is not committed
+        raise AssertionError("the failed write was swallowed")
+    assert log[-1][0] == "autoglm.results"  # no tombstone: recovery sends the turn again
+    assert state.task_id in c.tasks
