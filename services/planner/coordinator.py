@@ -36,6 +36,7 @@ from autoglm.shared.events import (
     StepKind,
     StepStatus,
     TaskCompleted,
+    TaskRequested,
     TaskStatus,
     ToolCallRequested,
 )
@@ -71,7 +72,7 @@ class Coordinator:
         self.rt = rt
         self.policy = policy
         self.tasks: dict[str, P.TaskState] = {}
-        self.finished: OrderedDict[str, None] = OrderedDict()
+        self.finished: OrderedDict[str, int | None] = OrderedDict()  # task id -> its request's fingerprint
         self._locks: dict[str, asyncio.Lock] = {}
         self.owned: set[int] = set()
         self.admission_paused = False
@@ -161,8 +162,18 @@ class Coordinator:
         parsed: IntentsParsed = ev.data
         task_id = ev.task_id
         async with self._lock(task_id):
-            if task_id in self.tasks or task_id in self.finished:
-                return  # a redelivered or duplicate task: it has (or will get) its one result
+            known = self.tasks.get(task_id)
+            if known is not None or task_id in self.finished:
+                # A redelivered task: it has (or will get) its one result. A different request under a
+                # taken id gets no second result either, but is told why on the DLQ.
+                before = _fingerprint(known.request) if known is not None else self.finished[task_id]
+                if before is not None and before != _fingerprint(parsed.request):
+                    raise Rejected(
+                        "invalid_event",
+                        f"task id {task_id} is already taken by a different request: this one is not run",
+                        task_id,
+                    )
+                return
             span = trace.get_current_span()
             timeout = parsed.request.timeout_seconds or self.rt.settings.timeout_seconds
             state = P.new_state(
@@ -494,13 +505,13 @@ class Coordinator:
             await self.rt.publish_raw(PLAN_STATE, None, key=key, partition=state.partition)
             self.tasks.pop(state.task_id, None)
             self._locks.pop(state.task_id, None)
-            self._remember_finished(state.task_id)
+            self._remember_finished(state.task_id, _fingerprint(state.request))
             self._admit()
         else:
             await self.rt.publish_raw(PLAN_STATE, state.model_dump_json().encode(), key=key, partition=state.partition)
 
-    def _remember_finished(self, task_id: str) -> None:
-        self.finished[task_id] = None
+    def _remember_finished(self, task_id: str, request: int | None = None) -> None:
+        self.finished[task_id] = request
         while len(self.finished) > _FINISHED_MEMORY:
             self.finished.popitem(last=False)
 
@@ -525,3 +536,8 @@ class Coordinator:
             await self.on_intents(item)
         else:
             await self.on_step(item)
+
+
+def _fingerprint(request: TaskRequested) -> int:
+    """Tells a redelivered task from a different request under the same task id (in-process only)."""
+    return hash(request.model_dump_json())

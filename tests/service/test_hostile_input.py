@@ -501,3 +501,59 @@ async def test_a_step_reply_from_another_tenant_is_refused(harness: Harness) -> 
     await settled()
     assert harness.count(RESULTS) == results + 1
     assert "666" not in json.loads(harness.seen[RESULTS][-1])["data"]["answer"]
+
+
+PARSER_TOKENS = (
+    "what is ", "2", "+", "*", "(", ")", "1e9", "9" * 40, " and ", " then ", "然后", "并且", "，", "。", "?", "？",
+    "weather in ", "北京", "明天", "2026-11-25", "next monday", "remember that ", "记住", "translate ", "翻译",
+    "summarize ", "http://169.254.169.254/", "'; DROP TABLE t; --", "\u202e", "\u200b", '"', "\\", " ", "\n",
+)
+
+
+@settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(tokens=st.lists(st.sampled_from(PARSER_TOKENS), min_size=1, max_size=12), seed=st.integers(0, 2**16))
+def test_the_parser_stays_bounded_on_64kb_of_adversarial_text(tokens: list[str], seed: int) -> None:
+    """Rules are regular expressions: repeated trigger words must not make one backtrack for long.
+    64 KB is eight times what a task may carry (a re-parse request's text has no limit of its own)."""
+    import random
+    import time
+
+    from autoglm.services.parser.logic import parse_request
+
+    rng = random.Random(seed)
+    text = ""
+    while len(text) < 65_536:
+        text += rng.choice(tokens)
+    started = time.perf_counter()
+    parse_request(text, context=[text[:4000]] * 8)
+    assert time.perf_counter() - started < 5.0  # typically tens of milliseconds; generous for a loaded CI core
+
+
+@pytest.mark.parametrize("harness", ["planner"], indirect=True)
+async def test_a_reused_task_id_gets_one_result_and_a_dead_letter_for_the_other_request(harness: Harness) -> None:
+    """A redelivered task is silent; a different request under a taken task id is not run, and says so."""
+    task_id = "reused-1"
+    first = _dumps({**GOOD[INTENTS], "taskid": task_id}, True)
+    other = {**GOOD[INTENTS], "taskid": task_id}
+    other = _dumps({**other, "data": {**other["data"], "request": {"text": "What is 3+3?"}}}, True)
+
+    async def send(raw: bytes, topic: str = INTENTS) -> None:
+        await harness.broker.publish(raw, topic, key=b"s-1")
+        await settled()
+
+    await send(first)
+    tool_calls, dlq = harness.count(TOOL_CALLS), harness.count(DLQ)
+    await send(first)  # redelivery
+    assert (harness.count(TOOL_CALLS), harness.count(DLQ)) == (tool_calls, dlq)
+    await send(other)
+    assert harness.count(DLQ) == dlq + 1 and "already taken" in _letter(harness)["reason"]
+    assert harness.count(TOOL_CALLS) == tool_calls
+    for step, service in (("s0", "memory"), ("s1", "tool_executor")):
+        await send(_dumps({**GOOD[STEPS_COMPLETED], "taskid": task_id, "data": {
+            **GOOD[STEPS_COMPLETED]["data"], "step_id": step, "service": service, "text": "4"}}, True), STEPS_COMPLETED)
+    assert _result_ids(harness).count(task_id) == 1
+    await send(first)  # finished: still silent
+    assert harness.count(DLQ) == dlq + 1
+    await send(other)
+    assert harness.count(DLQ) == dlq + 2
+    assert _result_ids(harness).count(task_id) == 1
