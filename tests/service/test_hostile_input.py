@@ -557,3 +557,20 @@ async def test_a_reused_task_id_gets_one_result_and_a_dead_letter_for_the_other_
     await send(other)
     assert harness.count(DLQ) == dlq + 2
     assert _result_ids(harness).count(task_id) == 1
+
+
+def test_dlq_list_shows_hostile_reasons_as_plain_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reason quotes what a sender wrote: rich markup and terminal controls in it are shown, not obeyed."""
+    from typer.testing import CliRunner
+
+    from autoglm.shared import cli
+
+    reason = "type '[/bold][link=http://x]' \x1b[2J\u202e\nFORGED"
+    entry = {"id": "d1", "service": "parser", "topic": TASKS, "partition": 0, "offset": 1,
+             "error_type": "unknown_type", "reason": reason, "task_id": None, "original_size": 3}
+    monkeypatch.setattr(cli, "_dlq_entries", lambda settings: [entry])
+    monkeypatch.setattr(cli, "_settings", lambda: None)
+    out = CliRunner().invoke(cli.dlq_app, ["list"])
+    assert out.exit_code == 0, out.output
+    assert "[/bold]" in out.output and "\x1b" not in out.output and "\u202e" not in out.output
+    assert not any(line.lstrip("│ ").startswith("FORGED") for line in out.output.splitlines())
