@@ -425,7 +425,8 @@ def dlq_replay(
             await producer.stop()
 
     asyncio.run(run())
-    console.print(f"replayed {len(chosen)} record(s)")
+    replayable = sum(1 for e in chosen if not e.get("truncated"))
+    console.print(f"replayed {replayable} record(s)")
 
 
 # ------------------------------------------------------------------ parser and planner, offline
