@@ -83,10 +83,12 @@ class RemoteMemoryStore:
     def kb_delete(self, *, tenant: str, source: str) -> int:
         return int(self._call(tenant, operation="kb_delete", source=source)["deleted"])
 
-    def kb_search(self, *, tenant: str, vector: Any, top_k: int = 5) -> list[Any]:
+    def kb_search(self, *, tenant: str, vector: Any, top_k: int = 5, query: str | None = None) -> list[Any]:
         from autoglm.services.memory.store import Passage
 
-        out = self._call(tenant, operation="kb_search", vector=[float(x) for x in vector], limit=top_k)
+        out = self._call(
+            tenant, operation="kb_search", vector=[float(x) for x in vector], limit=top_k, query=query
+        )
         fields = ("text", "source", "score", "chunk_id", "heading", "title", "index")
         return [Passage(**{k: p[k] for k in fields}) for p in out["passages"]]
 

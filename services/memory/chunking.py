@@ -77,7 +77,29 @@ class Chunk:
 
 
 class UnsupportedDocument(ValueError):
-    """The file type is not one the knowledge base reads."""
+    """The file cannot be read as a document: an unsupported type, binary content, an unknown text
+    encoding or a corrupt PDF. Ingestion reports it for that file and goes on with the others."""
+
+
+# Control characters other than tab, newline, carriage return and form feed: text files have almost none.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def decode_text(data: bytes, name: str = "file") -> str:
+    """Decode a text file: UTF-8 (with or without BOM), else GB18030 (a superset of GBK and GB2312, the
+    usual encoding of Chinese files not saved as UTF-8). Raises :class:`UnsupportedDocument` for binary
+    content (NUL bytes or control characters) or bytes that are neither encoding."""
+    if b"\x00" in data[:8192]:
+        raise UnsupportedDocument(f"{name}: binary content, not a text document")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if len(_CONTROL.findall(text[:8192])) > max(2, len(text[:8192]) // 100):
+            raise UnsupportedDocument(f"{name}: binary content, not a text document")
+        return text
+    raise UnsupportedDocument(f"{name}: neither UTF-8 nor GB18030 text")
 
 
 def load_document(path: Path, *, source: str | None = None) -> Document:
@@ -87,7 +109,9 @@ def load_document(path: Path, *, source: str | None = None) -> Document:
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES:
         return _load_pdf(path, src)
-    raw = path.read_text(encoding="utf-8", errors="replace")
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnsupportedDocument(f"{path}: unsupported file type {suffix!r}")
+    raw = decode_text(path.read_bytes(), str(path))
     if suffix in MARKDOWN_SUFFIXES:
         return parse_markdown(raw, source=src, default_title=path.stem)
     if suffix in HTML_SUFFIXES:
@@ -108,69 +132,178 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
 
 
-def parse_text(raw: str, *, source: str, default_title: str = "") -> Document:
-    """Plain text: one section of paragraphs (blank-line separated)."""
-    blocks = _paragraphs(raw.replace("\r\n", "\n"))
-    return Document(
-        source=source, title=default_title, media_type="text/plain", sections=[Section([], blocks)]
-    )
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_WRAPPED_CJK = re.compile(rf"(?<=[{_CJK}])\n(?=[{_CJK}\d])|(?<=\d)\n(?=[{_CJK}\d%])")
+
+
+class _Outline:
+    """Sections under a stack of headings, filled line by line (the text and Markdown parsers share it).
+    The first level-1 heading names the document."""
+
+    def __init__(self, unwrap: re.Pattern[str] | None = None) -> None:
+        self.sections: list[Section] = [Section([])]
+        self.stack: list[tuple[int, str]] = []
+        self.para: list[str] = []
+        self.title = ""
+        self.unwrap = unwrap
+
+    def flush(self) -> None:
+        text = "\n".join(self.para).strip()
+        if self.unwrap is not None:
+            text = self.unwrap.sub("", text)
+        if text:
+            self.sections[-1].blocks.append(text)
+        self.para.clear()
+
+    def open(self, level: int, name: str) -> None:
+        self.flush()
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+        self.stack.append((level, name))
+        if level == 1 and not self.title:
+            self.title = name
+        self.sections.append(Section([h for _, h in self.stack]))
+
+    def add(self, line: str) -> None:
+        """A body line: a blank one ends the paragraph."""
+        if line.strip():
+            self.para.append(line)
+        else:
+            self.flush()
+
+
+# A short line that numbers a part of a plain-text document: "第三章 总则", "二、考勤打卡", "3.1 Scope".
+_NUMBERED_HEADING = re.compile(
+    r"^\s*(第[一二三四五六七八九十百零〇\d]+[章节条部分篇]|[一二三四五六七八九十]+[、.．]|\d+(\.\d+)*[.、)]?\s)"
+)
+_ENDS_SENTENCE = re.compile(r"[.!?。！？；;:：,，]\s*$")
+
+
+def _text_heading(line: str) -> int:
+    """The level of a numbered heading line (chapter 2, section 3, item 4, "1.2" 5), 0 for other lines."""
+    line = line.strip()
+    m = _NUMBERED_HEADING.match(line + " ")
+    if not m or not 0 < len(line) <= 40 or _ENDS_SENTENCE.search(line):
+        return 0
+    mark = m.group(1).strip()
+    if mark.startswith("第"):
+        return {"节": 3, "条": 4}.get(mark[-1], 2)
+    return 4 + mark.rstrip(".、)").count(".")
+
+
+def parse_text(
+    raw: str,
+    *,
+    source: str,
+    default_title: str = "",
+    media_type: str = "text/plain",
+    unwrap_cjk: bool = False,
+) -> Document:
+    """Plain text: paragraphs are blank-line separated. Underlined lines (``====`` / ``----``) and short
+    numbered lines ("二、考勤打卡", "3. Remedies", "第六章 休假制度") open sections, so a passage keeps the
+    heading it sits under; the first line of a text followed by a blank line or an underline is its title.
+    ``unwrap_cjk`` joins lines broken inside Chinese text (PDF layout) without a space."""
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out = _Outline(_WRAPPED_CJK if unwrap_cjk else None)
+    for n, line in enumerate(lines):
+        nxt = lines[n + 1] if n + 1 < len(lines) else ""
+        if _SETEXT.match(line) and not out.para:
+            continue  # the underline of a heading handled on the line before
+        if line.strip() and not out.para and _SETEXT.match(nxt) and len(line.strip()) <= 80:
+            out.open(1 if nxt.strip().startswith("=") else 2, line.strip())
+            continue
+        if level := _text_heading(line):
+            out.open(level, line.strip())
+            continue
+        out.add(line)
+    out.flush()
+    sections, title = out.sections, out.title
+    first = sections[0].blocks
+    if (
+        not title
+        and first
+        and "\n" not in first[0]
+        and len(first[0]) <= 60
+        and not _ENDS_SENTENCE.search(first[0])
+    ):
+        # a short first line standing alone: the document's title, and context for every later section
+        title = first[0]
+        for sec in sections[1:]:
+            sec.headings.insert(0, title)
+        if len(first) == 1 and len(sections) > 1:
+            first.pop()  # the title alone would be a passage that answers nothing
+    sections = [s for s in sections if s.blocks]
+    return Document(source=source, title=title or default_title, media_type=media_type, sections=sections)
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(---|\.\.\.)[ \t]*\n", re.S)
 
 
 def parse_markdown(raw: str, *, source: str, default_title: str = "") -> Document:
     """Markdown: ATX and setext headings open sections; fenced code blocks stay whole."""
-    lines = raw.replace("\r\n", "\n").split("\n")
-    sections: list[Section] = [Section([])]
-    stack: list[tuple[int, str]] = []
-    para: list[str] = []
-    fence: str | None = None
+    raw = raw.replace("\r\n", "\n")
     title = ""
-
-    def flush() -> None:
-        text = "\n".join(para).strip()
-        if text:
-            sections[-1].blocks.append(text)
-        para.clear()
-
-    def open_section(level: int, name: str) -> None:
-        nonlocal title
-        flush()
-        while stack and stack[-1][0] >= level:
-            stack.pop()
-        stack.append((level, name))
-        if level == 1 and not title:
-            title = name
-        sections.append(Section([h for _, h in stack]))
-
-    for line in lines:
+    front = _FRONT_MATTER.match(raw)
+    if front:  # YAML front matter is metadata, not text; its title names the document
+        raw = raw[front.end() :]
+        m = re.search(r"^title:[ \t]*[\"']?(.*?)[\"']?[ \t]*$", front.group(1), re.M)
+        title = m.group(1) if m else ""
+    out = _Outline()
+    out.title = title
+    fence: str | None = None
+    for line in raw.split("\n"):
         if fence is not None:
-            para.append(line)
+            out.para.append(line)
             if line.strip().startswith(fence):
                 fence = None
-                flush()
+                out.flush()
             continue
         m = _FENCE.match(line)
         if m:
-            flush()
+            out.flush()
             fence = m.group(1)[0] * 3
-            para.append(line)
+            out.para.append(line)
             continue
         m = _ATX.match(line)
         if m:
-            open_section(len(m.group(1)), m.group(2).strip())
+            out.open(len(m.group(1)), m.group(2).strip())
             continue
-        if _SETEXT.match(line) and len(para) == 1 and para[0].strip():
-            name = para.pop().strip()
-            open_section(1 if line.strip().startswith("=") else 2, name)
+        if _SETEXT.match(line) and len(out.para) == 1 and out.para[0].strip():
+            name = out.para.pop().strip()
+            out.open(1 if line.strip().startswith("=") else 2, name)
             continue
-        if not line.strip():
-            flush()
-            continue
-        para.append(line)
-    flush()
-    sections = [s for s in sections if s.blocks]
+        out.add(line)
+    out.flush()
+    sections = [s for s in out.sections if s.blocks]
+    title = out.title
     return Document(
         source=source, title=title or default_title, media_type="text/markdown", sections=sections
     )
+
+
+# Page furniture repeated on every page of a site: menus, footers, cookie banners, sidebars. Indexed, it
+# matches many questions and answers none.
+_BOILERPLATE_TAGS = {"nav", "footer", "aside", "form", "button", "select", "dialog"}
+_BOILERPLATE_ATTR = re.compile(
+    r"(^|[\s_-])(nav|navbar|menu|breadcrumbs?|footer|sidebar|cookies?|consent|banner|top-bar|topbar|skip-link)"
+    r"([\s_-]|$)",
+    re.I,
+)
+_VOID_TAGS = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class _HtmlExtractor(HTMLParser):
@@ -201,8 +334,12 @@ class _HtmlExtractor(HTMLParser):
         "aside",
     }
 
-    def __init__(self) -> None:
+    def __init__(self, content_only: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        # content_only: the page marks its content with <main> or <article>; text outside them is furniture
+        self.content_only = content_only
+        self.content_depth = 0
+        self.furniture: list[str] = []  # open tags of the boilerplate element being skipped
         self.sections: list[Section] = [Section([])]
         self.stack: list[tuple[int, str]] = []
         self.buf: list[str] = []
@@ -222,6 +359,18 @@ class _HtmlExtractor(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
             self.in_title = True
+        if self.furniture:
+            if tag not in _VOID_TAGS:
+                self.furniture.append(tag)
+            return
+        marks = " ".join(v or "" for k, v in attrs if k in {"class", "id", "role"})
+        if tag in _BOILERPLATE_TAGS or (marks and _BOILERPLATE_ATTR.search(marks)):
+            if tag not in _VOID_TAGS:
+                self._flush()
+                self.furniture.append(tag)
+            return
+        if tag in {"main", "article"}:
+            self.content_depth += 1
         if tag in self._SKIP:
             self.skip_depth += 1
             return
@@ -236,6 +385,14 @@ class _HtmlExtractor(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self.in_title = False
+        if self.furniture:
+            if tag in self.furniture:  # tolerate unclosed inner tags: close up to the matching one
+                while self.furniture and self.furniture.pop() != tag:
+                    pass
+            return
+        if tag in {"main", "article"}:
+            self._flush()
+            self.content_depth = max(0, self.content_depth - 1)
         if tag in self._SKIP:
             self.skip_depth = max(0, self.skip_depth - 1)
             return
@@ -258,7 +415,7 @@ class _HtmlExtractor(HTMLParser):
         if self.in_title:
             self.title += data
             return
-        if self.skip_depth:
+        if self.skip_depth or self.furniture or (self.content_only and not self.content_depth):
             return
         self.buf.append(data)
 
@@ -269,7 +426,7 @@ class _HtmlExtractor(HTMLParser):
 
 def parse_html(raw: str, *, source: str, default_title: str = "") -> Document:
     """HTML: h1-h6 open sections, block elements end blocks; script, style and head are dropped."""
-    parser = _HtmlExtractor()
+    parser = _HtmlExtractor(content_only=re.search(r"<(main|article)[\s>]", raw, re.I) is not None)
     parser.feed(raw)
     parser.close()
     sections = [s for s in parser.sections if s.blocks]
@@ -285,38 +442,69 @@ def _load_pdf(path: Path, source: str) -> Document:
         from pypdf import PdfReader
     except ImportError as exc:  # pypdf is optional: without it PDFs are refused, nothing else changes
         raise UnsupportedDocument(f"{path}: reading PDF needs the `pypdf` package") from exc
-    reader = PdfReader(str(path))
-    sections: list[Section] = []
-    for number, page in enumerate(reader.pages, start=1):
-        blocks = _paragraphs((page.extract_text() or "").replace("\r\n", "\n"))
-        if blocks:
-            sections.append(Section([f"page {number}"], blocks))
-    meta_title = ""
-    if reader.metadata is not None and reader.metadata.title:
-        meta_title = str(reader.metadata.title)
-    return Document(
-        source=source, title=meta_title or path.stem, media_type="application/pdf", sections=sections
+    try:
+        reader = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+        meta_title = (
+            str(reader.metadata.title) if reader.metadata is not None and reader.metadata.title else ""
+        )
+    except Exception as exc:  # pypdf raises many types for damaged files; all mean "cannot read this PDF"
+        raise UnsupportedDocument(f"{path}: unreadable PDF ({type(exc).__name__}: {exc})") from exc
+    # Pages are layout, not structure: a paragraph runs on over a page break. Lines wrapped inside Chinese
+    # text are joined back without a space; numbered heading lines open sections as in plain text.
+    text = "\n".join(p.replace("\r\n", "\n").strip("\n") for p in pages)
+    doc = parse_text(
+        text,
+        source=source,
+        default_title=meta_title or path.stem,
+        media_type="application/pdf",
+        unwrap_cjk=True,
     )
+    if meta_title:
+        doc.title = meta_title
+    return doc
 
 
 # --------------------------------------------------------------------------- chunking
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？；;])\s*")
+_CLAUSE_END = re.compile(r"(?<=[,，、:：])\s*")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+
+
+def text_cost(text: str) -> int:
+    """Size of a text in the chunk budget's units: characters, with a Chinese character counted as four.
+
+    The budget (``chunk_max_chars``) is set for the embedding model's 256-token window, where English
+    averages about four characters a token but every Chinese character is a token of its own: counted as
+    plain characters, a Chinese chunk would be cut off after its first third when embedded."""
+    return len(text) + 3 * len(_CJK_CHAR.findall(text))
+
+
+def _fit(text: str, budget: int) -> int:
+    """The longest prefix length of ``text`` whose cost is within ``budget`` (at least one character)."""
+    cost = 0
+    for i, ch in enumerate(text):
+        cost += 4 if _CJK_CHAR.match(ch) else 1
+        if cost > budget:
+            return max(i, 1)
+    return len(text)
 
 
 def _split_long(block: str, max_chars: int) -> list[str]:
-    """Split a block longer than max_chars at sentence ends, else at whitespace, else hard."""
+    """Split a block costing more than ``max_chars`` at sentence ends, else at whitespace, else hard."""
     pieces: list[str] = []
     rest = block
-    while len(rest) > max_chars:
-        window = rest[:max_chars]
+    while text_cost(rest) > max_chars:
+        size = _fit(rest, max_chars)
+        window = rest[:size]
         cut = 0
         for m in _SENTENCE_END.finditer(window):
-            if m.end() >= max_chars // 3:
+            if m.end() >= size // 3:
                 cut = m.end()
         if cut == 0:
-            space = window.rfind(" ", max_chars // 3)
-            cut = space + 1 if space > 0 else max_chars
+            space = window.rfind(" ", size // 3)
+            cut = space + 1 if space > 0 else size
         pieces.append(rest[:cut].strip())
         rest = rest[cut:].lstrip()
     if rest.strip():
@@ -325,34 +513,54 @@ def _split_long(block: str, max_chars: int) -> list[str]:
 
 
 def _tail(text: str, overlap: int) -> str:
-    if overlap <= 0 or len(text) <= overlap:
-        return text if overlap > 0 else ""
-    tail = text[-overlap:]
+    """The end of ``text`` to repeat at the start of the next chunk: at most ``overlap`` (cost), starting at
+    a sentence start when one is in reach, else at a clause start, else at a word boundary."""
+    if overlap <= 0:
+        return ""
+    if text_cost(text) <= overlap:
+        return text
+    size = _fit(text[::-1], overlap)
+    tail = text[-size:]
+    for boundary in (_SENTENCE_END, _CLAUSE_END):
+        starts = [m.end() for m in boundary.finditer(tail) if 0 < m.end() < len(tail)]
+        if starts:
+            return tail[starts[0] :].strip()
     space = tail.find(" ")
-    # start the overlap at a word boundary when there is one nearby
-    return tail[space + 1 :] if 0 <= space < overlap // 2 else tail
+    return tail[space + 1 :] if 0 <= space < len(tail) // 2 else tail
+
+
+def _norm(block: str) -> str:
+    return re.sub(r"\s+", " ", block).strip().lower()
 
 
 def chunk_document(doc: Document, *, max_chars: int, overlap: int) -> list[Chunk]:
-    """Chunk a document along its sections and blocks; see the module docstring for the rules."""
+    """Chunk a document along its sections and blocks; see the module docstring for the rules.
+
+    Sizes are :func:`text_cost` units. A block repeated verbatim in a document (a boilerplate notice, a
+    pasted section) is kept once: copies add nothing and would crowd the top results."""
     if overlap >= max_chars:
         raise ValueError("overlap must be smaller than max_chars")
     chunks: list[Chunk] = []
+    seen: set[str] = set()
     # room for the overlap prefix and the space joining it
     budget = max_chars - overlap - 1 if overlap else max_chars
     for section in doc.sections:
         pieces: list[str] = []
         for block in section.blocks:
-            pieces.extend(_split_long(block, budget) if len(block) > budget else [block])
+            key = _norm(block)
+            if key in seen:
+                continue
+            seen.add(key)
+            pieces.extend(_split_long(block, budget) if text_cost(block) > budget else [block])
         current: list[str] = []
         size = 0
         section_chunks: list[str] = []
         for piece in pieces:
-            extra = len(piece) + (2 if current else 0)
+            extra = text_cost(piece) + (2 if current else 0)
             if current and size + extra > budget:
                 section_chunks.append("\n\n".join(current))
                 current, size = [], 0
-                extra = len(piece)
+                extra = text_cost(piece)
             current.append(piece)
             size += extra
         if current:

@@ -87,13 +87,19 @@ def kb_ingest(
 
     with closing(store):
         reports = asyncio.run(run())
+    failed = [r for r in reports if r.error]
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
-        return
-    for r in reports:
-        typer.echo(
-            f"{r.source}: {r.chunks} chunks ({r.added} added, {r.unchanged} unchanged, {r.removed} removed)"
-        )
+    else:
+        for r in reports:
+            if not r.error:
+                typer.echo(
+                    f"{r.source}: {r.chunks} chunks ({r.added} added, {r.unchanged} unchanged, {r.removed} removed)"
+                )
+    for r in failed:
+        typer.echo(f"not ingested: {r.error}", err=True)
+    if failed:  # the readable files are in; the exit status says some were not
+        raise typer.Exit(1)
 
 
 @kb_app.command("list")
@@ -150,6 +156,8 @@ def kb_search(
         typer.echo(f"{p.score:.3f}  {p.citation}\n    {p.text[:200]}")
     if passages:
         typer.echo("\nSources:\n" + format_citations(passages))
+    else:
+        typer.echo("no relevant passage found")
 
 
 @memory_app.command("prune")

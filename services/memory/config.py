@@ -77,6 +77,24 @@ class MemoryConfig(BaseModel):
         100, ge=0, description="Characters repeated from the previous chunk of a section."
     )
 
+    kb_lexical_weight: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Share of a passage's score that comes from the question's word overlap (the rest is the "
+        "embedding cosine); 0 ranks by cosine alone.",
+    )
+    kb_candidates: int = Field(
+        50, ge=1, description="Nearest passages (by embedding) re-scored with word overlap in each search."
+    )
+    kb_min_score: float = Field(
+        0.35,
+        ge=-1.0,
+        le=1.0,
+        description="Knowledge-base passages scoring below this are not returned (score: see kb_lexical_weight); "
+        'with none left the answer is "not found" (calibrated on tests/data/kb_unseen, see README).',
+    )
+
     @model_validator(mode="after")
     def _overlap_below_size(self) -> MemoryConfig:
         if self.chunk_overlap >= self.chunk_max_chars:

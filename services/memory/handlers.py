@@ -114,7 +114,7 @@ def _run(store: MemoryStore, tenant: str, session_id: str, task_id: str, req: Me
         written = store.remember_item(tenant=tenant, item=item)
         return {"memory_id": written.id, **written.to_dict()}
     if op == "kb_search":
-        passages = store.kb_search(tenant=tenant, vector=req.vector, top_k=req.limit)
+        passages = store.kb_search(tenant=tenant, vector=req.vector, top_k=req.limit, query=req.query)
         return {"passages": [p.to_dict() for p in passages]}
     raise ValueError(f"unknown memory operation {op!r}")
 

@@ -9,7 +9,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
-from autoglm.services.memory.chunking import SUPPORTED_SUFFIXES, chunk_document, load_document
+from autoglm.services.memory.chunking import (
+    SUPPORTED_SUFFIXES,
+    UnsupportedDocument,
+    chunk_document,
+    load_document,
+)
 from autoglm.services.memory.config import MemoryConfig
 from autoglm.services.memory.store import KbIngestReport, MemoryStore, Passage
 
@@ -57,9 +62,28 @@ async def ingest_file(
     path: Path,
     source: str | None = None,
 ) -> KbIngestReport:
-    """Load, chunk, embed what is new, and make the stored document match the file."""
-    doc = await asyncio.to_thread(load_document, path, source=source)
+    """Load, chunk, embed what is new, and make the stored document match the file.
+
+    A file that cannot be read (binary, unknown encoding, corrupt PDF, unsupported type, or no text at all,
+    like a scanned PDF without a text layer) changes nothing and comes back as a report with ``error``."""
+    src = source or Path(path).resolve().as_posix()
+    try:
+        doc = await asyncio.to_thread(load_document, path, source=src)
+    except (UnsupportedDocument, OSError) as exc:
+        return KbIngestReport(
+            tenant=tenant, source=src, chunks=0, added=0, unchanged=0, removed=0, error=str(exc)
+        )
     chunks = chunk_document(doc, max_chars=cfg.chunk_max_chars, overlap=cfg.chunk_overlap)
+    if not chunks:
+        return KbIngestReport(
+            tenant=tenant,
+            source=src,
+            chunks=0,
+            added=0,
+            unchanged=0,
+            removed=0,
+            error=f"{path}: no text found",
+        )
     missing = await asyncio.to_thread(store.kb_missing, tenant=tenant, source=doc.source, chunks=chunks)
     fresh = await embed_batched(embedder, [chunks[i].embed_text for i in missing])
     vectors: list[list[float] | None] = [None] * len(chunks)
@@ -73,16 +97,18 @@ async def ingest_file(
 async def ingest_paths(
     store: MemoryStore, embedder: Embedder, cfg: MemoryConfig, *, tenant: str, paths: Iterable[Path]
 ) -> list[KbIngestReport]:
-    """:func:`ingest_file` for every file in ``paths`` (folders are walked)."""
+    """:func:`ingest_file` for every file in ``paths`` (folders are walked); a file that fails is reported
+    in its own report and the others are still ingested."""
     return [await ingest_file(store, embedder, cfg, tenant=tenant, path=p) for p in expand_paths(paths)]
 
 
 async def search_kb(
     store: MemoryStore, embedder: Embedder, *, tenant: str, query: str, top_k: int = 5
 ) -> list[Passage]:
-    """Embed the query and return this tenant's nearest passages, each with its source and score."""
+    """Embed the query and return this tenant's relevant passages, each with its source and score (none
+    when nothing passes ``memory.kb_min_score``)."""
     [vector] = await embedder.embed([query])
-    return await asyncio.to_thread(store.kb_search, tenant=tenant, vector=vector, top_k=top_k)
+    return await asyncio.to_thread(store.kb_search, tenant=tenant, vector=vector, top_k=top_k, query=query)
 
 
 def format_citations(passages: Iterable[Passage]) -> str:

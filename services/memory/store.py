@@ -39,6 +39,7 @@ from typing import Any
 from qdrant_client import QdrantClient
 from qdrant_client import models as qm
 
+from autoglm.services.memory import lexical
 from autoglm.services.memory.chunking import Chunk
 from autoglm.services.memory.config import MemoryConfig
 
@@ -149,6 +150,7 @@ class KbIngestReport:
     added: int
     unchanged: int
     removed: int
+    error: str | None = None  # the file could not be ingested (nothing of it was changed): why
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -917,9 +919,25 @@ class MemoryStore:
             removed=len(stale),
         )
 
-    def kb_search(self, *, tenant: str, vector: Sequence[float], top_k: int = 5) -> list[Passage]:
-        """This tenant's knowledge-base passages nearest to ``vector``, best first (cosine score)."""
+    def kb_search(
+        self,
+        *,
+        tenant: str,
+        vector: Sequence[float],
+        top_k: int = 5,
+        min_score: float | None = None,
+        query: str | None = None,
+    ) -> list[Passage]:
+        """This tenant's knowledge-base passages most relevant to a question, best first, only those scoring
+        at least ``min_score`` (default ``memory.kb_min_score``): an empty list means "not found".
+
+        With the question's ``query`` text, the score blends the cosine of ``vector`` with the question's
+        word overlap (:mod:`.lexical`, weight ``memory.kb_lexical_weight``) over the nearest
+        ``memory.kb_candidates`` passages; without it, the score is the cosine alone."""
         vec = self._vector(vector)
+        floor = self._cfg.kb_min_score if min_score is None else min_score
+        weight = self._cfg.kb_lexical_weight if query else 0.0
+        limit = max(top_k, self._cfg.kb_candidates) if weight else top_k
         with self._lock:
             name = self._existing(_KB, tenant)
             if name is None:
@@ -930,9 +948,9 @@ class MemoryStore:
                 else qm.Filter(must=[qm.FieldCondition(key="tenant", match=qm.MatchValue(value=tenant))])
             )
             points = self._client.query_points(
-                name, query=vec, limit=top_k, with_payload=True, query_filter=flt
+                name, query=vec, limit=limit, with_payload=True, query_filter=flt
             ).points
-        return [
+        found = [
             Passage(
                 text=str(p.payload.get("text", "")),
                 source=str(p.payload.get("source", "")),
@@ -945,6 +963,12 @@ class MemoryStore:
             for p in points
             if p.payload and self._owned(p, tenant)
         ]
+        if weight and query:
+            overlap = lexical.coverage(query, [f"{p.title}\n{p.heading}\n{p.text}" for p in found])
+            for p, cov in zip(found, overlap, strict=True):
+                p.score = (1 - weight) * p.score + weight * cov
+            found.sort(key=lambda p: p.score, reverse=True)
+        return [p for p in found if p.score >= floor][:top_k]
 
     def kb_list(self, *, tenant: str) -> list[dict[str, Any]]:
         """This tenant's documents: source, title, chunk count, last ingest time."""

@@ -136,11 +136,12 @@ def _minimal_pdf(text: str) -> bytes:
     return out
 
 
-def test_pdf_pages_become_sections(tmp_path: Path) -> None:
+def test_pdf_text_is_read(tmp_path: Path) -> None:
     pytest.importorskip("pypdf")
     path = tmp_path / "manual.pdf"
     path.write_bytes(_minimal_pdf("Reset your password from the settings page."))
     doc = load_document(path)
     assert doc.media_type == "application/pdf"
-    assert doc.sections[0].heading == "page 1"
+    # pages are layout, not structure: no "page 1" section
+    assert doc.sections[0].heading == ""
     assert "Reset your password" in doc.sections[0].blocks[0]

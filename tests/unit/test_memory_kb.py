@@ -41,7 +41,8 @@ class FakeEmbedder:
 
 @pytest.fixture
 def cfg() -> MemoryConfig:
-    return MemoryConfig(vector_size=DIM, chunk_max_chars=100, chunk_overlap=10)
+    # no relevance floor here: a bag of words scores on another scale than the real encoder
+    return MemoryConfig(vector_size=DIM, chunk_max_chars=100, chunk_overlap=10, kb_min_score=0.0)
 
 
 @pytest.fixture
@@ -137,3 +138,34 @@ def test_cli_commands(tmp_path: Path, cfg: MemoryConfig, docs: Path, monkeypatch
 
     res = runner.invoke(cli.memory_app, ["prune", "--json"])
     assert res.exit_code == 0 and json.loads(res.output)["tenants"] == 1
+
+
+async def test_relevance_floor_turns_unrelated_questions_into_not_found(tmp_path: Path, docs: Path) -> None:
+    cfg = MemoryConfig(vector_size=DIM, chunk_max_chars=100, chunk_overlap=10, kb_min_score=0.5)
+    emb = FakeEmbedder()
+    with MemoryStore.open(cfg, path=tmp_path / "q") as store:
+        await ingest_paths(store, emb, cfg, tenant="acme", paths=[docs])
+        related = await search_kb(store, emb, tenant="acme", query="reset password settings", top_k=5)
+        assert related and all(p.score >= 0.5 for p in related)
+        assert await search_kb(store, emb, tenant="acme", query="quarterly bonus schedule", top_k=5) == []
+        [vec] = await emb.embed(["quarterly bonus schedule"])
+        assert store.kb_search(tenant="acme", vector=vec, top_k=5, min_score=-1.0)  # the floor did it
+
+
+async def test_unreadable_files_are_reported_one_by_one(tmp_path: Path, cfg: MemoryConfig, docs: Path) -> None:
+    (docs / "photo.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    (docs / "contract.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog" + bytes(range(200)))
+    (docs / "empty.txt").write_bytes(b"")
+    (docs / "kaoqin.txt").write_bytes("# 考勤\n\n工卡遗失须当天挂失，补办收费二十元。".encode("gbk"))
+    (docs / "windows.txt").write_bytes(b"Line one of a paragraph\r\nline two.\r\n\r\nSecond paragraph.\r\n")
+    emb = FakeEmbedder()
+    with MemoryStore.open(cfg, path=tmp_path / "q") as store:
+        reports = {Path(r.source).name: r for r in await ingest_paths(store, emb, cfg, tenant="acme", paths=[docs])}
+        errors = {name: r.error for name, r in reports.items() if r.error}
+        assert set(errors) == {"photo.md", "contract.pdf", "empty.txt"}
+        assert "binary" in errors["photo.md"] and "PDF" in errors["contract.pdf"]
+        assert all(reports[n].chunks == 0 and reports[n].added == 0 for n in errors)
+        listed = {Path(d["source"]).name for d in store.kb_list(tenant="acme")}
+        assert listed == {"passwords.md", "refunds.html", "shipping.txt", "kaoqin.txt", "windows.txt"}
+        assert not any("\ufffd" in t or "\r" in t for t in emb.embedded)  # decoded, not replaced
+        assert any("补办收费二十元" in t for t in emb.embedded)

@@ -86,7 +86,9 @@ def _wrap(kind: str, text: str, width: int, cjk: bool) -> list[str]:
     return textwrap.wrap(text, width)
 
 
-def _pages(blocks: list[tuple[str, str]], width: int, per_page: int, cjk: bool) -> list[list[tuple[str, str]]]:
+def _pages(
+    blocks: list[tuple[str, str]], width: int, per_page: int, cjk: bool
+) -> list[list[tuple[str, str]]]:
     lines: list[tuple[str, str]] = []
     for kind, text in blocks:
         lines.extend((kind, line) for line in _wrap(kind, text, width, cjk))

@@ -1,0 +1,52 @@
+"""Lexical evidence for knowledge-base search: how much of a question's wording a passage contains.
+
+The bundled encoder (all-MiniLM-L6-v2) was trained on English: it places any two Chinese texts close
+together, so its cosine neither ranks Chinese passages nor tells a relevant one from an unrelated one.
+Word overlap does both, in any language, once Chinese is cut into character bigrams (no word segmenter
+needed). Terms are weighted by their rarity among the candidate passages, so words every passage shares
+("公司", "router") count for little and the specific ones ("陪产假", "WireGuard") decide.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[a-z0-9][a-z0-9._+-]*[a-z0-9]|[a-z0-9]")
+# Question words and glue that carry no topic; a short list is enough, rarity weighting does the rest.
+_STOP = frozenset(
+    "a an and are as at be by can could do does did for from how i if in is it me my of on or our should "
+    "the there this to was what when where which who why will with would you your we us am get got".split()
+)
+_ZH_STOP = frozenset(
+    "什么 怎么 怎样 如何 多少 多久 多长 哪些 哪个 可以 是否 需要 吗 呢 的 了 我们 我的 请问 一下 应该 能不 不能".split()
+)
+
+
+def terms(text: str) -> set[str]:
+    """The terms of a text: lower-cased words and numbers, and the character bigrams of Chinese runs
+    (a lone Chinese character counts as a term of its own)."""
+    low = text.lower()
+    out = {w.strip("._+-") for w in _WORD.findall(_CJK_RUN.sub(" ", low))} - _STOP
+    for run in _CJK_RUN.findall(low):
+        if len(run) == 1:
+            out.add(run)
+        out.update(run[i : i + 2] for i in range(len(run) - 1))
+    return {t for t in out if t and t not in _ZH_STOP}
+
+
+def coverage(query: str, passages: Sequence[str]) -> list[float]:
+    """For each passage, the rarity-weighted share of the query's terms it contains (0..1).
+
+    Rarity is ``log(1 + n / df)`` over ``passages`` (the candidates of one search): a term found in
+    every candidate weighs ``log 2``, one found in a single candidate of forty weighs ``log 41``."""
+    q = terms(query)
+    if not q or not passages:
+        return [0.0] * len(passages)
+    sets = [terms(p) for p in passages]
+    n = len(sets)
+    weight = {t: math.log(1 + n / max(1, sum(t in s for s in sets))) for t in q}
+    total = sum(weight.values())
+    return [sum(w for t, w in weight.items() if t in s) / total for s in sets]
