@@ -30,11 +30,11 @@ import re
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from qdrant_client import QdrantClient
 from qdrant_client import models as qm
@@ -43,6 +43,7 @@ from autoglm.services.memory import lexical
 from autoglm.services.memory.chunking import Chunk
 from autoglm.services.memory.config import MemoryConfig
 
+T = TypeVar("T")
 TENANT_RE = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
 _NS = uuid.UUID("6d0c1f5e-3a4b-4c2d-9e8f-7a6b5c4d3e2f")
 _TURNS, _MEM, _KB = "turns", "mem", "kb"
@@ -211,6 +212,17 @@ class MemoryStore:
         self._collections: set[str] = {c.name for c in client.get_collections().collections}
         # local mode only: tenant -> session_id -> [(created_at, point id)], built on first use
         self._sessions: dict[str, dict[str, list[tuple[float, str]]]] = {}
+
+    def run_if_free(self, fn: Callable[[], T]) -> tuple[bool, T | None]:
+        """Run ``fn`` (a call into this store) on the caller's thread if no other thread is using the
+        store, so a quick operation can skip the hand-off to a worker thread without ever waiting
+        behind a long one: ``(True, result)``, or ``(False, None)`` without running it."""
+        if not self._lock.acquire(blocking=False):
+            return False, None
+        try:
+            return True, fn()  # the store's methods take the same (reentrant) lock again
+        finally:
+            self._lock.release()
 
     # ------------------------------------------------------------------ lifecycle
 

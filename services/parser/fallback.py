@@ -325,3 +325,21 @@ def _bundled_encoder() -> Encode:
         return sentence_encoder.embed(model, tokenizer, texts)
 
     return encode
+
+
+class FallbackNotLoaded(Exception):
+    """A clause needs the fallback and its model is not in memory yet (see :class:`LoadedOnly`)."""
+
+
+class LoadedOnly:
+    """A fallback that answers only when ``inner`` is loaded and otherwise raises
+    :class:`FallbackNotLoaded`, so a parse can run on the event loop and go to a worker thread only
+    when a clause would load the model there (requests the rules place never pay the thread hop)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def classify(self, clause: str, language: str) -> Any:
+        if not getattr(self.inner, "loaded", False):
+            raise FallbackNotLoaded(clause[:80])
+        return self.inner.classify(clause, language)

@@ -14,6 +14,7 @@ from autoglm.shared.messaging import ServiceRuntime
 from . import handlers
 from .config import ParserConfig, ParserSettings, make_fallback
 from .dialogue import continue_after_question
+from .fallback import LoadedOnly
 from .logic import parse_request
 
 
@@ -24,9 +25,11 @@ def create_app(settings: Settings | None = None) -> FastStream:
     fallback = make_fallback(cfg.fallback, cfg)
     parse = partial(parse_request, fallback=fallback) if fallback is not None else parse_request
     # A fallback may load its model on the first clause that needs it (seconds), or call a remote
-    # model: parse off the event loop until an in-process model is loaded.
+    # model: until an in-process model is loaded, a parse that reaches the fallback runs off the
+    # event loop (it is tried on the loop first with a fallback that refuses to load).
     offload = None if fallback is None else (lambda: not getattr(fallback, "loaded", False))
-    handlers.register(rt, parse, continue_after_question, offload=offload)
+    inline = partial(parse_request, fallback=LoadedOnly(fallback)) if fallback is not None else None
+    handlers.register(rt, parse, continue_after_question, offload=offload, inline=inline)
     return service_app(rt)
 
 
