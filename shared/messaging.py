@@ -471,7 +471,7 @@ class ServiceRuntime:
             decoder=_records_decoder,
         )
         subscriber(consume)
-        _wake_on_records(subscriber, b.poll_interval_ms, max_records)
+        _wake_on_records(subscriber, b.poll_interval_ms, max_records, self._unreadable)
         self.subscribers.append(subscriber)
         if pipeline is not None:
             pipeline.subscriber = subscriber
@@ -571,6 +571,13 @@ class ServiceRuntime:
                 )
                 metrics.TASKS_FINISHED.labels("failed").inc()
 
+    async def _unreadable(self, record: ConsumerRecord) -> None:
+        await self.dead_letter(record, Rejected(
+            "unreadable_record",
+            f"record at offset {record.offset} can't be read by the Kafka client (a header key that isn't UTF-8); "
+            "it was skipped and its bytes are not kept",
+        ))
+
     def _letter_budget(self) -> int:
         """Bytes a dead letter may take: the producer's request limit less room for the envelope."""
         return max(self.settings.broker.max_record_bytes, self.settings.max_event_bytes)
@@ -623,6 +630,7 @@ def _letter(record: ConsumerRecord, rej: Rejected, service: str, topic: str, bud
     room = budget - 4 * (header_bytes + len(key or "")) // 3 - len(rej.reason) - 4096
     if 4 * len(value) // 3 + 4 > room:
         value, truncated = value[:TRUNCATED_ORIGINAL_BYTES], True
+    truncated = truncated or rej.error_type == "unreadable_record"  # nothing of it to replay
     return DeadLetter(
         reason=rej.reason,
         error_type=rej.error_type,
@@ -649,7 +657,12 @@ def _key_text(key: bytes | None) -> str | None:
         return _b64(key)
 
 
-def _wake_on_records(subscriber: Any, idle_ms: int, max_records: int) -> None:
+def _wake_on_records(
+    subscriber: Any,
+    idle_ms: int,
+    max_records: int,
+    on_unreadable: Callable[[ConsumerRecord], Awaitable[None]] | None = None,
+) -> None:
     """Make the subscriber's poll return as soon as aiokafka has fetched records.
 
     faststream's batch poll waits ``batch_timeout_ms`` for records and, when none came, sleeps as long
@@ -660,9 +673,38 @@ def _wake_on_records(subscriber: Any, idle_ms: int, max_records: int) -> None:
     instance; its consume loop skips an empty tuple and exits on ``ConsumerStoppedError``.)
     """
 
+    probing = [0]  # polls left to find an unreadable record, one record per partition at a time
+
     async def get_msg(consumer: Any) -> tuple[ConsumerRecord, ...]:
-        batch = await consumer.getmany(timeout_ms=idle_ms, max_records=max_records)
+        if probing[0]:
+            return await probe(consumer)
+        try:
+            batch = await consumer.getmany(timeout_ms=idle_ms, max_records=max_records)
+        except UnicodeDecodeError:
+            # A record aiokafka can't decode (a header key that isn't UTF-8). Left alone, its partition
+            # is stuck forever and the fetch it came in skips the good records before it. Rewind every
+            # partition to what was delivered, then read one record at a time to find and skip it.
+            for tp in consumer.assignment():
+                consumer.seek(tp, await consumer.position(tp))
+            probing[0] = 20
+            return ()
         return tuple(chain.from_iterable(batch.values()))
+
+    async def probe(consumer: Any) -> tuple[ConsumerRecord, ...]:
+        probing[0] -= 1
+        out: list[ConsumerRecord] = []
+        for tp in sorted(consumer.assignment()):
+            try:
+                got = await consumer.getmany(tp, timeout_ms=50, max_records=1)
+            except UnicodeDecodeError:
+                offset = await consumer.position(tp)  # records before it were delivered one by one
+                consumer.seek(tp, offset + 1)
+                probing[0] = 0
+                if on_unreadable is not None:
+                    await on_unreadable(ConsumerRecord(tp.topic, tp.partition, offset, -1, 0, None, None, None, -1, -1, ()))
+                break
+            out += chain.from_iterable(got.values())
+        return tuple(out)
 
     subscriber.get_msg = get_msg
 

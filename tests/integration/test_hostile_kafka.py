@@ -102,3 +102,58 @@ async def test_kafka_level_oddities_each_end_in_a_dead_letter_and_spare_their_ba
     answered = {json.loads(r.value)["taskid"]: json.loads(r.value) for r in results}
     assert set(answered) == {c[4] for c in cases if c[4]}
     assert all(r["data"]["status"] == "failed" for r in answered.values())
+
+
+# aiokafka's pure-Python record writer with a header key that encodes to bytes that aren't UTF-8:
+# its own producer API can't write one otherwise, though any Kafka client could.
+_BAD_HEADER_KEY_PRODUCER = r"""
+import asyncio, sys
+from aiokafka import AIOKafkaProducer
+
+class Key(str):
+    def encode(self, *args, **kwargs):
+        return b"\xff\xfe-not-utf8"
+
+async def main(bootstrap, topic, *values):
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    for i, value in enumerate(values):
+        headers = [(Key("k"), b"v")] if i == 1 else []
+        await producer.send_and_wait(topic, value.encode(), headers=headers, partition=0)
+    await producer.stop()
+
+asyncio.run(main(*sys.argv[1:]))
+"""
+
+
+async def test_a_record_the_kafka_client_cannot_read_is_skipped_and_dead_lettered() -> None:
+    """aiokafka raises on a header key that isn't UTF-8, and its partition used to stay stuck on it forever."""
+    import os
+    import subprocess
+    import sys
+
+    run_id = uuid.uuid4().hex[:6]
+    ids = [f"hk-{run_id}-{i}" for i in range(3)]
+    with EmbeddedBroker() as broker:
+        bootstrap = broker.bootstrap_servers
+        await create_topics(bootstrap)
+        done = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-c", _BAD_HEADER_KEY_PRODUCER, bootstrap, TASKS, *(task(i).decode() for i in ids)],
+            env={**os.environ, "AIOKAFKA_NO_EXTENSIONS": "1"}, capture_output=True, text=True, timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        app = create_app(ParserSettings(broker={"bootstrap_servers": bootstrap}, parser={"fallback": "none"},
+                                        telemetry={"metrics_port": 0}))
+        running = asyncio.create_task(app.run())
+        try:
+            intents = await read(bootstrap, INTENTS, 2, 60)
+            letters = await read(bootstrap, DLQ, 1, 20)
+            assert not running.done(), "the service exited"
+        finally:
+            await app.stop()
+            running.cancel()
+    assert sorted(json.loads(r.value)["taskid"] for r in intents) == [ids[0], ids[2]]
+    assert len(letters) == 1
+    letter = json.loads(letters[0].value)["data"]
+    assert (letter["error_type"], letter["offset"], letter["truncated"]) == ("unreadable_record", 1, True)
