@@ -246,7 +246,7 @@ class DeadLetter(BaseModel):
     reason: str = Field(description="Human-readable reason.", examples=["malformed JSON: Expecting value"])
     error_type: str = Field(
         description="Machine-readable class: malformed_json, invalid_event, unsupported_version, "
-        "unknown_type, oversize, invalid_utf8, processing_error.",
+        "unknown_type, oversize, invalid_utf8, processing_error, unreadable_record.",
         examples=["malformed_json"],
     )
     service: str = Field(description="Service that rejected it.", examples=["parser"])
