@@ -1,4 +1,5 @@
-"""Write the two PDFs of the unseen knowledge-base set (run once; the PDFs are committed).
+"""Write the two PDFs of the unseen knowledge-base set (run once from the repository root as
+`python -m tests.data.kb_unseen.make_pdfs`; the PDFs are committed).
 
 No PDF library that writes text is installed, so this builds the files by hand: wrapped lines like a real
 export (paragraphs broken mid-sentence across lines and pages), an English one in Helvetica and a Chinese one
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+
+from tests.pdf import pdf_from_objects
 
 HERE = Path(__file__).parent / "docs"
 
@@ -155,17 +158,7 @@ def build(blocks: list[tuple[str, str]], *, cjk: bool, width: int, per_page: int
     objs.append(f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(pages)} >>".encode())
     objs.extend(objs_font)
     objs.extend(page_objs)
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
-
+    return pdf_from_objects(objs)
 
 if __name__ == "__main__":
     (HERE / "aurora_warranty.pdf").write_bytes(build(WARRANTY, cjk=False, width=95, per_page=22))
