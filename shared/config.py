@@ -57,6 +57,16 @@ class BrokerConfig(BaseModel):
     fetch_max_wait_ms: int = Field(
         10, ge=1, le=1000, description="Bounds each hop's latency on Tansu, which does not wake waiting fetches."
     )
+    busy_fetch_max_wait_ms: int = Field(
+        40,
+        ge=1,
+        le=1000,
+        description="The fetch wait of a consumer whose last poll brought at least busy_batch_records records. "
+        "Under a burst an empty fetch then waits longer and the next batch comes bigger: fewer fetches for the "
+        "broker and the service to handle (on Tansu every fetch waits its whole wait when nothing is there). "
+        "A lone task's records come one at a time, so its latency keeps fetch_max_wait_ms.",
+    )
+    busy_batch_records: int = Field(32, ge=1, description="See busy_fetch_max_wait_ms.")
     poll_interval_ms: int = Field(
         200,
         ge=1,

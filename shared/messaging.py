@@ -23,7 +23,7 @@ import logging
 import re
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -407,7 +407,7 @@ class ServiceRuntime:
     def subscribe(
         self,
         topics: Sequence[str],
-        accepts: Iterable[EventType],
+        accepts: Iterable[EventType] | Mapping[str, Iterable[EventType]],
         handle: Callable[[Received], Awaitable[None]],
         *,
         max_records: int = 64,
@@ -423,10 +423,23 @@ class ServiceRuntime:
         a slow event (a long generation, a hanging tool) doesn't hold back the ones behind it; the
         consumer stops fetching while N are in flight (the backlog waits in Kafka) and offsets are
         committed only up to the first unfinished record of each partition.
+
+        ``accepts`` is the event types every topic accepts, or a mapping topic -> its own types:
+        one consumer for several topics (``handle`` tells them apart by ``Received.topic``) costs
+        one fetch loop instead of one each; on Tansu every idle fetch loop costs CPU.
         """
-        accepted = {t: EVENT_PAYLOADS[t] for t in accepts}
         b = self.settings.broker
-        max_bytes = self.settings.max_event_bytes if TASKS in topics else max(b.max_record_bytes, self.settings.max_event_bytes)
+        per_topic = accepts if isinstance(accepts, Mapping) else dict.fromkeys(topics, accepts)
+        if set(per_topic) != set(topics):
+            raise ValueError(f"accepted types given for {sorted(per_topic)}, topics are {sorted(topics)}")
+        # The tasks topic is the public entry: its size limit is the event limit, not the record limit.
+        rules: dict[str, _TopicRule] = {
+            self.topic(t): _TopicRule(
+                {e: EVENT_PAYLOADS[e] for e in per_topic[t]},
+                self.settings.max_event_bytes if t == TASKS else max(b.max_record_bytes, self.settings.max_event_bytes),
+            )
+            for t in topics
+        }
 
         pipeline = _Pipeline(self, pipelined) if pipelined else None
 
@@ -436,12 +449,12 @@ class ServiceRuntime:
         async def consume(records: Any) -> None:
             metrics.BATCH_SIZE.labels(self.service).observe(len(records))
             if pipeline is not None:
-                await pipeline.feed(records, accepted, max_bytes, handle)
+                await pipeline.feed(records, rules, handle)
                 return
             good: list[Received] = []
             for record in records:
                 try:
-                    good.append(Received(record, decode_record(record, accepted, max_bytes)))
+                    good.append(Received(record, rules[record.topic].decode(record)))
                 except Rejected as rej:
                     await self.dead_letter(record, rej)
             if on_batch is not None and good:
@@ -463,7 +476,7 @@ class ServiceRuntime:
             batch_timeout_ms=b.poll_interval_ms,
             session_timeout_ms=b.session_timeout_ms,
             heartbeat_interval_ms=b.heartbeat_interval_ms,
-            max_partition_fetch_bytes=max(b.max_record_bytes, self.settings.max_event_bytes) + 65_536,
+            max_partition_fetch_bytes=max(r.max_bytes for r in rules.values()) + 65_536,
             partition_assignment_strategy=(RangePartitionAssignor,),
             ack_policy=AckPolicy.MANUAL if pipeline is not None else AckPolicy.ACK,
             listener=pipeline.listener(listener) if pipeline is not None else listener,
@@ -471,7 +484,8 @@ class ServiceRuntime:
             decoder=_records_decoder,
         )
         subscriber(consume)
-        _wake_on_records(subscriber, b.poll_interval_ms, max_records, self._unreadable)
+        _wake_on_records(subscriber, b.poll_interval_ms, max_records, self._unreadable,
+                         busy=(b.busy_batch_records, b.busy_fetch_max_wait_ms))
         self.subscribers.append(subscriber)
         if pipeline is not None:
             pipeline.subscriber = subscriber
@@ -662,6 +676,7 @@ def _wake_on_records(
     idle_ms: int,
     max_records: int,
     on_unreadable: Callable[[ConsumerRecord], Awaitable[None]] | None = None,
+    busy: tuple[int, int] | None = None,
 ) -> None:
     """Make the subscriber's poll return as soon as aiokafka has fetched records.
 
@@ -688,7 +703,9 @@ def _wake_on_records(
                 consumer.seek(tp, await consumer.position(tp))
             probing[0] = 20
             return ()
-        return tuple(chain.from_iterable(batch.values()))
+        records = tuple(chain.from_iterable(batch.values()))
+        _adapt_fetch_wait(consumer, len(records), busy)
+        return records
 
     async def probe(consumer: Any) -> tuple[ConsumerRecord, ...]:
         probing[0] -= 1
@@ -707,6 +724,20 @@ def _wake_on_records(
         return tuple(out)
 
     subscriber.get_msg = get_msg
+
+
+def _adapt_fetch_wait(consumer: Any, records: int, busy: tuple[int, int] | None) -> None:
+    """Long-poll harder while busy: after a poll of at least ``busy[0]`` records the consumer's
+    next fetches wait up to ``busy[1]`` ms for data, otherwise its configured ``fetch_max_wait_ms``.
+    (A fetch returns at once when it finds records; the wait only matters when it finds none.)
+    aiokafka reads the wait from its fetcher for every fetch request it builds."""
+    fetcher = getattr(consumer, "_fetcher", None)
+    if busy is None or fetcher is None or not hasattr(fetcher, "_fetch_max_wait_ms"):
+        return
+    base = getattr(fetcher, "_autoglm_idle_wait_ms", None)
+    if base is None:
+        base = fetcher._autoglm_idle_wait_ms = fetcher._fetch_max_wait_ms
+    fetcher._fetch_max_wait_ms = max(base, busy[1]) if records >= busy[0] else base
 
 
 async def _records_parser(records: tuple[ConsumerRecord, ...], original: Callable[..., Awaitable[Any]]) -> Any:
@@ -738,6 +769,17 @@ def set_error(span: Span, message: str) -> None:
     telemetry.mark_error(span, message)
 
 
+@dataclass(frozen=True, slots=True)
+class _TopicRule:
+    """What one subscribed topic accepts: its event types and its size limit."""
+
+    accepts: dict[EventType, type[BaseModel]]
+    max_bytes: int
+
+    def decode(self, record: ConsumerRecord) -> CloudEvent[Any]:
+        return decode_record(record, self.accepts, self.max_bytes)
+
+
 class _Pipeline:
     """Pipelined consumption for one subscriber: bounded in-flight work, precise commits."""
 
@@ -754,8 +796,7 @@ class _Pipeline:
     async def feed(
         self,
         records: tuple[ConsumerRecord, ...],
-        accepted: dict[EventType, type[BaseModel]],
-        max_bytes: int,
+        rules: dict[str, _TopicRule],
         handle: Callable[[Received], Awaitable[None]],
     ) -> None:
         if self._committer is None:
@@ -764,7 +805,7 @@ class _Pipeline:
             tp = TopicPartition(record.topic, record.partition)
             self.tracker.begin(tp, record.offset)
             try:
-                item = Received(record, decode_record(record, accepted, max_bytes))
+                item = Received(record, rules[record.topic].decode(record))
             except Rejected as rej:
                 await self.rt.dead_letter(record, rej)
                 self.tracker.end(tp, record.offset)

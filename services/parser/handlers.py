@@ -103,5 +103,15 @@ def register(
         if req.reply_to in REPLY_TOPICS:
             await rt.publish(req.reply_to, rt.event(EventType.STEP_COMPLETED, reply, like=ev))
 
-    rt.subscribe([TASKS], [EventType.TASK_REQUESTED], on_task, max_records=256)
-    rt.subscribe([PARSE_REQUESTS], [EventType.PARSE_REQUESTED], on_reparse, max_records=256)
+    tasks_topic = rt.topic(TASKS)
+
+    async def on_record(item: Received) -> None:
+        await (on_task(item) if item.topic == tasks_topic else on_reparse(item))
+
+    # One consumer for both topics: one fetch loop polling the broker instead of two.
+    rt.subscribe(
+        [TASKS, PARSE_REQUESTS],
+        {TASKS: [EventType.TASK_REQUESTED], PARSE_REQUESTS: [EventType.PARSE_REQUESTED]},
+        on_record,
+        max_records=256,
+    )

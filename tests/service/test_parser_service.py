@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from faststream.kafka import TestKafkaBroker
 
 from autoglm.services.parser.main import create_app
 from autoglm.shared.config import Settings
-from autoglm.shared.events import CloudEvent, EventType, TaskRequested
+from autoglm.shared.events import CloudEvent, EventType, ParseRequested, TaskRequested
 
 
 @pytest.fixture
@@ -104,3 +105,39 @@ async def test_oversize_record_is_refused_unread(settings: Settings) -> None:
         await br.publish(task_event("x" * 2000, taskid="big"), "autoglm.tasks")
     assert dlq[0]["data"]["error_type"] == "oversize"
     assert dlq[0]["data"]["task_id"] == "big"
+
+
+async def test_one_consumer_keeps_each_topics_types_and_size_limit(settings: Settings) -> None:
+    """The parser reads both its topics with one consumer; each topic still accepts only its own
+    event type, and only the public tasks topic has the (smaller) public event size limit."""
+    settings.max_event_bytes = 1000
+    app = create_app(settings)
+    broker = app.broker
+    seen: dict[str, list[dict]] = {"autoglm.dlq": [], "autoglm.intents": [], "autoglm.steps.completed": []}
+    for name, bucket in seen.items():
+        def collect(bucket: list[dict] = bucket) -> Any:
+            async def on(body: bytes) -> None:
+                bucket.append(json.loads(body))
+            return on
+        broker.subscriber(name)(collect())
+
+    parse = CloudEvent[ParseRequested](
+        source="/test", type=EventType.PARSE_REQUESTED.value, taskid="t-p", sessionid="s-1",
+        data=ParseRequested(step_id="st-1", attempt=1, reply_to="autoglm.steps.completed", text="What is 2+2?",
+                            context=["earlier turn " + "y" * 1200]),
+    ).model_dump_json().encode()
+    task = task_event("What is 3*3?", taskid="t-t", sessionid="s-1")
+    assert len(parse) > settings.max_event_bytes > len(task)
+    async with TestKafkaBroker(broker) as br:
+        await br.publish(parse, "autoglm.tasks", key=b"s-1")  # right event, wrong topic
+        await br.publish(task, "autoglm.parse.requests", key=b"s-1")
+        await br.publish(parse, "autoglm.parse.requests", key=b"s-1")  # over the public limit: fine here
+        await br.publish(task, "autoglm.tasks", key=b"s-1")
+
+    letters = [ev["data"] for ev in seen["autoglm.dlq"]]
+    assert [(x["topic"], x["error_type"]) for x in letters] == [
+        ("autoglm.tasks", "oversize"), ("autoglm.parse.requests", "unknown_type")
+    ]
+    assert [ev["taskid"] for ev in seen["autoglm.intents"]] == ["t-t"]
+    replies = [ev["data"] for ev in seen["autoglm.steps.completed"]]
+    assert [(r["step_id"], r["ok"]) for r in replies] == [("st-1", True)]
