@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
@@ -46,38 +47,43 @@ class JsonlSpanExporter(SpanExporter):
         self._lock = threading.Lock()
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
-        lines = [json.dumps(span_to_dict(s), ensure_ascii=False) for s in spans]
-        with self._lock, open(self.path, "a", encoding="utf-8") as fh:
-            fh.write("\n".join(lines) + "\n")
+        lines = b"".join(_span_line(s) for s in spans)
+        with self._lock, open(self.path, "ab") as fh:
+            fh.write(lines)
         return SpanExportResult.SUCCESS
 
     def shutdown(self) -> None:  # files are closed after every write
         pass
 
 
+def _span_line(span: ReadableSpan) -> bytes:
+    doc = span_to_dict(span)
+    try:
+        return orjson.dumps(doc) + b"\n"
+    except TypeError:  # a lone surrogate in some attribute (orjson refuses invalid UTF-8): escape it
+        return json.dumps(doc, default=str).encode() + b"\n"
+
+
 def span_to_dict(span: ReadableSpan) -> dict[str, Any]:
-    ctx = span.get_span_context()
+    ctx = span.context
     assert ctx is not None
+    parent = span.parent
+    status = span.status
     return {
-        "trace_id": format(ctx.trace_id, "032x"),
-        "span_id": format(ctx.span_id, "016x"),
-        "parent_span_id": format(span.parent.span_id, "016x") if span.parent else None,
+        "trace_id": f"{ctx.trace_id:032x}",
+        "span_id": f"{ctx.span_id:016x}",
+        "parent_span_id": f"{parent.span_id:016x}" if parent else None,
         "name": span.name,
         "kind": span.kind.name if span.kind else None,
         "service": span.resource.attributes.get("service.name"),
         "start_ns": span.start_time,
         "end_ns": span.end_time,
-        "status": span.status.status_code.name,
-        "status_message": span.status.description,
-        "attributes": {k: _jsonable(v) for k, v in (span.attributes or {}).items()},
+        "status": status.status_code.name,
+        "status_message": status.description,
+        # attribute values are str, bool, int, float or tuples of those: JSON as they are
+        "attributes": dict(span.attributes) if span.attributes else {},
         "events": [{"name": e.name, "attributes": dict(e.attributes or {})} for e in span.events],
     }
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return list(value)
 
 
 def setup_tracing(service: str, settings: Settings) -> TracerProvider:
