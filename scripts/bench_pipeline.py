@@ -25,6 +25,7 @@ Env: BENCH_QUICK=1 for a short run, BENCH_OUT=path for the JSON.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import sys
@@ -247,6 +248,9 @@ def breakdown(span_dir: Path, task_ids: list[str]) -> dict[str, float]:
 def main() -> int:
     quick = quick_mode()
     n_raw, n_seq, n_burst = (200, 100, 500) if quick else (1000, 300, 2000)
+    # This process is the upstream and downstream (and the raw chain): it collects garbage as the
+    # services do (Settings.gc_thresholds), not every 700 allocations.
+    gc.set_threshold(*Settings().gc_thresholds)
     with running_stack(env={"AUTOGLM_TIMEOUT_SECONDS": "300"}) as stack:
         raw = asyncio.run(raw_chain(stack.bootstrap or "", stack.settings, n_raw, n_burst))
         mine = asyncio.run(ours(stack, n_seq, n_burst))

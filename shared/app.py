@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import re
@@ -72,6 +73,8 @@ def service_app(
 
     @asynccontextmanager
     async def lifespan() -> AsyncIterator[None]:
+        gc_before = gc.get_threshold()
+        gc.set_threshold(*rt.settings.gc_thresholds)  # see Settings.gc_thresholds
         port = await health.start(rt.settings.telemetry.metrics_port or 0, rt.settings.telemetry.health_host)
         port_file = os.environ.get("AUTOGLM_HEALTH_PORT_FILE")
         if port_file:
@@ -90,6 +93,7 @@ def service_app(
                 await shutdown()
             await health.stop()
             rt.tracer_provider.shutdown()
+            gc.set_threshold(*gc_before)
 
     app = FastStream(rt.broker, lifespan=lifespan, logger=logging.getLogger(f"autoglm.{rt.service}"))
 
