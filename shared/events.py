@@ -359,12 +359,27 @@ class InferenceRequested(StepRequest):
     stream: bool = Field(False, description="Publish tokens as TaskProgress events while generating.")
 
 
+class TurnWrite(BaseModel):
+    """One task's session turn, in a `store_turns` request (turns of several tasks, one tenant)."""
+
+    task_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:\-]+$", description="The task.")
+    session_id: str = Field(
+        min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:\-]+$", description="The task's session."
+    )
+    user: str | None = Field(None, description="End-user id.")
+    turn: dict[str, Any] = Field(description="Request, answer, status, intents (as for `store_turn`).")
+    vector: list[float] | None = Field(None, description="The turn's embedding, when it is also kept long-term.")
+    traceparent: str | None = Field(
+        None, max_length=128, description="W3C trace context of the task's write: the store span joins the task's trace."
+    )
+
+
 class MemoryRequested(StepRequest):
-    """Planner or CLI -> memory: recall a session, store a turn, remember/forget/list/search long-term
-    memories, and the knowledge-base operations."""
+    """Planner or CLI -> memory: recall a session, store a turn (or the turns of several tasks),
+    remember/forget/list/search long-term memories, and the knowledge-base operations."""
 
     operation: Literal[
-        "recall", "store_turn", "search", "remember", "forget", "memories",
+        "recall", "store_turn", "store_turns", "search", "remember", "forget", "memories",
         "kb_search", "kb_missing", "kb_upsert", "kb_list", "kb_delete", "prune", "stats"
     ] = Field(description="Memory operation.")
     user: str | None = Field(None, description="End-user id.")
@@ -372,6 +387,10 @@ class MemoryRequested(StepRequest):
     query: str | None = Field(None, description="Query text for `search`.")
     vector: list[float] | None = Field(None, description="Query or turn embedding.")
     turn: dict[str, Any] | None = Field(None, description="For `store_turn`: request, answer, status, intents.")
+    turns: list[TurnWrite] | None = Field(
+        None, max_length=1024,
+        description="For `store_turns`: the session turns of tasks that finished together, all of the event's tenant.",
+    )
     source: str | None = Field(
         None, max_length=1024,
         description="Knowledge-base document id (kb_* operations); for `remember`, where the memory came from.",

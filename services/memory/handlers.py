@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any
 
 import numpy as np
+from opentelemetry import trace
 
 from autoglm.shared import telemetry
 from autoglm.shared.events import EventType, MemoryRequested, StepCompleted
@@ -42,34 +43,7 @@ def _run(store: MemoryStore, tenant: str, session_id: str, task_id: str, req: Me
     if op == "recall":
         return {"turns": store.recall_session(tenant=tenant, session_id=session_id, limit=req.limit)}
     if op == "store_turn":
-        turn = req.turn or {}
-        point = store.store_turn(
-            tenant=tenant,
-            session_id=session_id,
-            task_id=str(turn.get("task_id") or task_id),
-            user=req.user,
-            request=str(turn.get("request", "")),
-            answer=str(turn.get("answer", "")),
-            status=str(turn.get("status", "")),
-            intents=list(turn.get("intents", [])),
-            vector=req.vector,
-        )
-        out: dict[str, Any] = {"id": point}
-        # A completed answer is worth keeping as long-term memory; the same request answered
-        # again replaces it (identity: kind + user + text), and it never overrides a trusted fact.
-        if req.vector is not None and turn.get("status") == "completed" and turn.get("keep", True):
-            out["memory_id"] = store.remember(
-                tenant=tenant,
-                text=f"{turn.get('request', '')}\n{turn.get('answer', '')}"[:4000],
-                vector=req.vector,
-                kind="answer",
-                user=req.user,
-                session_id=session_id,
-                importance=0.3,
-                confidence=0.5,
-                source=f"task:{turn.get('task_id') or task_id}",
-            )
-        return out
+        return _store_turn(store, tenant, session_id, task_id, req.user, req.turn or {}, req.vector)
     if op == "forget":
         if not req.memory_id:
             raise ValueError("forget needs a memory_id")
@@ -120,11 +94,71 @@ def _run(store: MemoryStore, tenant: str, session_id: str, task_id: str, req: Me
     raise ValueError(f"unknown memory operation {op!r}")
 
 
+def _store_turn(
+    store: MemoryStore, tenant: str, session_id: str, task_id: str, user: str | None, turn: dict[str, Any],
+    vector: list[float] | None,
+) -> dict[str, Any]:
+    point = store.store_turn(
+        tenant=tenant,
+        session_id=session_id,
+        task_id=str(turn.get("task_id") or task_id),
+        user=user,
+        request=str(turn.get("request", "")),
+        answer=str(turn.get("answer", "")),
+        status=str(turn.get("status", "")),
+        intents=list(turn.get("intents", [])),
+        vector=vector,
+    )
+    out: dict[str, Any] = {"id": point}
+    # A completed answer is worth keeping as long-term memory; the same request answered
+    # again replaces it (identity: kind + user + text), and it never overrides a trusted fact.
+    if vector is not None and turn.get("status") == "completed" and turn.get("keep", True):
+        out["memory_id"] = store.remember(
+            tenant=tenant,
+            text=f"{turn.get('request', '')}\n{turn.get('answer', '')}"[:4000],
+            vector=vector,
+            kind="answer",
+            user=user,
+            session_id=session_id,
+            importance=0.3,
+            confidence=0.5,
+            source=f"task:{turn.get('task_id') or task_id}",
+        )
+    return out
+
+
+def _store_turns(store: MemoryStore, tracer: trace.Tracer, tenant: str, req: MemoryRequested) -> dict[str, Any]:
+    """The turns of tasks that finished together (one tenant's). Each is stored on its own, in a span
+    of its task's trace; one that fails doesn't stop the others, and the request then fails naming it
+    (dead-lettered: a replay stores every turn again, idempotently)."""
+    turns = req.turns or []
+    failed: list[str] = []
+    for write in turns:
+        with tracer.start_as_current_span(
+            "memory store_turn",
+            context=telemetry.context_from_traceparent(write.traceparent),
+            attributes={"db.system.name": "qdrant", "db.operation.name": "store_turn", telemetry.TASK_ID: write.task_id,
+                        telemetry.SESSION_ID: write.session_id, telemetry.TENANT: tenant},
+        ) as span:
+            try:
+                _store_turn(store, tenant, write.session_id, write.task_id, write.user, write.turn, write.vector)
+            except Exception as exc:  # noqa: BLE001 - reported below, after the other turns
+                failed.append(f"{write.task_id}: {type(exc).__name__}: {exc}")
+                telemetry.mark_error(span, failed[-1])
+    if failed:
+        raise RuntimeError(f"{len(failed)} of {len(turns)} turns not stored: {'; '.join(failed)}"[:1000])
+    return {"stored": len(turns)}
+
+
 def _quick(req: MemoryRequested) -> bool:
     """Operations that take a fraction of a millisecond (a session turn without an embedding, a
     recall): run on the event loop when the store is free, saving the thread hand-off, which
     cost more than the write itself."""
-    return req.operation == "recall" or (req.operation == "store_turn" and req.vector is None)
+    return (
+        req.operation == "recall"
+        or (req.operation == "store_turn" and req.vector is None)
+        or (req.operation == "store_turns" and all(t.vector is None for t in req.turns or []))
+    )
 
 
 def register(rt: ServiceRuntime, store_ref: dict[str, MemoryStore]) -> None:
@@ -140,7 +174,10 @@ def register(rt: ServiceRuntime, store_ref: dict[str, MemoryStore]) -> None:
         ) as span:
             try:
                 store = store_ref["store"]
-                call = partial(_run, store, ev.tenant, ev.session_id, ev.task_id, req)
+                if req.operation == "store_turns":
+                    call = partial(_store_turns, store, rt.tracer, ev.tenant, req)
+                else:
+                    call = partial(_run, store, ev.tenant, ev.session_id, ev.task_id, req)
                 ran, result = store.run_if_free(call) if _quick(req) else (False, None)
                 output = result if ran and result is not None else await asyncio.to_thread(call)
             except Exception as exc:  # a failed memory operation is a failed step, not a dead service

@@ -39,6 +39,7 @@ from autoglm.shared.events import (
     TaskRequested,
     TaskStatus,
     ToolCallRequested,
+    TurnWrite,
 )
 from autoglm.shared.messaging import Received, Rejected, ServiceRuntime
 from autoglm.shared.topics import (
@@ -56,6 +57,7 @@ from autoglm.shared.topics import (
 from . import plan as P
 from .checkpoints import recover
 from .text_to_sql import QueryError
+from .turns import TurnBatcher
 
 log = logging.getLogger("autoglm.planner")
 _FINISHED_MEMORY = 200_000
@@ -77,6 +79,7 @@ class Coordinator:
         self.owned: set[int] = set()
         self.admission_paused = False
         self._ticker: asyncio.Task[None] | None = None
+        self.turns = TurnBatcher(rt)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -336,6 +339,7 @@ class Coordinator:
         topic: str
         data: Any
         etype: EventType
+        turn: TurnWrite | None = None
         if step.kind is StepKind.RECALL and step.name == "long_term_search":
             embed = state.step(step.depends_on[0]) if step.depends_on else None
             vectors = embed.output.get("vectors") if embed and embed.status is StepStatus.COMPLETED else None
@@ -416,12 +420,16 @@ class Coordinator:
         elif step.kind is StepKind.REMEMBER:
             embed = state.step(step.depends_on[0]) if step.depends_on else None
             vectors = embed.output.get("vectors") if embed else None
+            vector = vectors[0] if vectors else None
             topic, etype = MEMORY_REQUESTS, EventType.MEMORY_REQUESTED
-            fields: dict[str, Any] = {"operation": "store_turn", "turn": P.turn_record(state)}
-            if step.name == "remember":
+            if step.name == "store_turn":
+                # Goes out with the turns of the other tasks finishing now, one request (see turns.py).
+                turn = TurnWrite(task_id=state.task_id, session_id=state.session_id, user=state.request.user,
+                                 turn=P.turn_record(state), vector=vector)
+            else:
                 # A fact or preference the user stated, kept for the task's tenant and user.
-                fields = {"operation": "remember", "source": f"task:{state.task_id}", **step.arguments}
-            data = MemoryRequested(**common, user=state.request.user, vector=vectors[0] if vectors else None, **fields)
+                data = MemoryRequested(**common, user=state.request.user, vector=vector, operation="remember",
+                                       source=f"task:{state.task_id}", **step.arguments)
         else:  # pragma: no cover - every kind is handled above
             raise ValueError(f"cannot dispatch {step.kind}")
         span = self.rt.tracer.start_span(
@@ -430,11 +438,17 @@ class Coordinator:
                         "autoglm.step.attempt": step.attempts},
         )
         with trace.use_span(span, end_on_exit=False):
-            event = self.rt.event(etype, data, **attrs)
+            if turn is not None:
+                turn.traceparent = telemetry.inject_traceparent()
+            else:
+                event = self.rt.event(etype, data, **attrs)
 
         async def send() -> None:
             with trace.use_span(span, end_on_exit=True):
-                await self.rt.publish(topic, event)
+                if turn is not None:
+                    await self.turns.write(state.tenant, turn)
+                else:
+                    await self.rt.publish(topic, event)
             if step.acked_only:  # durable in Kafka now: the step is done (see PlanStep.acked_only)
                 P.apply_reply(state, StepCompleted(step_id=step.id, attempt=step.attempts, ok=True, service="broker"))
 

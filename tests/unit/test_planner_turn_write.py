@@ -1,5 +1,6 @@
 """The session-turn write is fire-and-forget: no reply is asked for, and the task's checkpoint is
-forgotten (tombstoned) only after the broker acknowledged the write. The runtime's publishes are
+forgotten (tombstoned) only after the broker acknowledged the write. The turns of tasks finishing
+together go out as one request per tenant. The runtime's publishes are
 recorded in the order they are acknowledged, so this runs without a broker."""
 
 from __future__ import annotations
@@ -58,8 +59,11 @@ def test_the_turn_is_written_without_a_reply_and_the_task_is_forgotten_only_afte
     assert topics[0] in ("autoglm.tool.calls", "autoglm.planner.state")
     assert topics[-3:] == ["autoglm.results", "autoglm.memory.requests", "autoglm.planner.state"]
     request = log[-2][1]
-    assert request.operation == "store_turn" and request.reply_to == NO_REPLY
-    assert request.turn["task_id"] == state.task_id and request.turn["answer"] == state.answer
+    assert request.operation == "store_turns" and request.reply_to == NO_REPLY
+    [turn] = request.turns
+    assert (turn.task_id, turn.session_id) == (state.task_id, state.session_id)
+    assert turn.turn["task_id"] == state.task_id and turn.turn["answer"] == state.answer
+    assert turn.traceparent and turn.traceparent.startswith("00-")  # the store span joins the task's trace
     assert log[-1][1] is None  # a tombstone: the task is done
     assert store.status is StepStatus.COMPLETED and state.phase == "done"
     assert state.task_id not in c.tasks and state.task_id in c.finished
@@ -94,3 +98,37 @@ def test_a_write_that_is_not_acknowledged_leaves_the_checkpoint_in_place() -> No
         raise AssertionError("the failed write was swallowed")
     assert log[-1][0] == "autoglm.results"  # no tombstone: recovery sends the turn again
     assert state.task_id in c.tasks
+
+
+def test_tasks_finishing_together_share_one_request_per_tenant() -> None:
+    c, log = _coordinator()
+    sent: list[tuple[str, Any]] = []
+    recorded = c.rt.publish
+
+    async def publish(topic: str, event: Any, **kw: Any) -> None:
+        if topic == "autoglm.memory.requests":
+            sent.append((event.tenant, event.data))
+        await recorded(topic, event, **kw)
+
+    c.rt.publish = publish  # type: ignore[method-assign]
+    states = []
+    for n, (tenant, session) in enumerate([("acme", "s1"), ("acme", "s2"), ("beta", "s3"), ("acme", "s1")]):
+        state = _calculation()
+        state.task_id, state.session_id, state.tenant = f"t{n}", session, tenant
+        states.append(state)
+
+    async def finish_together() -> None:
+        for state in states:
+            c.tasks[state.task_id] = state
+            await c._progress(state)
+            [tool] = [s for s in state.steps if s.name == "calculator"]
+            P.apply_reply(state, StepCompleted(step_id=tool.id, ok=True, output={"result": 4}, text="4", service="t"))
+        # as the step replies of one poll are handled: concurrently
+        await asyncio.gather(*(c._progress(state) for state in states))
+
+    asyncio.run(finish_together())
+    assert sorted((tenant, tuple(t.task_id for t in req.turns)) for tenant, req in sent) == [
+        ("acme", ("t0", "t1", "t3")), ("beta", ("t2",))
+    ]
+    assert all(s.phase == "done" for s in states) and not c.tasks  # every checkpoint tombstoned
+    assert len({t.traceparent for _, req in sent for t in req.turns}) == 4  # each turn in its task's trace
