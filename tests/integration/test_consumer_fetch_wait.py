@@ -1,4 +1,5 @@
-"""The busy fetch wait on a real aiokafka consumer and the real embedded broker.
+"""The services' Kafka shortcuts on the real embedded broker: the busy fetch wait of a real aiokafka
+consumer, and publishing through faststream's connected aiokafka producer.
 
 A consumer whose poll brought a big batch long-polls harder (fewer empty fetches under a burst);
 after a small or empty poll it is back on its configured wait, which bounds a lone task's latency.
@@ -8,13 +9,18 @@ instead of the setting silently doing nothing.
 
 from __future__ import annotations
 
+import json
 import time
 from types import SimpleNamespace
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from autoglm.shared.embedded import EmbeddedBroker
-from autoglm.shared.messaging import _wake_on_records
+from autoglm.shared.config import Settings
+from autoglm.shared.embedded import EmbeddedBroker, create_topics
+from autoglm.shared.events import EventType, TaskRequested
+from autoglm.shared.messaging import ServiceRuntime, _wake_on_records
+from autoglm.shared.topics import INTENTS, PLAN_STATE
 
 
 async def test_a_big_poll_lengthens_the_fetch_wait_and_a_small_one_restores_it() -> None:
@@ -57,3 +63,35 @@ async def test_a_big_poll_lengthens_the_fetch_wait_and_a_small_one_restores_it()
         finally:
             await consumer.stop()
             await producer.stop()
+
+
+async def test_services_publish_through_the_brokers_own_aiokafka_producer() -> None:
+    """The runtime sends records with faststream's connected aiokafka producer directly: same topic,
+    key, headers and value as faststream's publish would send, tombstones included."""
+    with EmbeddedBroker() as broker:
+        bootstrap = broker.bootstrap_servers
+        await create_topics(bootstrap, partitions=1)
+        rt = ServiceRuntime("parser", Settings(broker={"bootstrap_servers": bootstrap}))
+        assert rt.kafka_producer() is None  # not connected yet
+        await rt.broker.start()
+        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, fetch_max_wait_ms=10)
+        await consumer.start()
+        try:
+            assert isinstance(rt.kafka_producer(), AIOKafkaProducer)
+            event = rt.event(EventType.TASK_REQUESTED, TaskRequested(text="What is 2+2?"), taskid="t-9", sessionid="s-9")
+            await rt.publish(INTENTS, event)
+            await rt.publish_raw(PLAN_STATE, None, key=b"t-9")
+            got: dict[str, Any] = {}
+            for topic in (INTENTS, PLAN_STATE):
+                tp = TopicPartition(topic, 0)
+                consumer.assign([tp])
+                await consumer.seek_to_beginning(tp)
+                got[topic] = (await consumer.getmany(tp, timeout_ms=5000))[tp][0]
+        finally:
+            await consumer.stop()
+            await rt.broker.stop()
+    record = got[INTENTS]
+    assert record.key == b"s-9" and json.loads(record.value)["taskid"] == "t-9"
+    headers = dict(record.headers)
+    assert headers["content-type"] == b"application/cloudevents+json" and headers["ce_type"] == b"autoglm.task.requested"
+    assert got[PLAN_STATE].key == b"t-9" and got[PLAN_STATE].value is None
