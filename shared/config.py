@@ -118,11 +118,12 @@ class Settings(BaseSettings):
     max_event_bytes: int = Field(262_144, description="Largest accepted event on public topics.")
     topic_prefix: str = Field("", description="Prefix of every topic and consumer group (isolates tests).")
     gc_thresholds: tuple[NonNegativeInt, NonNegativeInt, NonNegativeInt] = Field(
-        (100_000, 50, 100),
+        (10_000, 10, 10),
         description="A service process's gc.set_threshold. Python's (700, 10, 10) runs the cycle collector "
         "every 700 net allocations; a service allocates thousands of short-lived objects per event (events, "
         "spans, Kafka records), freed by reference counting, so those collections cost ~10% of its CPU and "
-        "found almost nothing. Higher thresholds keep cyclic garbage a little longer, bounded by the first.",
+        "found almost nothing. Higher thresholds keep cyclic garbage longer: at 100,000 the planner's peak "
+        "RSS in a 30,000-task burst was 286 MB against 106 MB at Python's default; at 10,000 it was 160 MB.",
     )
     broker: BrokerConfig = Field(default_factory=BrokerConfig)
     telemetry: TelemetryConfig = Field(default_factory=TelemetryConfig)
