@@ -29,6 +29,10 @@ CONTENT_TYPE = "application/cloudevents+json"
 D = TypeVar("D", bound=BaseModel)
 
 
+ID_PATTERN = r"^[A-Za-z0-9._:\-]+$"
+"""Task and session ids (1 to 128 of these characters): safe as record keys, file names and log text."""
+
+
 def new_id() -> str:
     return uuid.uuid4().hex
 
@@ -81,7 +85,7 @@ class CloudEvent(BaseModel, Generic[D]):
         None,
         min_length=1,
         max_length=128,
-        pattern=r"^[A-Za-z0-9._:\-]+$",
+        pattern=ID_PATTERN,
         description="Task id. Optional on `autoglm.task.requested` (defaults to `id`); set on every other event.",
         examples=["task-42"],
     )
@@ -89,7 +93,7 @@ class CloudEvent(BaseModel, Generic[D]):
         None,
         min_length=1,
         max_length=128,
-        pattern=r"^[A-Za-z0-9._:\-]+$",
+        pattern=ID_PATTERN,
         description="Conversation id; the Kafka record key. Defaults to the task id.",
         examples=["sess-7"],
     )
@@ -362,9 +366,9 @@ class InferenceRequested(StepRequest):
 class TurnWrite(BaseModel):
     """One task's session turn, in a `store_turns` request (turns of several tasks, one tenant)."""
 
-    task_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:\-]+$", description="The task.")
+    task_id: str = Field(min_length=1, max_length=128, pattern=ID_PATTERN, description="The task.")
     session_id: str = Field(
-        min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:\-]+$", description="The task's session."
+        min_length=1, max_length=128, pattern=ID_PATTERN, description="The task's session."
     )
     user: str | None = Field(None, description="End-user id.")
     turn: dict[str, Any] = Field(description="Request, answer, status, intents (as for `store_turn`).")

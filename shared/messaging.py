@@ -393,22 +393,27 @@ class ServiceRuntime:
         if event.traceparent:
             headers["traceparent"] = event.traceparent  # W3C context for consumers that read headers
         record_key = (key or event.sessionid or event.taskid or "").encode()
+        await self.publish_raw(topic_name, body, key=record_key, partition=partition, headers=headers)
+
+    async def publish_raw(
+        self,
+        topic_name: str,
+        value: bytes | None,
+        *,
+        key: bytes | None,
+        partition: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Send one record and wait for the broker's acknowledgement (``value`` None: a tombstone)."""
         producer = self.kafka_producer()
         if producer is None:
-            await self.broker.publish(body, self.topic(topic_name), key=record_key, partition=partition, headers=headers)
+            await self.broker.publish(value, self.topic(topic_name), key=key, partition=partition, headers=headers)
             return
         sent = await producer.send(
-            self.topic(topic_name), body, key=record_key, partition=partition,
-            headers=[(name, value.encode()) for name, value in headers.items()],
+            self.topic(topic_name), value, key=key, partition=partition,
+            headers=[(name, text.encode()) for name, text in (headers or {}).items()],
         )
         await sent
-
-    async def publish_raw(self, topic_name: str, value: bytes | None, *, key: bytes | None, partition: int | None = None) -> None:
-        producer = self.kafka_producer()
-        if producer is None:
-            await self.broker.publish(value, self.topic(topic_name), key=key, partition=partition)
-            return
-        await (await producer.send(self.topic(topic_name), value, key=key, partition=partition))
 
     def kafka_producer(self) -> AIOKafkaProducer | None:
         """The connected broker's own aiokafka producer, to send through directly: faststream's publish
@@ -449,7 +454,7 @@ class ServiceRuntime:
         one fetch loop instead of one each; on Tansu every idle fetch loop costs CPU.
         """
         b = self.settings.broker
-        per_topic = accepts if isinstance(accepts, Mapping) else dict.fromkeys(topics, accepts)
+        per_topic = accepts if isinstance(accepts, Mapping) else dict.fromkeys(topics, tuple(accepts))
         if set(per_topic) != set(topics):
             raise ValueError(f"accepted types given for {sorted(per_topic)}, topics are {sorted(topics)}")
         # The tasks topic is the public entry: its size limit is the event limit, not the record limit.
@@ -505,7 +510,7 @@ class ServiceRuntime:
         )
         subscriber(consume)
         _wake_on_records(subscriber, b.poll_interval_ms, max_records, self._unreadable,
-                         busy=(b.busy_batch_records, b.busy_fetch_max_wait_ms))
+                         waits=FetchWaits(b.fetch_max_wait_ms, b.busy_fetch_max_wait_ms, b.busy_batch_records))
         self.subscribers.append(subscriber)
         if pipeline is not None:
             pipeline.subscriber = subscriber
@@ -696,7 +701,7 @@ def _wake_on_records(
     idle_ms: int,
     max_records: int,
     on_unreadable: Callable[[ConsumerRecord], Awaitable[None]] | None = None,
-    busy: tuple[int, int] | None = None,
+    waits: FetchWaits | None = None,
 ) -> None:
     """Make the subscriber's poll return as soon as aiokafka has fetched records.
 
@@ -724,7 +729,8 @@ def _wake_on_records(
             probing[0] = 20
             return ()
         records = tuple(chain.from_iterable(batch.values()))
-        _adapt_fetch_wait(consumer, len(records), busy)
+        if waits is not None:
+            waits.adapt(consumer, len(records))
         return records
 
     async def probe(consumer: Any) -> tuple[ConsumerRecord, ...]:
@@ -746,18 +752,21 @@ def _wake_on_records(
     subscriber.get_msg = get_msg
 
 
-def _adapt_fetch_wait(consumer: Any, records: int, busy: tuple[int, int] | None) -> None:
-    """Long-poll harder while busy: after a poll of at least ``busy[0]`` records the consumer's
-    next fetches wait up to ``busy[1]`` ms for data, otherwise its configured ``fetch_max_wait_ms``.
-    (A fetch returns at once when it finds records; the wait only matters when it finds none.)
-    aiokafka reads the wait from its fetcher for every fetch request it builds."""
-    fetcher = getattr(consumer, "_fetcher", None)
-    if busy is None or fetcher is None or not hasattr(fetcher, "_fetch_max_wait_ms"):
-        return
-    base = getattr(fetcher, "_autoglm_idle_wait_ms", None)
-    if base is None:
-        base = fetcher._autoglm_idle_wait_ms = fetcher._fetch_max_wait_ms
-    fetcher._fetch_max_wait_ms = max(base, busy[1]) if records >= busy[0] else base
+@dataclass(frozen=True, slots=True)
+class FetchWaits:
+    """Long-poll harder while busy: after a poll of at least ``busy_at`` records a consumer's next
+    fetches wait up to ``busy_ms`` for data, after a smaller poll ``idle_ms`` (its configured
+    ``fetch_max_wait_ms``). A fetch returns at once when it finds records; the wait only matters
+    when it finds none. aiokafka reads the wait from its fetcher for every fetch request it builds."""
+
+    idle_ms: int
+    busy_ms: int
+    busy_at: int
+
+    def adapt(self, consumer: Any, records: int) -> None:
+        fetcher = getattr(consumer, "_fetcher", None)
+        if fetcher is not None and hasattr(fetcher, "_fetch_max_wait_ms"):
+            fetcher._fetch_max_wait_ms = max(self.idle_ms, self.busy_ms) if records >= self.busy_at else self.idle_ms
 
 
 async def _records_parser(records: tuple[ConsumerRecord, ...], original: Callable[..., Awaitable[Any]]) -> Any:

@@ -19,7 +19,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from autoglm.shared.config import Settings
 from autoglm.shared.embedded import EmbeddedBroker, create_topics
 from autoglm.shared.events import EventType, TaskRequested
-from autoglm.shared.messaging import ServiceRuntime, _wake_on_records
+from autoglm.shared.messaging import FetchWaits, ServiceRuntime, _wake_on_records
 from autoglm.shared.topics import INTENTS, PLAN_STATE
 
 
@@ -38,7 +38,7 @@ async def test_a_big_poll_lengthens_the_fetch_wait_and_a_small_one_restores_it()
             consumer.assign([tp])
             await consumer.seek_to_beginning(tp)
             sub = SimpleNamespace()
-            _wake_on_records(sub, 500, 100, None, busy=(32, 77))
+            _wake_on_records(sub, 500, 100, None, waits=FetchWaits(idle_ms=10, busy_ms=77, busy_at=32))
             fetcher = consumer._fetcher  # noqa: SLF001 - what the setting changes
             got = []
             waits_after_big_polls = []
