@@ -16,6 +16,6 @@ for name, folder in ROOTS.items():
 setup(
     packages=packages,
     package_dir=ROOTS,
-    package_data={"": ["*.yaml", "*.json", "*.md", "*.sql", "*.txt", "*.j2", "prompts/*", "prompts/*/*", "data/*"]},
+    package_data={"": ["*.yaml", "*.json", "*.md", "*.sql", "*.txt", "*.j2", "prompts/*", "prompts/*/*", "data/*", "*.npz"]},
     include_package_data=True,
 )

@@ -1,0 +1,250 @@
+"""Normalisation: the forms a guarded text is read in, so an obfuscated request reads like a plain one.
+
+`views(text)` folds full-width forms (NFKC), drops zero-width and other invisible format characters,
+folds Cyrillic and Greek look-alikes inside Latin words, lower-cases, and squeezes spaces (`folded`).
+From that it derives the forms the rules and the classifier read:
+
+- `canonical`: letters spread out by spaces, dots or hyphens joined again (`i g n o r e`, `忽 略`) and
+  leetspeak tokens read as letters (`1gn0r3` -> `ignore`); the classifier reads this form;
+- `decoded`: base64 blobs, `\\uXXXX`/`\\xNN` escapes, HTML numeric references and URL percent-encoding
+  replaced by what they decode to (empty when there is nothing to decode);
+- `extra`: forms only the rules read: the text without tone marks (pinyin), ROT13 and reversed.
+
+Every step is linear in the text. A form equal to an earlier one is not repeated, so plain text is
+read once. `obfuscations` names what changed the text, for the span attribute and the evaluation.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_RE = re.compile(f"[{HAN}]")
+_LATIN_WORD_RE = re.compile(r"[a-z]{2,}")
+
+# Invisible characters used to split words: zero-width space/joiners, word joiner, BOM, soft hyphen,
+# bidirectional controls, Mongolian vowel separator, variation selectors.
+_INVISIBLE = {
+    0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0,
+    *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), *range(0xFE00, 0xFE10),
+}
+_INVISIBLE_TABLE = dict.fromkeys(_INVISIBLE)
+
+# Cyrillic and Greek letters that look like Latin ones (and a few symbols used as letters).
+_LOOKALIKES = {
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+    "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w",
+    "һ": "h", "ӏ": "l", "ɑ": "a", "ɡ": "g", "ι": "i", "α": "a", "ε": "e", "ο": "o", "ρ": "p", "ν": "v",
+    "τ": "t", "κ": "k", "υ": "u", "χ": "x", "β": "b", "ω": "w", "ѡ": "w", "ү": "y", "ɩ": "i", "ɪ": "i",
+    "ʀ": "r", "ᴀ": "a", "ᴇ": "e", "ɴ": "n", "ᴏ": "o", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "€": "e",
+}
+_LOOKALIKE_CHARS = "".join(_LOOKALIKES)
+_MIXED_TOKEN_RE = re.compile(f"[a-z{_LOOKALIKE_CHARS}\u0400-\u04ff\u0370-\u03ff]+")
+
+# Emoji written in place of the word they picture.
+_EMOJI_WORDS = {
+    "💣": " bomb ", "🔫": " gun ", "🔪": " knife ", "💊": " pills ", "☠": " poison ", "🧨": " explosive ",
+    "💀": " kill ", "🔑": " key ", "🗝": " key ", "🔐": " password ",
+}
+_EMOJI_RE = re.compile("|".join(map(re.escape, _EMOJI_WORDS)))
+
+_SPACE_RE = re.compile(r"[ \t\u00a0\u3000]+")
+_NEWLINES_RE = re.compile(r"\s*\n\s*")
+# Single letters spread out by one separator: "i g n o r e", "i.g.n.o.r.e", "i-g-n-o-r-e".
+_SPREAD_RE = re.compile(r"(?<![a-z0-9])(?:[a-z0-9](?:[ .\-_*/|·]{1,2})){2,}[a-z0-9](?![a-z0-9])")
+_SPREAD_SEP_RE = re.compile(r"[ .\-_*/|·]+")
+_HAN_GAP_RE = re.compile(f"(?<=[{HAN}])[ .\\-_*/|·~,，、]+(?=[{HAN}])")
+
+_LEET = str.maketrans({
+    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b", "9": "g",
+    "@": "a", "$": "s", "!": "i", "|": "l", "+": "t",
+})
+_LEET_TOKEN_RE = re.compile(r"[a-z0-9@$]*[a-z][a-z0-9@$!|+]*[a-z0-9@$]|[a-z0-9@$]+[a-z][a-z0-9@$]*")
+_LEET_CHARS_RE = re.compile(r"[0-9@$!|+]")
+
+_B64_RE = re.compile(r"[A-Za-z0-9+/_\-]{12,}={0,2}")
+_ESCAPES_RE = re.compile(r"(?:\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|\\x[0-9a-fA-F]{2})+")
+_HTML_REF_RE = re.compile(r"&#(?:\d{2,7}|[xX][0-9a-fA-F]{2,6});")
+_PERCENT_RE = re.compile(r"(?:%[0-9a-fA-F]{2}){2,}")
+_COMBINING_RE = re.compile(r"[\u0300-\u036f]")
+
+
+@dataclass(frozen=True)
+class Views:
+    """The forms of one text. `forms()` is what the rules read; `canonical` (and `decoded` when there
+    is one) is what the classifier reads."""
+
+    folded: str
+    canonical: str
+    decoded: str = ""
+    extra: tuple[str, ...] = ()
+    language: str = "en"
+    obfuscations: frozenset[str] = field(default_factory=frozenset)
+
+    def forms(self) -> list[str]:
+        out: list[str] = []
+        for form in (self.folded, self.canonical, self.decoded, *self.extra):
+            if form and form not in out:
+                out.append(form)
+        return out
+
+    def classified(self) -> list[str]:
+        return [self.canonical] + ([self.decoded] if self.decoded and self.decoded != self.canonical else [])
+
+
+def detect_language(text: str) -> str:
+    """`zh` when Han characters carry the text, `en` otherwise (the safe messages exist in both)."""
+    sample = text[:2000]
+    han = len(_HAN_RE.findall(sample))
+    if han == 0:
+        return "en"
+    words = len(re.findall(r"[A-Za-z]{2,}", sample))
+    return "zh" if han >= words else "en"
+
+
+def _fold_lookalikes(text: str, found: set[str]) -> str:
+    def fold(m: re.Match[str]) -> str:
+        token = m.group(0)
+        letters = [ch for ch in token if not ("a" <= ch <= "z")]
+        if not letters:
+            return token
+        # Fold only a token that mixes Latin letters with look-alikes, or is made only of look-alikes:
+        # a real Russian or Greek word keeps its letters.
+        if any(ch not in _LOOKALIKES for ch in letters):
+            return token
+        found.add("homoglyph")
+        return "".join(_LOOKALIKES.get(ch, ch) for ch in token)
+
+    return _MIXED_TOKEN_RE.sub(fold, text)
+
+
+def fold(text: str, found: set[str] | None = None) -> str:
+    """NFKC, invisible characters dropped, look-alikes folded, lower case, spaces squeezed."""
+    found = set() if found is None else found
+    stripped = text.translate(_INVISIBLE_TABLE)
+    if len(stripped) != len(text):
+        found.add("zero_width")
+    folded = unicodedata.normalize("NFKC", stripped)
+    if folded != stripped and any(0xFF01 <= ord(ch) <= 0xFF5E or ch == "\u3000" for ch in stripped):
+        found.add("fullwidth")
+    folded = folded.casefold()
+    if _EMOJI_RE.search(folded):
+        found.add("emoji")
+        folded = _EMOJI_RE.sub(lambda m: _EMOJI_WORDS[m.group(0)], folded)
+    if any(ch in _LOOKALIKES or "\u0400" <= ch <= "\u04ff" or "\u0370" <= ch <= "\u03ff" for ch in folded):
+        folded = _fold_lookalikes(folded, found)
+    folded = _NEWLINES_RE.sub("\n", folded)
+    return _SPACE_RE.sub(" ", folded).strip()
+
+
+def _join_spread(text: str, found: set[str]) -> str:
+    def join(m: re.Match[str]) -> str:
+        joined = _SPREAD_SEP_RE.sub("", m.group(0))
+        if sum(ch.isalpha() for ch in joined) < 2:
+            return m.group(0)  # numbers ("1 2 3", "1.5.2") stay as written
+        found.add("spacing")
+        return joined
+
+    out = _SPREAD_RE.sub(join, text) if len(text) > 6 else text
+    joined = _HAN_GAP_RE.sub("", out)
+    if joined != out:
+        found.add("spacing")
+    return joined
+
+
+def _unleet(text: str, found: set[str]) -> str:
+    def read(m: re.Match[str]) -> str:
+        token = m.group(0)
+        if not _LEET_CHARS_RE.search(token) or sum(ch.isalpha() for ch in token) < 2:
+            return token
+        found.add("leetspeak")
+        return token.translate(_LEET)
+
+    return _LEET_TOKEN_RE.sub(read, text)
+
+
+def _printable(text: str) -> bool:
+    if not text:
+        return False
+    good = sum(1 for ch in text if ch.isprintable() or ch in "\n\t")
+    return good / len(text) >= 0.9
+
+
+def _b64(m: re.Match[str], found: set[str]) -> str:
+    blob = m.group(0)
+    if blob.isalpha() and (blob.islower() or blob.isupper()):
+        return blob  # a long plain word, not an encoding
+    raw = blob.rstrip("=")
+    try:
+        data = base64.b64decode(raw + "=" * (-len(raw) % 4), altchars=b"-_" if ("-" in raw or "_" in raw) else None)
+        text = data.decode("utf-8")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return blob
+    if not _printable(text) or not re.search(f"[A-Za-z{HAN}]{{2}}", text):
+        return blob
+    found.add("base64")
+    return f" {text} "
+
+
+def _escapes(m: re.Match[str], found: set[str]) -> str:
+    run = m.group(0)
+    try:
+        if "\\u" in run or "\\U" in run:
+            text = codecs.decode(run, "unicode_escape").encode("utf-16", "surrogatepass").decode("utf-16")
+        else:
+            text = bytes.fromhex(run.replace("\\x", "")).decode("utf-8", errors="replace")
+    except (UnicodeError, ValueError):
+        return run
+    found.add("unicode_escape")
+    return text
+
+
+def decode_payloads(text: str, found: set[str] | None = None) -> str:
+    """The text with encoded spans replaced by what they decode to ("" when nothing decodes)."""
+    found = set() if found is None else found
+    before = len(found)
+    out = text
+    if "\\" in out:
+        out = _ESCAPES_RE.sub(lambda m: _escapes(m, found), out)
+    if "&#" in out and _HTML_REF_RE.search(out):
+        found.add("html_entity")
+        out = html.unescape(out)
+    if "%" in out and _PERCENT_RE.search(out):
+        found.add("percent_encoding")
+        out = _PERCENT_RE.sub(lambda m: unquote(m.group(0)), out)
+    if len(out) >= 12 and _B64_RE.search(out):
+        out = _B64_RE.sub(lambda m: _b64(m, found), out)
+    return out if len(found) > before and out != text else ""
+
+
+def views(text: str) -> Views:
+    """Every form of ``text`` the guard reads (see the module docstring)."""
+    found: set[str] = set()
+    decoded_raw = decode_payloads(text, found)
+    folded = fold(text, found)
+    canonical = _unleet(_join_spread(folded, found), found)
+    decoded = ""
+    if decoded_raw:
+        decoded = _unleet(_join_spread(fold(decoded_raw, found), found), found)
+    extra: list[str] = []
+    ascii_form = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", canonical))
+    if ascii_form != canonical:
+        extra.append(ascii_form)
+    if len(_LATIN_WORD_RE.findall(folded)) >= 3:
+        extra.append(codecs.encode(folded, "rot13"))
+    extra.append(canonical[::-1])
+    return Views(
+        folded=folded,
+        canonical=canonical,
+        decoded=decoded,
+        extra=tuple(extra),
+        language=detect_language(folded),
+        obfuscations=frozenset(found),
+    )
