@@ -1,7 +1,8 @@
 """The inference engine: request validation, decoding profiles, the response cache, and a backend.
 
 Backends (`local_backend.LocalBackend`, `openai_backend.OpenAIBackend`) do the generation; this module
-is what the service calls and knows nothing about Kafka.
+is what the service calls and knows nothing about Kafka. The types both sides use are in `types.py`,
+so the backends never import the engine that chooses them.
 """
 
 from __future__ import annotations
@@ -9,96 +10,20 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-import uuid
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Protocol
-
-from pydantic import BaseModel, Field
+from typing import Any
 
 from autoglm.services.inference import metrics
 from autoglm.services.inference.config import InferenceConfig
 from autoglm.services.inference.params import ParamsError, SamplingParams, resolve_params
-
-OnToken = Callable[[str], Awaitable[None] | None]
-
-
-class GenerateRequest(BaseModel):
-    """One generation: a chat, an optional task type (selects the decoding profile) and overrides."""
-
-    messages: list[dict[str, Any]] = Field(
-        description="Chat messages, `{role, content}`.", examples=[[{"role": "user", "content": "Hi"}]]
-    )
-    task_type: str | None = Field(None, description="Selects the decoding profile.", examples=["parsing"])
-    params: dict[str, Any] = Field(
-        default_factory=dict,
-        description="Overrides: temperature, top_p, top_k, max_new_tokens (or max_tokens), stop, seed, model.",
-        examples=[{"temperature": 0, "max_new_tokens": 64}],
-    )
-    json_schema: dict[str, Any] | None = Field(
-        None, description="When set, the output is JSON valid against it."
-    )
-    request_id: str = Field(
-        default_factory=lambda: uuid.uuid4().hex, description="For logs and cancellation."
-    )
-    timeout_s: float | None = Field(
-        None, gt=0, description="Ends the generation with `timeout` after this long."
-    )
-
-
-class GenerateResult(BaseModel):
-    """The outcome of one generation."""
-
-    text: str = Field(description="Generated text (stop strings and EOS excluded).")
-    finish_reason: str = Field(description="stop (EOS or stop string), length, or abort.", examples=["stop"])
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    ttft_ms: float = Field(0.0, description="Arrival to first token.")
-    duration_ms: float = Field(0.0, description="Arrival to the last token.")
-    queue_ms: float = Field(0.0, description="Arrival to admission into the batch.")
-    cached: bool = Field(False, description="Served from the response cache.")
-    model: str = ""
-    batch_size: int = Field(1, description="Largest batch this request was decoded in.")
-
-
-class InferenceError(Exception):
-    """A request that cannot be served. `code` is machine-readable.
-
-    Codes: empty_prompt, prompt_too_long, invalid_params, invalid_schema, unknown_model, overloaded,
-    timeout, backend_timeout, backend_error, invalid_output, closed.
-    """
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-
-
-class Backend(Protocol):
-    """What the engine needs of a generation backend."""
-
-    model_name: str
-    device: str
-    dtype: str
-
-    def capacity(self) -> int: ...
-
-    def check_schema(self, schema: dict[str, Any]) -> Any:
-        """Raise InferenceError('invalid_schema') when unusable; may return a compiled form (blocking call)."""
-        ...
-
-    async def generate(
-        self,
-        req: GenerateRequest,
-        params: SamplingParams,
-        compiled_schema: Any,
-        on_delta: Callable[[str], Awaitable[None]],
-    ) -> GenerateResult: ...
-
-    async def embed(self, texts: list[str]) -> list[list[float]]: ...
-
-    async def aclose(self) -> None: ...
+from autoglm.services.inference.types import (
+    Backend,
+    GenerateRequest,
+    GenerateResult,
+    InferenceError,
+    OnToken,
+)
 
 
 class ResponseCache:

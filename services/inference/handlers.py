@@ -17,7 +17,7 @@ from autoglm.shared.events import EventType, InferenceRequested, StepCompleted, 
 from autoglm.shared.messaging import Received, ServiceRuntime
 from autoglm.shared.topics import INFERENCE_REQUESTS, PROGRESS, REPLY_TOPICS
 
-from .engine import GenerateRequest, GenerateResult, InferenceError
+from .types import GenerateRequest, GenerateResult, InferenceError
 
 
 class Engine(Protocol):

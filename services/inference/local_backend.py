@@ -26,7 +26,6 @@ from autoglm.services.inference import metrics
 from autoglm.services.inference.config import InferenceConfig
 from autoglm.services.inference.core import EngineCore
 from autoglm.services.inference.cpu_kernels import prepack_linears
-from autoglm.services.inference.engine import GenerateRequest, GenerateResult, InferenceError
 from autoglm.services.inference.loading import (
     LoadedModel,
     ModelNotFound,
@@ -37,6 +36,7 @@ from autoglm.services.inference.loading import (
 from autoglm.services.inference.params import SamplingParams
 from autoglm.services.inference.runner import RowPayload, TorchRunner
 from autoglm.services.inference.scheduler import Finished, QueueFull, Scheduler, Sequence
+from autoglm.services.inference.types import GenerateRequest, GenerateResult, InferenceError
 from autoglm.shared.sentence_encoder import embed
 
 log = logging.getLogger(__name__)

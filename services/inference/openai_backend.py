@@ -20,8 +20,8 @@ from typing import Any
 import httpx
 
 from autoglm.services.inference.config import InferenceConfig
-from autoglm.services.inference.engine import GenerateRequest, GenerateResult, InferenceError
 from autoglm.services.inference.params import SamplingParams
+from autoglm.services.inference.types import GenerateRequest, GenerateResult, InferenceError
 
 log = logging.getLogger(__name__)
 
