@@ -16,7 +16,7 @@ from faststream import FastStream
 
 from .broker_check import explain_start_failures
 from .health import HealthServer
-from .messaging import ServiceRuntime
+from .kafka.runtime import ServiceRuntime
 
 Hook = Callable[[], Awaitable[None]]
 

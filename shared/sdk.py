@@ -261,7 +261,7 @@ async def close_clients(
 
 def security_kwargs(settings: Settings) -> dict[str, Any]:
     """aiokafka client arguments for the configured broker security (TLS, SASL); empty for plaintext."""
-    from .messaging import build_security
+    from .kafka.runtime import build_security
 
     return _aiokafka_security(build_security(settings))
 

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from autoglm.shared import telemetry
 from autoglm.shared.events import EventType, InferenceRequested, StepCompleted, TaskProgress
-from autoglm.shared.messaging import Received, ServiceRuntime
+from autoglm.shared.kafka.runtime import Received, ServiceRuntime
 from autoglm.shared.topics import INFERENCE_REQUESTS, PROGRESS, REPLY_TOPICS
 
 from .types import GenerateRequest, GenerateResult, InferenceError

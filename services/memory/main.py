@@ -9,7 +9,7 @@ import logging
 from faststream import FastStream
 
 from autoglm.shared.app import configure_logging, service_app
-from autoglm.shared.messaging import ServiceRuntime
+from autoglm.shared.kafka.runtime import ServiceRuntime
 
 from . import handlers
 from .config import MemoryServiceSettings

@@ -19,7 +19,7 @@ from autoglm.shared.events import (
     StepCompleted,
     TaskRequested,
 )
-from autoglm.shared.messaging import Received, ServiceRuntime
+from autoglm.shared.kafka.runtime import Received, ServiceRuntime
 from autoglm.shared.topics import INTENTS, PARSE_REQUESTS, REPLY_TOPICS, TASKS
 
 from .fallback import FallbackNotLoaded

@@ -9,7 +9,7 @@ from faststream import FastStream
 
 from autoglm.shared.app import configure_logging, service_app
 from autoglm.shared.config import Settings
-from autoglm.shared.messaging import ServiceRuntime
+from autoglm.shared.kafka.runtime import ServiceRuntime
 
 from . import handlers
 from .config import ParserConfig, ParserSettings, make_fallback

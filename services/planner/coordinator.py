@@ -41,7 +41,7 @@ from autoglm.shared.events import (
     ToolCallRequested,
     TurnWrite,
 )
-from autoglm.shared.messaging import Received, Rejected, ServiceRuntime
+from autoglm.shared.kafka.runtime import Received, Rejected, ServiceRuntime
 from autoglm.shared.topics import (
     INFERENCE_REQUESTS,
     INTENTS,

@@ -7,7 +7,7 @@ import asyncio
 from faststream import FastStream
 
 from autoglm.shared.app import configure_logging, service_app
-from autoglm.shared.messaging import ServiceRuntime
+from autoglm.shared.kafka.runtime import ServiceRuntime
 
 from .config import PlannerSettings
 from .coordinator import Coordinator

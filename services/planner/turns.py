@@ -18,7 +18,7 @@ import asyncio
 import contextvars
 
 from autoglm.shared.events import EventType, MemoryRequested, TurnWrite, new_id
-from autoglm.shared.messaging import ServiceRuntime
+from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.topics import MEMORY_REQUESTS, NO_REPLY
 
 MAX_TURNS = 256

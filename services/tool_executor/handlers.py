@@ -8,7 +8,7 @@ from opentelemetry import trace
 
 from autoglm.shared import telemetry
 from autoglm.shared.events import EventType, StepCompleted, ToolCallRequested
-from autoglm.shared.messaging import Received, ServiceRuntime
+from autoglm.shared.kafka.runtime import Received, ServiceRuntime
 from autoglm.shared.topics import REPLY_TOPICS, TOOL_CALLS
 
 from .registry import ToolContext, ToolRegistry

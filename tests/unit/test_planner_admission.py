@@ -10,7 +10,7 @@ from aiokafka import TopicPartition
 from autoglm.services.planner.coordinator import Coordinator
 from autoglm.services.planner.plan import PlannerPolicy
 from autoglm.shared.config import Settings
-from autoglm.shared.messaging import ServiceRuntime
+from autoglm.shared.kafka.runtime import ServiceRuntime
 
 
 class _Consumer:

@@ -13,7 +13,7 @@ from autoglm.services.planner import plan as P
 from autoglm.services.planner.coordinator import Coordinator
 from autoglm.shared.config import Settings
 from autoglm.shared.events import StepCompleted, StepStatus
-from autoglm.shared.messaging import ServiceRuntime
+from autoglm.shared.kafka.runtime import ServiceRuntime
 
 from .test_plan_text_to_sql import POLICY, SCHEMA, TOP_PRODUCT, question_state
 

@@ -12,7 +12,7 @@ from autoglm.services.planner import plan as P
 from autoglm.services.planner.coordinator import Coordinator
 from autoglm.shared.config import Settings
 from autoglm.shared.events import Intent, IntentGraph, IntentType, StepCompleted, StepStatus
-from autoglm.shared.messaging import ServiceRuntime
+from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.topics import NO_REPLY, STEPS_COMPLETED
 
 from .test_plan import POLICY, state_for

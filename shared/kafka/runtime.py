@@ -37,9 +37,9 @@ from faststream.kafka import KafkaBroker, KafkaMessage
 from opentelemetry.trace import Span
 from pydantic import BaseModel, ValidationError
 
-from . import metrics, telemetry
-from .config import Settings
-from .events import (
+from .. import metrics, telemetry
+from ..config import Settings
+from ..events import (
     CONTENT_TYPE,
     EVENT_PAYLOADS,
     SUPPORTED_SCHEMA_VERSIONS,
@@ -49,7 +49,7 @@ from .events import (
     TaskCompleted,
     TaskStatus,
 )
-from .topics import DLQ, RESULTS, TASKS
+from ..topics import DLQ, RESULTS, TASKS
 
 log = logging.getLogger("autoglm")
 

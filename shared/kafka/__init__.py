@@ -1,0 +1,1 @@
+"""Kafka plumbing every service shares, one module per concern (see each module's docstring)."""
