@@ -17,9 +17,9 @@ import asyncio
 import os
 import sys
 
-from autoglm.shared.backpressure import run_burst
-from autoglm.shared.bench import emit_report, quick_mode
-from autoglm.shared.chaos import running_stack
+from autoglm.shared.devtools.backpressure import run_burst
+from autoglm.shared.devtools.bench import emit_report, quick_mode
+from autoglm.shared.devtools.chaos import running_stack
 
 
 def main() -> int:

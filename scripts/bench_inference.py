@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from autoglm.shared.bench import emit_report, quick_mode
+from autoglm.shared.devtools.bench import emit_report, quick_mode
 
 QUICK = quick_mode()
 

@@ -29,7 +29,7 @@ from qdrant_client import models as qm
 
 from autoglm.services.memory.config import MemoryConfig
 from autoglm.services.memory.store import MemoryItem, MemoryStore
-from autoglm.shared.bench import emit_report, quick_mode
+from autoglm.shared.devtools.bench import emit_report, quick_mode
 
 DIM = 384
 

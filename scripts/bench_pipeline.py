@@ -39,13 +39,13 @@ import numpy as np
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from autoglm.shared.bench import emit_report, quick_mode
-from autoglm.shared.chaos import machine, running_stack, task_texts
+from autoglm.shared.cli.stack import Stack
+from autoglm.shared.cli.traceview import iter_spans
 from autoglm.shared.config import Settings
-from autoglm.shared.sdk import AutoGLMClient
-from autoglm.shared.stack import Stack
+from autoglm.shared.devtools.bench import emit_report, quick_mode
+from autoglm.shared.devtools.chaos import machine, running_stack, task_texts
+from autoglm.shared.sdk.client import AutoGLMClient
 from autoglm.shared.topics import PARTITIONS
-from autoglm.shared.traceview import iter_spans
 
 HOPS = 5  # broker transits of a calculator task (and of the raw chain)
 PASS_THROUGHS = HOPS - 1

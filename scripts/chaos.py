@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from autoglm.shared.bench import emit_report, quick_mode
-from autoglm.shared.chaos import run_chaos, running_stack
+from autoglm.shared.devtools.bench import emit_report, quick_mode
+from autoglm.shared.devtools.chaos import run_chaos, running_stack
 
 
 def main() -> int:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from faststream import FastStream
 
-from .broker_check import explain_start_failures
 from .health import HealthServer
+from .kafka.broker_check import explain_start_failures
 from .kafka.runtime import ServiceRuntime
 
 Hook = Callable[[], Awaitable[None]]

@@ -116,7 +116,7 @@ class Coordinator:
         self.owned |= partitions
         if not new:
             return
-        from autoglm.shared.sdk import security_kwargs
+        from autoglm.shared.sdk.client import security_kwargs
 
         states, finished = await recover(
             bootstrap_servers=self.rt.settings.broker.bootstrap_servers or "",

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from autoglm.services.tool_executor.fake_open_meteo import serve as serve_weather
+from autoglm.shared.cli.stack import Stack
 from autoglm.shared.config import Settings
-from autoglm.shared.stack import Stack
+from autoglm.shared.devtools.fake_open_meteo import serve as serve_weather
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from autoglm.shared.backpressure import run_burst
-from autoglm.shared.chaos import run_chaos, running_stack
-from autoglm.shared.stack import Stack
+from autoglm.shared.cli.stack import Stack
+from autoglm.shared.devtools.backpressure import run_burst
+from autoglm.shared.devtools.chaos import run_chaos, running_stack
 
 pytestmark = pytest.mark.integration
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from autoglm.shared.cli.embedded import EmbeddedBroker, create_topics
 from autoglm.shared.config import Settings
-from autoglm.shared.embedded import EmbeddedBroker, create_topics
 from autoglm.shared.events import EventType, TaskRequested
 from autoglm.shared.kafka.runtime import FetchWaits, ServiceRuntime, _wake_on_records
 from autoglm.shared.topics import INTENTS, PLAN_STATE

@@ -20,7 +20,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from autoglm.services.parser.config import ParserSettings
 from autoglm.services.parser.main import create_app
-from autoglm.shared.embedded import EmbeddedBroker, create_topics
+from autoglm.shared.cli.embedded import EmbeddedBroker, create_topics
 from autoglm.shared.topics import DLQ, INTENTS, RESULTS, TASKS
 
 

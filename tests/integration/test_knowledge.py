@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from autoglm.shared.stack import Stack
+from autoglm.shared.cli.stack import Stack
 
 from .conftest import Bus, task_event
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from autoglm.shared.stack import Stack
+from autoglm.shared.cli.stack import Stack
 
 from .conftest import Bus, task_event
 

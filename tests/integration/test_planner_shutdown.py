@@ -11,7 +11,7 @@ import asyncio
 
 from autoglm.services.planner.config import PlannerSettings
 from autoglm.services.planner.main import create_app
-from autoglm.shared.embedded import EmbeddedBroker, create_topics
+from autoglm.shared.cli.embedded import EmbeddedBroker, create_topics
 
 
 async def _assigned(app_task: asyncio.Task[None], coordinator_owned: set[int], timeout: float) -> None:

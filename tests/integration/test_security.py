@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from autoglm.shared.broker_check import BrokerUnreachable, check_broker
+from autoglm.shared.cli.embedded import EmbeddedBroker, tansu_binary
+from autoglm.shared.cli.stack import Stack, embedded_broker
 from autoglm.shared.config import Settings
-from autoglm.shared.embedded import EmbeddedBroker, tansu_binary
-from autoglm.shared.sdk import AutoGLMClient
-from autoglm.shared.stack import Stack, embedded_broker
+from autoglm.shared.kafka.broker_check import BrokerUnreachable, check_broker
+from autoglm.shared.sdk.client import AutoGLMClient
 
 from .certificates import Certificates, make_certificates
 

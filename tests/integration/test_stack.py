@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from autoglm.shared.traceview import iter_spans
+from autoglm.shared.cli.traceview import iter_spans
 
 from .conftest import Bus, task_event
 

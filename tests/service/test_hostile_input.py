@@ -563,7 +563,7 @@ def test_dlq_list_shows_hostile_reasons_as_plain_text(monkeypatch: pytest.Monkey
     """A reason quotes what a sender wrote: rich markup and terminal controls in it are shown, not obeyed."""
     from typer.testing import CliRunner
 
-    from autoglm.shared import cli
+    from autoglm.shared.cli import main as cli
 
     reason = "type '[/bold][link=http://x]' \x1b[2J\u202e\nFORGED"
     entry = {"id": "d1", "service": "parser", "topic": TASKS, "partition": 0, "offset": 1,

@@ -15,9 +15,9 @@ from faststream.kafka import TestKafkaBroker
 
 from autoglm.services.memory.config import MemoryServiceSettings
 from autoglm.services.memory.main import create_app
+from autoglm.shared.cli.traceview import iter_spans
 from autoglm.shared.events import CloudEvent, EventType, MemoryRequested, TurnWrite
 from autoglm.shared.topics import DLQ, MEMORY_REQUESTS, NO_REPLY, STEPS_COMPLETED
-from autoglm.shared.traceview import iter_spans
 
 
 def _trace(n: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from autoglm.shared.asyncapi import build_asyncapi
+from autoglm.shared.cli.asyncapi import build_asyncapi
 from autoglm.shared.events import EVENT_PAYLOADS
 from autoglm.shared.topics import CATALOG
 

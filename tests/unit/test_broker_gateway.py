@@ -8,7 +8,7 @@ import struct
 import pytest
 import scramp
 
-from autoglm.shared.broker_gateway import (
+from autoglm.shared.cli.broker_gateway import (
     MECHANISMS,
     SASL_AUTHENTICATE,
     AuthenticationFailed,

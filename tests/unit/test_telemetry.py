@@ -9,7 +9,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 
 from autoglm.shared import telemetry
-from autoglm.shared.traceview import iter_spans, spans_for_task
+from autoglm.shared.cli.traceview import iter_spans, spans_for_task
 
 PARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 

@@ -9,8 +9,8 @@ import pytest
 from autoglm.services.tool_executor.builtins.sql import check_read_only, make_sql_query, run_sqlite
 from autoglm.services.tool_executor.config import SAMPLE_ORDERS_DB, SqlConfig, SqlDatabase, ToolsConfig
 from autoglm.services.tool_executor.context import ToolContext, ToolError
-from autoglm.services.tool_executor.data.make_orders_db import build
 from autoglm.services.tool_executor.registry import ToolRegistry
+from autoglm.shared.devtools.make_orders_db import build
 
 CTX = ToolContext()
 

@@ -5,11 +5,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from autoglm.services.tool_executor import fake_open_meteo
 from autoglm.services.tool_executor.builtins.weather import make_weather
 from autoglm.services.tool_executor.config import ToolsConfig, WeatherConfig
 from autoglm.services.tool_executor.context import ToolContext
 from autoglm.services.tool_executor.registry import ToolRegistry
+from autoglm.shared.devtools import fake_open_meteo
 
 CTX = ToolContext(now=datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
 

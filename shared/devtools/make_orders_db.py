@@ -1,6 +1,9 @@
 """Build the sample orders database used by the demo (deterministic: the same rows on every run).
 
-    python services/tool_executor/data/make_orders_db.py [OUTPUT]
+    python -m autoglm.shared.devtools.make_orders_db [OUTPUT]
+
+The database ships with the tool executor (default OUTPUT: services/tool_executor/data/orders.sqlite);
+its generator is a development tool and does not.
 
 Orders 1001..1050 with synthetic customers, items and amounts; order 1024 is "已发货" (shipped).
 """
@@ -78,5 +81,7 @@ def build(path: Path) -> None:
         conn.close()
 
 
+SHIPPED = Path(__file__).resolve().parents[2] / "services" / "tool_executor" / "data" / "orders.sqlite"
+
 if __name__ == "__main__":
-    build(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("orders.sqlite"))
+    build(Path(sys.argv[1]) if len(sys.argv) > 1 else SHIPPED)

@@ -15,7 +15,7 @@ from aiokafka.conn import create_conn
 from aiokafka.errors import KafkaConnectionError, KafkaError
 from aiokafka.protocol.metadata import MetadataRequest
 
-from .config import Settings
+from ..config import Settings
 
 
 class BrokerUnreachable(RuntimeError):
@@ -35,7 +35,7 @@ async def check_broker(bootstrap_servers: str, settings: Settings, timeout: floa
 
     Returns when one succeeds; raises :class:`BrokerUnreachable` naming each server's failure.
     """
-    from .sdk import security_kwargs
+    from ..sdk.client import security_kwargs
 
     security: dict[str, Any] = security_kwargs(settings)
     failures: list[str] = []

@@ -13,9 +13,9 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from .config import Settings
-from .events import CONTENT_TYPE, CloudEvent, EventType, StepCompleted, StepRequest
-from .topics import CLIENT_REPLIES
+from ..config import Settings
+from ..events import CONTENT_TYPE, CloudEvent, EventType, StepCompleted, StepRequest
+from ..topics import CLIENT_REPLIES
 
 
 class StepClient:
@@ -31,7 +31,7 @@ class StepClient:
         self._waiters: dict[str, asyncio.Future[StepCompleted]] = {}
 
     async def start(self) -> StepClient:
-        from .sdk import security_kwargs, tail_from_end
+        from .client import security_kwargs, tail_from_end
 
         security = security_kwargs(self.settings)
         limit = max(self.settings.broker.max_record_bytes, self.settings.max_event_bytes) + 65_536
@@ -45,7 +45,7 @@ class StepClient:
         return self
 
     async def close(self) -> None:
-        from .sdk import close_clients
+        from .client import close_clients
 
         await close_clients(self._reader, self._consumer, self._producer)
 

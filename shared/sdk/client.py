@@ -23,11 +23,11 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaConnectionError
 from opentelemetry.trace import SpanKind
 
-from . import telemetry
-from .broker_check import check_broker
-from .config import Settings
-from .events import CONTENT_TYPE, CloudEvent, EventType, TaskCompleted, TaskProgress, TaskRequested, new_id
-from .topics import PROGRESS, RESULTS, TASKS
+from .. import telemetry
+from ..config import Settings
+from ..events import CONTENT_TYPE, CloudEvent, EventType, TaskCompleted, TaskProgress, TaskRequested, new_id
+from ..kafka.broker_check import check_broker
+from ..topics import PROGRESS, RESULTS, TASKS
 
 
 class PreparedTask(NamedTuple):
@@ -42,7 +42,7 @@ def bootstrap_from(settings: Settings) -> str:
     """The configured cluster, else the running embedded stack's broker."""
     if settings.broker.bootstrap_servers:
         return settings.broker.bootstrap_servers
-    from .stack import read_state
+    from ..cli.stack import read_state
 
     state = read_state(settings)
     if not state:
@@ -261,7 +261,7 @@ async def close_clients(
 
 def security_kwargs(settings: Settings) -> dict[str, Any]:
     """aiokafka client arguments for the configured broker security (TLS, SASL); empty for plaintext."""
-    from .kafka.runtime import build_security
+    from ..kafka.runtime import build_security
 
     return _aiokafka_security(build_security(settings))
 

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .telemetry import TASK_ID
+from ..telemetry import TASK_ID
 
 
 def iter_spans(span_dir: Path) -> Iterator[dict[str, Any]]:

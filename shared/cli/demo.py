@@ -15,7 +15,7 @@ from typing import Any
 from rich.console import Console
 from rich.panel import Panel
 
-from .config import Settings
+from ..config import Settings
 from .stack import Stack
 from .traceview import render_waterfall, spans_for_task
 
@@ -34,7 +34,7 @@ def _start_weather(env: Any) -> Any:
     The demo runs offline, so the weather tool is pointed at this local stand-in; a real
     deployment points `tools.weather.*_base_url` at Open-Meteo or a mirror.
     """
-    from autoglm.services.tool_executor.fake_open_meteo import serve
+    from autoglm.shared.devtools.fake_open_meteo import serve
 
     ctx = serve()
     base = ctx.__enter__()
@@ -98,7 +98,7 @@ _DEMO_TASKS: list[tuple[str, str]] = []
 async def _run_tasks(console: Console, settings: Settings, bootstrap: str) -> int:
     from aiokafka import AIOKafkaProducer
 
-    from .sdk import AutoGLMClient, security_kwargs
+    from ..sdk.client import AutoGLMClient, security_kwargs
 
     ok = True
     async with AutoGLMClient(bootstrap, settings=settings, source="/autoglm/demo") as client:

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Settings
+from ..config import Settings
+from ..sdk.client import security_kwargs
 from .embedded import EmbeddedBroker, create_topics_sync, die_with_parent
-from .sdk import security_kwargs
 
 SERVICES = ("memory", "inference", "tool_executor", "parser", "planner")
 

@@ -1,6 +1,6 @@
 """A fake Open-Meteo (geocoding + forecast) serving deterministic SYNTHETIC data, for tests and the demo.
 
-    python -m autoglm.services.tool_executor.fake_open_meteo --port 8765
+    python -m autoglm.shared.devtools.fake_open_meteo --port 8765
 
 serves ``/v1/search?name=`` and ``/v1/forecast?...`` on 127.0.0.1. Every forecast carries
 ``"source": "synthetic demo data"``: the numbers are derived from a hash of city and date, not weather.

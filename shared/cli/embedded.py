@@ -20,8 +20,8 @@ from pathlib import Path
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from ..topics import CATALOG
 from .broker_gateway import BrokerGateway
-from .topics import CATALOG
 
 
 def die_with_parent() -> None:

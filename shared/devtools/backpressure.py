@@ -25,10 +25,10 @@ from typing import Any
 
 import psutil
 
+from ..cli.stack import Stack, probe
+from ..sdk.client import AutoGLMClient
+from ..topics import RESULTS
 from .chaos import machine, publish_paced, read_results, task_texts
-from .sdk import AutoGLMClient
-from .stack import Stack, probe
-from .topics import RESULTS
 
 SAMPLE_S = 0.25
 SETTLE_S = 2.0  # after the last result, how long to keep counting duplicates

@@ -19,10 +19,10 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .config import Settings
-from .events import EventType, InferenceRequested, MemoryRequested
-from .rpc import StepClient
-from .topics import INFERENCE_REQUESTS, MEMORY_REQUESTS
+from autoglm.shared.config import Settings
+from autoglm.shared.events import EventType, InferenceRequested, MemoryRequested
+from autoglm.shared.sdk.rpc import StepClient
+from autoglm.shared.topics import INFERENCE_REQUESTS, MEMORY_REQUESTS
 
 T = TypeVar("T")
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from . import events
-from .events import EVENT_PAYLOADS, CloudEvent, EventType
-from .topics import CATALOG
+from .. import events
+from ..events import EVENT_PAYLOADS, CloudEvent, EventType
+from ..topics import CATALOG
 
 _REF = "#/components/schemas/{model}"
 

@@ -18,8 +18,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .app import escape_for_log
-from .config import Settings
+from ..app import escape_for_log
+from ..config import Settings
 
 app = typer.Typer(help="Open-AutoGLM: event-driven task automation over Kafka.", no_args_is_help=True)
 dlq_app = typer.Typer(help="Inspect and replay dead-lettered records.", no_args_is_help=True)
@@ -69,10 +69,10 @@ def _configure_memory_cli() -> None:
         return
 
     def open_store() -> Any:
+        from autoglm.services.memory.client import RemoteMemoryStore
         from autoglm.services.memory.config import MemoryServiceSettings
 
-        from .remote_memory import RemoteMemoryStore
-        from .sdk import bootstrap_from
+        from ..sdk.client import bootstrap_from
 
         settings = MemoryServiceSettings()
         try:
@@ -83,8 +83,9 @@ def _configure_memory_cli() -> None:
         return RemoteMemoryStore(bootstrap, settings), settings.memory
 
     def embedder() -> Any:
-        from .remote_memory import remote_embedder
-        from .sdk import bootstrap_from
+        from autoglm.services.memory.client import remote_embedder
+
+        from ..sdk.client import bootstrap_from
 
         settings = _settings()
         return remote_embedder(bootstrap_from(settings), settings)()
@@ -230,7 +231,7 @@ def submit(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result event's data as JSON.")] = False,
 ) -> None:
     """Publish a task on autoglm.tasks and wait for its result on autoglm.results."""
-    from .sdk import AutoGLMClient, bootstrap_from
+    from ..sdk.client import AutoGLMClient, bootstrap_from
 
     settings = _settings()
     try:
@@ -321,7 +322,7 @@ def all_settings() -> dict[str, Any]:
 @config_app.command("show")
 def config_show(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Print the effective configuration (file + environment + defaults)."""
-    from .config import config_file
+    from ..config import config_file
 
     data = all_settings()
     if as_json:
@@ -338,7 +339,7 @@ def config_show(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
 async def _read_topic(bootstrap: str, topic: str, settings: Settings) -> list[Any]:
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
-    from .sdk import read_to_end, security_kwargs
+    from ..sdk.client import read_to_end, security_kwargs
 
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, **security_kwargs(settings)
@@ -352,8 +353,8 @@ async def _read_topic(bootstrap: str, topic: str, settings: Settings) -> list[An
 
 
 def _dlq_entries(settings: Settings) -> list[dict[str, Any]]:
-    from .sdk import bootstrap_from
-    from .topics import DLQ
+    from ..sdk.client import bootstrap_from
+    from ..topics import DLQ
 
     records = asyncio.run(_read_topic(bootstrap_from(settings), settings.topic_prefix + DLQ, settings))
     entries = []
@@ -395,7 +396,7 @@ def dlq_replay(
     """Re-publish dead-lettered records' original bytes to the topic they came from."""
     from aiokafka import AIOKafkaProducer
 
-    from .sdk import bootstrap_from
+    from ..sdk.client import bootstrap_from
 
     settings = _settings()
     entries = _dlq_entries(settings)
@@ -405,7 +406,7 @@ def dlq_replay(
         raise typer.Exit(1)
 
     async def run() -> None:
-        from .sdk import security_kwargs
+        from ..sdk.client import security_kwargs
 
         producer = AIOKafkaProducer(bootstrap_servers=bootstrap_from(settings), acks="all", **security_kwargs(settings))
         await producer.start()

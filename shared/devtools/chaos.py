@@ -29,12 +29,12 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from .config import Settings
-from .sdk import AutoGLMClient, security_kwargs
-from .stack import SERVICES, Stack
-from .topics import RESULTS
+from ..cli.stack import SERVICES, Stack
+from ..config import Settings
+from ..sdk.client import AutoGLMClient, security_kwargs
+from ..topics import RESULTS
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def machine() -> str:
@@ -181,9 +181,9 @@ async def publish_paced(
 async def stored_turns(stack: Stack, tenant: str, expected: int, *, timeout: float) -> int:
     """Session turns the memory service holds for ``tenant``, asked until ``expected`` or ``timeout``.
     (Turns are written after the result, so they may trail the last result by a moment.)"""
-    from .events import EventType, MemoryRequested
-    from .rpc import StepClient
-    from .topics import MEMORY_REQUESTS
+    from ..events import EventType, MemoryRequested
+    from ..sdk.rpc import StepClient
+    from ..topics import MEMORY_REQUESTS
 
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
