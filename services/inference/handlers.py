@@ -14,7 +14,8 @@ from typing import Any, Protocol
 
 from autoglm.shared import telemetry
 from autoglm.shared.events import EventType, InferenceRequested, StepCompleted, TaskProgress
-from autoglm.shared.kafka.runtime import Received, ServiceRuntime
+from autoglm.shared.kafka.codec import Received
+from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.topics import INFERENCE_REQUESTS, PROGRESS, REPLY_TOPICS
 
 from .types import GenerateRequest, GenerateResult, InferenceError

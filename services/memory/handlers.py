@@ -17,7 +17,8 @@ from opentelemetry import trace
 
 from autoglm.shared import telemetry
 from autoglm.shared.events import EventType, MemoryRequested, StepCompleted
-from autoglm.shared.kafka.runtime import Received, ServiceRuntime
+from autoglm.shared.kafka.codec import Received
+from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.topics import MEMORY_REQUESTS, REPLY_TOPICS
 
 from .chunking import Chunk

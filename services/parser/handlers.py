@@ -19,7 +19,8 @@ from autoglm.shared.events import (
     StepCompleted,
     TaskRequested,
 )
-from autoglm.shared.kafka.runtime import Received, ServiceRuntime
+from autoglm.shared.kafka.codec import Received
+from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.topics import INTENTS, PARSE_REQUESTS, REPLY_TOPICS, TASKS
 
 from .fallback import FallbackNotLoaded

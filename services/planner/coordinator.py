@@ -41,7 +41,8 @@ from autoglm.shared.events import (
     ToolCallRequested,
     TurnWrite,
 )
-from autoglm.shared.kafka.runtime import Received, Rejected, ServiceRuntime
+from autoglm.shared.kafka.codec import Received, Rejected
+from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.topics import (
     INFERENCE_REQUESTS,
     INTENTS,
@@ -116,7 +117,7 @@ class Coordinator:
         self.owned |= partitions
         if not new:
             return
-        from autoglm.shared.sdk.client import security_kwargs
+        from autoglm.shared.kafka.security import security_kwargs
 
         states, finished = await recover(
             bootstrap_servers=self.rt.settings.broker.bootstrap_servers or "",

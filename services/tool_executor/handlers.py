@@ -8,7 +8,8 @@ from opentelemetry import trace
 
 from autoglm.shared import telemetry
 from autoglm.shared.events import EventType, StepCompleted, ToolCallRequested
-from autoglm.shared.kafka.runtime import Received, ServiceRuntime
+from autoglm.shared.kafka.codec import Received
+from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.topics import REPLY_TOPICS, TOOL_CALLS
 
 from .registry import ToolContext, ToolRegistry

@@ -98,7 +98,8 @@ _DEMO_TASKS: list[tuple[str, str]] = []
 async def _run_tasks(console: Console, settings: Settings, bootstrap: str) -> int:
     from aiokafka import AIOKafkaProducer
 
-    from ..sdk.client import AutoGLMClient, security_kwargs
+    from ..kafka.security import security_kwargs
+    from ..sdk.client import AutoGLMClient
 
     ok = True
     async with AutoGLMClient(bootstrap, settings=settings, source="/autoglm/demo") as client:

@@ -339,7 +339,8 @@ def config_show(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
 async def _read_topic(bootstrap: str, topic: str, settings: Settings) -> list[Any]:
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
-    from ..sdk.client import read_to_end, security_kwargs
+    from ..kafka.security import security_kwargs
+    from ..sdk.client import read_to_end
 
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, **security_kwargs(settings)
@@ -406,7 +407,7 @@ def dlq_replay(
         raise typer.Exit(1)
 
     async def run() -> None:
-        from ..sdk.client import security_kwargs
+        from ..kafka.security import security_kwargs
 
         producer = AIOKafkaProducer(bootstrap_servers=bootstrap_from(settings), acks="all", **security_kwargs(settings))
         await producer.start()

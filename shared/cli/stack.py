@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..sdk.client import security_kwargs
+from ..kafka.security import security_kwargs
 from .embedded import EmbeddedBroker, create_topics_sync, die_with_parent
 
 SERVICES = ("memory", "inference", "tool_executor", "parser", "planner")

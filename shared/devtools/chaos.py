@@ -31,7 +31,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from ..cli.stack import SERVICES, Stack
 from ..config import Settings
-from ..sdk.client import AutoGLMClient, security_kwargs
+from ..kafka.security import security_kwargs
+from ..sdk.client import AutoGLMClient
 from ..topics import RESULTS
 
 REPO = Path(__file__).resolve().parents[2]

@@ -16,6 +16,7 @@ from aiokafka.errors import KafkaConnectionError, KafkaError
 from aiokafka.protocol.metadata import MetadataRequest
 
 from ..config import Settings
+from .security import security_kwargs
 
 
 class BrokerUnreachable(RuntimeError):
@@ -35,8 +36,6 @@ async def check_broker(bootstrap_servers: str, settings: Settings, timeout: floa
 
     Returns when one succeeds; raises :class:`BrokerUnreachable` naming each server's failure.
     """
-    from ..sdk.client import security_kwargs
-
     security: dict[str, Any] = security_kwargs(settings)
     failures: list[str] = []
     for server in bootstrap_servers.split(","):

@@ -26,7 +26,9 @@ from opentelemetry.trace import SpanKind
 from .. import telemetry
 from ..config import Settings
 from ..events import CONTENT_TYPE, CloudEvent, EventType, TaskCompleted, TaskProgress, TaskRequested, new_id
+from ..kafka.aiokafka_compat import refresh_metadata
 from ..kafka.broker_check import check_broker
+from ..kafka.security import security_kwargs
 from ..topics import PROGRESS, RESULTS, TASKS
 
 
@@ -236,7 +238,7 @@ async def tail_from_end(consumer: AIOKafkaConsumer, topics: list[str]) -> None:
             found = consumer.partitions_for_topic(topic)
             if found:
                 break
-            await consumer._client.force_metadata_update()  # noqa: SLF001 - topic may be new
+            await refresh_metadata(consumer)  # the topic may be new
             await asyncio.sleep(0.1)
         parts += [TopicPartition(topic, p) for p in sorted(found or {0})]
     consumer.assign(parts)
@@ -257,18 +259,3 @@ async def close_clients(
         await consumer.stop()
     if producer:
         await producer.stop()
-
-
-def security_kwargs(settings: Settings) -> dict[str, Any]:
-    """aiokafka client arguments for the configured broker security (TLS, SASL); empty for plaintext."""
-    from ..kafka.runtime import build_security
-
-    return _aiokafka_security(build_security(settings))
-
-
-def _aiokafka_security(security: Any) -> dict[str, Any]:
-    if security is None:
-        return {}
-    from faststream.kafka.security import parse_security
-
-    return dict(parse_security(security))

@@ -15,6 +15,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from ..config import Settings
 from ..events import CONTENT_TYPE, CloudEvent, EventType, StepCompleted, StepRequest
+from ..kafka.security import security_kwargs
 from ..topics import CLIENT_REPLIES
 
 
@@ -31,7 +32,7 @@ class StepClient:
         self._waiters: dict[str, asyncio.Future[StepCompleted]] = {}
 
     async def start(self) -> StepClient:
-        from .client import security_kwargs, tail_from_end
+        from .client import tail_from_end
 
         security = security_kwargs(self.settings)
         limit = max(self.settings.broker.max_record_bytes, self.settings.max_event_bytes) + 65_536

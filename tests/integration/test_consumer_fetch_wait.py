@@ -19,7 +19,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from autoglm.shared.cli.embedded import EmbeddedBroker, create_topics
 from autoglm.shared.config import Settings
 from autoglm.shared.events import EventType, TaskRequested
-from autoglm.shared.kafka.runtime import FetchWaits, ServiceRuntime, _wake_on_records
+from autoglm.shared.kafka.poll import FetchWaits, wake_on_records
+from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.topics import INTENTS, PLAN_STATE
 
 
@@ -38,7 +39,7 @@ async def test_a_big_poll_lengthens_the_fetch_wait_and_a_small_one_restores_it()
             consumer.assign([tp])
             await consumer.seek_to_beginning(tp)
             sub = SimpleNamespace()
-            _wake_on_records(sub, 500, 100, None, waits=FetchWaits(idle_ms=10, busy_ms=77, busy_at=32))
+            wake_on_records(sub, 500, 100, None, waits=FetchWaits(idle_ms=10, busy_ms=77, busy_at=32))
             fetcher = consumer._fetcher  # noqa: SLF001 - what the setting changes
             got = []
             waits_after_big_polls = []

@@ -223,7 +223,7 @@ def _get(doc: Any, path: tuple[Any, ...]) -> Any:
 async def settled() -> None:
     """Wait for events still being handled: pipelined subscribers return before their handlers finish."""
     while True:
-        running = [t for t in asyncio.all_tasks() if t.get_coro().__qualname__ == "_Pipeline._run"]  # type: ignore[union-attr]
+        running = [t for t in asyncio.all_tasks() if t.get_coro().__qualname__ == "Pipeline._run"]  # type: ignore[union-attr]
         if not running:
             return
         await asyncio.wait(running, timeout=60)

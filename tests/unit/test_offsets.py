@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiokafka import TopicPartition
 
-from autoglm.shared.kafka.runtime import OffsetTracker
+from autoglm.shared.kafka.pipeline import OffsetTracker
 
 P0 = TopicPartition("t", 0)
 P1 = TopicPartition("t", 1)
