@@ -1,10 +1,12 @@
 """`autoglm kb ...` and `autoglm memory ...` commands.
 
-The commands work on a :class:`MemoryStore` opened from :class:`MemoryServiceSettings` and an
-:class:`Embedder` (async context manager factory) that the application installs with :func:`configure` (the inference service over
-Kafka). Without an embedder, `kb ingest`, `kb search`, `memory remember` and `memory search` exit with
-an error; list, delete, forget and prune need none. Note that an embedded store is owned by one process: while the memory service runs, the
-application should point ``open_store`` at something that talks to it instead.
+The commands work on a store and an :class:`Embedder` (async context manager factory) that the
+application mounting them injects as a :class:`CommandDeps` (typer's context object, ``obj``); the
+`autoglm` CLI injects the memory and inference services over Kafka (client.py). Without an embedder,
+`kb ingest`, `kb search`, `memory remember` and `memory search` exit with an error; list, delete,
+forget and prune need none. Injected nothing, the commands open the store locally from
+:class:`MemoryServiceSettings` (:func:`local_store`); an embedded store is owned by one process, so
+while the memory service runs the application must inject something that talks to it instead.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import asyncio
 import json
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, closing
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Literal
@@ -36,7 +39,8 @@ memory_app = typer.Typer(
 )
 
 
-def _default_store() -> tuple[MemoryStore, MemoryConfig]:
+def local_store() -> tuple[MemoryStore, MemoryConfig]:
+    """The store opened in this process from :class:`MemoryServiceSettings` (no service running)."""
     settings = MemoryServiceSettings()
     api_key = settings.qdrant.api_key.get_secret_value() if settings.qdrant.api_key else None
     store = MemoryStore.open(
@@ -45,32 +49,30 @@ def _default_store() -> tuple[MemoryStore, MemoryConfig]:
     return store, settings.memory
 
 
-_open_store: Callable[[], tuple[MemoryStore, MemoryConfig]] = _default_store
-_embedder: Callable[[], AbstractAsyncContextManager[Embedder]] | None = None
+@dataclass(frozen=True)
+class CommandDeps:
+    """What the commands work on. ``open_store()`` returns a store (anything with the store methods the
+    commands call, e.g. client.RemoteMemoryStore) and its config; ``embedder()`` an async context
+    manager yielding an :class:`Embedder`, or None where there is none."""
+
+    open_store: Callable[[], tuple[MemoryStore, MemoryConfig]] = local_store
+    embedder: Callable[[], AbstractAsyncContextManager[Embedder]] | None = None
 
 
-def configure(
-    *,
-    open_store: Callable[[], tuple[MemoryStore, MemoryConfig]] | None = None,
-    embedder: Callable[[], AbstractAsyncContextManager[Embedder]] | None = None,
-) -> None:
-    """Install how the commands get their store and embedder (called by the application's CLI)."""
-    global _open_store, _embedder
-    if open_store is not None:
-        _open_store = open_store
-    if embedder is not None:
-        _embedder = embedder
+def _deps(ctx: typer.Context) -> CommandDeps:
+    return ctx.find_object(CommandDeps) or CommandDeps()
 
 
-def _need_embedder() -> Callable[[], AbstractAsyncContextManager[Embedder]]:
-    if _embedder is None:
+def _need_embedder(deps: CommandDeps) -> Callable[[], AbstractAsyncContextManager[Embedder]]:
+    if deps.embedder is None:
         typer.echo("no embedder configured: this command needs the inference service", err=True)
         raise typer.Exit(2)
-    return _embedder
+    return deps.embedder
 
 
 @kb_app.command("ingest")
 def kb_ingest(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path], typer.Argument(help="Files or folders (Markdown, text, HTML, PDF).", exists=True)
     ],
@@ -78,8 +80,9 @@ def kb_ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Ingest documents; re-ingesting updates them and never duplicates chunks."""
-    make_embedder = _need_embedder()
-    store, cfg = _open_store()
+    deps = _deps(ctx)
+    make_embedder = _need_embedder(deps)
+    store, cfg = deps.open_store()
 
     async def run() -> list[KbIngestReport]:
         async with make_embedder() as embedder:
@@ -104,11 +107,12 @@ def kb_ingest(
 
 @kb_app.command("list")
 def kb_list(
+    ctx: typer.Context,
     tenant: Annotated[str, typer.Option(help="Tenant.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List a tenant's documents."""
-    store, _ = _open_store()
+    store, _ = _deps(ctx).open_store()
     with closing(store):
         docs = store.kb_list(tenant=tenant)
     if as_json:
@@ -120,11 +124,12 @@ def kb_list(
 
 @kb_app.command("delete")
 def kb_delete(
+    ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="The document's source, as `kb list` shows it.")],
     tenant: Annotated[str, typer.Option(help="Tenant.")],
 ) -> None:
     """Delete a document from a tenant's knowledge base."""
-    store, _ = _open_store()
+    store, _ = _deps(ctx).open_store()
     with closing(store):
         removed = store.kb_delete(tenant=tenant, source=source)
     typer.echo(f"removed {removed} chunks")
@@ -134,14 +139,16 @@ def kb_delete(
 
 @kb_app.command("search")
 def kb_search(
+    ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="What to look for.")],
     tenant: Annotated[str, typer.Option(help="Tenant.")],
     top_k: Annotated[int, typer.Option("--top-k", min=1, max=50)] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search a tenant's knowledge base; passages carry their source and score."""
-    make_embedder = _need_embedder()
-    store, _ = _open_store()
+    deps = _deps(ctx)
+    make_embedder = _need_embedder(deps)
+    store, _ = deps.open_store()
 
     async def run() -> list[Passage]:
         async with make_embedder() as embedder:
@@ -161,9 +168,9 @@ def kb_search(
 
 
 @memory_app.command("prune")
-def memory_prune(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def memory_prune(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Apply retention now: session TTL and per-tenant caps."""
-    store, _ = _open_store()
+    store, _ = _deps(ctx).open_store()
     with closing(store):
         report = store.prune(now=datetime.now(UTC))
     if as_json:
@@ -176,9 +183,9 @@ def memory_prune(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
 
 
 @memory_app.command("stats")
-def memory_stats() -> None:
+def memory_stats(ctx: typer.Context) -> None:
     """Points stored per tenant: session turns, long-term memories, knowledge-base chunks (JSON)."""
-    store, _ = _open_store()
+    store, _ = _deps(ctx).open_store()
     with closing(store):
         typer.echo(json.dumps(store.stats(), indent=2))
 
@@ -191,6 +198,7 @@ _JSON = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 @memory_app.command("remember")
 def memory_remember(
+    ctx: typer.Context,
     text: Annotated[str, typer.Argument(help="The fact or preference, as stated.")],
     tenant: _TENANT,
     user: _USER = None,
@@ -209,8 +217,9 @@ def memory_remember(
     as_json: _JSON = False,
 ) -> None:
     """Store a fact or preference; restating it (or a near-duplicate) updates it instead of adding a copy."""
-    make_embedder = _need_embedder()
-    store, _ = _open_store()
+    deps = _deps(ctx)
+    make_embedder = _need_embedder(deps)
+    store, _ = deps.open_store()
 
     async def run() -> MemoryWrite:
         async with make_embedder() as embedder:
@@ -236,6 +245,7 @@ def memory_remember(
 
 @memory_app.command("list")
 def memory_list(
+    ctx: typer.Context,
     tenant: _TENANT,
     user: _USER = None,
     kind: Annotated[Kind | None, typer.Option(help="Only this kind.")] = None,
@@ -243,7 +253,7 @@ def memory_list(
     as_json: _JSON = False,
 ) -> None:
     """A tenant's long-term memories, newest first (with --user: that user's and the shared ones)."""
-    store, _ = _open_store()
+    store, _ = _deps(ctx).open_store()
     with closing(store):
         memories = store.list_memories(tenant=tenant, user=user, kinds=[kind] if kind else None, limit=limit)
     if as_json:
@@ -255,6 +265,7 @@ def memory_list(
 
 @memory_app.command("search")
 def memory_search(
+    ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="What to look for.")],
     tenant: _TENANT,
     user: _USER = None,
@@ -263,8 +274,9 @@ def memory_search(
     as_json: _JSON = False,
 ) -> None:
     """Long-term memories ranked as generation steps get them (similarity, recency, importance, preference)."""
-    make_embedder = _need_embedder()
-    store, _ = _open_store()
+    deps = _deps(ctx)
+    make_embedder = _need_embedder(deps)
+    store, _ = deps.open_store()
 
     async def run() -> list[MemoryHit]:
         async with make_embedder() as embedder:
@@ -284,12 +296,13 @@ def memory_search(
 
 @memory_app.command("forget")
 def memory_forget(
+    ctx: typer.Context,
     memory_id: Annotated[str, typer.Argument(help="The memory's id, as `memory list` shows it.")],
     tenant: _TENANT,
     user: _USER = None,
 ) -> None:
     """Delete one long-term memory (with --user, only if it is that user's own)."""
-    store, _ = _open_store()
+    store, _ = _deps(ctx).open_store()
     with closing(store):
         deleted = store.forget_memory(tenant=tenant, memory_id=memory_id, user=user)
     typer.echo("deleted" if deleted else "not found")

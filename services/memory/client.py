@@ -6,6 +6,9 @@ the store methods the commands use and forwards each to the memory service (scop
 tenant the command names), and :class:`RemoteEmbedder` asks the inference service.
 A background event loop carries the Kafka client so the synchronous store methods can be
 called from any thread.
+
+Both take the Kafka step client from whoever builds them (the application's CLI passes the SDK's
+``StepClient``), so this module imports no client floor: only events and topics.
 """
 
 from __future__ import annotations
@@ -13,18 +16,30 @@ from __future__ import annotations
 import asyncio
 import base64
 import threading
-from collections.abc import AsyncIterator, Coroutine
-from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from autoglm.shared.config import Settings
-from autoglm.shared.events import EventType, InferenceRequested, MemoryRequested
-from autoglm.shared.sdk.rpc import StepClient
+from autoglm.shared.events import EventType, InferenceRequested, MemoryRequested, StepCompleted, StepRequest
 from autoglm.shared.topics import INFERENCE_REQUESTS, MEMORY_REQUESTS
 
+from .store import KbIngestReport, MemoryHit, MemoryWrite, Passage, PruneReport
+
 T = TypeVar("T")
+
+
+class StepCaller(Protocol):
+    """A started request/reply client of the worker services (the SDK's ``StepClient``)."""
+
+    async def call(self, topic: str, etype: EventType, request: StepRequest, timeout: float = ...) -> StepCompleted: ...
+
+    async def close(self) -> None: ...
+
+
+Connect = Callable[[str], Coroutine[Any, Any, StepCaller]]
+"""``connect(tenant)``: a started client whose requests carry that tenant."""
 
 
 class _Loop:
@@ -42,16 +57,14 @@ class _Loop:
 
 
 class RemoteMemoryStore:
-    def __init__(self, bootstrap: str, settings: Settings) -> None:
-        self.bootstrap = bootstrap
-        self.settings = settings
+    def __init__(self, connect: Connect) -> None:
+        self._connect = connect
         self._bg = _Loop()
-        self._clients: dict[str, StepClient] = {}
+        self._clients: dict[str, StepCaller] = {}
 
-    def _client(self, tenant: str) -> StepClient:
+    def _client(self, tenant: str) -> StepCaller:
         if tenant not in self._clients:
-            client = StepClient(self.bootstrap, self.settings, tenant=tenant)
-            self._clients[tenant] = self._bg.run(client.start())
+            self._clients[tenant] = self._bg.run(self._connect(tenant))
         return self._clients[tenant]
 
     def _call(self, tenant: str, **fields: Any) -> dict[str, Any]:
@@ -68,8 +81,6 @@ class RemoteMemoryStore:
         return [int(i) for i in out["missing"]]
 
     def kb_upsert(self, *, tenant: str, source: str, chunks: Any, vectors: Any) -> Any:
-        from autoglm.services.memory.store import KbIngestReport
-
         encoded = [
             None if v is None else base64.b64encode(np.asarray(v, dtype="<f4").tobytes()).decode() for v in vectors
         ]
@@ -84,8 +95,6 @@ class RemoteMemoryStore:
         return int(self._call(tenant, operation="kb_delete", source=source)["deleted"])
 
     def kb_search(self, *, tenant: str, vector: Any, top_k: int = 5, query: str | None = None) -> list[Any]:
-        from autoglm.services.memory.store import Passage
-
         out = self._call(
             tenant, operation="kb_search", vector=[float(x) for x in vector], limit=top_k, query=query
         )
@@ -93,8 +102,6 @@ class RemoteMemoryStore:
         return [Passage(**{k: p[k] for k in fields}) for p in out["passages"]]
 
     def remember_item(self, *, tenant: str, item: Any) -> Any:
-        from autoglm.services.memory.store import MemoryWrite
-
         out = self._call(
             tenant, operation="remember", text=item.text, vector=[float(x) for x in item.vector], kind=item.kind,
             user=item.user, importance=item.importance, confidence=item.confidence, source=item.source,
@@ -111,17 +118,11 @@ class RemoteMemoryStore:
         return list(self._call(tenant, operation="memories", user=user, kind=kind, limit=limit)["memories"])
 
     def search(self, *, tenant: str, vector: Any, limit: int = 5, user: str | None = None, kinds: Any = None) -> list[Any]:
-        from datetime import datetime
-
-        from autoglm.services.memory.store import MemoryHit
-
         out = self._call(tenant, operation="search", vector=[float(x) for x in vector], limit=limit, user=user,
                          kind=kinds[0] if kinds else None)
         return [MemoryHit(**{**h, "created_at": datetime.fromisoformat(h["created_at"])}) for h in out["hits"]]
 
     def prune(self, *, now: Any = None) -> Any:
-        from autoglm.services.memory.store import PruneReport
-
         return PruneReport(**self._call("default", operation="prune"))
 
     def stats(self) -> dict[str, Any]:
@@ -135,7 +136,7 @@ class RemoteMemoryStore:
 
 
 class RemoteEmbedder:
-    def __init__(self, client: StepClient) -> None:
+    def __init__(self, client: StepCaller) -> None:
         self.client = client
 
     async def embed(self, texts: list[str]) -> list[list[float]]:
@@ -145,12 +146,3 @@ class RemoteEmbedder:
             reply = await self.client.call(INFERENCE_REQUESTS, EventType.INFERENCE_REQUESTED, request)
             vectors.extend(reply.output["vectors"])
         return vectors
-
-
-def remote_embedder(bootstrap: str, settings: Settings) -> Any:
-    @asynccontextmanager
-    async def factory() -> AsyncIterator[RemoteEmbedder]:
-        async with StepClient(bootstrap, settings) as client:
-            yield RemoteEmbedder(client)
-
-    return factory

@@ -16,7 +16,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from autoglm.shared.sdk.client import read_to_end
+from autoglm.shared.kafka.clients import read_to_end
 
 from .plan import TaskState
 

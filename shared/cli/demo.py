@@ -9,6 +9,8 @@ import shutil
 import signal
 import tempfile
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +30,17 @@ EXAMPLES = (
 )
 
 
-def _start_weather(env: Any) -> Any:
+WeatherServer = Callable[[], AbstractContextManager[str]]
+"""Starts an Open-Meteo-compatible server on loopback and yields its base URL."""
+
+
+def _start_weather(serve: WeatherServer, env: Any) -> Any:
     """The demo's Open-Meteo-compatible server: synthetic, clearly labelled data, on loopback.
 
-    The demo runs offline, so the weather tool is pointed at this local stand-in; a real
-    deployment points `tools.weather.*_base_url` at Open-Meteo or a mirror.
+    The demo runs offline, so the weather tool is pointed at this local stand-in (the CLI passes
+    devtools' fake_open_meteo); a real deployment points `tools.weather.*_base_url` at Open-Meteo
+    or a mirror.
     """
-    from autoglm.shared.devtools.fake_open_meteo import serve
-
     ctx = serve()
     base = ctx.__enter__()
     env["AUTOGLM_TOOLS__WEATHER__FORECAST_BASE_URL"] = base
@@ -43,13 +48,13 @@ def _start_weather(env: Any) -> Any:
     return ctx
 
 
-def run_demo(console: Console, keep_data: bool = False) -> int:
+def run_demo(console: Console, weather_server: WeatherServer, keep_data: bool = False) -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="autoglm-demo-"))
     os.environ["AUTOGLM_DATA_DIR"] = str(data_dir)
     # Converted model weights outlive the demo so the next run loads in seconds.
     os.environ.setdefault("AUTOGLM_INFERENCE__CACHE_DIR", str(Path("data/models").resolve()))
     settings = Settings()
-    weather = _start_weather(os.environ)  # type: ignore[arg-type]
+    weather = _start_weather(weather_server, os.environ)
     stack = Stack(settings)
     interrupted = [False]
 

@@ -8,6 +8,8 @@ import enum
 import json
 import sys
 import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -36,18 +38,19 @@ def _settings() -> Settings:
 
 
 def _mount_optional() -> None:
-    """Sub-commands of services; each is optional so the CLI still works if one fails to import."""
-    mounts = [
-        ("autoglm.services.tool_executor.cli", "app", "tools", "MCP-shaped tool registry: list and call tools."),
-        ("autoglm.services.memory.cli", "kb_app", "kb", "Knowledge base: ingest, list, delete, search."),
-        ("autoglm.services.memory.cli", "memory_app", "memory", "Memory maintenance."),
+    """Sub-commands of services; each is optional so the CLI still works if one fails to import.
+    A mount's context object (typer's ``obj``) is what its commands are injected with."""
+    mounts: list[tuple[str, str, str, str, Callable[[], Any] | None]] = [
+        ("autoglm.services.tool_executor.cli", "app", "tools", "MCP-shaped tool registry: list and call tools.", None),
+        ("autoglm.services.memory.cli", "kb_app", "kb", "Knowledge base: ingest, list, delete, search.", _memory_deps),
+        ("autoglm.services.memory.cli", "memory_app", "memory", "Memory maintenance.", _memory_deps),
     ]
     import importlib
 
-    _configure_memory_cli()
-    for module, attr, name, help_text in mounts:
+    for module, attr, name, help_text, deps in mounts:
         try:
             sub = getattr(importlib.import_module(module), attr)
+            settings = {"obj": deps()} if deps is not None else None
         except Exception as exc:  # noqa: BLE001 - report, don't break the whole CLI
             broken = typer.Typer(help=f"{help_text} (unavailable: {exc})")
 
@@ -58,21 +61,20 @@ def _mount_optional() -> None:
 
             app.add_typer(broken, name=name)
             continue
-        app.add_typer(sub, name=name, help=help_text)
+        app.add_typer(sub, name=name, help=help_text, context_settings=settings)
 
 
-def _configure_memory_cli() -> None:
-    """`autoglm kb` / `autoglm memory` reach the memory and inference services of the running stack."""
-    try:
-        from autoglm.services.memory import cli as memory_cli
-    except Exception:  # noqa: BLE001 - the mount below reports it
-        return
+def _memory_deps() -> Any:
+    """`autoglm kb` / `autoglm memory` reach the memory and inference services of the running stack
+    (the Kafka clients are imported when a command runs, not on every `autoglm` start)."""
+    from autoglm.services.memory.cli import CommandDeps
 
     def open_store() -> Any:
         from autoglm.services.memory.client import RemoteMemoryStore
         from autoglm.services.memory.config import MemoryServiceSettings
 
-        from ..sdk.client import bootstrap_from
+        from ..sdk.rpc import StepClient
+        from .stack import bootstrap_from
 
         settings = MemoryServiceSettings()
         try:
@@ -80,17 +82,25 @@ def _configure_memory_cli() -> None:
         except RuntimeError as exc:
             err.print(f"[red]{exc}[/]")
             raise typer.Exit(2) from None
-        return RemoteMemoryStore(bootstrap, settings), settings.memory
+        return RemoteMemoryStore(lambda tenant: StepClient(bootstrap, settings, tenant=tenant).start()), settings.memory
 
     def embedder() -> Any:
-        from autoglm.services.memory.client import remote_embedder
+        from autoglm.services.memory.client import RemoteEmbedder
 
-        from ..sdk.client import bootstrap_from
+        from ..sdk.rpc import StepClient
+        from .stack import bootstrap_from
 
         settings = _settings()
-        return remote_embedder(bootstrap_from(settings), settings)()
+        bootstrap = bootstrap_from(settings)
 
-    memory_cli.configure(open_store=open_store, embedder=embedder)
+        @asynccontextmanager
+        async def remote_embedder() -> AsyncIterator[RemoteEmbedder]:
+            async with StepClient(bootstrap, settings) as client:
+                yield RemoteEmbedder(client)
+
+        return remote_embedder()
+
+    return CommandDeps(open_store=open_store, embedder=embedder)
 
 
 # ------------------------------------------------------------------ stack
@@ -231,7 +241,8 @@ def submit(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result event's data as JSON.")] = False,
 ) -> None:
     """Publish a task on autoglm.tasks and wait for its result on autoglm.results."""
-    from ..sdk.client import AutoGLMClient, bootstrap_from
+    from ..sdk.client import AutoGLMClient
+    from .stack import bootstrap_from
 
     settings = _settings()
     try:
@@ -339,8 +350,8 @@ def config_show(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
 async def _read_topic(bootstrap: str, topic: str, settings: Settings) -> list[Any]:
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
+    from ..kafka.clients import read_to_end
     from ..kafka.security import security_kwargs
-    from ..sdk.client import read_to_end
 
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, **security_kwargs(settings)
@@ -354,8 +365,8 @@ async def _read_topic(bootstrap: str, topic: str, settings: Settings) -> list[An
 
 
 def _dlq_entries(settings: Settings) -> list[dict[str, Any]]:
-    from ..sdk.client import bootstrap_from
     from ..topics import DLQ
+    from .stack import bootstrap_from
 
     records = asyncio.run(_read_topic(bootstrap_from(settings), settings.topic_prefix + DLQ, settings))
     entries = []
@@ -397,7 +408,7 @@ def dlq_replay(
     """Re-publish dead-lettered records' original bytes to the topic they came from."""
     from aiokafka import AIOKafkaProducer
 
-    from ..sdk.client import bootstrap_from
+    from .stack import bootstrap_from
 
     settings = _settings()
     entries = _dlq_entries(settings)
@@ -555,9 +566,10 @@ def demo(
     keep_data: Annotated[bool, typer.Option(help="Keep the demo's data directory.")] = False,
 ) -> None:
     """Start the embedded stack, run the example tasks, print results and traces, stop."""
+    from ..devtools.fake_open_meteo import serve
     from .demo import run_demo
 
-    raise typer.Exit(run_demo(console, keep_data=keep_data))
+    raise typer.Exit(run_demo(console, serve, keep_data=keep_data))
 
 
 _mount_optional()

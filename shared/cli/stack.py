@@ -75,6 +75,16 @@ def probe(port: int | None, path: str = "/readyz", timeout: float = 1.0) -> tupl
         return False, {}
 
 
+def bootstrap_from(settings: Settings) -> str:
+    """The configured cluster, else the running embedded stack's broker."""
+    if settings.broker.bootstrap_servers:
+        return settings.broker.bootstrap_servers
+    state = read_state(settings)
+    if not state:
+        raise RuntimeError("no broker: start the stack with `autoglm up --detach` or set KAFKA_BOOTSTRAP_SERVERS")
+    return str(state["bootstrap_servers"])
+
+
 @dataclass
 class ServiceProcess:
     name: str

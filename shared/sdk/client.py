@@ -13,21 +13,20 @@ readers and never misses its own.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import KafkaConnectionError
 from opentelemetry.trace import SpanKind
 
 from .. import telemetry
 from ..config import Settings
 from ..events import CONTENT_TYPE, CloudEvent, EventType, TaskCompleted, TaskProgress, TaskRequested, new_id
-from ..kafka.aiokafka_compat import refresh_metadata
 from ..kafka.broker_check import check_broker
+from ..kafka.clients import close_clients, tail_from_end
 from ..kafka.security import security_kwargs
 from ..topics import PROGRESS, RESULTS, TASKS
 
@@ -38,18 +37,6 @@ class PreparedTask(NamedTuple):
     task_id: str
     value: bytes
     key: bytes
-
-
-def bootstrap_from(settings: Settings) -> str:
-    """The configured cluster, else the running embedded stack's broker."""
-    if settings.broker.bootstrap_servers:
-        return settings.broker.bootstrap_servers
-    from ..cli.stack import read_state
-
-    state = read_state(settings)
-    if not state:
-        raise RuntimeError("no broker: start the stack with `autoglm up --detach` or set KAFKA_BOOTSTRAP_SERVERS")
-    return str(state["bootstrap_servers"])
 
 
 class AutoGLMClient:
@@ -204,58 +191,3 @@ class AutoGLMClient:
         while True:
             chunk = await queue.get()
             yield chunk
-
-
-async def read_to_end(consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> list[Any]:
-    """Every record of ``partitions`` from the beginning to the end offsets as of the call.
-
-    Assigns the partitions to ``consumer`` (a started, group-less consumer), replacing any
-    earlier assignment."""
-    if not partitions:
-        return []
-    consumer.assign(partitions)
-    await consumer.seek_to_beginning(*partitions)
-    ends = await consumer.end_offsets(partitions)
-    remaining = {tp for tp in partitions if ends[tp] > 0}
-    records: list[Any] = []
-    while remaining:
-        batch = await consumer.getmany(*remaining, timeout_ms=500, max_records=5000)
-        for recs in batch.values():
-            records.extend(recs)
-        for tp in list(remaining):
-            if await consumer.position(tp) >= ends[tp]:
-                remaining.discard(tp)
-    return records
-
-
-async def tail_from_end(consumer: AIOKafkaConsumer, topics: list[str]) -> None:
-    """Assign every partition of ``topics`` and start at their current end, resolved now, so a reply to
-    anything sent after this call can't be missed. Waits briefly for topics that are still being created."""
-    parts: list[TopicPartition] = []
-    for topic in topics:
-        found = None
-        for _ in range(50):
-            found = consumer.partitions_for_topic(topic)
-            if found:
-                break
-            await refresh_metadata(consumer)  # the topic may be new
-            await asyncio.sleep(0.1)
-        parts += [TopicPartition(topic, p) for p in sorted(found or {0})]
-    consumer.assign(parts)
-    await consumer.seek_to_end(*parts)
-    for tp in parts:
-        await consumer.position(tp)
-
-
-async def close_clients(
-    reader: asyncio.Task[None] | None, consumer: AIOKafkaConsumer | None, producer: AIOKafkaProducer | None
-) -> None:
-    """Stop a reply reader task, then its consumer and producer."""
-    if reader:
-        reader.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await reader
-    if consumer:
-        await consumer.stop()
-    if producer:
-        await producer.stop()

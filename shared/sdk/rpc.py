@@ -15,6 +15,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from ..config import Settings
 from ..events import CONTENT_TYPE, CloudEvent, EventType, StepCompleted, StepRequest
+from ..kafka.clients import close_clients, tail_from_end
 from ..kafka.security import security_kwargs
 from ..topics import CLIENT_REPLIES
 
@@ -32,8 +33,6 @@ class StepClient:
         self._waiters: dict[str, asyncio.Future[StepCompleted]] = {}
 
     async def start(self) -> StepClient:
-        from .client import tail_from_end
-
         security = security_kwargs(self.settings)
         limit = max(self.settings.broker.max_record_bytes, self.settings.max_event_bytes) + 65_536
         self._producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", max_request_size=limit, **security)
@@ -46,8 +45,6 @@ class StepClient:
         return self
 
     async def close(self) -> None:
-        from .client import close_clients
-
         await close_clients(self._reader, self._consumer, self._producer)
 
     async def __aenter__(self) -> StepClient:

@@ -7,9 +7,10 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from autoglm.services.memory import cli
 from autoglm.services.memory.config import MemoryConfig
@@ -19,7 +20,7 @@ from .test_memory_kb import DIM, FakeEmbedder
 
 
 @pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+def deps(tmp_path: Path) -> cli.CommandDeps:
     cfg = MemoryConfig(vector_size=DIM)
     emb = FakeEmbedder()
 
@@ -27,9 +28,27 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     async def embedder() -> AsyncIterator[FakeEmbedder]:
         yield emb
 
-    monkeypatch.setattr(cli, "_open_store", lambda: (MemoryStore.open(cfg, path=tmp_path / "q"), cfg))
-    monkeypatch.setattr(cli, "_embedder", embedder)
-    return CliRunner()
+    def open_store() -> tuple[MemoryStore, MemoryConfig]:
+        return MemoryStore.open(cfg, path=tmp_path / "q"), cfg
+
+    return cli.CommandDeps(open_store=open_store, embedder=embedder)
+
+
+class _Runner(CliRunner):
+    """Invokes the commands with ``deps`` injected, as the `autoglm` CLI injects its own."""
+
+    def __init__(self, deps: cli.CommandDeps) -> None:
+        super().__init__()
+        self.deps = deps
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Result:  # type: ignore[override]
+        kwargs.setdefault("obj", self.deps)
+        return super().invoke(*args, **kwargs)
+
+
+@pytest.fixture
+def runner(deps: cli.CommandDeps) -> CliRunner:
+    return _Runner(deps)
 
 
 def invoke(runner: CliRunner, *args: str) -> object:

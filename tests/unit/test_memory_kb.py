@@ -97,46 +97,48 @@ async def test_ingest_is_idempotent_and_embeds_only_new_chunks(
         assert await search_kb(store, emb, tenant="globex", query="reset password") == []
 
 
-def test_cli_commands(tmp_path: Path, cfg: MemoryConfig, docs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_commands(tmp_path: Path, cfg: MemoryConfig, docs: Path) -> None:
     emb = FakeEmbedder()
 
     @asynccontextmanager
     async def embedder() -> AsyncIterator[FakeEmbedder]:
         yield emb
 
-    monkeypatch.setattr(cli, "_open_store", lambda: (MemoryStore.open(cfg, path=tmp_path / "q"), cfg))
-    monkeypatch.setattr(cli, "_embedder", None)
-    runner = CliRunner()
+    def open_store() -> tuple[MemoryStore, MemoryConfig]:
+        return MemoryStore.open(cfg, path=tmp_path / "q"), cfg
 
-    no_embedder = runner.invoke(cli.kb_app, ["ingest", str(docs), "--tenant", "acme"])
+    runner = CliRunner()
+    no_embedder = runner.invoke(
+        cli.kb_app, ["ingest", str(docs), "--tenant", "acme"], obj=cli.CommandDeps(open_store=open_store)
+    )
     assert no_embedder.exit_code == 2
 
-    cli.configure(embedder=embedder)
-    res = runner.invoke(cli.kb_app, ["ingest", str(docs), "--tenant", "acme", "--json"])
+    deps = cli.CommandDeps(open_store=open_store, embedder=embedder)
+    res = runner.invoke(cli.kb_app, obj=deps, args=["ingest", str(docs), "--tenant", "acme", "--json"])
     assert res.exit_code == 0, res.output
     assert len(json.loads(res.output)) == 3
 
-    res = runner.invoke(cli.kb_app, ["list", "--tenant", "acme", "--json"])
+    res = runner.invoke(cli.kb_app, obj=deps, args=["list", "--tenant", "acme", "--json"])
     listed = json.loads(res.output)
     assert {Path(d["source"]).name for d in listed} == {"passwords.md", "shipping.txt", "refunds.html"}
 
     res = runner.invoke(
-        cli.kb_app, ["search", "refund business days", "--tenant", "acme", "--json", "--top-k", "2"]
+        cli.kb_app, ["search", "refund business days", "--tenant", "acme", "--json", "--top-k", "2"], obj=deps
     )
     assert res.exit_code == 0, res.output
     hits = json.loads(res.output)
     assert Path(hits[0]["source"]).name == "refunds.html"
     assert {"text", "source", "score", "chunk_id", "heading", "citation"} <= set(hits[0])
 
-    res = runner.invoke(cli.kb_app, ["search", "refund", "--tenant", "acme"])
+    res = runner.invoke(cli.kb_app, obj=deps, args=["search", "refund", "--tenant", "acme"])
     assert "Sources:" in res.output
 
     refunds = next(d["source"] for d in listed if d["source"].endswith("refunds.html"))
-    assert runner.invoke(cli.kb_app, ["delete", refunds, "--tenant", "globex"]).exit_code == 1
-    res = runner.invoke(cli.kb_app, ["delete", refunds, "--tenant", "acme"])
+    assert runner.invoke(cli.kb_app, obj=deps, args=["delete", refunds, "--tenant", "globex"]).exit_code == 1
+    res = runner.invoke(cli.kb_app, obj=deps, args=["delete", refunds, "--tenant", "acme"])
     assert res.exit_code == 0 and "removed 1 chunks" in res.output
 
-    res = runner.invoke(cli.memory_app, ["prune", "--json"])
+    res = runner.invoke(cli.memory_app, obj=deps, args=["prune", "--json"])
     assert res.exit_code == 0 and json.loads(res.output)["tenants"] == 1
 
 
