@@ -6,7 +6,7 @@ from pydantic import Field
 
 from autoglm.shared.config import Settings
 
-from .plan import PlannerPolicy
+from .build import PlannerPolicy
 
 
 class PlannerSettings(Settings):

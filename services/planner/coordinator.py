@@ -55,7 +55,7 @@ from autoglm.shared.topics import (
     TOOL_CALLS,
 )
 
-from . import plan as P
+from . import build as P
 from .checkpoints import recover
 from .text_to_sql import QueryError
 from .turns import TurnBatcher

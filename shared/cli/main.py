@@ -525,7 +525,7 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Print the execution plan of a request without running it."""
-    from autoglm.services.planner import plan as P
+    from autoglm.services.planner import build as P
     from autoglm.shared.events import TaskRequested, utcnow
 
     graph = _parse_one(text, now, tz, _parser_fallback(None))

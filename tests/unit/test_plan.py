@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from autoglm.services.planner import plan as P
+from autoglm.services.planner import build as P
 from autoglm.shared.events import (
     Intent,
     IntentGraph,

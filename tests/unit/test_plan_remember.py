@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from autoglm.services.parser.logic import parse_request
-from autoglm.services.planner import plan as P
+from autoglm.services.planner import build as P
 from autoglm.shared.events import StepCompleted, StepKind, StepStatus, TaskStatus
 
 from .test_plan import POLICY, T0, ok, state_for

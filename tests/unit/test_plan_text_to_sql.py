@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from autoglm.services.planner import plan as P
+from autoglm.services.planner import build as P
 from autoglm.services.planner.text_to_sql import QueryError
 from autoglm.services.tool_executor.builtins.sql_schema import make_sql_schema
 from autoglm.services.tool_executor.config import SAMPLE_ORDERS_DB, SqlConfig

@@ -9,7 +9,7 @@ import asyncio
 import json
 from typing import Any
 
-from autoglm.services.planner import plan as P
+from autoglm.services.planner import build as P
 from autoglm.services.planner.coordinator import Coordinator
 from autoglm.shared.config import Settings
 from autoglm.shared.events import StepCompleted, StepStatus

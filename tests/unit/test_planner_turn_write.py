@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from autoglm.services.planner import plan as P
+from autoglm.services.planner import build as P
 from autoglm.services.planner.coordinator import Coordinator
 from autoglm.shared.config import Settings
 from autoglm.shared.events import Intent, IntentGraph, IntentType, StepCompleted, StepStatus
