@@ -18,7 +18,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from autoglm.shared.kafka.clients import read_to_end
 
-from .build import TaskState
+from .state import TaskState
 
 log = logging.getLogger("autoglm.planner")
 

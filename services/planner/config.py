@@ -6,7 +6,7 @@ from pydantic import Field
 
 from autoglm.shared.config import Settings
 
-from .build import PlannerPolicy
+from .state import PlannerPolicy
 
 
 class PlannerSettings(Settings):

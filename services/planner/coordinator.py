@@ -1,4 +1,8 @@
-"""The planner's driver: turns intents and step replies into dispatches, results and checkpoints.
+"""The planner's shell: intents and step replies in; step requests, results and checkpoints out.
+
+What to do is decided by advance.py, as data (:func:`~.advance.advance` returns the actions); this
+module does the I/O around it: per-task locks, publishing, checkpoints, recovery on a partition
+assignment, the clock (timeouts, deadlines) and admission (backpressure).
 
 Ordering that makes a crash harmless (see checkpoints.py for recovery):
 1. publish step requests, 2. publish the result (if any), 3. checkpoint the state,
@@ -16,8 +20,6 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable
-from datetime import UTC, datetime
-from typing import Any
 
 from aiokafka import TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
@@ -25,56 +27,35 @@ from opentelemetry import trace
 
 from autoglm.shared import metrics, telemetry
 from autoglm.shared.events import (
-    ChatMessage,
     EventType,
-    InferenceRequested,
-    IntentGraph,
     IntentsParsed,
-    MemoryRequested,
-    ParseRequested,
     StepCompleted,
-    StepKind,
     StepStatus,
     TaskCompleted,
     TaskRequested,
     TaskStatus,
-    ToolCallRequested,
     TurnWrite,
 )
 from autoglm.shared.kafka.codec import Received, Rejected
 from autoglm.shared.kafka.runtime import ServiceRuntime
-from autoglm.shared.topics import (
-    INFERENCE_REQUESTS,
-    INTENTS,
-    MEMORY_REQUESTS,
-    NO_REPLY,
-    PARSE_REQUESTS,
-    PLAN_STATE,
-    RESULTS,
-    STEPS_COMPLETED,
-    TOOL_CALLS,
-)
+from autoglm.shared.topics import INTENTS, PLAN_STATE, RESULTS, STEPS_COMPLETED
 
-from . import build as P
+from .advance import Forget, Publish, advance, apply_reply, due, expire, mark_published
+from .build import new_state
 from .checkpoints import recover
-from .text_to_sql import QueryError
+from .requests import Dispatch
+from .state import PlannerPolicy, TaskState
 from .turns import TurnBatcher
 
 log = logging.getLogger("autoglm.planner")
 _FINISHED_MEMORY = 200_000
 
 
-def _empty_knowledge(state: P.TaskState, step: P.PlanStep) -> bool:
-    deps = [state.step(d) for d in step.depends_on]
-    kb = [d for d in deps if d is not None and d.name == "kb_search"]
-    return bool(kb) and not P.passages_of(state, step)
-
-
 class Coordinator:
-    def __init__(self, rt: ServiceRuntime, policy: P.PlannerPolicy) -> None:
+    def __init__(self, rt: ServiceRuntime, policy: PlannerPolicy) -> None:
         self.rt = rt
         self.policy = policy
-        self.tasks: dict[str, P.TaskState] = {}
+        self.tasks: dict[str, TaskState] = {}
         self.finished: OrderedDict[str, int | None] = OrderedDict()  # task id -> its request's fingerprint
         self._locks: dict[str, asyncio.Lock] = {}
         self.owned: set[int] = set()
@@ -180,7 +161,7 @@ class Coordinator:
                 return
             span = trace.get_current_span()
             timeout = parsed.request.timeout_seconds or self.rt.settings.timeout_seconds
-            state = P.new_state(
+            state = new_state(
                 task_id=task_id,
                 session_id=ev.session_id,
                 tenant=ev.tenant,
@@ -211,7 +192,7 @@ class Coordinator:
                 raise Rejected(
                     "invalid_event", f"step reply for task {task_id} names tenant {ev.tenant!r}, not the task's", task_id
                 )
-            step = P.apply_reply(state, reply)
+            step = apply_reply(state, reply)
             if step is None:
                 return
             trace.get_current_span().set_attributes(
@@ -226,14 +207,7 @@ class Coordinator:
             state = self.tasks.get(task_id)
             if state is None:
                 continue
-            due = any(
-                s.status is StepStatus.RUNNING and s.dispatched_at and now - s.dispatched_at >= s.timeout_s
-                for s in state.steps
-            ) or any(
-                s.status is StepStatus.PENDING and s.attempts and (s.dispatched_at or 0) <= now for s in state.steps
-            )
-            late = not state.result_published and now >= state.deadline
-            if not (due or late):
+            if not due(state, now):
                 continue
             async with self._lock(task_id):
                 with self.rt.tracer.start_as_current_span(
@@ -241,9 +215,9 @@ class Coordinator:
                     context=telemetry.context_from_traceparent(state.traceparent),
                     attributes={telemetry.TASK_ID: task_id},
                 ):
-                    P.expire_steps(state, now, self.policy.retry_backoff_s)
-                    if late and not state.result_published:
-                        await self._fail_deadline(state, now)
+                    for action in expire(state, self.policy, now):
+                        if isinstance(action, Publish):
+                            await self._publish(state, action.result)
                     await self._progress(state)
 
     async def _tick_forever(self) -> None:
@@ -256,267 +230,80 @@ class Coordinator:
 
     # ------------------------------------------------------------ driving
 
-    async def _progress(self, state: P.TaskState) -> None:
+    async def _progress(self, state: TaskState) -> None:
         """Advance the task, then send its step requests and its checkpoint together (one round
         of broker acknowledgements instead of two; the crash ordering in the module doc holds,
         since both complete before the input is committed). Acknowledged-only writes (the turn)
         go out a round before the checkpoint: a crash between the two replays the input, and
         recovery, finding the result published, sends the write again (idempotent)."""
-        sends = await self._advance(state)
+        sends, forget = await self._execute(state)
         if any(s.acked_only and s.status is StepStatus.RUNNING for s in state.steps):
             # A write that completes on its acknowledgement must be durable before the checkpoint
             # that may forget the task (a tombstone); then the task goes on from there.
             await asyncio.gather(*sends)
-            sends = await self._advance(state)
-        await asyncio.gather(*sends, self._checkpoint(state))
+            sends, forget = await self._execute(state)
+        await asyncio.gather(*sends, self._checkpoint(state, forget=forget))
 
-    async def _advance(self, state: P.TaskState) -> list[Awaitable[None]]:
-        """Move the task as far as it can go now. Returns the step requests to publish."""
+    async def _execute(self, state: TaskState) -> tuple[list[Awaitable[None]], bool]:
+        """Run what :func:`advance` decides: the result is published at once (the task goes on only
+        after it), the step requests are returned to be sent together. Also says whether to forget
+        the task."""
         sends: list[Awaitable[None]] = []
-        for _ in range(100):
-            progressed = False
-            if state.phase == "recall":
-                recall = state.steps[0]
-                # Skipped: the request needs nothing from the session (see plan.new_state).
-                if recall.status in (StepStatus.COMPLETED, StepStatus.FAILED, StepStatus.SKIPPED):
-                    state.turns = list(recall.output.get("turns", [])) if recall.status is StepStatus.COMPLETED else []
-                    if P.needs_reparse(state):
-                        self._add_parse_step(state)
-                    else:
-                        P.build_execution(state, self.policy)
-                    progressed = True
-            elif state.phase == "reparse":
-                parse = state.steps[-1]
-                if parse.status in (StepStatus.COMPLETED, StepStatus.FAILED, StepStatus.SKIPPED):
-                    if parse.status is StepStatus.COMPLETED and "graph" in parse.output:
-                        state.graph = IntentGraph.model_validate(parse.output["graph"])
-                    state.reparsed = True
-                    P.build_execution(state, self.policy)
-                    progressed = True
-            elif state.phase == "execute" and P.execution_finished(state) and not state.result_published:
-                await self._publish_result(state)
-                progressed = True
-            elif state.phase == "execute" and state.result_published:
-                P.add_remember_steps(state, self.policy)
-                progressed = True
-            elif state.phase == "remember" and P.remember_finished(state):
-                state.phase = "done"
-                progressed = True
-            ready = P.ready_steps(state)
-            if ready:
-                # Independent requests go out together; the broker acknowledges them in one round.
-                sends += [send for send in (self._dispatch(state, step) for step in ready) if send is not None]
-                progressed = True
-            if not progressed:
-                return sends
-        return sends
+        while True:
+            actions = advance(state, self.policy, time.time())
+            for action in actions:
+                if isinstance(action, Dispatch):
+                    sends.append(self._send(state, action))
+                elif isinstance(action, Publish):
+                    await self._publish(state, action.result)
+            if not any(isinstance(a, Publish) for a in actions):
+                return sends, any(isinstance(a, Forget) for a in actions)
 
-    def _add_parse_step(self, state: P.TaskState) -> None:
-        state.steps.append(
-            P.PlanStep(
-                id=f"s{len(state.steps)}",
-                kind=StepKind.PARSE,
-                name="parse",
-                timeout_s=self.policy.step_timeout_s,
-                max_attempts=self.policy.max_attempts,
-            )
-        )
-        state.phase = "reparse"
-
-    def _dispatch(self, state: P.TaskState, step: P.PlanStep) -> Awaitable[None] | None:
-        """Mark the step dispatched and build its request; returns the publish to await (None when
-        the planner answered the step itself)."""
-        P.mark_dispatched(step)
-        # A worker abandons the step at its own timeout (or the task's deadline, if sooner), so a
-        # timed-out generation stops using the model instead of running on beside its retry.
-        deadline = datetime.fromtimestamp(min(state.deadline, time.time() + step.timeout_s), tz=UTC)
-        common: dict[str, Any] = {
-            "step_id": step.id,
-            "attempt": step.attempts,
-            "reply_to": NO_REPLY if step.acked_only else STEPS_COMPLETED,
-            "deadline": None if step.after_result else deadline,
-        }
-        attrs = {"taskid": state.task_id, "sessionid": state.session_id, "tenant": state.tenant}
-        topic: str
-        data: Any
-        etype: EventType
-        turn: TurnWrite | None = None
-        if step.kind is StepKind.RECALL and step.name == "long_term_search":
-            embed = state.step(step.depends_on[0]) if step.depends_on else None
-            vectors = embed.output.get("vectors") if embed and embed.status is StepStatus.COMPLETED else None
-            if not vectors:
-                P.apply_reply(state, StepCompleted(step_id=step.id, ok=False, error="no query embedding",
-                                                   service="planner"))
-                return
-            topic, etype = MEMORY_REQUESTS, EventType.MEMORY_REQUESTED
-            data = MemoryRequested(**common, operation="search", vector=vectors[0],
-                                   limit=int(step.arguments.get("limit", 3)), user=state.request.user)
-        elif step.kind is StepKind.RECALL:
-            topic, etype = MEMORY_REQUESTS, EventType.MEMORY_REQUESTED
-            data = MemoryRequested(**common, operation="recall", limit=int(step.arguments.get("limit", 6)), user=state.request.user)
-        elif step.kind is StepKind.PARSE:
-            topic, etype = PARSE_REQUESTS, EventType.PARSE_REQUESTED
-            data = ParseRequested(
-                **common,
-                text=state.request.text,
-                context=P.context_lines(state.turns),
-                pending_request=P.pending_request(state),
-                now=state.request.now or state.received_at,
-                timezone=state.request.timezone,
-            )
-        elif step.kind is StepKind.TOOL and step.name == "kb_search":
-            # The knowledge base lives in the memory service, scoped by the task's tenant.
-            embed = state.step(step.depends_on[0]) if step.depends_on else None
-            vectors = embed.output.get("vectors") if embed else None
-            topic, etype = MEMORY_REQUESTS, EventType.MEMORY_REQUESTED
-            data = MemoryRequested(
-                **common,
-                operation="kb_search",
-                query=str(step.arguments.get("query", "")),
-                vector=vectors[0] if vectors else None,
-                limit=int(step.arguments.get("top_k", 4)),
-                user=state.request.user,
-            )
-        elif step.kind is StepKind.TOOL:
-            if step.name == "sql_query":
-                try:
-                    step.arguments = P.sql_arguments(state, step, self.policy)
-                except QueryError as exc:
-                    # The model's structured query doesn't compile: nothing reaches the database.
-                    self._refuse(state, step, f"no SQL built from the question: {exc}")
-                    return
-            topic, etype = TOOL_CALLS, EventType.TOOL_CALL_REQUESTED
-            data = ToolCallRequested(
-                **common, tool=step.name, arguments=step.arguments, allow_destructive=state.request.allow_destructive
-            )
-        elif step.kind is StepKind.GENERATE and _empty_knowledge(state, step):
-            # Nothing relevant in the knowledge base: say so instead of letting the model make it up.
-            zh = state.graph.language == "zh"
-            P.apply_reply(state, StepCompleted(
-                step_id=step.id, ok=True, service="planner",
-                text="知识库中没有找到相关内容。" if zh else "No matching passages were found in the knowledge base.",
-            ))
-            return
-        elif step.kind is StepKind.GENERATE:
-            topic, etype = INFERENCE_REQUESTS, EventType.INFERENCE_REQUESTED
-            try:
-                schema = P.generation_schema(state, step)
-                messages = P.generation_messages(state, step)
-            except QueryError as exc:  # a database with nothing to query
-                self._refuse(state, step, f"no structured query possible: {exc}")
-                return
-            data = InferenceRequested(
-                **common,
-                operation="generate",
-                task_type=step.task_type,
-                messages=[ChatMessage(**m) for m in messages],  # type: ignore[arg-type]
-                # Structured output is for the planner, not a text to show while it is written.
-                stream=self.policy.stream_generation and schema is None,
-                json_schema=schema,
-                params={"temperature": 0.0, "max_new_tokens": self.policy.sql_max_new_tokens} if schema else {},
-            )
-        elif step.kind is StepKind.EMBED:
-            topic, etype = INFERENCE_REQUESTS, EventType.INFERENCE_REQUESTED
-            data = InferenceRequested(**common, operation="embed", task_type="embedding", texts=step.arguments["texts"])
-        elif step.kind is StepKind.REMEMBER:
-            embed = state.step(step.depends_on[0]) if step.depends_on else None
-            vectors = embed.output.get("vectors") if embed else None
-            vector = vectors[0] if vectors else None
-            topic, etype = MEMORY_REQUESTS, EventType.MEMORY_REQUESTED
-            if step.name == "store_turn":
-                # Goes out with the turns of the other tasks finishing now, one request (see turns.py).
-                turn = TurnWrite(task_id=state.task_id, session_id=state.session_id, user=state.request.user,
-                                 turn=P.turn_record(state), vector=vector)
-            else:
-                # A fact or preference the user stated, kept for the task's tenant and user.
-                data = MemoryRequested(**common, user=state.request.user, vector=vector, operation="remember",
-                                       source=f"task:{state.task_id}", **step.arguments)
-        else:  # pragma: no cover - every kind is handled above
-            raise ValueError(f"cannot dispatch {step.kind}")
+    def _send(self, state: TaskState, action: Dispatch) -> Awaitable[None]:
+        step, payload = action.step, action.payload
         span = self.rt.tracer.start_span(
             f"dispatch {step.kind.value}",
             attributes={telemetry.TASK_ID: state.task_id, telemetry.STEP_ID: step.id, "autoglm.step.name": step.name,
                         "autoglm.step.attempt": step.attempts},
         )
         with trace.use_span(span, end_on_exit=False):
-            if turn is not None:
-                turn.traceparent = telemetry.inject_traceparent()
+            if isinstance(payload, TurnWrite):
+                payload.traceparent = telemetry.inject_traceparent()
             else:
-                event = self.rt.event(etype, data, **attrs)
+                event = self.rt.event(action.type, payload, taskid=state.task_id, sessionid=state.session_id,
+                                      tenant=state.tenant)
 
         async def send() -> None:
             with trace.use_span(span, end_on_exit=True):
-                if turn is not None:
-                    await self.turns.write(state.tenant, turn)
+                if isinstance(payload, TurnWrite):
+                    await self.turns.write(state.tenant, payload)
                 else:
-                    await self.rt.publish(topic, event)
+                    await self.rt.publish(action.topic, event)
             if step.acked_only:  # durable in Kafka now: the step is done (see PlanStep.acked_only)
-                P.apply_reply(state, StepCompleted(step_id=step.id, attempt=step.attempts, ok=True, service="broker"))
+                apply_reply(state, StepCompleted(step_id=step.id, attempt=step.attempts, ok=True, service="broker"))
 
         return send()
 
-    @staticmethod
-    def _refuse(state: P.TaskState, step: P.PlanStep, error: str) -> None:
-        """Fail a step in the planner itself: its request could not be built."""
-        P.apply_reply(state, StepCompleted(step_id=step.id, ok=False, service="planner", error=error))
-
-    async def _fail_deadline(self, state: P.TaskState, now: float) -> None:
-        timeout = state.deadline - state.received_at.timestamp()
-        unfinished = []
-        for step in state.steps:
-            if step.after_result or step.status in (StepStatus.COMPLETED, StepStatus.FAILED, StepStatus.SKIPPED):
-                continue
-            step.status = StepStatus.FAILED
-            step.error = f"deadline of {timeout:g}s exceeded"
-            step.finished_at = now
-            unfinished.append(f"{step.id} ({step.name})")
-        if state.phase in ("recall", "reparse"):
-            state.phase = "execute"
-        await self._publish_result(
-            state, forced=(TaskStatus.FAILED, f"deadline of {timeout:g}s exceeded; unfinished: {', '.join(unfinished) or 'none'}")
-        )
-
-    async def _publish_result(self, state: P.TaskState, forced: tuple[TaskStatus, str] | None = None) -> None:
-        status, answer, error = P.compose(state)
-        if forced is not None:
-            status, error = forced[0], forced[1]
-            answer = answer if state.graph.intents and any(
-                s.status is StepStatus.COMPLETED for s in state.steps if s.intent_id
-            ) else ""
-        state.status, state.answer, state.error = status, answer, error
-        duration_ms = (time.time() - state.received_at.timestamp()) * 1000
-        result = TaskCompleted(
-            task_id=state.task_id,
-            status=status,
-            answer=answer,
-            error=error,
-            steps=P.executed_steps(state),
-            trace_id=state.trace_id,
-            intents=[i.model_dump(mode="json") for i in state.graph.intents],
-            clarification=state.graph.clarification if status is TaskStatus.NEEDS_CLARIFICATION else None,
-            metadata=state.request.metadata,
-            duration_ms=round(duration_ms, 2),
-        )
+    async def _publish(self, state: TaskState, result: TaskCompleted) -> None:
         with self.rt.tracer.start_as_current_span(
             "publish result",
-            attributes={telemetry.TASK_ID: state.task_id, "autoglm.task.status": status.value},
+            attributes={telemetry.TASK_ID: state.task_id, "autoglm.task.status": result.status.value},
         ) as span:
-            if status is TaskStatus.FAILED:
-                telemetry.mark_error(span, error or "failed")
+            if result.status is TaskStatus.FAILED:
+                telemetry.mark_error(span, result.error or "failed")
             await self.rt.publish(
                 RESULTS,
                 self.rt.event(
                     EventType.TASK_COMPLETED, result, taskid=state.task_id, sessionid=state.session_id, tenant=state.tenant
                 ),
             )
-        state.result_published = True
-        state.finished_at = time.time()
-        metrics.TASKS_FINISHED.labels(status.value).inc()
-        metrics.TASK_LATENCY.observe(duration_ms / 1000)
+        mark_published(state, time.time())
+        metrics.TASKS_FINISHED.labels(result.status.value).inc()
+        metrics.TASK_LATENCY.observe(result.duration_ms / 1000)
 
-    async def _checkpoint(self, state: P.TaskState) -> None:
+    async def _checkpoint(self, state: TaskState, *, forget: bool) -> None:
         key = state.task_id.encode()
-        if state.phase == "done":
+        if forget:
             await self.rt.publish_raw(PLAN_STATE, None, key=key, partition=state.partition)
             self.tasks.pop(state.task_id, None)
             self._locks.pop(state.task_id, None)

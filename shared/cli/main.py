@@ -525,14 +525,15 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Print the execution plan of a request without running it."""
-    from autoglm.services.planner import build as P
+    from autoglm.services.planner.build import build_execution, new_state
+    from autoglm.services.planner.state import PlannerPolicy
     from autoglm.shared.events import TaskRequested, utcnow
 
     graph = _parse_one(text, now, tz, _parser_fallback(None))
-    policy = P.PlannerPolicy()
-    state = P.new_state(task_id="plan", session_id="plan", tenant="default", request=TaskRequested(text=text),
+    policy = PlannerPolicy()
+    state = new_state(task_id="plan", session_id="plan", tenant="default", request=TaskRequested(text=text),
                         graph=graph, received_at=_iso(now) or utcnow(), timeout_s=60, partition=0, policy=policy)
-    P.build_execution(state, policy)
+    build_execution(state, policy)
     doc = {
         "graph": graph.model_dump(mode="json"),
         "steps": [

@@ -4,7 +4,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from autoglm.services.planner import build as P
+from autoglm.services.planner.advance import (
+    apply_reply,
+    expire_steps,
+    mark_dispatched,
+    needs_reparse,
+    ready_steps,
+)
+from autoglm.services.planner.build import (
+    add_remember_steps,
+    build_execution,
+    new_state,
+    self_contained,
+    tool_arguments,
+    turn_text,
+)
+from autoglm.services.planner.compose import compose, executed_steps
+from autoglm.services.planner.requests import context_lines, generation_messages, pending_request
+from autoglm.services.planner.state import PlannerPolicy, TaskState, execution_finished
 from autoglm.shared.events import (
     Intent,
     IntentGraph,
@@ -16,12 +33,12 @@ from autoglm.shared.events import (
     TaskStatus,
 )
 
-POLICY = P.PlannerPolicy(step_timeout_s=5, generation_timeout_s=10, max_attempts=3, long_term_limit=0)
+POLICY = PlannerPolicy(step_timeout_s=5, generation_timeout_s=10, max_attempts=3, long_term_limit=0)
 T0 = 1_800_000_000.0
 
 
-def state_for(graph: IntentGraph, text: str = "request", timeout: float = 60) -> P.TaskState:
-    return P.new_state(
+def state_for(graph: IntentGraph, text: str = "request", timeout: float = 60) -> TaskState:
+    return new_state(
         task_id="t1",
         session_id="s1",
         tenant="acme",
@@ -53,29 +70,29 @@ def fail(step_id: str, error: str) -> StepCompleted:
     return StepCompleted(step_id=step_id, ok=False, error=error, service="test")
 
 
-def run_recall(state: P.TaskState, turns: list | None = None) -> None:
+def run_recall(state: TaskState, turns: list | None = None) -> None:
     if state.steps[0].status is not StepStatus.SKIPPED:  # a self-contained request skips it
-        [recall] = P.ready_steps(state, T0)
+        [recall] = ready_steps(state, T0)
         assert recall.kind is StepKind.RECALL
-        P.mark_dispatched(recall, T0)
-        P.apply_reply(state, ok(recall.id, turns=turns or []), T0 + 0.01)
+        mark_dispatched(recall, T0)
+        apply_reply(state, ok(recall.id, turns=turns or []), T0 + 0.01)
     state.turns = turns or []
-    P.build_execution(state, POLICY)
+    build_execution(state, POLICY)
 
 
 def test_recall_comes_first_then_dependency_order() -> None:
     state = state_for(weather_then_copy())
     run_recall(state)
-    ready = P.ready_steps(state, T0)
+    ready = ready_steps(state, T0)
     assert [(s.kind, s.name) for s in ready] == [(StepKind.TOOL, "weather")]
     weather = ready[0]
     assert weather.arguments == {"city": "北京", "date": "2026-11-26"}
-    P.mark_dispatched(weather, T0)
-    assert P.ready_steps(state, T0) == []  # the copy waits for the weather
-    P.apply_reply(state, ok(weather.id, "北京 2026-11-26 晴 3~12°C"), T0 + 0.1)
-    [copy] = P.ready_steps(state, T0)
+    mark_dispatched(weather, T0)
+    assert ready_steps(state, T0) == []  # the copy waits for the weather
+    apply_reply(state, ok(weather.id, "北京 2026-11-26 晴 3~12°C"), T0 + 0.1)
+    [copy] = ready_steps(state, T0)
     assert copy.kind is StepKind.GENERATE and copy.task_type == "creative_writing"
-    messages = P.generation_messages(state, copy)
+    messages = generation_messages(state, copy)
     assert "晴 3~12°C" in messages[-1]["content"]  # the dependent step receives its input's output
 
 
@@ -90,7 +107,7 @@ def test_session_recall_is_skipped_only_when_nothing_can_use_it() -> None:
     asks = IntentGraph(language="zh", intents=[], clarification="请问您想查询哪个城市的天气？")
     for graph in (weather_then_copy(), referent, asks):
         state = state_for(graph)
-        assert [s.kind for s in P.ready_steps(state, T0)] == [StepKind.RECALL]
+        assert [s.kind for s in ready_steps(state, T0)] == [StepKind.RECALL]
 
 
 def test_independent_intents_are_ready_together() -> None:
@@ -103,21 +120,21 @@ def test_independent_intents_are_ready_together() -> None:
     )
     state = state_for(graph)
     run_recall(state)
-    assert {s.name for s in P.ready_steps(state, T0)} == {"calculator", "datetime"}
+    assert {s.name for s in ready_steps(state, T0)} == {"calculator", "datetime"}
 
 
 def test_failed_input_skips_dependents_and_answer_says_what_failed() -> None:
     state = state_for(weather_then_copy())
     run_recall(state)
-    [weather] = P.ready_steps(state, T0)
-    P.mark_dispatched(weather, T0)
-    P.apply_reply(state, fail(weather.id, "city not found: 北京"), T0 + 0.1)
+    [weather] = ready_steps(state, T0)
+    mark_dispatched(weather, T0)
+    apply_reply(state, fail(weather.id, "city not found: 北京"), T0 + 0.1)
     assert weather.status is StepStatus.FAILED  # a refusal is not retried
-    assert P.ready_steps(state, T0) == []
+    assert ready_steps(state, T0) == []
     copy = state.steps[-1]
     assert copy.status is StepStatus.SKIPPED and "failed" in (copy.error or "")
-    assert P.execution_finished(state)
-    status, answer, error = P.compose(state)
+    assert execution_finished(state)
+    status, answer, error = compose(state)
     assert status is TaskStatus.FAILED
     assert "city not found" in answer and error
 
@@ -132,12 +149,12 @@ def test_partial_answer_when_one_of_two_fails() -> None:
     )
     state = state_for(graph)
     run_recall(state)
-    calc, weather = P.ready_steps(state, T0)
+    calc, weather = ready_steps(state, T0)
     for s in (calc, weather):
-        P.mark_dispatched(s, T0)
-    P.apply_reply(state, ok(calc.id, "4", result=4), T0 + 0.1)
-    P.apply_reply(state, fail(weather.id, "host not allowed"), T0 + 0.1)
-    status, answer, error = P.compose(state)
+        mark_dispatched(s, T0)
+    apply_reply(state, ok(calc.id, "4", result=4), T0 + 0.1)
+    apply_reply(state, fail(weather.id, "host not allowed"), T0 + 0.1)
+    status, answer, error = compose(state)
     assert status is TaskStatus.COMPLETED
     assert "2+2 = 4" in answer and "host not allowed" in answer
     assert error and error.startswith("partial")
@@ -146,79 +163,79 @@ def test_partial_answer_when_one_of_two_fails() -> None:
 def test_timeouts_retry_idempotent_steps_with_backoff_then_fail() -> None:
     state = state_for(weather_then_copy())
     run_recall(state)
-    [weather] = P.ready_steps(state, T0)
+    [weather] = ready_steps(state, T0)
     now = T0
     for attempt in range(1, POLICY.max_attempts + 1):
-        P.mark_dispatched(weather, now)
+        mark_dispatched(weather, now)
         assert weather.attempts == attempt
         now += weather.timeout_s + 0.01
-        P.expire_steps(state, now, backoff_s=0.5)
+        expire_steps(state, now, backoff_s=0.5)
         if attempt < POLICY.max_attempts:
             assert weather.status is StepStatus.PENDING
-            assert P.ready_steps(state, now) == []  # waits for the backoff
+            assert ready_steps(state, now) == []  # waits for the backoff
             now = weather.dispatched_at or now
-            assert P.ready_steps(state, now) == [weather]
+            assert ready_steps(state, now) == [weather]
     assert weather.status is StepStatus.FAILED and "timed out" in (weather.error or "")
 
 
 def test_transient_error_is_retried_but_refusal_is_not() -> None:
     state = state_for(weather_then_copy())
     run_recall(state)
-    [weather] = P.ready_steps(state, T0)
-    P.mark_dispatched(weather, T0)
-    P.apply_reply(state, fail(weather.id, "upstream timeout"), T0 + 1)
+    [weather] = ready_steps(state, T0)
+    mark_dispatched(weather, T0)
+    apply_reply(state, fail(weather.id, "upstream timeout"), T0 + 1)
     assert weather.status is StepStatus.PENDING
-    P.mark_dispatched(weather, T0 + 2)
-    P.apply_reply(state, fail(weather.id, "refused: host not in allowlist"), T0 + 3)
+    mark_dispatched(weather, T0 + 2)
+    apply_reply(state, fail(weather.id, "refused: host not in allowlist"), T0 + 3)
     assert weather.status is StepStatus.FAILED
 
 
 def test_duplicate_and_stray_replies_are_ignored() -> None:
     state = state_for(weather_then_copy())
     run_recall(state)
-    [weather] = P.ready_steps(state, T0)
-    P.mark_dispatched(weather, T0)
-    assert P.apply_reply(state, ok(weather.id, "first"), T0 + 1) is not None
-    assert P.apply_reply(state, ok(weather.id, "second"), T0 + 2) is None
+    [weather] = ready_steps(state, T0)
+    mark_dispatched(weather, T0)
+    assert apply_reply(state, ok(weather.id, "first"), T0 + 1) is not None
+    assert apply_reply(state, ok(weather.id, "second"), T0 + 2) is None
     assert weather.text == "first"
-    assert P.apply_reply(state, ok("s99", "stray"), T0 + 2) is None
+    assert apply_reply(state, ok("s99", "stray"), T0 + 2) is None
 
 
 def test_clarification_composes_a_question() -> None:
     graph = IntentGraph(language="zh", intents=[], clarification="你想查询什么？")
     state = state_for(graph)
     run_recall(state)
-    assert P.execution_finished(state)
-    status, answer, _ = P.compose(state)
+    assert execution_finished(state)
+    status, answer, _ = compose(state)
     assert status is TaskStatus.NEEDS_CLARIFICATION and answer == "你想查询什么？"
 
 
 def test_reparse_when_previous_turn_asked_a_question() -> None:
     state = state_for(IntentGraph(language="zh", intents=[Intent(id="i1", type=IntentType.CHITCHAT, text="北京")]))
     state.turns = [{"request": "查一下天气", "answer": "哪个城市？", "status": "needs_clarification"}]
-    assert P.needs_reparse(state)
+    assert needs_reparse(state)
     state.reparsed = True
-    assert not P.needs_reparse(state)
-    assert P.context_lines(state.turns) == ["查一下天气", "哪个城市？"]
-    assert P.pending_request(state) == "查一下天气"
+    assert not needs_reparse(state)
+    assert context_lines(state.turns) == ["查一下天气", "哪个城市？"]
+    assert pending_request(state) == "查一下天气"
 
 
 def test_state_round_trips_through_a_checkpoint() -> None:
     state = state_for(weather_then_copy())
     run_recall(state)
-    [weather] = P.ready_steps(state, T0)
-    P.mark_dispatched(weather, T0)
-    restored = P.TaskState.model_validate_json(state.model_dump_json())
+    [weather] = ready_steps(state, T0)
+    mark_dispatched(weather, T0)
+    restored = TaskState.model_validate_json(state.model_dump_json())
     assert restored == state
 
 
-def _answered(graph: IntentGraph) -> P.TaskState:
+def _answered(graph: IntentGraph) -> TaskState:
     state = state_for(graph)
     run_recall(state)
-    for step in P.ready_steps(state, T0):
-        P.mark_dispatched(step, T0)
-        P.apply_reply(state, ok(step.id, "answer", result=4), T0 + 0.1)
-    state.status, state.answer, _ = P.compose(state)
+    for step in ready_steps(state, T0):
+        mark_dispatched(step, T0)
+        apply_reply(state, ok(step.id, "answer", result=4), T0 + 0.1)
+    state.status, state.answer, _ = compose(state)
     state.result_published = True
     return state
 
@@ -227,56 +244,56 @@ def test_remember_steps_run_after_the_result() -> None:
     graph = IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.LOOKUP, tool="weather",
                                                         text="weather in Paris", entities={"city": "Paris"})])
     state = _answered(graph)
-    P.add_remember_steps(state, POLICY)
-    [embed] = P.ready_steps(state, T0)
+    add_remember_steps(state, POLICY)
+    [embed] = ready_steps(state, T0)
     assert embed.kind is StepKind.EMBED and embed.after_result
-    assert embed.arguments["texts"] == [P.turn_text(state)] and state.answer in P.turn_text(state)
+    assert embed.arguments["texts"] == [turn_text(state)] and state.answer in turn_text(state)
     [store] = [s for s in state.steps if s.name == "store_turn"]
     assert store.depends_on == [embed.id] and store.after_result
-    assert [s.id for s in P.executed_steps(state)] == ["s0", "s1"]  # memory writes aren't part of the answer's path
+    assert [s.id for s in executed_steps(state)] == ["s0", "s1"]  # memory writes aren't part of the answer's path
 
 
 def test_a_calculation_turn_is_kept_for_the_session_without_an_embedding() -> None:
     graph = IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.CALCULATION, tool="calculator",
                                                         text="2+2", entities={"expression": "2+2"})])
     state = _answered(graph)
-    P.add_remember_steps(state, POLICY)
-    [store] = P.ready_steps(state, T0)
+    add_remember_steps(state, POLICY)
+    [store] = ready_steps(state, T0)
     assert store.name == "store_turn" and store.depends_on == [] and store.after_result
     assert not [s for s in state.steps if s.kind is StepKind.EMBED]
     state = _answered(graph)
-    P.add_remember_steps(state, POLICY.model_copy(update={"session_only_tools": []}))
-    assert [s.kind for s in P.ready_steps(state, T0)] == [StepKind.EMBED]
+    add_remember_steps(state, POLICY.model_copy(update={"session_only_tools": []}))
+    assert [s.kind for s in ready_steps(state, T0)] == [StepKind.EMBED]
 
 
 def test_sql_arguments_never_splice_untrusted_text() -> None:
-    assert P.tool_arguments("sql_query", {"order_id": "1024"}, "") == {
+    assert tool_arguments("sql_query", {"order_id": "1024"}, "") == {
         "query": "SELECT * FROM orders WHERE order_id = 1024"
     }
-    args = P.tool_arguments("sql_query", {"order_id": "1; DROP TABLE orders"}, "订单")
+    args = tool_arguments("sql_query", {"order_id": "1; DROP TABLE orders"}, "订单")
     assert "DROP" not in args["query"] or args["query"] == "订单"
 
 
 def test_long_term_memory_is_context_not_a_hard_input() -> None:
     policy = POLICY.model_copy(update={"long_term_limit": 3})
     state = state_for(weather_then_copy())
-    [recall] = P.ready_steps(state, T0)
-    P.mark_dispatched(recall, T0)
-    P.apply_reply(state, ok(recall.id, turns=[]), T0)
-    P.build_execution(state, policy)
-    ready = P.ready_steps(state, T0)
+    [recall] = ready_steps(state, T0)
+    mark_dispatched(recall, T0)
+    apply_reply(state, ok(recall.id, turns=[]), T0)
+    build_execution(state, policy)
+    ready = ready_steps(state, T0)
     assert {s.name for s in ready} == {"embed", "weather"}
     embed = next(s for s in ready if s.name == "embed")
     weather = next(s for s in ready if s.name == "weather")
     for s in ready:
-        P.mark_dispatched(s, T0)
-    P.apply_reply(state, ok(embed.id, vectors=[[0.1] * 4]), T0 + 0.1)
-    [search] = P.ready_steps(state, T0)
+        mark_dispatched(s, T0)
+    apply_reply(state, ok(embed.id, vectors=[[0.1] * 4]), T0 + 0.1)
+    [search] = ready_steps(state, T0)
     assert search.name == "long_term_search" and search.optional
-    P.mark_dispatched(search, T0)
-    P.apply_reply(state, fail(search.id, "ValueError: bad vector"), T0 + 0.2)
-    P.apply_reply(state, ok(weather.id, "北京 晴"), T0 + 0.2)
-    [copy] = P.ready_steps(state, T0)
+    mark_dispatched(search, T0)
+    apply_reply(state, fail(search.id, "ValueError: bad vector"), T0 + 0.2)
+    apply_reply(state, ok(weather.id, "北京 晴"), T0 + 0.2)
+    [copy] = ready_steps(state, T0)
     assert copy.kind is StepKind.GENERATE  # runs although its optional context failed
     assert search.id in copy.depends_on
 
@@ -286,27 +303,27 @@ def test_memory_hits_reach_the_prompt() -> None:
     graph = IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.QUESTION_ANSWERING,
                                                         text="what is my favourite colour?")])
     state = state_for(graph)
-    [recall] = P.ready_steps(state, T0)
-    P.mark_dispatched(recall, T0)
-    P.apply_reply(state, ok(recall.id, turns=[]), T0)
-    P.build_execution(state, policy)
-    [embed] = P.ready_steps(state, T0)
-    P.mark_dispatched(embed, T0)
-    P.apply_reply(state, ok(embed.id, vectors=[[0.1]]), T0)
-    [search] = P.ready_steps(state, T0)
-    P.mark_dispatched(search, T0)
-    P.apply_reply(state, ok(search.id, hits=[{"text": "favourite colour: teal", "score": 0.9}]), T0)
-    [gen] = P.ready_steps(state, T0)
-    assert "favourite colour: teal" in P.generation_messages(state, gen)[-1]["content"]
+    [recall] = ready_steps(state, T0)
+    mark_dispatched(recall, T0)
+    apply_reply(state, ok(recall.id, turns=[]), T0)
+    build_execution(state, policy)
+    [embed] = ready_steps(state, T0)
+    mark_dispatched(embed, T0)
+    apply_reply(state, ok(embed.id, vectors=[[0.1]]), T0)
+    [search] = ready_steps(state, T0)
+    mark_dispatched(search, T0)
+    apply_reply(state, ok(search.id, hits=[{"text": "favourite colour: teal", "score": 0.9}]), T0)
+    [gen] = ready_steps(state, T0)
+    assert "favourite colour: teal" in generation_messages(state, gen)[-1]["content"]
 
 
 def test_self_contained_tool_plans_do_not_wait_for_the_recall() -> None:
     calc = IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.CALCULATION, tool="calculator",
                                                        text="2+2", entities={"expression": "2+2"})])
-    assert P.self_contained(state_for(calc))
-    assert not P.self_contained(state_for(weather_then_copy()))  # the copy's prompt uses the session
+    assert self_contained(state_for(calc))
+    assert not self_contained(state_for(weather_then_copy()))  # the copy's prompt uses the session
     asked = IntentGraph(language="zh", intents=[], clarification="哪个城市？")
-    assert not P.self_contained(state_for(asked))
+    assert not self_contained(state_for(asked))
     referent = IntentGraph(language="zh", intents=[Intent(id="i1", type=IntentType.LOOKUP, tool="weather", text="上海呢",
                                                           entities={"city": "上海", "referent": "x"})])
-    assert not P.self_contained(state_for(referent))
+    assert not self_contained(state_for(referent))

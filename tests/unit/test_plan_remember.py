@@ -7,7 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from autoglm.services.parser.logic import parse_request
-from autoglm.services.planner import build as P
+from autoglm.services.planner.advance import apply_reply, mark_dispatched, ready_steps
+from autoglm.services.planner.build import build_execution
+from autoglm.services.planner.compose import acknowledgement, compose, executed_steps
+from autoglm.services.planner.requests import turn_record
+from autoglm.services.planner.state import PlannerPolicy, PlanStep, TaskState, execution_finished
 from autoglm.shared.events import StepCompleted, StepKind, StepStatus, TaskStatus
 
 from .test_plan import POLICY, T0, ok, state_for
@@ -15,35 +19,35 @@ from .test_plan import POLICY, T0, ok, state_for
 NOW = datetime.fromisoformat("2026-11-25T10:00:00+08:00")
 
 
-def planned(text: str, policy: P.PlannerPolicy = POLICY) -> P.TaskState:
+def planned(text: str, policy: PlannerPolicy = POLICY) -> TaskState:
     state = state_for(parse_request(text, now=NOW), text=text)
-    [recall] = P.ready_steps(state, T0)
-    P.mark_dispatched(recall, T0)
-    P.apply_reply(state, ok(recall.id, turns=[]), T0)
-    P.build_execution(state, policy)
+    [recall] = ready_steps(state, T0)
+    mark_dispatched(recall, T0)
+    apply_reply(state, ok(recall.id, turns=[]), T0)
+    build_execution(state, policy)
     return state
 
 
-def finish(state: P.TaskState, step: P.PlanStep, **output: object) -> None:
-    P.mark_dispatched(step, T0)
-    P.apply_reply(state, StepCompleted(step_id=step.id, ok=True, output=output, service="test"), T0 + 0.1)
+def finish(state: TaskState, step: PlanStep, **output: object) -> None:
+    mark_dispatched(step, T0)
+    apply_reply(state, StepCompleted(step_id=step.id, ok=True, output=output, service="test"), T0 + 0.1)
 
 
 def test_remember_request_becomes_embed_then_memory_step_and_an_acknowledgement() -> None:
     state = planned("记住我喜欢喝无糖的咖啡")
-    [embed] = P.ready_steps(state, T0)
+    [embed] = ready_steps(state, T0)
     assert embed.kind is StepKind.EMBED and embed.arguments["texts"] == ["我喜欢喝无糖的咖啡"]
     finish(state, embed, vectors=[[0.1] * 4])
-    [store] = P.ready_steps(state, T0)
+    [store] = ready_steps(state, T0)
     assert (store.kind, store.name, store.intent_id) == (StepKind.REMEMBER, "remember", "i1")
     assert store.arguments["text"] == "我喜欢喝无糖的咖啡" and store.arguments["kind"] == "preference"
     assert store.arguments["confidence"] == POLICY.remember_confidence and store.idempotent
     finish(state, store, id="m1", action="created", text="我喜欢喝无糖的咖啡", kind="preference")
-    assert P.execution_finished(state)
-    status, answer, error = P.compose(state)
+    assert execution_finished(state)
+    status, answer, error = compose(state)
     assert status is TaskStatus.COMPLETED and error is None
     assert answer == "好的，我记住您的偏好了：我喜欢喝无糖的咖啡"
-    steps = P.executed_steps(state)
+    steps = executed_steps(state)
     assert [(s.kind, s.name) for s in steps][-2:] == [
         (StepKind.EMBED, "embed"),
         (StepKind.REMEMBER, "remember"),
@@ -51,43 +55,43 @@ def test_remember_request_becomes_embed_then_memory_step_and_an_acknowledgement(
     assert steps[-1].summary == "我喜欢喝无糖的咖啡"
     # the acknowledgement is not kept as an answer memory: the fact itself is stored
     state.status, state.answer = status, answer
-    assert P.turn_record(state)["keep"] is False
+    assert turn_record(state)["keep"] is False
 
 
 def test_acknowledgement_follows_language_kind_and_what_the_store_did() -> None:
     fact = {"action": "created", "text": "our office is in Hangzhou", "kind": "fact"}
-    assert P.acknowledgement(fact, zh=False) == "Got it, I'll remember that: our office is in Hangzhou"
+    assert acknowledgement(fact, zh=False) == "Got it, I'll remember that: our office is in Hangzhou"
     assert (
-        P.acknowledgement({**fact, "action": "kept"}, zh=True)
+        acknowledgement({**fact, "action": "kept"}, zh=True)
         == "我之前记下的是：our office is in Hangzhou，已保留。"
     )
-    assert "preference" in P.acknowledgement({**fact, "kind": "preference"}, zh=False)
+    assert "preference" in acknowledgement({**fact, "kind": "preference"}, zh=False)
 
 
 def test_failed_memory_write_is_named_in_the_answer() -> None:
     state = planned("remember that I prefer window seats")
-    [embed] = P.ready_steps(state, T0)
+    [embed] = ready_steps(state, T0)
     finish(state, embed, vectors=[[0.1] * 4])
-    [store] = P.ready_steps(state, T0)
-    P.mark_dispatched(store, T0)
-    P.apply_reply(
+    [store] = ready_steps(state, T0)
+    mark_dispatched(store, T0)
+    apply_reply(
         state, StepCompleted(step_id=store.id, ok=False, error="ValueError: bad", service="memory"), T0
     )
-    status, answer, error = P.compose(state)
+    status, answer, error = compose(state)
     assert status is TaskStatus.FAILED and "not done" in answer and "bad" in (error or "")
 
 
 def test_remember_and_weather_run_side_by_side() -> None:
     state = planned("记住我住在上海，然后查一下明天的天气")
-    ready = {s.name: s for s in P.ready_steps(state, T0)}
+    ready = {s.name: s for s in ready_steps(state, T0)}
     assert set(ready) == {"embed", "weather"}  # independent: neither waits for the other
     assert ready["weather"].arguments["city"] == "上海"
     finish(state, ready["embed"], vectors=[[0.1] * 4])
     finish(state, ready["weather"])
-    [store] = P.ready_steps(state, T0)
+    [store] = ready_steps(state, T0)
     finish(state, store, id="m1", action="created", text="我住在上海", kind="fact")
-    assert P.compose(state)[1].startswith("1. 好的，我记住了：我住在上海")
-    assert P.turn_record(state)["keep"] is True  # the weather answer is worth keeping
+    assert compose(state)[1].startswith("1. 好的，我记住了：我住在上海")
+    assert turn_record(state)["keep"] is True  # the weather answer is worth keeping
 
 
 def test_generation_in_the_same_request_waits_for_the_stated_fact() -> None:
@@ -99,8 +103,8 @@ def test_generation_in_the_same_request_waits_for_the_stated_fact() -> None:
     # the long-term search embeds the request, never the fact alone; the fact has its own embedding
     embeds = [s for s in state.steps if s.kind is StepKind.EMBED]
     assert [e.intent_id for e in embeds] == [None, "i1"]
-    for step in P.ready_steps(state, T0):
+    for step in ready_steps(state, T0):
         finish(state, step, vectors=[[0.1] * 4])
     finish(state, remember, id="m1", action="created", text="I am allergic to peanuts", kind="fact")
-    [ready] = P.ready_steps(state, T0)
+    [ready] = ready_steps(state, T0)
     assert ready is search and search.status is StepStatus.PENDING

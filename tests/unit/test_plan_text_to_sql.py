@@ -10,7 +10,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from autoglm.services.planner import build as P
+from autoglm.services.planner.advance import apply_reply, mark_dispatched, ready_steps
+from autoglm.services.planner.build import build_execution, new_state
+from autoglm.services.planner.compose import compose, executed_steps
+from autoglm.services.planner.requests import generation_messages, generation_schema, sql_arguments
+from autoglm.services.planner.state import TEXT_TO_SQL, PlannerPolicy, PlanStep, TaskState, intent_step
 from autoglm.services.planner.text_to_sql import QueryError
 from autoglm.services.tool_executor.builtins.sql_schema import make_sql_schema
 from autoglm.services.tool_executor.config import SAMPLE_ORDERS_DB, SqlConfig
@@ -27,7 +31,7 @@ from autoglm.shared.events import (
     TaskStatus,
 )
 
-POLICY = P.PlannerPolicy(long_term_limit=0, timezone="Asia/Shanghai", sql_max_rows=20)
+POLICY = PlannerPolicy(long_term_limit=0, timezone="Asia/Shanghai", sql_max_rows=20)
 # 2026-11-30 20:00 UTC is already 2026-12-01 in Shanghai: the reference day follows the zone.
 NOW = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
 SCHEMA = asyncio.run(
@@ -35,7 +39,7 @@ SCHEMA = asyncio.run(
 ).model_dump()
 
 
-def question_state(text: str, entities: dict[str, Any] | None = None, language: str = "zh") -> P.TaskState:
+def question_state(text: str, entities: dict[str, Any] | None = None, language: str = "zh") -> TaskState:
     graph = IntentGraph(
         language=language,
         intents=[
@@ -48,7 +52,7 @@ def question_state(text: str, entities: dict[str, Any] | None = None, language: 
             )
         ],
     )
-    state = P.new_state(
+    state = new_state(
         task_id="t",
         session_id="s",
         tenant="acme",
@@ -59,27 +63,27 @@ def question_state(text: str, entities: dict[str, Any] | None = None, language: 
         partition=0,
         policy=POLICY,
     )
-    P.build_execution(state, POLICY)
+    build_execution(state, POLICY)
     return state
 
 
-def reply(state: P.TaskState, step: P.PlanStep, **fields: Any) -> None:
-    P.mark_dispatched(step)
-    P.apply_reply(state, StepCompleted(step_id=step.id, ok=True, service="test", **fields))
+def reply(state: TaskState, step: PlanStep, **fields: Any) -> None:
+    mark_dispatched(step)
+    apply_reply(state, StepCompleted(step_id=step.id, ok=True, service="test", **fields))
 
 
 def test_a_question_in_words_plans_schema_generation_and_query() -> None:
     state = question_state("上个月销售额最高的产品")
     schema_step, gen, query = state.steps[1:]
     assert (schema_step.kind, schema_step.name) == (StepKind.TOOL, "sql_schema")
-    assert (gen.kind, gen.task_type, gen.depends_on) == (StepKind.GENERATE, P.TEXT_TO_SQL, [schema_step.id])
+    assert (gen.kind, gen.task_type, gen.depends_on) == (StepKind.GENERATE, TEXT_TO_SQL, [schema_step.id])
     assert (query.kind, query.name, query.depends_on) == (StepKind.TOOL, "sql_query", [gen.id])
-    assert P.intent_step(state, "i1") is query
+    assert intent_step(state, "i1") is query
     assert gen.arguments["today"] == "2026-12-01"
     assert gen.arguments["date_ranges"] == [{"phrase": "上个月", "from": "2026-11-01", "to": "2026-11-30"}]
     assert schema_step.idempotent and query.idempotent
     # Nothing in a database question refers to the session: the schema is fetched at once.
-    assert "sql_schema" in [s.name for s in P.ready_steps(state)]
+    assert "sql_schema" in [s.name for s in ready_steps(state)]
 
 
 def test_rules_and_sql_keep_their_single_step() -> None:
@@ -97,13 +101,13 @@ def test_parser_dates_reach_the_prompt_when_no_period_is_named() -> None:
     ]
 
 
-def drive_to_query(state: P.TaskState, structured: dict[str, Any] | str) -> P.PlanStep:
+def drive_to_query(state: TaskState, structured: dict[str, Any] | str) -> PlanStep:
     schema_step, gen, query = state.steps[1:]
     reply(state, schema_step, output=SCHEMA, text="orders(...)")
-    json_schema = P.generation_schema(state, gen)
+    json_schema = generation_schema(state, gen)
     assert json_schema is not None and json_schema["properties"]["table"]["enum"] == ["orders"]
-    prompt = P.generation_messages(state, gen)[-1]["content"]
-    assert f"Today is {gen.arguments['today']}" in P.generation_messages(state, gen)[0]["content"]
+    prompt = generation_messages(state, gen)[-1]["content"]
+    assert f"Today is {gen.arguments['today']}" in generation_messages(state, gen)[0]["content"]
     assert all(f"{r['phrase']} = {r['from']} .. {r['to']}" in prompt for r in gen.arguments["date_ranges"])
     assert gen.text == "" and state.request.text in prompt
     assert all(c["name"] in prompt for c in SCHEMA["tables"][0]["columns"]) and "上海" in prompt
@@ -128,7 +132,7 @@ TOP_PRODUCT = {
 def test_the_structured_query_is_compiled_into_sql_query_arguments_and_the_answer_shows_it() -> None:
     state = question_state("上个月销售额最高的产品")
     query = drive_to_query(state, TOP_PRODUCT)
-    args = P.sql_arguments(state, query, POLICY)
+    args = sql_arguments(state, query, POLICY)
     assert args["database"] == "orders" and args["params"] == ["2026-11-01", "2026-12-01"]
     assert args["query"].startswith('SELECT "item", SUM("amount")') and args["query"].endswith("LIMIT 1")
     query.arguments = args
@@ -138,17 +142,17 @@ def test_the_structured_query_is_compiled_into_sql_query_arguments_and_the_answe
         output={"columns": ["item", "sum_amount"], "rows": [["显示器 27英寸", 9595.0]]},
         text="item | sum_amount\n显示器 27英寸 | 9595.0",
     )
-    status, answer, error = P.compose(state)
+    status, answer, error = compose(state)
     assert status is TaskStatus.COMPLETED and error is None
     assert args["query"] in answer and "显示器 27英寸" in answer and "2026-12-01" in answer
-    [summary] = [s.summary for s in P.executed_steps(state) if s.name == "sql_query"]
+    [summary] = [s.summary for s in executed_steps(state) if s.name == "sql_query"]
     assert summary.startswith("SQL: SELECT") and "sum_amount" in summary
 
 
 def test_a_limit_above_the_policy_is_capped() -> None:
     state = question_state("列出所有订单")
     query = drive_to_query(state, {**TOP_PRODUCT, "limit": 100})
-    assert P.sql_arguments(state, query, POLICY)["query"].endswith(f"LIMIT {POLICY.sql_max_rows}")
+    assert sql_arguments(state, query, POLICY)["query"].endswith(f"LIMIT {POLICY.sql_max_rows}")
 
 
 @pytest.mark.parametrize(
@@ -163,28 +167,28 @@ def test_output_that_does_not_compile_is_refused(output: str) -> None:
     state = question_state("上个月销售额最高的产品")
     query = drive_to_query(state, output)
     with pytest.raises(QueryError):
-        P.sql_arguments(state, query, POLICY)
+        sql_arguments(state, query, POLICY)
 
 
 def test_a_failed_schema_step_skips_the_rest_and_says_so() -> None:
     state = question_state("how many orders were shipped to Shanghai last week", language="en")
     schema_step = state.steps[1]
-    P.mark_dispatched(schema_step)
-    P.apply_reply(
+    mark_dispatched(schema_step)
+    apply_reply(
         state, StepCompleted(step_id=schema_step.id, ok=False, error="unknown database", service="t")
     )
-    P.ready_steps(state)
-    P.ready_steps(state)
+    ready_steps(state)
+    ready_steps(state)
     assert [s.status for s in state.steps[2:]] == [StepStatus.SKIPPED, StepStatus.SKIPPED]
-    status, answer, _ = P.compose(state)
+    status, answer, _ = compose(state)
     assert status is TaskStatus.FAILED and "not done" in answer
 
 
 def test_state_with_text_to_sql_steps_round_trips_through_a_checkpoint() -> None:
     state = question_state("上个月销售额最高的产品")
     drive_to_query(state, TOP_PRODUCT)
-    again = P.TaskState.model_validate_json(state.model_dump_json())
-    assert P.sql_arguments(again, again.steps[3], POLICY) == P.sql_arguments(state, state.steps[3], POLICY)
+    again = TaskState.model_validate_json(state.model_dump_json())
+    assert sql_arguments(again, again.steps[3], POLICY) == sql_arguments(state, state.steps[3], POLICY)
 
 
 def test_cli_plan_shows_schema_generate_sql_query() -> None:
@@ -220,7 +224,7 @@ def test_an_unknown_zone_in_the_request_falls_back_to_the_default() -> None:
         ],
     )
     request = TaskRequested(text="orders last week", timezone="Mars/Olympus_Mons")
-    state = P.new_state(
+    state = new_state(
         task_id="t",
         session_id="s",
         tenant="acme",
@@ -231,5 +235,5 @@ def test_an_unknown_zone_in_the_request_falls_back_to_the_default() -> None:
         partition=0,
         policy=POLICY,
     )
-    P.build_execution(state, POLICY)
+    build_execution(state, POLICY)
     assert state.steps[2].arguments["today"] == "2026-12-01"  # Asia/Shanghai, the policy's zone

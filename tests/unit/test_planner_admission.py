@@ -8,7 +8,7 @@ from typing import Any
 from aiokafka import TopicPartition
 
 from autoglm.services.planner.coordinator import Coordinator
-from autoglm.services.planner.build import PlannerPolicy
+from autoglm.services.planner.state import PlannerPolicy
 from autoglm.shared.config import Settings
 from autoglm.shared.kafka.runtime import ServiceRuntime
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from autoglm.services.planner import build as P
+from autoglm.services.planner.advance import apply_reply
 from autoglm.services.planner.coordinator import Coordinator
+from autoglm.services.planner.state import PlanStep, TaskState
 from autoglm.shared.config import Settings
 from autoglm.shared.events import Intent, IntentGraph, IntentType, StepCompleted, StepStatus
 from autoglm.shared.kafka.runtime import ServiceRuntime
@@ -34,17 +35,17 @@ def _coordinator() -> tuple[Coordinator, list[tuple[str, Any]]]:
     return Coordinator(rt, POLICY), log
 
 
-def _calculation() -> P.TaskState:
+def _calculation() -> TaskState:
     graph = IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.CALCULATION, tool="calculator",
                                                         text="2+2", entities={"expression": "2+2"})])
     return state_for(graph, text="what is 2+2")
 
 
-async def _run_task(c: Coordinator, state: P.TaskState) -> P.PlanStep:
+async def _run_task(c: Coordinator, state: TaskState) -> PlanStep:
     c.tasks[state.task_id] = state
     await c._progress(state)
     [tool] = [s for s in state.steps if s.name == "calculator"]
-    P.apply_reply(state, StepCompleted(step_id=tool.id, ok=True, output={"result": 4}, text="4", service="test"))
+    apply_reply(state, StepCompleted(step_id=tool.id, ok=True, output={"result": 4}, text="4", service="test"))
     await c._progress(state)
     [store] = [s for s in state.steps if s.name == "store_turn"]
     return store
@@ -82,7 +83,7 @@ def test_a_write_that_is_not_acknowledged_leaves_the_checkpoint_in_place() -> No
     c.tasks[state.task_id] = state
     asyncio.run(c._progress(state))
     [tool] = [s for s in state.steps if s.name == "calculator"]
-    P.apply_reply(state, StepCompleted(step_id=tool.id, ok=True, output={"result": 4}, text="4", service="test"))
+    apply_reply(state, StepCompleted(step_id=tool.id, ok=True, output={"result": 4}, text="4", service="test"))
 
     async def refused(topic: str, event: Any, **_: Any) -> None:
         if topic == "autoglm.memory.requests":
@@ -122,7 +123,7 @@ def test_tasks_finishing_together_share_one_request_per_tenant() -> None:
             c.tasks[state.task_id] = state
             await c._progress(state)
             [tool] = [s for s in state.steps if s.name == "calculator"]
-            P.apply_reply(state, StepCompleted(step_id=tool.id, ok=True, output={"result": 4}, text="4", service="t"))
+            apply_reply(state, StepCompleted(step_id=tool.id, ok=True, output={"result": 4}, text="4", service="t"))
         # as the step replies of one poll are handled: concurrently
         await asyncio.gather(*(c._progress(state) for state in states))
 

@@ -1,0 +1,169 @@
+"""The task's answer and its result event, from the intents' outputs (pure).
+
+Every intent is answered by its last step (:func:`~.state.intent_step`); a failed or skipped one is named
+in the answer, never left out silently. Tools read as their output (a calculation as ``expr = value``,
+a single SQL row as ``field: value`` lines, a model-chosen query with its SQL first), knowledge-base
+answers list their sources, and a stated fact is acknowledged without a model.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from autoglm.shared.events import ExecutedStep, StepKind, StepStatus, TaskCompleted, TaskStatus
+
+from .state import PlanStep, TaskState, intent_step, passages_of, structured_input
+
+_SUMMARY_CHARS = 200
+_SQL_SUMMARY_CHARS = 600
+
+
+def task_result(state: TaskState, now: float, forced: tuple[TaskStatus, str] | None = None) -> TaskCompleted:
+    """The task's one result; records its status, answer and error on the state.
+
+    ``forced`` (a deadline): that status and error, keeping the answer only if some intent's step completed.
+    """
+    status, answer, error = compose(state)
+    if forced is not None:
+        status, error = forced[0], forced[1]
+        answer = answer if state.graph.intents and any(
+            s.status is StepStatus.COMPLETED for s in state.steps if s.intent_id
+        ) else ""
+    state.status, state.answer, state.error = status, answer, error
+    return TaskCompleted(
+        task_id=state.task_id,
+        status=status,
+        answer=answer,
+        error=error,
+        steps=executed_steps(state),
+        trace_id=state.trace_id,
+        intents=[i.model_dump(mode="json") for i in state.graph.intents],
+        clarification=state.graph.clarification if status is TaskStatus.NEEDS_CLARIFICATION else None,
+        metadata=state.request.metadata,
+        duration_ms=round((now - state.received_at.timestamp()) * 1000, 2),
+    )
+
+
+def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
+    """The final answer from the intents' outputs; failures are named, never silent."""
+    zh = state.graph.language == "zh"
+    if state.graph.clarification:
+        return TaskStatus.NEEDS_CLARIFICATION, state.graph.clarification, None
+    if not state.graph.intents:
+        msg = "抱歉，我没有理解这个请求。" if zh else "Sorry, I could not understand this request."
+        return TaskStatus.FAILED, msg, "no intent recognised"
+    parts: list[str] = []
+    failures: list[str] = []
+    for intent in state.graph.intents:
+        step = intent_step(state, intent.id)
+        if step is None:
+            continue
+        if step.status is StepStatus.COMPLETED:
+            parts.append(_render_output(state, step, zh))
+        else:
+            reason = step.error or step.status.value
+            failures.append(f"{intent.text}: {reason}")
+            parts.append(f"（未完成：{intent.text}——{reason}）" if zh else f"(not done: {intent.text} — {reason})")
+    answer = parts[0] if len(parts) == 1 else "\n".join(f"{n}. {p}" for n, p in enumerate(parts, 1))
+    if not failures:
+        return TaskStatus.COMPLETED, answer, None
+    if len(failures) == len(parts):
+        return TaskStatus.FAILED, answer, "; ".join(failures)
+    return TaskStatus.COMPLETED, answer, "partial: " + "; ".join(failures)
+
+
+def acknowledgement(output: dict[str, Any], zh: bool) -> str:
+    """What the user hears after asking to remember something (no model involved)."""
+    text = str(output.get("text", "")).strip()
+    if output.get("action") == "kept":
+        return f"我之前记下的是：{text}，已保留。" if zh else f"I already have this on record: {text}"
+    if output.get("kind") == "preference":
+        return f"好的，我记住您的偏好了：{text}" if zh else f"Got it, I'll remember your preference: {text}"
+    return f"好的，我记住了：{text}" if zh else f"Got it, I'll remember that: {text}"
+
+
+def _render_output(state: TaskState, step: PlanStep, zh: bool) -> str:
+    if step.kind is StepKind.REMEMBER and step.name == "remember":
+        return acknowledgement(step.output, zh)
+    if step.kind is StepKind.TOOL and step.name == "calculator":
+        expr = step.arguments.get("expression", "")
+        value = step.output.get("result", step.text)
+        return f"{expr} = {value}"
+    if step.kind is StepKind.TOOL and step.name == "sql_query":
+        rendered = _render_rows(step.output, zh) or step.text.strip()
+        if structured_input(state, step) is not None:
+            # A query the model chose: say what was asked of the database, not only what came back.
+            return f"{'查询' if zh else 'Query'} {sql_line(step, zh)}\n{rendered}"
+        if rendered:
+            return rendered
+    text = step.text.strip() or ("（无输出）" if zh else "(no output)")
+    sources = citations(passages_of(state, step))
+    if sources:
+        text += ("\n来源：\n" if zh else "\nSources:\n") + sources
+    return text
+
+
+_ORDER_LABELS_ZH = {"order_id": "订单号", "status": "状态", "customer": "客户", "item": "商品", "amount": "金额",
+                    "city": "城市", "carrier": "承运商", "tracking_no": "运单号", "created_at": "下单时间",
+                    "updated_at": "更新时间", "quantity": "数量", "currency": "币种"}
+
+
+def _render_rows(output: dict[str, Any], zh: bool) -> str | None:
+    """A single row reads as `field: value` lines; several rows stay a table; none says so."""
+    columns, rows = output.get("columns"), output.get("rows")
+    if not isinstance(columns, list) or not isinstance(rows, list):
+        return None
+    if not rows:
+        return "没有查到符合条件的记录。" if zh else "No matching rows."
+    if len(rows) == 1:
+        labels = _ORDER_LABELS_ZH if zh else {}
+        return "\n".join(f"{labels.get(c, c)}: {v}" for c, v in zip(columns, rows[0], strict=False))
+    return None
+
+
+def executed_steps(state: TaskState) -> list[ExecutedStep]:
+    out = []
+    for s in state.steps:
+        if s.after_result:
+            continue
+        summary = (s.text or s.error or str(s.output.get("text", ""))).strip().replace("\n", " ")
+        if s.status is not StepStatus.COMPLETED and s.error:
+            summary = s.error
+        limit = _SUMMARY_CHARS
+        if s.kind is StepKind.TOOL and s.name == "sql_query" and sql_line(s):
+            summary, limit = f"{sql_line(s)} -> {summary}", _SQL_SUMMARY_CHARS
+        out.append(
+            ExecutedStep(
+                id=s.id,
+                kind=s.kind,
+                name=s.name,
+                intent_id=s.intent_id,
+                status=s.status,
+                duration_ms=round(s.duration_ms, 2),
+                attempts=s.attempts,
+                summary=summary[:limit],
+                depends_on=s.depends_on,
+            )
+        )
+    return out
+
+
+def citations(passages: list[dict[str, Any]]) -> str:
+    lines: list[str] = []
+    seen: set[str] = set()
+    for p in passages:
+        cite = str(p.get("citation") or p.get("source") or "")
+        if cite and cite not in seen:
+            seen.add(cite)
+            source = p.get("source")
+            lines.append(f"[{len(lines) + 1}] {cite}" + (f" ({source})" if source and source not in cite else ""))
+    return "\n".join(lines)
+
+
+def sql_line(step: PlanStep, zh: bool = False) -> str:
+    """What a sql_query step ran: its SQL and bound values."""
+    query = str(step.arguments.get("query") or "")
+    params = step.arguments.get("params")
+    bound = f" {'参数' if zh else 'params'} {json.dumps(params, ensure_ascii=False)}" if params else ""
+    return f"SQL: {query}{bound}" if query else ""

@@ -1,0 +1,315 @@
+"""One request builder per step kind: what the planner sends to run a step (pure).
+
+:func:`build_request` looks the step's kind up in :data:`BUILDERS`. A builder reads the outputs of the
+step's inputs (an embedding's vectors, a schema, knowledge-base passages, a structured query) and returns
+the :class:`Dispatch` to publish, or the step's own :class:`StepCompleted` when the planner settles it
+without a worker: a long-term search without a query embedding fails, a knowledge-base question with no
+passages is answered "not found" (the model must not make one up), and a structured query that doesn't
+compile fails before anything reaches the database.
+
+A worker abandons a step at its own timeout, or the task's deadline if sooner, so a timed-out generation
+stops using the model instead of running on beside its retry. Acknowledged-only steps ask for no reply.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from autoglm.shared.events import (
+    ChatMessage,
+    EventType,
+    InferenceRequested,
+    IntentType,
+    MemoryRequested,
+    ParseRequested,
+    StepCompleted,
+    StepKind,
+    StepStatus,
+    TaskStatus,
+    ToolCallRequested,
+    TurnWrite,
+)
+from autoglm.shared.topics import (
+    INFERENCE_REQUESTS,
+    MEMORY_REQUESTS,
+    NO_REPLY,
+    PARSE_REQUESTS,
+    STEPS_COMPLETED,
+    TOOL_CALLS,
+)
+
+from . import text_to_sql as T2S
+from .build import remembers
+from .periods import DateRange
+from .prompts import render_prompt
+from .state import TEXT_TO_SQL, PlannerPolicy, PlanStep, TaskState, passages_of, structured_input
+
+
+@dataclass(frozen=True, slots=True)
+class Dispatch:
+    """Publish ``payload``, an event of ``type``, to ``topic`` to run ``step`` (already marked running).
+
+    A :class:`TurnWrite` payload is one task's session turn: it goes out with the turns of the other
+    tasks finishing now, one ``store_turns`` request per tenant (turns.py)."""
+
+    step: PlanStep
+    topic: str
+    type: EventType
+    payload: BaseModel
+
+
+Builder = Callable[[TaskState, PlanStep, PlannerPolicy, dict[str, Any]], "Dispatch | StepCompleted"]
+
+
+def build_request(state: TaskState, step: PlanStep, policy: PlannerPolicy, now: float) -> Dispatch | StepCompleted:
+    """The request that runs ``step`` now, or its outcome when the planner settles it itself."""
+    builder = BUILDERS.get(step.kind)
+    if builder is None:
+        raise ValueError(f"cannot dispatch {step.kind}")
+    deadline = datetime.fromtimestamp(min(state.deadline, now + step.timeout_s), tz=UTC)
+    common: dict[str, Any] = {
+        "step_id": step.id,
+        "attempt": step.attempts,
+        "reply_to": NO_REPLY if step.acked_only else STEPS_COMPLETED,
+        "deadline": None if step.after_result else deadline,
+    }
+    return builder(state, step, policy, common)
+
+
+def _settled(step: PlanStep, *, ok: bool, text: str = "", error: str | None = None) -> StepCompleted:
+    return StepCompleted(step_id=step.id, ok=ok, text=text, error=error, service="planner")
+
+
+def _vectors_of(state: TaskState, step: PlanStep) -> list[Any] | None:
+    """The vectors of the embedding the step depends on (its first input)."""
+    embed = state.step(step.depends_on[0]) if step.depends_on else None
+    return embed.output.get("vectors") if embed else None
+
+
+def _memory(step: PlanStep, request: MemoryRequested) -> Dispatch:
+    return Dispatch(step, MEMORY_REQUESTS, EventType.MEMORY_REQUESTED, request)
+
+
+def _recall(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch | StepCompleted:
+    """The session's last turns, or (``long_term_search``) the tenant's long-term memories near the request."""
+    if step.name == "long_term_search":
+        embed = state.step(step.depends_on[0]) if step.depends_on else None
+        vectors = embed.output.get("vectors") if embed and embed.status is StepStatus.COMPLETED else None
+        if not vectors:
+            return _settled(step, ok=False, error="no query embedding")
+        return _memory(step, MemoryRequested(**common, operation="search", vector=vectors[0],
+                                             limit=int(step.arguments.get("limit", 3)), user=state.request.user))
+    return _memory(step, MemoryRequested(**common, operation="recall", limit=int(step.arguments.get("limit", 6)),
+                                         user=state.request.user))
+
+
+def _parse(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch:
+    """The request parsed again with the session's turns (referents, an answer to a clarifying question)."""
+    return Dispatch(step, PARSE_REQUESTS, EventType.PARSE_REQUESTED, ParseRequested(
+        **common,
+        text=state.request.text,
+        context=context_lines(state.turns),
+        pending_request=pending_request(state),
+        now=state.request.now or state.received_at,
+        timezone=state.request.timezone,
+    ))
+
+
+def _tool(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch | StepCompleted:
+    if step.name == "kb_search":
+        # The knowledge base lives in the memory service, scoped by the task's tenant.
+        vectors = _vectors_of(state, step)
+        return _memory(step, MemoryRequested(
+            **common,
+            operation="kb_search",
+            query=str(step.arguments.get("query", "")),
+            vector=vectors[0] if vectors else None,
+            limit=int(step.arguments.get("top_k", 4)),
+            user=state.request.user,
+        ))
+    if step.name == "sql_query":
+        try:
+            step.arguments = sql_arguments(state, step, policy)
+        except T2S.QueryError as exc:
+            # The model's structured query doesn't compile: nothing reaches the database.
+            return _settled(step, ok=False, error=f"no SQL built from the question: {exc}")
+    return Dispatch(step, TOOL_CALLS, EventType.TOOL_CALL_REQUESTED, ToolCallRequested(
+        **common, tool=step.name, arguments=step.arguments, allow_destructive=state.request.allow_destructive
+    ))
+
+
+def _generate(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch | StepCompleted:
+    if _empty_knowledge(state, step):
+        # Nothing relevant in the knowledge base: say so instead of letting the model make it up.
+        zh = state.graph.language == "zh"
+        return _settled(step, ok=True,
+                        text="知识库中没有找到相关内容。" if zh else "No matching passages were found in the knowledge base.")
+    try:
+        schema = generation_schema(state, step)
+        messages = generation_messages(state, step)
+    except T2S.QueryError as exc:  # a database with nothing to query
+        return _settled(step, ok=False, error=f"no structured query possible: {exc}")
+    return Dispatch(step, INFERENCE_REQUESTS, EventType.INFERENCE_REQUESTED, InferenceRequested(
+        **common,
+        operation="generate",
+        task_type=step.task_type,
+        messages=[ChatMessage(**m) for m in messages],  # type: ignore[arg-type]
+        # Structured output is for the planner, not a text to show while it is written.
+        stream=policy.stream_generation and schema is None,
+        json_schema=schema,
+        params={"temperature": 0.0, "max_new_tokens": policy.sql_max_new_tokens} if schema else {},
+    ))
+
+
+def _embed(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch:
+    return Dispatch(step, INFERENCE_REQUESTS, EventType.INFERENCE_REQUESTED, InferenceRequested(
+        **common, operation="embed", task_type="embedding", texts=step.arguments["texts"]
+    ))
+
+
+def _remember(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch:
+    vectors = _vectors_of(state, step)
+    vector = vectors[0] if vectors else None
+    if step.name == "store_turn":
+        # Goes out with the turns of the other tasks finishing now, one request (see turns.py).
+        turn = TurnWrite(task_id=state.task_id, session_id=state.session_id, user=state.request.user,
+                         turn=turn_record(state), vector=vector)
+        return Dispatch(step, MEMORY_REQUESTS, EventType.MEMORY_REQUESTED, turn)
+    # A fact or preference the user stated, kept for the task's tenant and user.
+    return _memory(step, MemoryRequested(**common, user=state.request.user, vector=vector, operation="remember",
+                                         source=f"task:{state.task_id}", **step.arguments))
+
+
+BUILDERS: dict[StepKind, Builder] = {
+    StepKind.RECALL: _recall,
+    StepKind.PARSE: _parse,
+    StepKind.TOOL: _tool,
+    StepKind.GENERATE: _generate,
+    StepKind.EMBED: _embed,
+    StepKind.REMEMBER: _remember,
+}
+"""Every kind a plan holds; ``compose`` is a kind of the result's step list, never dispatched."""
+
+
+def _empty_knowledge(state: TaskState, step: PlanStep) -> bool:
+    deps = [state.step(d) for d in step.depends_on]
+    kb = [d for d in deps if d is not None and d.name == "kb_search"]
+    return bool(kb) and not passages_of(state, step)
+
+
+# ------------------------------------------------------------------ what the requests carry
+
+
+def context_lines(turns: list[dict[str, Any]]) -> list[str]:
+    """The parser's view of a session: each turn's request then its answer, oldest first."""
+    lines: list[str] = []
+    for turn in turns:
+        if turn.get("request"):
+            lines.append(str(turn["request"]))
+        if turn.get("answer"):
+            lines.append(str(turn["answer"]))
+    return lines
+
+
+def pending_request(state: TaskState) -> str | None:
+    """The request the previous turn asked a question about, if it did."""
+    if state.turns and state.turns[-1].get("status") == TaskStatus.NEEDS_CLARIFICATION.value:
+        return str(state.turns[-1].get("request") or "") or None
+    return None
+
+
+def turn_record(state: TaskState) -> dict[str, Any]:
+    return {
+        "task_id": state.task_id,
+        "request": state.request.text,
+        "answer": state.answer,
+        "status": state.status.value if state.status else "",
+        "intents": [i.model_dump(mode="json") for i in state.graph.intents],
+        "clarification": state.graph.clarification,
+        # an acknowledgement of a stated fact is no answer worth keeping: the fact itself is stored
+        "keep": not state.graph.intents or not all(remembers(i) for i in state.graph.intents),
+    }
+
+
+def dependency_texts(state: TaskState, step: PlanStep) -> list[str]:
+    out = []
+    for n, passage in enumerate(passages_of(state, step), 1):
+        out.append(f"[{n}] ({passage.get('citation', passage.get('source', ''))}) {passage.get('text', '')}")
+    for dep_id in step.depends_on:
+        dep = state.step(dep_id)
+        if dep is not None and dep.name == "long_term_search":
+            if dep.status is StepStatus.COMPLETED:
+                out.extend(f"(memory, score {h.get('score', 0):.2f}) {h.get('text', '')}"[:600]
+                           for h in dep.output.get("hits", []))
+            continue
+        if dep is not None and dep.name == "kb_search":
+            continue
+        if dep is not None and dep.status is StepStatus.COMPLETED:
+            intent = next((i for i in state.graph.intents if i.id == dep.intent_id), None)
+            label = intent.text if intent else dep.name
+            out.append(f"{label}: {dep.text}")
+    return out
+
+
+def generation_messages(state: TaskState, step: PlanStep) -> list[dict[str, str]]:
+    if step.task_type == TEXT_TO_SQL:
+        ranges = [
+            DateRange(r["phrase"], date.fromisoformat(r["from"]), date.fromisoformat(r["to"]))
+            for r in step.arguments.get("date_ranges", [])
+        ]
+        return T2S.sql_messages(str(step.arguments.get("text", "")), _schema_input(state, step),
+                                date.fromisoformat(step.arguments["today"]), ranges)
+    return render_prompt(
+        step.task_type or IntentType.QUESTION_ANSWERING.value,
+        request=str(step.arguments.get("text") or state.request.text),
+        full_request=state.request.text,
+        inputs=dependency_texts(state, step),
+        history=step.arguments.get("history") or [],
+        language=state.graph.language,
+        entities=step.arguments.get("entities") or {},
+    )
+
+
+def _input(state: TaskState, step: PlanStep, name: str) -> PlanStep | None:
+    for dep_id in step.depends_on:
+        dep = state.step(dep_id)
+        if dep is not None and dep.name == name and dep.status is StepStatus.COMPLETED:
+            return dep
+    return None
+
+
+def _schema_input(state: TaskState, step: PlanStep) -> dict[str, Any]:
+    found = _input(state, step, "sql_schema")
+    if found is None:
+        raise T2S.QueryError("no database schema")
+    return found.output
+
+
+def generation_schema(state: TaskState, step: PlanStep) -> dict[str, Any] | None:
+    """The JSON Schema a generation step's output must follow (text-to-SQL steps), else None."""
+    if step.task_type != TEXT_TO_SQL:
+        return None
+    return T2S.query_json_schema(_schema_input(state, step))
+
+
+def sql_arguments(state: TaskState, step: PlanStep, policy: PlannerPolicy) -> dict[str, Any]:
+    """sql_query's arguments compiled from its structured-query input; QueryError when it can't be.
+
+    A step without a text-to-SQL input keeps the arguments it was planned with.
+    """
+    gen = structured_input(state, step)
+    if gen is None:
+        return step.arguments
+    try:
+        structured = json.loads(gen.text)
+    except ValueError:
+        raise T2S.QueryError("the model's structured query is not JSON") from None
+    compiled = T2S.compile_query(structured, _schema_input(state, gen), max_limit=policy.sql_max_rows)
+    return {"query": compiled.sql, "params": compiled.params,
+            **({"database": compiled.database} if compiled.database else {})}

@@ -1,0 +1,157 @@
+"""A task's plan as data: its steps, its state, and the policy that shapes it.
+
+The whole :class:`TaskState` is a pydantic model, so it is checkpointed as one record and restored
+after a crash (checkpoints.py). A task goes through phases:
+``recall`` (session memory) -> optional ``reparse`` (the parser again, with the
+session's turns, to resolve referents and answers to clarifying questions) ->
+``execute`` (the intents' steps, concurrently where the graph allows) -> the result is
+published -> ``remember`` (embed the turn, store it in memory) -> ``done``.
+
+The planner's modules, all pure but the shell: build.py (intent graph -> steps), advance.py (the
+phase machine: a state in, actions out), requests.py (one request builder per step kind),
+compose.py (the answer and the result); coordinator.py alone talks to Kafka.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from autoglm.shared.events import IntentGraph, StepKind, StepStatus, TaskRequested, TaskStatus
+
+from .text_to_sql import MAX_LIMIT
+
+Phase = Literal["recall", "reparse", "execute", "remember", "done"]
+TEXT_TO_SQL = "text_to_sql"
+
+
+class PlanStep(BaseModel):
+    id: str
+    kind: StepKind
+    name: str = Field(description="Tool name, model operation or memory operation.")
+    intent_id: str | None = None
+    depends_on: list[str] = Field(default_factory=list)
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    task_type: str | None = None
+    idempotent: bool = True
+    timeout_s: float = 30.0
+    max_attempts: int = 2
+    status: StepStatus = StepStatus.PENDING
+    attempts: int = 0
+    dispatched_at: float | None = None
+    first_dispatched_at: float | None = None
+    finished_at: float | None = None
+    duration_ms: float = 0.0
+    output: dict[str, Any] = Field(default_factory=dict)
+    text: str = ""
+    error: str | None = None
+    after_result: bool = Field(False, description="Runs after the result is published (memory writes).")
+    optional: bool = Field(False, description="Dependents run even if this step fails (context, not input).")
+    acked_only: bool = Field(
+        False,
+        description="Done when the broker acknowledges the request; the worker sends no reply (a durable, "
+        "idempotent write whose output nobody reads; a write that fails goes to the DLQ).",
+    )
+
+
+class TaskState(BaseModel):
+    task_id: str
+    session_id: str
+    tenant: str
+    request: TaskRequested
+    graph: IntentGraph
+    received_at: datetime
+    deadline: float = Field(description="Epoch seconds.")
+    partition: int = 0
+    traceparent: str | None = None
+    trace_id: str | None = None
+    phase: Phase = "recall"
+    steps: list[PlanStep] = Field(default_factory=list)
+    turns: list[dict[str, Any]] = Field(default_factory=list)
+    reparsed: bool = False
+    result_published: bool = False
+    status: TaskStatus | None = None
+    answer: str = ""
+    error: str | None = None
+    finished_at: float | None = None
+
+    def step(self, step_id: str) -> PlanStep | None:
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        return None
+
+
+class PlannerPolicy(BaseModel):
+    """Knobs of plan execution (from config)."""
+
+    step_timeout_s: float = 30.0
+    generation_timeout_s: float = 90.0
+    max_attempts: int = 3
+    retry_backoff_s: float = 0.5
+    session_turns: int = 6
+    remember_turns: bool = True
+    history_in_prompt: int = 2
+    stream_generation: bool = Field(True, description="Generation steps stream tokens to autoglm.progress.")
+    long_term_limit: int = Field(3, ge=0, le=20, description="Long-term memories given to a generation step.")
+    long_term_for: list[str] = Field(
+        default_factory=lambda: ["question_answering", "chitchat", "creative_writing", "lookup"],
+        description="Task types whose generation steps get long-term memory hits.",
+    )
+    remember_importance: float = Field(0.7, ge=0, le=1, description="Importance of a fact the user asked to remember.")
+    remember_confidence: float = Field(
+        0.9, ge=0, le=1, description="Confidence of a fact the user stated (at or above trusted: answers never replace it)."
+    )
+    timezone: str = Field(
+        "Asia/Shanghai", description="Zone of a request's reference day when it names none (the stack's default)."
+    )
+    session_only_tools: list[str] = Field(
+        default_factory=lambda: ["calculator", "datetime"],
+        description="A turn whose every intent is answered by one of these tools is kept in session memory only, "
+        "without an embedding for long-term search: such answers are recomputed, not remembered.",
+    )
+    max_tasks_in_flight: int = Field(
+        1000,
+        ge=1,
+        description="Open tasks a replica holds; past it the planner stops taking intents (they wait in Kafka) "
+        "until a quarter of them have finished.",
+    )
+    sql_max_rows: int = Field(50, ge=1, le=MAX_LIMIT, description="LIMIT cap of a text-to-SQL query.")
+    sql_max_new_tokens: int = Field(512, ge=64, le=2048, description="Token budget of the structured query.")
+
+
+# ------------------------------------------------------------------ queries
+
+
+def execution_finished(state: TaskState) -> bool:
+    work = [s for s in state.steps if not s.after_result]
+    return all(s.status in (StepStatus.COMPLETED, StepStatus.FAILED, StepStatus.SKIPPED) for s in work)
+
+
+def remember_finished(state: TaskState) -> bool:
+    return all(s.status is not StepStatus.PENDING and s.status is not StepStatus.RUNNING for s in state.steps)
+
+
+def intent_step(state: TaskState, intent_id: str) -> PlanStep | None:
+    """The step whose output answers the intent: the last of the intent's steps."""
+    found = None
+    for s in state.steps:
+        if s.intent_id == intent_id:
+            found = s
+    return found
+
+
+def passages_of(state: TaskState, step: PlanStep) -> list[dict[str, Any]]:
+    """Knowledge-base passages among a step's inputs."""
+    out: list[dict[str, Any]] = []
+    for dep_id in step.depends_on:
+        dep = state.step(dep_id)
+        if dep is not None and dep.name == "kb_search" and dep.status is StepStatus.COMPLETED:
+            out.extend(dep.output.get("passages", []))
+    return out
+
+
+def structured_input(state: TaskState, step: PlanStep) -> PlanStep | None:
+    return next((d for d in map(state.step, step.depends_on) if d is not None and d.task_type == TEXT_TO_SQL), None)

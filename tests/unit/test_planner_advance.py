@@ -1,0 +1,228 @@
+"""The planner's phase machine as data: hand-built states in, actions out, no broker and no clock.
+
+As vLLM tests its scheduler with hand-built runner outputs, these drive ``advance`` with hand-written
+step replies and check the actions it returns: which request goes where, when the result is published,
+when the task is forgotten.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from autoglm.services.planner.advance import (
+    Forget,
+    Publish,
+    advance,
+    apply_reply,
+    due,
+    expire,
+    mark_published,
+)
+from autoglm.services.planner.build import new_state
+from autoglm.services.planner.requests import BUILDERS, Dispatch
+from autoglm.services.planner.state import PlannerPolicy, TaskState
+from autoglm.shared.events import (
+    EventType,
+    InferenceRequested,
+    Intent,
+    IntentGraph,
+    IntentType,
+    MemoryRequested,
+    ParseRequested,
+    StepCompleted,
+    StepKind,
+    StepStatus,
+    TaskRequested,
+    TaskStatus,
+    ToolCallRequested,
+    TurnWrite,
+)
+from autoglm.shared.topics import (
+    INFERENCE_REQUESTS,
+    MEMORY_REQUESTS,
+    PARSE_REQUESTS,
+    STEPS_COMPLETED,
+    TOOL_CALLS,
+)
+
+POLICY = PlannerPolicy(step_timeout_s=5, generation_timeout_s=10, max_attempts=3)
+T0 = 1_800_000_000.0
+
+
+def _state(*intents: Intent, clarification: str | None = None, language: str = "en", timeout: float = 60) -> TaskState:
+    return new_state(
+        task_id="t1", session_id="s1", tenant="acme", request=TaskRequested(text="request", user="u1"),
+        graph=IntentGraph(language=language, intents=list(intents), clarification=clarification),
+        received_at=datetime.fromtimestamp(T0, UTC), timeout_s=timeout, partition=0, policy=POLICY,
+    )
+
+
+def _calculation() -> Intent:
+    return Intent(id="i1", type=IntentType.CALCULATION, tool="calculator", text="2+2", entities={"expression": "2+2"})
+
+
+def _question() -> Intent:
+    return Intent(id="i1", type=IntentType.QUESTION_ANSWERING, text="why is the sky blue")
+
+
+def _ok(step_id: str, text: str = "", **output: object) -> StepCompleted:
+    return StepCompleted(step_id=step_id, ok=True, text=text, output=dict(output), service="test")
+
+
+def _dispatches(actions: list) -> list[Dispatch]:
+    assert all(isinstance(a, Dispatch) for a in actions), actions
+    return actions
+
+
+def test_a_tool_task_from_request_to_forget() -> None:
+    state = _state(_calculation())
+    [call] = _dispatches(advance(state, POLICY, T0))  # self-contained: the session recall was skipped
+    assert (call.topic, call.type, call.step.name) == (TOOL_CALLS, EventType.TOOL_CALL_REQUESTED, "calculator")
+    assert isinstance(call.payload, ToolCallRequested) and call.payload.arguments == {"expression": "2+2"}
+    assert call.payload.reply_to == STEPS_COMPLETED and call.payload.attempt == 1
+    assert call.payload.deadline == datetime.fromtimestamp(T0 + 5, UTC)  # the step's timeout, before the task's
+    assert call.step.status is StepStatus.RUNNING and call.step.dispatched_at == T0
+    assert advance(state, POLICY, T0) == []  # nothing new until the reply
+
+    apply_reply(state, _ok(call.step.id, "4", result=4), T0 + 1)
+    [publish] = advance(state, POLICY, T0 + 1)
+    assert isinstance(publish, Publish)
+    assert (publish.result.status, publish.result.answer) == (TaskStatus.COMPLETED, "2+2 = 4")
+    assert publish.result.duration_ms == 1000.0
+    # Until the result is out, the task waits for it: the turn is written only after.
+    assert [type(a) for a in advance(state, POLICY, T0 + 1)] == [Publish] and not state.result_published
+
+    mark_published(state, T0 + 1)
+    [write] = _dispatches(advance(state, POLICY, T0 + 1))
+    # a calculation is kept for the session only: no embedding, and no reply asked for
+    assert write.step.name == "store_turn" and write.step.acked_only and write.topic == MEMORY_REQUESTS
+    assert isinstance(write.payload, TurnWrite) and write.payload.turn["answer"] == "2+2 = 4"
+    assert state.phase == "remember"
+
+    apply_reply(state, StepCompleted(step_id=write.step.id, ok=True, service="broker"), T0 + 1)
+    assert advance(state, POLICY, T0 + 1) == [Forget()]
+    assert state.phase == "done"
+    assert advance(state, POLICY, T0 + 2) == [Forget()]  # said again until the shell lets it go
+
+
+def test_recall_then_reparse_with_the_pending_question() -> None:
+    state = _state(clarification="Which city's weather would you like to know?")
+    [recall] = _dispatches(advance(state, POLICY, T0))
+    assert isinstance(recall.payload, MemoryRequested)
+    assert (recall.payload.operation, recall.payload.limit, recall.payload.user) == ("recall", POLICY.session_turns, "u1")
+
+    turns = [{"request": "weather?", "answer": "Which city?", "status": TaskStatus.NEEDS_CLARIFICATION.value}]
+    apply_reply(state, _ok(recall.step.id, turns=turns), T0 + 1)
+    [parse] = _dispatches(advance(state, POLICY, T0 + 1))
+    assert (parse.topic, parse.step.kind, state.phase) == (PARSE_REQUESTS, StepKind.PARSE, "reparse")
+    assert isinstance(parse.payload, ParseRequested)
+    assert parse.payload.pending_request == "weather?" and parse.payload.context == ["weather?", "Which city?"]
+
+    graph = IntentGraph(language="en", intents=[
+        Intent(id="i1", type=IntentType.LOOKUP, tool="weather", text="weather in Paris", entities={"city": "Paris"}),
+    ])
+    apply_reply(state, _ok(parse.step.id, graph=graph.model_dump(mode="json")), T0 + 2)
+    [weather] = _dispatches(advance(state, POLICY, T0 + 2))
+    assert weather.step.name == "weather" and weather.payload.arguments == {"city": "Paris"}
+    assert state.reparsed and state.phase == "execute"
+
+
+def test_a_failed_recall_still_plans_without_the_session() -> None:
+    state = _state(_question())
+    [recall] = _dispatches(advance(state, POLICY, T0))
+    apply_reply(state, StepCompleted(step_id=recall.step.id, ok=False, error="store closed", service="memory"), T0)
+    actions = _dispatches(advance(state, POLICY, T0))
+    # the request's embedding for long-term memory goes out; the generation waits on the search
+    assert [(a.topic, a.step.name) for a in actions] == [(INFERENCE_REQUESTS, "embed")]
+    assert state.turns == []
+
+
+def test_no_query_embedding_fails_the_memory_search_in_the_planner_and_generation_goes_on() -> None:
+    state = _state(_question())
+    [recall] = _dispatches(advance(state, POLICY, T0))
+    apply_reply(state, _ok(recall.step.id, turns=[]), T0)
+    [embed] = _dispatches(advance(state, POLICY, T0))
+    apply_reply(state, StepCompleted(step_id=embed.step.id, ok=False, error="bad input", service="inference"), T0)
+    [generate] = _dispatches(advance(state, POLICY, T0))  # no search request was sent
+    search = state.step(generate.step.depends_on[-1])
+    assert search is not None and search.name == "long_term_search"
+    assert search.status is StepStatus.FAILED and search.error == "no query embedding"
+    assert isinstance(generate.payload, InferenceRequested) and generate.payload.operation == "generate"
+
+
+def test_an_empty_knowledge_base_is_answered_by_the_planner() -> None:
+    state = _state(Intent(id="i1", type=IntentType.QUESTION_ANSWERING, tool="kb_search", text="refund policy?",
+                          entities={"query": "refund policy"}))
+    [recall] = _dispatches(advance(state, POLICY, T0))
+    apply_reply(state, _ok(recall.step.id, turns=[]), T0)
+    [embed] = _dispatches(advance(state, POLICY, T0))
+    apply_reply(state, _ok(embed.step.id, vectors=[[1.0, 0.0]]), T0)
+    [search] = _dispatches(advance(state, POLICY, T0))
+    assert isinstance(search.payload, MemoryRequested) and search.payload.operation == "kb_search"
+    assert search.payload.vector == [1.0, 0.0] and search.payload.query == "refund policy"
+    apply_reply(state, _ok(search.step.id, passages=[]), T0)
+    [publish] = advance(state, POLICY, T0)  # no model call: the answer says nothing was found
+    assert isinstance(publish, Publish)
+    assert publish.result.answer == "No matching passages were found in the knowledge base."
+
+
+def test_the_deadline_fails_what_is_unfinished_and_then_the_turn_is_still_written() -> None:
+    state = _state(_calculation(), timeout=3)
+    [call] = _dispatches(advance(state, POLICY, T0))
+    assert not due(state, T0 + 2)
+    assert due(state, T0 + 3)
+    [publish] = expire(state, POLICY, T0 + 3)
+    assert isinstance(publish, Publish) and publish.result.status is TaskStatus.FAILED
+    assert publish.result.error == "deadline of 3s exceeded; unfinished: s1 (calculator)"
+    assert call.step.status is StepStatus.FAILED
+    mark_published(state, T0 + 3)
+    [write] = _dispatches(advance(state, POLICY, T0 + 3))
+    assert write.step.name == "store_turn"
+    assert expire(state, POLICY, T0 + 4) == []  # one result per task
+
+
+def test_a_timed_out_step_is_sent_again_after_its_backoff() -> None:
+    state = _state(_calculation())
+    [call] = _dispatches(advance(state, POLICY, T0))
+    assert due(state, T0 + 5) and expire(state, POLICY, T0 + 5) == []
+    assert call.step.status is StepStatus.PENDING
+    assert advance(state, POLICY, T0 + 5) == []  # backing off
+    [again] = _dispatches(advance(state, POLICY, T0 + 5 + POLICY.retry_backoff_s))
+    assert again.step is call.step and again.payload.attempt == 2
+
+
+def test_a_stated_fact_is_remembered_and_acknowledged_without_a_model() -> None:
+    state = _state(Intent(id="i1", type=IntentType.CHITCHAT, text="remember I like tea",
+                          entities={"memory": "I like tea", "memory_kind": "preference"}))
+    [recall] = _dispatches(advance(state, POLICY, T0))
+    apply_reply(state, _ok(recall.step.id, turns=[]), T0)
+    [embed] = _dispatches(advance(state, POLICY, T0))
+    apply_reply(state, _ok(embed.step.id, vectors=[[0.5]]), T0)
+    [remember] = _dispatches(advance(state, POLICY, T0))
+    request = remember.payload
+    assert isinstance(request, MemoryRequested) and request.operation == "remember"
+    assert (request.text, request.kind, request.vector, request.user) == ("I like tea", "preference", [0.5], "u1")
+    assert request.source == "task:t1"
+    output = {"text": "I like tea", "kind": "preference", "action": "created"}
+    apply_reply(state, StepCompleted(step_id=remember.step.id, ok=True, output=output, service="memory"), T0)
+    [publish] = advance(state, POLICY, T0)
+    assert publish.result.answer == "Got it, I'll remember your preference: I like tea"
+
+
+def test_after_the_result_the_embedding_has_no_deadline_and_the_write_waits_for_no_reply() -> None:
+    state = _state(_question())
+    state.steps[0].status = StepStatus.SKIPPED
+    state.phase, state.result_published, state.answer = "execute", True, "blue"
+    for step in state.steps:
+        step.status = StepStatus.COMPLETED if step.status is StepStatus.PENDING else step.status
+    actions = _dispatches(advance(state, POLICY, T0))
+    [embed] = [a for a in actions if a.step.name == "embed"]
+    assert embed.step.after_result and embed.payload.deadline is None and embed.payload.reply_to == STEPS_COMPLETED
+    apply_reply(state, _ok(embed.step.id, vectors=[[0.1]]), T0)
+    [write] = _dispatches(advance(state, POLICY, T0))
+    assert write.payload.vector == [0.1]
+    assert write.step.acked_only
+
+
+def test_every_kind_a_plan_holds_has_a_request_builder() -> None:
+    assert set(BUILDERS) == set(StepKind) - {StepKind.COMPOSE}
