@@ -18,9 +18,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, model_validator
 
 SCHEMA_VERSION = "1"
 SUPPORTED_SCHEMA_VERSIONS = frozenset({"1"})
@@ -378,46 +378,162 @@ class TurnWrite(BaseModel):
     )
 
 
-class MemoryRequested(StepRequest):
-    """Planner or CLI -> memory: recall a session, store a turn (or the turns of several tasks),
-    remember/forget/list/search long-term memories, and the knowledge-base operations."""
+def _text_required(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
 
-    operation: Literal[
-        "recall", "store_turn", "store_turns", "search", "remember", "forget", "memories",
-        "kb_search", "kb_missing", "kb_upsert", "kb_list", "kb_delete", "prune", "stats"
-    ] = Field(description="Memory operation.")
-    user: str | None = Field(None, description="End-user id.")
-    limit: int = Field(8, ge=1, le=100, description="Max items to return.")
-    query: str | None = Field(None, description="Query text for `search`.")
-    vector: list[float] | None = Field(None, description="Query or turn embedding.")
-    turn: dict[str, Any] | None = Field(None, description="For `store_turn`: request, answer, status, intents.")
-    turns: list[TurnWrite] | None = Field(
-        None, max_length=1024,
-        description="For `store_turns`: the session turns of tasks that finished together, all of the event's tenant.",
+
+_LIMIT = Field(8, ge=1, le=100, description="Max items to return.")
+_USER = Field(None, description="End-user id.")
+_QUERY_VECTOR = Field(description="Query embedding (the inference service's `embed`).")
+_KB_SOURCE = Field(min_length=1, max_length=1024, description="Knowledge-base document id (its path or URL).")
+_CHUNKS = Field(
+    None, description="The document's chunks (text, source, heading, index, title); null: none."
+)
+
+
+class MemoryRecall(StepRequest):
+    """The last turns of the event's session, oldest first."""
+
+    operation: Literal["recall"] = "recall"
+    user: str | None = _USER
+    limit: int = _LIMIT
+
+
+class MemoryStoreTurn(StepRequest):
+    """Store one turn of the event's session (idempotent by task id); a completed answer with an embedding
+    is also kept as a long-term memory."""
+
+    operation: Literal["store_turn"] = "store_turn"
+    user: str | None = _USER
+    vector: list[float] | None = Field(None, description="The turn's embedding, when it is also kept long-term.")
+    turn: dict[str, Any] | None = Field(None, description="Request, answer, status, intents.")
+
+
+class MemoryStoreTurns(StepRequest):
+    """Store the session turns of tasks that finished together, all of the event's tenant (one request for
+    many tasks: the planner's fire-and-forget write)."""
+
+    operation: Literal["store_turns"] = "store_turns"
+    turns: list[TurnWrite] | None = Field(None, max_length=1024, description="The turns, one per task.")
+
+
+class MemorySearch(StepRequest):
+    """Long-term memories nearest to a query embedding, ranked by similarity, recency and importance."""
+
+    operation: Literal["search"] = "search"
+    user: str | None = Field(None, description="End-user id: their own memories and the shared ones.")
+    limit: int = _LIMIT
+    vector: list[float] = _QUERY_VECTOR
+    kind: Literal["fact", "preference"] | None = Field(None, description="Only memories of this kind.")
+
+
+class MemoryRemember(StepRequest):
+    """Keep a fact or preference someone stated; the same (or a near-duplicate) one is updated, and a trusted
+    memory is never replaced by a less confident write."""
+
+    operation: Literal["remember"] = "remember"
+    user: str | None = Field(None, description="Whose memory it is (None: the tenant's).")
+    vector: list[float] = Field(description="The text's embedding.")
+    source: str | None = Field(None, max_length=1024, description="Where the memory came from (default the task).")
+    text: Annotated[str, AfterValidator(_text_required)] = Field(
+        max_length=4000, description="The fact or preference, as stated.", examples=["我喜欢喝无糖的咖啡"]
     )
-    source: str | None = Field(
-        None, max_length=1024,
-        description="Knowledge-base document id (kb_* operations); for `remember`, where the memory came from.",
-    )
-    text: str | None = Field(
-        None, max_length=4000, description="For `remember`: the fact or preference, as stated.",
-        examples=["我喜欢喝无糖的咖啡"],
-    )
-    kind: Literal["fact", "preference"] | None = Field(
-        None, description="For `remember`: what the memory is (default fact); for `memories`/`search`: only this kind."
-    )
-    importance: float | None = Field(None, ge=0, le=1, description="For `remember`: importance 0..1 (default 0.5).")
+    kind: Literal["fact", "preference"] | None = Field(None, description="What the memory is (default fact).")
+    importance: float | None = Field(None, ge=0, le=1, description="Importance 0..1 (default 0.5).")
     confidence: float | None = Field(
-        None, ge=0, le=1, description="For `remember`: confidence 0..1 (default 0.5); a lower one never replaces a "
-        "trusted memory.",
+        None, ge=0, le=1, description="Confidence 0..1 (default 0.5); a lower one never replaces a trusted memory."
     )
-    memory_id: str | None = Field(None, max_length=64, description="For `forget`: the memory's id.")
-    chunks: list[dict[str, Any]] | None = Field(
-        None, description="For kb_missing/kb_upsert: the document's chunks (text, source, heading, index, title)."
-    )
+
+
+class MemoryForget(StepRequest):
+    """Delete one long-term memory (with a user, only that user's own)."""
+
+    operation: Literal["forget"] = "forget"
+    user: str | None = _USER
+    memory_id: str = Field(min_length=1, max_length=64, description="The memory's id.")
+
+
+class MemoryList(StepRequest):
+    """Long-term memories visible to a user (their own and the shared ones; all without a user), newest first."""
+
+    operation: Literal["memories"] = "memories"
+    user: str | None = _USER
+    limit: int = _LIMIT
+    kind: Literal["fact", "preference"] | None = Field(None, description="Only memories of this kind.")
+
+
+class KbSearch(StepRequest):
+    """Knowledge-base passages relevant to a question, best first; an empty list means "not found"."""
+
+    operation: Literal["kb_search"] = "kb_search"
+    user: str | None = _USER
+    limit: int = _LIMIT
+    query: str | None = Field(None, description="The question's text (word overlap re-ranks the passages).")
+    vector: list[float] = _QUERY_VECTOR
+
+
+class KbMissing(StepRequest):
+    """Which of a document's chunks are not stored yet (only those need embedding)."""
+
+    operation: Literal["kb_missing"] = "kb_missing"
+    source: str = _KB_SOURCE
+    chunks: list[dict[str, Any]] | None = _CHUNKS
+
+
+class KbUpsert(StepRequest):
+    """Make a document's stored chunks exactly these: add the new ones, drop the stale ones."""
+
+    operation: Literal["kb_upsert"] = "kb_upsert"
+    source: str = _KB_SOURCE
+    chunks: list[dict[str, Any]] | None = _CHUNKS
     vectors_b64: list[str | None] | None = Field(
-        None, description="For kb_upsert: little-endian float32 vectors, base64, aligned with `chunks` (null = stored)."
+        None, description="Little-endian float32 vectors, base64, aligned with `chunks` (null = stored)."
     )
+
+
+class KbList(StepRequest):
+    """The tenant's documents: source, title, chunk count, last ingest time."""
+
+    operation: Literal["kb_list"] = "kb_list"
+
+
+class KbDelete(StepRequest):
+    """Remove a document from the tenant's knowledge base."""
+
+    operation: Literal["kb_delete"] = "kb_delete"
+    source: str = _KB_SOURCE
+
+
+class MemoryPrune(StepRequest):
+    """Apply retention now (session TTL, per-tenant caps), all tenants."""
+
+    operation: Literal["prune"] = "prune"
+
+
+class MemoryStats(StepRequest):
+    """Point counts per tenant and category."""
+
+    operation: Literal["stats"] = "stats"
+
+
+MemoryOperation = Annotated[
+    MemoryRecall | MemoryStoreTurn | MemoryStoreTurns | MemorySearch | MemoryRemember | MemoryForget | MemoryList
+    | KbSearch | KbMissing | KbUpsert | KbList | KbDelete | MemoryPrune | MemoryStats,
+    Field(discriminator="operation"),
+]
+
+
+# Producers publish an operation's own model (``MemoryRecall(step_id=..., reply_to=..., limit=6)``) under this
+# event type; a consumer decodes ``MemoryRequested`` and reads ``.root``.
+class MemoryRequested(RootModel[MemoryOperation]):
+    """Planner or CLI -> memory: recall a session, store a turn (or the turns of several tasks),
+    remember/forget/list/search long-term memories, and the knowledge-base operations.
+
+    One schema per ``operation`` (the discriminator), each with only the fields that operation reads:
+    a request without what its operation needs is refused when it is decoded (dead-lettered, like any
+    invalid event), never half-run."""
 
 
 class ParseRequested(StepRequest):

@@ -68,7 +68,7 @@ class RemoteMemoryStore:
         return self._clients[tenant]
 
     def _call(self, tenant: str, **fields: Any) -> dict[str, Any]:
-        request = MemoryRequested(step_id="x", reply_to="x", **fields)
+        request = MemoryRequested(step_id="x", reply_to="x", **fields).root  # the operation's own model
         reply = self._bg.run(self._client(tenant).call(MEMORY_REQUESTS, EventType.MEMORY_REQUESTED, request))
         return reply.output
 

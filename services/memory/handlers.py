@@ -1,7 +1,9 @@
 """Memory subscriber: recall, store, remember/forget and search, always scoped by the event's tenant.
 
 The tenant comes from the event envelope, never from a caller-supplied filter, and the
-store scopes every read and write by it.
+store scopes every read and write by it. Each operation is one model of
+:class:`~autoglm.shared.events.MemoryRequested` (validated when the event is decoded) and one
+function here; :data:`OPS` maps the one to the other.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -16,7 +20,26 @@ import numpy as np
 from opentelemetry import trace
 
 from autoglm.shared import telemetry
-from autoglm.shared.events import EventType, MemoryRequested, StepCompleted
+from autoglm.shared.events import (
+    EventType,
+    KbDelete,
+    KbList,
+    KbMissing,
+    KbSearch,
+    KbUpsert,
+    MemoryForget,
+    MemoryList,
+    MemoryOperation,
+    MemoryPrune,
+    MemoryRecall,
+    MemoryRemember,
+    MemorySearch,
+    MemoryStats,
+    MemoryStoreTurn,
+    MemoryStoreTurns,
+    StepCompleted,
+    StepRequest,
+)
 from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.topics import MEMORY_REQUESTS, REPLY_TOPICS
@@ -25,74 +48,144 @@ from .chunking import Chunk
 from .store import MemoryItem, MemoryStore
 
 
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Whose request it is, from the event's envelope: every operation is scoped by ``tenant``."""
+
+    tenant: str
+    session_id: str
+    task_id: str
+    tracer: trace.Tracer
+
+
+def recall(store: MemoryStore, at: Caller, req: MemoryRecall) -> dict[str, Any]:
+    return {"turns": store.recall_session(tenant=at.tenant, session_id=at.session_id, limit=req.limit)}
+
+
+def store_turn(store: MemoryStore, at: Caller, req: MemoryStoreTurn) -> dict[str, Any]:
+    return _store_turn(store, at.tenant, at.session_id, at.task_id, req.user, req.turn or {}, req.vector)
+
+
+def store_turns(store: MemoryStore, at: Caller, req: MemoryStoreTurns) -> dict[str, Any]:
+    """The turns of tasks that finished together (one tenant's). Each is stored on its own, in a span
+    of its task's trace; one that fails doesn't stop the others, and the request then fails naming it
+    (dead-lettered: a replay stores every turn again, idempotently)."""
+    turns = req.turns or []
+    failed: list[str] = []
+    for write in turns:
+        with at.tracer.start_as_current_span(
+            "memory store_turn",
+            context=telemetry.context_from_traceparent(write.traceparent),
+            attributes={"db.system.name": "qdrant", "db.operation.name": "store_turn", telemetry.TASK_ID: write.task_id,
+                        telemetry.SESSION_ID: write.session_id, telemetry.TENANT: at.tenant},
+        ) as span:
+            try:
+                _store_turn(store, at.tenant, write.session_id, write.task_id, write.user, write.turn, write.vector)
+            except Exception as exc:  # noqa: BLE001 - reported below, after the other turns
+                failed.append(f"{write.task_id}: {type(exc).__name__}: {exc}")
+                telemetry.mark_error(span, failed[-1])
+    if failed:
+        raise RuntimeError(f"{len(failed)} of {len(turns)} turns not stored: {'; '.join(failed)}"[:1000])
+    return {"stored": len(turns)}
+
+
+def search(store: MemoryStore, at: Caller, req: MemorySearch) -> dict[str, Any]:
+    kinds = [req.kind] if req.kind else None
+    hits = store.search(tenant=at.tenant, vector=req.vector, limit=req.limit, user=req.user, kinds=kinds)
+    return {"hits": [h.to_dict() for h in hits]}
+
+
+def remember(store: MemoryStore, at: Caller, req: MemoryRemember) -> dict[str, Any]:
+    item = MemoryItem(
+        text=req.text.strip(),
+        vector=req.vector,
+        kind=req.kind or "fact",
+        user=req.user,
+        session_id=at.session_id,
+        importance=0.5 if req.importance is None else req.importance,
+        confidence=0.5 if req.confidence is None else req.confidence,
+        source=req.source or f"task:{at.task_id}",
+    )
+    written = store.remember_item(tenant=at.tenant, item=item)
+    return {"memory_id": written.id, **written.to_dict()}
+
+
+def forget(store: MemoryStore, at: Caller, req: MemoryForget) -> dict[str, Any]:
+    return {"deleted": store.forget_memory(tenant=at.tenant, memory_id=req.memory_id, user=req.user)}
+
+
+def memories(store: MemoryStore, at: Caller, req: MemoryList) -> dict[str, Any]:
+    kinds = [req.kind] if req.kind else None
+    return {"memories": store.list_memories(tenant=at.tenant, user=req.user, kinds=kinds, limit=req.limit)}
+
+
+def kb_search(store: MemoryStore, at: Caller, req: KbSearch) -> dict[str, Any]:
+    passages = store.kb_search(tenant=at.tenant, vector=req.vector, top_k=req.limit, query=req.query)
+    return {"passages": [p.to_dict() for p in passages]}
+
+
+def kb_missing(store: MemoryStore, at: Caller, req: KbMissing) -> dict[str, Any]:
+    return {"missing": store.kb_missing(tenant=at.tenant, source=req.source, chunks=_chunks(req.source, req.chunks))}
+
+
+def kb_upsert(store: MemoryStore, at: Caller, req: KbUpsert) -> dict[str, Any]:
+    chunks = _chunks(req.source, req.chunks)
+    vectors = _vectors(req.vectors_b64 or [None] * len(chunks))
+    return store.kb_upsert(tenant=at.tenant, source=req.source, chunks=chunks, vectors=vectors).to_dict()
+
+
+def kb_list(store: MemoryStore, at: Caller, req: KbList) -> dict[str, Any]:
+    return {"documents": store.kb_list(tenant=at.tenant)}
+
+
+def kb_delete(store: MemoryStore, at: Caller, req: KbDelete) -> dict[str, Any]:
+    return {"deleted": store.kb_delete(tenant=at.tenant, source=req.source)}
+
+
+def prune(store: MemoryStore, at: Caller, req: MemoryPrune) -> dict[str, Any]:
+    return store.prune().to_dict()
+
+
+def stats(store: MemoryStore, at: Caller, req: MemoryStats) -> dict[str, Any]:
+    return store.stats()
+
+
+OPS: dict[type[StepRequest], Callable[[MemoryStore, Caller, Any], dict[str, Any]]] = {
+    MemoryRecall: recall,
+    MemoryStoreTurn: store_turn,
+    MemoryStoreTurns: store_turns,
+    MemorySearch: search,
+    MemoryRemember: remember,
+    MemoryForget: forget,
+    MemoryList: memories,
+    KbSearch: kb_search,
+    KbMissing: kb_missing,
+    KbUpsert: kb_upsert,
+    KbList: kb_list,
+    KbDelete: kb_delete,
+    MemoryPrune: prune,
+    MemoryStats: stats,
+}
+"""Operation model -> its handler: one entry per member of ``MemoryRequested``."""
+
+
+def run(store: MemoryStore, at: Caller, req: StepRequest) -> dict[str, Any]:
+    """Run one memory operation (synchronous: the service calls it on a worker thread)."""
+    return OPS[type(req)](store, at, req)
+
+
 def _vectors(encoded: list[str | None]) -> list[list[float] | None]:
     return [
         None if v is None else np.frombuffer(base64.b64decode(v), dtype="<f4").astype(float).tolist() for v in encoded
     ]
 
 
-def _chunks(req: MemoryRequested) -> list[Chunk]:
+def _chunks(source: str, chunks: list[dict[str, Any]] | None) -> list[Chunk]:
     return [
-        Chunk(text=str(c["text"]), source=str(req.source), heading=str(c.get("heading", "")),
+        Chunk(text=str(c["text"]), source=source, heading=str(c.get("heading", "")),
               index=int(c.get("index", n)), title=str(c.get("title", "")))
-        for n, c in enumerate(req.chunks or [])
+        for n, c in enumerate(chunks or [])
     ]
-
-
-def _run(store: MemoryStore, tenant: str, session_id: str, task_id: str, req: MemoryRequested) -> dict[str, Any]:
-    op = req.operation
-    if op == "recall":
-        return {"turns": store.recall_session(tenant=tenant, session_id=session_id, limit=req.limit)}
-    if op == "store_turn":
-        return _store_turn(store, tenant, session_id, task_id, req.user, req.turn or {}, req.vector)
-    if op == "forget":
-        if not req.memory_id:
-            raise ValueError("forget needs a memory_id")
-        return {"deleted": store.forget_memory(tenant=tenant, memory_id=req.memory_id, user=req.user)}
-    if op == "memories":
-        kinds = [req.kind] if req.kind else None
-        return {"memories": store.list_memories(tenant=tenant, user=req.user, kinds=kinds, limit=req.limit)}
-    if op == "kb_list":
-        return {"documents": store.kb_list(tenant=tenant)}
-    if op == "prune":
-        return store.prune().to_dict()
-    if op == "stats":
-        return store.stats()
-    if op in ("kb_delete", "kb_missing", "kb_upsert") and not req.source:
-        raise ValueError(f"{op} needs a source")
-    if op == "kb_delete":
-        return {"deleted": store.kb_delete(tenant=tenant, source=str(req.source))}
-    if op == "kb_missing":
-        return {"missing": store.kb_missing(tenant=tenant, source=str(req.source), chunks=_chunks(req))}
-    if op == "kb_upsert":
-        chunks = _chunks(req)
-        vectors = _vectors(req.vectors_b64 or [None] * len(chunks))
-        return store.kb_upsert(tenant=tenant, source=str(req.source), chunks=chunks, vectors=vectors).to_dict()
-    if req.vector is None:
-        raise ValueError(f"{op} needs a query vector")
-    if op == "search":
-        kinds = [req.kind] if req.kind else None
-        hits = store.search(tenant=tenant, vector=req.vector, limit=req.limit, user=req.user, kinds=kinds)
-        return {"hits": [h.to_dict() for h in hits]}
-    if op == "remember":
-        if not req.text or not req.text.strip():
-            raise ValueError("remember needs a text")
-        item = MemoryItem(
-            text=req.text.strip(),
-            vector=req.vector,
-            kind=req.kind or "fact",
-            user=req.user,
-            session_id=session_id,
-            importance=0.5 if req.importance is None else req.importance,
-            confidence=0.5 if req.confidence is None else req.confidence,
-            source=req.source or f"task:{task_id}",
-        )
-        written = store.remember_item(tenant=tenant, item=item)
-        return {"memory_id": written.id, **written.to_dict()}
-    if op == "kb_search":
-        passages = store.kb_search(tenant=tenant, vector=req.vector, top_k=req.limit, query=req.query)
-        return {"passages": [p.to_dict() for p in passages]}
-    raise ValueError(f"unknown memory operation {op!r}")
 
 
 def _store_turn(
@@ -128,44 +221,21 @@ def _store_turn(
     return out
 
 
-def _store_turns(store: MemoryStore, tracer: trace.Tracer, tenant: str, req: MemoryRequested) -> dict[str, Any]:
-    """The turns of tasks that finished together (one tenant's). Each is stored on its own, in a span
-    of its task's trace; one that fails doesn't stop the others, and the request then fails naming it
-    (dead-lettered: a replay stores every turn again, idempotently)."""
-    turns = req.turns or []
-    failed: list[str] = []
-    for write in turns:
-        with tracer.start_as_current_span(
-            "memory store_turn",
-            context=telemetry.context_from_traceparent(write.traceparent),
-            attributes={"db.system.name": "qdrant", "db.operation.name": "store_turn", telemetry.TASK_ID: write.task_id,
-                        telemetry.SESSION_ID: write.session_id, telemetry.TENANT: tenant},
-        ) as span:
-            try:
-                _store_turn(store, tenant, write.session_id, write.task_id, write.user, write.turn, write.vector)
-            except Exception as exc:  # noqa: BLE001 - reported below, after the other turns
-                failed.append(f"{write.task_id}: {type(exc).__name__}: {exc}")
-                telemetry.mark_error(span, failed[-1])
-    if failed:
-        raise RuntimeError(f"{len(failed)} of {len(turns)} turns not stored: {'; '.join(failed)}"[:1000])
-    return {"stored": len(turns)}
-
-
-def _quick(req: MemoryRequested) -> bool:
+def _quick(req: MemoryOperation) -> bool:
     """Operations that take a fraction of a millisecond (a session turn without an embedding, a
     recall): run on the event loop when the store is free, saving the thread hand-off, which
     cost more than the write itself."""
     return (
-        req.operation == "recall"
-        or (req.operation == "store_turn" and req.vector is None)
-        or (req.operation == "store_turns" and all(t.vector is None for t in req.turns or []))
+        isinstance(req, MemoryRecall)
+        or (isinstance(req, MemoryStoreTurn) and req.vector is None)
+        or (isinstance(req, MemoryStoreTurns) and all(t.vector is None for t in req.turns or []))
     )
 
 
 def register(rt: ServiceRuntime, store_ref: dict[str, MemoryStore]) -> None:
     async def on_request(item: Received) -> None:
         ev = item.event
-        req: MemoryRequested = ev.data
+        req: MemoryOperation = ev.data.root  # MemoryRequested: one model per operation
         started = time.perf_counter()
         error: str | None = None
         output: dict[str, Any] = {}
@@ -175,10 +245,7 @@ def register(rt: ServiceRuntime, store_ref: dict[str, MemoryStore]) -> None:
         ) as span:
             try:
                 store = store_ref["store"]
-                if req.operation == "store_turns":
-                    call = partial(_store_turns, store, rt.tracer, ev.tenant, req)
-                else:
-                    call = partial(_run, store, ev.tenant, ev.session_id, ev.task_id, req)
+                call = partial(run, store, Caller(ev.tenant, ev.session_id, ev.task_id, rt.tracer), req)
                 ran, result = store.run_if_free(call) if _quick(req) else (False, None)
                 output = result if ran and result is not None else await asyncio.to_thread(call)
             except Exception as exc:  # a failed memory operation is a failed step, not a dead service

@@ -19,17 +19,21 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from autoglm.shared.events import (
     ChatMessage,
     EventType,
     InferenceRequested,
     IntentType,
-    MemoryRequested,
+    KbSearch,
+    MemoryRecall,
+    MemoryRemember,
+    MemorySearch,
     ParseRequested,
     StepCompleted,
     StepKind,
+    StepRequest,
     StepStatus,
     TaskStatus,
     ToolCallRequested,
@@ -92,7 +96,14 @@ def _vectors_of(state: TaskState, step: PlanStep) -> list[Any] | None:
     return embed.output.get("vectors") if embed else None
 
 
-def _memory(step: PlanStep, request: MemoryRequested) -> Dispatch:
+def _memory(step: PlanStep, operation: type[StepRequest], **fields: Any) -> Dispatch | StepCompleted:
+    """A memory request, or the step failed here when what its inputs gave doesn't make a valid one
+    (say, an embedding step that completed without vectors)."""
+    try:
+        request = operation(**fields)  # one model of MemoryRequested
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False)[:3])
+        return _settled(step, ok=False, error=f"invalid {operation.__name__} request: {problems}")
     return Dispatch(step, MEMORY_REQUESTS, EventType.MEMORY_REQUESTED, request)
 
 
@@ -103,10 +114,9 @@ def _recall(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dic
         vectors = embed.output.get("vectors") if embed and embed.status is StepStatus.COMPLETED else None
         if not vectors:
             return _settled(step, ok=False, error="no query embedding")
-        return _memory(step, MemoryRequested(**common, operation="search", vector=vectors[0],
-                                             limit=int(step.arguments.get("limit", 3)), user=state.request.user))
-    return _memory(step, MemoryRequested(**common, operation="recall", limit=int(step.arguments.get("limit", 6)),
-                                         user=state.request.user))
+        return _memory(step, MemorySearch, **common, vector=vectors[0], limit=int(step.arguments.get("limit", 3)),
+                       user=state.request.user)
+    return _memory(step, MemoryRecall, **common, limit=int(step.arguments.get("limit", 6)), user=state.request.user)
 
 
 def _parse(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch:
@@ -125,14 +135,15 @@ def _tool(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[
     if step.name == "kb_search":
         # The knowledge base lives in the memory service, scoped by the task's tenant.
         vectors = _vectors_of(state, step)
-        return _memory(step, MemoryRequested(
+        return _memory(
+            step,
+            KbSearch,
             **common,
-            operation="kb_search",
             query=str(step.arguments.get("query", "")),
             vector=vectors[0] if vectors else None,
             limit=int(step.arguments.get("top_k", 4)),
             user=state.request.user,
-        ))
+        )
     if step.name == "sql_query":
         try:
             step.arguments = sql_arguments(state, step, policy)
@@ -173,7 +184,7 @@ def _embed(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict
     ))
 
 
-def _remember(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch:
+def _remember(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch | StepCompleted:
     vectors = _vectors_of(state, step)
     vector = vectors[0] if vectors else None
     if step.name == "store_turn":
@@ -182,8 +193,8 @@ def _remember(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: d
                          turn=turn_record(state), vector=vector)
         return Dispatch(step, MEMORY_REQUESTS, EventType.MEMORY_REQUESTED, turn)
     # A fact or preference the user stated, kept for the task's tenant and user.
-    return _memory(step, MemoryRequested(**common, user=state.request.user, vector=vector, operation="remember",
-                                         source=f"task:{state.task_id}", **step.arguments))
+    return _memory(step, MemoryRemember, **common, user=state.request.user, vector=vector,
+                   source=f"task:{state.task_id}", **step.arguments)
 
 
 BUILDERS: dict[StepKind, Builder] = {

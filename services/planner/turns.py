@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 
-from autoglm.shared.events import EventType, MemoryRequested, TurnWrite, new_id
+from autoglm.shared.events import EventType, MemoryStoreTurns, TurnWrite, new_id
 from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.topics import MEMORY_REQUESTS, NO_REPLY
 
@@ -57,9 +57,7 @@ class TurnBatcher:
     async def _send(self, tenant: str, items: list[tuple[TurnWrite, asyncio.Future[None]]]) -> None:
         turns = [turn for turn, _ in items]
         try:
-            request = MemoryRequested(
-                step_id=f"turns-{new_id()}", reply_to=NO_REPLY, operation="store_turns", turns=turns
-            )
+            request = MemoryStoreTurns(step_id=f"turns-{new_id()}", reply_to=NO_REPLY, turns=turns)
             # The batch is no task's event: it has its own id and no trace of its own (each turn has one).
             event = self.rt.event(EventType.MEMORY_REQUESTED, request, tenant=tenant, traceparent=None)
             await self.rt.publish(MEMORY_REQUESTS, event, key=turns[0].session_id)

@@ -182,7 +182,7 @@ async def publish_paced(
 async def stored_turns(stack: Stack, tenant: str, expected: int, *, timeout: float) -> int:
     """Session turns the memory service holds for ``tenant``, asked until ``expected`` or ``timeout``.
     (Turns are written after the result, so they may trail the last result by a moment.)"""
-    from ..events import EventType, MemoryRequested
+    from ..events import EventType, MemoryStats
     from ..sdk.rpc import StepClient
     from ..topics import MEMORY_REQUESTS
 
@@ -191,7 +191,7 @@ async def stored_turns(stack: Stack, tenant: str, expected: int, *, timeout: flo
     turns = 0
     async with StepClient(stack.bootstrap or "", stack.settings) as client:
         while True:
-            request = MemoryRequested(step_id="x", reply_to="x", operation="stats")
+            request = MemoryStats(step_id="x", reply_to="x")
             reply = await client.call(MEMORY_REQUESTS, EventType.MEMORY_REQUESTED, request, timeout=60)
             turns = int(reply.output.get(tenant, {}).get("turns", 0))
             if turns >= expected or loop.time() >= deadline:

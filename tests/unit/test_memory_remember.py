@@ -5,12 +5,15 @@ handmade so similarities are exact."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import pytest
+from opentelemetry import trace
+from pydantic import ValidationError
 
 from autoglm.services.memory.config import MemoryConfig
-from autoglm.services.memory.handlers import _run
+from autoglm.services.memory.handlers import Caller, run
 from autoglm.services.memory.store import MemoryItem, MemoryStore
 from autoglm.shared.events import MemoryRequested
 
@@ -155,8 +158,11 @@ def test_remember_rejects_bad_input(store: MemoryStore) -> None:
 
 
 def test_handler_operations_scope_by_the_event_tenant(store: MemoryStore) -> None:
-    def req(**kw: object) -> MemoryRequested:
-        return MemoryRequested(step_id="s1", reply_to="autoglm.steps.completed", **kw)  # type: ignore[arg-type]
+    def req(**kw: object) -> Any:
+        return MemoryRequested(step_id="s1", reply_to="autoglm.steps.completed", **kw).root
+
+    def _run(store: MemoryStore, tenant: str, session_id: str, task_id: str, request: Any) -> dict[str, Any]:
+        return run(store, Caller(tenant, session_id, task_id, trace.get_tracer("test")), request)
 
     out = _run(
         store,
@@ -198,9 +204,12 @@ def test_handler_operations_scope_by_the_event_tenant(store: MemoryStore) -> Non
         _run(store, "acme", "s", "t6", req(operation="forget", memory_id=out["id"], user="u1"))["deleted"]
         is True
     )
-    with pytest.raises(ValueError, match="needs a text"):
-        _run(store, "acme", "s", "t7", req(operation="remember", vector=axis(4)))
-    with pytest.raises(ValueError, match="query vector"):
-        _run(store, "acme", "s", "t8", req(operation="remember", text="x"))
-    with pytest.raises(ValueError, match="memory_id"):
-        _run(store, "acme", "s", "t9", req(operation="forget"))
+    # A request without what its operation needs is no MemoryRequested: it is refused when decoded.
+    with pytest.raises(ValidationError, match=r"remember\.text\n  Field required"):
+        req(operation="remember", vector=axis(4))
+    with pytest.raises(ValidationError, match=r"remember\.text\n  Value error, must not be blank"):
+        req(operation="remember", text=" \n ", vector=axis(4))
+    with pytest.raises(ValidationError, match=r"remember\.vector\n  Field required"):
+        req(operation="remember", text="x")
+    with pytest.raises(ValidationError, match=r"forget\.memory_id\n  Field required"):
+        req(operation="forget")

@@ -27,7 +27,9 @@ from autoglm.shared.events import (
     Intent,
     IntentGraph,
     IntentType,
-    MemoryRequested,
+    KbSearch,
+    MemoryRecall,
+    MemoryRemember,
     ParseRequested,
     StepCompleted,
     StepKind,
@@ -108,7 +110,7 @@ def test_a_tool_task_from_request_to_forget() -> None:
 def test_recall_then_reparse_with_the_pending_question() -> None:
     state = _state(clarification="Which city's weather would you like to know?")
     [recall] = _dispatches(advance(state, POLICY, T0))
-    assert isinstance(recall.payload, MemoryRequested)
+    assert isinstance(recall.payload, MemoryRecall)
     assert (recall.payload.operation, recall.payload.limit, recall.payload.user) == ("recall", POLICY.session_turns, "u1")
 
     turns = [{"request": "weather?", "answer": "Which city?", "status": TaskStatus.NEEDS_CLARIFICATION.value}]
@@ -158,7 +160,7 @@ def test_an_empty_knowledge_base_is_answered_by_the_planner() -> None:
     [embed] = _dispatches(advance(state, POLICY, T0))
     apply_reply(state, _ok(embed.step.id, vectors=[[1.0, 0.0]]), T0)
     [search] = _dispatches(advance(state, POLICY, T0))
-    assert isinstance(search.payload, MemoryRequested) and search.payload.operation == "kb_search"
+    assert isinstance(search.payload, KbSearch) and search.payload.operation == "kb_search"
     assert search.payload.vector == [1.0, 0.0] and search.payload.query == "refund policy"
     apply_reply(state, _ok(search.step.id, passages=[]), T0)
     [publish] = advance(state, POLICY, T0)  # no model call: the answer says nothing was found
@@ -200,7 +202,7 @@ def test_a_stated_fact_is_remembered_and_acknowledged_without_a_model() -> None:
     apply_reply(state, _ok(embed.step.id, vectors=[[0.5]]), T0)
     [remember] = _dispatches(advance(state, POLICY, T0))
     request = remember.payload
-    assert isinstance(request, MemoryRequested) and request.operation == "remember"
+    assert isinstance(request, MemoryRemember) and request.operation == "remember"
     assert (request.text, request.kind, request.vector, request.user) == ("I like tea", "preference", [0.5], "u1")
     assert request.source == "task:t1"
     output = {"text": "I like tea", "kind": "preference", "action": "created"}
