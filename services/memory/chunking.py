@@ -128,10 +128,6 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
-
-
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 _WRAPPED_CJK = re.compile(rf"(?<=[{_CJK}])\n(?=[{_CJK}\d])|(?<=\d)\n(?=[{_CJK}\d%])")
 

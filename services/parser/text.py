@@ -168,9 +168,5 @@ def original_span(original: str, fixed: str, start: int, end: int) -> str:
     return original[convert(start) : convert(end)]
 
 
-def find_urls(text: str) -> list[str]:
-    return [u.rstrip(".,;:!?") for u in _URL_RE.findall(text)]
-
-
 URL_RE = _URL_RE
 HAN_RE = _HAN_RE
