@@ -9,14 +9,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
-from autoglm.services.memory.chunking import (
+from .chunking import (
     SUPPORTED_SUFFIXES,
     UnsupportedDocument,
     chunk_document,
     load_document,
 )
-from autoglm.services.memory.config import MemoryConfig
-from autoglm.services.memory.store import KbIngestReport, MemoryStore, Passage
+from .config import MemoryConfig
+from .store import KbIngestReport, MemoryStore, Passage
 
 
 class Embedder(Protocol):

@@ -1,0 +1,241 @@
+"""The knowledge base: a tenant's documents as chunks with their embeddings, searched for passages.
+
+A chunk's id derives from tenant, source, heading and text (its content hash), so re-ingesting an
+unchanged document changes nothing and a changed one only adds its new chunks and drops the stale
+ones. Search blends the cosine with the question's word overlap (:mod:`..lexical`) over the nearest
+candidates and drops what scores under ``kb_min_score``: an empty result means "not found".
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from qdrant_client import models as qm
+
+from .. import lexical
+from ..chunking import Chunk
+from .collections import KB, NS, Collections, epoch, from_epoch
+
+
+class KbCapacityError(RuntimeError):
+    """An ingest would take a tenant's knowledge base past its cap."""
+
+
+@dataclass
+class Passage:
+    """A knowledge-base chunk returned by :meth:`MemoryStore.kb_search`; cite it by ``source``."""
+
+    text: str
+    source: str
+    score: float
+    chunk_id: str
+    heading: str
+    title: str
+    index: int
+
+    @property
+    def citation(self) -> str:
+        name = self.title or self.source
+        return f"{name} § {self.heading}" if self.heading else name
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["citation"] = self.citation
+        return d
+
+
+@dataclass
+class KbIngestReport:
+    """What one :meth:`MemoryStore.kb_upsert` changed."""
+
+    tenant: str
+    source: str
+    chunks: int
+    added: int
+    unchanged: int
+    removed: int
+    error: str | None = None  # the file could not be ingested (nothing of it was changed): why
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class KnowledgeBase(Collections):
+    """The knowledge-base part of :class:`~autoglm.services.memory.store.MemoryStore`."""
+
+    @staticmethod
+    def _chunk_ids(tenant: str, source: str, chunks: Sequence[Chunk]) -> list[str]:
+        seen: dict[str, int] = {}
+        ids: list[str] = []
+        for c in chunks:
+            ident = f"{c.heading}\x1f{c.content_hash}"
+            n = seen.get(ident, 0)
+            seen[ident] = n + 1
+            ids.append(str(uuid.uuid5(NS, f"kb\x1f{tenant}\x1f{source}\x1f{ident}\x1f{n}")))
+        return ids
+
+    def _source_ids(self, name: str, tenant: str, source: str) -> set[str]:
+        flt = qm.Filter(must=[qm.FieldCondition(key="source", match=qm.MatchValue(value=source))])
+        return {str(r.id) for r in self._scroll(name, flt=flt, payload=["tenant"]) if self._owned(r, tenant)}
+
+    def kb_missing(self, *, tenant: str, source: str, chunks: Sequence[Chunk]) -> list[int]:
+        """Indexes of the chunks not stored yet: only these need embedding before :meth:`kb_upsert`."""
+        with self._lock:
+            name = self._existing(KB, tenant)
+            ids = self._chunk_ids(tenant, source, chunks)
+            if name is None:
+                return list(range(len(chunks)))
+            stored = {str(r.id) for r in self._client.retrieve(name, ids, with_payload=False)}
+        return [i for i, pid in enumerate(ids) if pid not in stored]
+
+    def kb_upsert(
+        self, *, tenant: str, source: str, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float] | None]
+    ) -> KbIngestReport:
+        """Make ``source``'s stored chunks exactly ``chunks``: add new ones, drop stale ones.
+
+        Idempotent by content hash: a chunk's id derives from tenant, source, heading and text, so
+        re-ingesting an unchanged document changes nothing. ``vectors`` aligns with ``chunks``; an entry
+        may be None for a chunk already stored (see :meth:`kb_missing`).
+        """
+        if len(vectors) != len(chunks):
+            raise ValueError("vectors must align with chunks")
+        ids = self._chunk_ids(tenant, source, chunks)
+        with self._lock:
+            name = self._ensure(KB, tenant)
+            existing = self._source_ids(name, tenant, source)
+            new = [i for i, pid in enumerate(ids) if pid not in existing]
+            stale = existing - set(ids)
+            total = self._client.count(name, exact=True).count
+            if total - len(stale) + len(new) > self._cfg.max_kb_chunks_per_tenant:
+                raise KbCapacityError(
+                    f"tenant {tenant!r} would hold more than {self._cfg.max_kb_chunks_per_tenant} chunks"
+                )
+            now = epoch(None)
+            points = []
+            for i in new:
+                c = chunks[i]
+                if vectors[i] is None:
+                    raise ValueError(f"chunk {i} is not stored yet and needs a vector")
+                points.append(
+                    qm.PointStruct(
+                        id=ids[i],
+                        vector=self._vector(vectors[i]),
+                        payload={
+                            "tenant": tenant,
+                            "source": source,
+                            "title": c.title,
+                            "heading": c.heading,
+                            "index": c.index,
+                            "text": c.text,
+                            "content_hash": c.content_hash,
+                            "ingested_at": now,
+                        },
+                    )
+                )
+            for start in range(0, len(points), 256):
+                self._client.upsert(name, points[start : start + 256], wait=True)
+            kept = [i for i, pid in enumerate(ids) if pid in existing]
+            for i in kept:
+                # unchanged text may have moved within the document
+                self._client.set_payload(
+                    name,
+                    payload={"index": chunks[i].index, "title": chunks[i].title},
+                    points=[ids[i]],
+                    wait=True,
+                )
+            if stale:
+                self._delete_ids(name, sorted(stale))
+        return KbIngestReport(
+            tenant=tenant,
+            source=source,
+            chunks=len(chunks),
+            added=len(new),
+            unchanged=len(kept),
+            removed=len(stale),
+        )
+
+    def kb_search(
+        self,
+        *,
+        tenant: str,
+        vector: Sequence[float],
+        top_k: int = 5,
+        min_score: float | None = None,
+        query: str | None = None,
+    ) -> list[Passage]:
+        """This tenant's knowledge-base passages most relevant to a question, best first, only those scoring
+        at least ``min_score`` (default ``memory.kb_min_score``): an empty list means "not found".
+
+        With the question's ``query`` text, the score blends the cosine of ``vector`` with the question's
+        word overlap (:mod:`.lexical`, weight ``memory.kb_lexical_weight``) over the nearest
+        ``memory.kb_candidates`` passages; without it, the score is the cosine alone."""
+        vec = self._vector(vector)
+        floor = self._cfg.kb_min_score if min_score is None else min_score
+        weight = self._cfg.kb_lexical_weight if query else 0.0
+        limit = max(top_k, self._cfg.kb_candidates) if weight else top_k
+        with self._lock:
+            name = self._existing(KB, tenant)
+            if name is None:
+                return []
+            flt = (
+                None
+                if self._local
+                else qm.Filter(must=[qm.FieldCondition(key="tenant", match=qm.MatchValue(value=tenant))])
+            )
+            points = self._client.query_points(
+                name, query=vec, limit=limit, with_payload=True, query_filter=flt
+            ).points
+        found = [
+            Passage(
+                text=str(p.payload.get("text", "")),
+                source=str(p.payload.get("source", "")),
+                score=p.score,
+                chunk_id=str(p.id),
+                heading=str(p.payload.get("heading", "")),
+                title=str(p.payload.get("title", "")),
+                index=int(p.payload.get("index", 0)),
+            )
+            for p in points
+            if p.payload and self._owned(p, tenant)
+        ]
+        if weight and query:
+            overlap = lexical.coverage(query, [f"{p.title}\n{p.heading}\n{p.text}" for p in found])
+            for p, cov in zip(found, overlap, strict=True):
+                p.score = (1 - weight) * p.score + weight * cov
+            found.sort(key=lambda p: p.score, reverse=True)
+        return [p for p in found if p.score >= floor][:top_k]
+
+    def kb_list(self, *, tenant: str) -> list[dict[str, Any]]:
+        """This tenant's documents: source, title, chunk count, last ingest time."""
+        with self._lock:
+            name = self._existing(KB, tenant)
+            if name is None:
+                return []
+            docs: dict[str, dict[str, Any]] = {}
+            for r in self._scroll(name, payload=["tenant", "source", "title", "ingested_at"]):
+                if not self._owned(r, tenant):
+                    continue
+                p = r.payload or {}
+                doc = docs.setdefault(
+                    str(p["source"]),
+                    {"source": p["source"], "title": p.get("title", ""), "chunks": 0, "ingested_at": 0.0},
+                )
+                doc["chunks"] += 1
+                doc["ingested_at"] = max(doc["ingested_at"], float(p.get("ingested_at", 0.0)))
+        for doc in docs.values():
+            doc["ingested_at"] = from_epoch(doc["ingested_at"]).isoformat()
+        return sorted(docs.values(), key=lambda d: d["source"])
+
+    def kb_delete(self, *, tenant: str, source: str) -> int:
+        """Remove a document from this tenant's knowledge base; returns the chunks removed."""
+        with self._lock:
+            name = self._existing(KB, tenant)
+            if name is None:
+                return 0
+            ids = self._source_ids(name, tenant, source)
+            if ids:
+                self._delete_ids(name, sorted(ids))
+        return len(ids)
