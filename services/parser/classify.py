@@ -4,7 +4,7 @@ Rules are ordered by specificity: an explicit task verb (translate, summarize, w
 poem) outranks the subject words it is about ("写一首关于雨的诗" is writing, not weather).
 A clause no rule recognises gets ``question_answering`` with ``cue=False``, and one that only the
 catch-all question words recognise gets it with ``generic=True``; the parser hands both kinds to a
-configured :class:`~autoglm.services.parser.logic.Fallback` when there is one.
+configured :class:`~autoglm.services.parser.pipeline.Fallback` when there is one.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, SecretStr
 from autoglm.shared.config import Settings
 
 from .fallback import EmbeddingFallback
-from .logic import Fallback
+from .pipeline import Fallback
 
 FallbackMode = Literal["none", "embedding", "llm"]
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from autoglm.shared.events import IntentGraph, IntentType
 
 from .entities import find_cities, find_order_id
-from .logic import parse_request
+from .pipeline import parse_request
 from .text import normalize
 
 _BARE_ID = re.compile(r"(?<![A-Za-z0-9])#?([A-Za-z]{0,4}\d[\w-]{1,31})(?![A-Za-z0-9])")

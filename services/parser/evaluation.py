@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from autoglm.services.parser.logic import Fallback, parse_request
+from autoglm.services.parser.pipeline import Fallback, parse_request
 from autoglm.shared.events import IntentGraph
 
 FREE_TEXT_KEYS = frozenset({"query", "topic", "referent", "memory"})

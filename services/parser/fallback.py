@@ -240,7 +240,7 @@ DEFAULT_THRESHOLDS: dict[str, float] = {"en": 0.40}
 
 
 class EmbeddingFallback:
-    """:class:`~autoglm.services.parser.logic.Fallback` by embedding similarity to :data:`LABELS`.
+    """:class:`~autoglm.services.parser.pipeline.Fallback` by embedding similarity to :data:`LABELS`.
 
     ``encode`` maps texts to L2-normalized embeddings; default: the bundled all-MiniLM-L6-v2 on the
     CPU, loaded on first use. ``thresholds`` maps a language to the score a label needs (languages

@@ -47,7 +47,7 @@ _SYSTEM = (
 
 
 class LLMFallback:
-    """:class:`~autoglm.services.parser.logic.Fallback` by an OpenAI-compatible chat endpoint.
+    """:class:`~autoglm.services.parser.pipeline.Fallback` by an OpenAI-compatible chat endpoint.
 
     ``base_url`` is the server without the ``/v1`` suffix; ``api_key`` is sent as a Bearer token."""
 

@@ -15,7 +15,7 @@ from . import handlers
 from .config import ParserConfig, ParserSettings, make_fallback
 from .dialogue import continue_after_question
 from .fallback import LoadedOnly
-from .logic import parse_request
+from .pipeline import parse_request
 
 
 def create_app(settings: Settings | None = None) -> FastStream:

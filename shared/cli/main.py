@@ -456,7 +456,7 @@ def _iso(value: str | None) -> datetime | None:
 
 
 def _parse_one(text: str, now: str | None, tz: str | None, fallback: Any = None) -> Any:
-    from autoglm.services.parser.logic import parse_request
+    from autoglm.services.parser.pipeline import parse_request
 
     settings = _settings()
     return parse_request(text, now=_iso(now), tz=tz or settings.default_timezone, fallback=fallback)

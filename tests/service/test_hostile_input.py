@@ -518,7 +518,7 @@ def test_the_parser_stays_bounded_on_64kb_of_adversarial_text(tokens: list[str],
     import random
     import time
 
-    from autoglm.services.parser.logic import parse_request
+    from autoglm.services.parser.pipeline import parse_request
 
     rng = random.Random(seed)
     text = ""

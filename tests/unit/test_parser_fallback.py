@@ -14,7 +14,7 @@ from autoglm.services.parser.classify import Classification
 from autoglm.services.parser.config import ParserSettings, make_fallback
 from autoglm.services.parser.evaluation import load_labeled
 from autoglm.services.parser.fallback import EmbeddingFallback
-from autoglm.services.parser.logic import parse_request
+from autoglm.services.parser.pipeline import parse_request
 
 NOW = datetime.fromisoformat("2026-11-25T10:00:00+08:00")  # a Wednesday
 DATA = Path(__file__).resolve().parent.parent / "data"

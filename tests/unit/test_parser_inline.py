@@ -10,7 +10,7 @@ import pytest
 
 from autoglm.services.parser.classify import Classification
 from autoglm.services.parser.fallback import FallbackNotLoaded, LoadedOnly
-from autoglm.services.parser.logic import parse_request
+from autoglm.services.parser.pipeline import parse_request
 
 NOW = datetime.fromisoformat("2026-11-25T10:00:00+08:00")
 

@@ -78,7 +78,7 @@ def test_every_emitted_entity_key_is_documented() -> None:
     from datetime import datetime
 
     from autoglm.services.parser.entities import ENTITY_KEYS
-    from autoglm.services.parser.logic import parse_request
+    from autoglm.services.parser.pipeline import parse_request
 
     for name in ("parser_labeled.jsonl", "parser_heldout.jsonl"):
         for ex in load_labeled(DATA / name):

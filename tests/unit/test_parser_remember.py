@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from autoglm.services.parser.entities import ENTITY_KEYS, find_memory
-from autoglm.services.parser.logic import parse_request
+from autoglm.services.parser.pipeline import parse_request
 from autoglm.services.parser.text import fix_typos, original_span
 
 NOW = datetime.fromisoformat("2026-11-25T10:00:00+08:00")

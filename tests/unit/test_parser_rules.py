@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from autoglm.services.parser.arith import chinese_to_int, extract_expression
 from autoglm.services.parser.classify import Classification
 from autoglm.services.parser.dates import date_entities
-from autoglm.services.parser.logic import parse_request
+from autoglm.services.parser.pipeline import parse_request
 from autoglm.services.parser.text import detect_language, normalize
 from autoglm.shared.events import IntentGraph
 

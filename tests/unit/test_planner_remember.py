@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from autoglm.services.parser.logic import parse_request
+from autoglm.services.parser.pipeline import parse_request
 from autoglm.services.planner.advance import apply_reply, mark_dispatched, ready_steps
 from autoglm.services.planner.build import build_execution
 from autoglm.services.planner.compose import acknowledgement, compose, executed_steps
