@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from autoglm.services.parser.arith import extract_expression, looks_like_date_or_id
-from autoglm.services.parser.dates import find_dates
-from autoglm.services.parser.entities import find_cities, find_memory, find_order_id, find_url
-from autoglm.services.parser.lexicon import EN_LANGUAGES, ZH_LANGUAGES
-from autoglm.services.parser.text import URL_RE
+from .arith import extract_expression, looks_like_date_or_id
+from .dates import find_dates
+from .entities import find_cities, find_memory, find_order_id, find_url
+from .lexicon import EN_LANGUAGES, ZH_LANGUAGES
+from .text import URL_RE
 
 IC = re.IGNORECASE
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from autoglm.services.parser.lexicon import (
+from .lexicon import (
     EN_CITIES,
     EN_LANGUAGES,
     PROGRAMMING_LANGUAGES,
     ZH_CITIES,
     ZH_LANGUAGES,
 )
-from autoglm.services.parser.text import HAN, URL_RE
+from .text import HAN, URL_RE
 
 # Every entity key the parser emits, with its meaning (the contract of `Intent.entities`).
 ENTITY_KEYS: dict[str, str] = {

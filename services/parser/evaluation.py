@@ -23,8 +23,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from autoglm.services.parser.pipeline import Fallback, parse_request
 from autoglm.shared.events import IntentGraph
+
+from .pipeline import Fallback, parse_request
 
 FREE_TEXT_KEYS = frozenset({"query", "topic", "referent", "memory"})
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)

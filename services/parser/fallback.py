@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autoglm.services.parser.classify import Classification
+from .classify import Classification
 
 __all__ = ["DEFAULT_THRESHOLDS", "LABELS", "EmbeddingFallback", "Label", "Score"]
 

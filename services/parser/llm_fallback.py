@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 
-from autoglm.services.parser.classify import Classification
-from autoglm.services.parser.fallback import LABELS
+from .classify import Classification
+from .fallback import LABELS
 
 __all__ = ["LLMFallback", "label_name"]
 

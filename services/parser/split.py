@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from autoglm.services.parser.classify import SUMMARIZE, TRANSLATE
+from .classify import SUMMARIZE, TRANSLATE
 
 _QUOTE_PAIRS = {"“": "”", '"': '"', "「": "」", "『": "』", "《": "》"}
 _PH_OPEN, _PH_CLOSE, _PH_BASE = "\ue000", "\ue001", 0xE100

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from autoglm.services.parser.lexicon import EN_CUE_VOCAB, EN_REAL_WORDS_NEAR_CUES, ZH_TYPOS
+from .lexicon import EN_CUE_VOCAB, EN_REAL_WORDS_NEAR_CUES, ZH_TYPOS
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_RE = re.compile(f"[{HAN}]")

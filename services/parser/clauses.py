@@ -1,0 +1,292 @@
+"""Clauses: a request's instruction split into clauses, each classified by the rules, and fragments that
+carry no task of their own merged into their neighbours (pipeline stages 3 to 5).
+
+A clause becomes a :class:`Part`: its span of the masked instruction, the connector before it
+("然后", "and then"), its :class:`~.classify.Classification`, and whether it is an *ellipsis* (only a
+city or a date: "上海呢？", "what about London?"). Merging keeps one task per part: a bare connector or a
+run of bare entities joins the clause after it, a clause no rule recognised joins the one before,
+and a follow-up on the same lookup, a code request's data step, or a message's content stays with
+the clause it belongs to. Greetings and thanks around a task are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .classify import (
+    CODE_NOUN,
+    MY_ORDER,
+    WEATHER_WORD,
+    Classification,
+    classify,
+    expression_of,
+    is_pleasantry,
+    is_remember,
+)
+from .dates import date_entities, find_dates
+from .entities import find_cities, find_order_id, find_order_ids
+from .split import CONNECTOR_RE, PAYLOAD_CUE, Masked, split_clauses
+from .text import detect_language, original_span
+
+LOOKUP_TOOLS = ("weather", "datetime", "sql_query")
+CITY_TOOLS = ("weather", "datetime")
+
+_BASED_ON = re.compile(
+    r"^(?:根据|基于|依据|按照|结合|参考)[^，,]{0,12}?(?=推荐|写|生成|给|帮|告诉|说|总结|翻译|分析|判断|制定|计算|算|列|提供|做|选|"
+    r"建议|评估|预测|出)|^(?:based on|according to|using|given|with) (?:that|this|it|these|those|the \w+)[, ]+",
+    re.IGNORECASE,
+)
+
+THEN = re.compile(r"^(?:然后|接着|随后|最后|之后再|then|and then|after that|afterwards|finally|and finally)$", re.IGNORECASE)
+
+REFERENT = re.compile(
+    r"上一个|上一条|那个|这个|那件|这件|它们?|这些|那些|上面的?|上述|以上|刚才的?|之前的?|前面的?|这段|那段|这句|那句|此|"
+    r"\bthat\b|\bthis\b|\bit\b|\bthem\b|\bthose\b|\bthese\b|\bthe above\b|\bthe previous (?:one|answer|result)\b"
+    r"|\bthe last (?:one|answer|result)\b",
+    re.IGNORECASE,
+)
+
+_ELLIPSIS_FILLER = re.compile(
+    r"那么|那|呢|怎么样|如何|又|还有|的|天气|换成|改成|换|看看|看一下|试试|\bwhat about\b|\bhow about\b|\band\b|\bthe\b|\bin\b"
+    r"|\bfor\b|\bweather\b|\binstead\b|\bswitch to\b"
+    r"|\bthen\b|\bwhat's\b|\bit\b|\blike\b",
+    re.IGNORECASE,
+)
+
+PUNCT = re.compile(r"[\s,.;:!?。，、~…\-—()（）\"'“”]+")
+
+
+@dataclass
+class Part:
+    """A clause on its way to becoming one or more intents."""
+
+    start: int
+    end: int
+    connector: str
+    cls: Classification
+    masked: str
+    payload: bool = False
+    ellipsis: bool = False
+    overrides: dict[str, Any] = field(default_factory=dict)
+    verbatim: str = ""  # the clause before typo correction (what a remembered fact keeps)
+
+
+def residue(text: str, pattern: re.Pattern[str]) -> str:
+    return PUNCT.sub("", pattern.sub(" ", text))
+
+
+def _is_ellipsis(text: str, today: date) -> bool:
+    """``上海呢？`` / ``那后天呢`` / ``what about London?``: only a city or a date, no task."""
+    cities = find_cities(text)
+    dates = find_dates(text, today)
+    if not cities and not dates:
+        return False
+    rest = text
+    for c in cities:
+        rest = rest.replace(c, " ")
+    for d in sorted(dates, key=lambda d: -d.start):
+        rest = rest[: d.start] + " " + rest[d.end :] if d.end <= len(rest) else rest
+    return not residue(rest, _ELLIPSIS_FILLER)
+
+
+def is_my_order(text: str) -> bool:
+    return bool(MY_ORDER.search(text))
+
+
+def strip_connector(text: str) -> str:
+    text = text.strip(" ,;.。!?")
+    m = CONNECTOR_RE.match(text)
+    if m:
+        text = text[m.end():]
+    return text.strip(" ,;")
+
+
+def split_parts(m: Masked, instruction: str, payload: str, today: date) -> list[Part]:
+    frags = split_clauses(instruction)
+    parts: list[Part] = []
+    for f in frags:
+        seg = instruction[f.start : f.end]
+        body = strip_connector(seg) or seg
+        if parts:
+            # "然后根据天气推荐一下穿搭": the earlier output it builds on is not a new task.
+            body = _BASED_ON.sub("", body, count=1) or body
+        cls = classify(body)
+        ellipsis = not cls.cue or cls.type == "question_answering" and cls.tool is None
+        ellipsis = ellipsis and _is_ellipsis(seg, today)
+        parts.append(Part(f.start, f.end, f.connector, cls, seg, ellipsis=ellipsis))
+    if not parts:
+        parts.append(Part(0, len(instruction), "", classify(instruction), instruction))
+    merged: list[Part] = []
+    pending_start: int | None = None
+    for n, p in enumerate(parts):
+        if pending_start is not None:
+            p.start = pending_start
+            p.masked = instruction[p.start : p.end]
+            conn = CONNECTOR_RE.match(p.masked.lstrip(" ,"))
+            if conn and not p.connector:
+                p.connector = conn.group(0).strip(" ,").lower()
+            pending_start = None
+            if not p.ellipsis:
+                # The leading words may decide the task ("明天去三亚，需要带防晒吗" is about weather,
+                # "For future reference, our VPN is …" is a fact to remember).
+                lead = strip_connector(p.masked) or p.masked
+                whole = classify(lead)
+                if whole.cue and (whole.tool is not None or not p.cls.cue or is_remember(lead)):
+                    p.cls = whole
+        if n < len(parts) - 1 and not PUNCT.sub("", strip_connector(p.masked)):
+            # "Also, who painted …": a bare connector belongs to the clause after it.
+            pending_start = p.start
+            continue
+        if p.ellipsis and n < len(parts) - 1 and not (merged and merged[-1].cls.tool in LOOKUP_TOOLS):
+            # "北京，明天，天气？": bare entities before the task belong to it.
+            pending_start = p.start
+            continue
+        # A clause cut off at "并/然后/and + verb" is a task even when no rule names it.
+        if not p.cls.cue and not p.ellipsis and not p.connector:
+            if merged:
+                prev = merged[-1]
+                prev.end = p.end
+                prev.masked = instruction[prev.start : prev.end]
+                continue
+            if n < len(parts) - 1:
+                pending_start = p.start
+                continue
+        if merged and (
+            (merged[-1].cls.type == "chitchat" and p.cls.type == "chitchat" and not _remembers(merged[-1], p))
+            or _same_lookup(merged[-1], p, today) or _code_spec(merged[-1], p) or _message_content(merged[-1], p)
+        ):
+            prev = merged[-1]
+            prev.end = p.end
+            prev.masked = instruction[prev.start : prev.end]
+            continue
+        merged.append(p)
+    if pending_start is not None and merged:
+        merged[-1].start = min(merged[-1].start, pending_start)
+    if payload and merged:
+        named = [p for p in merged if PAYLOAD_CUE.search(p.masked)]
+        (named[0] if named else merged[-1]).payload = True
+    # Greetings and thanks around a task are manners, not tasks ("你好，帮我查一下北京的天气").
+    tasks = [p for p in merged if not (p.cls.type == "chitchat" and is_pleasantry(strip_connector(p.masked)))]
+    if tasks and len(tasks) < len(merged):
+        merged = tasks
+    for p in merged:
+        p.masked = instruction[p.start : p.end]
+        if p.cls.type == "chitchat":
+            p.verbatim = original_span(m.text, instruction, p.start, p.end)
+        if p.ellipsis:
+            ov: dict[str, Any] = {}
+            cities = find_cities(p.masked)
+            if cities:
+                ov["cities"] = cities
+            ov.update(date_entities(p.masked, today))
+            p.overrides = ov
+    return merged
+
+
+def _remembers(*parts: Part) -> bool:
+    """A fact to remember stays its own intent: small talk beside it is not part of the fact."""
+    return any(is_remember(strip_connector(p.masked)) for p in parts)
+
+
+def _code_spec(prev: Part, cur: Part) -> bool:
+    """Inside a code request, a data step describes what the code does ("写一个读取CSV文件并计算平均值的
+    脚本", "写一段SQL，查询每个用户的订单总数"); it is not a task of its own."""
+    return (
+        prev.cls.type == "code_generation"
+        and (
+            cur.cls.tool in ("calculator", "sql_query")
+            or bool(CODE_NOUN.search(cur.masked))
+            or bool(_CODE_STEP.match(strip_connector(cur.masked)))
+            or bool(_BA_CODE_STEP.match(strip_connector(cur.masked)))
+        )
+        and (cur.cls.type not in ("translation", "summarization") or bool(_BA_CODE_STEP.match(strip_connector(cur.masked))))
+        and expression_of(cur.masked) is None
+        and not THEN.match(_connector_of(cur))
+    )
+
+_CODE_STEP = re.compile(
+    r"^(?:找出|列出|提取|筛选|返回|输出|读取|判断|统计|计算|查询|过滤|解析|校验|验证|检查|匹配|按|排序|合并|去重|分组|转换|写入|保存|"
+    r"that |which |to |finds?\b|lists?\b|extracts?\b|returns?\b|outputs?\b|reads?\b|filters?\b|counts?\b"
+    r"|sorts?\b|merges?\b|groups?\b|converts?\b|saves?\b|writes? (?:it|them|the result)"
+    r"|checks?\b|validates?\b|parses?\b|matches\b)",
+    re.IGNORECASE,
+)
+
+
+# "…脚本，把excel里的手机号都提取出来" / "…，把图片都压缩一下": what the code does to its input (even when the verb
+# alone would read as a summary or a translation).
+_BA_CODE_STEP = re.compile(
+    r"^(?:把|将)[^，,。]{0,20}?(?:提取|找出|筛选|转换|转成|排序|合并|去重|重命名|替换|读取|写入|保存|导出|导入|删除|压缩|下载)"
+)
+
+_MESSAGE_CONTENT = re.compile(
+    r"^(?:告诉|通知|提醒|告知)(?:他|她|他们|她们|大家|客户|用户|对方|老板|同事)|^(?:内容是|说|就说)|"
+    r"^(?:telling|saying|letting (?:them|him|her) know|to (?:tell|let|inform|remind))\b",
+    re.IGNORECASE,
+)
+
+
+def _message_content(prev: Part, cur: Part) -> bool:
+    """"写一封邮件给客户，告诉他们订单 8812 已经发货": the clause is what the message says."""
+    return prev.cls.type == "creative_writing" and bool(_MESSAGE_CONTENT.match(strip_connector(cur.masked)))
+
+
+def _connector_of(part: Part) -> str:
+    return part.connector
+
+_HOW_MUCH = re.compile(
+    r"多少|几[个块元]|多远|多久|\bhow (?:much|many|far|long)\b|\beach\b|\bwhat (?:do|would|will|should) (?:i|we) (?:pay|owe|save)\b",
+    re.IGNORECASE,
+)
+
+
+def _one_order(a: str, b: str) -> bool:
+    """One clause asks about the user's order without a number, the other gives exactly one number."""
+    return any(
+        is_my_order(ask) and not find_order_id(ask) and len(find_order_ids(named)) == 1
+        for ask, named in ((a, b), (b, a))
+    )
+
+
+def _same_lookup(prev: Part, cur: Part, today: date) -> bool:
+    """A follow-up clause on the same tool that names nothing new (``北京明天天气怎么样，会下雨吗``,
+    ``order #A55 hasn't arrived, where is it?``)."""
+    if THEN.match(_connector_of(cur)):
+        # "…，然后据此推荐穿搭": a step announced by then/然后 is a task of its own, built on the lookup.
+        return False
+    if prev.cls.tool == "sql_query" == cur.cls.tool and _one_order(prev.masked, cur.masked):
+        # "我买的东西到哪了，订单号8812345": one order, asked about in one clause and named in the other.
+        return True
+    if (
+        prev.cls.tool == "calculator"
+        and cur.cls.type == "question_answering"
+        and cur.cls.tool is None
+        and len(PUNCT.sub("", cur.masked)) <= (12 if detect_language(cur.masked) == "zh" else 20)
+        and not re.search(r"\d", cur.masked)
+        and _HOW_MUCH.search(cur.masked)
+    ):
+        # "三个人平分900块，每人多少": the question of the calculation just stated.
+        return True
+    if (
+        prev.cls.tool in LOOKUP_TOOLS
+        and cur.cls.type == "question_answering"
+        and cur.cls.tool is None
+        and len(PUNCT.sub("", cur.masked)) <= 24
+        and REFERENT.search(cur.masked)
+        and not find_cities(cur.masked)
+        and not find_dates(cur.masked, today)
+    ):
+        return True
+    if prev.cls.tool == "weather" and cur.cls.type == "question_answering" and cur.cls.tool is None:
+        # "…会很冷吗，需要穿羽绒服吗": a weather follow-up question that names no place or day.
+        return bool(WEATHER_WORD.search(cur.masked)) and not find_cities(cur.masked) and not find_dates(
+            cur.masked, today
+        )
+    if cur.ellipsis or prev.cls.tool is None or prev.cls.tool != cur.cls.tool:
+        return False
+    if cur.cls.tool not in ("weather", "datetime"):
+        return False
+    return not find_cities(cur.masked) and not find_dates(cur.masked, today)

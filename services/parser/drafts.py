@@ -1,0 +1,267 @@
+"""Drafts: the intents-to-be of a request's parts, with their entities and dependencies (pipeline stages
+6 to 8).
+
+Each :class:`~.clauses.Part` becomes one :class:`Draft` or several: a lookup naming several cities or
+order ids is expanded into one per city or id, an ellipsis ("上海呢？") repeats the lookup before it with
+the new city or date, and a URL in a non-fetch clause adds an implicit ``http_get`` the clause reads.
+Entities are extracted per tool and type; a city a weather clause leaves out carries over from the
+clause before (or the place the user just stated). Dependencies come from explicit markers ("根据结果",
+"translate it"), operator starts ("再乘以2"), and implicit ones: a generated text with no content of its
+own works on what came before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from autoglm.shared.events import Intent, IntentGraph
+
+from .classify import EXPLAIN, expression_of
+from .clauses import CITY_TOOLS, LOOKUP_TOOLS, Part, is_my_order, strip_connector
+from .dates import date_entities, find_dates
+from .entities import (
+    clean_query,
+    find_cities,
+    find_memory,
+    find_order_id,
+    find_order_ids,
+    find_programming_language,
+    find_target_language,
+    find_topic,
+    find_url,
+)
+from .lexicon import CITY_TIMEZONES
+from .split import Masked, has_placeholder
+
+# Markers that a clause uses an earlier clause's output.
+_DEP_MARKER = re.compile(
+    r"根据|据此|基于|依据|按照(?:结果|这个|上面)|参考(?:结果|这个|上面|以上)|结合(?:结果|以上|上面|上述|这些)|"
+    r"(?:把|将|用|拿)(?:这个|这些|上面的?|上述|以上的?|查询的?|查到的?|得到的?|计算的?|算出的?)?结果|"
+    r"结果|它们?|上述|以上|上面的?|这些信息|这些数据|这段|该结果|"
+    r"\bbased on\b|\baccording to\b|\busing (?:that|this|it|the|those|these)\b|\buse (?:that|this|it|the result)\b"
+    r"|\b(?:about|of|from|with|on|into|for|translate|summari[sz]e|explain|turn|make|put|convert|rewrite|shorten|"
+    r"send|describe|use|compare)\s+(?:it|that|this|them|those|these)\b"
+    r"|\b(?:that|this|those|these)\s+(?:results?|answers?|output|info|information|data|forecast|number|value|"
+    r"total|sum|findings|page|article|text|weather|response)\b|\bthe\s+(?:results?|answers?|output|findings|response)\b"
+    r"|\bits\b|\btheir\b|单元测试|测试用例|\bunit tests?\b|\btests? for it\b",
+    re.IGNORECASE,
+)
+
+# "it" as a real pronoun, not the dummy subject of "is it raining" / "what time is it".
+_IT = re.compile(r"\bit\b(?!'s|\s+is\b|\s+will be\b)", re.IGNORECASE)
+
+_DUMMY_IT = re.compile(r"\b(?:is|will|does|did|was|would|should|could|can|make)\s+it\s*$", re.IGNORECASE)
+
+_THERE = re.compile(r"那里|那边|当地|该城市|\bthere\b", re.IGNORECASE)
+
+
+def _uses_earlier(text: str) -> bool:
+    if _DEP_MARKER.search(text):
+        return True
+    return any(not _DUMMY_IT.search(text[: m.end()]) for m in _IT.finditer(text))
+
+_PLURAL_MARKER = re.compile(r"以上|上述|这些|它们|都|\bthem\b|\bthose\b|\bthese\b|\bboth\b|\ball\b", re.IGNORECASE)
+_INDEPENDENT = re.compile(r"^(?:另外|此外|还有|顺便|同时|also|additionally|separately|by the way|plus|as well as|meanwhile|and also)$",
+                          re.IGNORECASE)
+_OPERATOR_START = re.compile(r"^(?:再|结果|把结果|将结果)?(?:乘以|乘|除以|加上|加|减去|减|的平方)|^(?:multiply|divide|add|subtract|times|"
+                             r"double|halve|square)\b", re.IGNORECASE)
+GENERATED = ("creative_writing", "summarization", "translation")
+
+
+@dataclass
+class Draft:
+    type: str
+    tool: str | None
+    text: str
+    entities: dict[str, Any]
+    part: int
+    cue: bool = True
+    generic: bool = False
+    clause: str = ""  # the instruction alone, without an appended payload (what a fallback reads)
+    marker: bool = False
+    plural: bool = False
+    own_content: bool = False
+    independent: bool = False
+    operator_start: bool = False
+    auxiliary: bool = False  # an implicit fetch made for the clause after it, not a result of its own
+    depends_on: list[int] = field(default_factory=list)
+
+
+def entities_of(d: Draft, masked: str, restored: str, today: date, lang: str) -> dict[str, Any]:
+    ent: dict[str, Any] = {}
+    if d.tool in CITY_TOOLS:
+        cities = _cities(masked, d.tool, today)
+        if cities:
+            ent["city"] = cities[0]
+    if d.tool == "datetime" and "city" in ent:
+        _set_timezone(ent)
+    if d.tool in LOOKUP_TOOLS:
+        ent.update(date_entities(masked, today))
+    if d.tool == "sql_query":
+        order_id = find_order_id(masked)
+        if order_id:
+            ent["order_id"] = order_id
+        elif not is_my_order(masked):
+            ent["query"] = clean_query(strip_connector(restored))
+    if d.tool == "kb_search":
+        ent["query"] = clean_query(strip_connector(restored))
+    if d.tool == "calculator":
+        expr = expression_of(masked)
+        if expr:
+            ent["expression"] = expr
+    if d.tool == "http_get":
+        url = find_url(masked)
+        if url:
+            ent["url"] = url
+    if d.type == "translation":
+        target = find_target_language(masked)
+        if target:
+            ent["target_language"] = target
+    if d.type == "code_generation":
+        pl = find_programming_language(masked)
+        if pl:
+            ent["programming_language"] = pl
+    if d.type == "creative_writing":
+        topic = find_topic(restored) if not has_placeholder(masked) else None
+        if topic:
+            ent["topic"] = topic
+    return ent
+
+
+def _set_timezone(ent: dict[str, Any]) -> None:
+    zone = CITY_TIMEZONES.get(ent["city"]) or CITY_TIMEZONES.get(ent["city"].lower())
+    if zone:
+        ent["timezone"] = zone
+
+
+def _cities(text: str, tool: str | None, today: date) -> list[str]:
+    """Cities of a weather/datetime clause; unknown names are guessed once dates are cut out."""
+    found = find_cities(text)
+    if found or tool != "weather":
+        return found
+    for d in sorted(find_dates(text, today), key=lambda d: -d.start):
+        text = text[: d.start] + text[d.end :]
+    return find_cities(text, allow_guess=True)
+
+
+def make_drafts(parts: list[Part], m: Masked, payload: str, today: date, lang: str) -> list[Draft]:
+    drafts: list[Draft] = []
+    for idx, p in enumerate(parts):
+        if p.ellipsis:
+            base = [d for d in drafts if d.part == idx - 1 and d.tool in LOOKUP_TOOLS]
+            if base:
+                cities = p.overrides.get("cities") or [base[0].entities.get("city")]
+                for city in cities:
+                    ent = dict(base[0].entities)
+                    if city:
+                        ent["city"] = city
+                    for key in ("date", "days"):
+                        ent.pop(key, None) if "date" in p.overrides else None
+                    ent.update({k: v for k, v in p.overrides.items() if k != "cities"})
+                    drafts.append(Draft(base[0].type, base[0].tool, strip_connector(m.restore(p.masked)), ent, idx))
+                continue
+        restored = m.restore(p.masked)
+        text = strip_connector(restored)
+        if p.payload:
+            text = (text + payload).strip()
+        d = Draft(p.cls.type, p.cls.tool, text, {}, idx, cue=p.cls.cue, generic=p.cls.generic,
+                   clause=strip_connector(restored))
+        d.entities = entities_of(d, strip_connector(p.masked), restored, today, lang)
+        memory = find_memory(strip_connector(m.restore(p.verbatim or p.masked))) if d.type == "chitchat" else None
+        if memory:
+            d.entities.update(memory=memory[0], memory_kind=memory[1])
+        d.marker = _uses_earlier(strip_connector(p.masked))
+        d.plural = bool(_PLURAL_MARKER.search(p.masked))
+        d.own_content = bool(
+            p.payload or has_placeholder(p.masked) or "topic" in d.entities or find_url(p.masked)
+            or (d.type != "translation" and "expression" in d.entities)
+        )
+        d.independent = bool(_INDEPENDENT.match(p.connector))
+        d.operator_start = bool(_OPERATOR_START.match(strip_connector(p.masked)))
+        url = find_url(p.masked)
+        if url and d.tool != "http_get":
+            drafts.append(Draft("lookup", "http_get", url, {"url": url}, idx, auxiliary=True))
+            d.depends_on = [len(drafts) - 1]
+            d.own_content = True
+        if d.tool in CITY_TOOLS:
+            cities = _cities(strip_connector(p.masked), d.tool, today)
+            if not cities:
+                # "…，以及后天的天气" / "what time is it there": the place carries over.
+                prev = next((x for x in reversed(drafts) if x.tool in CITY_TOOLS and "city" in x.entities), None)
+                if prev is not None and (d.tool == "weather" or _THERE.search(p.masked)):
+                    d.entities["city"] = prev.entities["city"]
+                    if d.tool == "datetime":
+                        _set_timezone(d.entities)
+                elif d.tool == "weather" and (home := _remembered_city(drafts)):
+                    # "记住我住在上海，然后查一下明天的天气": the place just stated is the one meant.
+                    d.entities["city"] = home
+            if len(cities) > 1:
+                for city in cities:
+                    drafts.append(replace(d, entities={**d.entities, "city": city}, depends_on=[]))
+                continue
+        if d.tool == "sql_query":
+            ids = find_order_ids(p.masked)
+            if len(ids) > 1:
+                for oid in ids:
+                    drafts.append(replace(d, entities={**d.entities, "order_id": oid}, depends_on=[]))
+                continue
+        drafts.append(d)
+    return drafts
+
+
+def _remembered_city(drafts: list[Draft]) -> str | None:
+    for x in reversed(drafts):
+        cities = find_cities(str(x.entities.get("memory", "")))
+        if cities:
+            return cities[0]
+    return None
+
+
+def set_dependencies(drafts: list[Draft]) -> None:
+    for i, d in enumerate(drafts):
+        if d.depends_on:
+            continue
+        earlier = [j for j in range(i) if drafts[j].part < d.part and drafts[j].type != "chitchat"]
+        if not earlier:
+            continue
+        last_part = drafts[earlier[-1]].part
+        group = [j for j in earlier if drafts[j].part == last_part and not drafts[j].auxiliary] or [
+            j for j in earlier if drafts[j].part == last_part
+        ]
+        # A run of lookups on one tool right before feeds the dependent clause as a whole.
+        k = group[0] - 1
+        tool = drafts[group[0]].tool
+        while tool in LOOKUP_TOOLS and k >= 0 and drafts[k].tool == tool:
+            group.insert(0, k)
+            k -= 1
+        explicit = d.marker or d.operator_start
+        implicit = d.type in GENERATED and not d.own_content and not d.independent
+        # A fetched page is read by the clause after it ("Read URL and list the breaking changes").
+        fetched = drafts[group[-1]].tool == "http_get" and d.tool is None and not d.own_content and not d.independent
+        # "写一个Python函数判断闰年，并且用中文解释一下思路": explaining right after generating explains what was made.
+        explains = (
+            d.type == "question_answering" and d.tool is None and not d.independent and not d.own_content
+            and drafts[group[-1]].type in ("code_generation", "creative_writing") and bool(EXPLAIN.search(d.clause))
+        )
+        implicit = implicit or fetched or explains
+        if explicit or implicit:
+            chosen = earlier if d.plural and explicit else group
+            d.depends_on = list(chosen)
+
+
+def finish(drafts: list[Draft], lang: str, clarification: str | None) -> IntentGraph:
+    intents = [
+        Intent(
+            id=f"i{n + 1}",
+            type=d.type,  # type: ignore[arg-type]
+            tool=d.tool,
+            text=d.text,
+            entities=d.entities,
+            depends_on=[f"i{j + 1}" for j in sorted(set(d.depends_on))],
+        )
+        for n, d in enumerate(drafts)
+    ]
+    return IntentGraph(language=lang, intents=intents, clarification=clarification)

@@ -1,0 +1,246 @@
+"""Resolve: what a request means given the session (pipeline stage 9).
+
+Three whole-request shapes only make sense with the session's recent turns: *again* ("再来一次", "do it
+again", "same for Shenzhen"), a bare *referent* ("把这个翻译一下", "translate that") and an *ellipsis*
+("上海呢？"). The turn they refer to is the newest earlier request that parses as a task of its own
+(:func:`context_candidates`), reused with the city or date the follow-up swaps in; a known task whose
+object is missing takes the last turn as its referent. What still can't be resolved becomes a
+clarifying question (:data:`CLARIFICATIONS`): which content, which request, which city, which order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from autoglm.shared.events import IntentGraph
+
+from .classify import EXPLAIN
+from .clauses import CITY_TOOLS, LOOKUP_TOOLS, REFERENT, Part, residue, strip_connector
+from .dates import date_entities, find_dates
+from .drafts import GENERATED, Draft, entities_of, finish
+from .entities import find_cities, find_order_id, find_url
+from .split import Masked, has_placeholder
+from .text import detect_language, normalize
+
+MAX_CONTEXT_TURNS = 8
+MAX_CONTEXT_CHARS = 2000
+
+
+CLARIFICATIONS: dict[str, tuple[str, str]] = {
+    "referent": ("请问您指的是哪个内容？请把具体内容告诉我。", "What are you referring to? Please share the details."),
+    "again": ("请问您想让我重复哪个请求？", "Which request would you like me to repeat?"),
+    "city": ("请问您想查询哪个城市的天气？", "Which city's weather would you like to know?"),
+    "order": ("请提供您的订单号。", "Could you give me your order number?"),
+    "empty": ("请问有什么可以帮您？", "How can I help you?"),
+}
+
+# Whole-request shapes that only make sense with the session's context.
+_AGAIN = re.compile(
+    r"再来一次|再来一遍|再来|再做一次|再做一遍|再算一次|再算一遍|再查一次|再查一遍|再查一下|再试一次|重复一下|重复一遍|重复|重新来|"
+    r"同样的|一样的|\bdo it again\b|\bdo that again\b|\bagain\b|\bone more time\b|\brepeat(?: that| it| this)?\b"
+    r"|\bsame again\b|\bredo(?: it| that)?\b|\btry again\b|\bonce more\b|\bdo the same\b|\bsame (?:thing )?for\b"
+    r"|\bthe same\b|同样地?|也(?:查|算|看)一下|照样",
+    re.IGNORECASE,
+)
+
+_FILLER = re.compile(
+    r"请求|请问|请|麻烦你?|帮我|帮忙|给我|替我|能不能|可以|可不可以|你能|能否|一下|一遍|一次|把|将|再|下|吧|呢|呀|啊|吗|了|哦|嘛|的|成|为|"
+    r"查询|查查|查|看看|看|搜索|搜|找找|找|翻译|译|总结|概括|解释|说明|算算|算|计算|处理|发我|发给我|弄|做|讲讲|讲|说说|说|"
+    r"英文|英语|中文|日文|日语|法语|韩语|德语|内容|东西|文字|话|怎么样|怎样|如何|回答|答案|回复|消息|刚才|刚刚|之前|上次|请求|问题|"
+    # colloquial verbs and "how is it going" words that name no object ("把刚刚那段话改成英文", "那个东西咋样了")
+    r"改成|变成|转成|换成|弄成|翻成|翻|咋样|咋|进展|事|"
+    r"\bplease\b|\bpls\b|\bcan you\b|\bcould you\b|\bwould you\b|\bfor me\b|\bcheck\b|\blook up\b|\blook into\b"
+    r"|\bsearch\b|\btranslate\b|\bsummari[sz]e\b|\bexplain\b|\bcalculate\b|\bcompute\b|\bdo\b|\bhandle\b|\bfind\b"
+    r"|\bread\b|\bshow me\b|\bme\b|\bagain\b|\binto\b|\bto\b|\bin\b|\benglish\b|\bchinese\b|\bjapanese\b|\bfrench\b"
+    r"|\bspanish\b|\bgerman\b|\bthe\b|\ba\b|\bonce\b|\bmore\b|\btime\b|\bfor\b|\bup\b|\bcontent\b|\btext\b"
+    r"|\bstuff\b|\bone\b|\brequest\b|\bquestion\b|\bwith\b|\bas well\b|\btoo\b|\bthing\b|\bon\b|\bfrom\b|\bearlier\b"
+    r"|\bbefore\b|\bstatus\b|\bany\b|\bnews\b|\bupdates?\b|\banswer\b|\breply\b|\bresponse\b|\bmessage\b|\bprevious\b|\blast\b",
+    re.IGNORECASE,
+)
+
+_REQUEST_LIKE = re.compile(
+    r"[?？]\s*$|[吗呢]\s*[?？。.!]?\s*$|^(?:请|帮|麻烦|查|搜|给我|告诉|写|生成|翻译|总结|计算|算|what|how|who|when|where|why|"
+    r"which|is|are|do|does|can|could|will|please|tell|write|translate|summari[sz]e|calculate|compute|find|check|get|"
+    r"show|give|look)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What a request with no content of its own asks of the session."""
+
+    again: bool = False
+    referent: bool = False
+
+
+def shape_of(instruction: str, payload: str, today: date) -> Shape:
+    """*Again*: the request is only a repeat word (and a new city or date); *referent*: only a
+    pronoun and filler words. Neither when the request carries content (a payload, a quote, a URL)."""
+    no_content = not payload and not has_placeholder(instruction)
+    again_rest = _without_entities(_AGAIN.sub(" ", instruction), today)
+    is_again = no_content and bool(_AGAIN.search(instruction)) and not residue(again_rest, _FILLER)
+    is_referent = no_content and not is_again and bool(REFERENT.search(instruction)) and not residue(
+        REFERENT.sub(" ", instruction), _FILLER
+    ) and not find_url(instruction)
+    return Shape(again=is_again, referent=is_referent)
+
+
+def _without_entities(text: str, today: date) -> str:
+    for d in sorted(find_dates(text, today), key=lambda d: -d.start):
+        text = text[: d.start] + " " + text[d.end :]
+    for c in find_cities(text):
+        text = text.replace(c, " ")
+    return text
+
+
+def _overrides(text: str, today: date) -> dict[str, Any]:
+    """The city and date a follow-up swaps into the earlier request ("do the same for Shenzhen")."""
+    ov: dict[str, Any] = {}
+    cities = find_cities(text)
+    if cities:
+        ov["cities"] = cities
+    ov.update(date_entities(text, today))
+    return ov
+
+
+def _strong(graph: IntentGraph, cue: bool) -> bool:
+    return graph.clarification is None and cue and any(i.type != "chitchat" for i in graph.intents)
+
+
+def context_candidates(
+    context: Sequence[str], parse: Callable[[str], tuple[IntentGraph, bool]]
+) -> list[tuple[str, IntentGraph]]:
+    """Recent turns that are requests in their own right, newest first (``parse`` reads a turn on its
+    own, without context)."""
+    requests: list[tuple[str, IntentGraph]] = []
+    others: list[tuple[str, IntentGraph]] = []
+    for turn in reversed(list(context)[-MAX_CONTEXT_TURNS:]):
+        turn = turn[:MAX_CONTEXT_CHARS]
+        graph, cue = parse(turn)
+        if _strong(graph, cue):
+            # Answers are statements; the turn to repeat is the user's request.
+            (requests if _REQUEST_LIKE.search(turn.strip()) else others).append((turn, graph))
+    return requests + others
+
+
+def from_context(
+    shape: Shape,
+    parts: list[Part],
+    m: Masked,
+    instruction: str,
+    context: Sequence[str],
+    candidates: list[tuple[str, IntentGraph]],
+    today: date,
+    lang: str,
+) -> IntentGraph:
+    """The graph of an again / referent / ellipsis request: the earlier request it repeats, the known task
+    applied to the last turn, or a clarifying question."""
+    is_ellipsis = len(parts) == 1 and parts[0].ellipsis
+    head = parts[0].cls
+    typed = head.cue and (head.type != "question_answering" or EXPLAIN.search(instruction))
+    if shape.referent and typed and head.tool in (None, "calculator"):
+        # "把这个翻译一下": the task is known, its object is the last turn.
+        d = Draft(head.type, None, strip_connector(m.restore(instruction)), {}, 0)
+        d.entities = entities_of(d, instruction, instruction, today, lang)
+        if context:
+            d.entities["referent"] = context[-1][:MAX_CONTEXT_CHARS]
+            return finish([d], lang, None)
+        return finish([d], lang, clarify("referent", lang))
+    if candidates:
+        _, graph = candidates[0]
+        overrides = parts[0].overrides if is_ellipsis else _overrides(instruction, today) if shape.again else None
+        return finish(_renumber(graph, overrides), lang, None)
+    if shape.referent and context:
+        d = Draft("question_answering", None, strip_connector(m.restore(instruction)), {}, 0)
+        d.entities["referent"] = context[-1][:MAX_CONTEXT_CHARS]
+        return finish([d], lang, None)
+    if is_ellipsis:
+        return finish([], lang, clarify("referent", lang))
+    return finish([], lang, clarify("again" if shape.again else "referent", lang))
+
+
+def clarify_missing(drafts: list[Draft], parts: list[Part], context: Sequence[str], lang: str) -> str | None:
+    """Fill what the drafts lack from the session (``context``: empty when it may not be used), or the
+    clarifying question to ask: a translation or summary of nothing, a weather lookup without a city,
+    an order lookup without an order."""
+    clarification: str | None = None
+    first = drafts[0] if drafts else None
+    needs_object = first is not None and not first.own_content and not first.depends_on and (
+        (first.marker and REFERENT.search(parts[0].masked) and first.type in GENERATED + ("question_answering",))
+        or first.type in ("translation", "summarization") and not residue(strip_connector(parts[0].masked), _FILLER)
+    )
+    if first is not None and needs_object:
+        # "翻译一下" / "summarize it" with nothing to work on: the object is the last turn, or ask.
+        if context:
+            first.entities["referent"] = context[-1][:MAX_CONTEXT_CHARS]
+        else:
+            clarification = clarify("referent", lang)
+    for d in drafts:
+        if clarification:
+            break
+        if d.tool == "weather" and "city" not in d.entities:
+            city = _city_from_context(context)
+            if city:
+                d.entities["city"] = city
+            else:
+                clarification = clarify("city", lang)
+        elif d.tool == "sql_query" and not d.entities:
+            order_id = _order_from_context(context)
+            if order_id:
+                d.entities["order_id"] = order_id
+            else:
+                clarification = clarify("order", lang)
+    return clarification
+
+
+def clarify(kind: str, lang: str) -> str:
+    zh, en = CLARIFICATIONS[kind]
+    return zh if lang == "zh" else en
+
+
+def _renumber(graph: IntentGraph, overrides: dict[str, Any] | None = None) -> list[Draft]:
+    drafts: list[Draft] = []
+    ids = {i.id: n for n, i in enumerate(graph.intents)}
+    for n, i in enumerate(graph.intents):
+        ent = dict(i.entities)
+        if overrides and i.tool in LOOKUP_TOOLS:
+            if "cities" in overrides and i.tool in CITY_TOOLS:
+                ent["city"] = overrides["cities"][0]
+            if "date" in overrides:
+                ent.pop("days", None)
+                ent.update({k: v for k, v in overrides.items() if k in ("date", "days")})
+        drafts.append(Draft(i.type, i.tool, i.text, ent, n, depends_on=[ids[x] for x in i.depends_on]))
+    return drafts
+
+_ZH_ZONES = frozenset({"Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "Asia/Urumqi", "Asia/Hong_Kong",
+                       "Asia/Macau", "Asia/Taipei", "PRC", "ROC"})
+
+
+def default_language(context: Sequence[str], tz: str) -> str:
+    """Language for a request without letters: the session's, else the time zone's."""
+    for turn in reversed(list(context)[-MAX_CONTEXT_TURNS:]):
+        lang = detect_language(turn[:200], "")
+        if lang:
+            return lang
+    return "zh" if tz in _ZH_ZONES else "en"
+
+
+def _city_from_context(context: Sequence[str]) -> str | None:
+    for turn in reversed(list(context)[-MAX_CONTEXT_TURNS:]):
+        cities = find_cities(normalize(turn[:MAX_CONTEXT_CHARS]))
+        if cities:
+            return cities[-1]
+    return None
+
+
+def _order_from_context(context: Sequence[str]) -> str | None:
+    for turn in reversed(list(context)[-MAX_CONTEXT_TURNS:]):
+        order_id = find_order_id(normalize(turn[:MAX_CONTEXT_CHARS]))
+        if order_id:
+            return order_id
+    return None
