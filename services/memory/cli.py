@@ -22,9 +22,9 @@ from typing import Annotated, Literal
 
 import typer
 
-from autoglm.services.memory.config import MemoryConfig, MemoryServiceSettings
-from autoglm.services.memory.kb import Embedder, format_citations, ingest_paths, search_kb
-from autoglm.services.memory.store import (
+from .config import MemoryConfig, MemoryServiceSettings
+from .kb import Embedder, format_citations, ingest_paths, search_kb
+from .store import (
     KbIngestReport,
     MemoryHit,
     MemoryItem,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import re
-import sqlite3
 import threading
 import uuid
 from collections.abc import Iterable, Sequence
@@ -21,6 +20,8 @@ from typing import Any
 
 from qdrant_client import QdrantClient
 from qdrant_client import models as qm
+
+from autoglm.shared.qdrant_compat import local_sqlite_connections
 
 from ..config import MemoryConfig
 
@@ -52,14 +53,13 @@ def _fast_commits(client: QdrantClient) -> None:
     largest part of the memory service's cost per task). Write-ahead logging with ``synchronous=NORMAL``
     costs ~0.2 ms. A committed point still survives a killed process (what a service crash is); only an
     operating-system crash or power loss can lose the last commits, which the embedded broker (memory
-    only) loses anyway. A Qdrant server (``url``) is not touched. Reaches into qdrant-client's local
-    mode (``QdrantLocal.collections[*].storage.storage``); a version without those is left as it is.
+    only) loses anyway. A Qdrant server (``url``) is not touched. The connections are qdrant-client
+    internals, reached through :mod:`autoglm.shared.qdrant_compat` (a version without them is left as
+    it is).
     """
-    for collection in getattr(getattr(client, "_client", None), "collections", {}).values():
-        conn = getattr(getattr(collection, "storage", None), "storage", None)
-        if isinstance(conn, sqlite3.Connection):  # repeating the pragmas on a tuned one is a no-op
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+    for conn in local_sqlite_connections(client):  # repeating the pragmas on a tuned one is a no-op
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
 
 
 class Collections:
