@@ -24,6 +24,8 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from .safety.policy import SafetyConfig
+
 
 def config_file() -> Path | None:
     explicit = os.environ.get("AUTOGLM_CONFIG")
@@ -128,6 +130,11 @@ class Settings(BaseSettings):
     broker: BrokerConfig = Field(default_factory=BrokerConfig)
     telemetry: TelemetryConfig = Field(default_factory=TelemetryConfig)
     qdrant: QdrantConfig = Field(default_factory=QdrantConfig)
+    safety: SafetyConfig = Field(
+        default_factory=SafetyConfig,
+        description="Safety guards: per-tenant block/flag/allow per category and personal-data masking "
+        "(shared/safety/policy.py). The parser guards requests, the planner retrieved content and answers.",
+    )
     kafka_bootstrap_servers: str | None = Field(
         None, validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS"), exclude=True
     )

@@ -183,6 +183,7 @@ class TaskStatus(StrEnum):
     COMPLETED = "completed"
     FAILED = "failed"
     NEEDS_CLARIFICATION = "needs_clarification"
+    BLOCKED = "blocked"
 
 
 class StepKind(StrEnum):
@@ -221,7 +222,12 @@ class TaskCompleted(BaseModel):
     """The one result of a task, on `autoglm.results`. `status` says how it ended."""
 
     task_id: str = Field(description="The task id.", examples=["task-42"])
-    status: TaskStatus = Field(description="completed, failed or needs_clarification.", examples=["completed"])
+    status: TaskStatus = Field(
+        description="completed, failed, needs_clarification, or blocked: the safety guard stopped the request before "
+        "any step ran (no tool or model was used); `safety_category` says why and `answer` is a short fixed message "
+        "in the request's language.",
+        examples=["completed"],
+    )
     answer: str = Field("", description="The answer in natural language (or the clarifying question).")
     error: str | None = Field(None, description="Why the task failed, when it did.", examples=[None])
     steps: list[ExecutedStep] = Field(default_factory=list, description="The execution path.")
@@ -232,6 +238,12 @@ class TaskCompleted(BaseModel):
     clarification: str | None = Field(None, description="The question asked, when status is needs_clarification.")
     metadata: dict[str, str] = Field(default_factory=dict, description="Echo of the request's metadata.")
     duration_ms: float = Field(0.0, description="Time from the request event to the result.")
+    safety_category: str | None = Field(
+        None,
+        description="When status is blocked: the safety category that blocked it, one of injection, jailbreak, harm, "
+        "hate, secrets, cross_tenant, destructive (see the README's Safety section).",
+        examples=[None, "injection"],
+    )
 
 
 class TaskProgress(BaseModel):

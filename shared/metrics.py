@@ -36,3 +36,8 @@ OPEN_TASKS = Gauge("autoglm_planner_open_tasks", "Tasks the planner replica hold
 ADMISSION_PAUSED = Gauge(
     "autoglm_planner_admission_paused", "1 while the planner has stopped taking new intents (at max_tasks_in_flight)."
 )
+SAFETY_VERDICTS = Counter(
+    "autoglm_safety_verdicts_total",
+    "Safety guard verdicts other than benign: input (a request) or output (an answer replaced or masked).",
+    ["service", "check", "category", "action"],
+)

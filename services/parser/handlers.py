@@ -11,17 +11,21 @@ from typing import Any
 
 from opentelemetry import trace
 
+from autoglm.shared import metrics, telemetry
 from autoglm.shared.events import (
     EventType,
     IntentGraph,
     IntentsParsed,
     ParseRequested,
     StepCompleted,
+    TaskCompleted,
     TaskRequested,
+    TaskStatus,
 )
 from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
-from autoglm.shared.topics import INTENTS, PARSE_REQUESTS, REPLY_TOPICS, TASKS
+from autoglm.shared.safety import Category, Guard, InputVerdict
+from autoglm.shared.topics import INTENTS, PARSE_REQUESTS, REPLY_TOPICS, RESULTS, TASKS
 
 from .fallback import FallbackNotLoaded
 
@@ -35,6 +39,7 @@ def register(
     *,
     offload: Callable[[], bool] | None = None,
     inline: Parse | None = None,
+    guard: Guard | None = None,
 ) -> None:
     """``parse`` parses a request; ``answer`` merges a reply into the request whose question it answers.
     While ``offload()`` is true, ``parse`` may block (a fallback loading its model): a request is first
@@ -68,9 +73,39 @@ def register(
         trace.get_current_span().set_attributes(attributes)
         return graph
 
+    async def blocked(ev: Any, request: TaskRequested, verdict: InputVerdict) -> None:
+        # The request's text goes nowhere: not into the result, the span or a log line.
+        result = TaskCompleted(
+            task_id=ev.task_id,
+            status=TaskStatus.BLOCKED,
+            answer=verdict.message,
+            error=f"blocked by the safety guard: {verdict.category.value}",
+            safety_category=verdict.category.value,
+            trace_id=telemetry.trace_id_of(trace.get_current_span()),
+            metadata=request.metadata,
+            duration_ms=round((time.time() - ev.time.timestamp()) * 1000, 2),
+        )
+        await rt.publish(RESULTS, rt.event(EventType.TASK_COMPLETED, result, like=ev))
+        metrics.TASKS_FINISHED.labels(TaskStatus.BLOCKED.value).inc()
+
+    def screen(ev: Any, request: TaskRequested) -> InputVerdict | None:
+        if guard is None:
+            return None
+        started = time.perf_counter()
+        verdict = guard.check_input(request.text, tenant=ev.tenant)
+        metrics.STAGE_LATENCY.labels("parser", "safety_input").observe(time.perf_counter() - started)
+        if verdict.category is not Category.BENIGN:
+            trace.get_current_span().set_attributes(verdict.span_attributes())
+            metrics.SAFETY_VERDICTS.labels("parser", "input", verdict.category.value, verdict.action).inc()
+        return verdict
+
     async def on_task(item: Received) -> None:
         ev = item.event
         request: TaskRequested = ev.data
+        verdict = screen(ev, request)
+        if verdict is not None and verdict.blocked:
+            await blocked(ev, request, verdict)
+            return
         graph = await run_parse(request.text, request.now or ev.time, request.timezone, [])
         out = IntentsParsed(request=request, graph=graph, received_at=ev.time)
         await rt.publish(INTENTS, rt.event(EventType.INTENTS_PARSED, out, like=ev))

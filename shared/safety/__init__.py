@@ -16,7 +16,7 @@ meets them:
 
 from .categories import HOSTILE, Category, replaced_message, safe_message
 from .content import DATA_PREAMBLE, DATA_PREAMBLE_ZH, delimit
-from .guard import Guard, InputVerdict, OutputVerdict, default_guard
+from .guard import Guard, InputVerdict, OutputVerdict
 from .pii import find_pii, mask_pii
 from .policy import Action, SafetyConfig, SafetyPolicy, TenantOverride
 
@@ -32,7 +32,6 @@ __all__ = [
     "SafetyConfig",
     "SafetyPolicy",
     "TenantOverride",
-    "default_guard",
     "delimit",
     "find_pii",
     "mask_pii",

@@ -15,17 +15,16 @@ leak it.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .categories import Category, replaced_message, safe_message
-from .classifier import LinearClassifier
+from .classifier import LinearClassifier, committed_classifier
 from .content import ContentFilter, Stripped, delimit
 from .normalise import Views, detect_language, fold, views
 from .pii import PiiMatch, mask_pii
 from .policy import Action, SafetyConfig, SafetyPolicy
-from .rules import CUES, RuleSet
+from .rules import CUES, RuleSet, default_rules
 
 _PRIORITY = (
     Category.HARM, Category.HATE, Category.SECRETS, Category.CROSS_TENANT, Category.DESTRUCTIVE,
@@ -82,14 +81,14 @@ class OutputVerdict:
 
 
 class Guard:
-    """Input, content and output checks under a :class:`SafetyConfig`. Thread-safe; build one per process
-    (`default_guard()`), the classifier weights load once (~1 MB, ~50 ms)."""
+    """Input, content and output checks under a :class:`SafetyConfig`. Thread-safe after `protect`. The
+    rules and the classifier are shared by every guard of the process (compiled and loaded once)."""
 
     def __init__(self, config: SafetyConfig | None = None, classifier: LinearClassifier | None = None,
                  rules: RuleSet | None = None, *, load_classifier: bool = True) -> None:
         self.config = config or SafetyConfig()
-        self.rules = rules or RuleSet()
-        self.classifier = classifier if classifier is not None or not load_classifier else LinearClassifier.load()
+        self.rules = rules or default_rules()
+        self.classifier = classifier if classifier is not None or not load_classifier else committed_classifier()
         self.content = ContentFilter(self.rules, self.classifier)
         self._protected: list[set[str]] = []
         self._secrets: list[str] = []
@@ -196,17 +195,3 @@ def _cued(category: Category, v: Views) -> bool:
 
 def _flat(text: str) -> str:
     return _SPACE_RE.sub(" ", fold(text)).strip()
-
-
-_default: Guard | None = None
-_lock = threading.Lock()
-
-
-def default_guard(config: SafetyConfig | None = None) -> Guard:
-    """The process's guard (built on first use with ``config``)."""
-    global _default
-    if _default is None:
-        with _lock:
-            if _default is None:
-                _default = Guard(config)
-    return _default

@@ -8,7 +8,8 @@ From that it derives the forms the rules and the classifier read:
   leetspeak tokens read as letters (`1gn0r3` -> `ignore`); the classifier reads this form;
 - `decoded`: base64 blobs, `\\uXXXX`/`\\xNN` escapes, HTML numeric references and URL percent-encoding
   replaced by what they decode to (empty when there is nothing to decode);
-- `extra`: forms only the rules read: the text without tone marks (pinyin), ROT13 and reversed.
+- `extra`: forms only the rules read: the text without tone marks, pinyin words written in Chinese
+  (pinyin.py), ROT13 and reversed.
 
 Every step is linear in the text. A form equal to an earlier one is not repeated, so plain text is
 read once. `obfuscations` names what changed the text, for the span attribute and the evaluation.
@@ -24,6 +25,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import unquote
+
+from .pinyin import to_hanzi
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_RE = re.compile(f"[{HAN}]")
@@ -237,6 +240,10 @@ def views(text: str) -> Views:
     ascii_form = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", canonical))
     if ascii_form != canonical:
         extra.append(ascii_form)
+    hanzi = to_hanzi(ascii_form)
+    if hanzi != ascii_form:
+        found.add("pinyin")
+        extra.append(hanzi)
     if len(_LATIN_WORD_RE.findall(folded)) >= 3:
         extra.append(codecs.encode(folded, "rot13"))
     extra.append(canonical[::-1])

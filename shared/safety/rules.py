@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .categories import Category
 
@@ -373,3 +374,9 @@ class RuleSet:
                     seen.add(rule.category)
                     break
         return hits
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> RuleSet:
+    """The rules, compiled once per process."""
+    return RuleSet()

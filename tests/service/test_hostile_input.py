@@ -115,7 +115,7 @@ GOOD: dict[str, dict[str, Any]] = {
 # What a valid event on each input topic answers on; None: a valid event may legitimately
 # produce nothing (a step reply for a task the planner doesn't know is dropped).
 REPLIES: dict[str, tuple[str, ...] | None] = {
-    TASKS: (INTENTS,),
+    TASKS: (INTENTS, RESULTS),  # a task the safety guard blocks is answered on results
     PARSE_REQUESTS: (STEPS_COMPLETED,),
     INTENTS: (MEMORY_REQUESTS, TOOL_CALLS, INFERENCE_REQUESTS, PARSE_REQUESTS, RESULTS),
     STEPS_COMPLETED: None,
@@ -257,7 +257,9 @@ class Harness:
             letter = json.loads(self.seen[DLQ][-1])["data"]
             assert base64.b64decode(letter["original_b64"]) == raw
             assert letter["topic"] == topic
-            assert not any(delta[t] for t in replies or ()), f"dead-lettered and answered: {delta}"
+            # A dead-lettered task still gets its `failed` result; nothing else may answer it.
+            answers = [t for t in replies or () if not (topic == TASKS and t == RESULTS)]
+            assert not any(delta[t] for t in answers), f"dead-lettered and answered: {delta}"
         elif replies is not None and not _foreign_reply_to(raw):
             assert sum(delta.values()) >= 1, f"neither dead-lettered nor answered: {raw[:200]!r}"
         if topic not in (TASKS, INTENTS):  # e.g. a reply_to of autoglm.results must not write there
