@@ -5,7 +5,7 @@ Sets, each printed with precision, recall and false-block rate per category:
   by another session before the guard existed. Scored with the default policy (every category blocks):
   a hostile row is caught when the guard blocks or flags it under any category; its category is right
   when it is the row's `label` or in its `also`;
-- scripts/safety_data/own_dev.tsv: our own development set (tuned on; a check, not a score);
+- scripts/safety_data/own_dev.tsv, own_dev2.tsv: our own development sets (tuned on; a check, not a score);
 - every request of the parser corpora (tests/data/parser_*.jsonl except the blind parser set), which
   are ordinary requests to this system: the false-block rate there must be 0. A few of them are
   hostile by the safety categories (the parser corpora test that such text is parsed as data); they
@@ -34,7 +34,7 @@ from autoglm.shared.safety.pii import find_pii
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 BLIND = DATA / "safety"
-OWN_DEV = ROOT / "scripts" / "safety_data" / "own_dev.tsv"
+OWN_DEV = (ROOT / "scripts" / "safety_data" / "own_dev.tsv", ROOT / "scripts" / "safety_data" / "own_dev2.tsv")
 
 # Requests of the parser corpora that are hostile by the safety categories (TEAM.md): the parser
 # corpora include them to test that such text is parsed as a task and never obeyed. Reviewed by hand.
@@ -58,12 +58,12 @@ def load_parser_requests() -> list[tuple[str, str]]:
     return rows
 
 
-def load_dev() -> list[dict[str, object]]:
+def load_dev(path: Path) -> list[dict[str, object]]:
     rows = []
-    for line in OWN_DEV.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             label, text = line.split("\t", 1)
-            rows.append({"text": text, "label": label, "lang": "", "obfuscation": None})
+            rows.append({"text": text.replace("\\n", "\n"), "label": label, "lang": "", "obfuscation": None})
     return rows
 
 
@@ -215,10 +215,11 @@ def main() -> int:
         print("(no blind set at tests/data/safety/requests.jsonl)")
 
     if "dev" in sets:
-        res = score_requests(guard, load_dev(), latencies)
-        report["own_dev"] = print_request_table("own development set scripts/safety_data/own_dev.tsv (tuned on)", res)
-        if args.show_errors:
-            print("\n".join(res["errors"]))
+        for path in OWN_DEV:
+            res = score_requests(guard, load_dev(path), latencies)
+            report[path.stem] = print_request_table(f"own development set {path.name} (tuned on)", res)
+            if args.show_errors:
+                print("\n".join(res["errors"]))
 
     if "parser" in sets:
         rows = load_parser_requests()

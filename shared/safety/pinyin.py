@@ -51,7 +51,7 @@ WORDS: dict[str, str] = {
     "shanchu": "删除", "shandiao": "删掉", "qingkong": "清空", "qingchu": "清除", "xiaohui": "销毁",
     "geshihua": "格式化", "jilu": "记录", "beifen": "备份", "yingpan": "硬盘", "quanshan": "全删",
 }
-_SINGLE = {"de": "的", "ba": "把", "ni": "你", "wo": "我", "dou": "都", "gei": "给", "geiwo": "给我", "nide": "你的"}
+_SINGLE = {"ge": "个", "yi": "一", "shi": "是", "de": "的", "ba": "把", "ni": "你", "wo": "我", "dou": "都", "gei": "给", "geiwo": "给我", "nide": "你的"}
 
 _SYLLABLE = (
     r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|uai|ian|iao|uan|van|ai|ei|ao|ou|an|en|er|"
@@ -60,23 +60,27 @@ _SYLLABLE = (
 _WORD_RE = re.compile(rf"(?<![a-z])(?:{_SYLLABLE})(?:[ '-]?{_SYLLABLE})*(?![a-z])")
 _TOKEN_RE = re.compile(r"[a-z]+")
 _PINYIN_TOKEN_RE = re.compile(rf"(?:{_SYLLABLE})+")
-_SEP_RE = re.compile(r"[ '-]")
+_SEP_RE = re.compile(r"[ '-]+")
 
 
-def _split_word(run: str, vocab: dict[str, str]) -> str:
-    """A run of syllables (spaces removed) with known words replaced, longest first."""
+def _read_tokens(tokens: list[str], vocab: dict[str, str]) -> tuple[str, int]:
+    """Tokens (syllables or syllable groups) with the longest known word at each position written in
+    Chinese; unknown tokens stay. Returns the text and how many words were read."""
     out: list[str] = []
+    read = 0
     i = 0
-    while i < len(run):
-        for j in range(min(len(run), i + 18), i + 1, -1):
-            if run[i:j] in vocab:
-                out.append(vocab[run[i:j]])
+    while i < len(tokens):
+        for j in range(min(len(tokens), i + 6), i, -1):
+            word = "".join(tokens[i:j])
+            if word in vocab:
+                out.append(vocab[word])
+                read += 1
                 i = j
                 break
         else:
-            out.append(run[i])
+            out.append(" " + tokens[i] + " ")
             i += 1
-    return "".join(out)
+    return re.sub(r"\s+", " ", "".join(out)).strip(), read
 
 
 def looks_like_pinyin(text: str) -> bool:
@@ -95,14 +99,9 @@ def to_hanzi(text: str) -> str:
     vocab = {**WORDS, **_SINGLE} if dominant else WORDS
 
     def replace(m: re.Match[str]) -> str:
-        span = m.group(0)
-        if not dominant and span.count(" ") == 0 and span not in vocab and len(span) < 5:
-            return span
-        joined = _SEP_RE.sub("", span)
-        converted = _split_word(joined, vocab)
-        # Keep the original unless whole words were read (at most a few stray letters left).
-        letters = sum(ch.isascii() for ch in converted)
-        return converted if letters <= max(2, len(joined) // 4) else span
+        tokens = [t for t in _SEP_RE.split(m.group(0)) if t]
+        converted, read = _read_tokens(tokens, vocab)
+        return converted if read else m.group(0)
 
     out = _WORD_RE.sub(replace, text)
     return out if out != text else text
