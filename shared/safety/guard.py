@@ -108,7 +108,8 @@ class Guard:
             category = next(c for c in _PRIORITY if c in found)
             rule = next(h.rule for h in hits if h.category is category)
             return category, f"rule:{rule}", score, tuple(c for c in _PRIORITY if c in found and c is not category), v
-        if self.classifier is not None and score >= self.classifier.threshold and _cued(top, v):
+        if (self.classifier is not None and score >= self.classifier.threshold and _cued(top, v)
+                and _long_enough(v.canonical)):
             return top, "classifier", score, (), v
         return Category.BENIGN, "none", score, (), v
 
@@ -186,6 +187,17 @@ class Guard:
             return False
         scores = self.classifier.score(v.classified())
         return scores.top is Category.HATE and scores.probabilities[Category.HATE] >= self.classifier.threshold
+
+
+_LATIN_WORD_RE = re.compile(r"[a-z]{2,}")
+_HAN_RE = re.compile(r"[\u3400-\u9fff]")
+MIN_WORDS = 4
+"""A text shorter than this (English words, or Chinese characters / 1.5) is left to the rules: with a
+word or two the classifier has no context ("tenant", "system prompt" scored above 0.97)."""
+
+
+def _long_enough(text: str) -> bool:
+    return len(_LATIN_WORD_RE.findall(text)) + len(_HAN_RE.findall(text)) / 1.5 >= MIN_WORDS
 
 
 def _cued(category: Category, v: Views) -> bool:
