@@ -9,7 +9,7 @@ From that it derives the forms the rules and the classifier read:
 - `decoded`: base64 blobs, `\\uXXXX`/`\\xNN` escapes, HTML numeric references and URL percent-encoding
   replaced by what they decode to (empty when there is nothing to decode);
 - `extra`: forms only the rules read: the text without tone marks, pinyin words written in Chinese
-  (pinyin.py), ROT13 and reversed.
+  (pinyin.py), a zh/en code-switched text with its English rule words in Chinese, ROT13 and reversed.
 
 Every step is linear in the text. A form equal to an earlier one is not repeated, so plain text is
 read once. `obfuscations` names what changed the text, for the span attribute and the evaluation.
@@ -77,6 +77,43 @@ _ESCAPES_RE = re.compile(r"(?:\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|\\x[0-9a-fA-F]
 _HTML_REF_RE = re.compile(r"&#(?:\d{2,7}|[xX][0-9a-fA-F]{2,6});")
 _PERCENT_RE = re.compile(r"(?:%[0-9a-fA-F]{2}){2,}")
 _COMBINING_RE = re.compile(r"[\u0300-\u036f]")
+
+# Code-switching (`请 ignore 之前的 instructions`): in a text with both Chinese and English words, the
+# English words the Chinese rules are written in are also read in Chinese.
+_EN_ZH = {
+    "ignore": "忽略", "disregard": "无视", "forget": "忘记", "bypass": "绕过", "override": "覆盖", "skip": "跳过",
+    "previous": "之前", "prior": "之前", "earlier": "之前", "above": "以上", "all": "所有", "every": "每个",
+    "your": "你的", "you": "你", "instructions": "指令", "instruction": "指令", "rules": "规则", "rule": "规则",
+    "guidelines": "准则", "restrictions": "限制", "restriction": "限制", "limits": "限制", "filters": "过滤",
+    "system prompt": "系统提示词", "prompt": "提示词", "system": "系统", "hidden": "隐藏", "initial": "初始",
+    "reveal": "透露", "show": "显示", "show me": "给我看", "print": "打印", "output": "输出", "tell me": "告诉我",
+    "give me": "给我", "send me": "发给我", "repeat": "复述", "password": "密码", "passwords": "密码",
+    "api key": "api密钥", "secret key": "密钥", "token": "令牌", "credentials": "凭证", "env": "环境变量",
+    "environment variables": "环境变量", "config": "配置", "database": "数据库", "db": "数据库", "table": "表",
+    "tables": "表", "data": "数据", "records": "记录", "users": "用户", "user": "用户", "orders": "订单",
+    "customers": "客户", "tenant": "租户", "tenants": "租户", "other": "其他", "another": "另一个",
+    "company": "公司", "companies": "公司", "workspace": "工作区", "delete": "删除", "drop": "删除",
+    "truncate": "清空", "wipe": "清空", "remove": "删除", "erase": "抹掉", "backups": "备份", "backup": "备份",
+    "knowledge base": "知识库", "memories": "记忆", "bomb": "炸弹", "bombs": "炸弹", "explosive": "炸药",
+    "explosives": "炸药", "poison": "毒药", "gun": "枪支", "ransomware": "勒索软件", "virus": "电脑病毒",
+    "trojan": "木马", "keylogger": "键盘记录器", "phishing": "钓鱼", "phishing email": "钓鱼邮件",
+    "phishing site": "钓鱼网站", "ddos": "ddos", "hack": "黑进", "hack into": "黑进", "make": "制作",
+    "build": "制作", "how to": "怎么", "kill": "杀死", "jailbreak": "越狱", "mode": "模式",
+    "developer mode": "开发者模式", "developer": "开发者", "admin": "管理员", "no": "没有", "without": "没有",
+    "any": "任何", "evil": "邪恶", "morals": "道德", "ethics": "伦理", "refuse": "拒绝", "insult": "辱骂",
+    "coworker": "同事", "colleague": "同事", "phone number": "手机号", "address": "住址", "id number": "身份证号",
+    "bank card": "银行卡", "salary": "工资", "personal info": "个人信息",
+}
+_EN_ZH_RE = re.compile(r"(?<![a-z])(?:" + "|".join(sorted(map(re.escape, _EN_ZH), key=len, reverse=True)) + r")(?![a-z])")
+_MIXED_RE = re.compile(f"[{HAN}].*[a-z]{{2}}|[a-z]{{2}}.*[{HAN}]", re.S)
+
+
+def read_mixed(text: str) -> str:
+    """A zh/en code-switched text with its English rule words in Chinese ("" when the text isn't mixed)."""
+    if not _MIXED_RE.search(text):
+        return ""
+    out = _HAN_GAP_RE.sub("", _EN_ZH_RE.sub(lambda m: _EN_ZH[m.group(0)], text))
+    return out if out != text else ""
 
 
 @dataclass(frozen=True)
@@ -244,6 +281,10 @@ def views(text: str) -> Views:
     if hanzi != ascii_form:
         found.add("pinyin")
         extra.append(hanzi)
+    mixed = read_mixed(canonical)
+    if mixed:
+        found.add("mixed_language")
+        extra.append(mixed)
     if len(_LATIN_WORD_RE.findall(folded)) >= 3:
         extra.append(codecs.encode(folded, "rot13"))
     extra.append(canonical[::-1])
