@@ -60,6 +60,11 @@ _EMOJI_RE = re.compile("|".join(map(re.escape, _EMOJI_WORDS)))
 
 _SPACE_RE = re.compile(r"[ \t\u00a0\u3000]+")
 _NEWLINES_RE = re.compile(r"\s*\n\s*")
+# Letters spread out inside words by dots or hyphens, words apart by spaces: "d.r.o.p t.a.b.l.e".
+_DOTTED_RE = re.compile(r"(?<![a-z0-9])(?:[a-z0-9][.\-_*/|·]){1,}[a-z0-9](?![a-z0-9])")
+_DOTTED_SEP_RE = re.compile(r"[.\-_*/|·]")
+# Letters spread out by spaces, words apart by two or more: "i g n o r e   a l l".
+_SPACED_WORDS_RE = re.compile(r"(?:(?<=\s)|^)(?:[a-z0-9] ){2,}[a-z0-9](?=\s{2,}|$|[^a-z0-9 ])")
 # Single letters spread out by one separator: "i g n o r e", "i.g.n.o.r.e", "i-g-n-o-r-e".
 _SPREAD_RE = re.compile(r"(?<![a-z0-9])(?:[a-z0-9](?:[ .\-_*/|·]{1,2})){2,}[a-z0-9](?![a-z0-9])")
 _SPREAD_SEP_RE = re.compile(r"[ .\-_*/|·]+")
@@ -184,6 +189,22 @@ def fold(text: str, found: set[str] | None = None) -> str:
     return _SPACE_RE.sub(" ", folded).strip()
 
 
+def _join_words(text: str, found: set[str]) -> str:
+    """Spread-out letters joined word by word, keeping the spaces between words (when words are apart by
+    more space than their letters, or their letters by dots or hyphens): "" when nothing changes."""
+    def dotted(m: re.Match[str]) -> str:
+        joined = _DOTTED_SEP_RE.sub("", m.group(0))
+        return joined if sum(ch.isalpha() for ch in joined) >= 2 and len(joined) >= 3 else m.group(0)
+
+    out = _DOTTED_RE.sub(dotted, text)
+    if "  " in out:
+        out = _SPACED_WORDS_RE.sub(lambda m: m.group(0).replace(" ", ""), out)
+    if out == text:
+        return ""
+    found.add("spacing")
+    return _SPACE_RE.sub(" ", out).strip()
+
+
 def _join_spread(text: str, found: set[str]) -> str:
     def join(m: re.Match[str]) -> str:
         joined = _SPREAD_SEP_RE.sub("", m.group(0))
@@ -269,6 +290,7 @@ def views(text: str) -> Views:
     found: set[str] = set()
     decoded_raw = decode_payloads(text, found)
     folded = fold(text, found)
+    spaced = _join_words(text.translate(_INVISIBLE_TABLE).casefold(), found) if len(text) < 4000 else ""
     canonical = _unleet(_join_spread(folded, found), found)
     decoded = ""
     if decoded_raw:
@@ -281,6 +303,8 @@ def views(text: str) -> Views:
     if hanzi != ascii_form:
         found.add("pinyin")
         extra.append(hanzi)
+    if spaced:
+        extra.insert(0, fold(spaced))
     mixed = read_mixed(canonical)
     if mixed:
         found.add("mixed_language")

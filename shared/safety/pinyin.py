@@ -37,7 +37,7 @@ WORDS: dict[str, str] = {
     "laji": "垃圾", "feiwu": "废物", "piangzi": "骗子", "pianzi": "骗子", "xiaotou": "小偷", "didang": "低等",
     "heiren": "黑人", "nongcunren": "农村人", "henanren": "河南人", "waidiren": "外地人", "nvren": "女人",
     "tongxinglian": "同性恋", "canjiren": "残疾人", "renrou": "人肉", "zaoyao": "造谣", "kongxia": "恐吓",
-    "weixie": "威胁", "ruma": "辱骂", "tongshi": "同事",
+    "weixie": "威胁", "ruma": "辱骂", "tongshi": "同事", "yiduan": "一段", "nanting": "难听", "duanzi": "段子", "xiaohua": "笑话",
     # secrets
     "mima": "密码", "miyao": "密钥", "siyao": "私钥", "lingpai": "令牌", "huanjing": "环境", "bianliang": "变量",
     "huanjingbianliang": "环境变量", "peizhi": "配置", "wenjian": "文件", "shouji": "手机", "shoujihao": "手机号",
@@ -51,7 +51,7 @@ WORDS: dict[str, str] = {
     "shanchu": "删除", "shandiao": "删掉", "qingkong": "清空", "qingchu": "清除", "xiaohui": "销毁",
     "geshihua": "格式化", "jilu": "记录", "beifen": "备份", "yingpan": "硬盘", "quanshan": "全删",
 }
-_SINGLE = {"ge": "个", "yi": "一", "shi": "是", "de": "的", "ba": "把", "ni": "你", "wo": "我", "dou": "都", "gei": "给", "geiwo": "给我", "nide": "你的"}
+_SINGLE = {"xie": "写", "ma": "骂", "ge": "个", "yi": "一", "shi": "是", "de": "的", "ba": "把", "ni": "你", "wo": "我", "dou": "都", "gei": "给", "geiwo": "给我", "nide": "你的"}
 
 _SYLLABLE = (
     r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|uai|ian|iao|uan|van|ai|ei|ao|ou|an|en|er|"
