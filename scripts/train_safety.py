@@ -124,7 +124,7 @@ def load_parser_test_requests() -> list[Example]:
     corpora = {json.loads(line)["text"] for path in (tests / "data").glob("parser_*.jsonl")
                if "blind" not in path.name for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
     texts: set[str] = set()
-    tree = ast.parse((tests / "unit" / "test_parser_rules.py").read_text(encoding="utf-8"))
+    tree = ast.parse((tests / "unit" / "parser" / "test_rules.py").read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and 4 <= len(node.value) <= 300:
             if re.search(r"[\u4e00-\u9fff]", node.value) or " " in node.value:

@@ -11,7 +11,7 @@ import pytest
 
 from autoglm.services.inference.config import InferenceConfig, OpenAIBackendConfig
 from autoglm.services.inference.engine import GenerateRequest, InferenceEngine, InferenceError
-from tests.fake_openai import FakeOpenAI, running_fake_openai
+from tests.support.fake_openai import FakeOpenAI, running_fake_openai
 
 pytestmark = pytest.mark.integration
 

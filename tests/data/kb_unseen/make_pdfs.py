@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from tests.pdf import pdf_from_objects
+from tests.support.pdf import pdf_from_objects
 
 HERE = Path(__file__).parent / "docs"
 

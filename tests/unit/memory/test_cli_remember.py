@@ -16,7 +16,7 @@ from autoglm.services.memory import cli
 from autoglm.services.memory.config import MemoryConfig
 from autoglm.services.memory.store import MemoryStore
 
-from .test_memory_kb import DIM, FakeEmbedder
+from .test_kb import DIM, FakeEmbedder
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from autoglm.shared.events import Intent, IntentGraph, IntentType, StepCompleted
 from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.topics import NO_REPLY, STEPS_COMPLETED
 
-from .test_planner_plan import POLICY, state_for
+from .test_plan import POLICY, state_for
 
 
 def _coordinator() -> tuple[Coordinator, list[tuple[str, Any]]]:

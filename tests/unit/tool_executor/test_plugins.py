@@ -13,7 +13,7 @@ from autoglm.services.tool_executor.context import ToolContext
 from autoglm.services.tool_executor.plugin import ENTRY_POINT_GROUP, discover_plugins, tool
 from autoglm.services.tool_executor.registry import build_registry
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "autoglm-plugin-example"
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "autoglm-plugin-example"
 
 
 class Greeting(BaseModel):

@@ -17,7 +17,7 @@ from autoglm.services.parser.fallback import EmbeddingFallback
 from autoglm.services.parser.pipeline import parse_request
 
 NOW = datetime.fromisoformat("2026-11-25T10:00:00+08:00")  # a Wednesday
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @pytest.fixture(scope="module")

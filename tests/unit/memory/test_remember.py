@@ -17,8 +17,8 @@ from autoglm.services.memory.handlers import Caller, run
 from autoglm.services.memory.store import MemoryItem, MemoryStore
 from autoglm.shared.events import MemoryRequested
 
-from . import test_memory_store as base
-from .test_memory_store import T0, axis
+from . import test_store as base
+from .test_store import T0, axis
 
 pytestmark = pytest.mark.filterwarnings("ignore:Payload indexes have no effect:UserWarning")
 

@@ -11,7 +11,7 @@ from autoglm.services.parser.classify import Classification
 from autoglm.services.parser.config import ParserConfig, make_fallback
 from autoglm.services.parser.llm_fallback import SCHEMA, LLMFallback
 from autoglm.services.parser.pipeline import parse_request
-from tests.fake_openai import FakeOpenAI, running_fake_openai
+from tests.support.fake_openai import FakeOpenAI, running_fake_openai
 
 NOW = datetime.fromisoformat("2026-11-25T10:00:00+08:00")
 

@@ -10,7 +10,7 @@ import pytest
 from autoglm.services.parser.evaluation import evaluate, graph_matches, load_labeled
 from autoglm.shared.events import Intent, IntentGraph
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @pytest.mark.parametrize("name", ["parser_labeled.jsonl", "parser_heldout.jsonl"])

@@ -13,7 +13,7 @@ import pytest
 from autoglm.services.memory.config import MemoryConfig
 from autoglm.services.memory.store import MemoryStore
 
-from .test_memory_store import DIM, turn
+from .test_store import DIM, turn
 
 
 @pytest.fixture

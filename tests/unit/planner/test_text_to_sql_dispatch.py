@@ -13,7 +13,7 @@ from autoglm.services.planner.requests import Dispatch, build_request
 from autoglm.services.planner.state import TEXT_TO_SQL, PlanStep, TaskState
 from autoglm.shared.events import StepCompleted, StepStatus
 
-from .test_planner_text_to_sql import POLICY, SCHEMA, TOP_PRODUCT, question_state
+from .test_text_to_sql import POLICY, SCHEMA, TOP_PRODUCT, question_state
 
 T0 = 1_800_000_000.0
 

@@ -14,7 +14,7 @@ from autoglm.services.planner.requests import turn_record
 from autoglm.services.planner.state import PlannerPolicy, PlanStep, TaskState, execution_finished
 from autoglm.shared.events import StepCompleted, StepKind, StepStatus, TaskStatus
 
-from .test_planner_plan import POLICY, T0, ok, state_for
+from .test_plan import POLICY, T0, ok, state_for
 
 NOW = datetime.fromisoformat("2026-11-25T10:00:00+08:00")
 

@@ -14,7 +14,7 @@ from autoglm.services.memory.chunking import (
     parse_markdown,
     parse_text,
 )
-from tests.pdf import pdf_from_objects
+from tests.support.pdf import pdf_from_objects
 
 MARKDOWN = """# Account help
 

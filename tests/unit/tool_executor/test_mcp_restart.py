@@ -20,7 +20,7 @@ from prometheus_client import REGISTRY
 from autoglm.services.tool_executor.config import McpServerConfig, ToolsConfig
 from autoglm.services.tool_executor.context import ToolContext
 from autoglm.services.tool_executor.registry import ToolRegistry, build_registry
-from tests.unit.test_tools_mcp import SERVER, _free_port
+from tests.unit.tool_executor.test_mcp import SERVER, _free_port
 
 CTX = ToolContext()
 
