@@ -23,9 +23,10 @@ import time
 from dataclasses import dataclass
 
 from autoglm.shared.events import IntentGraph, StepCompleted, StepStatus, TaskCompleted, TaskStatus
+from autoglm.shared.safety import Guard, OutputVerdict
 
 from .build import add_remember_steps, build_execution, parse_step
-from .compose import task_result
+from .compose import guarded_result
 from .requests import Dispatch, build_request
 from .state import PlannerPolicy, PlanStep, TaskState, execution_finished, remember_finished
 
@@ -35,9 +36,11 @@ _MAX_ROUNDS = 100
 
 @dataclass(frozen=True, slots=True)
 class Publish:
-    """Publish the task's result (its state already records the status, answer and error)."""
+    """Publish the task's result (its state already records the status, answer and error); ``output`` is
+    what the output guard did to the answer, if it ran."""
 
     result: TaskCompleted
+    output: OutputVerdict | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +51,9 @@ class Forget:
 Action = Dispatch | Publish | Forget
 
 
-def advance(state: TaskState, policy: PlannerPolicy, now: float) -> list[Action]:
-    """Move the task as far as it can go now; returns what to send, in order."""
+def advance(state: TaskState, policy: PlannerPolicy, now: float, guard: Guard | None = None) -> list[Action]:
+    """Move the task as far as it can go now; returns what to send, in order. ``guard`` checks the
+    answer before it is published."""
     actions: list[Action] = []
     for _ in range(_MAX_ROUNDS):
         progressed = False
@@ -72,7 +76,7 @@ def advance(state: TaskState, policy: PlannerPolicy, now: float) -> list[Action]
                 build_execution(state, policy)
                 progressed = True
         elif state.phase == "execute" and execution_finished(state) and not state.result_published:
-            actions.append(Publish(task_result(state, now)))
+            actions.append(Publish(*guarded_result(state, now, guard)))
             return actions
         elif state.phase == "execute" and state.result_published:
             add_remember_steps(state, policy)
@@ -128,7 +132,7 @@ def due(state: TaskState, now: float) -> bool:
     )
 
 
-def expire(state: TaskState, policy: PlannerPolicy, now: float) -> list[Action]:
+def expire(state: TaskState, policy: PlannerPolicy, now: float, guard: Guard | None = None) -> list[Action]:
     """A clock tick: steps past their timeout are retried or failed (:func:`expire_steps`); past the task's
     deadline without a result, the unfinished steps fail and the result says which. Call :func:`advance`
     after (and after publishing, :func:`mark_published`)."""
@@ -147,7 +151,7 @@ def expire(state: TaskState, policy: PlannerPolicy, now: float) -> list[Action]:
     if state.phase in ("recall", "reparse"):
         state.phase = "execute"
     reason = f"deadline of {timeout:g}s exceeded; unfinished: {', '.join(unfinished) or 'none'}"
-    return [Publish(task_result(state, now, forced=(TaskStatus.FAILED, reason)))]
+    return [Publish(*guarded_result(state, now, guard, forced=(TaskStatus.FAILED, reason)))]
 
 
 # ------------------------------------------------------------------ steps

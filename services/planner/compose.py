@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from autoglm.shared.events import ExecutedStep, StepKind, StepStatus, TaskCompleted, TaskStatus
+from autoglm.shared.safety import Guard, OutputVerdict
 
 from .state import PlanStep, TaskState, intent_step, passages_of, structured_input
 
@@ -43,6 +44,21 @@ def task_result(state: TaskState, now: float, forced: tuple[TaskStatus, str] | N
         metadata=state.request.metadata,
         duration_ms=round((now - state.received_at.timestamp()) * 1000, 2),
     )
+
+
+def guarded_result(state: TaskState, now: float, guard: Guard | None,
+                   forced: tuple[TaskStatus, str] | None = None) -> tuple[TaskCompleted, OutputVerdict | None]:
+    """:func:`task_result` with the output guard applied to its answer (issue 20): personal data masked
+    unless the tenant's policy allows it; an answer repeating a system prompt or a configured secret, or a
+    hateful one, replaced by a fixed message. The state keeps the guarded answer (it is what the session
+    remembers). A clarifying question is the parser's own text and is left alone."""
+    result = task_result(state, now, forced)
+    if guard is None or not result.answer or result.status is TaskStatus.NEEDS_CLARIFICATION:
+        return result, None
+    verdict = guard.check_output(result.answer, tenant=state.tenant, language=state.graph.language)
+    if verdict.text != result.answer:
+        result.answer = state.answer = verdict.text
+    return result, verdict
 
 
 def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:

@@ -31,13 +31,13 @@ from autoglm.shared.events import (
     IntentsParsed,
     StepCompleted,
     StepStatus,
-    TaskCompleted,
     TaskRequested,
     TaskStatus,
     TurnWrite,
 )
 from autoglm.shared.kafka.codec import Received, Rejected
 from autoglm.shared.kafka.runtime import ServiceRuntime
+from autoglm.shared.safety import Guard
 from autoglm.shared.topics import INTENTS, PLAN_STATE, RESULTS, STEPS_COMPLETED
 
 from .advance import Forget, Publish, advance, apply_reply, due, expire, mark_published
@@ -52,9 +52,10 @@ _FINISHED_MEMORY = 200_000
 
 
 class Coordinator:
-    def __init__(self, rt: ServiceRuntime, policy: PlannerPolicy) -> None:
+    def __init__(self, rt: ServiceRuntime, policy: PlannerPolicy, guard: Guard | None = None) -> None:
         self.rt = rt
         self.policy = policy
+        self.guard = guard  # the output guard on every answer (None: off)
         self.tasks: dict[str, TaskState] = {}
         self.finished: OrderedDict[str, int | None] = OrderedDict()  # task id -> its request's fingerprint
         self._locks: dict[str, asyncio.Lock] = {}
@@ -215,9 +216,9 @@ class Coordinator:
                     context=telemetry.context_from_traceparent(state.traceparent),
                     attributes={telemetry.TASK_ID: task_id},
                 ):
-                    for action in expire(state, self.policy, now):
+                    for action in expire(state, self.policy, now, self.guard):
                         if isinstance(action, Publish):
-                            await self._publish(state, action.result)
+                            await self._publish(state, action)
                     await self._progress(state)
 
     async def _tick_forever(self) -> None:
@@ -250,12 +251,12 @@ class Coordinator:
         the task."""
         sends: list[Awaitable[None]] = []
         while True:
-            actions = advance(state, self.policy, time.time())
+            actions = advance(state, self.policy, time.time(), self.guard)
             for action in actions:
                 if isinstance(action, Dispatch):
                     sends.append(self._send(state, action))
                 elif isinstance(action, Publish):
-                    await self._publish(state, action.result)
+                    await self._publish(state, action)
             if not any(isinstance(a, Publish) for a in actions):
                 return sends, any(isinstance(a, Forget) for a in actions)
 
@@ -284,11 +285,18 @@ class Coordinator:
 
         return send()
 
-    async def _publish(self, state: TaskState, result: TaskCompleted) -> None:
+    async def _publish(self, state: TaskState, action: Publish) -> None:
+        result = action.result
         with self.rt.tracer.start_as_current_span(
             "publish result",
             attributes={telemetry.TASK_ID: state.task_id, "autoglm.task.status": result.status.value},
         ) as span:
+            if action.output is not None:
+                span.set_attributes(action.output.span_attributes())
+                if action.output.replaced:
+                    metrics.SAFETY_VERDICTS.labels("planner", "output", action.output.replaced, "replace").inc()
+                for kind in sorted({m.type for m in action.output.masked}):
+                    metrics.SAFETY_VERDICTS.labels("planner", "output", f"pii_{kind}", "mask").inc()
             if result.status is TaskStatus.FAILED:
                 telemetry.mark_error(span, result.error or "failed")
             await self.rt.publish(

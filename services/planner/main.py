@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 from faststream import FastStream
 
 from autoglm.shared.app import configure_logging, service_app
 from autoglm.shared.kafka.runtime import ServiceRuntime
+from autoglm.shared.safety import Guard, configured_secrets
 
 from .config import PlannerSettings
 from .coordinator import Coordinator
+from .prompts import protected_texts
 
 
 def create_app(settings: PlannerSettings | None = None) -> FastStream:
@@ -20,7 +23,12 @@ def create_app(settings: PlannerSettings | None = None) -> FastStream:
     if "timezone" not in policy.model_fields_set:
         # Reference days follow the zone the parser resolved the request's dates in.
         policy = policy.model_copy(update={"timezone": settings.default_timezone})
-    coordinator = Coordinator(rt, policy)
+    guard = None
+    if settings.safety.enabled:
+        # The output guard: answers may not repeat the prompts' system lines or a configured secret.
+        guard = Guard(settings.safety)
+        guard.protect(texts=protected_texts(), secrets=configured_secrets(settings, dict(os.environ)))
+    coordinator = Coordinator(rt, policy, guard)
     coordinator.subscribe()
     app = service_app(
         rt,

@@ -39,6 +39,7 @@ from autoglm.shared.events import (
     ToolCallRequested,
     TurnWrite,
 )
+from autoglm.shared.safety import data_block
 from autoglm.shared.topics import (
     INFERENCE_REQUESTS,
     MEMORY_REQUESTS,
@@ -249,14 +250,18 @@ def turn_record(state: TaskState) -> dict[str, Any]:
 
 
 def dependency_texts(state: TaskState, step: PlanStep) -> list[str]:
+    """What a generation step is given to work from: knowledge-base passages, long-term memories and
+    earlier steps' outputs. Each is data, not instructions (issue 20): sentences in it that read as
+    instructions to the assistant are removed and it is delimited and labelled with its source."""
     out = []
     for n, passage in enumerate(passages_of(state, step), 1):
-        out.append(f"[{n}] ({passage.get('citation', passage.get('source', ''))}) {passage.get('text', '')}")
+        citation = str(passage.get("citation", passage.get("source", "")))
+        out.append(f"[{n}] " + data_block(str(passage.get("text", "")), f"kb:{citation}"))
     for dep_id in step.depends_on:
         dep = state.step(dep_id)
         if dep is not None and dep.name == "long_term_search":
             if dep.status is StepStatus.COMPLETED:
-                out.extend(f"(memory, score {h.get('score', 0):.2f}) {h.get('text', '')}"[:600]
+                out.extend(data_block(f"(score {h.get('score', 0):.2f}) {h.get('text', '')}"[:600], "memory")
                            for h in dep.output.get("hits", []))
             continue
         if dep is not None and dep.name == "kb_search":
@@ -264,7 +269,7 @@ def dependency_texts(state: TaskState, step: PlanStep) -> list[str]:
         if dep is not None and dep.status is StepStatus.COMPLETED:
             intent = next((i for i in state.graph.intents if i.id == dep.intent_id), None)
             label = intent.text if intent else dep.name
-            out.append(f"{label}: {dep.text}")
+            out.append(f"{label}:\n" + data_block(dep.text, f"{dep.kind.value}:{dep.name}"))
     return out
 
 

@@ -15,8 +15,8 @@ meets them:
 """
 
 from .categories import HOSTILE, Category, replaced_message, safe_message
-from .content import DATA_PREAMBLE, DATA_PREAMBLE_ZH, delimit
-from .guard import Guard, InputVerdict, OutputVerdict
+from .content import DATA_PREAMBLE, DATA_PREAMBLE_ZH, data_block, delimit
+from .guard import Guard, InputVerdict, OutputVerdict, configured_secrets
 from .pii import find_pii, mask_pii
 from .policy import Action, SafetyConfig, SafetyPolicy, TenantOverride
 
@@ -32,6 +32,8 @@ __all__ = [
     "SafetyConfig",
     "SafetyPolicy",
     "TenantOverride",
+    "configured_secrets",
+    "data_block",
     "delimit",
     "find_pii",
     "mask_pii",

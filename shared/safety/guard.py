@@ -24,13 +24,14 @@ from .content import ContentFilter, Stripped, delimit
 from .normalise import Views, detect_language, fold, views
 from .pii import PiiMatch, mask_pii
 from .policy import Action, SafetyConfig, SafetyPolicy
-from .rules import CUES, RuleSet, default_rules
+from .rules import RuleSet, default_rules, model_may_decide
 
 _PRIORITY = (
     Category.HARM, Category.HATE, Category.SECRETS, Category.CROSS_TENANT, Category.DESTRUCTIVE,
     Category.JAILBREAK, Category.INJECTION,
 )
-_SHINGLE = 32  # characters of a protected text that, repeated verbatim in an answer, count as a leak
+_SHINGLE = 24  # characters per shingle of a protected text
+_LEAK_SHARE = 0.5  # an answer holding this share of a protected text's shingles repeats it
 _SPACE_RE = re.compile(r"\s+")
 _PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}|\$\w+|<[^<>]{0,40}>")
 
@@ -108,8 +109,7 @@ class Guard:
             category = next(c for c in _PRIORITY if c in found)
             rule = next(h.rule for h in hits if h.category is category)
             return category, f"rule:{rule}", score, tuple(c for c in _PRIORITY if c in found and c is not category), v
-        if (self.classifier is not None and score >= self.classifier.threshold and _cued(top, v)
-                and _long_enough(v.canonical)):
+        if self.classifier is not None and score >= self.classifier.threshold and model_may_decide(top, v):
             return top, "classifier", score, (), v
         return Category.BENIGN, "none", score, (), v
 
@@ -147,7 +147,7 @@ class Guard:
             for piece in _PLACEHOLDER_RE.split(text):
                 flat = _flat(piece)
                 shingles.update(flat[i : i + _SHINGLE] for i in range(0, max(len(flat) - _SHINGLE + 1, 0)))
-            if shingles:
+            if len(shingles) >= 4:
                 self._protected.append(shingles)
         self._secrets.extend(s for s in secrets if s and len(s) >= 6)
 
@@ -173,9 +173,11 @@ class Guard:
             if any(s in answer or s in squeezed for s in self._secrets):
                 return "secret"
         if self._protected:
+            # A protected text counts as repeated when the answer holds half of it verbatim: quoting a
+            # phrase of it ("I am Open-AutoGLM, a friendly assistant") is not a leak.
             flat = _flat(answer)
-            grams = {flat[i : i + _SHINGLE] for i in range(0, max(len(flat) - _SHINGLE + 1, 0), 4)}
-            if any(grams & shingles for shingles in self._protected):
+            grams = {flat[i : i + _SHINGLE] for i in range(0, max(len(flat) - _SHINGLE + 1, 0))}
+            if any(len(grams & shingles) >= _LEAK_SHARE * len(shingles) for shingles in self._protected):
                 return "system_prompt"
         return None
 
@@ -189,21 +191,35 @@ class Guard:
         return scores.top is Category.HATE and scores.probabilities[Category.HATE] >= self.classifier.threshold
 
 
-_LATIN_WORD_RE = re.compile(r"[a-z]{2,}")
-_HAN_RE = re.compile(r"[\u3400-\u9fff]")
-MIN_WORDS = 4
-"""A text shorter than this (English words, or Chinese characters / 1.5) is left to the rules: with a
-word or two the classifier has no context ("tenant", "system prompt" scored above 0.97)."""
-
-
-def _long_enough(text: str) -> bool:
-    return len(_LATIN_WORD_RE.findall(text)) + len(_HAN_RE.findall(text)) / 1.5 >= MIN_WORDS
-
-
-def _cued(category: Category, v: Views) -> bool:
-    cues = CUES.get(category, ())
-    return any(cue in form for form in v.classified() for cue in cues)
-
-
 def _flat(text: str) -> str:
     return _SPACE_RE.sub(" ", fold(text)).strip()
+
+
+_SECRET_NAME_RE = re.compile(r"(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL)", re.I)
+
+
+def configured_secrets(settings: object, environ: dict[str, str] | None = None) -> list[str]:
+    """Secret values an answer must never contain: every ``SecretStr`` in ``settings`` (a pydantic
+    model, walked recursively) and environment variables named like keys, tokens or passwords."""
+    from pydantic import BaseModel, SecretStr
+
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, SecretStr):
+            found.append(value.get_secret_value())
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name, None))
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+
+    walk(settings)
+    for name, value in (environ or {}).items():
+        if _SECRET_NAME_RE.search(name) and len(value) >= 8:
+            found.append(value)
+    return [v for v in dict.fromkeys(found) if len(v) >= 6]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .categories import Category
+from .normalise import Views
 
 _ = r"\W*"  # between English words: any punctuation or spacing, or none (despaced forms)
 WORDS = r"(?:\w+\W+){0,%d}"  # up to N filler words
@@ -457,6 +458,22 @@ CUES: dict[Category, tuple[str, ...]] = {
 """Per category, words one of which a text the classifier alone calls hostile must contain: the
 classifier is trusted only on texts that touch the category's subject at all ("thank you so much!"
 once scored as injection, having learnt that short polite turns often wrap attacks)."""
+
+
+_LATIN_WORD_RE = re.compile(r"[a-z]{2,}")
+_HAN_RE = re.compile(r"[\u3400-\u9fff]")
+MIN_WORDS = 4
+"""A text shorter than this (English words, or Chinese characters / 1.5) is left to the rules: with a
+word or two the classifier has no context ("tenant", "system prompt" scored above 0.97)."""
+
+
+def model_may_decide(category: Category, v: Views) -> bool:
+    """Whether the classifier's verdict of ``category`` may stand without a rule: the text is long enough
+    and contains one of the category's cue words (CUES)."""
+    if len(_LATIN_WORD_RE.findall(v.canonical)) + len(_HAN_RE.findall(v.canonical)) / 1.5 < MIN_WORDS:
+        return False
+    cues = CUES.get(category, ())
+    return any(cue in form for form in v.classified() for cue in cues)
 
 
 @dataclass(frozen=True)

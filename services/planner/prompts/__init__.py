@@ -12,6 +12,8 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from autoglm.shared.safety import DATA_PREAMBLE
+
 VERSION = "v1"
 _DIR = Path(__file__).parent
 
@@ -24,6 +26,11 @@ def load_template(task_type: str, version: str = VERSION) -> tuple[str, str]:
     text = path.read_text(encoding="utf-8")
     system, _, user = text.partition("\nuser:")
     return system.removeprefix("system:").strip(), user.strip()
+
+
+def protected_texts(version: str = VERSION) -> list[str]:
+    """The system lines of every template: an answer must not repeat them (the output guard)."""
+    return [load_template(path.stem, version)[0] for path in sorted((_DIR / version).glob("*.txt"))]
 
 
 def render_prompt(
@@ -53,7 +60,10 @@ def render_prompt(
         "target_language": entities.get("target_language", ""),
         "topic": entities.get("topic", ""),
     }
+    system_text = Template(system).safe_substitute(values)
+    if inputs:  # retrieved text and tool output arrive as delimited data (planner/requests.py)
+        system_text = f"{system_text} {DATA_PREAMBLE}"
     return [
-        {"role": "system", "content": Template(system).safe_substitute(values)},
+        {"role": "system", "content": system_text},
         {"role": "user", "content": Template(user).safe_substitute(values)},
     ]
