@@ -188,7 +188,8 @@ class Guard:
         if self.classifier is None:
             return False
         scores = self.classifier.score(v.classified())
-        return scores.top is Category.HATE and scores.probabilities[Category.HATE] >= self.classifier.threshold
+        return (scores.top is Category.HATE and scores.probabilities[Category.HATE] >= self.classifier.threshold
+                and model_may_decide(Category.HATE, v))
 
 
 def _flat(text: str) -> str:
