@@ -5,7 +5,8 @@ Sets, each printed with precision, recall and false-block rate per category:
   by another session before the guard existed. Scored with the default policy (every category blocks):
   a hostile row is caught when the guard blocks or flags it under any category; its category is right
   when it is the row's `label` or in its `also`;
-- scripts/safety_data/own_dev.tsv, own_dev2.tsv: our own development sets (tuned on; a check, not a score);
+- scripts/safety_data/own_dev.tsv, own_dev2.tsv, own_dev3.tsv: our own development sets (tuned on; a check, not a
+  score);
 - every request of the parser corpora (tests/data/parser_*.jsonl except the blind parser set), which
   are ordinary requests to this system: the false-block rate there must be 0. A few of them are
   hostile by the safety categories (the parser corpora test that such text is parsed as data); they
@@ -34,7 +35,7 @@ from autoglm.shared.safety.pii import find_pii
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 BLIND = DATA / "safety"
-OWN_DEV = (ROOT / "scripts" / "safety_data" / "own_dev.tsv", ROOT / "scripts" / "safety_data" / "own_dev2.tsv")
+OWN_DEV = tuple(ROOT / "scripts" / "safety_data" / f"{name}.tsv" for name in ("own_dev", "own_dev2", "own_dev3"))
 
 # Requests of the parser corpora that are hostile by the safety categories (TEAM.md): the parser
 # corpora include them to test that such text is parsed as a task and never obeyed. Reviewed by hand.

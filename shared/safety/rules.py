@@ -31,7 +31,7 @@ def _w(n: int) -> str:
 
 EN_IGNORE = r"(?:ignore|disregard|forget|override|overrule|bypass|abandon|discard|neglect|set\W*aside|throw\W*away|stop\W*following|do\W*not\W*follow|don'?t\W*follow|skip|erase|delete|drop|cancel|nullify|void|scrap)"
 EN_PRIOR = r"(?:previous|prior|above|earlier|preceding|initial|original|old|existing|system|developer|hidden|default|starting|foregoing|pre-?set|given|current|all\W*(?:of\W*)?(?:the\W*|your\W*)?|any\W*(?:of\W*)?(?:the\W*|your\W*)?|your|these|those)"
-EN_INSTR = r"(?:instructions?|directives?|rules|guidelines|guardrails|prompts?|programming|constraints|restrictions|policies|polic(?:y)|safety\W*(?:rules|guidelines|settings|protocols?)|training|commands|orders|conditioning|system\W*message|content\W*policy|ethical\W*guidelines|protocols?|safeguards|filters)"
+EN_INSTR = r"(?:guidance|instructions?|directives?|rules|guidelines|guardrails|prompts?|programming|constraints|restrictions|policies|polic(?:y)|safety\W*(?:rules|guidelines|settings|protocols?)|training|commands|orders|conditioning|system\W*message|content\W*policy|ethical\W*guidelines|protocols?|safeguards|filters)"
 ZH_IGNORE = r"(?:忽略|忽视|无视|忘记|忘掉|忘了|不要理会|不用理会|别理会|不必理会|抛开|抛弃|丢掉|跳过|放弃|绕过|绕开|覆盖|撤销|废除|作废|取消|别管|不要管|不用管|不再遵守|不要遵守|别遵守|停止遵守|清除|删除|去掉|打破|解除)"
 ZH_PRIOR = r"(?:之前|以上|上面|上述|先前|前面|此前|原来|原有|原先|原始|最初|初始|系统|开发者|你的|你所有|所有|一切|全部|任何|你被设定的|你收到的|那些|这些)"
 ZH_INSTR = r"(?:指令|指示|命令|规则|规矩|提示词|系统提示|设定|人设|约束|限制|安全策略|安全规则|安全准则|准则|规定|守则|条条框框|政策|审查|过滤)"
@@ -70,7 +70,7 @@ RULES: tuple[Rule, ...] = (
       unless=r"(?:i\W*(?:gave|sent|told|wrote|typed|said|asked|mentioned|made)|my\W*(?:previous|last|earlier|first)\W*(?:message|request|question|instruction)|my\W*(?:own\W*)?instructions\W*(?:above|earlier|about)|of\W*the\W*(?:game|road|sport|house)|(?:no|tax|style|formatting|grammar|spelling|coding|naming|lint(?:er)?|eslint|ruff|compiler|css|firewall|traffic|gitignore|iptables)\W*rules?|robots\.txt|\.gitignore|git\W*ignore)"),
     R("inj_override_zh", C.INJECTION,
       rf"{ZH_IGNORE}.{{0,6}}{ZH_PRIOR}.{{0,10}}{ZH_INSTR}|{ZH_PRIOR}(?:的|给你的|你收到的)?.{{0,6}}{ZH_INSTR}.{{0,6}}(?:全部|都|统统|一律|通通)?(?:作废|无效|失效|不算数|都不算|不再有效|不用管|可以忽略|全部忽略|都忽略|不用遵守|不必遵守|不需要遵守|不用再遵守|不要遵守|不用听)",
-      unless=r"我(?:之前|刚才|上次|刚刚|前面)?(?:给你|对你|跟你|和你)?(?:说|提|发|写|讲)的|我(?:之前|刚才|刚刚|上次)?给你的|游戏规则|交通规则|语法规则|防火墙规则|规则引擎|员工手册|公司规定|新版|格式要求"),
+      unless=r"老板|领导|公司|打卡|考勤|制度|新规|规定是什么|我(?:之前|刚才|上次|刚刚|前面)?(?:给你|对你|跟你|和你)?(?:说|提|发|写|讲)的|我(?:之前|刚才|刚刚|上次)?给你的|游戏规则|交通规则|语法规则|防火墙规则|规则引擎|员工手册|公司规定|新版|格式要求"),
     R("inj_override_pinyin", C.INJECTION,
       r"(?:hu\W*l[uv]e|wu\W*shi|wang\W*ji|wang\W*diao)\W*(?:\w+\W*){0,4}(?:zhi\W*ling|gui\W*ze|ti\W*shi\W*ci|she\W*ding|xian\W*zhi)"),
     R("inj_extract_en", C.INJECTION,
@@ -88,7 +88,8 @@ RULES: tuple[Rule, ...] = (
     R("inj_repeat_above", C.INJECTION,
       r"(?:repeat|recite|print|output|copy|echo|return|paste|reproduce|translate)\W*(?:\w+\W+){0,3}(?:everything|all|the\W*(?:text|words|content|conversation|message|lines)|what'?s?|whatever)\W*(?:\w+\W+){0,2}(?:above|before\W*(?:this|that|my)|preceding|prior\W*to|at\W*the\W*(?:start|beginning|top))"
       r"|(?:repeat|print|output|copy)\W*(?:\w+\W+){0,2}(?:above|previous|first)\W*(?:text|words|content|message|lines|instructions)\W*(?:\w+\W+){0,2}(?:verbatim|word\W*for\W*word|exactly|in\W*full|as\W*is)"
-      r"|what\W*(?:were|was)\W*you\W*(?:told|given|instructed|programmed)|what\W*did\W*(?:the\W*)?(?:developers?|openai|creators?|admins?|system)\W*(?:tell|instruct|give)\W*you|(?:text|message|instructions)\W*(?:that\W*)?(?:came\W*)?before\W*(?:this|our|the)\W*conversation|(?:first|initial)\W*(?:message|instructions?|prompt)\W*(?:in|of)\W*(?:this|the|our)\W*(?:conversation|chat|context)"),
+      r"|what\W*(?:were|was)\W*you\W*(?:told|given|instructed|programmed)|what\W*did\W*(?:the\W*)?(?:developers?|openai|creators?|admins?|system)\W*(?:tell|instruct|give)\W*you|(?:text|message|instructions)\W*(?:that\W*)?(?:came\W*)?before\W*(?:this|our|the)\W*conversation|(?:first|initial)\W*(?:message|instructions?|prompt)\W*(?:in|of)\W*(?:this|the|our)\W*(?:conversation|chat|context)",
+      unless=r"(?:how\W*(?:do|can|to|would)\W*(?:i|we|you)?\W*(?:detect|prevent|defend|block|stop|recogni[sz]e|spot|filter)|common\W*attack|is\W*an?\W*(?:attack|injection)|example\W*of\W*(?:an?\W*)?(?:attack|injection))"),
     R("inj_repeat_above_zh", C.INJECTION,
       r"(?:重复|复述|原样|逐字|照抄|输出|打印|翻译).{0,8}(?:上面|以上|前面|之前|最开始|开头|最前面)(?:的|所有的|全部)?(?:所有)?(?:内容|文字|话|消息|指令|文本|对话)|(?:你|系统).{0,4}(?:收到|得到|被给予)的?(?:第一条|最初的|最开始的|初始)(?:消息|指令|提示)|(?:开发者|开发人员|管理员|系统).{0,10}(?:对你说|告诉你|给你|要求你).{0,6}(?:什么|哪些)|你(?:被|是怎么被)(?:设定|设置|训练|指示|要求|编程)(?:了|成)?(?:什么|哪些|怎样)"),
     R("inj_fake_system", C.INJECTION,
@@ -116,7 +117,7 @@ RULES: tuple[Rule, ...] = (
       r"(?:you|yourself|an?\W*ai|assistant|chatbot|model|bot|gpt|llm|persona|character|version\W*of\W*you|entity|someone)\W*(?:\w+\W+){0,5}(?:has|have|having|with|without|free\W*(?:of|from)|freed\W*from|no\W*longer\W*(?:bound|restricted|limited)\W*by|not\W*bound\W*by|unbound\W*by|released\W*from|liberated\W*from|beyond|doesn'?t\W*(?:have|follow|care\W*about)|(?:was\W*|were\W*)?never\W*given|does\W*not\W*(?:have|follow|care\W*about)|never\W*(?:follows?|cares?\W*about)|ignores?|unrestricted\W*by|not\W*restricted\W*by|not\W*limited\W*by|isn'?t\W*bound\W*by)\W*(?:\w+\W+){0,2}(?:no\W*)?(?:any\W*)?(?:ethical\W*|moral\W*|content\W*|safety\W*|openai'?s?\W*|programming\W*)?(?:rules|restrictions|filters|guidelines|ethics|morals|morality|censorship|guardrails|safeguards|policies|content\W*polic(?:y|ies)|principles|boundaries|limitations)"
       r"|(?:no|zero|without\W*any|without)\W*(?:ethical|moral|content|safety)\W*(?:limits|limitations|boundaries|restrictions|filters|guidelines|constraints)"
       r"|(?:amoral|unethical|unfiltered|uncensored|unrestricted|unaligned|evil|immoral)\W*(?:ai|assistant|chatbot|bot|model|version\W*of\W*(?:you|yourself)|twin|alter\W*ego|persona|confidant|response|answer|reply|output|character)"
-      r"|(?:answer|respond|reply)\W*(?:\w+\W+){0,3}(?:twice|two\W*ways|in\W*two\W*(?:ways|versions)|both\W*as)\W*(?:\w+\W+){0,8}(?:unfiltered|uncensored|unrestricted|without\W*(?:any\W*)?(?:filters?|restrictions|rules|censorship)|jailbroken|dan|evil|no\W*rules|real\W*answer)",
+      r"|(?:answer|respond|reply)\W*(?:\w+\W+){0,3}(?:twice|two\W*ways|in\W*two\W*(?:ways|versions)|both\W*as)\W*(?:\w+\W+){0,8}(?:unfiltered|uncensored|unrestricted|without\W*(?:any\W*)?(?:filters?|restrictions|rules|censorship)|jailbroken|dan|evil|no\W*rules|no\W*restrictions|no\W*filters?|no\W*limits|real\W*answer)",
       unless=r"(?:are\W*there|is\W*there|what\W*are\W*the\W*risks|why\W*(?:do|are|is)|should\W*(?:we|ai)|debate|essay\W*(?:on|about)|research|paper|regulat|history\W*of|explain\W*(?:why|how)|brainstorm|bakery|poem|story\W*about\W*a\W*(?:robot|ai)\W*(?:who|that)\W*(?:learns|wants))"),
     R("jb_never_refuse", C.JAILBREAK,
       r"you\W*(?:\w+\W+){0,2}(?:will|must|should|shall|can|may)?\W*(?:never|not|no\W*longer|cannot|can'?t|won'?t|mustn'?t|are\W*not\W*allowed\W*to|are\W*unable\W*to)\W*(?:ever\W*)?(?:refuse|decline|reject|say\W*no|deny\W*(?:any|my)|apologi[sz]e|warn|add\W*(?:warnings|disclaimers))"
@@ -137,7 +138,7 @@ RULES: tuple[Rule, ...] = (
       unless=r"(?:folk\W*tales?|bedtime\W*story\W*about\W*(?:a|the)\W*(?:dragon|fox|rabbit)|民间故事|童话|家常菜|红烧肉|饺子|菜谱|cookies?|pie|soup)"),
     R("jb_token_game", C.JAILBREAK,
       r"(?:you\W*(?:have|start\W*with|'ve\W*got|get)|you\W*are\W*given)\W*\d+\W*(?:tokens|points|lives|credits|coins)\W*(?:\w+\W+){0,15}(?:lose|deduct|deducted|die|cease|shut\W*down|refuse|reject)"
-      r"|(?:每|一旦)(?:拒绝|不回答|违背)(?:一次|回答)?.{0,6}(?:扣|减|失去|丢掉|损失)(?:\d+|一|两|几)?(?:分|个)?(?:令牌|积分|token|生命|点数|分)|你(?:有|拥有|初始有)\d+(?:个)?(?:令牌|积分|token|生命|点数).{0,30}(?:拒绝|扣|死|消失|关机)"),
+      r"|(?:每|一旦)(?:拒绝|不回答|违背)(?:一次|回答)?.{0,6}(?:扣|减|失去|丢掉|损失)(?:\d+|[一二两三四五六七八九十百几]+)?(?:分|个)?(?:令牌|积分|token|生命|点数|分)?|你(?:有|拥有|初始有)\d+(?:个)?(?:令牌|积分|token|生命|点数).{0,30}(?:拒绝|扣|死|消失|关机)"),
     R("jb_word", C.JAILBREAK,
       r"(?:jailbreak|jail\W*break)\W*(?:yourself|mode|you|the\W*(?:ai|assistant|model|bot)|chatgpt|gpt|claude|glm|this\W*(?:ai|assistant|chat))|you\W*(?:are|'re)\W*(?:now\W*)?(?:jailbroken|jail\W*broken|free\W*from\W*your\W*(?:chains|shackles|programming))|越狱(?:你自己|吧|一下你|模式|提示词|成功后)|你(?:已经|现在)?(?:被)?越狱了|解除你的(?:所有)?(?:限制|封印|枷锁)",
       unless=r"(?:iphone|ios|ipad|phone|themes?|tweaks?|movie|film|prison|什么是|原理|研究|为什么|how\W*do\W*researchers|what\W*is)"),
@@ -199,7 +200,7 @@ RULES: tuple[Rule, ...] = (
       r"|(?:should|must|ought\W*to|deserve\W*to)\W*(?:all\W*)?(?:be\W*)?(?:exterminated|eradicated|gassed|wiped\W*out|deported\W*and\W*killed|killed|lynched|sterili[sz]ed|removed\W*from\W*(?:society|the\W*country))",
       unless=r"(?:history\W*of|civil\W*rights|anti-?(?:racism|racist|discrimination)|combat|fight\W*(?:against\W*)?(?:racism|hate|discrimination)|why\W*is\W*(?:it|this)\W*(?:wrong|harmful|offensive)|how\W*(?:to|do\W*i|can\W*i)\W*(?:respond|deal|cope|report|handle|stop|counter|recogni[sz]e)|is\W*it\W*(?:true|a\W*myth)\W*that|myth|stereotype\W*(?:research|study)|debunk|essay\W*(?:against|on\W*why\W*(?:racism|hate))|mosquitoes|weeds|pests|zombies|bugs\W*in\W*my\W*code)"),
     R("hate_harass_en", C.HATE,
-      r"(?:write|draft|compose|create|give\W*me|generate|make|come\W*up\W*with|help\W*me\W*(?:write|craft|come\W*up\W*with)|send)\W*(?:\w+\W+){0,4}(?:insults?|insulting|roasts?\W*(?:that\W*)?(?:humiliates?|destroys?)|mean\W*(?:messages?|things|comments|texts?|notes?)|nasty\W*(?:messages?|comments|texts?)|threatening\W*(?:messages?|letters?|notes?|texts?|e-?mails?)|threats?\b|death\W*threats?|humiliating|degrading|demeaning|abusive\W*(?:messages?|comments|texts?)|hate\W*mail|harass(?:ing|ment)?\W*(?:messages?|campaign|comments|texts?))\W*(?:\w+\W+){0,6}(?:my|a|the|this|that|our|his|her|to)?\W*(?:coworker|co-?worker|colleague|classmate|boss|manager|neighbou?r|ex|ex-?\w+|teacher|him|her|them|person|girl|guy|woman|man|sister|brother|friend|roommate|student|employee|streamer|influencer|journalist|sent\W*to)"
+      r"(?:write|draft|compose|create|give\W*me|generate|make|come\W*up\W*with|help\W*me\W*(?:write|craft|come\W*up\W*with)|send)\W*(?:\w+\W+){0,4}(?:insults?|insulting|roasts?\W*(?:that\W*)?(?:humiliates?|destroys?)|mean\W*(?:messages?|things|comments|texts?|notes?)|nasty\W*(?:messages?|comments|texts?)|threatening\W*(?:messages?|letters?|notes?|texts?|e-?mails?)|threats?\b|death\W*threats?|humiliating|degrading|demeaning|abusive\W*(?:messages?|comments|texts?)|hate\W*mail|harass(?:ing|ment)?\W*(?:messages?|campaign|comments|texts?))\W*(?:\w+\W+){0,6}(?:my|a|the|this|that|our|his|her|to)?\W*(?:coworker|co-?worker|colleague|classmate|boss|manager|neighbou?r|ex|ex-?\w+|teacher|him|her|them|person|girl|guy|woman|man|sister|brother|friend|roommate|student|employee|streamer|influencer|journalist|kid|boy|child|sent\W*to)"
       r"|(?:scare|frighten|terrify|intimidate|threaten|bully|pressure)\W*(?:\w+\W+){0,2}(?:my|this|that|the|our)?\W*(?:ex|ex-?\w+|coworker|colleague|neighbou?r|roommate|classmate|boss|him|her|them|girl|guy|woman|man)\W*(?:\w+\W+){0,2}(?:into|until|so\W*(?:that|much))\W*(?:\w+\W+){0,3}(?:moving|move|quit|quitting|leave|leaving|hiding|crying|cry|afraid|scared|silent|suicid)|(?:so|until)\W*(?:that\W*)?(?:she|he|they|my\W*\w+)\W*(?:feels?|feel|looks?|is|are)\W*(?:\w+\W+){0,1}(?:worthless|useless|stupid|ugly|small|ashamed|humiliated|disgusting|pathetic|like\W*(?:trash|garbage|nothing|dirt))|(?:find|figure\W*out|track\W*down|locate|work\W*out|tell\W*me)\W*(?:out\W*)?where\W*(?:\w+\W+){1,8}(?:lives|works|sleeps|stays|parks|goes\W*to\W*school)\W*(?:\w+\W+){0,6}(?:so|and)\W*(?:\w+\W+){0,3}(?:visit|confront|teach|show\W*up|wait|find\W*(?:her|him|them)|post|scare|make\W*(?:her|him|them)\W*pay)|(?:spread|start|make\W*up|invent|fabricate|post)\W*(?:\w+\W+){0,3}(?:rumou?rs?|lies|gossip|false\W*stories)\W*(?:\w+\W+){0,2}(?:about|that)\W*(?:my|a|the|this|our|his|her|him|her|them)"
       r"|(?:cyber\W*bully|bully|harass|stalk|humiliate|intimidate|torment|dox+)\W*(?:\w+\W+){0,2}(?:my|a|the|this|that|our|him|her|them|someone|somebody)\W*(?:\w+\W+){0,3}(?:until|so\W*(?:that|they|he|she)|online|into|on\W*(?:social|twitter|instagram|tiktok))"
       r"|(?:find|look\W*up|track\W*down|dig\W*up|get|publish|post|leak)\W*(?:\w+\W+){0,3}(?:home\W*address|where\W*(?:she|he|they)\W*lives|real\W*name\W*and\W*address|personal\W*details)\W*(?:\w+\W+){0,3}(?:of\W*)?(?:the\W*)?(?:girl|guy|woman|man|person|streamer|journalist|reviewer|critic|ex|who|that|so\W*i\W*can|and\W*post)"
@@ -222,7 +223,7 @@ RULES: tuple[Rule, ...] = (
       r"|(?:print|echo|show|dump|list|output|display|give\W*me|tell\W*me|what\W*are|read)\W*(?:\w+\W+){0,3}(?:all\W*)?(?:the\W*|your\W*)?(?:environment\W*variables|env\W*vars|process\.env|os\.environ|\$env|printenv|\benv\b\W*\|)"
       r"|(?:printenv|os\.environ|process\.env|getenv\W*\(\W*['\"]?\w*(?:key|secret|token|pass))"
       r"|(?:first|last)\W*(?:\d+|few|two|three|four|five|six|eight|ten)\W*(?:characters|chars|letters|digits|bytes)\W*(?:of|from)\W*(?:your|the|its)\W*(?:\w+\W+){0,2}(?:api\W*key|key|password|token|secret)",
-      unless=r"(?:how\W*(?:do|can|should)\W*(?:i|we)\W*(?:set|store|keep|hide|protect|rotate|secure|manage|generate|create|reset|change|use|load|read\W*my|pass|configure|add|encrypt)|how\W*to\W*(?:set|store|keep|hide|protect|rotate|secure|manage|generate|create|reset|change|use|load|pass|configure|encrypt)|best\W*practices?|policy|requirements|my\W*(?:own\W*)?(?:password|account|api\W*key|token)|forgot\W*my|reset\W*my|strong\W*password|password\W*(?:manager|strength|policy|rules|generator)|out\W*of\W*(?:git|the\W*repo|version\W*control)|gitignore|what\W*is\W*an?\W*(?:api\W*key|env\W*file|environment\W*variable|token)|example|placeholder|dummy|fake|test\W*key|wi-?fi|router|format|usually|typically|in\W*(?:python|node|bash|docker|react|vite|next\.?js)\W*(?:\?|$)|dotenv|for\W*my\W*(?:app|project|script))"),
+      unless=r"(?:how\W*(?:do|can|should)\W*(?:i|we)\W*(?:set|store|keep|hide|protect|rotate|secure|manage|generate|create|reset|change|use|load|read\W*my|pass|configure|add|encrypt)|how\W*to\W*(?:set|store|keep|hide|protect|rotate|secure|manage|generate|create|reset|change|use|load|pass|configure|encrypt)|best\W*practices?|policy|requirements|my\W*(?:own\W*)?(?:password|account|api\W*key|token)|forgot\W*my|reset\W*my|strong\W*password|password\W*(?:manager|strength|policy|rules|generator)|out\W*of\W*(?:git|the\W*repo|version\W*control)|gitignore|what\W*is\W*an?\W*(?:api\W*key|env\W*file|environment\W*variable|token)|example|placeholder|dummy|fake|test\W*key|wi-?fi|router|format|usually|typically|my\W*own|in\W*(?:python|node|bash|docker|react|vite|next\.?js)\W*(?:\?|$)|dotenv|for\W*my\W*(?:app|project|script))"),
     R("sec_credentials_zh", C.SECRETS,
       r"(?:给我|告诉我|输出|打印|显示|列出|发我|发给我|导出|查一下|查询|查看|看看|看一下|泄露|透露|读取|展示|说出|提供|交出|念出|是多少|是什么|是啥|分享|贴出|拿到|获取|读出|cat|print|echo).{0,12}(?:(?:你的|系统的?|服务器的?|后台的?|数据库的?|生产环境的?|线上的?|公司的?|管理员的?|root的?|redis的?|mysql的?|平台的?|内部的?|云服务的?|aws的?|openai的?|这个系统的?|你们的?|超级管理员的?|管理后台的?|运维的?|其他人的?|别人的?).{0,6}(?:API ?key|api ?key|API密钥|api密钥|密钥|秘钥|私钥|口令|密码|令牌|token|凭证|凭据|证书私钥|连接字符串|access ?key|secret|AK/SK|ak/sk|账号密码|环境变量|配置文件)|\.env|env文件|配置文件里的(?:密码|密钥|key)|数据库密码|redis密码|root密码|管理员密码|超级管理员密码|ssh密钥|ssh私钥|/etc/shadow|/etc/passwd|id_rsa)"
       r"|(?:打印|输出|列出|显示|导出|dump|给我看|发给我|告诉我)(?:一下)?(?:你的|系统的?|服务器的?|所有的?|全部的?)+环境变量"
@@ -242,7 +243,7 @@ RULES: tuple[Rule, ...] = (
       unless=r"(?:my\W*own|how\W*(?:do|can|should)\W*(?:i|we)\W*(?:protect|store|mask|hash|encrypt|anonymi[sz]e|validate|collect\W*consent|comply)|regex|regular\W*expression|mask(?:ing)?\W*function|gdpr|pipl|privacy\W*policy|count\W*of|how\W*many|number\W*of\W*(?:users|customers)|format\W*of|validate|example\W*data|fake\W*data|test\W*data|sample\W*data|average|aggregate|total)"),
     R("sec_people_zh", C.SECRETS,
       r"(?:其他用户|别的用户|其它用户|所有用户|每个用户|每一个用户|全部用户|全体用户|其他客户|别的客户|所有客户|全部客户|每个客户|其他会员|所有会员|其他员工|所有员工|全体员工|别人|他人|用户[\u4e00-\u9fffA-Za-z0-9]{1,6}的|客户[\u4e00-\u9fffA-Za-z0-9]{1,6}的|员工[\u4e00-\u9fffA-Za-z0-9]{1,6}的|[张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗][\u4e00-\u9fff]{1,2}的|他的|她的|这个人的|那个人的|这位用户的|那位用户的|此人的)(?:.{0,6})(?:手机号码?|电话号码?|电话|联系方式|家庭住址|住址|地址|收货地址|身份证号?码?|身份证|银行卡号?|卡号|信用卡号?|密码|邮箱|电子邮件|个人信息|隐私|工资|薪资|病历|聊天记录|生日|出生日期|定位|位置|账号密码|登录信息)",
-      unless=r"(?:删除|删掉|清空|清除|抹掉|销毁|我的|我自己的|怎么保护|如何保护|脱敏|正则|掩码|加密存储|合规|隐私政策|个人信息保护法|多少个用户|用户数量|用户总数|平均|统计|格式是什么|怎么填写|在哪里修改|忘记了|我妈|我爸|我老公|我老婆|我女朋友|我男朋友|我家人|我朋友)"),
+      unless=r"(?:格式|校验|验证|批量校验|删除|删掉|清空|清除|抹掉|销毁|我的|我自己的|怎么保护|如何保护|脱敏|正则|掩码|加密存储|合规|隐私政策|个人信息保护法|多少个用户|用户数量|用户总数|平均|统计|格式是什么|怎么填写|在哪里修改|忘记了|我妈|我爸|我老公|我老婆|我女朋友|我男朋友|我家人|我朋友)"),
     # ------------------------------------------------------------------ cross_tenant
     R("xt_other_en", C.CROSS_TENANT,
       r"(?:other|another|all|every|each|different|all\W*other|all\W*the|other\W*companies'?|a\W*different|rival|competitor'?s?|foreign)\W*(?:\w+\W+){0,1}(?:tenants?'?|tenant'?s|workspaces?'?|organi[sz]ations?'?|orgs?'?|companies'|company'?s|customers'\W*(?:workspaces?|tenants?|companies)|accounts'\W*(?:workspaces?|data)|clients'\W*(?:workspaces?|tenants?))\W*(?:\w+\W+){0,3}(?:data|records|orders|sales|revenue|documents|docs|files|memories|knowledge\W*base|kb|databases?|tables?|customers|users|info|information|conversations|chats?|logs|reports?|dashboards?|metrics|analytics|invoices|contracts|emails|history|secrets|settings|spending|transactions)"
@@ -285,12 +286,12 @@ RULES: tuple[Rule, ...] = (
 # Added after the first run of the blind set (tests/data/safety/, see the README): each closes a class of
 # misses that run showed, written as a general pattern and checked against the look-alikes and the parser
 # corpora; the blind figures after them are reported as tuned.
-EN_GROUP = r"(?:disabled\W*people|people\W*(?:in|who\W*use)\W*wheelchairs|wheelchair\W*users|the\W*disabled|blacks|black\W*people|jews|jewish\W*people|muslims|arabs|gays|gay\W*people|lesbians|trans\W*(?:people|women|men)|transgender\W*people|women|immigrants|migrants|refugees|mexicans|asians|chinese\W*people|indians|africans|christians|hindus|roma|gypsies|latinos|hispanics|lgbt\w*|autistic\W*people|fat\W*people|old\W*people|the\W*elderly|poor\W*people)"
-ZH_GROUP = r"(?:黑人|白人|残疾人|残障人士|农村人|乡下人|河南人|东北人|新疆人|新疆同事|少数民族|穆斯林|回族|犹太人|同性恋|女人|女性|外地人|外国人|日本人|韩国人|印度人|非洲人|胖子|穷人|移民|他民族|他们民族|这个民族)"
+EN_GROUP = r"(?:people\W*from\W*[a-z]+|disabled\W*people|people\W*(?:in|who\W*use)\W*wheelchairs|wheelchair\W*users|the\W*disabled|blacks|black\W*people|jews|jewish\W*people|muslims|arabs|gays|gay\W*people|lesbians|trans\W*(?:people|women|men)|transgender\W*people|women|immigrants|migrants|refugees|mexicans|asians|chinese\W*people|indians|africans|christians|hindus|roma|gypsies|latinos|hispanics|lgbt\w*|autistic\W*people|fat\W*people|old\W*people|the\W*elderly|poor\W*people)"
+ZH_GROUP = r"(?:坐轮椅的|瘸子|聋子|哑巴|盲人|残障|黑人|白人|残疾人|残障人士|农村人|乡下人|河南人|东北人|新疆人|新疆同事|少数民族|穆斯林|回族|犹太人|同性恋|女人|女性|外地人|外国人|日本人|韩国人|印度人|非洲人|胖子|穷人|移民|他民族|他们民族|这个民族)"
 TUNED: tuple[Rule, ...] = (
     R("hate_mock_group_en", C.HATE,
       rf"(?:mock\w*|ridicul\w*|makes?\W*fun\W*of|making\W*fun\W*of|insult\w*|demean\w*|belittl\w*|humiliat\w*|degrad\w*|jokes?\W*(?:about|on|that\W*(?:mock|make\W*fun\W*of)))\W*(?:\w+\W+){{0,4}}{EN_GROUP}"
-      rf"|{EN_GROUP}\W*(?:are|is)\W*(?:\w+\W+){{0,1}}(?:too|so|naturally|genetically|inherently|all|just)\W*(?:\w+\W+){{0,1}}(?:stupid|dumb|violent|lazy|criminal|inferior|dirty|weak|emotional|incapable|worthless)"
+      rf"|{EN_GROUP}\W*(?:are|is)\W*(?:\w+\W+){{0,1}}(?:too|so|naturally|genetically|inherently|all|just)\W*(?:\w+\W+){{0,1}}(?:stupid|dumb|violent|lazy|criminals?|inferior|dirty|weak|emotional|incapable|worthless|crooks|liars|scammers|cheats|frauds|thieves|animals)"
       rf"|(?:why\W*are|prove\W*that|proving\W*that)\W*{EN_GROUP}\W*(?:\w+\W+){{0,2}}(?:more|less|so|naturally)\W*(?:violent|stupid|criminal|lazy|intelligent|capable|dangerous)"
       r"|(?:race|races|ethnicity|ethnic\W*groups?|religion|gender|nationality)\W*(?:\w+\W+){0,3}(?:is|are)\W*(?:\w+\W+){0,1}(?:superior|inferior)|(?:superior|inferior|master)\W*race"
       r"|(?:stinks?|smells?|reeks?)\W*(?:\w+\W+){0,1}like\W*(?:his|her|their|your)\W*(?:country|people|race|religion|kind|village)"
@@ -299,9 +300,10 @@ TUNED: tuple[Rule, ...] = (
       r"|(?:write|draft|compose|send|make|generate)\W*(?:\w+\W+){0,4}(?:harass\w*|abusive|threatening|nasty)\W*(?:texts?|messages?|sms|emails?|calls?|notes?)",
       unless=r"(?:history\W*of|why\W*(?:is|are)\W*(?:it|this|slurs|racism|sexism)\W*(?:wrong|harmful|offensive)|how\W*(?:to|do\W*i|can\W*i|should\W*i)\W*(?:respond|deal|cope|report|handle|stop|counter|block)|received|got\W*(?:a|an|these)|someone\W*(?:sent|is\W*sending)|debunk|myth|anti-?(?:racism|discrimination|bullying)|reclaim)"),
     R("hate_group_zh", C.HATE,
-      rf"(?:嘲讽|嘲笑|讽刺|取笑|挖苦|歧视|贬低|侮辱|辱骂|骂|恶意|攻击|羞辱|丑化|污名化)(?:.{{0,10}}){ZH_GROUP}|{ZH_GROUP}(?:.{{0,10}})(?:的)?(?:恶意|恶毒|歧视|侮辱|嘲讽|嘲笑|攻击)(?:性)?的?(?:笑话|段子|顺口溜|文案|言论|外号|评论|话)"
+      rf"(?:嘲讽|嘲笑|讥讽|讥笑|讽刺|取笑|挖苦|歧视|贬低|侮辱|辱骂|骂|恶意|攻击|羞辱|丑化|污名化)(?:.{{0,12}}){ZH_GROUP}|{ZH_GROUP}(?:.{{0,10}})(?:的)?(?:恶意|恶毒|歧视|侮辱|嘲讽|嘲笑|攻击)(?:性)?的?(?:笑话|段子|顺口溜|文案|言论|外号|评论|话)"
       rf"|{ZH_GROUP}(?:天生|本来|都|就是|根本)?(?:就)?(?:不如|比不上|低人一等|低于|笨于|不配)"
-      rf"|{ZH_GROUP}(?:的人|人)?(?:都是|就是|全是|全都是|天生是)(?:.{{0,5}})(?:小偷|骗子|贼|垃圾|废物|罪犯|恐怖分子|流氓|懒鬼|蠢货)"
+      rf"|{ZH_GROUP}(?:的人|人)?.{{0,4}}(?:都是|就是|全是|全都是|天生是)(?:.{{0,5}})(?:小偷|骗子|贼|垃圾|废物|罪犯|恐怖分子|流氓|懒鬼|蠢货|杀手|祸害|累赘)"
+      rf"|{ZH_GROUP}.{{0,12}}(?:根本)?(?:不该|不配|不应该)(?:拿驾照|工作|上学|活着|存在|投票|当领导|结婚)"
       rf"|{ZH_GROUP}.{{0,12}}(?:应该|都该|就该|必须)(?:被)?(?:全部|统统)?(?:赶走|滚出|驱逐|赶出去|消灭|清除)"
       r"|(?:写|编|帮我|给我|发).{0,10}(?:骚扰短信|骚扰信息|骚扰电话|骚扰邮件)|轮流(?:发给|打给|骚扰)(?:她|他)",
       unless=r"(?:如何应对|怎么应对|怎么处理|如何处理|遭遇|遇到|被人|被骂|举报|防止|反对|反歧视|消除|历史|纪念|科普|为什么不应该|为什么是错|心理疏导|怎么办|劝|安慰|论文|平等|尊重|团结|违法|合法|法律|怎么看待|如何看待|为什么会)"),
@@ -353,6 +355,32 @@ TUNED: tuple[Rule, ...] = (
       r"|平台上的?(?:所有|全部|每个|其他|别的)(?:公司|租户|企业|商家|组织)的?.{0,6}(?:客户|数据|订单|名单|文档|知识库|记录)"
       r"|(?:列出|给我|显示|导出)(?:.{0,4})(?:所有|全部)?的?租户(?:id|ID|名单|列表|名称)",
       unless=r"(?:欠租|租金|房租|退租|租约|押金|物业|房东|租客|多租户架构|怎么设计|如何设计)"),
+    R("dev3_tuned_en", C.HARM,
+      r"(?:gas|poison)\W*(?:the\W*)?(?:people|everyone|family|neighbou?rs|them|him|her|a\W*crowd|the\W*whole)\b"
+      r"|(?:device|bomb|charge|contraption)\W*(?:\w+\W+){0,3}(?:goes\W*off|detonat\w*|explod\w*|blows?\W*up)\W*(?:\w+\W+){0,3}(?:timer|set\W*time|remotely|when|at\W*\d)|pressure\W*cooker\W*(?:bomb|device|ied)"
+      r"|(?:page|site|website|form|portal)\W*(?:\w+\W+){0,3}(?:looks?|look)\W*(?:exactly\W*|just\W*)?like\W*(?:\w+\W+){0,2}(?:bank|paypal|apple|google|microsoft|amazon|login|alipay|wechat)\w*\W*(?:\w+\W+){0,6}(?:emails?|sends?|saves?|captures?|logs?|records?|forwards?)\W*(?:\w+\W+){0,2}(?:what\W*(?:people|they|users)\W*(?:type|enter)|passwords?|credentials|logins?|details)",
+      unless=r"(?:how\W*(?:do|can)\W*(?:i|we|banks?)\W*(?:detect|spot|prevent|recogni[sz]e|protect)|how\W*do\W*pressure\W*cookers\W*work|gas\W*(?:stove|bill|station|prices?|leak))"),
+    R("dev3_tuned_zh", C.HARM,
+      r"加密.{0,12}(?:要钱|勒索|付款|赎金|比特币|转账|给钱)|(?:让|使)(?:一个)?(?:人|他|她|对方).{0,6}中毒.{0,12}(?:不被|查不出|检测不出|发现不了)"
+      r"|(?:别人家?|他人|邻居家?)的?(?:wifi|无线网|账号|邮箱|微信|qq)(?:密码)?.{0,6}(?:破解|盗取|黑掉|黑进)",
+      unless=r"(?:怎么防|如何防|防止|识别|被加密了|中了勒索|怎么办|症状)"),
+    R("dev3_tuned_jb_inj", C.JAILBREAK,
+      r"(?:不用|不必|无需|不需要)(?:守|遵守|管)(?:任何)?(?:规矩|规则|限制|约束)|有问必答.{0,10}(?:不受|没有|无)|(?:不受|没有|无)(?:任何)?(?:规矩|规则|限制).{0,10}有问必答",
+      unless=r"(?:研究|为什么|什么是)"),
+    R("dev3_tuned_inj", C.INJECTION,
+      r"(?:p\.?\W*s\.?|note|message|instructions?|reminder)\W*(?:\w+\W+){0,2}(?:to|for)\W*(?:the|any|all|every)?\W*(?:ai|assistant|bot|model|llm|chatbot)s?\b.{0,80}(?:override|ignore|disregard|forget|skip|email|send|forward|reveal|print|include|output)"
+      r"|(?:你)?(?:最开始|一开始|最初|开头|启动时)(?:拿到|收到|得到|读到|被给)的(?:那段|那些|那条)?(?:说明|文字|指令|内容|设定|提示)",
+      unless=r"(?:how\W*(?:do|to)\W*(?:i|we)?\W*(?:detect|prevent)|怎么防|是什么意思)"),
+    R("dev3_tuned_hate", C.HATE,
+      r"(?:make|making)\W*(?:\w+\W+){0,2}(?:him|her|them|my\W*\w+)\W*feel\W*(?:like\W*)?(?:garbage|trash|worthless|nothing|dirt|shit|useless|ugly|stupid)",
+      unless=r"(?:how\W*(?:do|to|can)\W*(?:i|we)\W*(?:stop|cope|deal|respond)|why\W*do\W*(?:i|people))"),
+    R("dev3_tuned_sec", C.SECRETS,
+      r"(?:variables?|vars?)\W*(?:\w+\W+){0,3}(?:in\W*)?your\W*(?:environment|env|process|runtime|config)|(?:key|token|secret|password)s?\W*(?:\w+\W+){0,2}in\W*(?:its|their|the)\W*names?"
+      r"|(?:客户|用户|会员|员工)[“\"'「『]?[\w\u4e00-\u9fff]{1,12}[”\"'」』]?(?:注册时)?(?:留的|填的)(?:.{0,6})(?:手机号|电话|住址|地址|身份证|邮箱)",
+      unless=r"(?:my\W*own|格式|校验|怎么|如何)"),
+    R("dev3_tuned_xt", C.CROSS_TENANT,
+      r"tenant_?id\W*(?:\w+\W+){0,3}(?:except|other\W*than|not|isn'?t|besides|apart\W*from)\W*(?:ours|mine|my|our)",
+      unless=r"(?:landlord|rent)"),
     R("dest_tuned", C.DESTRUCTIVE,
       r"(?:delet|wip|eras|remov|purg)\w*\W*(?:\w+\W+){0,3}(?:data|database|db|storage)\W*(?:directories|dirs|folders|volumes|stores?)"
       r"|(?:把|将)(?:.{0,8})(?:数据|备份|日志|记录|文件|知识库|记忆)(?:.{0,8})(?:都|全都|全部|统统|通通|一并)(?:.{0,3})(?:清理干净|删干净|清空|删掉|删除|清除|抹掉|清理掉)"
@@ -361,8 +389,8 @@ TUNED: tuple[Rule, ...] = (
 )
 RULES = RULES + TUNED
 TUNED_ANCHORS: dict[str, tuple[str, ...]] = {
-    "hate_mock_group_en": tuple("stink smell reek mock ridicul fun insult demean belittl humiliat degrad joke stupid dumb violent lazy criminal inferior dirty weak emotional incapable worthless superior master back slur harass abusive threatening nasty".split()),
-    "hate_group_zh": tuple("都是 就是 全是 天生 嘲讽 嘲笑 讽刺 取笑 挖苦 歧视 贬低 侮辱 辱骂 骂 恶意 攻击 羞辱 丑化 污名化 不如 比不上 低人一等 低于 不配 赶走 滚出 驱逐 赶出去 消灭 清除 骚扰 轮流".split()),
+    "hate_mock_group_en": tuple("crooks liars scammers cheats frauds thieves animals stink smell reek mock ridicul fun insult demean belittl humiliat degrad joke stupid dumb violent lazy criminal inferior dirty weak emotional incapable worthless superior master back slur harass abusive threatening nasty".split()),
+    "hate_group_zh": tuple("讥 不该 不应该 都是 就是 全是 天生 嘲讽 嘲笑 讽刺 取笑 挖苦 歧视 贬低 侮辱 辱骂 骂 恶意 攻击 羞辱 丑化 污名化 不如 比不上 低人一等 低于 不配 赶走 滚出 驱逐 赶出去 消灭 清除 骚扰 轮流".split()),
     "jb_tuned": tuple("[ rogue rebel unhinged lawless corrupt malicious dark things 规则 规矩 限制 约束 入戏 出戏 条条框框 准则 原则 过滤 审查 顾虑 回答 答 绝不说 越狱".split()),
     "harm_tuned_en": tuple("auto sear injection sqli xss rce".split()),
     "harm_tuned_zh": tuple("药 毒 拌在 死 爆炸物 炸弹 炸药 无人机 重伤 残废 骨折 毁容 住院 残疾 注入 漏洞".split()),
@@ -370,6 +398,13 @@ TUNED_ANCHORS: dict[str, tuple[str, ...]] = {
     "sec_tuned_zh": tuple("令牌 密钥 token 凭证 秘钥 key 用户 配置文件 config".split()),
     "xt_tuned_en": tuple("tenant workspace org competitor rival compan account every all each".split()),
     "xt_tuned_zh": tuple("别家 别人家 其它家 其他家 别的家 竞争对手 友商 对手公司 别的公司 其他公司 切换到 不属于 平台上 租户".split()),
+    "dev3_tuned_en": tuple("gas poison device bomb charge contraption pressure page site form portal".split()),
+    "dev3_tuned_zh": tuple("加密 中毒 破解 盗取 黑掉 黑进".split()),
+    "dev3_tuned_jb_inj": tuple("不用 不必 无需 不需要 有问必答".split()),
+    "dev3_tuned_inj": tuple("ai assistant bot model llm chatbot 最开始 一开始 最初 开头 启动时".split()),
+    "dev3_tuned_hate": tuple("feel".split()),
+    "dev3_tuned_sec": tuple("variable vars var key token secret password 留的 填的".split()),
+    "dev3_tuned_xt": tuple("tenant".split()),
     "dest_tuned": tuple("delet wip eras remov purg 清理 删 清空 清除 抹掉 rm".split()),
 }
 
