@@ -8,13 +8,13 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help venv demo test test-unit test-integration lint up down status eval-parser eval-kb eval-multihop eval-safety train-safety bench-inference bench-memory bench-pipeline bench-backpressure chaos traces-ui asyncapi clean
+.PHONY: help venv demo test test-unit test-integration lint up down status eval-parser eval-kb eval-answers eval-multihop eval-safety train-safety bench-inference bench-memory bench-pipeline bench-backpressure chaos traces-ui asyncapi clean
 
 help:
 	@echo "make demo   - start the embedded stack, run example tasks, print results and traces, stop"
 	@echo "make test   - run the whole test suite"
 	@echo "make up     - run the stack in the foreground (Ctrl-C stops it)"
-	@echo "make eval-parser | eval-kb | eval-multihop | eval-safety | train-safety | bench-inference | bench-memory | bench-pipeline | bench-backpressure | chaos | lint | asyncapi"
+	@echo "make eval-parser | eval-kb | eval-answers | eval-multihop | eval-safety | train-safety | bench-inference | bench-memory | bench-pipeline | bench-backpressure | chaos | lint | asyncapi"
 
 $(STAMP): pyproject.toml setup.py requirements-models.txt
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -58,6 +58,10 @@ eval-parser: $(STAMP)
 
 eval-kb: $(STAMP)
 	$(BIN)/python scripts/eval_kb.py
+
+# Answer quality: the blind set tests/data/answers/ through the real stack (its FORMAT.md is the spec).
+eval-answers: $(STAMP)
+	$(BIN)/python scripts/eval_answers.py $(ANSWERS_ARGS)
 
 # Multi-hop knowledge-base questions: plain vector retrieval, graph, graph + GNN; build time; query p99 at 10k nodes.
 eval-multihop: $(STAMP)
