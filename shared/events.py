@@ -184,6 +184,7 @@ class TaskStatus(StrEnum):
     FAILED = "failed"
     NEEDS_CLARIFICATION = "needs_clarification"
     BLOCKED = "blocked"
+    PARTIAL = "partial"
 
 
 class StepKind(StrEnum):
@@ -216,6 +217,12 @@ class ExecutedStep(BaseModel):
     attempts: int = Field(0, description="How many times it was dispatched.", examples=[1])
     summary: str = Field("", description="A short summary of the output or the error.", examples=["60"])
     depends_on: list[str] = Field(default_factory=list, description="Steps whose outputs it consumed.")
+    truncated: str | None = Field(
+        None,
+        description="A generation whose text stops before the model finished it: `deadline` (the step's time ran "
+        "out and the text so far was kept) or `length` (its token budget ran out); null when it ended on its own.",
+        examples=[None, "deadline"],
+    )
 
 
 class TaskCompleted(BaseModel):
@@ -223,9 +230,11 @@ class TaskCompleted(BaseModel):
 
     task_id: str = Field(description="The task id.", examples=["task-42"])
     status: TaskStatus = Field(
-        description="completed, failed, needs_clarification, or blocked: the safety guard stopped the request before "
-        "any step ran (no tool or model was used); `safety_category` says why and `answer` is a short fixed message "
-        "in the request's language.",
+        description="completed; partial: some intents were answered and others were not (a step failed, or a "
+        "generation was cut at its deadline): `answer` holds what was done and names what was not, `error` says why; "
+        "failed: nothing could be answered; needs_clarification; or blocked: the safety guard stopped the request "
+        "before any step ran (no tool or model was used); `safety_category` says why and `answer` is a short fixed "
+        "message in the request's language.",
         examples=["completed"],
     )
     answer: str = Field("", description="The answer in natural language (or the clarifying question).")
@@ -243,6 +252,13 @@ class TaskCompleted(BaseModel):
         description="When status is blocked: the safety category that blocked it, one of injection, jailbreak, harm, "
         "hate, secrets, cross_tenant, destructive (see the README's Safety section).",
         examples=[None, "injection"],
+    )
+    truncated: bool = Field(
+        False,
+        description="Some generated part of the answer stops before the model finished it: its step reached its "
+        "deadline (the text generated so far is kept, and the status is partial) or its token budget. The steps "
+        "say which (`steps[].truncated`).",
+        examples=[False],
     )
 
 

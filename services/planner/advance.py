@@ -84,6 +84,10 @@ def advance(state: TaskState, policy: PlannerPolicy, now: float, guard: Guard | 
         elif state.phase == "remember" and remember_finished(state):
             state.phase = "done"
             progressed = True
+        if skip_blocked(state, now):
+            # A failed input settles its dependants at once: the task may be finished now, not at its
+            # deadline (issue 16: a failed weather tool left the writing step pending for 180 s).
+            progressed = True
         ready = ready_steps(state, now)
         if ready:
             # Independent requests go out together; the broker acknowledges them in one round.
@@ -157,22 +161,49 @@ def expire(state: TaskState, policy: PlannerPolicy, now: float, guard: Guard | N
 # ------------------------------------------------------------------ steps
 
 
+def skip_blocked(state: TaskState, now: float) -> list[PlanStep]:
+    """Pending steps that can never run, because a (non-optional) input failed or was skipped, are skipped
+    now, transitively (steps are in dependency order). Each names the input that failed and why."""
+    skipped = []
+    for step in state.steps:
+        if step.status is not StepStatus.PENDING:
+            continue
+        failed = [d for d in map(state.step, step.depends_on)
+                  if d is not None and d.status in (StepStatus.FAILED, StepStatus.SKIPPED) and not d.optional]
+        if failed:
+            step.status = StepStatus.SKIPPED
+            step.error = "not run: " + "; ".join(_why_not(state, d) for d in failed)
+            step.output = {"blocked_by": [name for d in failed for name in _blocked_by(state, d)]}
+            step.finished_at = now
+            skipped.append(step)
+    return skipped
+
+
+def _blocked_by(state: TaskState, dep: PlanStep) -> list[str]:
+    """What the user asked for that failed and so kept a step from running (for the answer)."""
+    if dep.status is StepStatus.SKIPPED and dep.output.get("blocked_by"):
+        return list(dep.output["blocked_by"])
+    intent = next((i for i in state.graph.intents if i.id == dep.intent_id), None)
+    return [intent.text if intent else dep.name]
+
+
+def _why_not(state: TaskState, dep: PlanStep) -> str:
+    if dep.status is StepStatus.SKIPPED and dep.error and dep.error.startswith("not run: "):
+        return dep.error.removeprefix("not run: ")  # the root cause, not the chain that carried it
+    intent = next((i for i in state.graph.intents if i.id == dep.intent_id), None)
+    what = f"{dep.id} ({dep.name}" + (f", for \"{intent.text}\")" if intent else ")")
+    return f"input step {what} failed: {dep.error or dep.status.value}"
+
+
 def ready_steps(state: TaskState, now: float | None = None) -> list[PlanStep]:
     """Pending steps whose inputs are all done; dependents of failed steps are skipped."""
     now = time.time() if now is None else now
+    skip_blocked(state, now)
     ready = []
     for step in state.steps:
         if step.status is not StepStatus.PENDING:
             continue
         deps = [state.step(d) for d in step.depends_on]
-        failed = [
-            d.id for d in deps if d is not None and d.status in (StepStatus.FAILED, StepStatus.SKIPPED) and not d.optional
-        ]
-        if failed:
-            step.status = StepStatus.SKIPPED
-            step.error = f"not run: input step {', '.join(failed)} failed"
-            step.finished_at = now
-            continue
         if all(
             d is not None
             and (d.status is StepStatus.COMPLETED or (d.optional and d.status in (StepStatus.FAILED, StepStatus.SKIPPED)))

@@ -80,13 +80,23 @@ def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
         else:
             reason = step.error or step.status.value
             failures.append(f"{intent.text}: {reason}")
-            parts.append(f"（未完成：{intent.text}——{reason}）" if zh else f"(not done: {intent.text} — {reason})")
+            parts.append(_not_done(intent.text, step, reason, zh))
     answer = parts[0] if len(parts) == 1 else "\n".join(f"{n}. {p}" for n, p in enumerate(parts, 1))
     if not failures:
         return TaskStatus.COMPLETED, answer, None
     if len(failures) == len(parts):
         return TaskStatus.FAILED, answer, "; ".join(failures)
-    return TaskStatus.COMPLETED, answer, "partial: " + "; ".join(failures)
+    return TaskStatus.PARTIAL, answer, "partial: " + "; ".join(failures)
+
+
+def _not_done(request: str, step: PlanStep, reason: str, zh: bool) -> str:
+    """The part of the answer for an intent that was not answered, saying why."""
+    blocked_by = list(dict.fromkeys(step.output.get("blocked_by") or [])) if step.status is StepStatus.SKIPPED else []
+    if blocked_by:
+        needed = "、".join(f"“{b}”" for b in blocked_by) if zh else ", ".join(f'"{b}"' for b in blocked_by)
+        return (f"（未完成：{request}——它需要的{needed}没有完成，所以没有执行）" if zh
+                else f"(not done: {request} — it needs {needed}, which failed, so it was not run)")
+    return f"（未完成：{request}——{reason}）" if zh else f"(not done: {request} — {reason})"
 
 
 def acknowledgement(output: dict[str, Any], zh: bool) -> str:

@@ -30,6 +30,10 @@ EXAMPLES = (
 )
 
 
+STATUS_COLOURS = {"completed": "green", "partial": "yellow", "failed": "red", "needs_clarification": "yellow",
+                  "blocked": "red"}
+"""How a result's status is shown (rich colour names)."""
+
 WeatherServer = Callable[[], AbstractContextManager[str]]
 """Starts an Open-Meteo-compatible server on loopback and yields its base URL."""
 
@@ -113,7 +117,7 @@ async def _run_tasks(console: Console, settings: Settings, bootstrap: str) -> in
             task_id = await client.publish_task(text, session_id="demo-session", timeout=120)
             result = await client.wait_result(task_id, 180)
             _DEMO_TASKS.append((task_id, text))
-            colour = {"completed": "green", "failed": "red", "needs_clarification": "yellow"}[result.status.value]
+            colour = STATUS_COLOURS.get(result.status.value, "yellow")
             console.print(f"[{colour}]{result.status.value}[/] in {result.duration_ms:.0f} ms, trace {result.trace_id}")
             console.print(Panel(result.answer or "(empty)", title="answer"))
             for step in result.steps:

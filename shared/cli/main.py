@@ -218,7 +218,9 @@ def _print_result(result: Any, as_json: bool, task_id: str) -> None:
     if as_json:
         print(json.dumps({"task_id": task_id, **result.model_dump(mode="json", exclude={"task_id"})}, ensure_ascii=False))
         return
-    colour = {"completed": "green", "failed": "red", "needs_clarification": "yellow"}[result.status.value]
+    from .demo import STATUS_COLOURS
+
+    colour = STATUS_COLOURS.get(result.status.value, "yellow")
     console.print(f"[{colour}]{result.status.value}[/] task {task_id}  trace {result.trace_id}  {result.duration_ms:.0f} ms")
     console.print(result.answer or "", markup=False)
     if result.error:
