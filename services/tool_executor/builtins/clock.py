@@ -1,5 +1,12 @@
-"""datetime: the current time in a zone, date arithmetic, and the difference between two instants."""
+"""datetime: the current time in a zone, date arithmetic, and the difference between two instants.
 
+Date arithmetic is calendar arithmetic: ``months`` and ``years`` move the calendar date (Jan 31 + 1 month is
+Feb 28 or 29, the month's last day), then ``weeks``, ``days``, ``hours`` and ``minutes`` are added as
+durations. Every amount is bounded (a year range the calendar can hold), and out-of-range results are an
+error with a reason.
+"""
+
+import calendar
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +34,8 @@ class DateTimeResult(BaseModel):
     def tool_text(self) -> str:
         if self.difference_seconds is not None:
             return f"{self.difference_days:g} days ({self.difference_seconds:g} s)"
+        if self.operation == "add" and self.time == "00:00:00":
+            return f"{self.date} ({self.weekday})"  # date arithmetic on a date reads as a date
         return f"{self.iso} ({self.weekday})"
 
 
@@ -45,6 +54,16 @@ def _parse(value: str, zone: ZoneInfo) -> datetime:
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
 
+def add_calendar(moment: datetime, months: int) -> datetime:
+    """``moment`` moved by whole calendar months, clamped to the target month's last day."""
+    index = moment.year * 12 + (moment.month - 1) + months
+    year, month = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        raise ToolError("date out of range")
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
 def make_datetime(default_timezone: str) -> ToolDefinition:
     def datetime_tool(
         timezone: Annotated[
@@ -56,6 +75,9 @@ def make_datetime(default_timezone: str) -> ToolDefinition:
         ] = "now",
         start: Annotated[str | None, Field(description="ISO date/time for add/diff (default: now).")] = None,
         end: Annotated[str | None, Field(description="ISO date/time for diff.")] = None,
+        years: Annotated[int, Field(ge=-1000, le=1000, description="Calendar years (add).")] = 0,
+        months: Annotated[int, Field(ge=-12000, le=12000, description="Calendar months (add).")] = 0,
+        weeks: Annotated[float, Field(ge=-5218, le=5218)] = 0,
         days: Annotated[float, Field(ge=-36500, le=36500)] = 0,
         hours: Annotated[float, Field(ge=-876000, le=876000)] = 0,
         minutes: Annotated[float, Field(ge=-52560000, le=52560000)] = 0,
@@ -69,7 +91,9 @@ def make_datetime(default_timezone: str) -> ToolDefinition:
         diff: float | None = None
         if operation == "add":
             try:
-                moment = moment + timedelta(days=days, hours=hours, minutes=minutes)
+                if years or months:
+                    moment = add_calendar(moment, years * 12 + months)
+                moment = moment + timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes)
             except OverflowError:
                 raise ToolError("date out of range") from None
         elif operation == "diff":

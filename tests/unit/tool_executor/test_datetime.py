@@ -51,3 +51,29 @@ async def test_errors() -> None:
     assert "ISO 8601" in (await reg.call("datetime", {"operation": "add", "start": "next week"}, CTX)).text
     assert "needs `end`" in (await reg.call("datetime", {"operation": "diff"}, CTX)).text
     assert (await reg.call("datetime", {"operation": "explode"}, CTX)).isError
+
+
+async def test_calendar_months_and_years_clamp_to_the_month_end() -> None:
+    reg = registry()
+
+    async def add(start: str, **amounts: int) -> str:
+        out = (await reg.call("datetime", {"operation": "add", "start": start, **amounts}, CTX)).structuredContent
+        assert out is not None
+        return str(out["date"])
+
+    assert await add("2026-01-31", months=1) == "2026-02-28"
+    assert await add("2028-01-31", months=1) == "2028-02-29"
+    assert await add("2025-03-01", days=45) == "2025-04-15"
+    assert await add("2024-02-29", years=1) == "2025-02-28"
+    assert await add("2026-12-06", weeks=2) == "2026-12-20"
+    assert await add("2026-12-06", months=-12) == "2025-12-06"
+    text = (await reg.call("datetime", {"operation": "add", "start": "2025-03-01", "days": 45}, CTX)).content[0]["text"]
+    assert text == "2025-04-15 (Tuesday)"
+
+
+async def test_date_arithmetic_is_bounded() -> None:
+    reg = registry()
+    far = await reg.call("datetime", {"operation": "add", "start": "9999-06-01", "months": 12}, CTX)
+    assert far.isError and "out of range" in far.content[0]["text"]
+    silly = await reg.call("datetime", {"operation": "add", "years": 5000}, CTX)
+    assert silly.isError

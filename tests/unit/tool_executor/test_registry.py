@@ -286,4 +286,4 @@ async def test_only_bounded_builtins_run_on_the_event_loop(tmp_path: Path) -> No
         inline = {name for name in builtins.names if (d := builtins.get(name)) and d.inline}
     finally:
         await builtins.aclose()
-    assert inline == {"calculator", "datetime"}
+    assert inline == {"calculator", "datetime", "convert_units", "text_stats"}
