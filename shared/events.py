@@ -225,6 +225,25 @@ class ExecutedStep(BaseModel):
     )
 
 
+class ReasoningHop(BaseModel):
+    """One hop of a multi-hop knowledge-base answer: `head —relation→ tail`, with the sentence that states
+    it and where that sentence is (document, chunk). A console draws the chain from these, in order."""
+
+    head: str = Field(description="The entity the hop starts from, as the document names it.",
+                      examples=["packaging film"])
+    relation: str = Field(description="The relation, by its common name where the label says one.",
+                          examples=["supplied by"])
+    label: str = Field(description="The relation as the document words it.", examples=["Supplier"])
+    tail: str = Field(description="The entity the hop leads to.", examples=["Acme Films Co."])
+    source: str = Field(description="The knowledge-base document the hop comes from.", examples=["suppliers.md"])
+    chunk_id: str = Field(description="The chunk (knowledge-base point id) holding the evidence.",
+                          examples=["5b1e0a7c-8f1d-5b8e-9a41-0d3c2a1f6e77"])
+    citation: str = Field(description="How the answer cites it: title and heading.",
+                          examples=["Approved supplier list § Approved supplier list (2026)"])
+    evidence: str = Field(description="The sentence (or table row) that states the hop, verbatim.",
+                          examples=["Material: packaging film; Supplier: Acme Films Co."])
+
+
 class TaskCompleted(BaseModel):
     """The one result of a task, on `autoglm.results`. `status` says how it ended."""
 
@@ -259,6 +278,12 @@ class TaskCompleted(BaseModel):
         "deadline (the text generated so far is kept, and the status is partial) or its token budget. The steps "
         "say which (`steps[].truncated`).",
         examples=[False],
+    )
+    reasoning_path: list[ReasoningHop] = Field(
+        default_factory=list,
+        description="For a knowledge-base answer the graph found over several documents: the chain of hops from "
+        "the question's entities to the answer, each citing its evidence, in order (comparison and intersection "
+        "answers: one branch after the other). Empty for every other answer.",
     )
 
 
@@ -534,6 +559,21 @@ class KbDelete(StepRequest):
     source: str = _KB_SOURCE
 
 
+class KbGraph(StepRequest):
+    """Export the tenant's knowledge graph (`autoglm kb graph`): its entities and relations, each relation
+    citing its sentence and chunk; or only ``limit`` hops around ``entity``."""
+
+    operation: Literal["kb_graph"] = "kb_graph"
+    entity: str | None = Field(
+        None, max_length=200, description="Only the neighbourhood (`limit` hops) of this entity, by any of its names.",
+        examples=["Acme Films"],
+    )
+    limit: int = Field(1, ge=1, le=4, description="With `entity`: how many hops around it.")
+    graph_format: Literal["json", "dot"] = Field(
+        "json", description="`json` (nodes and edges with citations) or `dot` (Graphviz).", examples=["dot"]
+    )
+
+
 class MemoryPrune(StepRequest):
     """Apply retention now (session TTL, per-tenant caps), all tenants."""
 
@@ -548,7 +588,7 @@ class MemoryStats(StepRequest):
 
 MemoryOperation = Annotated[
     MemoryRecall | MemoryStoreTurn | MemoryStoreTurns | MemorySearch | MemoryRemember | MemoryForget | MemoryList
-    | KbSearch | KbMissing | KbUpsert | KbList | KbDelete | MemoryPrune | MemoryStats,
+    | KbSearch | KbMissing | KbUpsert | KbList | KbDelete | KbGraph | MemoryPrune | MemoryStats,
     Field(discriminator="operation"),
 ]
 

@@ -96,8 +96,12 @@ def kb_ingest(
     else:
         for r in reports:
             if not r.error:
+                graph = ""
+                if r.graph and r.graph.get("graph") == "built":
+                    graph = f"; graph: {r.graph['entities']} entities, {r.graph['relations']} relations"
                 typer.echo(
                     f"{r.source}: {r.chunks} chunks ({r.added} added, {r.unchanged} unchanged, {r.removed} removed)"
+                    + graph
                 )
     for r in failed:
         typer.echo(f"not ingested: {r.error}", err=True)
@@ -165,6 +169,23 @@ def kb_search(
         typer.echo("\nSources:\n" + format_citations(passages))
     else:
         typer.echo("no relevant passage found")
+
+
+@kb_app.command("graph")
+def kb_graph(
+    ctx: typer.Context,
+    tenant: Annotated[str, typer.Option(help="Tenant.")],
+    entity: Annotated[str | None, typer.Option(help="Only this entity (any of its names) and its neighbours.")] = None,
+    hops: Annotated[int, typer.Option(min=1, max=4, help="With --entity: how many hops around it.")] = 1,
+    fmt: Annotated[Literal["json", "dot"], typer.Option("--format", help="json, or dot for Graphviz.")] = "json",
+) -> None:
+    """Show or export a tenant's knowledge graph: entities (with aliases), relations, each citing its sentence."""
+    store, _ = _deps(ctx).open_store()
+    with closing(store):
+        out = store.kb_graph(tenant=tenant, entity=entity, fmt=fmt, hops=hops)
+    typer.echo(out if isinstance(out, str) else json.dumps(out, ensure_ascii=False, indent=2))
+    if not isinstance(out, str) and not out.get("nodes"):
+        raise typer.Exit(1)
 
 
 @memory_app.command("prune")

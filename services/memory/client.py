@@ -91,6 +91,10 @@ class RemoteMemoryStore:
     def kb_list(self, *, tenant: str) -> list[dict[str, Any]]:
         return list(self._call(tenant, operation="kb_list")["documents"])
 
+    def kb_graph(self, *, tenant: str, entity: str | None = None, fmt: str = "json", hops: int = 1) -> Any:
+        out = self._call(tenant, operation="kb_graph", entity=entity, graph_format=fmt, limit=hops)
+        return out["dot"] if fmt == "dot" else out["graph"]
+
     def kb_delete(self, *, tenant: str, source: str) -> int:
         return int(self._call(tenant, operation="kb_delete", source=source)["deleted"])
 

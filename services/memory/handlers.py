@@ -23,6 +23,7 @@ from autoglm.shared import telemetry
 from autoglm.shared.events import (
     EventType,
     KbDelete,
+    KbGraph,
     KbList,
     KbMissing,
     KbSearch,
@@ -45,6 +46,7 @@ from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.topics import MEMORY_REQUESTS, REPLY_TOPICS
 
 from .chunking import Chunk
+from .graph import service as graph
 from .store import MemoryItem, MemoryStore
 
 
@@ -121,7 +123,17 @@ def memories(store: MemoryStore, at: Caller, req: MemoryList) -> dict[str, Any]:
 
 def kb_search(store: MemoryStore, at: Caller, req: KbSearch) -> dict[str, Any]:
     passages = store.kb_search(tenant=at.tenant, vector=req.vector, top_k=req.limit, query=req.query)
-    return {"passages": [p.to_dict() for p in passages]}
+    out: dict[str, Any] = {"passages": [p.to_dict() for p in passages]}
+    if req.query:  # the graph's multi-hop answer, when it has one (the planner answers with it)
+        found = graph.answer(store.graphs, store.graph_encoder, tenant=at.tenant, question=req.query)
+        if found is not None:
+            out["graph"] = found
+    return out
+
+
+def kb_graph(store: MemoryStore, at: Caller, req: KbGraph) -> dict[str, Any]:
+    out = store.kb_graph(tenant=at.tenant, entity=req.entity, fmt=req.graph_format, hops=req.limit)
+    return {"dot": out} if req.graph_format == "dot" else {"graph": out}
 
 
 def kb_missing(store: MemoryStore, at: Caller, req: KbMissing) -> dict[str, Any]:
@@ -163,6 +175,7 @@ OPS: dict[type[StepRequest], Callable[[MemoryStore, Caller, Any], dict[str, Any]
     KbUpsert: kb_upsert,
     KbList: kb_list,
     KbDelete: kb_delete,
+    KbGraph: kb_graph,
     MemoryPrune: prune,
     MemoryStats: stats,
 }

@@ -10,6 +10,7 @@ from faststream import FastStream
 
 from autoglm.shared.app import configure_logging, service_app
 from autoglm.shared.kafka.runtime import ServiceRuntime
+from autoglm.shared.multilingual import default_encoder
 
 from . import handlers
 from .config import MemoryServiceSettings
@@ -40,6 +41,10 @@ def create_app(settings: MemoryServiceSettings | None = None) -> FastStream:
             url=settings.qdrant.url,
             api_key=api_key,
         )
+        # the knowledge graph names and links entities with the multilingual encoder (numpy, ~1 s to load)
+        encoder = default_encoder()
+        await asyncio.to_thread(encoder.encode, ["warm-up"])
+        ref["store"].graph_encoder = encoder
         if settings.memory.prune_interval_seconds > 0:
             tasks.append(asyncio.create_task(retention()))
 

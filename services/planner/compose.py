@@ -3,7 +3,7 @@
 Every intent is answered by its last step (:func:`~.state.intent_step`); a failed or skipped one is named
 in the answer, never left out silently. Tools read as their output (a calculation as ``expr = value``,
 a single SQL row as ``field: value`` lines, a model-chosen query with its SQL first), knowledge-base
-answers list their sources, and a stated fact is acknowledged without a model.
+answers list their sources (a knowledge-graph answer cites each hop and fills ``reasoning_path``), and a stated fact is acknowledged without a model.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from autoglm.shared.events import ExecutedStep, StepKind, StepStatus, TaskCompleted, TaskStatus
+from autoglm.shared.events import ExecutedStep, ReasoningHop, StepKind, StepStatus, TaskCompleted, TaskStatus
 from autoglm.shared.safety import Guard, OutputVerdict
 
 from .state import PlanStep, TaskState, intent_step, passages_of, structured_input
@@ -43,6 +43,7 @@ def task_result(state: TaskState, now: float, forced: tuple[TaskStatus, str] | N
         clarification=state.graph.clarification if status is TaskStatus.NEEDS_CLARIFICATION else None,
         metadata=state.request.metadata,
         duration_ms=round((now - state.received_at.timestamp()) * 1000, 2),
+        reasoning_path=[ReasoningHop(**h) for h in reasoning_path(state)],
     )
 
 
@@ -59,6 +60,16 @@ def guarded_result(state: TaskState, now: float, guard: Guard | None,
     if verdict.text != result.answer:
         result.answer = state.answer = verdict.text
     return result, verdict
+
+
+def reasoning_path(state: TaskState) -> list[dict[str, Any]]:
+    """The hops of the knowledge-graph answers the task gave, in order (the result's ``reasoning_path``)."""
+    hops: list[dict[str, Any]] = []
+    for step in state.steps:
+        found = step.output.get("graph") if step.kind is StepKind.GENERATE else None
+        if isinstance(found, dict) and step.status is StepStatus.COMPLETED:
+            hops.extend(h for h in found.get("reasoning_path", []) if isinstance(h, dict))
+    return hops
 
 
 def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
@@ -124,6 +135,8 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> str:
         if rendered:
             return rendered
     text = step.text.strip() or ("（无输出）" if zh else "(no output)")
+    if step.output.get("graph"):
+        return text  # a knowledge-graph answer cites each hop itself
     sources = citations(passages_of(state, step))
     if sources:
         text += ("\n来源：\n" if zh else "\nSources:\n") + sources

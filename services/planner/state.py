@@ -153,5 +153,17 @@ def passages_of(state: TaskState, step: PlanStep) -> list[dict[str, Any]]:
     return out
 
 
+def graph_answer(state: TaskState, step: PlanStep) -> dict[str, Any] | None:
+    """The knowledge graph's answer among a step's inputs (a kb_search reply's ``graph``): a multi-hop
+    answer whose every hop cites its sentence."""
+    for dep_id in step.depends_on:
+        dep = state.step(dep_id)
+        if dep is not None and dep.name == "kb_search" and dep.status is StepStatus.COMPLETED:
+            found = dep.output.get("graph")
+            if isinstance(found, dict) and found.get("text"):
+                return found
+    return None
+
+
 def structured_input(state: TaskState, step: PlanStep) -> PlanStep | None:
     return next((d for d in map(state.step, step.depends_on) if d is not None and d.task_type == TEXT_TO_SQL), None)

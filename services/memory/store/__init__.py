@@ -176,6 +176,7 @@ class MemoryStore(SessionTurns, Memories, KnowledgeBase):
                     self._client.delete_collection(name)
                     self._collections.discard(name)
             self._sessions.pop(tenant, None)
+            self.graphs.drop(tenant=tenant)
 
     def prune(self, *, now: datetime | None = None) -> PruneReport:
         """Apply retention: drop session turns older than ``session_ttl_seconds``, then trim each

@@ -17,6 +17,9 @@ from qdrant_client import models as qm
 
 from .. import lexical
 from ..chunking import Chunk
+from ..graph.service import export as graph_export
+from ..graph.service import ingest as graph_ingest
+from ..graph.store import GraphStore
 from .collections import KB, NS, Collections, epoch, from_epoch
 
 
@@ -58,13 +61,39 @@ class KbIngestReport:
     unchanged: int
     removed: int
     error: str | None = None  # the file could not be ingested (nothing of it was changed): why
+    graph: dict[str, Any] | None = None  # what the knowledge graph did with it (see graph.service.ingest)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 class KnowledgeBase(Collections):
-    """The knowledge-base part of :class:`~autoglm.services.memory.store.MemoryStore`."""
+    """The knowledge-base part of :class:`~autoglm.services.memory.store.MemoryStore`, with the tenants'
+    knowledge graphs (:mod:`..graph`): built from a document's chunks when it is ingested, dropped with it."""
+
+    # the multilingual encoder the graph names and links entities with (set by the service; without
+    # one the graph is built and searched by words alone)
+    graph_encoder: Any = None
+    _graphs: GraphStore | None = None
+
+    @property
+    def graphs(self) -> GraphStore:
+        """The tenants' knowledge graphs, in the same Qdrant (a collection per tenant, see
+        :mod:`..graph.store`), behind the same lock."""
+        if self._graphs is None:
+            self._graphs = GraphStore(self._client, self._cfg.collection_prefix, lock=self._lock,
+                                      check_tenant=lambda t: self._name(KB, t))
+        return self._graphs
+
+    def chunk_ids(self, *, tenant: str, source: str, chunks: Sequence[Chunk]) -> list[str]:
+        """The point ids ``chunks`` have (or will have) in the tenant's knowledge base: what the graph's
+        edges cite."""
+        self._name(KB, tenant)
+        return self._chunk_ids(tenant, source, chunks)
+
+    def kb_graph(self, *, tenant: str, entity: str | None = None, fmt: str = "json", hops: int = 1) -> Any:
+        """The tenant's knowledge graph (or ``hops`` around ``entity``): JSON data, or DOT text."""
+        return graph_export(self.graphs, tenant=tenant, entity=entity, fmt=fmt, hops=hops)
 
     @staticmethod
     def _chunk_ids(tenant: str, source: str, chunks: Sequence[Chunk]) -> list[str]:
@@ -148,6 +177,11 @@ class KnowledgeBase(Collections):
                 )
             if stale:
                 self._delete_ids(name, sorted(stale))
+        # the document's entities and relations, citing these chunks (extraction runs outside the lock)
+        graph = graph_ingest(
+            self.graphs, self.graph_encoder, tenant=tenant, source=source, title=chunks[0].title if chunks else "",
+            chunks=[(cid, c.text, c.heading) for cid, c in zip(ids, chunks, strict=True)],
+        )
         return KbIngestReport(
             tenant=tenant,
             source=source,
@@ -155,6 +189,7 @@ class KnowledgeBase(Collections):
             added=len(new),
             unchanged=len(kept),
             removed=len(stale),
+            graph=graph,
         )
 
     def kb_search(
@@ -238,4 +273,5 @@ class KnowledgeBase(Collections):
             ids = self._source_ids(name, tenant, source)
             if ids:
                 self._delete_ids(name, sorted(ids))
+            self.graphs.delete(tenant=tenant, source=source)  # its entities and edges go with it
         return len(ids)
