@@ -101,7 +101,7 @@ def train(g: TenantGraph, *, epochs: int = 200, dim: int = 64, seed: int = 0, lr
         loss = loss_fn(torch.cat([pos, neg]), torch.cat([torch.ones(m), torch.zeros(m * 5)]))
         loss.backward()
         opt.step()
-        last = float(loss)
+        last = float(loss.detach())
     with torch.no_grad():
         z = model().numpy().astype(np.float32)
     return export(g, z, loss=last)

@@ -247,10 +247,12 @@ class TenantGraph:
         # 3. sentences and edges
         sent_vecs: list[np.ndarray] = []
         seen_edges: set[tuple[int, int, str, int]] = set()
+        first_of_doc: dict[int, int] = {}
+        for p, (pd, _) in enumerate(prov):
+            first_of_doc.setdefault(pd, p)
         for di, d in enumerate(docs):
             local: dict[str, int] = {}
-            offset = sum(1 for _ in range(0))
-            first_prov = next((p for p, (pd, _) in enumerate(prov) if pd == di), 0)
+            first_prov = first_of_doc.get(di, 0)
             for ei, e in enumerate(d.graph.entities):
                 local[e.name] = prov_node[first_prov + ei]
                 for a in e.aliases:
@@ -262,7 +264,6 @@ class TenantGraph:
                     sent_vecs.append(d.sentence_vecs[si])
                 ids = [local[n] for n in s.mentions if n in local]
                 g.sentence_mentions.append(list(dict.fromkeys(ids)))
-            del offset
             for r in d.graph.relations:
                 h, t = local.get(r.head), local.get(r.tail)
                 if h is None or t is None or h == t:
@@ -273,8 +274,7 @@ class TenantGraph:
                 sid = base + si
                 known = set(g.sentence_mentions[sid])
                 for _, clause in clauses(s.text):
-                    found = [m for m in g.gazetteer.find(clause)]
-                    found = _non_overlapping(found)
+                    found = _non_overlapping(g.gazetteer.find(clause))
                     ids = [g.by_key.get(name_key(m.name)) for m in found]
                     for (a, ia), (b, ib) in zip(
                         zip(found, ids, strict=True), list(zip(found, ids, strict=True))[1:], strict=False
