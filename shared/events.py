@@ -54,6 +54,7 @@ class EventType(StrEnum):
     PARSE_REQUESTED = "autoglm.parse.requested"
     STEP_COMPLETED = "autoglm.step.completed"
     DEAD_LETTERED = "autoglm.deadletter"
+    FEEDBACK_SUBMITTED = "autoglm.feedback.submitted"
 
 
 class CloudEvent(BaseModel, Generic[D]):
@@ -177,6 +178,13 @@ class TaskRequested(BaseModel):
     metadata: dict[str, str] = Field(
         default_factory=dict, description="Opaque key/values echoed back on the result.", examples=[{"ticket": "T-9"}]
     )
+    report_progress: bool = Field(
+        False,
+        description="Publish the plan and each step's start and end on `autoglm.progress` (TaskProgress "
+        "`kind` plan/step) while the task runs: one more record per planner round. The HTTP gateway asks "
+        "for it; streamed tokens are published either way.",
+        examples=[True],
+    )
 
 
 class TaskStatus(StrEnum):
@@ -288,13 +296,30 @@ class TaskCompleted(BaseModel):
 
 
 class TaskProgress(BaseModel):
-    """Incremental output of a task (streamed tokens), on `autoglm.progress`."""
+    """Incremental output of a running task, on `autoglm.progress`. `kind` says which:
 
-    task_id: str = Field(description="The task id.")
-    step_id: str = Field(description="The step producing the output.")
-    index: int = Field(description="Sequence number of this chunk within the step, from 0.")
-    delta: str = Field(description="New text since the previous chunk.")
-    done: bool = Field(False, description="True on the step's last chunk.")
+    - `tokens`: streamed text of a generation step (`step_id`, `index`, `delta`, `done`);
+    - `plan`: the execution plan as built (`steps`, every one pending, with `depends_on`), for a task
+      whose request asked for `report_progress`;
+    - `step`: steps that started or ended in one planner round (`steps`, each with its new `status`,
+      `duration_ms` and `summary`), for the same tasks.
+    """
+
+    task_id: str = Field(description="The task id.", examples=["task-42"])
+    kind: Literal["tokens", "plan", "step"] = Field(
+        "tokens", description="What this event reports (see above).", examples=["tokens"]
+    )
+    step_id: str = Field("", description="The step producing the output (`tokens`).", examples=["s2"])
+    index: int = Field(0, description="Sequence number of this chunk within the step, from 0 (`tokens`).")
+    delta: str = Field("", description="New text since the previous chunk (`tokens`).", examples=["明天"])
+    done: bool = Field(False, description="True on the step's last chunk (`tokens`).")
+    steps: list[ExecutedStep] = Field(
+        default_factory=list,
+        description="`plan`: every step of the plan; `step`: the steps whose status changed.",
+    )
+    intents: list[dict[str, Any]] = Field(
+        default_factory=list, description="`plan`: the parsed intents the steps serve (as on the result)."
+    )
 
 
 class DeadLetter(BaseModel):
@@ -323,6 +348,52 @@ class DeadLetter(BaseModel):
         "`original_b64` then holds only the first 64 KiB (size and SHA-256 are of the whole), and the "
         "record can't be replayed.",
     )
+
+
+class FeedbackCorrection(BaseModel):
+    """What the answer or the parse should have been."""
+
+    answer: str | None = Field(
+        None, max_length=8000, description="The corrected answer text.", examples=["上海明天小雨，10~15°C"]
+    )
+    intents: dict[str, Any] | None = Field(
+        None,
+        description="The corrected intent graph (the parser contract: `language`, `intents`, `clarification`).",
+        examples=[{"language": "zh", "intents": [{"id": "i1", "type": "lookup", "tool": "weather"}]}],
+    )
+
+
+class FeedbackSubmitted(BaseModel):
+    """A user's rating of a task's answer, on `autoglm.feedback`. The envelope's `tenant` and `taskid` say
+    whose task; `user` is the rater as the sender authenticated them (the gateway: from the credential)."""
+
+    task_id: str = Field(description="The rated task.", examples=["task-42"])
+    score: int = Field(
+        ge=-1, le=5, description="-1 or +1 (thumbs down/up) on scale `thumbs`; 1 to 5 on scale `stars`.",
+        examples=[1],
+    )
+    scale: Literal["thumbs", "stars"] = Field("thumbs", description="How to read `score`.", examples=["thumbs"])
+    comment: str | None = Field(None, max_length=2000, description="Free text.", examples=["wrong city"])
+    correction: FeedbackCorrection | None = Field(None, description="What it should have been, when given.")
+    user: str | None = Field(None, max_length=128, description="Who rated it.", examples=["u-1"])
+    session_id: str | None = Field(None, max_length=128, description="The task's session.", examples=["sess-7"])
+    request: str | None = Field(
+        None, max_length=8000, description="The task's request text, when the sender knew it.",
+        examples=["查询上海明天的天气"],
+    )
+    answer: str | None = Field(
+        None, description="The answer being rated, when the sender knew it.", examples=["北京明天晴"]
+    )
+    status: str | None = Field(None, description="The task's result status, when known.", examples=["completed"])
+    trace_id: str | None = Field(None, description="The task's trace id, when known.")
+
+    @model_validator(mode="after")
+    def _score_on_scale(self) -> FeedbackSubmitted:
+        if self.scale == "thumbs" and self.score not in (-1, 1):
+            raise ValueError("a thumbs score is -1 or 1")
+        if self.scale == "stars" and not 1 <= self.score <= 5:
+            raise ValueError("a stars score is 1 to 5")
+        return self
 
 
 # --------------------------------------------------------------------------- intents
@@ -546,6 +617,19 @@ class KbUpsert(StepRequest):
     )
 
 
+class KbIngest(StepRequest):
+    """A whole document file: memory loads and chunks it, embeds the chunks not stored yet and makes the stored
+    document match (the HTTP gateway's upload). The reply's output is the ingest report."""
+
+    operation: Literal["kb_ingest"] = "kb_ingest"
+    source: str = _KB_SOURCE
+    filename: str = Field(
+        min_length=1, max_length=255, description="The file name; its suffix says the format.",
+        examples=["handbook.md"],
+    )
+    document_b64: str = Field(max_length=1_900_000, description="The file's bytes, base64.")
+
+
 class KbList(StepRequest):
     """The tenant's documents: source, title, chunk count, last ingest time."""
 
@@ -588,7 +672,7 @@ class MemoryStats(StepRequest):
 
 MemoryOperation = Annotated[
     MemoryRecall | MemoryStoreTurn | MemoryStoreTurns | MemorySearch | MemoryRemember | MemoryForget | MemoryList
-    | KbSearch | KbMissing | KbUpsert | KbList | KbDelete | KbGraph | MemoryPrune | MemoryStats,
+    | KbSearch | KbMissing | KbUpsert | KbIngest | KbList | KbDelete | KbGraph | MemoryPrune | MemoryStats,
     Field(discriminator="operation"),
 ]
 
@@ -642,4 +726,5 @@ EVENT_PAYLOADS: dict[EventType, type[BaseModel]] = {
     EventType.PARSE_REQUESTED: ParseRequested,
     EventType.STEP_COMPLETED: StepCompleted,
     EventType.DEAD_LETTERED: DeadLetter,
+    EventType.FEEDBACK_SUBMITTED: FeedbackSubmitted,
 }

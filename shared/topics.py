@@ -39,14 +39,15 @@ PARSE_REQUESTS = "autoglm.parse.requests"
 STEPS_COMPLETED = "autoglm.steps.completed"
 PLAN_STATE = "autoglm.planner.state"
 CLIENT_REPLIES = "autoglm.client.replies"
+FEEDBACK = "autoglm.feedback"
 
 CATALOG: tuple[TopicSpec, ...] = (
     TopicSpec(
         TASKS,
         "Natural-language tasks from upstream systems.",
         (EventType.TASK_REQUESTED,),
-        ("upstream", "sdk"),
-        ("parser",),
+        ("upstream", "sdk", "gateway"),
+        ("parser", "gateway"),
         public=True,
     ),
     TopicSpec(
@@ -54,7 +55,7 @@ CATALOG: tuple[TopicSpec, ...] = (
         "One result per task: completed, failed or needs_clarification.",
         (EventType.TASK_COMPLETED,),
         ("planner", "parser"),
-        ("downstream", "sdk"),
+        ("downstream", "sdk", "gateway"),
         public=True,
     ),
     TopicSpec(
@@ -68,10 +69,18 @@ CATALOG: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         PROGRESS,
-        "Streamed tokens of running tasks.",
+        "Streamed tokens of running tasks, and their plan and step events when the task asked for them.",
         (EventType.TASK_PROGRESS,),
-        ("inference",),
-        ("downstream", "sdk"),
+        ("inference", "planner"),
+        ("downstream", "sdk", "gateway"),
+        public=True,
+    ),
+    TopicSpec(
+        FEEDBACK,
+        "Ratings and corrections of tasks' answers, keyed by the task's session.",
+        (EventType.FEEDBACK_SUBMITTED,),
+        ("gateway", "sdk", "cli"),
+        ("feedback", "gateway"),
         public=True,
     ),
     TopicSpec(INTENTS, "Parsed intent graphs.", (EventType.INTENTS_PARSED,), ("parser",), ("planner",)),
@@ -87,7 +96,7 @@ CATALOG: tuple[TopicSpec, ...] = (
         MEMORY_REQUESTS,
         "Session recall, turn storage and long-term memory search.",
         (EventType.MEMORY_REQUESTED,),
-        ("planner", "cli"),
+        ("planner", "cli", "gateway"),
         ("memory",),
     ),
     TopicSpec(
@@ -116,10 +125,10 @@ CATALOG: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         CLIENT_REPLIES,
-        "Replies to CLI and SDK step requests (knowledge-base ingest, embeddings).",
+        "Replies to CLI, SDK and gateway step requests (knowledge-base ingest, embeddings, session turns).",
         (EventType.STEP_COMPLETED,),
         ("inference", "memory"),
-        ("cli",),
+        ("cli", "gateway"),
     ),
 )
 
