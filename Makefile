@@ -8,13 +8,13 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help venv demo test test-unit test-integration lint up down status eval-parser eval-kb eval-answers eval-multihop eval-safety train-safety bench-inference bench-memory bench-pipeline bench-backpressure chaos traces-ui asyncapi clean
+.PHONY: help venv chromium demo test test-unit test-integration lint up down status eval-parser eval-kb eval-answers eval-multihop eval-safety train-safety bench-inference bench-memory bench-pipeline bench-backpressure bench-gateway chaos traces-ui asyncapi clean
 
 help:
 	@echo "make demo   - start the embedded stack, run example tasks, print results and traces, stop"
 	@echo "make test   - run the whole test suite"
 	@echo "make up     - run the stack in the foreground (Ctrl-C stops it)"
-	@echo "make eval-parser | eval-kb | eval-answers | eval-multihop | eval-safety | train-safety | bench-inference | bench-memory | bench-pipeline | bench-backpressure | chaos | lint | asyncapi"
+	@echo "make eval-parser | eval-kb | eval-answers | eval-multihop | eval-safety | train-safety | bench-inference | bench-memory | bench-pipeline | bench-backpressure | bench-gateway | chaos | lint | asyncapi"
 
 $(STAMP): pyproject.toml setup.py requirements-models.txt
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -28,6 +28,13 @@ $(STAMP): pyproject.toml setup.py requirements-models.txt
 
 venv: $(STAMP)
 
+# The console test drives Debian's chromium with Playwright (Playwright's own browser download needs
+# the internet). Installed with apt when missing; without it (no root, no apt) that one test skips.
+chromium:
+	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null && apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } || \
+		echo "chromium could not be installed: the console test will be skipped"
+
 demo: $(STAMP)
 	$(BIN)/autoglm demo
 
@@ -40,14 +47,14 @@ down: $(STAMP)
 status: $(STAMP)
 	$(BIN)/autoglm status
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/ruff check shared services tests scripts deploy
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit tests/service tests/integration
 
 test-unit: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit
 
-test-integration: $(STAMP)
+test-integration: $(STAMP) chromium
 	$(BIN)/pytest -q -p no:cacheprovider tests/integration
 
 lint: $(STAMP)
@@ -90,6 +97,9 @@ bench-pipeline: $(STAMP)
 
 bench-backpressure: $(STAMP)
 	$(BIN)/python scripts/bench_backpressure.py
+
+bench-gateway: $(STAMP)
+	$(BIN)/python scripts/bench_gateway.py
 
 traces-ui: $(STAMP)
 	scripts/traces_ui.sh

@@ -16,6 +16,7 @@ for name, folder in ROOTS.items():
 setup(
     packages=packages,
     package_dir=ROOTS,
-    package_data={"": ["*.yaml", "*.json", "*.md", "*.sql", "*.txt", "*.j2", "prompts/*", "prompts/*/*", "data/*", "*.npz"]},
+    package_data={"": ["*.yaml", "*.json", "*.md", "*.sql", "*.txt", "*.j2", "prompts/*", "prompts/*/*", "data/*", "*.npz",
+                   "console/*"]},
     include_package_data=True,
 )

@@ -25,10 +25,11 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaConnectionError, KafkaError
 
-from autoglm.shared.broker_check import check_broker
 from autoglm.shared.config import Settings
 from autoglm.shared.events import CONTENT_TYPE, CloudEvent, EventType, StepCompleted, StepRequest
-from autoglm.shared.sdk import security_kwargs
+from autoglm.shared.kafka.aiokafka_compat import refresh_metadata
+from autoglm.shared.kafka.broker_check import check_broker
+from autoglm.shared.kafka.security import security_kwargs
 from autoglm.shared.topics import CLIENT_REPLIES, FEEDBACK, PROGRESS, RESULTS, TASKS
 
 from . import metrics
@@ -145,7 +146,7 @@ class KafkaLink:
                 found = self.consumer.partitions_for_topic(topic)
                 if found:
                     break
-                await self.consumer._client.force_metadata_update()  # noqa: SLF001 - the topic may be new
+                await refresh_metadata(self.consumer)  # the topic may be new
                 await asyncio.sleep(0.1)
             parts += [TopicPartition(topic, p) for p in sorted(found or {0})]
         return parts

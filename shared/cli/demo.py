@@ -52,7 +52,7 @@ def _start_weather(serve: WeatherServer, env: Any) -> Any:
     return ctx
 
 
-def run_demo(console: Console, weather_server: WeatherServer, keep_data: bool = False) -> int:
+def run_demo(console: Console, weather_server: WeatherServer, keep_data: bool = False, stay: bool = False) -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="autoglm-demo-"))
     os.environ["AUTOGLM_DATA_DIR"] = str(data_dir)
     # Converted model weights outlive the demo so the next run loads in seconds.
@@ -79,8 +79,17 @@ def run_demo(console: Console, weather_server: WeatherServer, keep_data: bool = 
         if not stack.wait_ready(300):
             console.print("[red]services did not become ready[/]; logs in", data_dir / "logs")
             return 1
-        console.print(f"[green]all five services ready[/] in {time.monotonic() - t0:.1f}s")
+        console.print(f"[green]all services ready[/] in {time.monotonic() - t0:.1f}s")
+        url = stack.gateway_url
+        if url:
+            console.print(f"[bold]web console:[/] {url}/   API docs: {url}/docs")
+            if stack.dev_token:
+                console.print(f"development token (tenant default, user dev):\n{stack.dev_token}", markup=False,
+                              soft_wrap=True)
+                console.print(f"console, signed in: {url}/#token={stack.dev_token}", markup=False, soft_wrap=True)
         code = asyncio.run(_run_tasks(console, settings, stack.bootstrap or ""))
+        if url and stack.dev_token:
+            code = max(code, _via_http(console, url, stack.dev_token))
         time.sleep(1.0)  # span processors flush every 200 ms
         console.rule("traces")
         for task_id, text in _DEMO_TASKS:
@@ -89,6 +98,11 @@ def run_demo(console: Console, weather_server: WeatherServer, keep_data: bool = 
             traces = {s["trace_id"] for s in spans}
             console.print(Panel(f"{text}\ntask {task_id}: {len(spans)} spans, {len(traces)} trace id(s), services: {', '.join(services)}"))
             render_waterfall(spans, console)
+        if stay and url:
+            console.rule("the stack keeps running")
+            console.print(f"open {url}/ (token above); Ctrl-C stops the stack")
+            while True:
+                time.sleep(1.0)
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/]")
     finally:
@@ -102,6 +116,21 @@ def run_demo(console: Console, weather_server: WeatherServer, keep_data: bool = 
 
 
 _DEMO_TASKS: list[tuple[str, str]] = []
+
+
+def _via_http(console: Console, url: str, token: str) -> int:
+    """One task through the HTTP gateway, as a client without Kafka would send it."""
+    import httpx
+
+    console.rule("the same system over HTTP: POST /v1/tasks with Prefer: wait=60")
+    resp = httpx.post(f"{url}/v1/tasks", json={"text": "What is 6*7?"}, timeout=90,
+                      headers={"Authorization": f"Bearer {token}", "Prefer": "wait=60"})
+    doc = resp.json()
+    result = doc.get("result") or {}
+    console.print(f"HTTP {resp.status_code}: task {doc.get('task_id')} {doc.get('status')} -> {result.get('answer')!r}",
+                  markup=False)
+    console.print(f"curl -H 'Authorization: Bearer $TOKEN' {url}/v1/tasks/{doc.get('task_id')}", markup=False)
+    return 0 if resp.status_code == 200 and result.get("status") == "completed" else 1
 
 
 async def _run_tasks(console: Console, settings: Settings, bootstrap: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import enum
 import json
 import sys
@@ -122,13 +123,30 @@ def up(
             err.print(f"[red]{exc}[/]")
             raise typer.Exit(1) from None
         console.print(f"stack ready: broker {state['bootstrap_servers']}, supervisor pid {state['pid']}")
+        _print_gateway(state.get("gateway") or {})
         return
 
     def on_ready(s: stack.Stack) -> None:
         console.print(f"[green]stack ready[/] broker {s.bootstrap}; Ctrl-C stops it")
         _print_status(s.settings)
+        _print_gateway({"url": s.gateway_url}, s.dev_token)
 
     raise typer.Exit(stack.run_foreground(settings, on_ready=on_ready, ready_timeout=timeout))
+
+
+def _print_gateway(gateway: dict[str, Any], token: str | None = None) -> None:
+    """The console's address and, when the stack generated one, the development token."""
+    url = gateway.get("url")
+    if not url:
+        return
+    if token is None and gateway.get("token_file"):
+        with contextlib.suppress(OSError):
+            token = Path(gateway["token_file"]).read_text().strip()
+    console.print(f"gateway and console: {url}/  (API docs {url}/docs)")
+    if token:
+        console.print(f"development token (tenant default, user dev, valid 24 h; AUTOGLM_TOKEN for the CLI):\n{token}",
+                      markup=False, soft_wrap=True)
+        console.print(f"console signed in: {url}/#token={token}", markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -233,20 +251,79 @@ def _print_result(result: Any, as_json: bool, task_id: str) -> None:
     console.print(table)
 
 
+class Via(enum.StrEnum):
+    kafka = "kafka"
+    http = "http"
+
+
+ViaOption = Annotated[Via, typer.Option("--via", help="kafka (the task topic) or http (the gateway's REST API).")]
+UrlOption = Annotated[
+    str | None, typer.Option("--url", help="Gateway URL (--via http); default AUTOGLM_GATEWAY_URL, else the stack's.")
+]
+TokenOption = Annotated[
+    str | None,
+    typer.Option("--token", help="JWT or API key (--via http); default AUTOGLM_TOKEN, else the stack's dev token."),
+]
+
+
+def _gateway(settings: Settings, url: str | None, token: str | None) -> tuple[str, str | None]:
+    """Where the gateway is and the credential to use: options, then the environment, then `autoglm up`'s."""
+    import os
+
+    from . import stack
+
+    state = stack.read_state(settings) or {}
+    gateway = state.get("gateway") or {}
+    url = url or os.environ.get("AUTOGLM_GATEWAY_URL") or gateway.get("url")
+    if not url:
+        err.print("[red]no gateway: give --url, set AUTOGLM_GATEWAY_URL or start the stack with `autoglm up`[/]")
+        raise typer.Exit(2)
+    token = token or os.environ.get("AUTOGLM_TOKEN")
+    if token is None and gateway.get("token_file"):
+        with contextlib.suppress(OSError):
+            token = Path(gateway["token_file"]).read_text().strip()
+    return url, token
+
+
 @app.command()
 def submit(
     text: Annotated[str, typer.Argument(help="The request in natural language.")],
     session: Annotated[str | None, typer.Option(help="Session id (conversation).")] = None,
-    tenant: Annotated[str, typer.Option(help="Tenant id.")] = "default",
+    tenant: Annotated[str, typer.Option(help="Tenant id (--via kafka; over HTTP the token says).")] = "default",
     timeout: Annotated[float | None, typer.Option(help="Task deadline in seconds.")] = None,
     user: Annotated[str | None, typer.Option(help="End-user id.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result event's data as JSON.")] = False,
+    via: ViaOption = Via.kafka,
+    url: UrlOption = None,
+    token: TokenOption = None,
 ) -> None:
-    """Publish a task on autoglm.tasks and wait for its result on autoglm.results."""
+    """Publish a task (on autoglm.tasks, or through the HTTP gateway) and wait for its result."""
+    settings = _settings()
+    wait = (timeout or settings.timeout_seconds) + 30
+    if via is Via.http:
+        from ..sdk.http import AutoGLMHTTPClient, GatewayError
+
+        base, credential = _gateway(settings, url, token)
+
+        async def over_http() -> tuple[str, Any]:
+            async with AutoGLMHTTPClient(base, credential) as client:
+                task_id = await client.publish_task(text, session_id=session, timeout=timeout, user_id=user)
+                return task_id, await client.wait_result(task_id, wait)
+
+        try:
+            task_id, result = asyncio.run(over_http())
+        except GatewayError as exc:
+            err.print(f"[red]{exc}[/]", markup=False)
+            raise typer.Exit(2) from None
+        except TimeoutError:
+            err.print("[red]no result before the wait ran out[/]")
+            raise typer.Exit(3) from None
+        _print_result(result, as_json, task_id)
+        raise typer.Exit(0 if result.status.value != "failed" else 1)
+
     from ..sdk.client import AutoGLMClient
     from .stack import bootstrap_from
 
-    settings = _settings()
     try:
         bootstrap = bootstrap_from(settings)
     except RuntimeError as exc:
@@ -256,7 +333,6 @@ def submit(
     async def run() -> tuple[str, Any]:
         async with AutoGLMClient(bootstrap, settings=settings, source="/autoglm/cli") as client:
             task_id = await client.publish_task(text, session_id=session, tenant=tenant, timeout=timeout, user=user)
-            wait = (timeout or settings.timeout_seconds) + 30
             return task_id, await client.wait_result(task_id, wait)
 
     try:
@@ -273,11 +349,33 @@ def trace(
     task_id: Annotated[str, typer.Argument(help="Task id.")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
     wait: Annotated[float, typer.Option(help="Seconds to wait for spans to be flushed.")] = 3.0,
+    via: Annotated[Via, typer.Option("--via", help="kafka: the stack's local span files; http: the gateway.")] = Via.kafka,
+    url: UrlOption = None,
+    token: TokenOption = None,
 ) -> None:
     """Print a task's spans as a waterfall (service, operation, duration, status)."""
     from .traceview import render_waterfall, spans_for_task
 
     settings = _settings()
+    if via is Via.http:
+        from ..sdk.http import AutoGLMHTTPClient, GatewayError
+
+        base, credential = _gateway(settings, url, token)
+
+        async def fetch() -> list[dict[str, Any]]:
+            async with AutoGLMHTTPClient(base, credential) as client:
+                return await client.trace(task_id)
+
+        try:
+            spans = asyncio.run(fetch())
+        except GatewayError as exc:
+            err.print(f"[red]{exc}[/]", markup=False)
+            raise typer.Exit(2) from None
+        if as_json:
+            print(json.dumps(spans, ensure_ascii=False))
+        else:
+            render_waterfall(spans, console)
+        raise typer.Exit(0 if spans else 1)
     deadline = time.monotonic() + wait
     spans = spans_for_task(settings.span_dir, task_id)
     while not spans and time.monotonic() < deadline:
@@ -567,12 +665,13 @@ def plan(
 @app.command()
 def demo(
     keep_data: Annotated[bool, typer.Option(help="Keep the demo's data directory.")] = False,
+    stay: Annotated[bool, typer.Option(help="Keep the stack running after the examples (Ctrl-C stops it).")] = False,
 ) -> None:
     """Start the embedded stack, run the example tasks, print results and traces, stop."""
     from ..devtools.fake_open_meteo import serve
     from .demo import run_demo
 
-    raise typer.Exit(run_demo(console, serve, keep_data=keep_data))
+    raise typer.Exit(run_demo(console, serve, keep_data=keep_data, stay=stay))
 
 
 _mount_optional()

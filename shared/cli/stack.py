@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -21,11 +22,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import Settings
+import yaml
+
+from ..config import Settings, config_file
 from ..kafka.security import security_kwargs
 from .embedded import EmbeddedBroker, create_topics_sync, die_with_parent
 
 SERVICES = ("memory", "inference", "tool_executor", "parser", "planner")
+"""The five services of the pipeline (what benchmarks and chaos runs start)."""
+GATEWAY = "gateway"
+WITH_GATEWAY = (*SERVICES, GATEWAY)
+"""What `autoglm up` and `make demo` start: the pipeline and the HTTP gateway."""
+DEV_TOKEN_HOURS = 24
 
 
 def run_dir(settings: Settings) -> Path:
@@ -159,7 +167,7 @@ class Stack:
     """The supervisor's view of the stack. Only 127.0.0.1 is ever bound."""
 
     def __init__(
-        self, settings: Settings, services: tuple[str, ...] = SERVICES, extra_env: dict[str, str] | None = None
+        self, settings: Settings, services: tuple[str, ...] = WITH_GATEWAY, extra_env: dict[str, str] | None = None
     ) -> None:
         self.settings = settings
         self.extra_env = dict(extra_env or {})
@@ -169,6 +177,7 @@ class Stack:
         self.procs: dict[str, ServiceProcess] = {}
         self._stopping = False
         self.started_at = time.time()
+        self.dev_token: str | None = None
 
     def start(self) -> None:
         rd = run_dir(self.settings)
@@ -197,11 +206,38 @@ class Stack:
                 "TRANSFORMERS_OFFLINE": "1",
             }
         )
+        if GATEWAY in self.services_wanted:
+            env.update(self._gateway_credentials(env))
         for name in self.services_wanted:
             sp = ServiceProcess(name, rd / f"{name}.port", logs / f"{name}.log", env=env)
             sp.start()
             self.procs[name] = sp
         self.write_state()
+
+    def _gateway_credentials(self, env: dict[str, str]) -> dict[str, str]:
+        """A development credential for the gateway when none is configured: a fresh HS256 secret file and a
+        token for tenant ``default``, user ``dev`` (``dev_token``, also in ``run/gateway.token``)."""
+        import jwt
+
+        if _gateway_auth_configured(env):
+            return {}
+        secret = secrets.token_hex(32).encode()
+        rd = run_dir(self.settings)
+        secret_file = rd / "gateway-jwt.secret"
+        _write_private(secret_file, secret)
+        now = int(time.time())
+        claims = {"tenant": "default", "sub": "dev", "iat": now, "nbf": now, "exp": now + DEV_TOKEN_HOURS * 3600}
+        self.dev_token = jwt.encode(claims, secret, algorithm="HS256")
+        _write_private(rd / "gateway.token", self.dev_token.encode())
+        return {"AUTOGLM_GATEWAY__AUTH__JWT__SECRET_FILE": str(secret_file)}
+
+    @property
+    def gateway_url(self) -> str | None:
+        sp = self.procs.get(GATEWAY)
+        if sp is None or not sp.port:
+            return None
+        host = os.environ.get("AUTOGLM_GATEWAY__HOST", "127.0.0.1")
+        return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{sp.port}"
 
     def client_env(self) -> dict[str, str]:
         """What a CLI or SDK process needs in its environment to find this stack."""
@@ -216,6 +252,8 @@ class Stack:
             "topic_prefix": self.settings.topic_prefix,
             "data_dir": str(self.settings.data_dir),
             "started_at": self.started_at,
+            "gateway": {"url": self.gateway_url, "token_file": str(run_dir(self.settings) / "gateway.token")
+                        if self.dev_token else None},
             "services": {
                 n: {"pid": p.pid, "port": p.port, "restarts": p.restarts, "log": str(p.log_file)}
                 for n, p in self.procs.items()
@@ -265,7 +303,7 @@ class Stack:
         self._stopping = True
         # Producers before consumers would lose nothing either way (offsets commit only after
         # outputs are published); stopping the entry service first just drains faster.
-        order = [n for n in ("parser", "planner", "tool_executor", "inference", "memory") if n in self.procs]
+        order = [n for n in (GATEWAY, "parser", "planner", "tool_executor", "inference", "memory") if n in self.procs]
         for name in order:
             sp = self.procs[name]
             if sp.proc is not None and sp.proc.poll() is None:
@@ -276,6 +314,24 @@ class Stack:
             self.broker.stop()
         with contextlib.suppress(FileNotFoundError):
             state_file(self.settings).unlink()
+
+
+def _gateway_auth_configured(env: dict[str, str]) -> bool:
+    """Whether the gateway's credentials (or ``auth.disabled``) are set, by environment or config file."""
+    if any(k.startswith("AUTOGLM_GATEWAY__AUTH") for k in env):
+        return True
+    path = config_file()
+    if path is None or not path.exists():
+        return False
+    doc = yaml.safe_load(path.read_text()) or {}
+    return bool(isinstance(doc, dict) and isinstance(doc.get("gateway"), dict) and doc["gateway"].get("auth"))
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
 
 
 def run_foreground(settings: Settings, on_ready: Any = None, ready_timeout: float = 300.0) -> int:

@@ -35,6 +35,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "AUTOGLM_TOOLS__WEATHER__GEOCODING_BASE_URL": weather_url,
         "AUTOGLM_INFERENCE__CACHE_DIR": str(REPO / "data" / "models"),
         "AUTOGLM_TIMEOUT_SECONDS": "120",
+        # the gateway on a free port, with a development token minted by the stack; tenant `limited` gets a
+        # tiny rate so the 429 path is reachable in a few requests
+        "AUTOGLM_GATEWAY__PORT": "0",
+        "AUTOGLM_GATEWAY__SSE_HEARTBEAT_SECONDS": "1",
+        "AUTOGLM_GATEWAY__RATE_LIMIT__TENANTS": '{"limited": [0.2, 2]}',
     }
     # The test process's own environment stays untouched: other tests build their own settings.
     settings = Settings(data_dir=data_dir, topic_prefix=prefix, timeout_seconds=120)

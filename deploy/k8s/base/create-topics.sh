@@ -65,8 +65,11 @@ create autoglm.results 8
 # Records no service could process, with the reason and the original bytes.
 create autoglm.dlq 1
 
-# Streamed tokens of running tasks.
+# Streamed tokens of running tasks, and their plan and step events when the task asked for them.
 create autoglm.progress 8
+
+# Ratings and corrections of tasks' answers, keyed by the task's session.
+create autoglm.feedback 8
 
 # Parsed intent graphs.
 create autoglm.intents 8
@@ -89,7 +92,7 @@ create autoglm.steps.completed 8
 # Planner checkpoints (the planner's private TaskState JSON), keyed by task id; a tombstone ends a task; compacted.
 create autoglm.planner.state 8 --config cleanup.policy=compact
 
-# Replies to CLI and SDK step requests (knowledge-base ingest, embeddings).
+# Replies to CLI, SDK and gateway step requests (knowledge-base ingest, embeddings, session turns).
 create autoglm.client.replies 8
 
 exit "$status"
