@@ -24,7 +24,9 @@ from autoglm.shared.events import (
     EventType,
     FeedbackCorrection,
     FeedbackSubmitted,
-    MemoryRequested,
+    KbIngest,
+    MemoryRecall,
+    StepRequest,
     TaskRequested,
     new_id,
 )
@@ -448,9 +450,8 @@ async def upload_document(request: Request, principal: Caller) -> Response:
     filename = (upload.filename or "document.txt").replace("\\", "/").rsplit("/", 1)[-1][:200] or "document.txt"
     source = form.get("source")
     source = str(source)[:1024] if isinstance(source, str) and source.strip() else filename
-    request_event = MemoryRequested(
-        step_id="x", reply_to="x", operation="kb_ingest", source=source, filename=filename,
-        document_b64=base64.b64encode(data).decode(),
+    request_event = KbIngest(
+        step_id="x", reply_to="x", source=source, filename=filename, document_b64=base64.b64encode(data).decode()
     )
     reply = await _memory(gw, principal, request_event, session_id=new_id())
     if not reply.ok:
@@ -470,8 +471,7 @@ async def get_session(
     users = gw.store.session_users(principal.tenant, session_id)
     if principal.user is not None and any(u != principal.user for u in users):
         raise Problem("not-found", f"no session {session_id[:128]!r} for this caller")
-    reply = await _memory(gw, principal, MemoryRequested(step_id="x", reply_to="x", operation="recall", limit=limit),
-                          session_id=session_id)
+    reply = await _memory(gw, principal, MemoryRecall(step_id="x", reply_to="x", limit=limit), session_id=session_id)
     if not reply.ok:
         raise Problem("unavailable", f"the memory service failed: {reply.error}"[:300])
     turns = [t for t in reply.output.get("turns", []) if principal.user is None or t.get("user") in (None, principal.user)]
@@ -480,7 +480,7 @@ async def get_session(
     return {"session_id": session_id, "turns": turns}
 
 
-async def _memory(gw: Gateway, principal: Principal, request: MemoryRequested, *, session_id: str) -> Any:
+async def _memory(gw: Gateway, principal: Principal, request: StepRequest, *, session_id: str) -> Any:
     try:
         return await gw.link.call(
             MEMORY_REQUESTS, EventType.MEMORY_REQUESTED, request, tenant=principal.tenant, session_id=session_id,
