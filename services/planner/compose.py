@@ -11,7 +11,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from autoglm.shared.events import ExecutedStep, ReasoningHop, StepKind, StepStatus, TaskCompleted, TaskStatus
+from autoglm.shared.events import (
+    ExecutedStep,
+    ReasoningHop,
+    StepKind,
+    StepStatus,
+    TaskCompleted,
+    TaskProgress,
+    TaskStatus,
+)
 from autoglm.shared.safety import Guard, OutputVerdict
 
 from .state import PlanStep, TaskState, intent_step, passages_of, structured_input
@@ -186,6 +194,26 @@ def executed_steps(state: TaskState) -> list[ExecutedStep]:
             )
         )
     return out
+
+
+def progress_report(state: TaskState) -> TaskProgress | None:
+    """What changed since the last report, for a task whose request asked for progress: a ``plan`` event
+    (every step, and the intents) when steps were added, else a ``step`` event with the steps whose status
+    changed. None when nothing changed, the request didn't ask, or the result is out (it has every step)."""
+    if not state.request.report_progress or state.result_published:
+        return None
+    steps = executed_steps(state)
+    current = {s.id: s.status.value for s in steps}
+    if current == state.reported:
+        return None
+    if set(current) != set(state.reported):
+        report = TaskProgress(task_id=state.task_id, kind="plan", steps=steps,
+                              intents=[i.model_dump(mode="json") for i in state.graph.intents])
+    else:
+        changed = [s for s in steps if state.reported.get(s.id) != s.status.value]
+        report = TaskProgress(task_id=state.task_id, kind="step", steps=changed)
+    state.reported = current
+    return report
 
 
 def citations(passages: list[dict[str, Any]]) -> str:

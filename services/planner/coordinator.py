@@ -38,11 +38,12 @@ from autoglm.shared.events import (
 from autoglm.shared.kafka.codec import Received, Rejected
 from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.safety import Guard
-from autoglm.shared.topics import INTENTS, PLAN_STATE, RESULTS, STEPS_COMPLETED
+from autoglm.shared.topics import INTENTS, PLAN_STATE, PROGRESS, RESULTS, STEPS_COMPLETED
 
 from .advance import Forget, Publish, advance, apply_reply, due, expire, mark_published
 from .build import new_state
 from .checkpoints import recover
+from .compose import progress_report
 from .requests import Dispatch
 from .state import PlannerPolicy, TaskState
 from .turns import TurnBatcher
@@ -243,6 +244,10 @@ class Coordinator:
             # that may forget the task (a tombstone); then the task goes on from there.
             await asyncio.gather(*sends)
             sends, forget = await self._execute(state)
+        report = progress_report(state)
+        if report is not None:  # the plan and step changes, for a task that asked (report_progress)
+            sends.append(self.rt.publish(PROGRESS, self.rt.event(
+                EventType.TASK_PROGRESS, report, taskid=state.task_id, sessionid=state.session_id, tenant=state.tenant)))
         await asyncio.gather(*sends, self._checkpoint(state, forget=forget))
 
     async def _execute(self, state: TaskState) -> tuple[list[Awaitable[None]], bool]:

@@ -76,6 +76,10 @@ class TaskState(BaseModel):
     answer: str = ""
     error: str | None = None
     finished_at: float | None = None
+    reported: dict[str, str] = Field(
+        default_factory=dict,
+        description="Step id -> the status last published on autoglm.progress (tasks that asked for progress).",
+    )
 
     def step(self, step_id: str) -> PlanStep | None:
         for s in self.steps:

@@ -228,3 +228,30 @@ def test_after_the_result_the_embedding_has_no_deadline_and_the_write_waits_for_
 
 def test_every_kind_a_plan_holds_has_a_request_builder() -> None:
     assert set(BUILDERS) == set(StepKind) - {StepKind.COMPOSE}
+
+
+def test_progress_reports_the_plan_then_each_change_for_tasks_that_ask() -> None:
+    from autoglm.services.planner.compose import progress_report
+
+    quiet = _state(_calculation())
+    advance(quiet, POLICY, T0)
+    assert progress_report(quiet) is None  # the request did not ask
+
+    state = _state(_calculation())
+    state.request = TaskRequested(text="request", user="u1", report_progress=True)
+    [call] = _dispatches(advance(state, POLICY, T0))
+    plan = progress_report(state)
+    assert plan is not None and plan.kind == "plan" and plan.task_id == "t1"
+    assert [(s.id, s.name, s.status.value) for s in plan.steps] == [
+        ("s0", "recall", "skipped"), (call.step.id, "calculator", "running")]
+    assert [i["id"] for i in plan.intents] == ["i1"]
+    assert progress_report(state) is None  # nothing changed since
+
+    apply_reply(state, StepCompleted(step_id=call.step.id, ok=False, error="timeout", service="tool_executor"), T0 + 1)
+    step = progress_report(state)
+    assert step is not None and step.kind == "step" and [s.status.value for s in step.steps] == ["pending"]
+    [retry] = _dispatches(advance(state, POLICY, T0 + 2))
+    apply_reply(state, _ok(retry.step.id, "4", result=4), T0 + 3)
+    [publish] = advance(state, POLICY, T0 + 3)
+    mark_published(state, T0 + 3)
+    assert progress_report(state) is None  # the result carries every step; the stream ends with it
