@@ -420,6 +420,7 @@ def all_settings() -> dict[str, Any]:
         ("autoglm.services.tool_executor.config", "ToolExecutorSettings"),
         ("autoglm.services.inference.config", "InferenceServiceSettings"),
         ("autoglm.services.memory.config", "MemoryServiceSettings"),
+        ("autoglm.services.gateway.config", "GatewaySettings"),
     ):
         try:
             settings = getattr(importlib.import_module(module), cls)()

@@ -1,9 +1,11 @@
-"""Clients of the running system for other programs: :class:`AutoGLMClient` (tasks in, results out)
-and :class:`~autoglm.shared.sdk.rpc.StepClient` (one request to one worker service, for tools).
+"""Clients of the running system for other programs: :class:`AutoGLMClient` (tasks in, results out, on
+Kafka), :class:`AutoGLMHTTPClient` (the same through the HTTP gateway) and
+:class:`~autoglm.shared.sdk.rpc.StepClient` (one request to one worker service, for tools).
 
 Imports the library floor only; no service and no library module imports it.
 """
 
 from .client import AutoGLMClient
+from .http import AutoGLMHTTPClient, GatewayError
 
-__all__ = ["AutoGLMClient"]
+__all__ = ["AutoGLMClient", "AutoGLMHTTPClient", "GatewayError"]

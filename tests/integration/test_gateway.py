@@ -311,3 +311,20 @@ async def test_a_gateway_restart_keeps_finished_results_and_catches_up(gw: Gatew
     assert after["result"] == before["result"]
     assert caught_up["status"] == "completed" and "144" in caught_up["result"]["answer"]
     assert caught_up["request"] == "12*12等于多少"
+
+
+def test_cli_submits_and_traces_through_the_gateway(gw: Gateway, stack: Stack) -> None:
+    env = {**os.environ, **stack.client_env(), "AUTOGLM_GATEWAY_URL": gw.url, "AUTOGLM_TOKEN": gw.token("acme", "carol")}
+    env.pop("KAFKA_BOOTSTRAP_SERVERS", None)  # over HTTP the CLI needs no broker
+    out = subprocess.run([sys.executable, "-m", "autoglm.shared.cli", "submit", "(2+3)*4等于多少？", "--via", "http",
+                          "--json"], env=env, capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["status"] == "completed" and "20" in doc["answer"]
+    trace = subprocess.run([sys.executable, "-m", "autoglm.shared.cli", "trace", doc["task_id"], "--via", "http",
+                            "--json"], env=env, capture_output=True, text=True, timeout=60)
+    assert trace.returncode == 0, trace.stderr
+    assert any(s["name"] == "POST /v1/tasks" for s in json.loads(trace.stdout))
+    refused = subprocess.run([sys.executable, "-m", "autoglm.shared.cli", "submit", "hi", "--via", "http",
+                              "--token", "wrong"], env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "401" in refused.stderr

@@ -140,3 +140,26 @@ def test_span_index_reads_files_incrementally(tmp_path: Path) -> None:
     f2.write_bytes(span("c" * 32, "c", None, 1))
     assert index.spans("c" * 32)[0]["name"] == "c"
     assert index.spans("a" * 32) == []  # the oldest trace left the bounded index
+
+
+def test_hostile_records_never_raise() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                               lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(), kids, max_size=3),
+                               max_leaves=10)
+    envelopes = st.fixed_dictionaries({}, optional={
+        "taskid": st.text(max_size=140) | json_values, "tenant": st.text(max_size=70) | json_values,
+        "sessionid": st.text() | json_values, "id": st.text() | json_values, "time": st.text() | json_values,
+        "traceparent": st.text() | json_values, "data": json_values | st.dictionaries(
+            st.sampled_from(["text", "status", "user", "metadata", "kind", "timeout_seconds", "trace_id"]),
+            json_values)})
+
+    @settings(max_examples=300, deadline=None)
+    @given(kind=st.sampled_from(["task", "result", "progress", "feedback"]),
+           value=st.binary(max_size=200) | envelopes.map(lambda d: json.dumps(d).encode()))
+    def check(kind: str, value: bytes) -> None:
+        decode(kind, value, 0, 0)  # type: ignore[arg-type]
+
+    check()
