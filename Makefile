@@ -28,12 +28,13 @@ $(STAMP): pyproject.toml setup.py requirements-models.txt
 
 venv: $(STAMP)
 
-# The console test drives Debian's chromium with Playwright (Playwright's own browser download needs
-# the internet). Installed with apt when missing; without it (no root, no apt) that one test skips.
+# The console tests drive Debian's chromium with Playwright (Playwright's own browser download needs
+# the internet), with a small CJK font so Chinese shows in the screenshots. Installed with apt when
+# missing; without them (no root, no apt) the console tests skip.
 chromium:
-	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null && apt-get update -q && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } || \
-		echo "chromium could not be installed: the console test will be skipped"
+	@test -x /usr/bin/chromium -a -d /usr/share/fonts/truetype/wqy || { command -v apt-get >/dev/null && \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei; } || \
+		echo "chromium could not be installed: the console tests will be skipped"
 
 demo: $(STAMP)
 	$(BIN)/autoglm demo

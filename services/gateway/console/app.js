@@ -203,10 +203,11 @@ function showReasoning(path) {
   if (!Array.isArray(path) || !path.length) { box.hidden = true; return; }
   $("hops").replaceChildren(...path.map((hop) => {
     if (typeof hop === "string") return el("li", { text: hop });
-    const main = hop.claim || hop.fact || hop.text || hop.question || hop.relation || JSON.stringify(hop);
     const arrow = [hop.subject || hop.from || hop.head, hop.relation || hop.predicate, hop.object || hop.to || hop.tail || hop.answer]
       .filter(Boolean).join(" → ");
-    const li = el("li", {}, el("div", { text: arrow && arrow !== main ? `${main}  (${arrow})` : main }));
+    const said = hop.claim || hop.fact || hop.text || hop.question;
+    const main = said ? (arrow && arrow.includes(" → ") ? `${said}  (${arrow})` : said) : (arrow || JSON.stringify(hop));
+    const li = el("li", {}, el("div", { text: main }));
     const cites = hop.citations || (hop.citation ? [hop.citation] : []);
     if (cites.length) li.append(el("div", { class: "cite", text: cites.map(citationText).join(" · ") }));
     return li;
