@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.panel import Panel
 
 from ..config import Settings
-from .stack import Stack
+from .stack import Stack, check_gateway_port
 from .traceview import render_waterfall, spans_for_task
 
 EXAMPLES = (
@@ -59,6 +59,10 @@ def run_demo(console: Console, weather_server: WeatherServer, keep_data: bool = 
     os.environ.setdefault("AUTOGLM_INFERENCE__CACHE_DIR", str(Path("data/models").resolve()))
     settings = Settings()
     weather = _start_weather(weather_server, os.environ)
+    try:
+        check_gateway_port(dict(os.environ))
+    except RuntimeError:  # another program (or another demo) has 8080: the demo's gateway takes a free port
+        os.environ["AUTOGLM_GATEWAY__PORT"] = "0"
     stack = Stack(settings)
     interrupted = [False]
 

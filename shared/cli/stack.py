@@ -207,6 +207,7 @@ class Stack:
             }
         )
         if GATEWAY in self.services_wanted:
+            check_gateway_port(env)
             env.update(self._gateway_credentials(env))
         for name in self.services_wanted:
             sp = ServiceProcess(name, rd / f"{name}.port", logs / f"{name}.log", env=env)
@@ -325,6 +326,25 @@ def _gateway_auth_configured(env: dict[str, str]) -> bool:
         return False
     doc = yaml.safe_load(path.read_text()) or {}
     return bool(isinstance(doc, dict) and isinstance(doc.get("gateway"), dict) and doc["gateway"].get("auth"))
+
+
+def check_gateway_port(env: dict[str, str]) -> None:
+    """Fail now, saying why, rather than have the gateway restart forever on a port someone else holds."""
+    import socket
+
+    host = env.get("AUTOGLM_GATEWAY__HOST", "127.0.0.1")
+    port = int(env.get("AUTOGLM_GATEWAY__PORT", "8080") or 0)
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise RuntimeError(
+                f"the gateway's port {host}:{port} is not free ({exc.strerror}): set AUTOGLM_GATEWAY__PORT "
+                "(0 picks a free one)"
+            ) from None
 
 
 def _write_private(path: Path, data: bytes) -> None:
