@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
+from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 import orjson
@@ -152,20 +153,18 @@ async def read_json(request: Request, model: type[M], limit: int) -> M:
 # ------------------------------------------------------------------ tasks
 
 
-async def visible_task(gw: Gateway, principal: Principal, task_id: str) -> TaskRow:
-    """The caller's task, else 404 (after the same short grace whether it's unknown or another tenant's)."""
+async def _wait_for(gw: Gateway, task_id: str, good: Callable[[TaskRow | None], bool], seconds: float) -> TaskRow | None:
+    """The task's row once ``good`` says so, waiting up to ``seconds`` for the store to change; else None."""
     row = gw.store.task(task_id)
-    if may_see(principal, row):
-        assert row is not None
+    if good(row):
         return row
     wake = gw.notifier.subscribe(task_id)
-    deadline = time.monotonic() + gw.cfg.lookup_grace_seconds
+    deadline = time.monotonic() + seconds
     try:
-        while (left := deadline - time.monotonic()) > 0:
+        while (left := deadline - time.monotonic()) > 0 and not gw.notifier.closing:
             wake.clear()
             row = gw.store.task(task_id)
-            if may_see(principal, row):
-                assert row is not None
+            if good(row):
                 return row
             try:
                 async with asyncio.timeout(left):
@@ -174,25 +173,15 @@ async def visible_task(gw: Gateway, principal: Principal, task_id: str) -> TaskR
                 break
     finally:
         gw.notifier.unsubscribe(task_id, wake)
-    raise Problem("not-found", f"no task {task_id[:128]!r} for this caller")
+    return None
 
 
-async def wait_finished(gw: Gateway, task_id: str, seconds: float) -> None:
-    wake = gw.notifier.subscribe(task_id)
-    deadline = time.monotonic() + seconds
-    try:
-        while (left := deadline - time.monotonic()) > 0 and not gw.notifier.closing:
-            wake.clear()
-            row = gw.store.task(task_id)
-            if row is not None and row.finished:
-                return
-            try:
-                async with asyncio.timeout(left):
-                    await wake.wait()
-            except TimeoutError:
-                return
-    finally:
-        gw.notifier.unsubscribe(task_id, wake)
+async def visible_task(gw: Gateway, principal: Principal, task_id: str) -> TaskRow:
+    """The caller's task, else 404 (after the same short grace whether it's unknown or another tenant's)."""
+    row = await _wait_for(gw, task_id, lambda r: may_see(principal, r), gw.cfg.lookup_grace_seconds)
+    if row is None:
+        raise Problem("not-found", f"no task {task_id[:128]!r} for this caller")
+    return row
 
 
 def _task_response(row: TaskRow, status: int, headers: dict[str, str]) -> Response:
@@ -248,8 +237,7 @@ async def submit_task(
     if wait is not None:
         headers["Preference-Applied"] = f"wait={wait:g}"
         if not row.finished:
-            await wait_finished(gw, task_id, wait)
-            row = gw.store.task(task_id) or row
+            row = await _wait_for(gw, task_id, lambda r: r is not None and r.finished, wait) or gw.store.task(task_id) or row
     return _task_response(row, 200 if wait is not None and row.finished else 202, headers)
 
 
