@@ -242,7 +242,7 @@ def test_dockerfile_builds_one_non_root_offline_image_for_all_services() -> None
     assert users and users[-1] not in ("root", "0")
     entry = [line for line in text.splitlines() if line.startswith("ENTRYPOINT")]
     assert len(entry) == 1 and 'python -m \\"autoglm.services.$SERVICE\\"' in entry[0]
-    assert re.search(r"\b" + r"\|".join(SERVICES) + r"\)", entry[0])
+    assert re.search(r"\b" + r"\|".join((*SERVICES, "gateway")) + r"\)", entry[0])
 
 
 def test_dockerfile_copies_only_what_exists() -> None:
