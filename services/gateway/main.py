@@ -236,7 +236,9 @@ def _install_pages(app: FastAPI) -> None:
 def bind(host: str, port: int) -> socket.socket:
     """The listening socket, bound before uvicorn starts so a port of 0 is known (and written) at once."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP named explicitly: asyncio sets TCP_NODELAY on accepted connections only when the socket
+    # says it is TCP, and with proto 0 every response waited ~40 ms for the client's delayed ACK (Nagle).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(2048)

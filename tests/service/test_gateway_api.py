@@ -460,3 +460,17 @@ async def test_a_restarted_gateway_still_answers_for_finished_tasks(tmp_path: Pa
     async with running_gateway(settings) as gw, httpx.AsyncClient() as client:
         doc = (await client.get(f"{gw.url}/v1/tasks/{task_id}", headers=token)).json()
     assert doc["result"] == data
+
+
+def test_the_listening_socket_is_tcp_so_responses_are_not_held_by_nagle() -> None:
+    """asyncio sets TCP_NODELAY on accepted connections only for a socket whose proto is IPPROTO_TCP; with 0
+    every small response waited ~40 ms for the client's delayed ACK (measured: 44 ms -> 0.3 ms)."""
+    import socket
+
+    from autoglm.services.gateway.main import bind
+
+    sock = bind("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()
