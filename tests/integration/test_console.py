@@ -52,7 +52,7 @@ async def test_console_submits_a_task_and_shows_plan_answer_trace_and_feedback(s
             answer = await page.text_content("#answer") or ""
             assert "60" in answer
             nodes = await page.eval_on_selector_all("#graph svg g.node", "ns => ns.map(n => n.dataset.status)")
-            assert nodes.count("intent") >= 1 and nodes.count("completed") >= 2, nodes
+            assert nodes.count("intent") >= 1 and nodes.count("completed") >= 1, nodes
             assert await page.locator("#graph svg path.edge").count() >= 1
             steps = await page.eval_on_selector_all("#steps li", "ls => ls.map(l => l.textContent)")
             assert any("calculator" in s for s in steps), steps

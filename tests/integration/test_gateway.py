@@ -7,6 +7,7 @@ generous bounds, not expectations.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -246,7 +247,7 @@ def wait_ready(port_file: Path, timeout: float = 90) -> str:
     raise AssertionError("the gateway replica did not become ready")
 
 
-@pytest.fixture
+@contextlib.contextmanager
 def second_replica(stack: Stack, tmp_path: Path) -> Iterator[str]:
     """Another gateway process on the same topics, with its own (new, empty) store: a second replica."""
     port_file = tmp_path / "replica.port"
@@ -262,28 +263,40 @@ def second_replica(stack: Stack, tmp_path: Path) -> Iterator[str]:
             proc.wait()
 
 
-async def test_two_replicas_both_answer_for_any_task(gw: Gateway, second_replica: str) -> None:
+async def until(client: httpx.AsyncClient, url: str, headers: dict[str, str], done: Any, timeout: float = 10) -> Any:
+    """GET ``url`` until ``done(doc)``: replicas converge within a poll of the topics, not at once."""
+    deadline = time.monotonic() + timeout
+    while True:
+        doc = (await client.get(url, headers=headers)).json()
+        if done(doc) or time.monotonic() > deadline:
+            return doc
+        await asyncio.sleep(0.05)
+
+
+async def test_two_replicas_both_answer_for_any_task(gw: Gateway, stack: Stack, tmp_path: Path) -> None:
     auth = gw.auth("acme", "alice")
     async with httpx.AsyncClient(timeout=120) as client:
         done = (await client.post(f"{gw.url}/v1/tasks", json={"text": "7*8等于多少"},
                                   headers={**auth, "Prefer": "wait=60"})).json()
-        # the second replica, started empty, read the finished task from the topics before it became ready
-        there = (await client.get(f"{second_replica}/v1/tasks/{done['task_id']}", headers=auth)).json()
-        assert there["result"] == done["result"]
-        # a task accepted by one replica is followed live on the other, and read back on the first
-        task_id = (await client.post(f"{second_replica}/v1/tasks", json={"text": "9*9等于多少"},
-                                     headers=auth)).json()["task_id"]
-        events = await sse(client, f"{gw.url}/v1/tasks/{task_id}/events", auth)
-        assert events[-1]["event"] == "result" and "81" in events[-1]["data"]["answer"]
-        back = (await client.get(f"{second_replica}/v1/tasks/{task_id}", headers=auth)).json()
-        assert back["result"] == events[-1]["data"]
-        # an idempotency key used on one replica is honoured on the other
-        key = {"Idempotency-Key": f"k-{uuid.uuid4().hex}"}
-        a = (await client.post(f"{gw.url}/v1/tasks", json={"text": "2*5等于多少"}, headers={**auth, **key})).json()
-        await asyncio.sleep(1.0)
-        b = await client.post(f"{second_replica}/v1/tasks", json={"text": "2*5等于多少"}, headers={**auth, **key})
-        c = await client.post(f"{second_replica}/v1/tasks", json={"text": "2*6等于多少"}, headers={**auth, **key})
-    assert b.json()["task_id"] == a["task_id"]
+        assert done["status"] == "completed"
+        with second_replica(stack, tmp_path) as replica:
+            # started empty after the task finished: it read it from the topics before it said it was ready
+            there = (await client.get(f"{replica}/v1/tasks/{done['task_id']}", headers=auth)).json()
+            assert there["result"] == done["result"] and there["request"] == "7*8等于多少"
+            # a task accepted by one replica is followed live on the other, and read back on the first
+            task_id = (await client.post(f"{replica}/v1/tasks", json={"text": "9*9等于多少"},
+                                         headers=auth)).json()["task_id"]
+            events = await sse(client, f"{gw.url}/v1/tasks/{task_id}/events", auth)
+            assert events[-1]["event"] == "result" and "81" in events[-1]["data"]["answer"]
+            back = await until(client, f"{replica}/v1/tasks/{task_id}", auth, lambda d: d.get("result"))
+            assert back["result"] == events[-1]["data"]
+            # an idempotency key used on one replica is honoured on the other
+            key = {"Idempotency-Key": f"k-{uuid.uuid4().hex}"}
+            a = (await client.post(f"{gw.url}/v1/tasks", json={"text": "2*5等于多少"}, headers={**auth, **key})).json()
+            await until(client, f"{replica}/v1/tasks/{a['task_id']}", auth, lambda d: "task_id" in d)
+            b = await client.post(f"{replica}/v1/tasks", json={"text": "2*5等于多少"}, headers={**auth, **key})
+            c = await client.post(f"{replica}/v1/tasks", json={"text": "2*6等于多少"}, headers={**auth, **key})
+    assert b.json()["task_id"] == a["task_id"] and b.headers["idempotent-replayed"] == "true"
     problem(c, 409, "idempotency-conflict")
 
 
