@@ -443,7 +443,7 @@ async def upload_document(request: Request, principal: Caller) -> Response:
     )
     reply = await _memory(gw, principal, request_event, session_id=new_id())
     if not reply.ok:
-        raise Problem("validation-failed", f"the document was not ingested: {reply.error}"[:500])
+        raise Problem("unavailable", f"the memory service could not ingest it: {reply.error}"[:500])
     report = reply.output
     if report.get("error"):
         raise Problem("validation-failed", f"the document was not ingested: {report['error']}"[:500])

@@ -387,6 +387,9 @@ async def test_kb_upload_goes_to_memory_in_the_callers_tenant(gw: Running) -> No
                                                        output={"error": "a.bin: binary content", "chunks": 0})
         assert_problem(await client.post(url, files={"file": ("a.bin", b"\x00\x01", "application/octet-stream")},
                                          headers=gw.auth()), 422, "validation-failed")
+        gw.link.memory = lambda r, t, s: StepCompleted(step_id=r.step_id, ok=False, service="memory", error="boom")
+        assert_problem(await client.post(url, files={"file": ("a.md", b"# A", "text/markdown")}, headers=gw.auth()),
+                       503, "unavailable")
 
 
 async def test_sessions_return_the_callers_own_turns(gw: Running) -> None:
