@@ -13,10 +13,10 @@ import time
 from typing import Any, Protocol
 
 from autoglm.shared import telemetry
-from autoglm.shared.events import EventType, InferenceRequested, StepCompleted, TaskProgress
+from autoglm.shared.events import EventType, InferenceRequested, TaskProgress
 from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
-from autoglm.shared.topics import INFERENCE_REQUESTS, PROGRESS, REPLY_TOPICS
+from autoglm.shared.topics import INFERENCE_REQUESTS, PROGRESS
 
 from .types import GenerateRequest, GenerateResult, InferenceError
 
@@ -130,18 +130,7 @@ def register(rt: ServiceRuntime, engine_ref: dict[str, Any], *, max_records: int
                 error = str(exc)
                 span.set_attribute("error.type", exc.code)
                 telemetry.mark_error(span, error)
-        reply = StepCompleted(
-            step_id=req.step_id,
-            attempt=req.attempt,
-            ok=error is None,
-            output=output,
-            text=text,
-            error=error,
-            service="inference",
-            duration_ms=(time.perf_counter() - started) * 1000,
-        )
-        if req.reply_to in REPLY_TOPICS:
-            await rt.publish(req.reply_to, rt.event(EventType.STEP_COMPLETED, reply, like=ev))
+        await rt.reply(ev, req, ok=error is None, output=output, text=text, error=error, started=started)
 
     # Pipelined: a long generation never holds back the requests behind it, and the engine's
     # scheduler sees up to `max_records` requests at once to batch them.

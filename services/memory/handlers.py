@@ -39,12 +39,11 @@ from autoglm.shared.events import (
     MemoryStats,
     MemoryStoreTurn,
     MemoryStoreTurns,
-    StepCompleted,
     StepRequest,
 )
 from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
-from autoglm.shared.topics import MEMORY_REQUESTS, REPLY_TOPICS
+from autoglm.shared.topics import MEMORY_REQUESTS
 
 from .chunking import Chunk
 from .graph import service as graph
@@ -272,18 +271,8 @@ def register(rt: ServiceRuntime, store_ref: dict[str, MemoryStore]) -> None:
             except Exception as exc:  # a failed memory operation is a failed step, not a dead service
                 error = f"{type(exc).__name__}: {exc}"
                 telemetry.mark_error(span, error)
-        reply = StepCompleted(
-            step_id=req.step_id,
-            attempt=req.attempt,
-            ok=error is None,
-            output=output,
-            error=error,
-            service="memory",
-            duration_ms=(time.perf_counter() - started) * 1000,
-        )
-        if req.reply_to in REPLY_TOPICS:
-            await rt.publish(req.reply_to, rt.event(EventType.STEP_COMPLETED, reply, like=ev))
-        elif error is not None:
+        sent = await rt.reply(ev, req, ok=error is None, output=output, error=error, started=started)
+        if not sent and error is not None:
             # Nobody waits for a fire-and-forget write: its failure is dead-lettered with the reason.
             raise RuntimeError(f"memory {req.operation} failed: {error}")
 
