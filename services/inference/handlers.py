@@ -16,6 +16,7 @@ from autoglm.shared import telemetry
 from autoglm.shared.events import EventType, InferenceRequested, TaskProgress
 from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
+from autoglm.shared.resources import Resource
 from autoglm.shared.topics import INFERENCE_REQUESTS, PROGRESS
 
 from .types import GenerateRequest, GenerateResult, InferenceError
@@ -62,11 +63,11 @@ class _ProgressStream:
         await self._flush(done=True)
 
 
-def register(rt: ServiceRuntime, engine_ref: dict[str, Any], *, max_records: int) -> None:
+def register(rt: ServiceRuntime, engine_ref: Resource[Engine], *, max_records: int) -> None:
     async def on_request(item: Received) -> None:
         ev = item.event
         req: InferenceRequested = ev.data
-        engine: Engine = engine_ref["engine"]
+        engine = engine_ref.get()
         started = time.perf_counter()
         output: dict[str, Any] = {}
         text = ""

@@ -43,6 +43,7 @@ from autoglm.shared.events import (
 )
 from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
+from autoglm.shared.resources import Resource
 from autoglm.shared.topics import MEMORY_REQUESTS
 
 from .chunking import Chunk
@@ -252,7 +253,7 @@ def _quick(req: MemoryOperation) -> bool:
     )
 
 
-def register(rt: ServiceRuntime, store_ref: dict[str, MemoryStore]) -> None:
+def register(rt: ServiceRuntime, store_ref: Resource[MemoryStore]) -> None:
     async def on_request(item: Received) -> None:
         ev = item.event
         req: MemoryOperation = ev.data.root  # MemoryRequested: one model per operation
@@ -264,7 +265,7 @@ def register(rt: ServiceRuntime, store_ref: dict[str, MemoryStore]) -> None:
             **{"db.system.name": "qdrant", "db.operation.name": req.operation, telemetry.STEP_ID: req.step_id},
         ) as span:
             try:
-                store = store_ref["store"]
+                store = store_ref.get()
                 call = partial(run, store, Caller(ev.tenant, ev.session_id, ev.task_id, rt.tracer), req)
                 ran, result = store.run_if_free(call) if _quick(req) else (False, None)
                 output = result if ran and result is not None else await asyncio.to_thread(call)

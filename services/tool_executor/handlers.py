@@ -8,6 +8,7 @@ from autoglm.shared import telemetry
 from autoglm.shared.events import EventType, ToolCallRequested
 from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
+from autoglm.shared.resources import Resource
 from autoglm.shared.topics import TOOL_CALLS
 
 from .registry import ToolContext, ToolRegistry
@@ -17,7 +18,7 @@ def result_text(content: list[dict]) -> str:
     return "\n".join(str(c.get("text", "")) for c in content if c.get("type") == "text")
 
 
-def register(rt: ServiceRuntime, registry: ToolRegistry) -> None:
+def register(rt: ServiceRuntime, registry: Resource[ToolRegistry]) -> None:
     async def on_call(item: Received) -> None:
         ev = item.event
         req: ToolCallRequested = ev.data
@@ -39,7 +40,7 @@ def register(rt: ServiceRuntime, registry: ToolRegistry) -> None:
                 telemetry.STEP_ID: req.step_id,
             },
         ) as span:
-            result = await registry.call(req.tool, req.arguments, ctx)
+            result = await registry.get().call(req.tool, req.arguments, ctx)
             text = result_text(result.content)
             if result.isError:
                 telemetry.mark_error(span, text or "tool error")
