@@ -13,10 +13,11 @@ import time
 from typing import Any, Protocol
 
 from autoglm.shared import telemetry
-from autoglm.shared.events import EventType, InferenceRequested, StepCompleted, TaskProgress
+from autoglm.shared.events import EventType, InferenceRequested, TaskProgress
 from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
-from autoglm.shared.topics import INFERENCE_REQUESTS, PROGRESS, REPLY_TOPICS
+from autoglm.shared.resources import Resource
+from autoglm.shared.topics import INFERENCE_REQUESTS, PROGRESS
 
 from .types import GenerateRequest, GenerateResult, InferenceError
 
@@ -62,11 +63,11 @@ class _ProgressStream:
         await self._flush(done=True)
 
 
-def register(rt: ServiceRuntime, engine_ref: dict[str, Any], *, max_records: int) -> None:
+def register(rt: ServiceRuntime, engine_ref: Resource[Engine], *, max_records: int) -> None:
     async def on_request(item: Received) -> None:
         ev = item.event
         req: InferenceRequested = ev.data
-        engine: Engine = engine_ref["engine"]
+        engine = engine_ref.get()
         started = time.perf_counter()
         output: dict[str, Any] = {}
         text = ""
@@ -130,18 +131,7 @@ def register(rt: ServiceRuntime, engine_ref: dict[str, Any], *, max_records: int
                 error = str(exc)
                 span.set_attribute("error.type", exc.code)
                 telemetry.mark_error(span, error)
-        reply = StepCompleted(
-            step_id=req.step_id,
-            attempt=req.attempt,
-            ok=error is None,
-            output=output,
-            text=text,
-            error=error,
-            service="inference",
-            duration_ms=(time.perf_counter() - started) * 1000,
-        )
-        if req.reply_to in REPLY_TOPICS:
-            await rt.publish(req.reply_to, rt.event(EventType.STEP_COMPLETED, reply, like=ev))
+        await rt.reply(ev, req, ok=error is None, output=output, text=text, error=error, started=started)
 
     # Pipelined: a long generation never holds back the requests behind it, and the engine's
     # scheduler sees up to `max_records` requests at once to batch them.

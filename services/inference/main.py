@@ -9,6 +9,7 @@ from faststream import FastStream
 
 from autoglm.shared.app import configure_logging, service_app
 from autoglm.shared.kafka.runtime import ServiceRuntime
+from autoglm.shared.resources import Resource
 
 from . import handlers
 from .config import InferenceServiceSettings
@@ -20,24 +21,22 @@ def create_app(settings: InferenceServiceSettings | None = None, engine: Any = N
     settings = settings or InferenceServiceSettings()
     rt = ServiceRuntime("inference", settings)
     cfg = settings.inference_config()
-    ref: dict[str, Any] = {}
-    if engine is not None:
-        ref["engine"] = engine
+    loaded: Resource[Any] = Resource("the inference engine", engine)
 
     async def startup() -> None:
-        if "engine" not in ref:
-            ref["engine"] = await InferenceEngine.create(cfg, data_dir=settings.data_dir)
+        if loaded.peek() is None:
+            loaded.set(await InferenceEngine.create(cfg, data_dir=settings.data_dir))
 
     async def shutdown() -> None:
-        if engine is None and "engine" in ref:
-            await ref["engine"].aclose()
+        if engine is None and (created := loaded.peek()) is not None:
+            await created.aclose()
 
-    handlers.register(rt, ref, max_records=cfg.max_batch_size + (cfg.max_batch_size if cfg.max_waiting is None else cfg.max_waiting))
+    handlers.register(rt, loaded, max_records=cfg.max_batch_size + (cfg.max_batch_size if cfg.max_waiting is None else cfg.max_waiting))
     return service_app(
         rt,
         startup=startup,
         shutdown=shutdown,
-        details=lambda: {"model": getattr(ref.get("engine"), "model_name", None)},
+        details=lambda: {"model": getattr(loaded.peek(), "model_name", None)},
     )
 
 

@@ -39,12 +39,12 @@ from autoglm.shared.events import (
     MemoryStats,
     MemoryStoreTurn,
     MemoryStoreTurns,
-    StepCompleted,
     StepRequest,
 )
 from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
-from autoglm.shared.topics import MEMORY_REQUESTS, REPLY_TOPICS
+from autoglm.shared.resources import Resource
+from autoglm.shared.topics import MEMORY_REQUESTS
 
 from .chunking import Chunk
 from .graph import service as graph
@@ -253,7 +253,7 @@ def _quick(req: MemoryOperation) -> bool:
     )
 
 
-def register(rt: ServiceRuntime, store_ref: dict[str, MemoryStore]) -> None:
+def register(rt: ServiceRuntime, store_ref: Resource[MemoryStore]) -> None:
     async def on_request(item: Received) -> None:
         ev = item.event
         req: MemoryOperation = ev.data.root  # MemoryRequested: one model per operation
@@ -265,25 +265,15 @@ def register(rt: ServiceRuntime, store_ref: dict[str, MemoryStore]) -> None:
             **{"db.system.name": "qdrant", "db.operation.name": req.operation, telemetry.STEP_ID: req.step_id},
         ) as span:
             try:
-                store = store_ref["store"]
+                store = store_ref.get()
                 call = partial(run, store, Caller(ev.tenant, ev.session_id, ev.task_id, rt.tracer), req)
                 ran, result = store.run_if_free(call) if _quick(req) else (False, None)
                 output = result if ran and result is not None else await asyncio.to_thread(call)
             except Exception as exc:  # a failed memory operation is a failed step, not a dead service
                 error = f"{type(exc).__name__}: {exc}"
                 telemetry.mark_error(span, error)
-        reply = StepCompleted(
-            step_id=req.step_id,
-            attempt=req.attempt,
-            ok=error is None,
-            output=output,
-            error=error,
-            service="memory",
-            duration_ms=(time.perf_counter() - started) * 1000,
-        )
-        if req.reply_to in REPLY_TOPICS:
-            await rt.publish(req.reply_to, rt.event(EventType.STEP_COMPLETED, reply, like=ev))
-        elif error is not None:
+        sent = await rt.reply(ev, req, ok=error is None, output=output, error=error, started=started)
+        if not sent and error is not None:
             # Nobody waits for a fire-and-forget write: its failure is dead-lettered with the reason.
             raise RuntimeError(f"memory {req.operation} failed: {error}")
 

@@ -11,6 +11,7 @@ from faststream import FastStream
 from autoglm.shared.app import configure_logging, service_app
 from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.multilingual import default_encoder
+from autoglm.shared.resources import Resource
 
 from . import handlers
 from .config import MemoryServiceSettings
@@ -20,31 +21,31 @@ from .store import MemoryStore
 def create_app(settings: MemoryServiceSettings | None = None) -> FastStream:
     settings = settings or MemoryServiceSettings()
     rt = ServiceRuntime("memory", settings)
-    ref: dict[str, MemoryStore] = {}
+    store: Resource[MemoryStore] = Resource("the memory store")
     tasks: list[asyncio.Task[None]] = []
 
     async def retention() -> None:
         while True:
             await asyncio.sleep(settings.memory.prune_interval_seconds)
             try:
-                report = await asyncio.to_thread(ref["store"].prune)
+                report = await asyncio.to_thread(store.get().prune)
                 logging.getLogger("autoglm.memory").info("retention: %s", report.to_dict())
             except Exception:  # retention must never take the service down
                 logging.getLogger("autoglm.memory").exception("retention failed")
 
     async def startup() -> None:
         api_key = settings.qdrant.api_key.get_secret_value() if settings.qdrant.api_key else None
-        ref["store"] = await asyncio.to_thread(
+        store.set(await asyncio.to_thread(
             MemoryStore.open,
             settings.memory,
             path=settings.qdrant_path,
             url=settings.qdrant.url,
             api_key=api_key,
-        )
+        ))
         # the knowledge graph names and links entities with the multilingual encoder (numpy, ~1 s to load)
         encoder = default_encoder()
         await asyncio.to_thread(encoder.encode, ["warm-up"])
-        ref["store"].graph_encoder = encoder
+        store.get().graph_encoder = encoder
         if settings.memory.prune_interval_seconds > 0:
             tasks.append(asyncio.create_task(retention()))
 
@@ -53,10 +54,10 @@ def create_app(settings: MemoryServiceSettings | None = None) -> FastStream:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if "store" in ref:
-            await asyncio.to_thread(ref["store"].close)
+        if (opened := store.peek()) is not None:
+            await asyncio.to_thread(opened.close)
 
-    handlers.register(rt, ref)
+    handlers.register(rt, store)
     return service_app(rt, startup=startup, shutdown=shutdown)
 
 

@@ -17,7 +17,6 @@ from autoglm.shared.events import (
     IntentGraph,
     IntentsParsed,
     ParseRequested,
-    StepCompleted,
     TaskCompleted,
     TaskRequested,
     TaskStatus,
@@ -25,7 +24,7 @@ from autoglm.shared.events import (
 from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.safety import Category, Guard, InputVerdict
-from autoglm.shared.topics import INTENTS, PARSE_REQUESTS, REPLY_TOPICS, RESULTS, TASKS
+from autoglm.shared.topics import INTENTS, PARSE_REQUESTS, RESULTS, TASKS
 
 from .fallback import FallbackNotLoaded
 
@@ -114,7 +113,6 @@ def register(
         ev = item.event
         req: ParseRequested = ev.data
         started = time.perf_counter()
-        output: dict[str, Any] = {}
         try:
             if req.pending_request and answer is not None:
                 with rt.span("continue clarified request"):
@@ -128,21 +126,11 @@ def register(
             else:
                 graph = await run_parse(req.text, req.now or ev.time, req.timezone, req.context)
             output = {"graph": graph.model_dump(mode="json")}
-            reply = StepCompleted(
-                step_id=req.step_id, attempt=req.attempt, ok=True, output=output, service="parser"
-            )
         except Exception as exc:  # reply with the error: the planner falls back to the first parse
             trace.get_current_span().record_exception(exc)
-            reply = StepCompleted(
-                step_id=req.step_id,
-                attempt=req.attempt,
-                ok=False,
-                error=f"{type(exc).__name__}: {exc}",
-                service="parser",
-            )
-        reply.duration_ms = (time.perf_counter() - started) * 1000
-        if req.reply_to in REPLY_TOPICS:
-            await rt.publish(req.reply_to, rt.event(EventType.STEP_COMPLETED, reply, like=ev))
+            await rt.reply(ev, req, ok=False, error=f"{type(exc).__name__}: {exc}", started=started)
+            return
+        await rt.reply(ev, req, ok=True, output=output, started=started)
 
     tasks_topic = rt.topic(TASKS)
 

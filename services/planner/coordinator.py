@@ -130,14 +130,9 @@ class Coordinator:
         limit = self.policy.max_tasks_in_flight
         if self.admission_paused == (open_tasks >= limit) or (self.admission_paused and open_tasks > limit * 3 // 4):
             return
-        consumer = next((c for c in (getattr(s, "consumer", None) for s in self.rt.subscribers) if c), None)
-        if consumer is None:
-            return
-        intents = [tp for tp in consumer.assignment() if tp.topic == self.rt.topic(INTENTS)]
-        if self.admission_paused:
-            consumer.resume(*intents)
-        else:
-            consumer.pause(*intents)
+        if not (self.rt.resume(INTENTS) if self.admission_paused else self.rt.pause(INTENTS)):
+            return  # no consumer yet
+        if not self.admission_paused:
             log.info("planner holds %d open tasks: intents paused", open_tasks)
         self.admission_paused = not self.admission_paused
         metrics.ADMISSION_PAUSED.set(int(self.admission_paused))

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import time
 
-from opentelemetry import trace
-
 from autoglm.shared import telemetry
-from autoglm.shared.events import EventType, StepCompleted, ToolCallRequested
+from autoglm.shared.events import EventType, ToolCallRequested
 from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
-from autoglm.shared.topics import REPLY_TOPICS, TOOL_CALLS
+from autoglm.shared.resources import Resource
+from autoglm.shared.topics import TOOL_CALLS
 
 from .registry import ToolContext, ToolRegistry
 
@@ -19,7 +18,7 @@ def result_text(content: list[dict]) -> str:
     return "\n".join(str(c.get("text", "")) for c in content if c.get("type") == "text")
 
 
-def register(rt: ServiceRuntime, registry: ToolRegistry) -> None:
+def register(rt: ServiceRuntime, registry: Resource[ToolRegistry]) -> None:
     async def on_call(item: Received) -> None:
         ev = item.event
         req: ToolCallRequested = ev.data
@@ -41,25 +40,20 @@ def register(rt: ServiceRuntime, registry: ToolRegistry) -> None:
                 telemetry.STEP_ID: req.step_id,
             },
         ) as span:
-            result = await registry.call(req.tool, req.arguments, ctx)
+            result = await registry.get().call(req.tool, req.arguments, ctx)
             text = result_text(result.content)
             if result.isError:
                 telemetry.mark_error(span, text or "tool error")
                 span.set_attribute("error.type", "tool_error")
-        reply = StepCompleted(
-            step_id=req.step_id,
-            attempt=req.attempt,
+        await rt.reply(
+            ev,
+            req,
             ok=not result.isError,
             output=result.structuredContent or {},
             text=text if not result.isError else "",
             error=text if result.isError else None,
-            service="tool_executor",
-            duration_ms=(time.perf_counter() - started) * 1000,
+            started=started,
         )
-        if req.reply_to not in REPLY_TOPICS:
-            trace.get_current_span().add_event("reply_to refused", {"reply_to": req.reply_to[:100]})
-            return
-        await rt.publish(req.reply_to, rt.event(EventType.STEP_COMPLETED, reply, like=ev))
 
     # Pipelined: a hanging tool (bounded by its timeout) never holds back the calls behind it.
     rt.subscribe([TOOL_CALLS], [EventType.TOOL_CALL_REQUESTED], on_call, max_records=64, pipelined=64)

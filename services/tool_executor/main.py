@@ -8,6 +8,7 @@ from faststream import FastStream
 
 from autoglm.shared.app import configure_logging, service_app
 from autoglm.shared.kafka.runtime import ServiceRuntime
+from autoglm.shared.resources import Resource
 
 from . import handlers
 from .config import ToolExecutorSettings
@@ -17,20 +18,16 @@ from .registry import ToolRegistry, build_registry
 def create_app(settings: ToolExecutorSettings | None = None) -> FastStream:
     settings = settings or ToolExecutorSettings()
     rt = ServiceRuntime("tool_executor", settings)
-    holder: dict[str, ToolRegistry] = {}
-
-    class _Lazy:
-        async def call(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-            return await holder["registry"].call(*args, **kwargs)
+    registry: Resource[ToolRegistry] = Resource("the tool registry")
 
     async def startup() -> None:
-        holder["registry"] = await build_registry(settings.tools, data_dir=settings.data_dir)
+        registry.set(await build_registry(settings.tools, data_dir=settings.data_dir))
 
     async def shutdown() -> None:
-        if "registry" in holder:
-            await holder["registry"].aclose()
+        if (built := registry.peek()) is not None:
+            await built.aclose()
 
-    handlers.register(rt, _Lazy())  # type: ignore[arg-type]
+    handlers.register(rt, registry)
     return service_app(rt, startup=startup, shutdown=shutdown)
 
 

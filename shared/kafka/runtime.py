@@ -28,12 +28,13 @@ from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.coordinator.assignors.range import RangePartitionAssignor
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
+from opentelemetry import trace
 from pydantic import BaseModel
 
 from .. import metrics, telemetry
 from ..config import Settings
-from ..events import CONTENT_TYPE, EVENT_PAYLOADS, CloudEvent, EventType
-from ..topics import TASKS
+from ..events import CONTENT_TYPE, EVENT_PAYLOADS, CloudEvent, EventType, StepCompleted, StepRequest
+from ..topics import NO_REPLY, REPLY_TOPICS, TASKS
 from . import dlq
 from .codec import Received, Rejected, TopicRule, envelope, records_decoder, records_parser
 from .faststream_compat import connected_producer, subscriber_consumer
@@ -67,7 +68,7 @@ def make_broker(settings: Settings, client_id: str) -> KafkaBroker:
 
 
 class ServiceRuntime:
-    """What a service's handlers share: settings, tracer, broker, publishing and dead letters."""
+    """What a service's handlers share: settings, tracer, broker, publishing, step replies, dead letters."""
 
     def __init__(self, service: str, settings: Settings) -> None:
         self.service = service
@@ -133,6 +134,41 @@ class ServiceRuntime:
             headers=[(name, text.encode()) for name, text in (headers or {}).items()],
         )
         await sent
+
+    async def reply(
+        self,
+        ev: CloudEvent[Any],
+        req: StepRequest,
+        *,
+        ok: bool,
+        output: dict[str, Any] | None = None,
+        text: str = "",
+        error: str | None = None,
+        started: float | None = None,
+    ) -> bool:
+        """Answer a step request: one ``StepCompleted`` from this service on the request's ``reply_to``,
+        continuing ``ev``'s task, session and trace. ``started`` (a ``time.perf_counter()`` reading)
+        gives the reply's ``duration_ms``.
+
+        Returns whether a reply was sent. A worker writes only to the reply topics (``REPLY_TOPICS``):
+        a fire-and-forget request (``reply_to`` ``NO_REPLY``) gets no reply, and any other topic is
+        refused, recorded as a ``reply_to refused`` event on the current span."""
+        if req.reply_to not in REPLY_TOPICS:
+            if req.reply_to != NO_REPLY:
+                trace.get_current_span().add_event("reply_to refused", {"reply_to": req.reply_to[:100]})
+            return False
+        reply = StepCompleted(
+            step_id=req.step_id,
+            attempt=req.attempt,
+            ok=ok,
+            output=output or {},
+            text=text,
+            error=error,
+            service=self.service,
+            duration_ms=0.0 if started is None else (time.perf_counter() - started) * 1000,
+        )
+        await self.publish(req.reply_to, self.event(EventType.STEP_COMPLETED, reply, like=ev))
+        return True
 
     def kafka_producer(self) -> AIOKafkaProducer | None:
         """The connected broker's own aiokafka producer, to send through directly: faststream's publish
@@ -229,6 +265,31 @@ class ServiceRuntime:
         if pipeline is not None:
             pipeline.subscriber = subscriber
             self._pipelines.append(pipeline)
+
+    def pause(self, topic_name: str) -> bool:
+        """Stop fetching ``topic_name`` on the partitions this replica is assigned; the consumer's other
+        topics keep flowing and the backlog waits in Kafka. A new assignment starts unpaused.
+        Returns False when no consumer has started yet (nothing was paused)."""
+        return self._pause(topic_name, paused=True)
+
+    def resume(self, topic_name: str) -> bool:
+        """Fetch ``topic_name`` again after :meth:`pause`; False when no consumer has started yet."""
+        return self._pause(topic_name, paused=False)
+
+    def _pause(self, topic_name: str, *, paused: bool) -> bool:
+        topic = self.topic(topic_name)
+        found = False
+        for sub in self.subscribers:
+            consumer = subscriber_consumer(sub)
+            if consumer is None:
+                continue
+            found = True
+            partitions = [tp for tp in consumer.assignment() if tp.topic == topic]
+            if paused:
+                consumer.pause(*partitions)
+            else:
+                consumer.resume(*partitions)
+        return found
 
     async def drain(self, timeout: float = 20.0) -> None:
         """Finish in-flight pipelined work and commit it (graceful shutdown)."""
