@@ -32,6 +32,8 @@ class DecodingProfile(BaseModel):
     top_p: float = Field(1.0, gt=0.0, le=1.0, description="Nucleus sampling mass.", examples=[0.8])
     top_k: int = Field(0, ge=0, description="0 disables top-k.", examples=[0])
     max_new_tokens: int = Field(256, ge=1, description="Before the config cap.", examples=[512])
+    repetition_penalty: float = Field(1.0, ge=1.0, le=2.0, description="1 is off (see SamplingParams).", examples=[1.1])
+    no_repeat_ngram_size: int = Field(0, ge=0, le=32, description="0 is off (see SamplingParams).", examples=[6])
 
 
 def default_profiles() -> dict[str, DecodingProfile]:

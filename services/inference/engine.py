@@ -170,7 +170,8 @@ class InferenceEngine:
             self._validate_output(result, req.json_schema)
         self.stats["prompt_tokens"] += result.prompt_tokens
         self.stats["completion_tokens"] += result.completion_tokens
-        if key is not None and self.cache.size > 0 and result.finish_reason != "abort":
+        # A text cut by a deadline or by a budget the backend shrank to fit one is not what the key asked for.
+        if key is not None and self.cache.size > 0 and result.finish_reason != "abort" and result.truncated is None:
             self.cache.put(key, result)
         return result
 
