@@ -129,7 +129,7 @@ def needs_reparse(state: TaskState) -> bool:
 def due(state: TaskState, now: float) -> bool:
     """A running step timed out, a retry's backoff ended, or the task's deadline passed."""
     return (
-        any(s.status is StepStatus.RUNNING and s.dispatched_at and now - s.dispatched_at >= s.timeout_s
+        any(s.status is StepStatus.RUNNING and s.dispatched_at and now - s.dispatched_at >= s.timeout_s + s.reply_grace_s
             for s in state.steps)
         or any(s.status is StepStatus.PENDING and s.attempts and (s.dispatched_at or 0) <= now for s in state.steps)
         or (not state.result_published and now >= state.deadline)
@@ -155,7 +155,10 @@ def expire(state: TaskState, policy: PlannerPolicy, now: float, guard: Guard | N
     if state.phase in ("recall", "reparse"):
         state.phase = "execute"
     reason = f"deadline of {timeout:g}s exceeded; unfinished: {', '.join(unfinished) or 'none'}"
-    return [Publish(*guarded_result(state, now, guard, forced=(TaskStatus.FAILED, reason)))]
+    # What was answered before the deadline is kept: the task is partial, not failed, when there is some.
+    answered = any(s.status is StepStatus.COMPLETED for s in state.steps if s.intent_id)
+    status = TaskStatus.PARTIAL if answered and state.graph.intents else TaskStatus.FAILED
+    return [Publish(*guarded_result(state, now, guard, forced=(status, reason)))]
 
 
 # ------------------------------------------------------------------ steps
@@ -261,7 +264,7 @@ def expire_steps(state: TaskState, now: float | None = None, backoff_s: float = 
     for step in state.steps:
         if step.status is not StepStatus.RUNNING or step.dispatched_at is None:
             continue
-        if now - step.dispatched_at < step.timeout_s:
+        if now - step.dispatched_at < step.timeout_s + step.reply_grace_s:
             continue
         expired.append(step)
         if step.idempotent and step.attempts < step.max_attempts:
