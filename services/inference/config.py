@@ -71,6 +71,27 @@ class OpenAIBackendConfig(BaseModel):
     )
 
 
+class ModelProfile(BaseModel):
+    """A further local model the service loads beside the default one (``inference.models``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: Path = Field(description="A transformers model directory or a .gguf file (loaded offline).",
+                       examples=["/models/Qwen2.5-0.5B-Instruct"])
+    name: str | None = Field(None, description="Name reported on results; default: the folder or file name.")
+    max_new_tokens_cap: int | None = Field(
+        None, ge=1, description="Its own cap on generated tokens (a stronger model may say more); default: the "
+        "service's `max_new_tokens_cap`.")
+    max_batch_size: int | None = Field(None, ge=1, le=1024, description="Its own batch size; default: the service's.")
+
+
+def default_route() -> dict[str, str]:
+    # Writing, translation, summaries and open questions gain most from a stronger model; chit-chat and the
+    # structured text-to-SQL query stay on the small one unless routed.
+    return {task: "strong" for task in ("creative_writing", "translation", "summarization", "question_answering",
+                                        "code_generation")}
+
+
 class InferenceConfig(BaseModel):
     """The `inference` section of the config file (env: `AUTOGLM_INFERENCE__<FIELD>`)."""
 
@@ -130,6 +151,17 @@ class InferenceConfig(BaseModel):
         ge=1,
         description="Hard cap on generated tokens. 256 keeps a 135M model on 2 CPU cores within ~6-10 s per "
         "request, inside the default task timeout; such a small model rarely says anything useful beyond that.",
+    )
+    models: dict[str, ModelProfile] = Field(
+        default_factory=dict,
+        description="Further local models by name, loaded beside `model_path`. One line switches a stronger model "
+        "in for the tasks that need it: `AUTOGLM_INFERENCE__MODELS__STRONG__PATH=/models/Qwen2.5-0.5B-Instruct`.",
+    )
+    route: dict[str, str] = Field(
+        default_factory=default_route,
+        description="Task type -> the name of a model in `models` that serves it. A name that is not loaded (the "
+        "default, with no `models`) falls back to the default model, so the route costs nothing until a model "
+        "is configured.",
     )
     profiles: dict[str, DecodingProfile] = Field(default_factory=default_profiles)
     default_profile: str = Field("default", description="Profile used when a task type has none.")
