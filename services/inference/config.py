@@ -34,6 +34,7 @@ class DecodingProfile(BaseModel):
     max_new_tokens: int = Field(256, ge=1, description="Before the config cap.", examples=[512])
     repetition_penalty: float = Field(1.0, ge=1.0, le=2.0, description="1 is off (see SamplingParams).", examples=[1.1])
     no_repeat_ngram_size: int = Field(0, ge=0, le=32, description="0 is off (see SamplingParams).", examples=[6])
+    min_new_tokens: int = Field(0, ge=0, description="No end-of-sequence before this many tokens.", examples=[0])
 
 
 def default_profiles() -> dict[str, DecodingProfile]:
@@ -165,6 +166,11 @@ class InferenceConfig(BaseModel):
     )
     profiles: dict[str, DecodingProfile] = Field(default_factory=default_profiles)
     default_profile: str = Field("default", description="Profile used when a task type has none.")
+    admission_control: bool = Field(
+        True,
+        description="Fit each generation's token budget to its deadline from the measured decode speed and the "
+        "queued work, and refuse one that cannot produce a useful answer in time as `busy` at once.",
+    )
     enable_cache: bool = Field(True, description="Exact-match response cache for deterministic requests.")
     cache_size: int = Field(1024, ge=0, description="Entries in the LRU response cache.")
     cache_dir: Path | None = Field(None, description="Where converted weights go; default <data_dir>/models.")

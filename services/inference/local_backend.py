@@ -97,6 +97,7 @@ class LocalBackend:
         self.runner = TorchRunner(
             loaded.model, loaded.tokenizer.pad_token_id, cfg.prefix_cache_entries,
             script_masks=lambda: script_masks(loaded.tokenizer, vocab, self.runner.device),
+            eos_token_ids=self.eos_token_ids,
         )
         self.core = EngineCore(self.scheduler, self.runner, self._decode)
         self._held = 0
@@ -235,7 +236,7 @@ class LocalBackend:
             raise InferenceError(
                 "overloaded", f"engine holds {self._held} of {self.scheduler.capacity} requests"
             )
-        if req.timeout_s is not None and compiled_schema is None:
+        if req.timeout_s is not None and compiled_schema is None and self.cfg.admission_control:
             params = self._admit(req.timeout_s, params)
         rid = f"{req.request_id}#{next(self._ids)}"
         arrival = time.monotonic()

@@ -30,6 +30,7 @@ class SamplingParams(BaseModel):
     no_repeat_ngram_size: int = Field(
         0, ge=0, le=32, description="No n-gram of this many tokens is generated twice; 0 is off."
     )
+    min_new_tokens: int = Field(0, ge=0, description="End-of-sequence is not sampled before this many tokens.")
     stop_on_repeat: bool = Field(
         True,
         description="End the generation when its tail repeats one span over and over (a loop); the text keeps "

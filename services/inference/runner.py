@@ -60,7 +60,8 @@ class _Row:
     @property
     def adjusts(self) -> bool:
         p = self.params
-        return p.repetition_penalty != 1.0 or p.no_repeat_ngram_size > 0 or bool(p.language and p.language_bias)
+        return (p.repetition_penalty != 1.0 or p.no_repeat_ngram_size > 0 or bool(p.language and p.language_bias)
+                or len(self.output) < p.min_new_tokens)
 
     def banned(self) -> list[int]:
         """Tokens that would complete an n-gram already generated (``no_repeat_ngram_size``)."""
@@ -108,8 +109,10 @@ class TorchRunner:
         pad_token_id: int,
         max_prefixes: int = 16,
         script_masks: Callable[[], dict[str, torch.Tensor]] | None = None,
+        eos_token_ids: Seq[int] = (),
     ) -> None:
         self.model = model
+        self.eos_token_ids = list(eos_token_ids)
         # language -> boolean vocabulary mask of the tokens off that language's script (built on first use)
         self._script_masks_fn = script_masks
         self._script_masks: dict[str, torch.Tensor] | None = None
@@ -320,6 +323,8 @@ class TorchRunner:
             banned = row.banned()
             if banned:
                 logits[i, torch.tensor(banned, device=logits.device)] = float("-inf")
+            if len(row.output) < p.min_new_tokens and self.eos_token_ids:
+                logits[i, torch.tensor(self.eos_token_ids, device=logits.device)] = float("-inf")
             if p.language and p.language_bias:
                 mask = self._script_mask(p.language)
                 if mask is not None:

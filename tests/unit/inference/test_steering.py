@@ -132,6 +132,7 @@ def _runner(masks: dict[str, torch.Tensor] | None = None) -> TorchRunner:
     runner = TorchRunner.__new__(TorchRunner)
     runner._script_masks_fn = (lambda: masks) if masks is not None else None
     runner._script_masks = None
+    runner.eos_token_ids = [0]
     return runner
 
 
@@ -158,3 +159,9 @@ def test_script_steering_lowers_off_script_tokens() -> None:
     runner = _runner(masks)
     runner._adjust(logits, [_row([], language="zh", language_bias=4.0), _row([])])
     assert logits.tolist() == [[1.0, 1.0, -2.0, 1.0], [1.0, 5.0, 2.0, 1.0]]
+
+
+def test_min_new_tokens_holds_back_the_end_of_sequence() -> None:
+    logits = torch.zeros((2, 4))
+    _runner()._adjust(logits, [_row([5, 6], min_new_tokens=3), _row([5, 6, 7], min_new_tokens=3)])
+    assert logits[0, 0] == float("-inf") and logits[1, 0] == 0
