@@ -40,12 +40,18 @@ class DecodingProfile(BaseModel):
 def default_profiles() -> dict[str, DecodingProfile]:
     # code_generation and creative_writing come from the source documents; the rest are our choices.
     return {
+        # Repetition controls where a small model loops (issue 16: "；；；；…", "The output is: …"): a penalty on
+        # what it already wrote and no 4-gram twice in prose; translations and code may repeat their source.
         "code_generation": DecodingProfile(temperature=0.2, top_p=0.8, max_new_tokens=512),
-        "creative_writing": DecodingProfile(temperature=0.8, top_p=0.95, max_new_tokens=1024),
-        "question_answering": DecodingProfile(temperature=0.3, top_p=0.9, max_new_tokens=384),
-        "summarization": DecodingProfile(temperature=0.3, top_p=0.9, max_new_tokens=256),
-        "translation": DecodingProfile(temperature=0.1, top_p=0.9, max_new_tokens=512),
-        "chitchat": DecodingProfile(temperature=0.7, top_p=0.9, max_new_tokens=256),
+        "creative_writing": DecodingProfile(temperature=0.8, top_p=0.95, max_new_tokens=1024, repetition_penalty=1.15,
+                                            no_repeat_ngram_size=4),
+        "question_answering": DecodingProfile(temperature=0.3, top_p=0.9, max_new_tokens=384, repetition_penalty=1.1,
+                                              no_repeat_ngram_size=4),
+        "summarization": DecodingProfile(temperature=0.3, top_p=0.9, max_new_tokens=256, repetition_penalty=1.1,
+                                         no_repeat_ngram_size=4),
+        "translation": DecodingProfile(temperature=0.1, top_p=0.9, max_new_tokens=512, repetition_penalty=1.05),
+        "chitchat": DecodingProfile(temperature=0.7, top_p=0.9, max_new_tokens=256, repetition_penalty=1.1,
+                                    no_repeat_ngram_size=4),
         "lookup": DecodingProfile(temperature=0.0, max_new_tokens=256),
         "calculation": DecodingProfile(temperature=0.0, max_new_tokens=128),
         "parsing": DecodingProfile(temperature=0.0, max_new_tokens=512),
