@@ -22,11 +22,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from autoglm.shared.events import IntentGraph, StepCompleted, StepStatus, TaskCompleted, TaskStatus
+from autoglm.shared.events import IntentGraph, StepCompleted, StepKind, StepStatus, TaskCompleted, TaskStatus
 from autoglm.shared.safety import Guard, OutputVerdict
 
 from .build import add_remember_steps, build_execution, parse_step
 from .compose import guarded_result
+from .language import retry_in_language
 from .requests import Dispatch, build_request
 from .state import PlannerPolicy, PlanStep, TaskState, execution_finished, remember_finished
 
@@ -226,8 +227,10 @@ def mark_dispatched(step: PlanStep, now: float | None = None) -> None:
     step.first_dispatched_at = step.first_dispatched_at or now
 
 
-def apply_reply(state: TaskState, reply: StepCompleted, now: float | None = None) -> PlanStep | None:
-    """Record a worker's reply. Returns the step it completed, or None for a duplicate or stray reply."""
+def apply_reply(state: TaskState, reply: StepCompleted, now: float | None = None,
+                policy: PlannerPolicy | None = None) -> PlanStep | None:
+    """Record a worker's reply. Returns the step it completed, or None for a duplicate or stray reply. With
+    ``policy``, a generation answered in the wrong language is sent once more (language.py)."""
     now = time.time() if now is None else now
     step = state.step(reply.step_id)
     if step is None or step.status in (StepStatus.COMPLETED, StepStatus.SKIPPED):
@@ -241,6 +244,10 @@ def apply_reply(state: TaskState, reply: StepCompleted, now: float | None = None
         step.output = reply.output
         step.text = reply.text
         step.error = None
+        if step.kind is StepKind.GENERATE and policy is not None and retry_in_language(
+                state, step, reply.text, reply.output.get("finish_reason"), policy.steer_language_for, now):
+            step.status = StepStatus.PENDING  # answered in the wrong language: once more, steered harder
+            step.dispatched_at = now
     else:
         step.error = reply.error or "step failed"
         if step.idempotent and step.attempts < step.max_attempts and _retryable(reply.error):

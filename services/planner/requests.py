@@ -14,7 +14,6 @@ stops using the model instead of running on beside its retry. Acknowledged-only 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -54,6 +53,7 @@ from autoglm.shared.topics import (
 from . import text_to_sql as T2S
 from .build import remembers
 from .exact import EXACT_TOOLS, ReferenceError_, references, resolve_references, restatement, result_of
+from .language import output_language
 from .periods import DateRange
 from .prompts import render_prompt
 from .state import (
@@ -211,26 +211,6 @@ def _generate(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: d
     ))
 
 
-_ASKED_LANGUAGE = (
-    ("zh", re.compile(r"用中文|用汉语|中文(?:写|回答|回复)|\bin (?:simplified )?chinese\b|\bin mandarin\b", re.I)),
-    ("en", re.compile(r"用英文|用英语|英文(?:写|回答|回复)|\bin english\b", re.I)),
-)
-
-
-def output_language(state: TaskState, step: PlanStep) -> str | None:
-    """The language a generation should answer in: a translation's target, a language the request asks
-    for ("用英文写一首诗"), else the request's own; None when it is neither Chinese nor English."""
-    entities = step.arguments.get("entities") or {}
-    if step.task_type == IntentType.TRANSLATION.value:
-        target = str(entities.get("target_language") or "")
-        return target if target in ("zh", "en") else None
-    text = str(step.arguments.get("text") or state.request.text)
-    for language, asked in _ASKED_LANGUAGE:
-        if asked.search(text):
-            return language
-    return state.graph.language if state.graph.language in ("zh", "en") else None
-
-
 def generation_params(state: TaskState, step: PlanStep, policy: PlannerPolicy) -> dict[str, Any]:
     """A generation's token budget (per task type; a translation's from its source's length) and the
     language its sampler steers to (issue 16 item 7)."""
@@ -245,6 +225,8 @@ def generation_params(state: TaskState, step: PlanStep, policy: PlannerPolicy) -
     language = output_language(state, step)
     if language and task in policy.steer_language_for:
         params["language"] = language
+        if step.arguments.get("language_bias"):  # a retry after an answer in the wrong language
+            params["language_bias"] = step.arguments["language_bias"]
     return params
 
 

@@ -208,3 +208,21 @@ def test_a_translation_budget_follows_its_source_and_steers_to_the_target() -> N
 def test_code_is_never_steered() -> None:
     state = _state(Intent(id="i1", type=IntentType.CODE_GENERATION, text="写一个Python函数"))
     assert "language" not in _generation(state).payload.params
+
+
+def test_an_answer_in_the_wrong_language_is_run_once_more_steered_harder() -> None:
+    state = _writing()
+    gen = _generation(state)
+    apply_reply(state, _ok(gen.step.id, "Autumn leaves fall down.", finish_reason="stop"), T0 + 2, policy=POLICY)
+    again = _one(advance(state, POLICY, T0 + 2))
+    assert again.step is gen.step and again.payload.params["language_bias"] == 8.0
+    apply_reply(state, _ok(gen.step.id, "Still English.", finish_reason="stop"), T0 + 4, policy=POLICY)
+    result = _published(advance(state, POLICY, T0 + 4)).result  # once only: the second answer stands
+    assert result.answer == "Still English."
+
+
+def test_an_answer_in_the_right_language_is_kept() -> None:
+    state = _writing()
+    gen = _generation(state)
+    apply_reply(state, _ok(gen.step.id, "秋风起，黄叶落。", finish_reason="stop"), T0 + 2, policy=POLICY)
+    assert _published(advance(state, POLICY, T0 + 2)).result.answer == "秋风起，黄叶落。"
