@@ -34,6 +34,10 @@ _REWRITABLE_TOOLS = (None, "calculator", "datetime", "kb_search")
 # Never a translation, summary, piece of writing or code: "Put this into Chinese: … at 8 tomorrow" is no sum.
 _REWRITABLE_TYPES = ("calculation", "question_answering", "lookup")
 _NUM = r"(-?\d+(?:\.\d+)?)"
+# Longer clauses are not read for continuations, units or dates (bounded work on hostile input: 64 KB parse
+# in well under a second); counting reads only its instruction's head.
+MAX_CLAUSE = 300
+_HEAD = 200
 
 
 def exact_steps(graph: IntentGraph, text: str, today: date) -> IntentGraph:
@@ -44,7 +48,8 @@ def exact_steps(graph: IntentGraph, text: str, today: date) -> IntentGraph:
     for intent in graph.intents:
         rewritten = None
         if intent.tool in _REWRITABLE_TOOLS and intent.type.value in _REWRITABLE_TYPES:
-            rewritten = (_continuation(intent, intents) or _units(intent) or _dates(intent, today)
+            short = len(intent.text) <= MAX_CLAUSE  # exact questions are short; a long text is counted at most
+            rewritten = ((short and (_continuation(intent, intents) or _units(intent) or _dates(intent, today)))
                          or _counting(intent, text))
         intents.append(rewritten or intent)
     if all(a is b for a, b in zip(intents, graph.intents, strict=True)):
@@ -293,7 +298,8 @@ _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,})[”\"」』]")
 
 def _counted_text(intent: Intent, text: str) -> str | None:
     for source in (text, intent.text):  # the request as typed first: the clause is normalised
-        if m := _PAYLOAD.search(source):
+        if m := _PAYLOAD.search(source[:_HEAD]):
+            m = _PAYLOAD.search(source, m.start())
             body = m.group(1).strip()
             if body:
                 return body
@@ -302,7 +308,7 @@ def _counted_text(intent: Intent, text: str) -> str | None:
 
 
 def _counting(intent: Intent, text: str) -> Intent | None:
-    clause = intent.text
+    clause = intent.text[:_HEAD]
     phrase = None
     if m := (_OCCUR_ZH.search(clause) or _OCCUR_EN.search(clause)):
         phrase = m.group(1)
