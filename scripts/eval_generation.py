@@ -142,6 +142,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 language = item.get("target") or item["lang"]
                 if item["task"] in policy.steer_language_for:
                     params["language"] = language
+            if args.random_qwen:  # speed only: a fixed length, whatever random weights would say
+                params = {"max_new_tokens": 128, "min_new_tokens": 128, "stop_on_repeat": False}
             params["seed"] = 7
             return GenerateRequest(messages=messages, task_type=item["task"], params=params)
 
