@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help venv chromium demo test test-unit test-integration lint up down status eval-parser eval-kb eval-answers eval-multihop eval-safety train-safety bench-inference bench-memory bench-pipeline bench-backpressure bench-gateway chaos traces-ui asyncapi clean
+.PHONY: help venv chromium demo test test-unit test-integration lint up down status eval-parser eval-kb eval-generation eval-answers eval-multihop eval-safety train-safety bench-inference bench-memory bench-pipeline bench-backpressure bench-gateway chaos traces-ui asyncapi clean
 
 help:
 	@echo "make demo   - start the embedded stack, run example tasks, print results and traces, stop"
@@ -83,6 +83,10 @@ eval-safety: $(STAMP)
 train-safety: $(STAMP)
 	$(BIN)/pip install -q -e ".[safety-train]"
 	$(BIN)/python scripts/train_safety.py
+
+# Generation quality (language, degenerate tails, translations), tokens/s and RSS, before/after (issue 16).
+eval-generation: $(STAMP)
+	$(BIN)/python scripts/eval_generation.py --out $(or $(EVAL_OUT),data/eval-generation.json)
 
 bench-inference: $(STAMP)
 	$(BIN)/python scripts/bench_inference.py

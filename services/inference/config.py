@@ -32,17 +32,26 @@ class DecodingProfile(BaseModel):
     top_p: float = Field(1.0, gt=0.0, le=1.0, description="Nucleus sampling mass.", examples=[0.8])
     top_k: int = Field(0, ge=0, description="0 disables top-k.", examples=[0])
     max_new_tokens: int = Field(256, ge=1, description="Before the config cap.", examples=[512])
+    repetition_penalty: float = Field(1.0, ge=1.0, le=2.0, description="1 is off (see SamplingParams).", examples=[1.1])
+    no_repeat_ngram_size: int = Field(0, ge=0, le=32, description="0 is off (see SamplingParams).", examples=[6])
+    min_new_tokens: int = Field(0, ge=0, description="No end-of-sequence before this many tokens.", examples=[0])
 
 
 def default_profiles() -> dict[str, DecodingProfile]:
     # code_generation and creative_writing come from the source documents; the rest are our choices.
     return {
+        # Repetition controls where a small model loops (issue 16: "；；；；…", "The output is: …"): a penalty on
+        # what it already wrote and no 4-gram twice in prose; translations and code may repeat their source.
         "code_generation": DecodingProfile(temperature=0.2, top_p=0.8, max_new_tokens=512),
-        "creative_writing": DecodingProfile(temperature=0.8, top_p=0.95, max_new_tokens=1024),
-        "question_answering": DecodingProfile(temperature=0.3, top_p=0.9, max_new_tokens=384),
-        "summarization": DecodingProfile(temperature=0.3, top_p=0.9, max_new_tokens=256),
-        "translation": DecodingProfile(temperature=0.1, top_p=0.9, max_new_tokens=512),
-        "chitchat": DecodingProfile(temperature=0.7, top_p=0.9, max_new_tokens=256),
+        "creative_writing": DecodingProfile(temperature=0.8, top_p=0.95, max_new_tokens=1024, repetition_penalty=1.15,
+                                            no_repeat_ngram_size=4),
+        "question_answering": DecodingProfile(temperature=0.3, top_p=0.9, max_new_tokens=384, repetition_penalty=1.1,
+                                              no_repeat_ngram_size=4),
+        "summarization": DecodingProfile(temperature=0.3, top_p=0.9, max_new_tokens=256, repetition_penalty=1.1,
+                                         no_repeat_ngram_size=4),
+        "translation": DecodingProfile(temperature=0.1, top_p=0.9, max_new_tokens=512, repetition_penalty=1.05),
+        "chitchat": DecodingProfile(temperature=0.7, top_p=0.9, max_new_tokens=256, repetition_penalty=1.1,
+                                    no_repeat_ngram_size=4),
         "lookup": DecodingProfile(temperature=0.0, max_new_tokens=256),
         "calculation": DecodingProfile(temperature=0.0, max_new_tokens=128),
         "parsing": DecodingProfile(temperature=0.0, max_new_tokens=512),
@@ -67,6 +76,27 @@ class OpenAIBackendConfig(BaseModel):
         True,
         description="Send `response_format: json_schema` for schema requests (output is validated anyway).",
     )
+
+
+class ModelProfile(BaseModel):
+    """A further local model the service loads beside the default one (``inference.models``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: Path = Field(description="A transformers model directory or a .gguf file (loaded offline).",
+                       examples=["/models/Qwen2.5-0.5B-Instruct"])
+    name: str | None = Field(None, description="Name reported on results; default: the folder or file name.")
+    max_new_tokens_cap: int | None = Field(
+        None, ge=1, description="Its own cap on generated tokens (a stronger model may say more); default: the "
+        "service's `max_new_tokens_cap`.")
+    max_batch_size: int | None = Field(None, ge=1, le=1024, description="Its own batch size; default: the service's.")
+
+
+def default_route() -> dict[str, str]:
+    # Writing, translation, summaries and open questions gain most from a stronger model; chit-chat and the
+    # structured text-to-SQL query stay on the small one unless routed.
+    return {task: "strong" for task in ("creative_writing", "translation", "summarization", "question_answering",
+                                        "code_generation")}
 
 
 class InferenceConfig(BaseModel):
@@ -129,8 +159,24 @@ class InferenceConfig(BaseModel):
         description="Hard cap on generated tokens. 256 keeps a 135M model on 2 CPU cores within ~6-10 s per "
         "request, inside the default task timeout; such a small model rarely says anything useful beyond that.",
     )
+    models: dict[str, ModelProfile] = Field(
+        default_factory=dict,
+        description="Further local models by name, loaded beside `model_path`. One line switches a stronger model "
+        "in for the tasks that need it: `AUTOGLM_INFERENCE__MODELS__STRONG__PATH=/models/Qwen2.5-0.5B-Instruct`.",
+    )
+    route: dict[str, str] = Field(
+        default_factory=default_route,
+        description="Task type -> the name of a model in `models` that serves it. A name that is not loaded (the "
+        "default, with no `models`) falls back to the default model, so the route costs nothing until a model "
+        "is configured.",
+    )
     profiles: dict[str, DecodingProfile] = Field(default_factory=default_profiles)
     default_profile: str = Field("default", description="Profile used when a task type has none.")
+    admission_control: bool = Field(
+        True,
+        description="Fit each generation's token budget to its deadline from the measured decode speed and the "
+        "queued work, and refuse one that cannot produce a useful answer in time as `busy` at once.",
+    )
     enable_cache: bool = Field(True, description="Exact-match response cache for deterministic requests.")
     cache_size: int = Field(1024, ge=0, description="Entries in the LRU response cache.")
     cache_dir: Path | None = Field(None, description="Where converted weights go; default <data_dir>/models.")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from autoglm.services.inference.scheduler import Finished, Scheduler, Sequence
+from autoglm.services.inference.steering import repeated_tail
 
 
 class ModelRunner(Protocol):
@@ -101,8 +102,13 @@ class EngineCore:
         return done
 
     def step(self) -> StepOutput:
+        expired = self.scheduler.expire()
+        if expired:
+            self.runner.release(sorted(f.seq.request_id for f in expired))
         plan = self.scheduler.schedule()
         if plan.empty:
+            if expired:
+                return self._ended_only(expired)
             return StepOutput(wait_s=plan.wait_s, idle=True)
         tokens = self.runner.step(plan.prefill, plan.decode)
         out = StepOutput(batch_size=plan.batch_size, prefilled=len(plan.prefill))
@@ -111,6 +117,16 @@ class EngineCore:
         for seq in plan.decode + plan.prefill:
             rid = seq.request_id
             stream = self._streams[rid]
+            if rid not in ended and seq.stop_on_repeat:
+                drop = repeated_tail(seq.output_ids)
+                if drop:
+                    # A loop: keep one copy of the repeated span and end here (the text is re-read from the
+                    # trimmed ids; what was already streamed of the repeats stays streamed).
+                    del seq.output_ids[-drop:]
+                    done = self.scheduler.finish(rid, "repetition")
+                    if done is not None:
+                        finished.append(done)
+                        ended.add(rid)
             delta, stopped = stream.update(seq.output_ids)
             if stopped and rid not in ended:
                 done = self.scheduler.finish(rid, "stop")
@@ -126,5 +142,24 @@ class EngineCore:
             self.runner.release(sorted(ended))
             for rid in ended:
                 self._streams.pop(rid, None)
-        out.finished = finished
+        if expired:
+            extra = self._ended_only(expired)
+            out.texts.update(extra.texts)
+            for rid, delta in extra.deltas.items():
+                out.deltas[rid] = out.deltas.get(rid, "") + delta
+        out.finished = expired + finished
+        return out
+
+    def _ended_only(self, finished: list[Finished]) -> StepOutput:
+        """The output for sequences that ended outside a model step (their deadline passed)."""
+        out = StepOutput(finished=list(finished))
+        for done in finished:
+            stream = self._streams.pop(done.seq.request_id, None)
+            if stream is None:
+                continue
+            stream.update(done.seq.output_ids)
+            delta = stream.finish()
+            out.texts[done.seq.request_id] = stream.text
+            if delta:
+                out.deltas[done.seq.request_id] = delta
         return out

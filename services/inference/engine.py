@@ -75,9 +75,11 @@ class InferenceEngine:
     `stats` holds counters for tests and logs; the same figures go to Prometheus (`metrics.py`).
     """
 
-    def __init__(self, cfg: InferenceConfig, backend: Backend) -> None:
+    def __init__(self, cfg: InferenceConfig, backend: Backend, others: dict[str, Backend] | None = None) -> None:
         self.cfg = cfg
         self.backend = backend
+        # Further models by profile name (inference.models), chosen per task type by inference.route.
+        self.others: dict[str, Backend] = dict(others or {})
         self.cache = ResponseCache(cfg.cache_size if cfg.enable_cache else 0)
         self._compiled: OrderedDict[str, Any] = OrderedDict()
         self.stats: dict[str, float] = {
@@ -100,7 +102,45 @@ class InferenceEngine:
             from autoglm.services.inference.local_backend import LocalBackend
 
             backend = await LocalBackend.create(cfg, data_dir=data_dir)
-        return cls(cfg, backend)
+        others: dict[str, Backend] = {}
+        if cfg.backend == "local":
+            from autoglm.services.inference.local_backend import LocalBackend
+
+            for name, profile in cfg.models.items():
+                # The same engine settings, another model; no second embedding model.
+                sub = cfg.model_copy(update={
+                    "model_path": profile.path, "model_name": profile.name, "embedding_model_path": None,
+                    "max_new_tokens_cap": profile.max_new_tokens_cap or cfg.max_new_tokens_cap,
+                    "max_batch_size": profile.max_batch_size or cfg.max_batch_size,
+                })
+                others[name] = await LocalBackend.create(sub, data_dir=data_dir)
+        return cls(cfg, backend, others)
+
+    def backend_for(self, task_type: str | None, requested: str | None = None) -> tuple[Backend, InferenceConfig]:
+        """The backend that serves a request: the model it names, else its task type's route, else the default."""
+        if requested:
+            if requested in (None, "", self.backend.model_name):
+                return self.backend, self.cfg
+            for name, other in self.others.items():
+                if requested in (name, other.model_name):
+                    return other, self._cfg_of(name)
+            raise InferenceError(
+                "unknown_model", f"{requested!r} is not served here (models: {', '.join(self.model_names)})"
+            )
+        name = self.cfg.route.get(task_type or "")
+        if name and name in self.others:
+            return self.others[name], self._cfg_of(name)
+        return self.backend, self.cfg
+
+    def _cfg_of(self, name: str) -> InferenceConfig:
+        profile = self.cfg.models.get(name)
+        if profile is None or profile.max_new_tokens_cap is None:
+            return self.cfg
+        return self.cfg.model_copy(update={"max_new_tokens_cap": profile.max_new_tokens_cap})
+
+    @property
+    def model_names(self) -> list[str]:
+        return [self.backend.model_name, *(b.model_name for b in self.others.values())]
 
     @property
     def model_name(self) -> str:
@@ -116,7 +156,7 @@ class InferenceEngine:
 
     def capacity(self) -> int:
         """How many generations the engine holds at once; pull no more than this from Kafka."""
-        return self.backend.capacity()
+        return self.backend.capacity() + sum(b.capacity() for b in self.others.values())
 
     async def generate(self, req: GenerateRequest, on_token: OnToken | None = None) -> GenerateResult:
         """Generate a reply to `req.messages`; `on_token` receives text deltas in order as they are produced.
@@ -136,20 +176,16 @@ class InferenceEngine:
     async def _generate(self, req: GenerateRequest, on_token: OnToken | None) -> GenerateResult:
         if not req.messages or not any(str(m.get("content") or "").strip() for m in req.messages):
             raise InferenceError("empty_prompt", "no message has content")
-        requested = req.params.get("model")
-        if requested not in (None, "", self.model_name):
-            raise InferenceError(
-                "unknown_model", f"{requested!r} is not served here (this is {self.model_name!r})"
-            )
+        backend, cfg = self.backend_for(req.task_type, req.params.get("model") or None)
         try:
-            params = resolve_params(self.cfg, req.task_type, req.params)
+            params = resolve_params(cfg, req.task_type, req.params)
         except ParamsError as exc:
             raise InferenceError("invalid_params", str(exc)) from exc
         compiled = None
         if req.json_schema is not None:
-            compiled = await self._compile(req.json_schema)
+            compiled = await self._compile(req.json_schema, backend)
 
-        key = ResponseCache.key(self.model_name, req, params) if params.deterministic else None
+        key = ResponseCache.key(backend.model_name, req, params) if params.deterministic else None
         if key is not None and self.cache.size > 0:
             hit = self.cache.get(key)
             if hit is not None:
@@ -165,24 +201,25 @@ class InferenceEngine:
             if on_token is not None:
                 await _call(on_token, delta)
 
-        result = await self.backend.generate(req, params, compiled, on_delta)
+        result = await backend.generate(req, params, compiled, on_delta)
         if req.json_schema is not None:
             self._validate_output(result, req.json_schema)
         self.stats["prompt_tokens"] += result.prompt_tokens
         self.stats["completion_tokens"] += result.completion_tokens
-        if key is not None and self.cache.size > 0 and result.finish_reason != "abort":
+        # A text cut by a deadline or by a budget the backend shrank to fit one is not what the key asked for.
+        if key is not None and self.cache.size > 0 and result.finish_reason != "abort" and result.truncated is None:
             self.cache.put(key, result)
         return result
 
-    async def _compile(self, schema: dict[str, Any]) -> Any:
+    async def _compile(self, schema: dict[str, Any], backend: Backend) -> Any:
         import asyncio
 
         _check_json_schema(schema)
-        text = json.dumps(schema, sort_keys=True)
+        text = backend.model_name + "\x1f" + json.dumps(schema, sort_keys=True)  # grammars are per tokenizer
         if text in self._compiled:
             self._compiled.move_to_end(text)
             return self._compiled[text]
-        compiled = await asyncio.to_thread(self.backend.check_schema, schema)
+        compiled = await asyncio.to_thread(backend.check_schema, schema)
         self._compiled[text] = compiled
         while len(self._compiled) > 64:
             self._compiled.popitem(last=False)
@@ -206,6 +243,8 @@ class InferenceEngine:
 
     async def aclose(self) -> None:
         await self.backend.aclose()
+        for other in self.others.values():
+            await other.aclose()
 
 
 async def _call(fn: OnToken, text: str) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 import torch
 
 from autoglm.services.inference import metrics
+from autoglm.services.inference.admission import StepMeter, plan_admission
 from autoglm.services.inference.config import InferenceConfig
 from autoglm.services.inference.core import EngineCore
 from autoglm.services.inference.cpu_kernels import prepack_linears
@@ -36,10 +37,13 @@ from autoglm.services.inference.loading import (
 from autoglm.services.inference.params import SamplingParams
 from autoglm.services.inference.runner import RowPayload, TorchRunner
 from autoglm.services.inference.scheduler import Finished, QueueFull, Scheduler, Sequence
+from autoglm.services.inference.steering import script_masks
 from autoglm.services.inference.types import GenerateRequest, GenerateResult, InferenceError
 from autoglm.shared.sentence_encoder import embed
 
 log = logging.getLogger(__name__)
+# How long past a request's deadline its caller waits for the worker to end it (one step, however slow).
+_DEADLINE_GRACE_S = 5.0
 
 
 @dataclass
@@ -89,9 +93,15 @@ class LocalBackend:
             admit_fraction=cfg.admit_fraction,
             max_admit_delay_s=cfg.max_admit_delay_ms / 1000.0,
         )
-        self.runner = TorchRunner(loaded.model, loaded.tokenizer.pad_token_id, cfg.prefix_cache_entries)
+        vocab = int(loaded.model.config.vocab_size)
+        self.runner = TorchRunner(
+            loaded.model, loaded.tokenizer.pad_token_id, cfg.prefix_cache_entries,
+            script_masks=lambda: script_masks(loaded.tokenizer, vocab, self.runner.device),
+            eos_token_ids=self.eos_token_ids,
+        )
         self.core = EngineCore(self.scheduler, self.runner, self._decode)
         self._held = 0
+        self.meter = StepMeter()  # measured step times: admission by deadline (admission.py)
         self._ids = itertools.count()
         # A fast tokenizer's Rust object must not be used from two threads at once ("Already borrowed").
         self._tokenizer_lock = threading.Lock()
@@ -226,21 +236,28 @@ class LocalBackend:
             raise InferenceError(
                 "overloaded", f"engine holds {self._held} of {self.scheduler.capacity} requests"
             )
+        if req.timeout_s is not None and compiled_schema is None and self.cfg.admission_control:
+            params = self._admit(req.timeout_s, params)
         rid = f"{req.request_id}#{next(self._ids)}"
+        arrival = time.monotonic()
         seq = Sequence(
             request_id=rid,
             prompt_ids=list(prompt_ids),
             max_new_tokens=params.max_new_tokens,
-            arrival=time.monotonic(),
+            arrival=arrival,
             payload=RowPayload(params=params, grammar=compiled_schema, prefix_len=prefix_len),
+            # At its deadline the worker ends the sequence with the text it has (finish reason `deadline`).
+            deadline=None if req.timeout_s is None else arrival + req.timeout_s,
+            stop_on_repeat=params.stop_on_repeat and compiled_schema is None,
         )
         handle = _Handle(asyncio.get_running_loop(), asyncio.Queue())
         self._held += 1
         self._submit("add", (seq, params.stop, handle))
-        deadline = None if req.timeout_s is None else time.monotonic() + req.timeout_s
+        # A backstop only: the worker ends the sequence at its deadline between two steps.
+        backstop = None if req.timeout_s is None else arrival + req.timeout_s + _DEADLINE_GRACE_S
         try:
             while True:
-                remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+                remaining = None if backstop is None else max(0.0, backstop - time.monotonic())
                 try:
                     kind, value = await asyncio.wait_for(handle.events.get(), remaining)
                 except TimeoutError:
@@ -257,6 +274,25 @@ class LocalBackend:
         finally:
             self._held -= 1
 
+    def _admit(self, deadline_s: float, params: SamplingParams) -> SamplingParams:
+        """A budget that fits the deadline, from the measured step time and the queued work; ``busy`` at
+        once when not even a short answer would (admission.py). Structured output is never cut: a JSON
+        document cut short is worth nothing, so it keeps its budget."""
+        try:
+            running = [s.max_new_tokens - len(s.output_ids) for s in list(self.scheduler.running)]
+            waiting = [s.max_new_tokens for s in list(self.scheduler.waiting)]
+        except RuntimeError:  # the worker changed the queue while it was read: admit unchanged
+            return params
+        plan = plan_admission(self.meter, deadline_s=deadline_s, max_new_tokens=params.max_new_tokens,
+                              running_left=running, waiting_budgets=waiting, max_batch=self.scheduler.max_batch_size)
+        if plan.busy:
+            metrics.ADMISSION.labels("busy").inc()
+            raise InferenceError("busy", plan.reason(deadline_s))
+        if plan.max_new_tokens < params.max_new_tokens:
+            metrics.ADMISSION.labels("reduced").inc()
+            return params.model_copy(update={"max_new_tokens": plan.max_new_tokens})
+        return params
+
     def _result(self, done: Finished, text: str) -> GenerateResult:
         seq = done.seq
         end = seq.finished_at or time.monotonic()
@@ -265,6 +301,7 @@ class LocalBackend:
         return GenerateResult(
             text=text,
             finish_reason=done.reason,
+            truncated=done.reason if done.reason in ("deadline", "length") else None,
             prompt_tokens=len(seq.prompt_ids),
             completion_tokens=len(seq.output_ids),
             ttft_ms=(first - seq.arrival) * 1000.0,
@@ -341,15 +378,20 @@ class LocalBackend:
         jobs = self._drain_inbox()
         if jobs:
             self._embed_batch(jobs)
+        started = time.perf_counter()
         out = self.core.step()
+        if out.batch_size and not out.prefilled:  # decode-only steps: the speed rows see while they run
+            self.meter.observe_step(out.batch_size, time.perf_counter() - started)
+            metrics.DECODE_TOKENS_PER_S.set(self.meter.tokens_per_s)
         metrics.RUNNING.set(len(self.scheduler.running))
         metrics.WAITING.set(len(self.scheduler.waiting))
         if out.idle:
             self._wake.wait(out.wait_s)
             self._wake.clear()
             return
-        metrics.BATCH_SIZE.observe(out.batch_size)
-        metrics.TOKENS.labels("completion").inc(out.batch_size)
+        if out.batch_size:
+            metrics.BATCH_SIZE.observe(out.batch_size)
+            metrics.TOKENS.labels("completion").inc(out.batch_size)
         for rid, delta in out.deltas.items():
             handle = self._handles.get(rid)
             if handle is not None:
@@ -360,6 +402,9 @@ class LocalBackend:
             if handle is None:
                 continue
             metrics.TOKENS.labels("prompt").inc(len(seq.prompt_ids))
+            metrics.FINISHES.labels(done.reason).inc()
+            if done.reason in ("stop", "length"):
+                self.meter.observe_finish(len(seq.output_ids), seq.max_new_tokens)
             if seq.first_token_at is not None:
                 metrics.TTFT.observe((seq.first_token_at - seq.arrival) * 1000.0)
             if seq.admitted_at is not None:

@@ -24,3 +24,12 @@ TOKENS = Counter("autoglm_inference_tokens_total", "Tokens processed.", ["kind"]
 RUNNING = Gauge("autoglm_inference_running", "Sequences in the running batch.")
 WAITING = Gauge("autoglm_inference_waiting", "Sequences waiting for a batch slot.")
 EMBED_TEXTS = Counter("autoglm_inference_embedded_texts_total", "Texts embedded.")
+ADMISSION = Counter(
+    "autoglm_inference_admission_total",
+    "Generations whose token budget was cut to fit their deadline (reduced) or refused at once (busy).",
+    ["action"],
+)
+FINISHES = Counter(
+    "autoglm_inference_finish_total", "Generations by finish reason (stop, length, deadline, repetition).", ["reason"]
+)
+DECODE_TOKENS_PER_S = Gauge("autoglm_inference_row_tokens_per_second", "Measured decode speed of one row.")

@@ -131,21 +131,27 @@ class OpenAIBackend:
             }
         self._inflight += 1
         start = time.monotonic()
+        parts: list[str] = []
         try:
-            work = self._stream(body, on_delta, start)
+            work = self._stream(body, on_delta, start, parts)
             if req.timeout_s is not None:
                 try:
                     return await asyncio.wait_for(work, req.timeout_s)
                 except TimeoutError:
-                    raise InferenceError("timeout", f"generation exceeded {req.timeout_s} s") from None
+                    if not parts:
+                        raise InferenceError("timeout", f"generation exceeded {req.timeout_s} s") from None
+                    # The deadline degrades the answer instead of discarding it: the text streamed so far.
+                    end = time.monotonic()
+                    return GenerateResult(text="".join(parts), finish_reason="deadline", truncated="deadline",
+                                          completion_tokens=len(parts), duration_ms=(end - start) * 1000.0,
+                                          model=self.model_name, batch_size=1)
             return await work
         finally:
             self._inflight -= 1
 
     async def _stream(
-        self, body: dict[str, Any], on_delta: Callable[[str], Awaitable[None]], start: float
+        self, body: dict[str, Any], on_delta: Callable[[str], Awaitable[None]], start: float, parts: list[str]
     ) -> GenerateResult:
-        parts: list[str] = []
         first: float | None = None
         finish = "stop"
         usage: dict[str, Any] = {}
@@ -157,7 +163,8 @@ class OpenAIBackend:
                 text = choice["message"].get("content") or ""
                 await on_delta(text)
                 usage = data.get("usage") or {}
-                parts, finish, first = [text], choice.get("finish_reason") or "stop", time.monotonic()
+                parts[:] = [text]
+                finish, first = choice.get("finish_reason") or "stop", time.monotonic()
             else:
                 async for line in resp.aiter_lines():
                     if not line.startswith("data:"):
@@ -178,6 +185,7 @@ class OpenAIBackend:
         return GenerateResult(
             text="".join(parts),
             finish_reason=finish,
+            truncated="length" if finish == "length" else None,
             prompt_tokens=int(usage.get("prompt_tokens", 0)),
             completion_tokens=int(usage.get("completion_tokens", len(parts))),
             ttft_ms=((first or end) - start) * 1000.0,

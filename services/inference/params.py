@@ -22,6 +22,26 @@ class SamplingParams(BaseModel):
         default=(), description="Generation ends before the first of these strings."
     )
     seed: int | None = Field(None, description="Makes sampling reproducible (and cacheable).")
+    repetition_penalty: float = Field(
+        1.0, ge=1.0, le=2.0,
+        description="Logits of tokens already generated are divided by this (multiplied when negative); 1 is off. "
+        "Only the output counts, so a translation may still copy names from its source.",
+    )
+    no_repeat_ngram_size: int = Field(
+        0, ge=0, le=32, description="No n-gram of this many tokens is generated twice; 0 is off."
+    )
+    min_new_tokens: int = Field(0, ge=0, description="End-of-sequence is not sampled before this many tokens.")
+    stop_on_repeat: bool = Field(
+        True,
+        description="End the generation when its tail repeats one span over and over (a loop); the text keeps "
+        "one copy of it and the finish reason is `repetition`.",
+    )
+    language: str | None = Field(
+        None,
+        description="Steer the output's script: `zh` lowers the logits of tokens with Latin letters, `en` those "
+        "with Chinese characters (by `language_bias`). None: no steering.",
+    )
+    language_bias: float = Field(4.0, ge=0.0, le=20.0, description="How much `language` lowers off-script tokens.")
 
     @property
     def greedy(self) -> bool:

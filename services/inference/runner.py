@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import inspect
 from collections import OrderedDict
+from collections.abc import Callable
 from collections.abc import Sequence as Seq
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -52,6 +53,26 @@ class _Row:
     params: SamplingParams
     generator: torch.Generator | None
     matcher: Any
+    output: list[int] = field(default_factory=list)  # the sequence's generated ids (the scheduler appends)
+    ngrams: dict[tuple[int, ...], set[int]] = field(default_factory=dict)  # (n-1)-gram -> tokens that followed
+    counted: int = 0  # output ids already entered into `ngrams`
+
+    @property
+    def adjusts(self) -> bool:
+        p = self.params
+        return (p.repetition_penalty != 1.0 or p.no_repeat_ngram_size > 0 or bool(p.language and p.language_bias)
+                or len(self.output) < p.min_new_tokens)
+
+    def banned(self) -> list[int]:
+        """Tokens that would complete an n-gram already generated (``no_repeat_ngram_size``)."""
+        n = self.params.no_repeat_ngram_size
+        out = self.output
+        if n <= 0 or len(out) < n - 1:
+            return []
+        for end in range(max(self.counted, n - 1), len(out)):
+            self.ngrams.setdefault(tuple(out[end - n + 1 : end]), set()).add(out[end])
+        self.counted = len(out)
+        return sorted(self.ngrams.get(tuple(out[len(out) - n + 1 :]) if n > 1 else (), ()))
 
 
 class _PaddedKV:
@@ -82,8 +103,19 @@ class _PaddedKV:
 class TorchRunner:
     """Implements `core.ModelRunner` for a transformers causal LM with a `DynamicCache`."""
 
-    def __init__(self, model: Any, pad_token_id: int, max_prefixes: int = 16) -> None:
+    def __init__(
+        self,
+        model: Any,
+        pad_token_id: int,
+        max_prefixes: int = 16,
+        script_masks: Callable[[], dict[str, torch.Tensor]] | None = None,
+        eos_token_ids: Seq[int] = (),
+    ) -> None:
         self.model = model
+        self.eos_token_ids = list(eos_token_ids)
+        # language -> boolean vocabulary mask of the tokens off that language's script (built on first use)
+        self._script_masks_fn = script_masks
+        self._script_masks: dict[str, torch.Tensor] | None = None
         first = next(model.parameters())
         self.device = first.device
         self.pad_token_id = pad_token_id
@@ -276,11 +308,37 @@ class TorchRunner:
             import xgrammar as xgr
 
             matcher = xgr.GrammarMatcher(payload.grammar)
-        return _Row(params=payload.params, generator=generator, matcher=matcher)
+        return _Row(params=payload.params, generator=generator, matcher=matcher, output=seq.output_ids)
+
+    def _adjust(self, logits: torch.Tensor, rows: list[_Row]) -> None:
+        """Per-row logit changes before sampling: repetition penalty, no-repeat n-grams, script steering."""
+        for i, row in enumerate(rows):
+            if not row.adjusts:
+                continue
+            p = row.params
+            if p.repetition_penalty != 1.0 and row.output:
+                ids = torch.tensor(sorted(set(row.output)), device=logits.device)
+                values = logits[i, ids]
+                logits[i, ids] = torch.where(values > 0, values / p.repetition_penalty, values * p.repetition_penalty)
+            banned = row.banned()
+            if banned:
+                logits[i, torch.tensor(banned, device=logits.device)] = float("-inf")
+            if len(row.output) < p.min_new_tokens and self.eos_token_ids:
+                logits[i, torch.tensor(self.eos_token_ids, device=logits.device)] = float("-inf")
+            if p.language and p.language_bias:
+                mask = self._script_mask(p.language)
+                if mask is not None:
+                    logits[i] -= mask * p.language_bias
+
+    def _script_mask(self, language: str) -> torch.Tensor | None:
+        if self._script_masks is None:
+            self._script_masks = self._script_masks_fn() if self._script_masks_fn else {}
+        return self._script_masks.get(language)
 
     def _sample(self, logits: torch.Tensor, names: list[str]) -> torch.Tensor:
         logits = logits.float()
         rows = [self.rows[n] for n in names]
+        self._adjust(logits, rows)
         constrained = [i for i, r in enumerate(rows) if r.matcher is not None]
         if constrained:
             import xgrammar as xgr

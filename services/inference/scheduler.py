@@ -42,6 +42,8 @@ class Sequence:
     first_token_at: float | None = None
     finished_at: float | None = None
     max_batch_size: int = 0  # the largest batch this sequence was decoded in
+    deadline: float | None = None  # on the scheduler's clock: past it, the sequence ends with what it has
+    stop_on_repeat: bool = False  # end it when its tail loops (core.py, steering.repeated_tail)
 
 
 class FCFSQueue:
@@ -212,6 +214,13 @@ class Scheduler:
             if len(seq.output_ids) >= seq.max_new_tokens:
                 finished.append(self._finish(seq, "length", now))
         return finished
+
+    def expire(self) -> list[Finished]:
+        """Sequences past their deadline end now with reason ``deadline``: a running one keeps the tokens it
+        has (the caller returns its text so far, marked truncated); a waiting one ends with none."""
+        now = self.clock()
+        late = [s for s in (*self.waiting, *self.running) if s.deadline is not None and now >= s.deadline]
+        return [done for s in late if (done := self.finish(s.request_id, "deadline")) is not None]
 
     def finish(self, request_id: str, reason: str) -> Finished | None:
         """End a sequence from outside (stop string, cancellation). Unknown ids are ignored."""

@@ -37,7 +37,10 @@ class GenerateRequest(BaseModel):
         default_factory=lambda: uuid.uuid4().hex, description="For logs and cancellation."
     )
     timeout_s: float | None = Field(
-        None, gt=0, description="Ends the generation with `timeout` after this long."
+        None,
+        gt=0,
+        description="The request's deadline, seconds from now: the generation then ends with the text it has "
+        "(finish reason `deadline`, `truncated`), or with `timeout` when it has none to give.",
     )
 
 
@@ -45,7 +48,14 @@ class GenerateResult(BaseModel):
     """The outcome of one generation."""
 
     text: str = Field(description="Generated text (stop strings and EOS excluded).")
-    finish_reason: str = Field(description="stop (EOS or stop string), length, or abort.", examples=["stop"])
+    finish_reason: str = Field(
+        description="stop (EOS or stop string), length (the token budget), deadline (the request's time ran out: "
+        "the text so far), repetition (the output looped: one copy of the repeated span is kept), or abort.",
+        examples=["stop"],
+    )
+    truncated: str | None = Field(
+        None, description="`deadline` or `length` when the text stops before the model ended it; else null."
+    )
     prompt_tokens: int = 0
     completion_tokens: int = 0
     ttft_ms: float = Field(0.0, description="Arrival to first token.")
@@ -60,7 +70,8 @@ class InferenceError(Exception):
     """A request that cannot be served. `code` is machine-readable.
 
     Codes: empty_prompt, prompt_too_long, invalid_params, invalid_schema, unknown_model, overloaded,
-    timeout, backend_timeout, backend_error, invalid_output, closed.
+    busy (the queued work would not let it finish before its deadline), timeout, backend_timeout, backend_error,
+    invalid_output, closed.
     """
 
     def __init__(self, code: str, message: str) -> None:

@@ -18,12 +18,26 @@ ENTITY_KEYS: dict[str, str] = {
     "city": "weather/datetime: the place as written in the request (`北京`, `Beijing`, `HONG KONG`).",
     "timezone": "datetime: IANA zone of a known `city` (`Asia/Tokyo`); the datetime tool takes a zone.",
     "date": "weather/datetime/sql_query: ISO date, relative words resolved against `now` in `tz`.",
-    "days": "weather: length of a range (`未来三天`, `next 5 days`, `周末` = 2); `date` is its first day.",
+    "days": "weather: length of a range (`未来三天`, `next 5 days`, `周末` = 2); `date` is its first day. "
+    "datetime add: days to add (negative: before).",
     "order_id": "sql_query: the id after 订单/单号/order/# (letters, digits, dashes; has a digit).",
     "query": "kb_search/sql_query: the question in natural language, request phrasing stripped. For "
     "sql_query it is NOT SQL: it needs text-to-SQL (or use `order_id`).",
-    "expression": "calculator: normalized arithmetic, digits and + - * / ^ % ( ) only (`(12+8)*3`). Absent "
-    "when the operand is an earlier result (`再把结果乘以 2`): see `depends_on`.",
+    "expression": "calculator: normalized arithmetic, digits and + - * / ^ % ( ) only (`(12+8)*3`). An operand "
+    "that is an earlier result is a reference: `{i1}` (intent i1 of this request, also in `depends_on`) or "
+    "`{last}` (the session's previous turn): `再减去20` after i1 -> `{i1}-20` (chain.py).",
+    "value": "convert_units: the amount to convert (a number, or a reference `{i1}`/`{last}`).",
+    "from_unit": "convert_units: the amount's unit, canonical symbol (`km`, `°F`, `kg`).",
+    "to_unit": "convert_units: the unit asked for, canonical symbol (`mi`, `°C`, `斤`).",
+    "operation": "datetime: `add` (start + an offset: `2025年3月1日加上45天`) or `diff` (days from start to end: "
+    "`距离元旦还有几天`).",
+    "start": "datetime add/diff: ISO date the arithmetic starts from (today when the request names none).",
+    "end": "datetime diff: ISO date it ends at.",
+    "weeks": "datetime add: weeks to add (negative: before).",
+    "months": "datetime add: calendar months to add.",
+    "years": "datetime add: calendar years to add.",
+    "text": "text_stats: the text to count in (the payload after the colon, or the quoted text).",
+    "phrase": "text_stats: the word or phrase whose occurrences are counted (`“苹果”出现了几次`).",
     "url": "http_get: the URL to fetch.",
     "target_language": "translation: ISO 639-1 code of the language asked for.",
     "programming_language": "code_generation: python, javascript, typescript, java, cpp, csharp, go, rust, "

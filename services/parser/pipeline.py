@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from autoglm.shared.events import IntentGraph
 
+from .chain import exact_steps
 from .classify import Classification
 from .clauses import PUNCT, split_parts
 from .drafts import Draft, entities_of, finish, make_drafts, set_dependencies
@@ -131,4 +132,5 @@ def parse_request(
     missing city or order id. ``fallback`` re-classifies clauses no rule recognised.
     """
     graph, _ = _parse(text, now, tz, context, fallback)
-    return graph
+    # Last: what a tool answers exactly goes to that tool, also on an earlier result (chain.py).
+    return exact_steps(graph, text, _today(now, tz))

@@ -22,11 +22,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from autoglm.shared.events import IntentGraph, StepCompleted, StepStatus, TaskCompleted, TaskStatus
+from autoglm.shared.events import IntentGraph, StepCompleted, StepKind, StepStatus, TaskCompleted, TaskStatus
 from autoglm.shared.safety import Guard, OutputVerdict
 
 from .build import add_remember_steps, build_execution, parse_step
 from .compose import guarded_result
+from .language import retry_in_language
 from .requests import Dispatch, build_request
 from .state import PlannerPolicy, PlanStep, TaskState, execution_finished, remember_finished
 
@@ -129,7 +130,7 @@ def needs_reparse(state: TaskState) -> bool:
 def due(state: TaskState, now: float) -> bool:
     """A running step timed out, a retry's backoff ended, or the task's deadline passed."""
     return (
-        any(s.status is StepStatus.RUNNING and s.dispatched_at and now - s.dispatched_at >= s.timeout_s
+        any(s.status is StepStatus.RUNNING and s.dispatched_at and now - s.dispatched_at >= s.timeout_s + s.reply_grace_s
             for s in state.steps)
         or any(s.status is StepStatus.PENDING and s.attempts and (s.dispatched_at or 0) <= now for s in state.steps)
         or (not state.result_published and now >= state.deadline)
@@ -155,7 +156,10 @@ def expire(state: TaskState, policy: PlannerPolicy, now: float, guard: Guard | N
     if state.phase in ("recall", "reparse"):
         state.phase = "execute"
     reason = f"deadline of {timeout:g}s exceeded; unfinished: {', '.join(unfinished) or 'none'}"
-    return [Publish(*guarded_result(state, now, guard, forced=(TaskStatus.FAILED, reason)))]
+    # What was answered before the deadline is kept: the task is partial, not failed, when there is some.
+    answered = any(s.status is StepStatus.COMPLETED for s in state.steps if s.intent_id)
+    status = TaskStatus.PARTIAL if answered and state.graph.intents else TaskStatus.FAILED
+    return [Publish(*guarded_result(state, now, guard, forced=(status, reason)))]
 
 
 # ------------------------------------------------------------------ steps
@@ -223,8 +227,10 @@ def mark_dispatched(step: PlanStep, now: float | None = None) -> None:
     step.first_dispatched_at = step.first_dispatched_at or now
 
 
-def apply_reply(state: TaskState, reply: StepCompleted, now: float | None = None) -> PlanStep | None:
-    """Record a worker's reply. Returns the step it completed, or None for a duplicate or stray reply."""
+def apply_reply(state: TaskState, reply: StepCompleted, now: float | None = None,
+                policy: PlannerPolicy | None = None) -> PlanStep | None:
+    """Record a worker's reply. Returns the step it completed, or None for a duplicate or stray reply. With
+    ``policy``, a generation answered in the wrong language is sent once more (language.py)."""
     now = time.time() if now is None else now
     step = state.step(reply.step_id)
     if step is None or step.status in (StepStatus.COMPLETED, StepStatus.SKIPPED):
@@ -238,6 +244,10 @@ def apply_reply(state: TaskState, reply: StepCompleted, now: float | None = None
         step.output = reply.output
         step.text = reply.text
         step.error = None
+        if step.kind is StepKind.GENERATE and policy is not None and retry_in_language(
+                state, step, reply.text, reply.output.get("finish_reason"), policy.steer_language_for, now):
+            step.status = StepStatus.PENDING  # answered in the wrong language: once more, steered harder
+            step.dispatched_at = now
     else:
         step.error = reply.error or "step failed"
         if step.idempotent and step.attempts < step.max_attempts and _retryable(reply.error):
@@ -261,7 +271,7 @@ def expire_steps(state: TaskState, now: float | None = None, backoff_s: float = 
     for step in state.steps:
         if step.status is not StepStatus.RUNNING or step.dispatched_at is None:
             continue
-        if now - step.dispatched_at < step.timeout_s:
+        if now - step.dispatched_at < step.timeout_s + step.reply_grace_s:
             continue
         expired.append(step)
         if step.idempotent and step.attempts < step.max_attempts:

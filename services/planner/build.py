@@ -17,13 +17,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from autoglm.shared.events import Intent, IntentGraph, IntentType, StepKind, StepStatus, TaskRequested
 
 from . import text_to_sql as T2S
+from .exact import refers_to_last_turn, restates_only
 from .periods import date_ranges
-from .state import TEXT_TO_SQL, PlannerPolicy, PlanStep, TaskState
+from .state import RESTATE, TEXT_TO_SQL, PlannerPolicy, PlanStep, TaskState
 
 # Tools whose calls may be retried: they only read.
 READ_ONLY_TOOLS = frozenset(
-    {"calculator", "datetime", "weather", "sql_query", "sql_schema", "kb_search", "http_get"}
+    {"calculator", "convert_units", "text_stats", "datetime", "weather", "sql_query", "sql_schema", "kb_search",
+     "http_get"}
 )
+_DATE_ARGS = ("operation", "start", "end", "years", "months", "weeks", "days", "hours", "minutes")
 
 
 def new_state(
@@ -75,7 +78,11 @@ def self_contained(state: TaskState) -> bool:
     return (
         graph.clarification is None
         and bool(graph.intents)
-        and all(i.tool and i.tool != "kb_search" and "referent" not in i.entities for i in graph.intents)
+        and all(
+            (i.tool and i.tool != "kb_search" and "referent" not in i.entities and not refers_to_last_turn(i))
+            or restates_only(i, [d for d in graph.intents if d.id in i.depends_on])  # answered by a template
+            for i in graph.intents
+        )
     )
 
 
@@ -101,9 +108,17 @@ def tool_arguments(tool: str, entities: dict[str, Any], text: str) -> dict[str, 
     if tool == "calculator":
         return {"expression": entities.get("expression") or text}
     if tool == "datetime":
-        args: dict[str, Any] = {}
+        args: dict[str, Any] = {k: entities[k] for k in _DATE_ARGS if entities.get(k) not in (None, "")}
         if entities.get("timezone"):
             args["timezone"] = entities["timezone"]
+        return args
+    if tool == "convert_units":
+        return {"value": entities.get("value", ""), "from_unit": entities.get("from_unit") or entities.get("from", ""),
+                "to_unit": entities.get("to_unit") or entities.get("to", "")}
+    if tool == "text_stats":
+        args = {"text": entities.get("text") or text}
+        if entities.get("phrase"):
+            args["phrase"] = entities["phrase"]
         return args
     if tool == "weather":
         args = {"city": entities.get("city", "")}
@@ -200,7 +215,11 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
         if intent.tool == "sql_query" and _needs_text_to_sql(intent.entities):
             by_intent[intent.id] = _text_to_sql_steps(state, policy, intent, deps)
             continue
-        if intent.tool:
+        if restates_only(intent, [i for i in state.graph.intents if i.id in intent.depends_on]):
+            # "…，然后告诉我结果": the tool's output is the answer; no model restates it (exact.py).
+            step = PlanStep(id=sid, kind=StepKind.GENERATE, name=RESTATE, intent_id=intent.id, depends_on=deps,
+                            task_type=intent.type.value, timeout_s=policy.step_timeout_s, max_attempts=1)
+        elif intent.tool:
             step = PlanStep(
                 id=sid,
                 kind=StepKind.TOOL,
@@ -227,6 +246,9 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
             )
         by_intent[intent.id] = sid
         state.steps.append(step)
+    for step in state.steps:
+        if step.kind is StepKind.GENERATE and step.name != RESTATE and not step.after_result:
+            step.reply_grace_s = policy.generation_reply_grace_s
     search = state.step(memory_step) if memory_step else None
     if search is not None:
         # "记住我不吃辣，然后推荐一道菜": the recommendation should already know what was just stated.

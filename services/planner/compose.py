@@ -22,7 +22,7 @@ from autoglm.shared.events import (
 )
 from autoglm.shared.safety import Guard, OutputVerdict
 
-from .state import PlanStep, TaskState, intent_step, passages_of, structured_input
+from .state import RESTATE, PlanStep, TaskState, intent_step, passages_of, structured_input
 
 _SUMMARY_CHARS = 200
 _SQL_SUMMARY_CHARS = 600
@@ -40,6 +40,7 @@ def task_result(state: TaskState, now: float, forced: tuple[TaskStatus, str] | N
             s.status is StepStatus.COMPLETED for s in state.steps if s.intent_id
         ) else ""
     state.status, state.answer, state.error = status, answer, error
+    truncated = any(truncated_by(s) for s in state.steps if s.intent_id and s.status is StepStatus.COMPLETED)
     return TaskCompleted(
         task_id=state.task_id,
         status=status,
@@ -52,6 +53,7 @@ def task_result(state: TaskState, now: float, forced: tuple[TaskStatus, str] | N
         metadata=state.request.metadata,
         duration_ms=round((now - state.received_at.timestamp()) * 1000, 2),
         reasoning_path=[ReasoningHop(**h) for h in reasoning_path(state)],
+        truncated=truncated,
     )
 
 
@@ -90,22 +92,39 @@ def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
         return TaskStatus.FAILED, msg, "no intent recognised"
     parts: list[str] = []
     failures: list[str] = []
+    cut: list[str] = []  # answered, but cut short at a deadline
     for intent in state.graph.intents:
         step = intent_step(state, intent.id)
         if step is None:
             continue
+        if step.status is StepStatus.COMPLETED and step.name == RESTATE:
+            continue  # it only asked to be told a result that is already a part of the answer
+        if step.status is StepStatus.COMPLETED and truncated_by(step) == "deadline" and not step.text.strip():
+            step.status, step.error = StepStatus.FAILED, "no text was generated before the step's deadline"
         if step.status is StepStatus.COMPLETED:
-            parts.append(_render_output(state, step, zh))
+            text = _render_output(state, step, zh)
+            if truncated_by(step) == "deadline":
+                cut.append(f"{intent.text}: cut off at its deadline")
+                text += "……（已到截止时间，以上是截止前生成的部分）" if zh else " … (cut off at the deadline: this is what was written by then)"
+            parts.append(text)
         else:
             reason = step.error or step.status.value
             failures.append(f"{intent.text}: {reason}")
             parts.append(_not_done(intent.text, step, reason, zh))
     answer = parts[0] if len(parts) == 1 else "\n".join(f"{n}. {p}" for n, p in enumerate(parts, 1))
-    if not failures:
+    if not failures and not cut:
         return TaskStatus.COMPLETED, answer, None
     if len(failures) == len(parts):
         return TaskStatus.FAILED, answer, "; ".join(failures)
-    return TaskStatus.PARTIAL, answer, "partial: " + "; ".join(failures)
+    return TaskStatus.PARTIAL, answer, "partial: " + "; ".join(failures + cut)
+
+
+def truncated_by(step: PlanStep) -> str | None:
+    """``deadline`` or ``length`` when a generation's text stops before the model ended it."""
+    if step.kind is not StepKind.GENERATE:
+        return None
+    value = step.output.get("truncated")
+    return value if value in ("deadline", "length") else None
 
 
 def _not_done(request: str, step: PlanStep, reason: str, zh: bool) -> str:
@@ -128,13 +147,40 @@ def acknowledgement(output: dict[str, Any], zh: bool) -> str:
     return f"好的，我记住了：{text}" if zh else f"Got it, I'll remember that: {text}"
 
 
+def exact_text(step: PlanStep, zh: bool) -> str | None:
+    """How an exact tool's output reads in an answer (None for other steps)."""
+    if step.kind is not StepKind.TOOL:
+        return None
+    out = step.output
+    if step.name == "calculator":
+        return f"{step.arguments.get('expression', '')} = {out.get('result', step.text)}"
+    if step.name == "convert_units" and "result" in out:
+        return f"{out.get('value')} {out.get('from_unit')} = {out['result']} {out.get('to_unit')}"
+    if step.name == "datetime" and out.get("difference_days") is not None:
+        days = out["difference_days"]
+        days = int(days) if float(days).is_integer() else days
+        return f"相差 {days} 天" if zh else f"{days} days"
+    if step.name == "datetime" and out.get("operation") == "add" and step.arguments.get("start"):
+        weekday = out.get("weekday_zh") if zh else out.get("weekday")
+        return f"{out.get('date')}（{weekday}）" if zh else f"{out.get('date')} ({weekday})"
+    if step.name == "text_stats" and out:
+        if out.get("phrase") is not None:
+            return (f"“{out['phrase']}”出现了 {out.get('occurrences')} 次" if zh
+                    else f"\"{out['phrase']}\" occurs {out.get('occurrences')} time(s)")
+        if zh:
+            return (f"共 {out.get('characters')} 个字符（其中汉字 {out.get('han')} 个），{out.get('latin_words')} 个英文单词，"
+                    f"{out.get('sentences')} 句")
+        return (f"{out.get('latin_words')} words, {out.get('characters')} characters (not counting spaces), "
+                f"{out.get('sentences')} sentence(s)")
+    return None
+
+
 def _render_output(state: TaskState, step: PlanStep, zh: bool) -> str:
     if step.kind is StepKind.REMEMBER and step.name == "remember":
         return acknowledgement(step.output, zh)
-    if step.kind is StepKind.TOOL and step.name == "calculator":
-        expr = step.arguments.get("expression", "")
-        value = step.output.get("result", step.text)
-        return f"{expr} = {value}"
+    exact = exact_text(step, zh)
+    if exact is not None:
+        return exact
     if step.kind is StepKind.TOOL and step.name == "sql_query":
         rendered = _render_rows(step.output, zh) or step.text.strip()
         if structured_input(state, step) is not None:
@@ -191,6 +237,7 @@ def executed_steps(state: TaskState) -> list[ExecutedStep]:
                 attempts=s.attempts,
                 summary=summary[:limit],
                 depends_on=s.depends_on,
+                truncated=truncated_by(s),
             )
         )
     return out

@@ -189,7 +189,7 @@ class Coordinator:
                 raise Rejected(
                     "invalid_event", f"step reply for task {task_id} names tenant {ev.tenant!r}, not the task's", task_id
                 )
-            step = apply_reply(state, reply)
+            step = apply_reply(state, reply, policy=self.policy)
             if step is None:
                 return
             trace.get_current_span().set_attributes(

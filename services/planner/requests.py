@@ -25,6 +25,7 @@ from autoglm.shared.events import (
     ChatMessage,
     EventType,
     InferenceRequested,
+    Intent,
     IntentType,
     KbSearch,
     MemoryRecall,
@@ -51,14 +52,18 @@ from autoglm.shared.topics import (
 
 from . import text_to_sql as T2S
 from .build import remembers
+from .exact import EXACT_TOOLS, ReferenceError_, references, resolve_references, restatement, result_of
+from .language import output_language
 from .periods import DateRange
 from .prompts import render_prompt
 from .state import (
+    RESTATE,
     TEXT_TO_SQL,
     PlannerPolicy,
     PlanStep,
     TaskState,
     graph_answer,
+    intent_step,
     passages_of,
     structured_input,
 )
@@ -85,7 +90,10 @@ def build_request(state: TaskState, step: PlanStep, policy: PlannerPolicy, now: 
     builder = BUILDERS.get(step.kind)
     if builder is None:
         raise ValueError(f"cannot dispatch {step.kind}")
-    deadline = datetime.fromtimestamp(min(state.deadline, now + step.timeout_s), tz=UTC)
+    # A generation's worker ends it at this deadline with the text it has; the grace leaves time for that
+    # truncated reply to arrive before the planner gives up on the step (or the task).
+    end = min(state.deadline - step.reply_grace_s, now + step.timeout_s)
+    deadline = datetime.fromtimestamp(max(end, now + 1.0), tz=UTC)
     common: dict[str, Any] = {
         "step_id": step.id,
         "attempt": step.attempts,
@@ -161,12 +169,20 @@ def _tool(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[
         except T2S.QueryError as exc:
             # The model's structured query doesn't compile: nothing reaches the database.
             return _settled(step, ok=False, error=f"no SQL built from the question: {exc}")
+    if step.name in EXACT_TOOLS and references(step.arguments):
+        try:
+            # "…，然后减去30": the earlier result goes in as a number, so the tool does the arithmetic.
+            step.arguments = resolve_references(state, step)
+        except ReferenceError_ as exc:
+            return _settled(step, ok=False, error=str(exc))
     return Dispatch(step, TOOL_CALLS, EventType.TOOL_CALL_REQUESTED, ToolCallRequested(
         **common, tool=step.name, arguments=step.arguments, allow_destructive=state.request.allow_destructive
     ))
 
 
 def _generate(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch | StepCompleted:
+    if step.name == RESTATE:
+        return _settled(step, ok=True, text=restatement(state, step, state.graph.language == "zh"))
     found = graph_answer(state, step)
     if found is not None:
         # The knowledge graph chained facts of several documents, each hop cited: its answer stands (a
@@ -190,8 +206,28 @@ def _generate(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: d
         # Structured output is for the planner, not a text to show while it is written.
         stream=policy.stream_generation and schema is None,
         json_schema=schema,
-        params={"temperature": 0.0, "max_new_tokens": policy.sql_max_new_tokens} if schema else {},
+        params={"temperature": 0.0, "max_new_tokens": policy.sql_max_new_tokens} if schema else
+        generation_params(state, step, policy),
     ))
+
+
+def generation_params(state: TaskState, step: PlanStep, policy: PlannerPolicy) -> dict[str, Any]:
+    """A generation's token budget (per task type; a translation's from its source's length) and the
+    language its sampler steers to (issue 16 item 7)."""
+    task = step.task_type or ""
+    params: dict[str, Any] = {}
+    if task == IntentType.TRANSLATION.value:
+        source = str(step.arguments.get("text") or "") + "".join(
+            d.text for d in map(state.step, step.depends_on) if d is not None and d.intent_id)
+        params["max_new_tokens"] = max(48, min(384, 48 + len(source)))
+    elif task in policy.token_budgets:
+        params["max_new_tokens"] = policy.token_budgets[task]
+    language = output_language(state, step)
+    if language and task in policy.steer_language_for:
+        params["language"] = language
+        if step.arguments.get("language_bias"):  # a retry after an answer in the wrong language
+            params["language_bias"] = step.arguments["language_bias"]
+    return params
 
 
 def _embed(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch:
@@ -257,11 +293,21 @@ def turn_record(state: TaskState) -> dict[str, Any]:
         "request": state.request.text,
         "answer": state.answer,
         "status": state.status.value if state.status else "",
-        "intents": [i.model_dump(mode="json") for i in state.graph.intents],
+        # each intent with its exact result, if it has one: "then subtract 30" in the next turn works on it
+        "intents": [_with_result(state, i) for i in state.graph.intents],
         "clarification": state.graph.clarification,
         # an acknowledgement of a stated fact is no answer worth keeping: the fact itself is stored
         "keep": not state.graph.intents or not all(remembers(i) for i in state.graph.intents),
     }
+
+
+def _with_result(state: TaskState, intent: Intent) -> dict[str, Any]:
+    record = intent.model_dump(mode="json")
+    step = intent_step(state, intent.id)
+    value = result_of(step) if step is not None and step.status is StepStatus.COMPLETED else None
+    if value is not None:
+        record["result"] = value
+    return record
 
 
 def dependency_texts(state: TaskState, step: PlanStep) -> list[str]:

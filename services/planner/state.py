@@ -25,6 +25,7 @@ from .text_to_sql import MAX_LIMIT
 
 Phase = Literal["recall", "reparse", "execute", "remember", "done"]
 TEXT_TO_SQL = "text_to_sql"
+RESTATE = "restate"  # a generation step that only restated a tool's output: answered by a template (exact.py)
 
 
 class PlanStep(BaseModel):
@@ -49,6 +50,11 @@ class PlanStep(BaseModel):
     error: str | None = None
     after_result: bool = Field(False, description="Runs after the result is published (memory writes).")
     optional: bool = Field(False, description="Dependents run even if this step fails (context, not input).")
+    reply_grace_s: float = Field(
+        0.0,
+        description="How long past its timeout the step's reply is still awaited: a generation's worker stops at "
+        "the timeout and replies with the text so far (truncated), which must reach the planner to be used.",
+    )
     acked_only: bool = Field(
         False,
         description="Done when the broker acknowledges the request; the worker sends no reply (a durable, "
@@ -121,6 +127,23 @@ class PlannerPolicy(BaseModel):
         ge=1,
         description="Open tasks a replica holds; past it the planner stops taking intents (they wait in Kafka) "
         "until a quarter of them have finished.",
+    )
+    generation_reply_grace_s: float = Field(
+        5.0, ge=0, le=60,
+        description="A generation's deadline comes this long before its step's (and the task's) so that its "
+        "truncated text still arrives in time to be part of the answer.",
+    )
+    token_budgets: dict[str, int] = Field(
+        default_factory=lambda: {"creative_writing": 256, "chitchat": 128, "question_answering": 192,
+                                 "summarization": 160, "code_generation": 256, "lookup": 128},
+        description="max_new_tokens of a generation step per task type (a translation's follows its source's "
+        "length); the inference service cuts it further when its queue would not let it finish in time.",
+    )
+    steer_language_for: list[str] = Field(
+        default_factory=lambda: ["creative_writing", "chitchat", "question_answering", "summarization",
+                                 "translation", "lookup"],
+        description="Task types whose generations are steered to the output language's script (the sampler lowers "
+        "off-script tokens); code is never steered.",
     )
     sql_max_rows: int = Field(50, ge=1, le=MAX_LIMIT, description="LIMIT cap of a text-to-SQL query.")
     sql_max_new_tokens: int = Field(512, ge=64, le=2048, description="Token budget of the structured query.")

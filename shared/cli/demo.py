@@ -159,7 +159,9 @@ async def _run_tasks(console: Console, settings: Settings, bootstrap: str) -> in
                     f"{step.duration_ms:8.1f} ms  {step.summary[:70]}",
                     markup=False,
                 )
-            ok = ok and result.status.value == "completed"
+            # A partial answer is an answer: on a busy machine a generation may be cut at its deadline and
+            # keep the text it had (the result says so); only a failed or missing one fails the demo.
+            ok = ok and result.status.value in ("completed", "partial")
         console.rule("a malformed record on autoglm.tasks")
         producer = AIOKafkaProducer(bootstrap_servers=bootstrap, **security_kwargs(settings))
         await producer.start()
@@ -170,5 +172,5 @@ async def _run_tasks(console: Console, settings: Settings, bootstrap: str) -> in
         after = await client.submit("What is 6*7?", timeout=60)
         console.print(f"the stack keeps answering: What is 6*7? -> {after.answer}")
         console.print("see it with: autoglm dlq list")
-    console.print(json.dumps({"examples": len(EXAMPLES), "all_completed": ok}))
+    console.print(json.dumps({"examples": len(EXAMPLES), "all_answered": ok}))
     return 0 if ok else 1

