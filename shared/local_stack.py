@@ -28,6 +28,10 @@ class NoStack(RuntimeError):
     """No broker to talk to, with what to do about it."""
 
 
+class SeveralStacks(NoStack):
+    """More than one running stack and nothing saying which: not guessed between."""
+
+
 @dataclass(frozen=True)
 class LocalStack:
     """Where a client's records go: the broker, and (for a local stack) its data directory and topic prefix."""
@@ -119,7 +123,7 @@ def locate(settings: Settings) -> LocalStack:
         return _local(stacks[0])
     if stacks:
         places = ", ".join(str(s.get("data_dir")) for s in stacks)
-        raise NoStack(f"{len(stacks)} stacks are running ({places}): choose one with AUTOGLM_DATA_DIR=<its data "
+        raise SeveralStacks(f"{len(stacks)} stacks are running ({places}): choose one with AUTOGLM_DATA_DIR=<its data "
                       "directory>, or set KAFKA_BOOTSTRAP_SERVERS")
     if state:
         raise NoStack(f"the stack of {settings.data_dir} is not running (its supervisor, pid {state.get('pid')}, is "

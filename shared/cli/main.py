@@ -43,13 +43,14 @@ def _stack_settings(settings: Settings | None = None, *, required: bool = True) 
     """Settings pointed at the running stack, found by itself (``shared/local_stack.py``): a configured
     cluster, the stack on this data directory, or this user's one running stack anywhere. With
     ``required`` a missing stack ends the command with one line saying what to do (exit 2)."""
+    from ..local_stack import SeveralStacks
     from .stack import for_running_stack
 
     settings = settings or _settings()
     try:
         return for_running_stack(settings)
     except RuntimeError as exc:
-        if not required:
+        if not required and not isinstance(exc, SeveralStacks):
             return settings
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from None
@@ -451,10 +452,10 @@ def asyncapi(
     fmt: Annotated[str, typer.Option("--format", help="json or yaml")] = "yaml",
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
-    """Print the AsyncAPI 3.0 document generated from the code."""
+    """Print the AsyncAPI 3.1 document generated from the code and the configured content modes."""
     from .asyncapi import build_asyncapi
 
-    doc = build_asyncapi()
+    doc = build_asyncapi(settings=_settings())  # content_modes from the configuration
     text = json.dumps(doc, indent=2, ensure_ascii=False) if fmt == "json" else yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
     if output:
         output.write_text(text)

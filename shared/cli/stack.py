@@ -144,8 +144,15 @@ class Stack:
     """The supervisor's view of the stack. Only 127.0.0.1 is ever bound."""
 
     def __init__(
-        self, settings: Settings, services: tuple[str, ...] = WITH_GATEWAY, extra_env: dict[str, str] | None = None
+        self,
+        settings: Settings,
+        services: tuple[str, ...] = WITH_GATEWAY,
+        extra_env: dict[str, str] | None = None,
+        *,
+        listed: bool = False,
     ) -> None:
+        """``listed``: list the stack among the user's running stacks, so clients started anywhere find it
+        (``autoglm up``; the stacks of tests, benchmarks and the demo stay private)."""
         self.settings = settings
         self.extra_env = dict(extra_env or {})
         self.services_wanted = services
@@ -153,6 +160,7 @@ class Stack:
         self.bootstrap = settings.broker.bootstrap_servers
         self.procs: dict[str, ServiceProcess] = {}
         self._stopping = False
+        self._listed = listed
         self._registered = False
         self.started_at = time.time()
         self.dev_token: str | None = None
@@ -242,7 +250,7 @@ class Stack:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(state, indent=2))
         tmp.replace(path)
-        if not self._registered:
+        if self._listed and not self._registered:
             register(self.settings.data_dir, os.getpid())
             self._registered = True
 
@@ -339,7 +347,7 @@ def _write_private(path: Path, data: bytes) -> None:
 
 def run_foreground(settings: Settings, on_ready: Any = None, ready_timeout: float = 300.0) -> int:
     """`autoglm up`: run until SIGINT/SIGTERM. Returns the exit code."""
-    stack = Stack(settings)
+    stack = Stack(settings, listed=True)
     stop_flag = [False]
 
     def _stop(*_: object) -> None:

@@ -6,14 +6,19 @@ assign() instead of subscribe() (no group join on the embedded broker), the SDK'
 Checked: every result and dead letter is a valid CloudEvent by the SDK, the trace continues the producer's
 traceparent, tenant and session survive (dead letters too), and a session key lands on the partition the
 project's own producers use. Tasks are calculator questions: no text generation, so nothing races a model.
+The README's Python and Node.js examples of that guide run here too, as written (topic names prefixed).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +30,10 @@ from confluent_kafka.admin import AdminClient, NewTopic
 
 from autoglm.shared.cli.stack import Stack
 
+from ..node_tools import MODULES, node_with_modules
+
 pytestmark = pytest.mark.integration
+REPO = Path(__file__).resolve().parents[2]
 WAIT_S = 150.0
 
 
@@ -195,3 +203,42 @@ def test_session_keys_land_where_the_projects_producers_put_them(third_party: Th
     expected = {key: ours(key, partitions, partitions) for key in keys}
     assert {key: third_party.delivered[key] for key in keys} == expected
     assert any(default_placed[key] != expected[key] for key in keys), "CRC32 happened to agree on 40 keys"
+
+
+# ---------------------------------------------------------------- the README's guide, run as written
+
+
+def _readme_example(language: str, stack: Stack, tmp_path: Path) -> Path:
+    """The README's ``language`` example of "Connecting other systems", its topic names given the test's prefix."""
+    section = (REPO / "README.md").read_text().split("## Connecting other systems", 1)[1].split("\n## ", 1)[0]
+    code = section.split(f"```{language}\n", 1)[1].split("```", 1)[0]
+    for topic in ("autoglm.tasks", "autoglm.results"):
+        assert f'"{topic}"' in code
+        code = code.replace(f'"{topic}"', f'"{stack.settings.topic_prefix}{topic}"')
+    path = tmp_path / ("example.py" if language == "python" else "example.js")
+    path.write_text(code)
+    return path
+
+
+def _check_printed(stdout: str) -> None:
+    """``status answer error trace_id``, as both examples print them."""
+    words = stdout.split()
+    assert words[0] == "completed" and "60" in words[1:-2], stdout
+    assert words[-2] in ("None", "null") and len(words[-1]) == 32, stdout
+
+
+def test_the_readme_python_example_runs(stack: Stack, tmp_path: Path) -> None:
+    script = _readme_example("python", stack, tmp_path)
+    done = subprocess.run([sys.executable, str(script), stack.bootstrap or ""], capture_output=True, text=True,
+                          timeout=WAIT_S)
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    _check_printed(done.stdout)
+
+
+def test_the_readme_node_example_runs(stack: Stack, tmp_path: Path) -> None:
+    node = node_with_modules("kafkajs")
+    script = _readme_example("javascript", stack, tmp_path)
+    done = subprocess.run([node, str(script), stack.bootstrap or ""], capture_output=True, text=True,
+                          timeout=WAIT_S, env={**os.environ, "NODE_PATH": str(MODULES)})
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    _check_printed(done.stdout)

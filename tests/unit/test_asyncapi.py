@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -29,8 +28,9 @@ from autoglm.shared.events import (
 from autoglm.shared.kafka.codec import encode
 from autoglm.shared.topics import CATALOG
 
+from ..node_tools import NODE_DIR, node_with_modules
+
 REPO = Path(__file__).resolve().parents[2]
-PARSER_DIR = REPO / "tests" / "asyncapi"
 
 
 def test_every_topic_and_event_is_documented() -> None:
@@ -138,18 +138,7 @@ def test_a_task_in_either_mode_is_on_the_task_channel() -> None:
 @pytest.fixture(scope="module")
 def asyncapi_parser() -> list[str]:
     """``node validate.mjs``, with @asyncapi/parser installed from the npm registry on first use."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if not node or not npm:
-        pytest.skip("Node.js and npm are not installed: the official AsyncAPI parser (npm @asyncapi/parser) can't run")
-    if not (PARSER_DIR / "node_modules" / "@asyncapi" / "parser").is_dir():
-        try:
-            done = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--no-package-lock", "--silent"],
-                                  cwd=PARSER_DIR, capture_output=True, text=True, timeout=300)
-        except subprocess.TimeoutExpired:
-            pytest.skip("npm install @asyncapi/parser took over 5 minutes")
-        if done.returncode != 0:
-            pytest.skip(f"npm could not install @asyncapi/parser: {(done.stderr or done.stdout)[-300:]}")
-    return [node, str(PARSER_DIR / "validate.mjs")]
+    return [node_with_modules("@asyncapi/parser"), str(NODE_DIR / "validate.mjs")]
 
 
 @pytest.mark.parametrize("modes", [{}, {"autoglm.results": "binary", "autoglm.dlq": "binary"}], ids=["default", "binary"])
