@@ -52,7 +52,7 @@ def _stack_settings(settings: Settings | None = None, *, required: bool = True) 
     except RuntimeError as exc:
         if not required and not isinstance(exc, SeveralStacks):
             return settings
-        err.print(f"[red]{exc}[/]")
+        err.print(f"[red]{exc}[/]", soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -178,10 +178,10 @@ def _print_tools(port: int | None, wait: float = 5.0) -> None:
     if not tools:
         return
     working = [name for name, state in tools.items() if not state.startswith("unreachable")]
-    console.print(f"tools reachable: {', '.join(working)}", markup=False, highlight=False)
+    console.print(f"tools reachable: {', '.join(working)}", markup=False, highlight=False, soft_wrap=True)
     for name, state in tools.items():
         if state.startswith("unreachable"):
-            err.print(f"{name} {state}", markup=False, highlight=False)
+            err.print(f"{name} {state}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -274,7 +274,7 @@ def _check_text(text: str) -> None:
     try:
         check_text_length(text)
     except TextTooLong as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
