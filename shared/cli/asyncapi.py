@@ -61,7 +61,7 @@ def build_asyncapi(server: str = "127.0.0.1:9092", settings: Settings | None = N
     keys, schema = models_json_schema(
         [(model, _mode(etype)) for etype, model in envelopes.items()], ref_template=_REF
     )
-    schemas: dict[str, Any] = dict(schema.get("$defs", {}))
+    schemas: dict[str, Any] = _asyncapi_discriminators(dict(schema.get("$defs", {})))
     envelope_names: dict[EventType, str] = {}
     for etype, model in envelopes.items():
         name = keys[(model, _mode(etype))]["$ref"].rsplit("/", 1)[1]
@@ -220,3 +220,17 @@ def _written(prop: dict[str, Any]) -> dict[str, Any]:
     elif branches:
         out["anyOf"] = branches
     return out
+
+
+def _asyncapi_discriminators(node: Any) -> Any:
+    """pydantic writes OpenAPI's ``discriminator: {propertyName, mapping}`` for a tagged union; an AsyncAPI
+    schema's ``discriminator`` is the property name alone (the ``oneOf`` branches name themselves)."""
+    if isinstance(node, dict):
+        out = {k: _asyncapi_discriminators(v) for k, v in node.items()}
+        found = out.get("discriminator")
+        if isinstance(found, dict) and "propertyName" in found:
+            out["discriminator"] = found["propertyName"]
+        return out
+    if isinstance(node, list):
+        return [_asyncapi_discriminators(v) for v in node]
+    return node
