@@ -30,7 +30,7 @@ from confluent_kafka.admin import AdminClient, NewTopic
 
 from autoglm.shared.cli.stack import Stack
 
-from ..node_tools import MODULES, node_with_modules
+from ..support.node import MODULES, node_with_modules
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]

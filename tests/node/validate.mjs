@@ -1,5 +1,5 @@
 // Validates an AsyncAPI document with the official parser (@asyncapi/parser); prints its diagnostics as JSON.
-// Usage: node validate.mjs DOCUMENT.json   (tests/node_tools.py installs the parser next to this file)
+// Usage: node validate.mjs DOCUMENT.json   (tests/support/node.py installs the parser next to this file)
 import { readFileSync } from "node:fs";
 import { Parser } from "@asyncapi/parser";
 

@@ -28,7 +28,7 @@ from autoglm.shared.events import (
 from autoglm.shared.kafka.codec import encode
 from autoglm.shared.topics import CATALOG
 
-from ..node_tools import NODE_DIR, node_with_modules
+from ..support.node import NODE_DIR, node_with_modules
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-NODE_DIR = Path(__file__).resolve().parent / "node"
+NODE_DIR = Path(__file__).resolve().parents[1] / "node"
 MODULES = NODE_DIR / "node_modules"
 
 
