@@ -73,6 +73,14 @@ async def test_the_sdk_refuses_an_over_limit_text_before_sending() -> None:
     assert str(refused.value) == LINE
 
 
+async def test_the_http_sdk_refuses_an_over_limit_text_before_sending() -> None:
+    from autoglm.shared.sdk import AutoGLMHTTPClient
+
+    async with AutoGLMHTTPClient("http://127.0.0.1:1", None) as client:
+        with pytest.raises(TextTooLong, match="the limit is 8,000"):
+            await client.publish_task(LONG)
+
+
 async def test_the_sdk_without_an_address_says_there_is_no_stack(registry: Path) -> None:
     client = AutoGLMClient(settings=Settings(data_dir=registry / "none"))
     with pytest.raises(local_stack.NoStack, match="autoglm up --detach"):
