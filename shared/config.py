@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, Field, NonNegativeInt, SecretStr
+from pydantic import AliasChoices, BaseModel, Field, NonNegativeInt, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -119,6 +119,13 @@ class Settings(BaseSettings):
     default_timezone: str = Field("Asia/Shanghai", description="Reference zone for relative dates.")
     max_event_bytes: int = Field(262_144, description="Largest accepted event on public topics.")
     topic_prefix: str = Field("", description="Prefix of every topic and consumer group (isolates tests).")
+    content_modes: dict[str, Literal["structured", "binary"]] = Field(
+        default_factory=dict,
+        description="CloudEvents Kafka content mode of what the services write, per output topic (catalog name, "
+        "no prefix); unlisted topics are structured. Binary mode puts the attributes in ce_* headers and `data` "
+        "alone in the value. Every input topic accepts both modes whatever this says.",
+        examples=[{"autoglm.results": "binary"}],
+    )
     gc_thresholds: tuple[NonNegativeInt, NonNegativeInt, NonNegativeInt] = Field(
         (10_000, 10, 10),
         description="A service process's gc.set_threshold. Python's (700, 10, 10) runs the cycle collector "
@@ -143,6 +150,18 @@ class Settings(BaseSettings):
     otel_exporter_otlp_endpoint: str | None = Field(
         None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT"), exclude=True
     )
+
+    @field_validator("content_modes")
+    @classmethod
+    def _known_topics(cls, modes: dict[str, str]) -> dict[str, str]:
+        from .topics import CATALOG
+
+        outputs = {spec.name for spec in CATALOG if spec.events}
+        unknown = sorted(set(modes) - outputs)
+        if unknown:
+            raise ValueError(f"content_modes names {unknown}, which are not topics the services write; "
+                             f"topics: {sorted(outputs)}")
+        return modes
 
     def model_post_init(self, __context: Any) -> None:
         if self.kafka_bootstrap_servers and not self.broker.bootstrap_servers:

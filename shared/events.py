@@ -1,12 +1,17 @@
 """Event schemas: every record on every topic is one of these.
 
-Wire format: the *structured* content mode of the CloudEvents Kafka protocol binding.
-The record value is one JSON document holding the CloudEvents attributes and the
-payload under ``data``; the record header ``content-type`` is
-``application/cloudevents+json``; the record key is the session id, so all events of a
-conversation land on one partition and stay ordered. Structured mode was chosen so an
-upstream system can publish a task with any Kafka client by writing one JSON document,
-and so a dead-lettered record keeps every attribute in its original bytes.
+Wire format: the CloudEvents Kafka protocol binding. What the project writes is in the
+*structured* content mode unless configured per output topic (``Settings.content_modes``):
+the record value is one JSON document holding the CloudEvents attributes and the payload
+under ``data``, and the record header ``content-type`` is ``application/cloudevents+json``.
+Every input topic also accepts the *binary* mode (attributes in ``ce_*`` headers, ``data``
+as the value; ``shared/kafka/codec.py``). The record key is the session id, so all events of
+a conversation land on one partition and stay ordered. Structured mode is the default so an
+upstream system can publish a task with any Kafka client by writing one JSON document, and
+so a dead-lettered record keeps every attribute in its original bytes.
+
+Optional fields of a payload are written as ``null`` rather than left out, so the bytes match
+the documented schema (README, AsyncAPI); only envelope attributes without a value are omitted.
 
 Extension attributes (CloudEvents allows lowercase alphanumerics only): ``taskid``,
 ``sessionid``, ``tenant``, ``schemaversion`` and ``traceparent`` (the CloudEvents
@@ -25,6 +30,33 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, mo
 SCHEMA_VERSION = "1"
 SUPPORTED_SCHEMA_VERSIONS = frozenset({"1"})
 CONTENT_TYPE = "application/cloudevents+json"
+"""``content-type`` of a record in the structured content mode (the project's default for what it writes)."""
+DATA_CONTENT_TYPE = "application/json"
+"""``content-type`` of a record in the binary content mode: the value is ``data`` alone."""
+
+MAX_TEXT_CHARS = 8000
+"""The longest task text accepted (characters, as Python counts them), on every way in: Kafka, SDK, CLI, HTTP."""
+
+
+class TextTooLong(ValueError):
+    """A task text over :data:`MAX_TEXT_CHARS`; its message is the one line every entry point shows."""
+
+    error_type = "text_too_long"
+
+    def __init__(self, length: int) -> None:
+        super().__init__(text_too_long_message(length))
+        self.length = length
+        self.limit = MAX_TEXT_CHARS
+
+
+def text_too_long_message(length: int) -> str:
+    return f"the task text is {length:,} characters long; the limit is {MAX_TEXT_CHARS:,}"
+
+
+def check_text_length(text: str) -> None:
+    """Raise :class:`TextTooLong` when ``text`` is over the limit (before anything is sent)."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise TextTooLong(len(text))
 
 D = TypeVar("D", bound=BaseModel)
 
@@ -154,8 +186,9 @@ class TaskRequested(BaseModel):
 
     text: str = Field(
         min_length=1,
-        max_length=8000,
-        description="The request in natural language (any language; Chinese and English are tuned).",
+        max_length=MAX_TEXT_CHARS,
+        description="The request in natural language (any language; Chinese and English are tuned), at most "
+        "8,000 characters: a longer text is refused with the error class `text_too_long`.",
         examples=["查询北京明天的天气并生成一段提醒文案", "(12+8)*3等于多少？"],
     )
     timeout_seconds: float | None = Field(
@@ -213,8 +246,15 @@ class StepStatus(StrEnum):
     SKIPPED = "skipped"
 
 
+# What the services write on public topics is documented as written: every field present (null when unset),
+# so the AsyncAPI schema (serialization mode) marks every field required.
+_WRITTEN_AS_IS = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
 class ExecutedStep(BaseModel):
     """One step of the execution path, as reported on the result."""
+
+    model_config = _WRITTEN_AS_IS
 
     id: str = Field(description="Step id within the plan.", examples=["s2"])
     kind: StepKind = Field(description="What the step did.", examples=["tool_call"])
@@ -254,6 +294,8 @@ class ReasoningHop(BaseModel):
 
 class TaskCompleted(BaseModel):
     """The one result of a task, on `autoglm.results`. `status` says how it ended."""
+
+    model_config = _WRITTEN_AS_IS
 
     task_id: str = Field(description="The task id.", examples=["task-42"])
     status: TaskStatus = Field(
@@ -305,6 +347,8 @@ class TaskProgress(BaseModel):
       `duration_ms` and `summary`), for the same tasks.
     """
 
+    model_config = _WRITTEN_AS_IS
+
     task_id: str = Field(description="The task id.", examples=["task-42"])
     kind: Literal["tokens", "plan", "step"] = Field(
         "tokens", description="What this event reports (see above).", examples=["tokens"]
@@ -325,10 +369,12 @@ class TaskProgress(BaseModel):
 class DeadLetter(BaseModel):
     """A record that could not be processed, on `autoglm.dlq`, with its original bytes."""
 
+    model_config = _WRITTEN_AS_IS
+
     reason: str = Field(description="Human-readable reason.", examples=["malformed JSON: Expecting value"])
     error_type: str = Field(
         description="Machine-readable class: malformed_json, invalid_event, unsupported_version, "
-        "unknown_type, oversize, invalid_utf8, processing_error, unreadable_record.",
+        "unknown_type, oversize, text_too_long, invalid_utf8, processing_error, unreadable_record.",
         examples=["malformed_json"],
     )
     service: str = Field(description="Service that rejected it.", examples=["parser"])

@@ -21,19 +21,19 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaConnectionError, KafkaError
 
 from autoglm.shared.config import Settings
-from autoglm.shared.events import CONTENT_TYPE, CloudEvent, EventType, StepCompleted, StepRequest
+from autoglm.shared.events import CloudEvent, EventType, StepCompleted, StepRequest
 from autoglm.shared.kafka.aiokafka_compat import refresh_metadata
 from autoglm.shared.kafka.broker_check import check_broker
+from autoglm.shared.kafka.codec import encode
 from autoglm.shared.kafka.security import security_kwargs
 from autoglm.shared.topics import CLIENT_REPLIES, FEEDBACK, PROGRESS, RESULTS, TASKS
 
 from . import metrics
-from .records import TopicKind, decode
+from .records import TopicKind, decode, document
 from .store import TaskStore
 from .streams import Notifier
 
@@ -213,7 +213,7 @@ class KafkaLink:
                 continue
             kind = self.kinds[tp.topic]
             for rec in recs:
-                fact = decode(kind, rec.value, rec.offset, rec.timestamp)
+                fact = decode(kind, rec.value, rec.offset, rec.timestamp, rec.headers)
                 if fact is not None:
                     facts.append(fact)
                     touched.add(fact.task_id)
@@ -229,10 +229,10 @@ class KafkaLink:
 
     def _replied(self, records: list[Any]) -> None:
         for rec in records:
+            raw = document(rec.value, rec.headers)
             try:
-                raw = orjson.loads(rec.value)
-                step_id = raw["data"]["step_id"]
-            except (orjson.JSONDecodeError, KeyError, TypeError):
+                step_id = raw["data"]["step_id"]  # type: ignore[index]
+            except (KeyError, TypeError):
                 continue
             fut = self._replies.get(step_id) if isinstance(step_id, str) else None
             if fut is not None and not fut.done():
@@ -263,10 +263,7 @@ class KafkaLink:
 
     async def publish(self, topic: str, event: CloudEvent[Any], key: str) -> None:
         assert self.producer is not None
-        headers = [("content-type", CONTENT_TYPE.encode()), ("ce_type", event.type.encode())]
-        if event.traceparent:
-            headers.append(("traceparent", event.traceparent.encode()))
-        value = event.model_dump_json(exclude_none=True).encode()
+        value, headers = encode(event)  # structured mode, the same bytes and headers as the services write
         try:
             ack = await self.producer.send(self.prefix + topic, value, key=key.encode(), headers=headers)
             await asyncio.wait_for(ack, 15.0)

@@ -2,7 +2,9 @@
 
 Records are decoded leniently and cheaply (orjson, the few attributes needed): the gateway is a reader
 of other services' output, not their validator, and it skips what it can't use. The parser dead-letters
-a bad task record; a result or progress record without a task id is of no use to an HTTP client.
+a bad task record; a result or progress record without a task id is of no use to an HTTP client. Both
+CloudEvents content modes are read: a binary-mode record (an upstream's task, or an output configured
+binary by ``content_modes``) has its attributes in ``ce_*`` headers and its data as the value.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 import orjson
+
+from autoglm.shared.kafka.codec import content_mode
 
 from .store import Fact, FeedbackSeen, ProgressSeen, ResultSeen, TaskSeen
 from .submissions import fingerprint
@@ -45,15 +49,30 @@ def _time(raw: dict[str, Any], fallback: float) -> float:
     return fallback
 
 
-def decode(kind: TopicKind, value: bytes | None, offset: int, timestamp_ms: int) -> Fact | None:
-    """The fact a record states, or None for a record the gateway can't use."""
+Headers = list[tuple[str, bytes | None]]
+
+
+def document(value: bytes | None, headers: Headers | None = None) -> dict[str, Any] | None:
+    """The event a record holds as one dict (attributes and ``data``), in either content mode; None if unreadable."""
     if not value:
         return None
     try:
+        if headers and content_mode(headers) == "binary":
+            attrs: dict[str, Any] = {name[3:]: raw.decode("utf-8", "replace") for name, raw in headers
+                                     if name.startswith("ce_") and raw is not None}
+            attrs["data"] = orjson.loads(value)
+            return attrs
         raw = orjson.loads(value)
     except orjson.JSONDecodeError:
         return None
-    if not isinstance(raw, dict):
+    return raw if isinstance(raw, dict) else None
+
+
+def decode(kind: TopicKind, value: bytes | None, offset: int, timestamp_ms: int,
+           headers: Headers | None = None) -> Fact | None:
+    """The fact a record states, or None for a record the gateway can't use."""
+    raw = document(value, headers)
+    if raw is None:
         return None
     data = raw.get("data")
     if not isinstance(data, dict):

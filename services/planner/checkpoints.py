@@ -17,6 +17,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from autoglm.shared.kafka.clients import read_to_end
+from autoglm.shared.kafka.codec import read_event
 
 from .state import TaskState
 
@@ -57,16 +58,12 @@ async def recover(
             except ValueError:
                 log.warning("unreadable checkpoint for %s skipped", task_id)
         if states:
-            import json
-
             # read_to_end's assign() replaces the assignment. Calling unsubscribe() in between,
             # inside the rebalance callback, left the group consumer's close() hanging forever.
 
             for rec in await read_to_end(consumer, [TopicPartition(results_topic, p) for p in parts]):
-                try:
-                    task_id = json.loads(rec.value).get("taskid")
-                except (ValueError, AttributeError, TypeError):
-                    continue
+                parts_of = read_event(rec.value, rec.headers)  # results may be configured binary
+                task_id = parts_of[0].get("taskid") if parts_of else None
                 if task_id in states:
                     states[task_id].result_published = True
         return states, finished

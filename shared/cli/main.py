@@ -23,6 +23,7 @@ from rich.text import Text
 
 from ..app import escape_for_log
 from ..config import Settings
+from ..events import MAX_TEXT_CHARS, text_too_long_message
 
 app = typer.Typer(help="Open-AutoGLM: event-driven task automation over Kafka.", no_args_is_help=True)
 dlq_app = typer.Typer(help="Inspect and replay dead-lettered records.", no_args_is_help=True)
@@ -36,6 +37,23 @@ err = Console(stderr=True)
 
 def _settings() -> Settings:
     return Settings()
+
+
+def _stack_settings(settings: Settings | None = None, *, required: bool = True) -> Settings:
+    """Settings pointed at the running stack, found by itself (``shared/local_stack.py``): a configured
+    cluster, the stack on this data directory, or this user's one running stack anywhere. With
+    ``required`` a missing stack ends the command with one line saying what to do (exit 2)."""
+    from ..local_stack import SeveralStacks
+    from .stack import for_running_stack
+
+    settings = settings or _settings()
+    try:
+        return for_running_stack(settings)
+    except RuntimeError as exc:
+        if not required and not isinstance(exc, SeveralStacks):
+            return settings
+        err.print(f"[red]{exc}[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
 
 
 def _mount_optional() -> None:
@@ -77,12 +95,8 @@ def _memory_deps() -> Any:
         from ..sdk.rpc import StepClient
         from .stack import bootstrap_from
 
-        settings = MemoryServiceSettings()
-        try:
-            bootstrap = bootstrap_from(settings)
-        except RuntimeError as exc:
-            err.print(f"[red]{exc}[/]")
-            raise typer.Exit(2) from None
+        settings = _stack_settings(MemoryServiceSettings())
+        bootstrap = bootstrap_from(settings)
         return RemoteMemoryStore(lambda tenant: StepClient(bootstrap, settings, tenant=tenant).start()), settings.memory
 
     def embedder() -> Any:
@@ -91,7 +105,7 @@ def _memory_deps() -> Any:
         from ..sdk.rpc import StepClient
         from .stack import bootstrap_from
 
-        settings = _settings()
+        settings = _stack_settings()
         bootstrap = bootstrap_from(settings)
 
         @asynccontextmanager
@@ -124,12 +138,14 @@ def up(
             raise typer.Exit(1) from None
         console.print(f"stack ready: broker {state['bootstrap_servers']}, supervisor pid {state['pid']}")
         _print_gateway(state.get("gateway") or {})
+        _print_tools(state["services"].get("tool_executor", {}).get("port"))
         return
 
     def on_ready(s: stack.Stack) -> None:
         console.print(f"[green]stack ready[/] broker {s.bootstrap}; Ctrl-C stops it")
         _print_status(s.settings)
         _print_gateway({"url": s.gateway_url}, s.dev_token)
+        _print_tools(s.procs["tool_executor"].port if "tool_executor" in s.procs else None)
 
     raise typer.Exit(stack.run_foreground(settings, on_ready=on_ready, ready_timeout=timeout))
 
@@ -149,12 +165,31 @@ def _print_gateway(gateway: dict[str, Any], token: str | None = None) -> None:
         console.print(f"console signed in: {url}/#token={token}", markup=False, soft_wrap=True)
 
 
+def _print_tools(port: int | None, wait: float = 5.0) -> None:
+    """The tool executor's start-up check (which tools can work from here), once it has finished."""
+    from .stack import probe
+
+    deadline = time.monotonic() + wait
+    tools: dict[str, str] = {}
+    while port and not tools and time.monotonic() < deadline:
+        tools = probe(port)[1].get("tools") or {}
+        if not tools:
+            time.sleep(0.2)
+    if not tools:
+        return
+    working = [name for name, state in tools.items() if not state.startswith("unreachable")]
+    console.print(f"tools reachable: {', '.join(working)}", markup=False, highlight=False, soft_wrap=True)
+    for name, state in tools.items():
+        if state.startswith("unreachable"):
+            err.print(f"{name} {state}", markup=False, highlight=False, soft_wrap=True)
+
+
 @app.command()
 def down() -> None:
     """Stop a detached stack."""
     from . import stack
 
-    if stack.stop_detached(_settings()):
+    if stack.stop_detached(_stack_settings(required=False)):
         console.print("stack stopped")
     else:
         console.print("no stack running")
@@ -226,10 +261,21 @@ def _scrape(port: int | None) -> dict[str, float]:
 @app.command()
 def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Show each service's state; exit 0 only when every service is ready."""
-    raise typer.Exit(0 if _print_status(_settings(), as_json) else 1)
+    raise typer.Exit(0 if _print_status(_stack_settings(required=False), as_json) else 1)
 
 
 # ------------------------------------------------------------------ tasks
+
+
+def _check_text(text: str) -> None:
+    """One line and exit 2 for a text over the task limit (the limit every way in shares)."""
+    from ..events import TextTooLong, check_text_length
+
+    try:
+        check_text_length(text)
+    except TextTooLong as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
 
 
 def _print_result(result: Any, as_json: bool, task_id: str) -> None:
@@ -298,7 +344,12 @@ def submit(
     token: TokenOption = None,
 ) -> None:
     """Publish a task (on autoglm.tasks, or through the HTTP gateway) and wait for its result."""
-    settings = _settings()
+    from pydantic import ValidationError
+
+    from ..kafka.broker_check import BrokerUnreachable
+
+    _check_text(text)
+    settings = _stack_settings(required=via is Via.kafka)
     wait = (timeout or settings.timeout_seconds) + 30
     if via is Via.http:
         from ..sdk.http import AutoGLMHTTPClient, GatewayError
@@ -324,11 +375,7 @@ def submit(
     from ..sdk.client import AutoGLMClient
     from .stack import bootstrap_from
 
-    try:
-        bootstrap = bootstrap_from(settings)
-    except RuntimeError as exc:
-        err.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from None
+    bootstrap = bootstrap_from(settings)
 
     async def run() -> tuple[str, Any]:
         async with AutoGLMClient(bootstrap, settings=settings, source="/autoglm/cli") as client:
@@ -340,6 +387,13 @@ def submit(
     except TimeoutError:
         err.print("[red]no result before the wait ran out[/]")
         raise typer.Exit(3) from None
+    except ValidationError as exc:  # an id or option the event schema refuses
+        first = exc.errors(include_url=False)[0]
+        err.print(f"[red]error:[/] {'.'.join(str(p) for p in first['loc'])}: {first['msg']}", markup=True)
+        raise typer.Exit(2) from None
+    except BrokerUnreachable as exc:
+        err.print(f"[red]error:[/] {exc}", markup=True)
+        raise typer.Exit(2) from None
     _print_result(result, as_json, task_id)
     raise typer.Exit(0 if result.status.value != "failed" else 1)
 
@@ -356,7 +410,7 @@ def trace(
     """Print a task's spans as a waterfall (service, operation, duration, status)."""
     from .traceview import render_waterfall, spans_for_task
 
-    settings = _settings()
+    settings = _stack_settings(required=False)
     if via is Via.http:
         from ..sdk.http import AutoGLMHTTPClient, GatewayError
 
@@ -398,10 +452,10 @@ def asyncapi(
     fmt: Annotated[str, typer.Option("--format", help="json or yaml")] = "yaml",
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
-    """Print the AsyncAPI 3.0 document generated from the code."""
+    """Print the AsyncAPI 3.1 document generated from the code and the configured content modes."""
     from .asyncapi import build_asyncapi
 
-    doc = build_asyncapi()
+    doc = build_asyncapi(settings=_settings())  # content_modes from the configuration
     text = json.dumps(doc, indent=2, ensure_ascii=False) if fmt == "json" else yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
     if output:
         output.write_text(text)
@@ -466,17 +520,19 @@ async def _read_topic(bootstrap: str, topic: str, settings: Settings) -> list[An
 
 
 def _dlq_entries(settings: Settings) -> list[dict[str, Any]]:
+    from ..kafka.codec import read_event
     from ..topics import DLQ
     from .stack import bootstrap_from
 
     records = asyncio.run(_read_topic(bootstrap_from(settings), settings.topic_prefix + DLQ, settings))
     entries = []
     for rec in records:
-        try:
-            raw = json.loads(rec.value)
-        except (TypeError, ValueError):
+        event = read_event(rec.value, rec.headers)
+        if event is None or not isinstance(event[1], dict):
             continue
-        entries.append({"id": raw.get("id"), "offset": rec.offset, "time": raw.get("time"), **raw.get("data", {})})
+        attrs, data = event
+        entries.append({"id": attrs.get("id"), "offset": rec.offset, "time": attrs.get("time"),
+                        "tenant": attrs.get("tenant"), "session_id": attrs.get("sessionid"), **data})
     return entries
 
 
@@ -486,16 +542,17 @@ def dlq_list(
     limit: Annotated[int, typer.Option(help="Newest N.")] = 50,
 ) -> None:
     """List dead-lettered records: reason, origin and task id."""
-    entries = _dlq_entries(_settings())[-limit:]
+    entries = _dlq_entries(_stack_settings())[-limit:]
     if as_json:
         print(json.dumps(entries, ensure_ascii=False))
         return
     table = Table(title=f"autoglm.dlq — {len(entries)} record(s)")
-    for col in ("id", "service", "from", "error", "reason", "task", "bytes"):
+    for col in ("id", "service", "from", "error", "reason", "tenant", "task", "bytes"):
         table.add_column(col)
     for e in entries:
         cells = (e["id"], e.get("service", ""), f"{e.get('topic')}[{e.get('partition')}]@{e.get('offset')}",
-                 e.get("error_type", ""), str(e.get("reason", ""))[:60], e.get("task_id") or "", e.get("original_size"))
+                 e.get("error_type", ""), str(e.get("reason", ""))[:60], e.get("tenant") or "", e.get("task_id") or "",
+                 e.get("original_size"))
         # Dead letters quote what attackers wrote: shown as plain text, never as rich markup or terminal controls.
         table.add_row(*(Text(escape_for_log(str(c))) for c in cells))
     console.print(table)
@@ -511,7 +568,7 @@ def dlq_replay(
 
     from .stack import bootstrap_from
 
-    settings = _settings()
+    settings = _stack_settings()
     entries = _dlq_entries(settings)
     chosen = entries if replay_all else [e for e in entries if e["id"] == record_id]
     if not chosen:
@@ -605,12 +662,17 @@ def parse(
             if not line.strip():
                 print(json.dumps({"language": "", "intents": [], "clarification": None}))
                 continue
+            if len(line) > MAX_TEXT_CHARS:  # one output line per input line, the refusal included
+                print(json.dumps({"language": "", "intents": [], "clarification": None,
+                                  "error": text_too_long_message(len(line))}))
+                continue
             graph = _parse_one(line, now, tz, fallback)
             print(json.dumps(graph.model_dump(mode="json"), ensure_ascii=False))
         return
     if text is None:
         err.print("[red]give TEXT or --batch FILE[/]")
         raise typer.Exit(2)
+    _check_text(text)
     graph = _parse_one(text, now, tz, fallback)
     if as_json:
         print(json.dumps(graph.model_dump(mode="json"), ensure_ascii=False))
@@ -630,6 +692,7 @@ def plan(
     from autoglm.services.planner.state import PlannerPolicy
     from autoglm.shared.events import TaskRequested, utcnow
 
+    _check_text(text)
     graph = _parse_one(text, now, tz, _parser_fallback(None))
     policy = PlannerPolicy()
     state = new_state(task_id="plan", session_id="plan", tenant="default", request=TaskRequested(text=text),

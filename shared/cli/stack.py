@@ -4,7 +4,8 @@
 names a cluster), creates the catalog's topics, starts one process per service, restarts
 a service that dies, and on SIGINT/SIGTERM stops the services (each finishes or hands
 back its in-flight batch) and then the broker. ``<data_dir>/run/stack.json`` tells
-``autoglm status``/``down`` and the SDK where everything is.
+``autoglm status``/``down`` and the SDK where everything is, and a pointer to it in the user's list of
+running stacks lets them find it from any directory (``shared/local_stack.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import yaml
 
 from ..config import Settings, config_file
 from ..kafka.security import security_kwargs
+from ..local_stack import locate, pid_alive, read_state, register, run_dir, state_file, unregister
 from .embedded import EmbeddedBroker, create_topics_sync, die_with_parent
 
 SERVICES = ("memory", "inference", "tool_executor", "parser", "planner")
@@ -34,39 +36,6 @@ GATEWAY = "gateway"
 WITH_GATEWAY = (*SERVICES, GATEWAY)
 """What `autoglm up` and `make demo` start: the pipeline and the HTTP gateway."""
 DEV_TOKEN_HOURS = 24
-
-
-def run_dir(settings: Settings) -> Path:
-    return settings.data_dir / "run"
-
-
-def state_file(settings: Settings) -> Path:
-    return run_dir(settings) / "stack.json"
-
-
-def read_state(settings: Settings) -> dict[str, Any] | None:
-    path = state_file(settings)
-    try:
-        return dict(json.loads(path.read_text()))
-    except (OSError, ValueError):
-        return None
-
-
-def pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie child still answers kill(0); look at its state.
-    with contextlib.suppress(OSError):
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        if stat.rsplit(")", 1)[1].split()[0] == "Z":
-            return False
-    return True
 
 
 def probe(port: int | None, path: str = "/readyz", timeout: float = 1.0) -> tuple[bool, dict[str, Any]]:
@@ -84,13 +53,21 @@ def probe(port: int | None, path: str = "/readyz", timeout: float = 1.0) -> tupl
 
 
 def bootstrap_from(settings: Settings) -> str:
-    """The configured cluster, else the running embedded stack's broker."""
-    if settings.broker.bootstrap_servers:
-        return settings.broker.bootstrap_servers
-    state = read_state(settings)
-    if not state:
-        raise RuntimeError("no broker: start the stack with `autoglm up --detach` or set KAFKA_BOOTSTRAP_SERVERS")
-    return str(state["bootstrap_servers"])
+    """The configured cluster, else the running local stack's broker (see :func:`locate`)."""
+    return locate(settings).bootstrap_servers
+
+
+def for_running_stack(settings: Settings) -> Settings:
+    """``settings`` pointed at the running stack a client finds (:func:`locate`): its data directory (state,
+    span files) and topic prefix, when it was found through its state rather than a configured cluster.
+    Raises :class:`~autoglm.shared.local_stack.NoStack` (a RuntimeError) saying what to do when there is none."""
+    found = locate(settings)
+    update: dict[str, Any] = {}
+    if found.data_dir is not None and found.data_dir != settings.data_dir:
+        update["data_dir"] = found.data_dir
+    if found.topic_prefix is not None and found.topic_prefix != settings.topic_prefix:
+        update["topic_prefix"] = found.topic_prefix
+    return settings.model_copy(update=update) if update else settings
 
 
 @dataclass
@@ -167,8 +144,15 @@ class Stack:
     """The supervisor's view of the stack. Only 127.0.0.1 is ever bound."""
 
     def __init__(
-        self, settings: Settings, services: tuple[str, ...] = WITH_GATEWAY, extra_env: dict[str, str] | None = None
+        self,
+        settings: Settings,
+        services: tuple[str, ...] = WITH_GATEWAY,
+        extra_env: dict[str, str] | None = None,
+        *,
+        listed: bool = False,
     ) -> None:
+        """``listed``: list the stack among the user's running stacks, so clients started anywhere find it
+        (``autoglm up``; the stacks of tests, benchmarks and the demo stay private)."""
         self.settings = settings
         self.extra_env = dict(extra_env or {})
         self.services_wanted = services
@@ -176,6 +160,8 @@ class Stack:
         self.bootstrap = settings.broker.bootstrap_servers
         self.procs: dict[str, ServiceProcess] = {}
         self._stopping = False
+        self._listed = listed
+        self._registered = False
         self.started_at = time.time()
         self.dev_token: str | None = None
 
@@ -264,6 +250,9 @@ class Stack:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(state, indent=2))
         tmp.replace(path)
+        if self._listed and not self._registered:
+            register(self.settings.data_dir, os.getpid())
+            self._registered = True
 
     def ready(self) -> dict[str, bool]:
         return {n: probe(p.port)[0] for n, p in self.procs.items()}
@@ -315,6 +304,8 @@ class Stack:
             self.broker.stop()
         with contextlib.suppress(FileNotFoundError):
             state_file(self.settings).unlink()
+        if self._registered:
+            unregister(self.settings.data_dir)
 
 
 def _gateway_auth_configured(env: dict[str, str]) -> bool:
@@ -356,7 +347,7 @@ def _write_private(path: Path, data: bytes) -> None:
 
 def run_foreground(settings: Settings, on_ready: Any = None, ready_timeout: float = 300.0) -> int:
     """`autoglm up`: run until SIGINT/SIGTERM. Returns the exit code."""
-    stack = Stack(settings)
+    stack = Stack(settings, listed=True)
     stop_flag = [False]
 
     def _stop(*_: object) -> None:
@@ -413,6 +404,7 @@ def stop_detached(settings: Settings, timeout: float = 60.0) -> bool:
     if not state or not pid_alive(state.get("pid")):
         with contextlib.suppress(FileNotFoundError):
             state_file(settings).unlink()
+        unregister(settings.data_dir)
         return False
     pid = int(state["pid"])
     os.kill(pid, signal.SIGTERM)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import platform
 import random
@@ -31,6 +30,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from ..cli.stack import SERVICES, Stack
 from ..config import Settings
+from ..kafka.codec import read_event
 from ..kafka.security import security_kwargs
 from ..sdk.client import AutoGLMClient
 from ..topics import RESULTS
@@ -138,14 +138,14 @@ async def read_results(
             batch = await consumer.getmany(timeout_ms=200)
             for records in batch.values():
                 for rec in records:
-                    try:
-                        doc = json.loads(rec.value)
-                    except (TypeError, ValueError):
+                    event = read_event(rec.value, rec.headers)
+                    if event is None:
                         continue
-                    task_id = doc.get("taskid")
+                    attrs, data = event
+                    task_id = attrs.get("taskid")
                     if task_id in task_ids:
                         counts[task_id] += 1
-                        statuses[str(doc.get("data", {}).get("status"))] += 1
+                        statuses[str((data or {}).get("status"))] += 1
                         last_new = loop.time()
             if len(counts) == len(task_ids) and loop.time() - last_new >= settle:
                 break

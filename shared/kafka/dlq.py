@@ -2,8 +2,11 @@
 
 The letter keeps the record's value, key and headers (base64) and where it came from, so
 ``autoglm dlq replay`` can publish it again; a record too large for the broker keeps a prefix
-(``truncated``). A record from the public task topic that names a task also gets that task's ``failed``
-result, so its sender is answered; on internal topics the planner's deadline answers instead.
+(``truncated``). The letter's envelope keeps whatever session, tenant and trace context the record
+names (:func:`.codec.record_context`: binary or structured mode, or a broken record's bytes), and its
+span continues the record's trace. A record from the public task topic that names a task also gets
+that task's ``failed`` result, for the same tenant and session, so its sender is answered; on internal
+topics the planner's deadline answers instead.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-import re
 from typing import TYPE_CHECKING
 
 from aiokafka import ConsumerRecord
@@ -19,15 +21,12 @@ from aiokafka import ConsumerRecord
 from .. import metrics, telemetry
 from ..events import DeadLetter, EventType, TaskCompleted, TaskStatus
 from ..topics import DLQ, RESULTS, TASKS
-from .codec import Rejected
+from .codec import Rejected, record_context
 
 if TYPE_CHECKING:
     from .runtime import ServiceRuntime
 
 log = logging.getLogger("autoglm")
-
-_SESSION_RE = re.compile(rb'"sessionid"\s*:\s*"([A-Za-z0-9._:\-]{1,128})"')
-_TENANT_RE = re.compile(rb'"tenant"\s*:\s*"([A-Za-z0-9._\-]{1,64})"')
 
 TRUNCATED_ORIGINAL_BYTES = 65_536
 """What a dead letter keeps of a value too large to carry whole (base64 grows it by a third)."""
@@ -47,29 +46,31 @@ async def dead_letter(rt: ServiceRuntime, record: ConsumerRecord, rej: Rejected)
     public_topic = source_topic.removeprefix(rt.settings.topic_prefix)
     log.warning("dead-lettered %s/%s@%s: %s", source_topic, record.partition, record.offset, rej.reason)
     letter = _letter(record, rej, rt.service, public_topic, _letter_budget(rt))
+    ctx = record_context(record)
+    tenant = ctx.tenant or "default"  # the sender's tenant reads its result
+    session_id = ctx.session_id or rej.task_id
     with rt.tracer.start_as_current_span(
         f"dead_letter {public_topic}",
-        attributes={"error.type": rej.error_type, telemetry.TASK_ID: rej.task_id or "", "messaging.destination.name": DLQ},
+        context=telemetry.context_from_traceparent(ctx.traceparent),
+        attributes={"error.type": rej.error_type, telemetry.TASK_ID: rej.task_id or "", telemetry.TENANT: tenant,
+                    telemetry.SESSION_ID: session_id or "", "messaging.destination.name": DLQ},
     ) as span:
         telemetry.mark_error(span, rej.reason)
+        attrs = {"taskid": rej.task_id, "sessionid": session_id, "tenant": tenant}
         # A record key is the session id: short. A longer one (an attacker's) isn't reused as ours.
         key = letter.key if letter.key is not None and len(letter.key) <= 256 else rej.task_id
         try:
-            await rt.publish(DLQ, rt.event(EventType.DEAD_LETTERED, letter, taskid=rej.task_id, sessionid=None), key=key)
+            await rt.publish(DLQ, rt.event(EventType.DEAD_LETTERED, letter, **attrs), key=key)
         except Exception as exc:  # noqa: BLE001 - e.g. the broker's own size limit; keep the facts
             log.warning("dead letter refused (%s); publishing it without the original", type(exc).__name__)
             bare = letter.model_copy(
                 update={"original_b64": "", "headers": {}, "key": None, "truncated": True,
                         "reason": f"{letter.reason} (the broker refused the full dead letter: {type(exc).__name__})"}
             )
-            await rt.publish(DLQ, rt.event(EventType.DEAD_LETTERED, bare, taskid=rej.task_id, sessionid=None),
-                             key=rej.task_id)
+            await rt.publish(DLQ, rt.event(EventType.DEAD_LETTERED, bare, **attrs), key=rej.task_id)
         # Only the public task topic answers the sender: on internal topics the
         # planner's deadline produces the task's one result.
         if public_topic == TASKS and rej.task_id:
-            head = (record.value or b"")[:65_536]
-            session_id = _only_match(_SESSION_RE, head) or rej.task_id
-            tenant = _only_match(_TENANT_RE, head) or "default"  # the sender's tenant reads its result
             result = TaskCompleted(
                 task_id=rej.task_id,
                 status=TaskStatus.FAILED,
@@ -77,10 +78,7 @@ async def dead_letter(rt: ServiceRuntime, record: ConsumerRecord, rej: Rejected)
                 answer="",
                 trace_id=telemetry.trace_id_of(span),
             )
-            await rt.publish(
-                RESULTS,
-                rt.event(EventType.TASK_COMPLETED, result, taskid=rej.task_id, sessionid=session_id, tenant=tenant),
-            )
+            await rt.publish(RESULTS, rt.event(EventType.TASK_COMPLETED, result, **attrs))
             metrics.TASKS_FINISHED.labels("failed").inc()
 
 
@@ -141,12 +139,6 @@ def _key_text(key: bytes | None) -> str | None:
         return key.decode("utf-8")
     except UnicodeDecodeError:
         return _b64(key)
-
-
-def _only_match(pattern: re.Pattern[bytes], head: bytes) -> str | None:
-    """The one value ``pattern`` finds, or None when it finds none or several (ambiguous)."""
-    found = set(pattern.findall(head))
-    return found.pop().decode() if len(found) == 1 else None
 
 
 def _b64(data: bytes | None) -> str:

@@ -33,10 +33,10 @@ from pydantic import BaseModel
 
 from .. import metrics, telemetry
 from ..config import Settings
-from ..events import CONTENT_TYPE, EVENT_PAYLOADS, CloudEvent, EventType, StepCompleted, StepRequest
+from ..events import EVENT_PAYLOADS, CloudEvent, EventType, StepCompleted, StepRequest
 from ..topics import NO_REPLY, REPLY_TOPICS, TASKS
 from . import dlq
-from .codec import Received, Rejected, TopicRule, envelope, records_decoder, records_parser
+from .codec import Received, Rejected, TopicRule, encode, envelope, records_decoder, records_parser
 from .faststream_compat import connected_producer, subscriber_consumer
 from .pipeline import Pipeline
 from .poll import FetchWaits, wake_on_records
@@ -108,10 +108,8 @@ class ServiceRuntime:
     async def publish(
         self, topic_name: str, event: CloudEvent[Any], *, partition: int | None = None, key: str | None = None
     ) -> None:
-        body = event.model_dump_json(exclude_none=True).encode()
-        headers = {"content-type": CONTENT_TYPE, "ce_type": event.type}
-        if event.traceparent:
-            headers["traceparent"] = event.traceparent  # W3C context for consumers that read headers
+        """Send ``event`` in the topic's content mode (``Settings.content_modes``, structured by default)."""
+        body, headers = encode(event, self.settings.content_modes.get(topic_name, "structured"))
         record_key = (key or event.sessionid or event.taskid or "").encode()
         await self.publish_raw(topic_name, body, key=record_key, partition=partition, headers=headers)
 
@@ -122,17 +120,15 @@ class ServiceRuntime:
         *,
         key: bytes | None,
         partition: int | None = None,
-        headers: dict[str, str] | None = None,
+        headers: list[tuple[str, bytes]] | None = None,
     ) -> None:
         """Send one record and wait for the broker's acknowledgement (``value`` None: a tombstone)."""
         producer = self.kafka_producer()
         if producer is None:
-            await self.broker.publish(value, self.topic(topic_name), key=key, partition=partition, headers=headers)
+            await self.broker.publish(value, self.topic(topic_name), key=key, partition=partition,
+                                      headers={name: raw.decode() for name, raw in headers or ()})
             return
-        sent = await producer.send(
-            self.topic(topic_name), value, key=key, partition=partition,
-            headers=[(name, text.encode()) for name, text in (headers or {}).items()],
-        )
+        sent = await producer.send(self.topic(topic_name), value, key=key, partition=partition, headers=headers or [])
         await sent
 
     async def reply(

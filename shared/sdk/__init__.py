@@ -5,7 +5,9 @@ Kafka), :class:`AutoGLMHTTPClient` (the same through the HTTP gateway) and
 Imports the library floor only; no service and no library module imports it.
 """
 
+from ..events import MAX_TEXT_CHARS, TextTooLong
+from ..local_stack import NoStack
 from .client import AutoGLMClient
 from .http import AutoGLMHTTPClient, GatewayError
 
-__all__ = ["AutoGLMClient", "AutoGLMHTTPClient", "GatewayError"]
+__all__ = ["MAX_TEXT_CHARS", "AutoGLMClient", "AutoGLMHTTPClient", "GatewayError", "NoStack", "TextTooLong"]

@@ -3,9 +3,10 @@
 Results are correlated by task id (faststream's request/reply does not work on a real
 broker). The client reads every partition of the result topic without a consumer
 group, from the end as of when it started, so it never steals results from other
-readers and never misses its own.
+readers and never misses its own. Without an address it finds the broker by itself
+(``shared/local_stack.py``): ``KAFKA_BOOTSTRAP_SERVERS``, else the running ``autoglm up`` stack.
 
-    async with AutoGLMClient("127.0.0.1:9092") as client:
+    async with AutoGLMClient() as client:
         result = await client.submit("(12+8)*3等于多少？")
         print(result.answer)
 """
@@ -13,7 +14,6 @@ readers and never misses its own.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -24,10 +24,21 @@ from opentelemetry.trace import SpanKind
 
 from .. import telemetry
 from ..config import Settings
-from ..events import CONTENT_TYPE, CloudEvent, EventType, TaskCompleted, TaskProgress, TaskRequested, new_id
+from ..events import (
+    CONTENT_TYPE,
+    CloudEvent,
+    EventType,
+    TaskCompleted,
+    TaskProgress,
+    TaskRequested,
+    check_text_length,
+    new_id,
+)
 from ..kafka.broker_check import check_broker
 from ..kafka.clients import close_clients, tail_from_end
+from ..kafka.codec import encode, read_event
 from ..kafka.security import security_kwargs
+from ..local_stack import locate
 from ..topics import PROGRESS, RESULTS, TASKS
 
 
@@ -37,12 +48,18 @@ class PreparedTask(NamedTuple):
     task_id: str
     value: bytes
     key: bytes
+    headers: list[tuple[str, bytes]] = [("content-type", CONTENT_TYPE.encode())]
 
 
 class AutoGLMClient:
+    """Tasks in, results out. ``bootstrap_servers`` None: the configured cluster or the running local stack
+    (its topic prefix too), found when the client starts; :class:`~autoglm.shared.local_stack.NoStack` says
+    what to do when there is none. A text over 8,000 characters raises :class:`~autoglm.shared.events.TextTooLong`
+    before anything is sent."""
+
     def __init__(
         self,
-        bootstrap_servers: str,
+        bootstrap_servers: str | None = None,
         *,
         settings: Settings | None = None,
         source: str = "/autoglm/sdk",
@@ -51,6 +68,7 @@ class AutoGLMClient:
         self.settings = settings or Settings()
         self.bootstrap = bootstrap_servers
         self.source = source
+        self._prefix_given = topic_prefix is not None
         self.prefix = self.settings.topic_prefix if topic_prefix is None else topic_prefix
         self.tracer_provider = telemetry.setup_tracing("client", self.settings)
         self.tracer = self.tracer_provider.get_tracer("autoglm.sdk")
@@ -68,6 +86,11 @@ class AutoGLMClient:
         await self.close()
 
     async def start(self) -> None:
+        if self.bootstrap is None:
+            found = locate(self.settings)
+            self.bootstrap = found.bootstrap_servers
+            if found.topic_prefix is not None and not self._prefix_given:
+                self.prefix = found.topic_prefix
         security = security_kwargs(self.settings)
         self._producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", **security)
         try:
@@ -95,18 +118,18 @@ class AutoGLMClient:
             batch = await self._consumer.getmany(timeout_ms=200)
             for tp, records in batch.items():
                 for rec in records:
-                    try:
-                        raw = json.loads(rec.value)
-                    except (TypeError, ValueError):
+                    event = read_event(rec.value, rec.headers)  # either content mode
+                    if event is None:
                         continue
+                    attrs, data = event
                     if tp.topic == results_topic:
-                        fut = self._waiters.get(raw.get("taskid", ""))
+                        fut = self._waiters.get(attrs.get("taskid", ""))
                         if fut is not None and not fut.done():
-                            fut.set_result(TaskCompleted.model_validate(raw["data"]))
+                            fut.set_result(TaskCompleted.model_validate(data))
                     else:
-                        queue = self._progress.get(raw.get("taskid", ""))
+                        queue = self._progress.get(attrs.get("taskid", ""))
                         if queue is not None:
-                            queue.put_nowait(TaskProgress.model_validate(raw["data"]))
+                            queue.put_nowait(TaskProgress.model_validate(data))
 
     async def publish_task(self, text: str, **kwargs: Any) -> str:
         """Publish one task (keyword arguments as ``prepare_task``) and wait for the broker's ack."""
@@ -130,6 +153,7 @@ class AutoGLMClient:
     ) -> PreparedTask:
         """Build a task's record (CloudEvent, key, headers, trace context) without sending it, so a
         caller can publish many at a controlled rate with the serialisation done beforehand."""
+        check_text_length(text)
         task_id = task_id or new_id()
         with self.tracer.start_as_current_span(
             f"send {TASKS}",
@@ -159,16 +183,15 @@ class AutoGLMClient:
                     metadata=metadata or {},
                 ),
             )
-        return PreparedTask(task_id, event.model_dump_json(exclude_none=True).encode(), (session_id or task_id).encode())
+        value, headers = encode(event)
+        return PreparedTask(task_id, value, (session_id or task_id).encode(), headers)
 
     async def send_prepared(self, prepared: PreparedTask, *, wait: bool = True) -> asyncio.Future[Any]:
         """Send a prepared task. With ``wait=False`` it returns once the record is queued in the
         producer's batch; await the returned future for the broker's ack."""
         assert self._producer is not None
         self._waiters.setdefault(prepared.task_id, asyncio.get_running_loop().create_future())
-        ack = await self._producer.send(
-            self.prefix + TASKS, prepared.value, key=prepared.key, headers=[("content-type", CONTENT_TYPE.encode())]
-        )
+        ack = await self._producer.send(self.prefix + TASKS, prepared.value, key=prepared.key, headers=prepared.headers)
         if wait:
             await ack
         return ack

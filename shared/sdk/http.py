@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from ..events import TaskCompleted, TaskProgress
+from ..events import TaskCompleted, TaskProgress, check_text_length
 
 MAX_WAIT = 60.0
 
@@ -82,7 +82,9 @@ class AutoGLMHTTPClient:
         idempotency_key: str | None = None,
         wait: float | None = None,
     ) -> dict[str, Any]:
-        """``POST /v1/tasks``: the task document (with its result when it finished within ``wait`` s)."""
+        """``POST /v1/tasks``: the task document (with its result when it finished within ``wait`` s). A text over
+        8,000 characters raises :class:`~autoglm.shared.events.TextTooLong` before anything is sent, as on Kafka."""
+        check_text_length(text)
         body: dict[str, Any] = {"text": text}
         for name, value in (("session_id", session_id), ("user_id", user_id), ("metadata", metadata),
                             ("timeout_seconds", timeout)):

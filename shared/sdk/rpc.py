@@ -14,8 +14,9 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from ..config import Settings
-from ..events import CONTENT_TYPE, CloudEvent, EventType, StepCompleted, StepRequest
+from ..events import CloudEvent, EventType, StepCompleted, StepRequest
 from ..kafka.clients import close_clients, tail_from_end
+from ..kafka.codec import encode, read_event
 from ..kafka.security import security_kwargs
 from ..topics import CLIENT_REPLIES
 
@@ -59,9 +60,10 @@ class StepClient:
             batch = await self._consumer.getmany(timeout_ms=200)
             for records in batch.values():
                 for rec in records:
+                    event = read_event(rec.value, rec.headers)
                     try:
-                        reply = StepCompleted.model_validate(json.loads(rec.value)["data"])
-                    except (ValueError, KeyError, TypeError):
+                        reply = StepCompleted.model_validate(event[1] if event else None)
+                    except ValueError:
                         continue
                     fut = self._waiters.get(reply.step_id)
                     if fut is not None and not fut.done():
@@ -78,13 +80,9 @@ class StepClient:
         event = CloudEvent[type(request)](  # type: ignore[misc]
             source=self.source, type=etype.value, taskid=task_id, sessionid=task_id, tenant=self.tenant, data=request
         )
+        value, headers = encode(event)
         try:
-            await self._producer.send_and_wait(
-                self.prefix + topic,
-                event.model_dump_json(exclude_none=True).encode(),
-                key=task_id.encode(),
-                headers=[("content-type", CONTENT_TYPE.encode())],
-            )
+            await self._producer.send_and_wait(self.prefix + topic, value, key=task_id.encode(), headers=headers)
             reply = await asyncio.wait_for(fut, timeout)
         finally:
             self._waiters.pop(request.step_id, None)

@@ -35,6 +35,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "AUTOGLM_TOOLS__WEATHER__GEOCODING_BASE_URL": weather_url,
         "AUTOGLM_INFERENCE__CACHE_DIR": str(REPO / "data" / "models"),
         "AUTOGLM_TIMEOUT_SECONDS": "120",
+        # Bound generations by tokens, not by the clock: the tests check that generation runs, streams and is
+        # composed, not how long it is. At the default cap (256) a degenerate Chinese poem ran past the planner's
+        # 90 s generation limit on the shared 2-core machine (load ~3); 128 tokens halve the worst case.
+        "AUTOGLM_INFERENCE__MAX_NEW_TOKENS_CAP": "128",
         # the gateway on a free port, with a development token minted by the stack; tenant `limited` gets a
         # tiny rate so the 429 path is reachable in a few requests
         "AUTOGLM_GATEWAY__PORT": "0",

@@ -28,6 +28,11 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     }
     up = run(env, "up", "--detach", "--timeout", "400", timeout=450)
     assert up.returncode == 0, up.stdout + up.stderr
+    # Which tools work from here, said at start-up (weather calls an external service unless pointed elsewhere).
+    assert "tools reachable: " in up.stdout and "calculator" in up.stdout, up.stdout + up.stderr
+    lines = (up.stdout + up.stderr).splitlines()
+    assert any(line.startswith("tools reachable: ") and "weather" in line for line in lines) or any(
+        line.startswith("weather unreachable: ") and line.endswith("--port 8765") for line in lines), lines  # one line
     try:
         yield env
     finally:
@@ -37,9 +42,9 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         assert not state.exists()
 
 
-def run(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run(env: dict[str, str], *args: str, timeout: float = 300, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "autoglm.shared.cli", *args], env=env, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, cwd=cwd)
 
 
 def test_status_submit_trace_dlq(env: dict[str, str]) -> None:
@@ -84,3 +89,35 @@ def test_asyncapi_document_lists_the_public_topics(env: dict[str, str]) -> None:
     doc = json.loads(out.stdout)
     addresses = {c["address"] for c in doc["channels"].values()}
     assert {"autoglm.tasks", "autoglm.results", "autoglm.dlq"} <= addresses
+
+
+def _elsewhere(env: dict[str, str]) -> dict[str, str]:
+    """A new user's shell in another directory: nothing says where the stack is."""
+    return {k: v for k, v in env.items() if k not in ("AUTOGLM_DATA_DIR", "AUTOGLM_TOPIC_PREFIX", "KAFKA_BOOTSTRAP_SERVERS")}
+
+
+def test_commands_find_the_running_stack_from_another_directory(env: dict[str, str], tmp_path: Path) -> None:
+    bare = _elsewhere(env)
+    status = run(bare, "status", "--json", cwd=tmp_path)
+    assert status.returncode == 0 and json.loads(status.stdout)["ready"], status.stdout + status.stderr
+    submitted = run(bare, "submit", "What is 2+3?", "--json", cwd=tmp_path)
+    assert submitted.returncode == 0, submitted.stdout + submitted.stderr
+    result = json.loads(submitted.stdout)
+    assert result["status"] == "completed" and "5" in result["answer"]
+    assert "error" in result and result["error"] is None
+    traced = run(bare, "trace", result["task_id"], "--json", "--wait", "10", cwd=tmp_path)
+    assert traced.returncode == 0, traced.stderr
+    assert run(bare, "dlq", "list", "--json", cwd=tmp_path).returncode == 0
+
+
+def test_the_readme_sdk_example_works_as_written(env: dict[str, str], tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("## Python SDK", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    script = tmp_path / "example.py"
+    script.write_text(code)
+    done = subprocess.run([sys.executable, str(script)], env=_elsewhere(env), cwd=tmp_path, capture_output=True,
+                          text=True, timeout=180)
+    assert done.returncode == 0, done.stdout + done.stderr
+    status, answer = done.stdout.split()[:2]
+    assert status == "completed" and "1024" in done.stdout, done.stdout

@@ -471,15 +471,47 @@ async def test_odd_records_on_the_task_topic(harness: Harness) -> None:
     assert harness.count(INTENTS) == intents + 3
 
 
+BINARY_TASK = {"content-type": "application/json", "ce_specversion": "1.0", "ce_id": "bin-1",
+               "ce_type": "autoglm.task.requested", "ce_source": "/crm", "ce_tenant": "acme", "ce_sessionid": "sess-9",
+               "ce_traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}
+
+
 @pytest.mark.parametrize("harness", ["parser"], indirect=True)
-async def test_binary_mode_cloudevent_is_refused_with_a_hint_and_answered(harness: Harness) -> None:
-    headers = {"content-type": "application/json", "ce_specversion": "1.0", "ce_id": "bin-1",
-               "ce_type": "autoglm.task.requested", "ce_source": "/crm"}
-    await harness.broker.publish(b'{"text": "What is 2+3?"}', TASKS, key=b"s-1", headers=headers)
+async def test_binary_mode_cloudevent_is_accepted(harness: Harness) -> None:
+    await harness.broker.publish(b'{"text": "What is 2+3?"}', TASKS, key=b"sess-9", headers=BINARY_TASK)
     await settled()
-    letter = _letter(harness)
-    assert "binary content mode" in letter["reason"] and letter["task_id"] == "bin-1"
-    assert _result_ids(harness) == ["bin-1"]
+    assert harness.count(DLQ) == 0
+    [parsed] = [json.loads(r) for r in harness.seen[INTENTS]]
+    assert (parsed["taskid"], parsed["sessionid"], parsed["tenant"]) == ("bin-1", "sess-9", "acme")
+    assert parsed["traceparent"].split("-")[1] == BINARY_TASK["ce_traceparent"].split("-")[1]  # same trace
+
+
+@pytest.mark.parametrize("harness", ["parser"], indirect=True)
+@pytest.mark.parametrize("mode", ["binary", "structured", "broken"])
+async def test_a_dead_letter_keeps_tenant_session_and_trace_of_the_record(harness: Harness, mode: str) -> None:
+    """Whatever of tenant, session and trace a bad record names reaches its dead letter and failed result."""
+    trace_id = BINARY_TASK["ce_traceparent"].split("-")[1]
+    if mode == "binary":
+        value, headers = json.dumps({"text": "x" * 8001}).encode(), BINARY_TASK
+    else:
+        doc = {"specversion": "1.0", "id": "bin-1", "source": "/crm", "type": "autoglm.task.requested",
+               "tenant": "acme", "sessionid": "sess-9", "traceparent": BINARY_TASK["ce_traceparent"],
+               "data": {"text": "x" * 8001}}
+        value, headers = json.dumps(doc).encode(), OPAQUE
+        if mode == "broken":
+            value = value[:-2]  # not JSON any more
+    await harness.broker.publish(value, TASKS, key=b"sess-9", headers=headers)
+    await settled()
+    letter = json.loads(harness.seen[DLQ][-1])
+    result = json.loads(harness.seen[RESULTS][-1])
+    for event in (letter, result):
+        assert (event["tenant"], event["sessionid"], event["taskid"]) == ("acme", "sess-9", "bin-1")
+        assert event["traceparent"].split("-")[1] == trace_id  # continues the record's trace
+    assert result["data"]["trace_id"] == trace_id
+    if mode != "broken":
+        assert letter["data"]["error_type"] == "text_too_long"
+        assert result["data"]["error"] == (
+            "rejected (text_too_long): the task text is 8,001 characters long; the limit is 8,000")
 
 
 @pytest.mark.parametrize("harness", ["planner"], indirect=True)
@@ -571,7 +603,7 @@ def test_dlq_list_shows_hostile_reasons_as_plain_text(monkeypatch: pytest.Monkey
     entry = {"id": "d1", "service": "parser", "topic": TASKS, "partition": 0, "offset": 1,
              "error_type": "unknown_type", "reason": reason, "task_id": None, "original_size": 3}
     monkeypatch.setattr(cli, "_dlq_entries", lambda settings: [entry])
-    monkeypatch.setattr(cli, "_settings", lambda: None)
+    monkeypatch.setattr(cli, "_stack_settings", lambda *a, **k: None)
     out = CliRunner().invoke(cli.dlq_app, ["list"])
     assert out.exit_code == 0, out.output
     assert "[/bold]" in out.output and "\x1b" not in out.output and "\u202e" not in out.output

@@ -163,3 +163,20 @@ def test_hostile_records_never_raise() -> None:
         decode(kind, value, 0, 0)  # type: ignore[arg-type]
 
     check()
+
+
+def test_a_binary_mode_record_is_read_like_a_structured_one() -> None:
+    """An upstream's binary-mode task (ce_* headers, data as the value) and a result written binary are read too."""
+    headers = [("content-type", b"application/json"), ("ce_specversion", b"1.0"), ("ce_id", b"t9"),
+               ("ce_source", b"/crm"), ("ce_type", b"autoglm.task.requested"), ("ce_tenant", b"acme"),
+               ("ce_sessionid", b"s9")]
+    task = decode("task", orjson.dumps({"text": "What is 2+3?"}), 5, 0, headers)
+    assert task is not None and (task.task_id, task.tenant, task.session_id) == ("t9", "acme", "s9")
+    result_headers = [*headers[:4], ("ce_type", b"autoglm.task.completed"), ("ce_taskid", b"t9"), ("ce_tenant", b"acme")]
+    result = decode("result", orjson.dumps({"task_id": "t9", "status": "completed", "answer": "5"}), 6, 0,
+                    result_headers)
+    assert result is not None and result.task_id == "t9"
+    # A structured record whose headers include a stray ce_* header is still structured (content-type says so).
+    stray = decode("result", result_record(), 7, 0, [("content-type", b"application/cloudevents+json"),
+                                                      ("ce_type", b"autoglm.task.completed")])
+    assert stray is not None
