@@ -41,6 +41,7 @@ from autoglm.shared.events import (
     StepCompleted,
     StepRequest,
 )
+from autoglm.shared.grounding import extract_answer
 from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.topics import MEMORY_REQUESTS, REPLY_TOPICS
@@ -48,6 +49,9 @@ from autoglm.shared.topics import MEMORY_REQUESTS, REPLY_TOPICS
 from .chunking import Chunk
 from .graph import service as graph
 from .store import MemoryItem, MemoryStore
+
+Embed = Callable[[list[str]], list[list[float]]]
+"""Texts -> their vectors in the store's space (the multilingual encoder; a fake in tests)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,7 @@ class Caller:
     session_id: str
     task_id: str
     tracer: trace.Tracer
+    embed: Embed
 
 
 def recall(store: MemoryStore, at: Caller, req: MemoryRecall) -> dict[str, Any]:
@@ -65,7 +70,7 @@ def recall(store: MemoryStore, at: Caller, req: MemoryRecall) -> dict[str, Any]:
 
 
 def store_turn(store: MemoryStore, at: Caller, req: MemoryStoreTurn) -> dict[str, Any]:
-    return _store_turn(store, at.tenant, at.session_id, at.task_id, req.user, req.turn or {}, req.vector)
+    return _store_turn(store, at.embed, at.tenant, at.session_id, at.task_id, req.user, req.turn or {})
 
 
 def store_turns(store: MemoryStore, at: Caller, req: MemoryStoreTurns) -> dict[str, Any]:
@@ -82,7 +87,7 @@ def store_turns(store: MemoryStore, at: Caller, req: MemoryStoreTurns) -> dict[s
                         telemetry.SESSION_ID: write.session_id, telemetry.TENANT: at.tenant},
         ) as span:
             try:
-                _store_turn(store, at.tenant, write.session_id, write.task_id, write.user, write.turn, write.vector)
+                _store_turn(store, at.embed, at.tenant, write.session_id, write.task_id, write.user, write.turn)
             except Exception as exc:  # noqa: BLE001 - reported below, after the other turns
                 failed.append(f"{write.task_id}: {type(exc).__name__}: {exc}")
                 telemetry.mark_error(span, failed[-1])
@@ -91,16 +96,34 @@ def store_turns(store: MemoryStore, at: Caller, req: MemoryStoreTurns) -> dict[s
     return {"stored": len(turns)}
 
 
+def _vector(store: MemoryStore, at: Caller, vector: list[float] | None, text: str | None) -> list[float]:
+    """The request's vector when it is one of the store's, else its text embedded here (a vector of another
+    size is another encoder's: a layout-1 client; the text says the same in this store's space)."""
+    if vector is not None and (len(vector) == store.config.vector_size or not (text and text.strip())):
+        return vector
+    if not text or not text.strip():
+        raise ValueError("a query text (or a vector) is required")
+    return at.embed([text])[0]
+
+
 def search(store: MemoryStore, at: Caller, req: MemorySearch) -> dict[str, Any]:
+    """Long-term memories about the query: only those above the relevance floors (memory config, or the
+    request's ``min_similarity``) come back."""
     kinds = [req.kind] if req.kind else None
-    hits = store.search(tenant=at.tenant, vector=req.vector, limit=req.limit, user=req.user, kinds=kinds)
+    cfg = store.config
+    hits = store.search(
+        tenant=at.tenant, vector=_vector(store, at, req.vector, req.query), limit=req.limit, user=req.user,
+        kinds=kinds,
+        min_similarity=cfg.recall_min_similarity if req.min_similarity is None else req.min_similarity,
+        answer_min_similarity=cfg.answer_recall_min_similarity if req.min_similarity is None else req.min_similarity,
+    )
     return {"hits": [h.to_dict() for h in hits]}
 
 
 def remember(store: MemoryStore, at: Caller, req: MemoryRemember) -> dict[str, Any]:
     item = MemoryItem(
         text=req.text.strip(),
-        vector=req.vector,
+        vector=_vector(store, at, req.vector, req.text),
         kind=req.kind or "fact",
         user=req.user,
         session_id=at.session_id,
@@ -122,8 +145,17 @@ def memories(store: MemoryStore, at: Caller, req: MemoryList) -> dict[str, Any]:
 
 
 def kb_search(store: MemoryStore, at: Caller, req: KbSearch) -> dict[str, Any]:
-    passages = store.kb_search(tenant=at.tenant, vector=req.vector, top_k=req.limit, query=req.query)
+    """Passages above the relevance floor, the extract (the sentence of them that answers, for the planner's
+    grounded answer: shared/grounding.py) and the knowledge graph's multi-hop answer when it has one."""
+    vector = _vector(store, at, req.vector, req.query)
+    passages = store.kb_search(tenant=at.tenant, vector=vector, top_k=req.limit, query=req.query)
     out: dict[str, Any] = {"passages": [p.to_dict() for p in passages]}
+    if passages and req.query:
+        ex = extract_answer(req.query, [p.text for p in passages], headings=[p.heading for p in passages],
+                            passage_scores=[p.score for p in passages], encoder=_Encoder(at.embed))
+        if ex is not None:
+            out["extract"] = {**ex.to_dict(), "citation": passages[ex.passage].citation,
+                              "source": passages[ex.passage].source}
     if req.query:  # the graph's multi-hop answer, when it has one (the planner answers with it)
         found = graph.answer(store.graphs, store.graph_encoder, tenant=at.tenant, question=req.query)
         if found is not None:
@@ -136,6 +168,16 @@ def kb_graph(store: MemoryStore, at: Caller, req: KbGraph) -> dict[str, Any]:
     return {"dot": out} if req.graph_format == "dot" else {"graph": out}
 
 
+class _Encoder:
+    """The injected ``embed`` as the encoder shape :func:`extract_answer` takes."""
+
+    def __init__(self, embed: Embed) -> None:
+        self.embed = embed
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.embed(list(texts)), dtype=np.float32)
+
+
 def kb_missing(store: MemoryStore, at: Caller, req: KbMissing) -> dict[str, Any]:
     return {"missing": store.kb_missing(tenant=at.tenant, source=req.source, chunks=_chunks(req.source, req.chunks))}
 
@@ -143,6 +185,12 @@ def kb_missing(store: MemoryStore, at: Caller, req: KbMissing) -> dict[str, Any]
 def kb_upsert(store: MemoryStore, at: Caller, req: KbUpsert) -> dict[str, Any]:
     chunks = _chunks(req.source, req.chunks)
     vectors = _vectors(req.vectors_b64 or [None] * len(chunks))
+    if any(v is None for v in vectors):
+        # chunks not stored yet and sent without a vector are embedded here
+        missing = set(store.kb_missing(tenant=at.tenant, source=req.source, chunks=chunks))
+        todo = [i for i, v in enumerate(vectors) if v is None and i in missing]
+        for i, vec in zip(todo, at.embed([chunks[i].embed_text for i in todo]) if todo else [], strict=True):
+            vectors[i] = vec
     return store.kb_upsert(tenant=at.tenant, source=req.source, chunks=chunks, vectors=vectors).to_dict()
 
 
@@ -202,9 +250,15 @@ def _chunks(source: str, chunks: list[dict[str, Any]] | None) -> list[Chunk]:
 
 
 def _store_turn(
-    store: MemoryStore, tenant: str, session_id: str, task_id: str, user: str | None, turn: dict[str, Any],
-    vector: list[float] | None,
+    store: MemoryStore, embed: Embed, tenant: str, session_id: str, task_id: str, user: str | None,
+    turn: dict[str, Any],
 ) -> dict[str, Any]:
+    text = f"{turn.get('request', '')}\n{turn.get('answer', '')}"[:4000]
+    # Long-term memory keeps only answers that deserve it: grounded ones (a knowledge-base extract, or a
+    # rephrasing of it that passed the groundedness check). An unrated model answer is session context
+    # for its own conversation, never a fact recalled into another one (README: Memory).
+    keep = turn.get("status") == "completed" and bool(turn.get("grounded")) and turn.get("keep", True)
+    vector = embed([text])[0] if keep else None
     point = store.store_turn(
         tenant=tenant,
         session_id=session_id,
@@ -217,35 +271,34 @@ def _store_turn(
         vector=vector,
     )
     out: dict[str, Any] = {"id": point}
-    # A completed answer is worth keeping as long-term memory; the same request answered
-    # again replaces it (identity: kind + user + text), and it never overrides a trusted fact.
-    if vector is not None and turn.get("status") == "completed" and turn.get("keep", True):
+    if vector is not None:
+        # the same request answered again replaces it (identity: kind + user + text); never a trusted fact
         out["memory_id"] = store.remember(
             tenant=tenant,
-            text=f"{turn.get('request', '')}\n{turn.get('answer', '')}"[:4000],
+            text=text,
             vector=vector,
             kind="answer",
             user=user,
             session_id=session_id,
             importance=0.3,
-            confidence=0.5,
+            confidence=0.6,
             source=f"task:{turn.get('task_id') or task_id}",
         )
     return out
 
 
 def _quick(req: MemoryOperation) -> bool:
-    """Operations that take a fraction of a millisecond (a session turn without an embedding, a
+    """Operations that take a fraction of a millisecond (a session turn kept for its session only, a
     recall): run on the event loop when the store is free, saving the thread hand-off, which
     cost more than the write itself."""
     return (
         isinstance(req, MemoryRecall)
-        or (isinstance(req, MemoryStoreTurn) and req.vector is None)
-        or (isinstance(req, MemoryStoreTurns) and all(t.vector is None for t in req.turns or []))
+        or (isinstance(req, MemoryStoreTurn) and not (req.turn or {}).get("grounded"))
+        or (isinstance(req, MemoryStoreTurns) and not any(t.turn.get("grounded") for t in req.turns or []))
     )
 
 
-def register(rt: ServiceRuntime, store_ref: dict[str, MemoryStore]) -> None:
+def register(rt: ServiceRuntime, store_ref: dict[str, MemoryStore], embed: Embed) -> None:
     async def on_request(item: Received) -> None:
         ev = item.event
         req: MemoryOperation = ev.data.root  # MemoryRequested: one model per operation
@@ -258,7 +311,7 @@ def register(rt: ServiceRuntime, store_ref: dict[str, MemoryStore]) -> None:
         ) as span:
             try:
                 store = store_ref["store"]
-                call = partial(run, store, Caller(ev.tenant, ev.session_id, ev.task_id, rt.tracer), req)
+                call = partial(run, store, Caller(ev.tenant, ev.session_id, ev.task_id, rt.tracer, embed), req)
                 ran, result = store.run_if_free(call) if _quick(req) else (False, None)
                 output = result if ran and result is not None else await asyncio.to_thread(call)
             except Exception as exc:  # a failed memory operation is a failed step, not a dead service

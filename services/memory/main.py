@@ -22,6 +22,10 @@ def create_app(settings: MemoryServiceSettings | None = None) -> FastStream:
     rt = ServiceRuntime("memory", settings)
     ref: dict[str, MemoryStore] = {}
     tasks: list[asyncio.Task[None]] = []
+    encoder = default_encoder()
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        return encoder.encode(texts).tolist()
 
     async def retention() -> None:
         while True:
@@ -40,10 +44,10 @@ def create_app(settings: MemoryServiceSettings | None = None) -> FastStream:
             path=settings.qdrant_path,
             url=settings.qdrant.url,
             api_key=api_key,
+            reembed=embed,
         )
-        # the knowledge graph names and links entities with the multilingual encoder (numpy, ~1 s to load)
-        encoder = default_encoder()
-        await asyncio.to_thread(encoder.encode, ["warm-up"])
+        # the same encoder embeds what the store keeps and names and links the knowledge graph's entities
+        await asyncio.to_thread(encoder.encode, ["warm-up"])  # weights load now, not in a first request
         ref["store"].graph_encoder = encoder
         if settings.memory.prune_interval_seconds > 0:
             tasks.append(asyncio.create_task(retention()))
@@ -56,7 +60,7 @@ def create_app(settings: MemoryServiceSettings | None = None) -> FastStream:
         if "store" in ref:
             await asyncio.to_thread(ref["store"].close)
 
-    handlers.register(rt, ref)
+    handlers.register(rt, ref, embed)
     return service_app(rt, startup=startup, shutdown=shutdown)
 
 
