@@ -172,10 +172,7 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
         entities = step.arguments.get("entities") or {}
         target = str(entities.get("target_language") or "") or None
         return A.translation_answer(step.text, target, _source_text(state, step), zh)
-    sources = citations(passages_of(state, step))
-    if sources:
-        text += ("\n来源：\n" if zh else "\nSources:\n") + sources
-    return A.Part(text, "model")
+    return A.Part(A.with_sources(text, passages_of(state, step), zh), "model")
 
 
 def _source_text(state: TaskState, step: PlanStep) -> str:
@@ -232,18 +229,6 @@ def executed_steps(state: TaskState) -> list[ExecutedStep]:
             )
         )
     return out
-
-
-def citations(passages: list[dict[str, Any]]) -> str:
-    lines: list[str] = []
-    seen: set[str] = set()
-    for p in passages:
-        cite = str(p.get("citation") or p.get("source") or "")
-        if cite and cite not in seen:
-            seen.add(cite)
-            source = p.get("source")
-            lines.append(f"[{len(lines) + 1}] {cite}" + (f" ({source})" if source and source not in cite else ""))
-    return "\n".join(lines)
 
 
 def sql_line(step: PlanStep, zh: bool = False) -> str:
