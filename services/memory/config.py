@@ -47,8 +47,12 @@ class MemoryConfig(BaseModel):
         "encoder when the service opens it (unrated automatic answers are dropped, see README: Memory)."
     )
     recall_min_similarity: float = Field(
-        0.3, ge=-1.0, le=1.0, description="A long-term memory reaches a prompt only when its cosine to the "
-        "request is at least this (USE multilingual: unrelated texts ~0.0-0.25, paraphrases 0.6+)."
+        0.2, ge=-1.0, le=1.0, description="A fact or preference reaches a prompt only when its cosine to the request "
+        "is at least this (USE multilingual: unrelated texts ~0.0-0.2; '推荐一道菜' to '我不吃辣' 0.29)."
+    )
+    answer_recall_min_similarity: float = Field(
+        0.35, ge=-1.0, le=1.0, description="The same floor for a stored answer (kind `answer`), which must be about "
+        "the request itself ('What is my favourite colour?' to its answer ~0.7)."
     )
     session_turns: int = Field(8, ge=1, le=100, description="Recent turns of a session given as context.")
     session_ttl_seconds: float = Field(

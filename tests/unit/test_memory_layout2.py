@@ -141,3 +141,24 @@ def test_recall_needs_relevance_to_the_request(store: MemoryStore) -> None:
     unrelated = _run(store, real_embed, "acme", "s", "t3", req(operation="search", query="What is the capital of France?",
                                                                user="u1"))
     assert unrelated["hits"] == []
+
+
+def test_a_stated_preference_is_recalled_for_a_request_it_bears_on_and_answers_need_more() -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = MemoryStore.open(MemoryConfig(), path=Path(tmp) / "q")
+        try:
+            _run(store, real_embed, "acme", "s", "t1", req(operation="remember", text="我不吃辣", kind="preference",
+                                                           user="u1", confidence=0.9))
+            dish = _run(store, real_embed, "acme", "s", "t2", req(operation="search", query="推荐一道菜", user="u1"))
+            assert [h["text"] for h in dish["hits"]] == ["我不吃辣"]
+            grounded = {"task_id": "t3", "request": "How much annual leave do I get?", "status": "completed",
+                        "answer": "Full-time employees receive 15 days of paid annual leave.", "grounded": True}
+            _run(store, real_embed, "acme", "s", "t3", req(operation="store_turn", turn=grounded))
+            near = _run(store, real_embed, "acme", "s", "t4", req(operation="search", query="How many days of leave?"))
+            assert any("15 days" in h["text"] for h in near["hits"])
+            far = _run(store, real_embed, "acme", "s", "t5", req(operation="search", query="推荐一道菜"))
+            assert not any(h["kind"] == "answer" for h in far["hits"])
+        finally:
+            store.close()
