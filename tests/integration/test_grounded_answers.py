@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from autoglm.shared.chaos import running_stack
-from autoglm.shared.stack import Stack
+from autoglm.shared.cli.stack import Stack
+from autoglm.shared.devtools.chaos import running_stack
 from tests.fake_openai import FakeOpenAI, running_fake_openai
 
 from .conftest import Bus, task_event
