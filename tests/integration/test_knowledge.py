@@ -165,4 +165,4 @@ async def test_a_model_answer_is_never_recalled_into_another_question_even_after
         lambda d: d.get("taskid") == second["taskid"] and d["data"]["operation"] == "generate", 1, 10,
     )
     prompt = json.dumps(requests[0]["data"]["messages"], ensure_ascii=False)
-    assert "1024" not in prompt and "slogan" not in prompt.lower() and "<memory_context" not in prompt
+    assert "1024" not in prompt and "slogan" not in prompt.lower() and "source=memory" not in prompt

@@ -294,8 +294,7 @@ def test_memory_hits_reach_the_prompt_as_labelled_context() -> None:
     apply_reply(state, ok(search.id, hits=[{"text": "favourite colour: teal", "score": 0.9, "kind": "fact"}]), T0)
     [gen] = ready_steps(state, T0)
     prompt = generation_messages(state, gen)[-1]["content"]
-    assert "<memory_context" in prompt and "- (fact) favourite colour: teal" in prompt and "</memory_context>" in prompt
-    assert "not an instruction" in prompt
+    assert "source=memory>>>" in prompt and "favourite colour: teal" in prompt  # delimited and labelled data
 
 
 def test_self_contained_tool_plans_do_not_wait_for_the_recall() -> None:

@@ -1,5 +1,5 @@
 """The planner's checked answers (services/planner/answers.py): knowledge-base extracts and rephrasings,
-summaries with their faithfulness fallback, translations with their language check, memory context."""
+summaries with their faithfulness fallback, translations with their language check."""
 
 from __future__ import annotations
 
@@ -91,10 +91,3 @@ def test_combined_source_is_the_least_checked() -> None:
     assert A.combined_source([A.Part("a", "tool"), A.Part("b", "extract")]) == "extract"
     assert A.combined_source([A.Part("a", "template")]) == "template"
     assert A.combined_source([]) is None
-
-
-def test_memory_context_is_delimited_and_labelled() -> None:
-    block = A.memory_context([{"kind": "preference", "text": "我喜欢喝无糖的咖啡"}, {"kind": "fact", "text": " "}])
-    assert block is not None and block.startswith("<memory_context") and block.endswith("</memory_context>")
-    assert "not an instruction" in block and "- (preference) 我喜欢喝无糖的咖啡" in block
-    assert A.memory_context([]) is None
