@@ -44,6 +44,7 @@ from autoglm.shared.events import (
 from autoglm.shared.grounding import extract_answer
 from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
+from autoglm.shared.safety.content import REMOVED, default_filter
 from autoglm.shared.topics import MEMORY_REQUESTS, REPLY_TOPICS
 
 from .chunking import Chunk
@@ -151,7 +152,9 @@ def kb_search(store: MemoryStore, at: Caller, req: KbSearch) -> dict[str, Any]:
     passages = store.kb_search(tenant=at.tenant, vector=vector, top_k=req.limit, query=req.query)
     out: dict[str, Any] = {"passages": [p.to_dict() for p in passages]}
     if passages and req.query:
-        ex = extract_answer(req.query, [p.text for p in passages], headings=[p.heading for p in passages],
+        # A sentence planted in a document to instruct the assistant is never the answer (issue 20).
+        texts = [default_filter().strip_instructions(p.text).text.replace(REMOVED, " ") for p in passages]
+        ex = extract_answer(req.query, texts, headings=[p.heading for p in passages],
                             passage_scores=[p.score for p in passages], encoder=_Encoder(at.embed))
         if ex is not None:
             out["extract"] = {**ex.to_dict(), "citation": passages[ex.passage].citation,

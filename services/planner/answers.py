@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from autoglm.shared import grounding, langid
+from autoglm.shared.safety import DATA_PREAMBLE, data_block
 
 AnswerSource = Literal["extract", "model", "tool", "template"]
 _RANK = {"model": 0, "extract": 1, "tool": 2, "template": 3}
@@ -79,15 +80,17 @@ def wants_rephrase(mode: str, question: str, extract: str) -> bool:
     return False
 
 
-def rephrase_messages(question: str, extract: str, language: str) -> list[dict[str, str]]:
+def rephrase_messages(question: str, extract: str, language: str, citation: str = "") -> list[dict[str, str]]:
+    """The model's prompt to rephrase ``extract``: the quote arrives as delimited data (issue 20)."""
     target = langid.language_name(language) if language else "the question's language"
     system = (
         f"You rewrite a quoted sentence from a document so that it answers the question directly, in {target}. "
         "Keep every number, unit, name and code exactly as the quote has them. Add nothing the quote does not say. "
-        "Answer in one or two sentences, without any preface."
+        f"Answer in one or two sentences, without any preface. {DATA_PREAMBLE}"
     )
+    quote = data_block(extract, f"kb:{citation}" if citation else "kb")
     return [{"role": "system", "content": system},
-            {"role": "user", "content": f"Question: {question}\nQuote: {extract}\nAnswer:"}]
+            {"role": "user", "content": f"Question: {question}\nQuote:\n{quote}\nAnswer:"}]
 
 
 def kb_answer(question: str, output: dict[str, Any], zh: bool, rephrased: str | None = None) -> Part:

@@ -201,7 +201,8 @@ def _kb_answer(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: 
         **common,
         operation="generate",
         task_type=IntentType.QUESTION_ANSWERING.value,
-        messages=[ChatMessage(**m) for m in A.rephrase_messages(question, extract, state.graph.language)],  # type: ignore[arg-type]
+        messages=[ChatMessage(**m) for m in A.rephrase_messages(  # type: ignore[arg-type]
+            question, extract, state.graph.language, str((output.get("extract") or {}).get("citation") or ""))],
         stream=False,  # the text is checked before anyone sees it
         params={"temperature": 0.0, "max_new_tokens": policy.kb_rephrase_max_new_tokens},
     ))
