@@ -18,7 +18,7 @@ import pytest
 
 from autoglm.shared.cli.stack import Stack
 from autoglm.shared.devtools.chaos import running_stack
-from tests.fake_openai import FakeOpenAI, running_fake_openai
+from tests.support.fake_openai import FakeOpenAI, running_fake_openai
 
 from .conftest import Bus, task_event
 
