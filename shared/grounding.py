@@ -350,26 +350,60 @@ _PUNCT_RUN = re.compile(r"([^\w\s])\1{3,}|(?:[；;，,。.！!？?…]\s*){5,}$"
 
 def degenerate(text: str) -> str | None:
     """Why ``text`` reads as a broken generation (None when it doesn't): a run of repeated
-    punctuation, or a span of 3+ words / 4+ Chinese characters repeated three times or more."""
+    punctuation, or a span of 3+ words / 4+ Chinese characters that loops.
+
+    A loop is either a span repeated three times or more over much of the whole text (40% of it), or a
+    *local* loop anywhere in it, however long the text before it: the span back to back three times, or
+    four times or more with little in between ("The output is: A. The output is: B. The output is: ..."
+    after a good first paragraph). A phrase said three times across a long text is style, not a loop."""
     t = text.strip()
     if not t:
         return "empty output"
     if _PUNCT_RUN.search(t):
         return "repeated punctuation"
-    words = re.findall(r"\w+", t.lower()) if not _cjk(t) else list(re.sub(r"\s+", "", t))
-    size = 3 if not _cjk(t) else 4
+    cjk = _cjk(t)
+    words = re.findall(r"\w+", t.lower()) if not cjk else list(re.sub(r"\s+", "", t))
+    size = 3 if not cjk else 4
     for n in (size, size + 2, size + 5):
         if len(words) < n * 3:
             break
-        counts: dict[tuple[str, ...], int] = {}
+        where: dict[tuple[str, ...], list[int]] = {}
         for i in range(len(words) - n + 1):
-            gram = tuple(words[i : i + n])
-            counts[gram] = counts.get(gram, 0) + 1
-        gram, top = max(counts.items(), key=lambda kv: kv[1])
+            where.setdefault(tuple(words[i : i + n]), []).append(i)
+        gram, starts = max(where.items(), key=lambda kv: len(kv[1]))
+        top = len(starts)
         # a loop covers much of the text; a phrase said three times in a long text is style
         if top >= 3 and top * n >= 0.4 * len(words):
-            return f"repeats {' '.join(gram) if not _cjk(t) else ''.join(gram)!r} {top} times"
+            return f"repeats {_show(gram, cjk)!r} {top} times"
+        for gram, starts in where.items():
+            run = _loop_run(words, starts, n)
+            if run:
+                return f"repeats {_show(gram, cjk)!r} {run} times in a row"
     return None
+
+
+def _loop_run(words: list[str], starts: list[int], n: int) -> int:
+    """The longest run of occurrences (start positions, ascending, of an ``n``-token span) that loops:
+    the same stretch of text three or more times back to back (whatever its length: a repeated
+    sentence), or four or more occurrences each within ``2n + 8`` tokens of the one before (0: none)."""
+    if len(starts) < 3:
+        return 0
+    best, tight, loose = 0, 1, 1
+    for i in range(1, len(starts)):
+        gap = starts[i] - starts[i - 1]
+        same = i >= 2 and gap == starts[i - 1] - starts[i - 2] and gap <= 60 \
+            and words[starts[i - 1] : starts[i]] == words[starts[i - 2] : starts[i - 1]]
+        tight = tight + 1 if same else (2 if gap <= 60 else 1)
+        loose = loose + 1 if n <= gap <= 2 * n + 8 else 1
+        if tight >= 3:
+            best = max(best, tight)
+        if loose >= 4:
+            best = max(best, loose)
+    return best
+
+
+def _show(gram: tuple[str, ...], cjk: bool) -> str:
+    return "".join(gram) if cjk else " ".join(gram)
 
 
 # ------------------------------------------------------------------ faithfulness
@@ -419,6 +453,23 @@ def faithfulness(
     ok = cov >= min_coverage
     return Faithfulness(ok, cov, found, "content words from the source" if ok else
                         f"only {cov:.0%} of its content words are in the source")
+
+
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def text_length(text: str) -> float:
+    """A length comparable across scripts, in words: Latin-script words, plus Chinese/Japanese/Korean
+    characters at 1.6 to the word (an English sentence runs to about 1.6 Chinese characters a word)."""
+    cjk = len(_CJK_CHAR.findall(text))
+    latin = len(re.findall(r"[^\W\d_]+|\d+", _CJK_CHAR.sub(" ", text)))
+    return latin + cjk / 1.6
+
+
+def length_ratio(text: str, source: str) -> float:
+    """``text``'s length as a share of ``source``'s (:func:`text_length`; 0 for an empty source)."""
+    size = text_length(source)
+    return text_length(text) / size if size else 0.0
 
 
 def extractive_summary(

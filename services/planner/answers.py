@@ -150,13 +150,23 @@ def summary_length(request: str, source: str) -> int:
     return max(1, min(n, count - 1)) if count > 1 else 1
 
 
+MAX_SUMMARY_RATIO = 0.8
+"""A "summary" of a text of two sentences or more at least this long (a share of the source's length,
+:func:`~autoglm.shared.grounding.length_ratio`) is no summary: usually the source handed back."""
+
+
 def summary_answer(model_text: str, request: str, source: str, language: str | None) -> Part:
-    """The model's summary when it is faithful to ``source``, else the extractive summary."""
+    """The model's summary when it is faithful to ``source`` and shorter than it, else the extractive summary."""
     verdict = grounding.faithfulness(model_text, source, language=language)
-    if verdict.ok:
+    problem = None if verdict.ok else verdict.reason
+    if problem is None and len(grounding.split_sentences(source)) > 1:
+        ratio = grounding.length_ratio(model_text, source)
+        if ratio >= MAX_SUMMARY_RATIO:
+            problem = f"not a summary: {ratio:.0%} of the source's length"
+    if problem is None:
         return Part(model_text.strip(), "model")
     summary = grounding.extractive_summary(source, max_sentences=summary_length(request, source))
-    return Part(summary, "extract", note=f"model summary rejected ({verdict.reason}): central sentences instead")
+    return Part(summary, "extract", note=f"model summary rejected ({problem}): central sentences instead")
 
 
 # ------------------------------------------------------------------ translations

@@ -204,3 +204,46 @@ def test_langid_undecided_and_scripts() -> None:
     assert langid.detect("12345 !!!")[0] == "und"
     assert langid.is_language("Hola", "en") is None  # one word: can't tell
     assert langid.is_language("早上好", "en") is False  # the script says it
+
+
+LONG_EN = (
+    "The council met on Tuesday to discuss the new budget for public transport. After a long debate, members "
+    "approved forty million dollars for electric buses and new cycle lanes. The mayor said the plan would cut "
+    "emissions and shorten commutes for thousands of residents. Critics argued the money should have gone to "
+    "road repairs first. "
+)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        # a loop after a good paragraph: too little of the whole text for the global share
+        "The output is: the plan. The output is: the budget. The output is: the buses. The output is: the lanes.",
+        "Thank you for reading. Thank you for reading. Thank you for reading.",  # a sentence back to back
+        "ha ha ha ha ha ha ha ha",
+    ],
+)
+def test_a_loop_in_part_of_a_long_text_is_degenerate(tail: str) -> None:
+    assert G.degenerate(LONG_EN) is None
+    assert "repeats" in (G.degenerate(LONG_EN + tail) or "")
+
+
+def test_a_loop_in_part_of_a_long_chinese_text_is_degenerate() -> None:
+    zh = SRC_ZH + "翻译结果是：翻译结果是：翻译结果是："
+    assert G.degenerate(SRC_ZH) is None and "repeats" in (G.degenerate(zh) or "")
+
+
+def test_phrases_said_a_few_times_are_style_not_loops() -> None:
+    assert G.degenerate(LONG_EN + "Thank you for reading. Thank you for reading.") is None  # twice
+    speech = ("I have a dream that one day this nation will rise up. I have a dream that my four little children "
+              "will one day live in a nation. I have a dream today.")
+    assert G.degenerate(speech) is None
+    assert G.degenerate("The store is open on Monday. The store is open on Tuesday.") is None
+    assert G.degenerate("x = 1\ny = 2\nz = 3\nw = 4\nprint(x, y, z, w)") is None
+
+
+def test_length_ratio_across_scripts() -> None:
+    assert G.length_ratio(SRC_ZH, SRC_ZH) == 1.0
+    assert G.length_ratio("公司第三季度营收增长12%，但利润率下降了3个百分点。", SRC_ZH) < 0.5
+    assert G.length_ratio("Revenue grew 12%.", LONG_EN) < 0.1
+    assert G.length_ratio("anything", "") == 0.0

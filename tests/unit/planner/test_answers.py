@@ -77,6 +77,21 @@ def test_faithful_summary_stands_and_small_talk_is_replaced() -> None:
     assert "en, not zh" in bad.note
 
 
+def test_a_summary_as_long_as_its_source_is_no_summary() -> None:
+    copied = A.summary_answer(SOURCE, REQUEST, SOURCE, "zh")  # the source handed back: faithful, but no summary
+    assert copied.source == "extract" and "not a summary" in copied.note and len(copied.text) < len(SOURCE)
+    source_en = ("The council met on Tuesday to discuss the transport budget. Members approved forty million dollars "
+                 "for electric buses. Critics wanted road repairs first.")
+    reworded = ("On Tuesday the council met to discuss the budget for transport. The members approved forty million "
+                "dollars for electric buses. Critics wanted road repairs done first.")
+    assert A.summary_answer(reworded, "Summarize: " + source_en, source_en, "en").source == "extract"
+    short = A.summary_answer("The council approved forty million dollars for electric buses.", "Summarize: " + source_en,
+                             source_en, "en")
+    assert short.source == "model"
+    one = "The council approved forty million dollars for electric buses."
+    assert A.summary_answer(one, "Summarize: " + one, one, "en").source == "model"  # one sentence: nothing shorter
+
+
 def test_translation_check() -> None:
     ok = A.translation_answer("Bonjour, comment allez-vous ?", "fr", "Hello, how are you?", zh=False)
     assert ok.source == "model" and ok.failed is None
