@@ -147,10 +147,16 @@ def memories(store: MemoryStore, at: Caller, req: MemoryList) -> dict[str, Any]:
 
 def kb_search(store: MemoryStore, at: Caller, req: KbSearch) -> dict[str, Any]:
     """Passages above the relevance floor, the extract (the sentence of them that answers, for the planner's
-    grounded answer: shared/grounding.py) and the knowledge graph's multi-hop answer when it has one."""
+    grounded answer: shared/grounding.py) and the knowledge graph's multi-hop answer when it has one.
+    ``kb_chunks`` says how large the tenant's knowledge base is: a tenant without one is answered at once,
+    before anything is embedded, and the planner stops asking for a while (its general questions try the
+    knowledge base first)."""
+    size = store.kb_size(tenant=at.tenant)
+    if size == 0:
+        return {"passages": [], "kb_chunks": 0}
     vector = _vector(store, at, req.vector, req.query)
     passages = store.kb_search(tenant=at.tenant, vector=vector, top_k=req.limit, query=req.query)
-    out: dict[str, Any] = {"passages": [p.to_dict() for p in passages]}
+    out: dict[str, Any] = {"passages": [p.to_dict() for p in passages], "kb_chunks": size}
     if passages and req.query:
         # A sentence planted in a document to instruct the assistant is never the answer (issue 20).
         texts = [default_filter().strip_instructions(p.text).text.replace(REMOVED, " ") for p in passages]

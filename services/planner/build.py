@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from autoglm.shared.events import Intent, IntentGraph, IntentType, StepKind, StepStatus, TaskRequested
 
 from . import text_to_sql as T2S
+from .kb_first import tries_kb_first
 from .periods import date_ranges
 from .state import KB_ANSWER, TEXT_TO_SQL, PlannerPolicy, PlanStep, TaskState
 
@@ -38,7 +39,10 @@ def new_state(
     timeout_s: float,
     partition: int,
     policy: PlannerPolicy,
+    tenant_kb: bool | None = None,
 ) -> TaskState:
+    """A new task's state; ``tenant_kb`` is what the planner knows of the tenant's knowledge base
+    (kb_first.py: False skips the knowledge-base search of general questions)."""
     state = TaskState(
         task_id=task_id,
         session_id=session_id,
@@ -48,6 +52,7 @@ def new_state(
         received_at=received_at,
         deadline=received_at.timestamp() + timeout_s,
         partition=partition,
+        tenant_kb=tenant_kb,
     )
     state.steps.append(
         PlanStep(
@@ -206,6 +211,17 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
                 max_attempts=policy.max_attempts if intent.tool in READ_ONLY_TOOLS else 1,
             )
         else:
+            kb_first = state.tenant_kb is not False and tries_kb_first(intent, policy)
+            if kb_first:
+                # A general question tries the tenant's documents first (kb_first.py): the generation
+                # answers with the search's extract when a passage passed the floor (requests.py), else
+                # the model answers. Optional: a failed or slow search leaves the model to answer.
+                search = PlanStep(id=sid, kind=StepKind.TOOL, name="kb_search", intent_id=intent.id,
+                                  depends_on=deps, optional=True, max_attempts=1,
+                                  arguments={"query": intent.text, "top_k": 4, "kb_first": True},
+                                  timeout_s=min(policy.kb_first_timeout_s, policy.step_timeout_s))
+                state.steps.append(search)
+                deps, sid = [*deps, search.id], f"s{len(state.steps)}"
             step = PlanStep(
                 id=sid,
                 kind=StepKind.GENERATE,
@@ -214,7 +230,8 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
                 depends_on=deps + ([memory_step] if memory_step and intent.type.value in policy.long_term_for else []),
                 task_type=intent.type.value,
                 arguments={"text": intent.text, "entities": intent.entities,
-                           "history": history if intent.type.value in policy.history_for else []},
+                           "history": history if intent.type.value in policy.history_for else [],
+                           **({"kb_first": True} if kb_first else {})},
                 timeout_s=policy.generation_timeout_s,
                 # A generation that timed out would time out again; it is not retried.
                 max_attempts=1,

@@ -155,7 +155,7 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
     if step.kind is StepKind.GENERATE and step.output.get("graph"):
         # the knowledge graph's answer chains facts quoted from the documents and cites each hop itself
         return A.Part(step.text.strip(), "extract", grounded=True)
-    if step.kind is StepKind.GENERATE and step.name == KB_ANSWER:
+    if step.kind is StepKind.GENERATE and (step.name == KB_ANSWER or step.arguments.get("kb_hit")):
         search = next((d for d in map(state.step, step.depends_on) if d is not None and d.name == "kb_search"), None)
         question = str(step.arguments.get("text") or state.request.text)
         rephrased = step.text if step.arguments.get("rephrase") else None

@@ -43,6 +43,7 @@ from autoglm.shared.topics import INTENTS, PLAN_STATE, RESULTS, STEPS_COMPLETED
 from .advance import Forget, Publish, advance, apply_reply, due, expire, mark_published
 from .build import new_state
 from .checkpoints import recover
+from .kb_first import KbPresence
 from .requests import Dispatch
 from .state import PlannerPolicy, TaskState
 from .turns import TurnBatcher
@@ -63,6 +64,8 @@ class Coordinator:
         self.admission_paused = False
         self._ticker: asyncio.Task[None] | None = None
         self.turns = TurnBatcher(rt)
+        # Which tenants have no knowledge base: their general questions skip the search (kb_first.py).
+        self.kb = KbPresence(policy.kb_first_absent_ttl_s)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -172,6 +175,7 @@ class Coordinator:
                 timeout_s=timeout,
                 partition=item.partition,
                 policy=self.policy,
+                tenant_kb=self.kb.known(ev.tenant, time.time()),
             )
             state.traceparent = telemetry.inject_traceparent(span)
             state.trace_id = telemetry.trace_id_of(span)
@@ -196,6 +200,8 @@ class Coordinator:
             step = apply_reply(state, reply)
             if step is None:
                 return
+            if step.name == "kb_search" and step.status is StepStatus.COMPLETED:
+                self.kb.observe(state.tenant, step.output, time.time())
             trace.get_current_span().set_attributes(
                 {telemetry.STEP_ID: step.id, "autoglm.step.kind": step.kind.value, "autoglm.step.ok": reply.ok}
             )

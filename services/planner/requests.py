@@ -159,11 +159,16 @@ def _tool(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[
 
 def _generate(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch | StepCompleted:
     found = graph_answer(state, step)
-    if found is not None:
+    if found is not None and (not step.arguments.get("kb_first") or _kb_extract(state, step)):
         # The knowledge graph chained facts of several documents, each hop cited: its answer stands (a
-        # model could only restate it less faithfully).
+        # model could only restate it less faithfully). A general question takes it only when a passage
+        # also passed the relevance floor: the documents are about it.
         return _settled(step, ok=True, text=str(found["text"]), output={"graph": found})
     if step.name == KB_ANSWER:
+        return _kb_answer(state, step, policy, common)
+    if step.arguments.get("kb_first") and _kb_extract(state, step):
+        # A general question the tenant's documents answer (kb_first.py): as a knowledge-base question.
+        step.arguments["kb_hit"] = True
         return _kb_answer(state, step, policy, common)
     if _empty_knowledge(state, step):
         # Nothing relevant in the knowledge base: say so instead of letting the model make it up.
@@ -192,7 +197,7 @@ def _kb_answer(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: 
     ``planner.kb_rephrase`` asks, and compose checks the rephrasing against the passage."""
     search = _input(state, step, "kb_search")
     output = search.output if search is not None else {}
-    extract = str((output.get("extract") or {}).get("text") or "")
+    extract = _kb_extract(state, step)
     question = str(step.arguments.get("text") or state.request.text)
     if not output.get("passages") or not extract or not A.wants_rephrase(policy.kb_rephrase, question, extract):
         return _settled(step, ok=True, text=extract)
@@ -237,9 +242,21 @@ BUILDERS: dict[StepKind, Builder] = {
 
 
 def _empty_knowledge(state: TaskState, step: PlanStep) -> bool:
+    """A generation over a knowledge-base search that found nothing (not a general question trying the
+    knowledge base first: the model answers that one)."""
+    if step.arguments.get("kb_first"):
+        return False
     deps = [state.step(d) for d in step.depends_on]
     kb = [d for d in deps if d is not None and d.name == "kb_search"]
     return bool(kb) and not passages_of(state, step)
+
+
+def _kb_extract(state: TaskState, step: PlanStep) -> str:
+    """The extract of the step's completed knowledge-base search, when a passage passed the floor."""
+    search = _input(state, step, "kb_search")
+    if search is None or not search.output.get("passages"):
+        return ""
+    return str((search.output.get("extract") or {}).get("text") or "")
 
 
 # ------------------------------------------------------------------ what the requests carry

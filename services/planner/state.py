@@ -78,6 +78,10 @@ class TaskState(BaseModel):
     error: str | None = None
     answer_source: str | None = Field(None, description="extract | model | tool | template (see compose.py).")
     grounded: bool = Field(False, description="The answer rests on cited passages: worth a long-term memory.")
+    tenant_kb: bool | None = Field(
+        None, description="What the planner knew of the tenant's knowledge base when the task arrived: False = none "
+        "(general questions go straight to the model), None = it may have one (they try it first; kb_first.py)."
+    )
     finished_at: float | None = None
 
     def step(self, step_id: str) -> PlanStep | None:
@@ -107,6 +111,24 @@ class PlannerPolicy(BaseModel):
         description="When a knowledge-base answer goes to the model to be rephrased: never (the extract is the "
         "answer), cross_language (the extract is in another language than the question), always. A rephrasing "
         "whose numbers, quantities, codes or names the cited passage lacks is rejected for the extract.",
+    )
+    kb_first: bool = Field(
+        True,
+        description="In a tenant with a knowledge base, a general question (a type of kb_first_types, no tool) "
+        "searches it first and is answered with the extract when a passage passes the relevance floor; otherwise "
+        "the model answers.",
+    )
+    kb_first_types: list[str] = Field(
+        default_factory=lambda: ["question_answering", "lookup"],
+        description="Intent types (without a tool) that try the knowledge base first.",
+    )
+    kb_first_timeout_s: float = Field(
+        10.0, gt=0, description="How long a general question waits for its knowledge-base search before the model "
+        "answers without it (one attempt)."
+    )
+    kb_first_absent_ttl_s: float = Field(
+        10.0, ge=0, description="A tenant whose search found no knowledge base is not searched again for this long "
+        "(0: search every time); documents ingested meanwhile are used once it passes."
     )
     kb_rephrase_max_new_tokens: int = Field(96, ge=16, le=512, description="Token budget of a rephrasing.")
     stream_generation: bool = Field(True, description="Generation steps stream tokens to autoglm.progress.")

@@ -250,6 +250,13 @@ class KnowledgeBase(Collections):
             found.sort(key=lambda p: p.score, reverse=True)
         return [p for p in found if p.score >= floor][:top_k]
 
+    def kb_size(self, *, tenant: str) -> int:
+        """How many chunks this tenant's knowledge base holds (0: none; no search, no embedding needed).
+        Cheap: an in-memory name check, then a count (embedded Qdrant counts a numpy mask)."""
+        with self._lock:
+            name = self._existing(KB, tenant)
+            return 0 if name is None else int(self._client.count(name, exact=True).count)
+
     def kb_list(self, *, tenant: str) -> list[dict[str, Any]]:
         """This tenant's documents: source, title, chunk count, last ingest time."""
         with self._lock:

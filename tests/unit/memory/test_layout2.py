@@ -119,6 +119,16 @@ def test_kb_search_embeds_the_question_and_returns_the_extract(store: MemoryStor
         assert ex["source"] == "handbook.md"
     nothing = _run(store, real_embed, "acme", "s", "t2", req(operation="kb_search", query="量子计算机的发展历史", limit=3))
     assert nothing["passages"] == [] and "extract" not in nothing
+    assert nothing["kb_chunks"] == out["kb_chunks"] == 3  # the planner learns the tenant has documents
+
+
+def test_a_tenant_without_documents_is_answered_before_anything_is_embedded(store: MemoryStore) -> None:
+    def no_embedding(texts: list[str]) -> list[list[float]]:
+        raise AssertionError("nothing should be embedded for a tenant without a knowledge base")
+
+    out = _run(store, no_embedding, "bare", "s", "t1", req(operation="kb_search", query="What is the capital?", limit=4))
+    assert out == {"passages": [], "kb_chunks": 0}
+    assert store.kb_size(tenant="bare") == 0
 
 
 def test_only_grounded_answers_become_long_term_memory(store: MemoryStore) -> None:

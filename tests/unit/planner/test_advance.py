@@ -52,11 +52,12 @@ POLICY = PlannerPolicy(step_timeout_s=5, generation_timeout_s=10, max_attempts=3
 T0 = 1_800_000_000.0
 
 
-def _state(*intents: Intent, clarification: str | None = None, language: str = "en", timeout: float = 60) -> TaskState:
+def _state(*intents: Intent, clarification: str | None = None, language: str = "en", timeout: float = 60,
+           tenant_kb: bool | None = None) -> TaskState:
     return new_state(
         task_id="t1", session_id="s1", tenant="acme", request=TaskRequested(text="request", user="u1"),
         graph=IntentGraph(language=language, intents=list(intents), clarification=clarification),
-        received_at=datetime.fromtimestamp(T0, UTC), timeout_s=timeout, partition=0, policy=POLICY,
+        received_at=datetime.fromtimestamp(T0, UTC), timeout_s=timeout, partition=0, policy=POLICY, tenant_kb=tenant_kb,
     )
 
 
@@ -131,7 +132,7 @@ def test_recall_then_reparse_with_the_pending_question() -> None:
 
 
 def test_a_failed_recall_still_plans_without_the_session() -> None:
-    state = _state(_question())
+    state = _state(_question(), tenant_kb=False)  # a tenant without documents: no knowledge-base search first
     [recall] = _dispatches(advance(state, POLICY, T0))
     apply_reply(state, StepCompleted(step_id=recall.step.id, ok=False, error="store closed", service="memory"), T0)
     actions = _dispatches(advance(state, POLICY, T0))
@@ -143,7 +144,7 @@ def test_a_failed_recall_still_plans_without_the_session() -> None:
 
 
 def test_a_failed_memory_search_leaves_the_generation_going() -> None:
-    state = _state(_question())
+    state = _state(_question(), tenant_kb=False)
     [recall] = _dispatches(advance(state, POLICY, T0))
     apply_reply(state, _ok(recall.step.id, turns=[]), T0)
     [search] = _dispatches(advance(state, POLICY, T0))

@@ -36,7 +36,7 @@ POLICY = PlannerPolicy(step_timeout_s=5, generation_timeout_s=10, max_attempts=3
 T0 = 1_800_000_000.0
 
 
-def state_for(graph: IntentGraph, text: str = "request", timeout: float = 60) -> TaskState:
+def state_for(graph: IntentGraph, text: str = "request", timeout: float = 60, tenant_kb: bool | None = None) -> TaskState:
     return new_state(
         task_id="t1",
         session_id="s1",
@@ -47,6 +47,7 @@ def state_for(graph: IntentGraph, text: str = "request", timeout: float = 60) ->
         timeout_s=timeout,
         partition=0,
         policy=POLICY,
+        tenant_kb=tenant_kb,
     )
 
 
@@ -284,7 +285,7 @@ def test_memory_hits_reach_the_prompt_as_labelled_context() -> None:
     policy = POLICY.model_copy(update={"long_term_limit": 3})
     graph = IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.QUESTION_ANSWERING,
                                                         text="what is my favourite colour?")])
-    state = state_for(graph)
+    state = state_for(graph, tenant_kb=False)
     [recall] = ready_steps(state, T0)
     mark_dispatched(recall, T0)
     apply_reply(state, ok(recall.id, turns=[]), T0)

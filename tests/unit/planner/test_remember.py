@@ -20,7 +20,7 @@ NOW = datetime.fromisoformat("2026-11-25T10:00:00+08:00")
 
 
 def planned(text: str, policy: PlannerPolicy = POLICY) -> TaskState:
-    state = state_for(parse_request(text, now=NOW), text=text)
+    state = state_for(parse_request(text, now=NOW), text=text, tenant_kb=False)  # a tenant without documents
     [recall] = ready_steps(state, T0)
     mark_dispatched(recall, T0)
     apply_reply(state, ok(recall.id, turns=[]), T0)

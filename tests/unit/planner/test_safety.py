@@ -49,7 +49,9 @@ def _run(intent: Intent, guard: Guard | None, answer: str, policy: PlannerPolicy
             break
         step = action.step
         output: dict[str, object] = {"turns": []} if step.name == "recall" else {"hits": []}
-        if step.name == "kb_search":
+        if step.name == "kb_search" and not passage:
+            output = {"passages": [], "kb_chunks": 0}  # a general question's search: no documents
+        elif step.name == "kb_search":
             output = {"passages": [{"text": passage, "source": "refunds.md", "citation": "refunds.md#window",
                                     "score": 0.9}],
                       "extract": {"text": passage.split(". ")[0] + ".", "passage": 0, "citation": "refunds.md#window"}}
