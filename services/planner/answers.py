@@ -42,6 +42,17 @@ def combined_source(parts: Sequence[Part]) -> AnswerSource | None:
     return min((p.source for p in parts), key=_RANK.__getitem__, default=None)
 
 
+def load_checkers() -> None:
+    """Load what the checks read with now: the language identifier's model and the multilingual encoder
+    (summaries' faithfulness across scripts, extractive summaries). The planner's startup calls it on a
+    worker thread, so the first summary or translation of a task does not stall the event loop (~1.5 s)
+    while they load."""
+    langid.detect("warm-up text")
+    from autoglm.shared.multilingual import default_encoder
+
+    default_encoder().encode(["warm-up"])
+
+
 # ------------------------------------------------------------------ knowledge base
 
 

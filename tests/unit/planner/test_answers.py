@@ -106,3 +106,12 @@ def test_combined_source_is_the_least_checked() -> None:
     assert A.combined_source([A.Part("a", "tool"), A.Part("b", "extract")]) == "extract"
     assert A.combined_source([A.Part("a", "template")]) == "template"
     assert A.combined_source([]) is None
+
+
+def test_the_checks_models_load_before_the_first_task() -> None:
+    # the planner's startup runs this on a worker thread (main.py): no check loads a model on the event loop
+    from autoglm.shared import langid
+    from autoglm.shared.multilingual import default_encoder
+
+    A.load_checkers()
+    assert default_encoder().loaded and langid._identifier is not None
