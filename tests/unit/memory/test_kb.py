@@ -29,6 +29,10 @@ class FakeEmbedder:
         self.embedded: list[str] = []
 
     async def embed(self, texts: list[str]) -> list[list[float]]:
+        return self.vectors(texts)
+
+    def vectors(self, texts: list[str]) -> list[list[float]]:
+        """The same, synchronously (the memory handlers' ``embed``)."""
         self.embedded.extend(texts)
         out = []
         for text in texts:
