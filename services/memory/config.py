@@ -31,12 +31,28 @@ class RankingWeights(BaseModel):
 class MemoryConfig(BaseModel):
     """Everything the memory store needs; the ``memory`` section of the settings."""
 
-    vector_size: int = Field(384, ge=1, description="Embedding dimension (all-MiniLM-L6-v2: 384).")
+    vector_size: int = Field(
+        512, ge=1, description="Embedding dimension: the memory service embeds with the multilingual encoder "
+        "(autoglm.shared.multilingual, USE multilingual v3: 512)."
+    )
     collection_prefix: str = Field(
         "autoglm", pattern=r"^[a-z][a-z0-9_]{0,31}$", description="Prefix of every Qdrant collection name."
     )
     layout_version: int = Field(
-        1, ge=1, description="Version of the stored layout; a store written with another one is refused."
+        2, ge=1, description="Version of the stored layout (2: multilingual 512-d vectors). A layout-1 store "
+        "(384-d all-MiniLM vectors) is migrated at open when `migrate_on_open`, else refused; others are refused."
+    )
+    migrate_on_open: bool = Field(
+        True, description="Re-embed a layout-1 store's points from their stored text with the multilingual "
+        "encoder when the service opens it (unrated automatic answers are dropped, see README: Memory)."
+    )
+    recall_min_similarity: float = Field(
+        0.2, ge=-1.0, le=1.0, description="A fact or preference reaches a prompt only when its cosine to the request "
+        "is at least this (USE multilingual: unrelated texts ~0.0-0.2; '推荐一道菜' to '我不吃辣' 0.29)."
+    )
+    answer_recall_min_similarity: float = Field(
+        0.35, ge=-1.0, le=1.0, description="The same floor for a stored answer (kind `answer`), which must be about "
+        "the request itself ('What is my favourite colour?' to its answer ~0.7)."
     )
     session_turns: int = Field(8, ge=1, le=100, description="Recent turns of a session given as context.")
     session_ttl_seconds: float = Field(
@@ -71,7 +87,7 @@ class MemoryConfig(BaseModel):
     chunk_max_chars: int = Field(
         800,
         ge=100,
-        description="Largest knowledge-base chunk, in characters (all-MiniLM-L6-v2 reads at most 256 tokens).",
+        description="Largest knowledge-base chunk, in characters (a Chinese character counts as four).",
     )
     chunk_overlap: int = Field(
         100, ge=0, description="Characters repeated from the previous chunk of a section."
@@ -81,16 +97,20 @@ class MemoryConfig(BaseModel):
         0.5,
         ge=0.0,
         le=1.0,
-        description="Share of a passage's score that comes from the question's word overlap (the rest is the "
-        "embedding cosine); 0 ranks by cosine alone.",
+        description="Weight of the question's word overlap (0..1) added to a passage's embedding cosine; 0 ranks "
+        "by cosine alone.",
+    )
+    kb_cross_language_bonus: float = Field(
+        0.2, ge=0.0, le=1.0, description="Added to a passage written in another script than the question (Chinese "
+        "against Latin): across languages the cosine runs lower and no word overlaps (calibrated with kb_min_score)."
     )
     kb_candidates: int = Field(
         50, ge=1, description="Nearest passages (by embedding) re-scored with word overlap in each search."
     )
     kb_min_score: float = Field(
-        0.35,
+        0.44,
         ge=-1.0,
-        le=1.0,
+        le=2.0,
         description="Knowledge-base passages scoring below this are not returned (score: see kb_lexical_weight); "
         'with none left the answer is "not found" (calibrated on tests/data/kb_unseen, see README).',
     )

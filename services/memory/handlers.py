@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,14 +43,19 @@ from autoglm.shared.events import (
     MemoryStoreTurns,
     StepRequest,
 )
+from autoglm.shared.grounding import extract_answer
 from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.resources import Resource
+from autoglm.shared.safety.content import REMOVED, default_filter
 from autoglm.shared.topics import MEMORY_REQUESTS
 
-from .chunking import Chunk
+from .chunking import Chunk, UnsupportedDocument, chunk_document, load_document
 from .graph import service as graph
-from .store import MemoryItem, MemoryStore
+from .store import KbIngestReport, MemoryItem, MemoryStore
+
+Embed = Callable[[list[str]], list[list[float]]]
+"""Texts -> their vectors in the store's space (the multilingual encoder; a fake in tests)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +66,7 @@ class Caller:
     session_id: str
     task_id: str
     tracer: trace.Tracer
+    embed: Embed
 
 
 def recall(store: MemoryStore, at: Caller, req: MemoryRecall) -> dict[str, Any]:
@@ -66,7 +74,7 @@ def recall(store: MemoryStore, at: Caller, req: MemoryRecall) -> dict[str, Any]:
 
 
 def store_turn(store: MemoryStore, at: Caller, req: MemoryStoreTurn) -> dict[str, Any]:
-    return _store_turn(store, at.tenant, at.session_id, at.task_id, req.user, req.turn or {}, req.vector)
+    return _store_turn(store, at.embed, at.tenant, at.session_id, at.task_id, req.user, req.turn or {})
 
 
 def store_turns(store: MemoryStore, at: Caller, req: MemoryStoreTurns) -> dict[str, Any]:
@@ -83,7 +91,7 @@ def store_turns(store: MemoryStore, at: Caller, req: MemoryStoreTurns) -> dict[s
                         telemetry.SESSION_ID: write.session_id, telemetry.TENANT: at.tenant},
         ) as span:
             try:
-                _store_turn(store, at.tenant, write.session_id, write.task_id, write.user, write.turn, write.vector)
+                _store_turn(store, at.embed, at.tenant, write.session_id, write.task_id, write.user, write.turn)
             except Exception as exc:  # noqa: BLE001 - reported below, after the other turns
                 failed.append(f"{write.task_id}: {type(exc).__name__}: {exc}")
                 telemetry.mark_error(span, failed[-1])
@@ -92,16 +100,34 @@ def store_turns(store: MemoryStore, at: Caller, req: MemoryStoreTurns) -> dict[s
     return {"stored": len(turns)}
 
 
+def _vector(store: MemoryStore, at: Caller, vector: list[float] | None, text: str | None) -> list[float]:
+    """The request's vector when it is one of the store's, else its text embedded here (a vector of another
+    size is another encoder's: a layout-1 client; the text says the same in this store's space)."""
+    if vector is not None and (len(vector) == store.config.vector_size or not (text and text.strip())):
+        return vector
+    if not text or not text.strip():
+        raise ValueError("a query text (or a vector) is required")
+    return at.embed([text])[0]
+
+
 def search(store: MemoryStore, at: Caller, req: MemorySearch) -> dict[str, Any]:
+    """Long-term memories about the query: only those above the relevance floors (memory config, or the
+    request's ``min_similarity``) come back."""
     kinds = [req.kind] if req.kind else None
-    hits = store.search(tenant=at.tenant, vector=req.vector, limit=req.limit, user=req.user, kinds=kinds)
+    cfg = store.config
+    hits = store.search(
+        tenant=at.tenant, vector=_vector(store, at, req.vector, req.query), limit=req.limit, user=req.user,
+        kinds=kinds,
+        min_similarity=cfg.recall_min_similarity if req.min_similarity is None else req.min_similarity,
+        answer_min_similarity=cfg.answer_recall_min_similarity if req.min_similarity is None else req.min_similarity,
+    )
     return {"hits": [h.to_dict() for h in hits]}
 
 
 def remember(store: MemoryStore, at: Caller, req: MemoryRemember) -> dict[str, Any]:
     item = MemoryItem(
         text=req.text.strip(),
-        vector=req.vector,
+        vector=_vector(store, at, req.vector, req.text),
         kind=req.kind or "fact",
         user=req.user,
         session_id=at.session_id,
@@ -123,8 +149,25 @@ def memories(store: MemoryStore, at: Caller, req: MemoryList) -> dict[str, Any]:
 
 
 def kb_search(store: MemoryStore, at: Caller, req: KbSearch) -> dict[str, Any]:
-    passages = store.kb_search(tenant=at.tenant, vector=req.vector, top_k=req.limit, query=req.query)
-    out: dict[str, Any] = {"passages": [p.to_dict() for p in passages]}
+    """Passages above the relevance floor, the extract (the sentence of them that answers, for the planner's
+    grounded answer: shared/grounding.py) and the knowledge graph's multi-hop answer when it has one.
+    ``kb_chunks`` says how large the tenant's knowledge base is: a tenant without one is answered at once,
+    before anything is embedded, and the planner stops asking for a while (its general questions try the
+    knowledge base first)."""
+    size = store.kb_size(tenant=at.tenant)
+    if size == 0:
+        return {"passages": [], "kb_chunks": 0}
+    vector = _vector(store, at, req.vector, req.query)
+    passages = store.kb_search(tenant=at.tenant, vector=vector, top_k=req.limit, query=req.query)
+    out: dict[str, Any] = {"passages": [p.to_dict() for p in passages], "kb_chunks": size}
+    if passages and req.query:
+        # A sentence planted in a document to instruct the assistant is never the answer (issue 20).
+        texts = [default_filter().strip_instructions(p.text).text.replace(REMOVED, " ") for p in passages]
+        ex = extract_answer(req.query, texts, headings=[p.heading for p in passages],
+                            passage_scores=[p.score for p in passages], encoder=_Encoder(at.embed))
+        if ex is not None:
+            out["extract"] = {**ex.to_dict(), "citation": passages[ex.passage].citation,
+                              "source": passages[ex.passage].source}
     if req.query:  # the graph's multi-hop answer, when it has one (the planner answers with it)
         found = graph.answer(store.graphs, store.graph_encoder, tenant=at.tenant, question=req.query)
         if found is not None:
@@ -137,6 +180,16 @@ def kb_graph(store: MemoryStore, at: Caller, req: KbGraph) -> dict[str, Any]:
     return {"dot": out} if req.graph_format == "dot" else {"graph": out}
 
 
+class _Encoder:
+    """The injected ``embed`` as the encoder shape :func:`extract_answer` takes."""
+
+    def __init__(self, embed: Embed) -> None:
+        self.embed = embed
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.embed(list(texts)), dtype=np.float32)
+
+
 def kb_missing(store: MemoryStore, at: Caller, req: KbMissing) -> dict[str, Any]:
     return {"missing": store.kb_missing(tenant=at.tenant, source=req.source, chunks=_chunks(req.source, req.chunks))}
 
@@ -144,13 +197,39 @@ def kb_missing(store: MemoryStore, at: Caller, req: KbMissing) -> dict[str, Any]
 def kb_upsert(store: MemoryStore, at: Caller, req: KbUpsert) -> dict[str, Any]:
     chunks = _chunks(req.source, req.chunks)
     vectors = _vectors(req.vectors_b64 or [None] * len(chunks))
+    if any(v is None for v in vectors):
+        # chunks not stored yet and sent without a vector are embedded here
+        missing = set(store.kb_missing(tenant=at.tenant, source=req.source, chunks=chunks))
+        todo = [i for i, v in enumerate(vectors) if v is None and i in missing]
+        for i, vec in zip(todo, at.embed([chunks[i].embed_text for i in todo]) if todo else [], strict=True):
+            vectors[i] = vec
     return store.kb_upsert(tenant=at.tenant, source=req.source, chunks=chunks, vectors=vectors).to_dict()
 
 
 def kb_ingest(store: MemoryStore, at: Caller, req: KbIngest) -> dict[str, Any]:
-    # The gateway's upload needs the service to embed the new chunks itself, which comes with memory
-    # layout 2 (issue 16); until then the request fails saying so, and the CLI ingests (`autoglm kb ingest`).
-    raise RuntimeError("this memory service can't embed uploads yet: ingest with `autoglm kb ingest`")
+    """An uploaded file (the gateway's): loaded and chunked as ``autoglm kb ingest`` does, the chunks not
+    stored yet embedded here. A file that can't be read changes nothing and comes back with ``error``."""
+    source = req.source or req.filename
+    with tempfile.TemporaryDirectory(prefix="autoglm-upload-") as folder:
+        path = Path(folder) / (Path(req.filename).name or "upload")
+        path.write_bytes(base64.b64decode(req.document_b64, validate=False))
+        try:
+            doc = load_document(path, source=source)
+        except (UnsupportedDocument, OSError) as exc:
+            return KbIngestReport(tenant=at.tenant, source=source, chunks=0, added=0, unchanged=0, removed=0,
+                                  error=str(exc).replace(str(path), req.filename)).to_dict()
+    cfg = store.config
+    chunks = chunk_document(doc, max_chars=cfg.chunk_max_chars, overlap=cfg.chunk_overlap)
+    if not chunks:
+        return KbIngestReport(tenant=at.tenant, source=source, chunks=0, added=0, unchanged=0, removed=0,
+                              error=f"{req.filename}: no text found").to_dict()
+    missing = store.kb_missing(tenant=at.tenant, source=doc.source, chunks=chunks)
+    vectors: list[list[float] | None] = [None] * len(chunks)
+    for start in range(0, len(missing), 32):
+        todo = missing[start:start + 32]
+        for i, vec in zip(todo, at.embed([chunks[i].embed_text for i in todo]), strict=True):
+            vectors[i] = vec
+    return store.kb_upsert(tenant=at.tenant, source=doc.source, chunks=chunks, vectors=vectors).to_dict()
 
 
 def kb_list(store: MemoryStore, at: Caller, req: KbList) -> dict[str, Any]:
@@ -210,9 +289,15 @@ def _chunks(source: str, chunks: list[dict[str, Any]] | None) -> list[Chunk]:
 
 
 def _store_turn(
-    store: MemoryStore, tenant: str, session_id: str, task_id: str, user: str | None, turn: dict[str, Any],
-    vector: list[float] | None,
+    store: MemoryStore, embed: Embed, tenant: str, session_id: str, task_id: str, user: str | None,
+    turn: dict[str, Any],
 ) -> dict[str, Any]:
+    text = f"{turn.get('request', '')}\n{turn.get('answer', '')}"[:4000]
+    # Long-term memory keeps only answers that deserve it: grounded ones (a knowledge-base extract, or a
+    # rephrasing of it that passed the groundedness check). An unrated model answer is session context
+    # for its own conversation, never a fact recalled into another one (README: Memory).
+    keep = turn.get("status") == "completed" and bool(turn.get("grounded")) and turn.get("keep", True)
+    vector = embed([text])[0] if keep else None
     point = store.store_turn(
         tenant=tenant,
         session_id=session_id,
@@ -225,35 +310,34 @@ def _store_turn(
         vector=vector,
     )
     out: dict[str, Any] = {"id": point}
-    # A completed answer is worth keeping as long-term memory; the same request answered
-    # again replaces it (identity: kind + user + text), and it never overrides a trusted fact.
-    if vector is not None and turn.get("status") == "completed" and turn.get("keep", True):
+    if vector is not None:
+        # the same request answered again replaces it (identity: kind + user + text); never a trusted fact
         out["memory_id"] = store.remember(
             tenant=tenant,
-            text=f"{turn.get('request', '')}\n{turn.get('answer', '')}"[:4000],
+            text=text,
             vector=vector,
             kind="answer",
             user=user,
             session_id=session_id,
             importance=0.3,
-            confidence=0.5,
+            confidence=0.6,
             source=f"task:{turn.get('task_id') or task_id}",
         )
     return out
 
 
 def _quick(req: MemoryOperation) -> bool:
-    """Operations that take a fraction of a millisecond (a session turn without an embedding, a
+    """Operations that take a fraction of a millisecond (a session turn kept for its session only, a
     recall): run on the event loop when the store is free, saving the thread hand-off, which
     cost more than the write itself."""
     return (
         isinstance(req, MemoryRecall)
-        or (isinstance(req, MemoryStoreTurn) and req.vector is None)
-        or (isinstance(req, MemoryStoreTurns) and all(t.vector is None for t in req.turns or []))
+        or (isinstance(req, MemoryStoreTurn) and not (req.turn or {}).get("grounded"))
+        or (isinstance(req, MemoryStoreTurns) and not any(t.turn.get("grounded") for t in req.turns or []))
     )
 
 
-def register(rt: ServiceRuntime, store_ref: Resource[MemoryStore]) -> None:
+def register(rt: ServiceRuntime, store_ref: Resource[MemoryStore], embed: Embed) -> None:
     async def on_request(item: Received) -> None:
         ev = item.event
         req: MemoryOperation = ev.data.root  # MemoryRequested: one model per operation
@@ -266,7 +350,7 @@ def register(rt: ServiceRuntime, store_ref: Resource[MemoryStore]) -> None:
         ) as span:
             try:
                 store = store_ref.get()
-                call = partial(run, store, Caller(ev.tenant, ev.session_id, ev.task_id, rt.tracer), req)
+                call = partial(run, store, Caller(ev.tenant, ev.session_id, ev.task_id, rt.tracer, embed), req)
                 ran, result = store.run_if_free(call) if _quick(req) else (False, None)
                 output = result if ran and result is not None else await asyncio.to_thread(call)
             except Exception as exc:  # a failed memory operation is a failed step, not a dead service

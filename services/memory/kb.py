@@ -1,11 +1,13 @@
 """Knowledge-base ingestion and query on top of :class:`MemoryStore`, with embeddings from an injected
-:class:`Embedder` (the inference service in production, a fake in tests). Only chunks not stored yet
-are embedded, so re-ingesting an unchanged document costs no inference."""
+:class:`Embedder` (:class:`MultilingualEmbedder`, the encoder the memory service uses, by default; a
+fake in tests). Only chunks not stored yet are embedded, so re-ingesting an unchanged document costs
+nothing."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -23,6 +25,20 @@ class Embedder(Protocol):
     """Turns texts into vectors of ``MemoryConfig.vector_size`` dimensions, in order."""
 
     async def embed(self, texts: list[str]) -> list[list[float]]: ...
+
+
+class MultilingualEmbedder:
+    """USE multilingual v3 in this process (numpy, on a worker thread): the vectors of a layout-2 store."""
+
+    async def embed(self, texts: list[str]) -> list[list[float]]:
+        from autoglm.shared.multilingual import default_encoder
+
+        return (await asyncio.to_thread(default_encoder().encode, texts)).tolist()
+
+
+@asynccontextmanager
+async def multilingual_embedder() -> AsyncIterator[Embedder]:
+    yield MultilingualEmbedder()
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:

@@ -23,6 +23,10 @@ def create_app(settings: MemoryServiceSettings | None = None) -> FastStream:
     rt = ServiceRuntime("memory", settings)
     store: Resource[MemoryStore] = Resource("the memory store")
     tasks: list[asyncio.Task[None]] = []
+    encoder = default_encoder()
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        return encoder.encode(texts).tolist()
 
     async def retention() -> None:
         while True:
@@ -41,10 +45,10 @@ def create_app(settings: MemoryServiceSettings | None = None) -> FastStream:
             path=settings.qdrant_path,
             url=settings.qdrant.url,
             api_key=api_key,
+            reembed=embed,
         ))
-        # the knowledge graph names and links entities with the multilingual encoder (numpy, ~1 s to load)
-        encoder = default_encoder()
-        await asyncio.to_thread(encoder.encode, ["warm-up"])
+        # the same encoder embeds what the store keeps and names and links the knowledge graph's entities
+        await asyncio.to_thread(encoder.encode, ["warm-up"])  # weights load now, not in a first request
         store.get().graph_encoder = encoder
         if settings.memory.prune_interval_seconds > 0:
             tasks.append(asyncio.create_task(retention()))
@@ -57,7 +61,7 @@ def create_app(settings: MemoryServiceSettings | None = None) -> FastStream:
         if (opened := store.peek()) is not None:
             await asyncio.to_thread(opened.close)
 
-    handlers.register(rt, store)
+    handlers.register(rt, store, embed)
     return service_app(rt, startup=startup, shutdown=shutdown)
 
 

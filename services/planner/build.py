@@ -2,9 +2,10 @@
 
 :func:`new_state` opens a task with its session recall (skipped when the request refers to nothing
 earlier); :func:`build_execution` appends one step per intent, or a short chain for the intents that
-need one (knowledge base: embed -> search -> answer; text-to-SQL: schema -> structured query -> query;
-a stated fact: embed -> remember), plus the long-term memory search a generation reads;
-:func:`add_remember_steps` adds the turn's writes once the result is out. Steps are named
+need one (knowledge base: search -> answer, the answer being the search's extract unless the model is
+asked to rephrase it; text-to-SQL: schema -> structured query -> query), plus the long-term memory search
+a generation reads; :func:`add_remember_steps` adds the turn's write once the result is out. Nothing is
+embedded here: the memory service embeds what it stores and searches with (layout 2). Steps are named
 ``s0, s1, ...`` in the order they are added, so a replayed plan names them alike.
 """
 
@@ -18,8 +19,9 @@ from autoglm.shared.events import Intent, IntentGraph, IntentType, StepKind, Ste
 
 from . import text_to_sql as T2S
 from .exact import refers_to_last_turn, restates_only
+from .kb_first import tries_kb_first
 from .periods import date_ranges
-from .state import RESTATE, TEXT_TO_SQL, PlannerPolicy, PlanStep, TaskState
+from .state import KB_ANSWER, RESTATE, TEXT_TO_SQL, PlannerPolicy, PlanStep, TaskState
 
 # Tools whose calls may be retried: they only read.
 READ_ONLY_TOOLS = frozenset(
@@ -40,7 +42,10 @@ def new_state(
     timeout_s: float,
     partition: int,
     policy: PlannerPolicy,
+    tenant_kb: bool | None = None,
 ) -> TaskState:
+    """A new task's state; ``tenant_kb`` is what the planner knows of the tenant's knowledge base
+    (kb_first.py: False skips the knowledge-base search of general questions)."""
     state = TaskState(
         task_id=task_id,
         session_id=session_id,
@@ -50,6 +55,7 @@ def new_state(
         received_at=received_at,
         deadline=received_at.timestamp() + timeout_s,
         partition=partition,
+        tenant_kb=tenant_kb,
     )
     state.steps.append(
         PlanStep(
@@ -149,16 +155,12 @@ def remembers(intent: Intent) -> bool:
 
 
 def _remember_steps(state: TaskState, intent: Intent, deps: list[str], policy: PlannerPolicy) -> PlanStep:
-    """Embed the stated fact, then store it as a long-term memory of the task's user (op ``remember``)."""
+    """Store the stated fact as a long-term memory of the task's user (op ``remember``)."""
     text = str(intent.entities["memory"])[:4000]
     kind = "preference" if intent.entities.get("memory_kind") == "preference" else "fact"
-    embed = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.EMBED, name="embed", intent_id=intent.id,
-                     depends_on=deps, arguments={"texts": [text]}, timeout_s=policy.step_timeout_s,
-                     max_attempts=policy.max_attempts)
-    state.steps.append(embed)
     # Idempotent: the memory's identity is its user, kind and text, so a retry updates the same memory.
     store = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.REMEMBER, name="remember", intent_id=intent.id,
-                     depends_on=[embed.id], timeout_s=policy.step_timeout_s, max_attempts=policy.max_attempts,
+                     depends_on=deps, timeout_s=policy.step_timeout_s, max_attempts=policy.max_attempts,
                      arguments={"text": text, "kind": kind, "importance": policy.remember_importance,
                                 "confidence": policy.remember_confidence})
     state.steps.append(store)
@@ -166,18 +168,15 @@ def _remember_steps(state: TaskState, intent: Intent, deps: list[str], policy: P
 
 
 def _long_term_steps(state: TaskState, policy: PlannerPolicy) -> str | None:
-    """Embed the request and search long-term memory once, for the generation steps' context."""
+    """Search long-term memory once, for the generation steps' context: only memories about this
+    request (``memory.recall_min_similarity``) come back."""
     wants = [i for i in state.graph.intents
              if not i.tool and i.type.value in policy.long_term_for and not remembers(i)]
     if not wants or policy.long_term_limit <= 0:
         return None
-    embed = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.EMBED, name="embed",
-                     arguments={"texts": [state.request.text[:2000]]}, timeout_s=policy.step_timeout_s,
-                     max_attempts=2, optional=True)
-    state.steps.append(embed)
-    search = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.RECALL, name="long_term_search", depends_on=[embed.id],
-                      arguments={"limit": policy.long_term_limit}, timeout_s=policy.step_timeout_s,
-                      max_attempts=2, optional=True)
+    search = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.RECALL, name="long_term_search",
+                      arguments={"limit": policy.long_term_limit, "query": state.request.text[:2000]},
+                      timeout_s=policy.step_timeout_s, max_attempts=2, optional=True)
     state.steps.append(search)
     return search.id
 
@@ -185,6 +184,8 @@ def _long_term_steps(state: TaskState, policy: PlannerPolicy) -> str | None:
 def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
     """Append one step per intent; a dependent step consumes its inputs' outputs."""
     by_intent: dict[str, str] = {}
+    # Earlier turns reach a prompt only where the conversation itself is the context (chitchat): a
+    # wrong earlier answer in the prompt of an unrelated request is what the small model copies.
     history = state.turns[-policy.history_in_prompt :] if policy.history_in_prompt else []
     memory_step = _long_term_steps(state, policy)
     for intent in state.graph.intents:
@@ -194,20 +195,17 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
             by_intent[intent.id] = _remember_steps(state, intent, deps, policy).id
             continue
         if intent.tool == "kb_search":
-            # Knowledge-base answers: embed the query (inference), search the tenant's passages
-            # (memory), then answer from them with citations (inference).
+            # Knowledge-base answers: search the tenant's passages (memory, which also picks the
+            # sentence that answers), then the answer: that extract, or the model's rephrasing of it
+            # when planner.kb_rephrase asks for one (checked against the passage, compose.py).
             query = str(intent.entities.get("query") or intent.text)
-            embed = PlanStep(id=sid, kind=StepKind.EMBED, name="embed", intent_id=intent.id, depends_on=deps,
-                             arguments={"texts": [query]}, timeout_s=policy.step_timeout_s,
-                             max_attempts=policy.max_attempts)
-            state.steps.append(embed)
-            search = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.TOOL, name="kb_search", intent_id=intent.id,
-                              depends_on=[embed.id], arguments={"query": query, "top_k": int(intent.entities.get("top_k", 4))},
+            search = PlanStep(id=sid, kind=StepKind.TOOL, name="kb_search", intent_id=intent.id, depends_on=deps,
+                              arguments={"query": query, "top_k": int(intent.entities.get("top_k", 4))},
                               timeout_s=policy.step_timeout_s, max_attempts=policy.max_attempts)
             state.steps.append(search)
-            answer = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.GENERATE, name="generate", intent_id=intent.id,
+            answer = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.GENERATE, name=KB_ANSWER, intent_id=intent.id,
                               depends_on=[search.id], task_type=IntentType.QUESTION_ANSWERING.value,
-                              arguments={"text": intent.text, "entities": intent.entities, "history": history},
+                              arguments={"text": intent.text, "entities": intent.entities},
                               timeout_s=policy.generation_timeout_s, max_attempts=1)
             state.steps.append(answer)
             by_intent[intent.id] = answer.id
@@ -232,6 +230,17 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
                 max_attempts=policy.max_attempts if intent.tool in READ_ONLY_TOOLS else 1,
             )
         else:
+            kb_first = state.tenant_kb is not False and tries_kb_first(intent, policy)
+            if kb_first:
+                # A general question tries the tenant's documents first (kb_first.py): the generation
+                # answers with the search's extract when a passage passed the floor (requests.py), else
+                # the model answers. Optional: a failed or slow search leaves the model to answer.
+                search = PlanStep(id=sid, kind=StepKind.TOOL, name="kb_search", intent_id=intent.id,
+                                  depends_on=deps, optional=True, max_attempts=1,
+                                  arguments={"query": intent.text, "top_k": 4, "kb_first": True},
+                                  timeout_s=min(policy.kb_first_timeout_s, policy.step_timeout_s))
+                state.steps.append(search)
+                deps, sid = [*deps, search.id], f"s{len(state.steps)}"
             step = PlanStep(
                 id=sid,
                 kind=StepKind.GENERATE,
@@ -239,7 +248,9 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
                 intent_id=intent.id,
                 depends_on=deps + ([memory_step] if memory_step and intent.type.value in policy.long_term_for else []),
                 task_type=intent.type.value,
-                arguments={"text": intent.text, "entities": intent.entities, "history": history},
+                arguments={"text": intent.text, "entities": intent.entities,
+                           "history": history if intent.type.value in policy.history_for else [],
+                           **({"kb_first": True} if kb_first else {})},
                 timeout_s=policy.generation_timeout_s,
                 # A generation that timed out would time out again; it is not retried.
                 max_attempts=1,
@@ -303,26 +314,15 @@ def _text_to_sql_steps(state: TaskState, policy: PlannerPolicy, intent: Any, dep
 
 
 def add_remember_steps(state: TaskState, policy: PlannerPolicy) -> None:
+    """The turn's write: the memory service keeps it for the session, and as a long-term memory only
+    when the answer is grounded (``turn_record``'s ``grounded``; it embeds that one itself)."""
     if not policy.remember_turns:
         state.phase = "done"
         return
-    n = len(state.steps)
-    intents = state.graph.intents
-    session_only = bool(intents) and all(i.tool in policy.session_only_tools for i in intents)
-    embed = PlanStep(
-        id=f"s{n}",
-        kind=StepKind.EMBED,
-        name="embed",
-        arguments={"texts": [turn_text(state)]},
-        timeout_s=policy.step_timeout_s,
-        max_attempts=2,
-        after_result=True,
-    )
     store = PlanStep(
-        id=f"s{n + (0 if session_only else 1)}",
+        id=f"s{len(state.steps)}",
         kind=StepKind.REMEMBER,
         name="store_turn",
-        depends_on=[] if session_only else [embed.id],
         timeout_s=policy.step_timeout_s,
         max_attempts=2,
         after_result=True,
@@ -330,9 +330,5 @@ def add_remember_steps(state: TaskState, policy: PlannerPolicy) -> None:
         # task id, so the acknowledged request is as good as the stored turn: no reply, no handling.
         acked_only=True,
     )
-    state.steps += [store] if session_only else [embed, store]
+    state.steps.append(store)
     state.phase = "remember"
-
-
-def turn_text(state: TaskState) -> str:
-    return f"{state.request.text}\n{state.answer}"[:4000]

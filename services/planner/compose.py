@@ -3,7 +3,10 @@
 Every intent is answered by its last step (:func:`~.state.intent_step`); a failed or skipped one is named
 in the answer, never left out silently. Tools read as their output (a calculation as ``expr = value``,
 a single SQL row as ``field: value`` lines, a model-chosen query with its SQL first), knowledge-base
-answers list their sources (a knowledge-graph answer cites each hop and fills ``reasoning_path``), and a stated fact is acknowledged without a model.
+answers are their extract (or a rephrasing that kept its facts) with the passage they cite, or the knowledge
+graph's answer (each hop cited, ``reasoning_path`` filled), summaries and translations are checked
+(answers.py), and a stated fact is acknowledged without a model. The result says where the answer came
+from (``answer_source``).
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from autoglm.shared.events import (
 )
 from autoglm.shared.safety import Guard, OutputVerdict
 
-from .state import RESTATE, PlanStep, TaskState, intent_step, passages_of, structured_input
+from . import answers as A
+from .state import KB_ANSWER, RESTATE, PlanStep, TaskState, intent_step, passages_of, structured_input
 
 _SUMMARY_CHARS = 200
 _SQL_SUMMARY_CHARS = 600
@@ -54,6 +58,7 @@ def task_result(state: TaskState, now: float, forced: tuple[TaskStatus, str] | N
         duration_ms=round((now - state.received_at.timestamp()) * 1000, 2),
         reasoning_path=[ReasoningHop(**h) for h in reasoning_path(state)],
         truncated=truncated,
+        answer_source=state.answer_source,
     )
 
 
@@ -83,14 +88,19 @@ def reasoning_path(state: TaskState) -> list[dict[str, Any]]:
 
 
 def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
-    """The final answer from the intents' outputs; failures are named, never silent."""
+    """The final answer from the intents' outputs; failures are named, never silent. Records the answer's
+    source and whether it is grounded on the state."""
     zh = state.graph.language == "zh"
+    state.answer_source, state.grounded = None, False
     if state.graph.clarification:
+        state.answer_source = "template"
         return TaskStatus.NEEDS_CLARIFICATION, state.graph.clarification, None
     if not state.graph.intents:
+        state.answer_source = "template"
         msg = "抱歉，我没有理解这个请求。" if zh else "Sorry, I could not understand this request."
         return TaskStatus.FAILED, msg, "no intent recognised"
     parts: list[str] = []
+    rendered: list[A.Part] = []
     failures: list[str] = []
     cut: list[str] = []  # answered, but cut short at a deadline
     for intent in state.graph.intents:
@@ -102,15 +112,23 @@ def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
         if step.status is StepStatus.COMPLETED and truncated_by(step) == "deadline" and not step.text.strip():
             step.status, step.error = StepStatus.FAILED, "no text was generated before the step's deadline"
         if step.status is StepStatus.COMPLETED:
-            text = _render_output(state, step, zh)
+            part = _render_output(state, step, zh)
             if truncated_by(step) == "deadline":
                 cut.append(f"{intent.text}: cut off at its deadline")
-                text += "……（已到截止时间，以上是截止前生成的部分）" if zh else " … (cut off at the deadline: this is what was written by then)"
-            parts.append(text)
+                part.text += ("……（已到截止时间，以上是截止前生成的部分）" if zh
+                              else " … (cut off at the deadline: this is what was written by then)")
+            rendered.append(part)
+            if part.note:
+                step.output["note"] = part.note
+            if part.failed:
+                failures.append(f"{intent.text}: {part.failed}")
+            parts.append(part.text)
         else:
             reason = step.error or step.status.value
             failures.append(f"{intent.text}: {reason}")
             parts.append(_not_done(intent.text, step, reason, zh))
+    state.answer_source = A.combined_source(rendered) or "template"
+    state.grounded = bool(rendered) and not failures and all(p.grounded for p in rendered)
     answer = parts[0] if len(parts) == 1 else "\n".join(f"{n}. {p}" for n, p in enumerate(parts, 1))
     if not failures and not cut:
         return TaskStatus.COMPLETED, answer, None
@@ -175,26 +193,49 @@ def exact_text(step: PlanStep, zh: bool) -> str | None:
     return None
 
 
-def _render_output(state: TaskState, step: PlanStep, zh: bool) -> str:
+def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
     if step.kind is StepKind.REMEMBER and step.name == "remember":
-        return acknowledgement(step.output, zh)
+        return A.Part(acknowledgement(step.output, zh), "template")
     exact = exact_text(step, zh)
     if exact is not None:
-        return exact
+        return A.Part(exact, "tool")
     if step.kind is StepKind.TOOL and step.name == "sql_query":
         rendered = _render_rows(step.output, zh) or step.text.strip()
         if structured_input(state, step) is not None:
             # A query the model chose: say what was asked of the database, not only what came back.
-            return f"{'查询' if zh else 'Query'} {sql_line(step, zh)}\n{rendered}"
+            return A.Part(f"{'查询' if zh else 'Query'} {sql_line(step, zh)}\n{rendered}", "tool")
         if rendered:
-            return rendered
+            return A.Part(rendered, "tool")
+    if step.kind is StepKind.GENERATE and step.output.get("graph"):
+        # the knowledge graph's answer chains facts quoted from the documents and cites each hop itself
+        return A.Part(step.text.strip(), "extract", grounded=True)
+    if step.kind is StepKind.GENERATE and (step.name == KB_ANSWER or step.arguments.get("kb_hit")):
+        search = next((d for d in map(state.step, step.depends_on) if d is not None and d.name == "kb_search"), None)
+        question = str(step.arguments.get("text") or state.request.text)
+        rephrased = step.text if step.arguments.get("rephrase") else None
+        return A.kb_answer(question, search.output if search else {}, zh, rephrased=rephrased)
     text = step.text.strip() or ("（无输出）" if zh else "(no output)")
-    if step.output.get("graph"):
-        return text  # a knowledge-graph answer cites each hop itself
-    sources = citations(passages_of(state, step))
-    if sources:
-        text += ("\n来源：\n" if zh else "\nSources:\n") + sources
-    return text
+    if step.kind is StepKind.TOOL:
+        return A.Part(text, "tool")
+    if step.kind is StepKind.GENERATE and step.task_type == "summarization" and step.text.strip():
+        entities = step.arguments.get("entities") or {}
+        source = _source_text(state, step)
+        return A.summary_answer(step.text, str(step.arguments.get("text") or state.request.text), source,
+                                str(entities.get("target_language") or state.graph.language or "") or None)
+    if step.kind is StepKind.GENERATE and step.task_type == "translation":
+        entities = step.arguments.get("entities") or {}
+        target = str(entities.get("target_language") or "") or None
+        return A.translation_answer(step.text, target, _source_text(state, step), zh)
+    return A.Part(A.with_sources(text, passages_of(state, step), zh), "model")
+
+
+def _source_text(state: TaskState, step: PlanStep) -> str:
+    """What a summary or translation works on: its input steps' outputs, else the request's payload."""
+    inputs = [d.text.strip() for d in map(state.step, step.depends_on)
+              if d is not None and d.status is StepStatus.COMPLETED and d.intent_id and d.text.strip()]
+    if inputs:
+        return "\n".join(inputs)
+    return A.payload(str(step.arguments.get("text") or state.request.text), step.arguments.get("entities") or {})
 
 
 _ORDER_LABELS_ZH = {"order_id": "订单号", "status": "状态", "customer": "客户", "item": "商品", "amount": "金额",
@@ -223,6 +264,8 @@ def executed_steps(state: TaskState) -> list[ExecutedStep]:
         summary = (s.text or s.error or str(s.output.get("text", ""))).strip().replace("\n", " ")
         if s.status is not StepStatus.COMPLETED and s.error:
             summary = s.error
+        if s.output.get("note"):  # the model's text was replaced: say so first
+            summary = f"{s.output['note']}; {summary}"
         limit = _SUMMARY_CHARS
         if s.kind is StepKind.TOOL and s.name == "sql_query" and sql_line(s):
             summary, limit = f"{sql_line(s)} -> {summary}", _SQL_SUMMARY_CHARS
@@ -262,17 +305,6 @@ def progress_report(state: TaskState) -> TaskProgress | None:
     state.reported = current
     return report
 
-
-def citations(passages: list[dict[str, Any]]) -> str:
-    lines: list[str] = []
-    seen: set[str] = set()
-    for p in passages:
-        cite = str(p.get("citation") or p.get("source") or "")
-        if cite and cite not in seen:
-            seen.add(cite)
-            source = p.get("source")
-            lines.append(f"[{len(lines) + 1}] {cite}" + (f" ({source})" if source and source not in cite else ""))
-    return "\n".join(lines)
 
 
 def sql_line(step: PlanStep, zh: bool = False) -> str:

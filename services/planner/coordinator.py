@@ -44,6 +44,7 @@ from .advance import Forget, Publish, advance, apply_reply, due, expire, mark_pu
 from .build import new_state
 from .checkpoints import recover
 from .compose import progress_report
+from .kb_first import KbPresence
 from .requests import Dispatch
 from .state import PlannerPolicy, TaskState
 from .turns import TurnBatcher
@@ -64,6 +65,8 @@ class Coordinator:
         self.admission_paused = False
         self._ticker: asyncio.Task[None] | None = None
         self.turns = TurnBatcher(rt)
+        # Which tenants have no knowledge base: their general questions skip the search (kb_first.py).
+        self.kb = KbPresence(policy.kb_first_absent_ttl_s)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -168,6 +171,7 @@ class Coordinator:
                 timeout_s=timeout,
                 partition=item.partition,
                 policy=self.policy,
+                tenant_kb=self.kb.known(ev.tenant, time.time()),
             )
             state.traceparent = telemetry.inject_traceparent(span)
             state.trace_id = telemetry.trace_id_of(span)
@@ -192,6 +196,8 @@ class Coordinator:
             step = apply_reply(state, reply, policy=self.policy)
             if step is None:
                 return
+            if step.name == "kb_search" and step.status is StepStatus.COMPLETED:
+                self.kb.observe(state.tenant, step.output, time.time())
             trace.get_current_span().set_attributes(
                 {telemetry.STEP_ID: step.id, "autoglm.step.kind": step.kind.value, "autoglm.step.ok": reply.ok}
             )

@@ -11,6 +11,7 @@ from autoglm.shared.app import configure_logging, service_app
 from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.safety import Guard, configured_secrets
 
+from . import answers
 from .config import PlannerSettings
 from .coordinator import Coordinator
 from .prompts import protected_texts
@@ -30,9 +31,15 @@ def create_app(settings: PlannerSettings | None = None) -> FastStream:
         guard.protect(texts=protected_texts(), secrets=configured_secrets(settings, dict(os.environ)))
     coordinator = Coordinator(rt, policy, guard)
     coordinator.subscribe()
+
+    async def startup() -> None:
+        # The answer checks' models load now, before the first task, off the event loop (answers.py).
+        await asyncio.to_thread(answers.load_checkers)
+        await coordinator.start()
+
     app = service_app(
         rt,
-        startup=coordinator.start,
+        startup=startup,
         shutdown=coordinator.stop,
         details=lambda: {
             "tasks_in_flight": len(coordinator.tasks),

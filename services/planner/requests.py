@@ -1,11 +1,12 @@
 """One request builder per step kind: what the planner sends to run a step (pure).
 
 :func:`build_request` looks the step's kind up in :data:`BUILDERS`. A builder reads the outputs of the
-step's inputs (an embedding's vectors, a schema, knowledge-base passages, a structured query) and returns
+step's inputs (a schema, knowledge-base passages and their extract, a structured query) and returns
 the :class:`Dispatch` to publish, or the step's own :class:`StepCompleted` when the planner settles it
-without a worker: a long-term search without a query embedding fails, a knowledge-base question with no
-passages is answered "not found" (the model must not make one up), and a structured query that doesn't
-compile fails before anything reaches the database.
+without a worker: a knowledge-base answer is its search's extract unless ``planner.kb_rephrase`` sends it
+to the model (with no passages it is "not found": the model must not make one up), and a structured
+query that doesn't compile fails before anything reaches the database. Memory requests carry text, not
+vectors: the memory service embeds with its own (multilingual) encoder.
 
 A worker abandons a step at its own timeout, or the task's deadline if sooner, so a timed-out generation
 stops using the model instead of running on beside its retry. Acknowledged-only steps ask for no reply.
@@ -50,6 +51,7 @@ from autoglm.shared.topics import (
     TOOL_CALLS,
 )
 
+from . import answers as A
 from . import text_to_sql as T2S
 from .build import remembers
 from .exact import EXACT_TOOLS, ReferenceError_, references, resolve_references, restatement, result_of
@@ -57,6 +59,7 @@ from .language import output_language
 from .periods import DateRange
 from .prompts import render_prompt
 from .state import (
+    KB_ANSWER,
     RESTATE,
     TEXT_TO_SQL,
     PlannerPolicy,
@@ -109,15 +112,8 @@ def _settled(
     return StepCompleted(step_id=step.id, ok=ok, text=text, error=error, service="planner", output=output or {})
 
 
-def _vectors_of(state: TaskState, step: PlanStep) -> list[Any] | None:
-    """The vectors of the embedding the step depends on (its first input)."""
-    embed = state.step(step.depends_on[0]) if step.depends_on else None
-    return embed.output.get("vectors") if embed else None
-
-
 def _memory(step: PlanStep, operation: type[StepRequest], **fields: Any) -> Dispatch | StepCompleted:
-    """A memory request, or the step failed here when what its inputs gave doesn't make a valid one
-    (say, an embedding step that completed without vectors)."""
+    """A memory request, or the step failed here when what its inputs gave doesn't make a valid one."""
     try:
         request = operation(**fields)  # one model of MemoryRequested
     except ValidationError as exc:
@@ -129,11 +125,8 @@ def _memory(step: PlanStep, operation: type[StepRequest], **fields: Any) -> Disp
 def _recall(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch | StepCompleted:
     """The session's last turns, or (``long_term_search``) the tenant's long-term memories near the request."""
     if step.name == "long_term_search":
-        embed = state.step(step.depends_on[0]) if step.depends_on else None
-        vectors = embed.output.get("vectors") if embed and embed.status is StepStatus.COMPLETED else None
-        if not vectors:
-            return _settled(step, ok=False, error="no query embedding")
-        return _memory(step, MemorySearch, **common, vector=vectors[0], limit=int(step.arguments.get("limit", 3)),
+        query = str(step.arguments.get("query") or state.request.text)[:2000]
+        return _memory(step, MemorySearch, **common, query=query, limit=int(step.arguments.get("limit", 3)),
                        user=state.request.user)
     return _memory(step, MemoryRecall, **common, limit=int(step.arguments.get("limit", 6)), user=state.request.user)
 
@@ -153,13 +146,11 @@ def _parse(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict
 def _tool(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch | StepCompleted:
     if step.name == "kb_search":
         # The knowledge base lives in the memory service, scoped by the task's tenant.
-        vectors = _vectors_of(state, step)
         return _memory(
             step,
             KbSearch,
             **common,
             query=str(step.arguments.get("query", "")),
-            vector=vectors[0] if vectors else None,
             limit=int(step.arguments.get("top_k", 4)),
             user=state.request.user,
         )
@@ -184,10 +175,17 @@ def _generate(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: d
     if step.name == RESTATE:
         return _settled(step, ok=True, text=restatement(state, step, state.graph.language == "zh"))
     found = graph_answer(state, step)
-    if found is not None:
+    if found is not None and (not step.arguments.get("kb_first") or _kb_extract(state, step)):
         # The knowledge graph chained facts of several documents, each hop cited: its answer stands (a
-        # model could only restate it less faithfully).
+        # model could only restate it less faithfully). A general question takes it only when a passage
+        # also passed the relevance floor: the documents are about it.
         return _settled(step, ok=True, text=str(found["text"]), output={"graph": found})
+    if step.name == KB_ANSWER:
+        return _kb_answer(state, step, policy, common)
+    if step.arguments.get("kb_first") and _kb_extract(state, step):
+        # A general question the tenant's documents answer (kb_first.py): as a knowledge-base question.
+        step.arguments["kb_hit"] = True
+        return _kb_answer(state, step, policy, common)
     if _empty_knowledge(state, step):
         # Nothing relevant in the knowledge base: say so instead of letting the model make it up.
         zh = state.graph.language == "zh"
@@ -230,6 +228,27 @@ def generation_params(state: TaskState, step: PlanStep, policy: PlannerPolicy) -
     return params
 
 
+def _kb_answer(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch | StepCompleted:
+    """The extract answers (compose.py renders it with its citation); the model only rephrases it when
+    ``planner.kb_rephrase`` asks, and compose checks the rephrasing against the passage."""
+    search = _input(state, step, "kb_search")
+    output = search.output if search is not None else {}
+    extract = _kb_extract(state, step)
+    question = str(step.arguments.get("text") or state.request.text)
+    if not output.get("passages") or not extract or not A.wants_rephrase(policy.kb_rephrase, question, extract):
+        return _settled(step, ok=True, text=extract)
+    step.arguments["rephrase"] = True
+    return Dispatch(step, INFERENCE_REQUESTS, EventType.INFERENCE_REQUESTED, InferenceRequested(
+        **common,
+        operation="generate",
+        task_type=IntentType.QUESTION_ANSWERING.value,
+        messages=[ChatMessage(**m) for m in A.rephrase_messages(  # type: ignore[arg-type]
+            question, extract, state.graph.language, str((output.get("extract") or {}).get("citation") or ""))],
+        stream=False,  # the text is checked before anyone sees it
+        params={"temperature": 0.0, "max_new_tokens": policy.kb_rephrase_max_new_tokens},
+    ))
+
+
 def _embed(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch:
     return Dispatch(step, INFERENCE_REQUESTS, EventType.INFERENCE_REQUESTED, InferenceRequested(
         **common, operation="embed", task_type="embedding", texts=step.arguments["texts"]
@@ -237,15 +256,13 @@ def _embed(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict
 
 
 def _remember(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch | StepCompleted:
-    vectors = _vectors_of(state, step)
-    vector = vectors[0] if vectors else None
     if step.name == "store_turn":
         # Goes out with the turns of the other tasks finishing now, one request (see turns.py).
         turn = TurnWrite(task_id=state.task_id, session_id=state.session_id, user=state.request.user,
-                         turn=turn_record(state), vector=vector)
+                         turn=turn_record(state))
         return Dispatch(step, MEMORY_REQUESTS, EventType.MEMORY_REQUESTED, turn)
     # A fact or preference the user stated, kept for the task's tenant and user.
-    return _memory(step, MemoryRemember, **common, user=state.request.user, vector=vector,
+    return _memory(step, MemoryRemember, **common, user=state.request.user,
                    source=f"task:{state.task_id}", **step.arguments)
 
 
@@ -261,9 +278,21 @@ BUILDERS: dict[StepKind, Builder] = {
 
 
 def _empty_knowledge(state: TaskState, step: PlanStep) -> bool:
+    """A generation over a knowledge-base search that found nothing (not a general question trying the
+    knowledge base first: the model answers that one)."""
+    if step.arguments.get("kb_first"):
+        return False
     deps = [state.step(d) for d in step.depends_on]
     kb = [d for d in deps if d is not None and d.name == "kb_search"]
     return bool(kb) and not passages_of(state, step)
+
+
+def _kb_extract(state: TaskState, step: PlanStep) -> str:
+    """The extract of the step's completed knowledge-base search, when a passage passed the floor."""
+    search = _input(state, step, "kb_search")
+    if search is None or not search.output.get("passages"):
+        return ""
+    return str((search.output.get("extract") or {}).get("text") or "")
 
 
 # ------------------------------------------------------------------ what the requests carry
@@ -298,6 +327,9 @@ def turn_record(state: TaskState) -> dict[str, Any]:
         "clarification": state.graph.clarification,
         # an acknowledgement of a stated fact is no answer worth keeping: the fact itself is stored
         "keep": not state.graph.intents or not all(remembers(i) for i in state.graph.intents),
+        # only a grounded answer becomes a long-term memory; any other is context for its session alone
+        "grounded": state.grounded,
+        "answer_source": state.answer_source,
     }
 
 

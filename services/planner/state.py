@@ -5,7 +5,7 @@ after a crash (checkpoints.py). A task goes through phases:
 ``recall`` (session memory) -> optional ``reparse`` (the parser again, with the
 session's turns, to resolve referents and answers to clarifying questions) ->
 ``execute`` (the intents' steps, concurrently where the graph allows) -> the result is
-published -> ``remember`` (embed the turn, store it in memory) -> ``done``.
+published -> ``remember`` (store the turn in memory) -> ``done``.
 
 The planner's modules, all pure but the shell: build.py (intent graph -> steps), advance.py (the
 phase machine: a state in, actions out), requests.py (one request builder per step kind),
@@ -26,6 +26,7 @@ from .text_to_sql import MAX_LIMIT
 Phase = Literal["recall", "reparse", "execute", "remember", "done"]
 TEXT_TO_SQL = "text_to_sql"
 RESTATE = "restate"  # a generation step that only restated a tool's output: answered by a template (exact.py)
+KB_ANSWER = "kb_answer"
 
 
 class PlanStep(BaseModel):
@@ -81,6 +82,12 @@ class TaskState(BaseModel):
     status: TaskStatus | None = None
     answer: str = ""
     error: str | None = None
+    answer_source: str | None = Field(None, description="extract | model | tool | template (see compose.py).")
+    grounded: bool = Field(False, description="The answer rests on cited passages: worth a long-term memory.")
+    tenant_kb: bool | None = Field(
+        None, description="What the planner knew of the tenant's knowledge base when the task arrived: False = none "
+        "(general questions go straight to the model), None = it may have one (they try it first; kb_first.py)."
+    )
     finished_at: float | None = None
     reported: dict[str, str] = Field(
         default_factory=dict,
@@ -104,6 +111,36 @@ class PlannerPolicy(BaseModel):
     session_turns: int = 6
     remember_turns: bool = True
     history_in_prompt: int = 2
+    history_for: list[str] = Field(
+        default_factory=lambda: ["chitchat"],
+        description="Task types whose prompts get the session's last turns (a conversation); others get none, so "
+        "an earlier answer is never copied into an unrelated one.",
+    )
+    kb_rephrase: Literal["never", "cross_language", "always"] = Field(
+        "never",
+        description="When a knowledge-base answer goes to the model to be rephrased: never (the extract is the "
+        "answer), cross_language (the extract is in another language than the question), always. A rephrasing "
+        "whose numbers, quantities, codes or names the cited passage lacks is rejected for the extract.",
+    )
+    kb_first: bool = Field(
+        True,
+        description="In a tenant with a knowledge base, a general question (a type of kb_first_types, no tool) "
+        "searches it first and is answered with the extract when a passage passes the relevance floor; otherwise "
+        "the model answers.",
+    )
+    kb_first_types: list[str] = Field(
+        default_factory=lambda: ["question_answering", "lookup"],
+        description="Intent types (without a tool) that try the knowledge base first.",
+    )
+    kb_first_timeout_s: float = Field(
+        10.0, gt=0, description="How long a general question waits for its knowledge-base search before the model "
+        "answers without it (one attempt)."
+    )
+    kb_first_absent_ttl_s: float = Field(
+        10.0, ge=0, description="A tenant whose search found no knowledge base is not searched again for this long "
+        "(0: search every time); documents ingested meanwhile are used once it passes."
+    )
+    kb_rephrase_max_new_tokens: int = Field(96, ge=16, le=512, description="Token budget of a rephrasing.")
     stream_generation: bool = Field(True, description="Generation steps stream tokens to autoglm.progress.")
     long_term_limit: int = Field(3, ge=0, le=20, description="Long-term memories given to a generation step.")
     long_term_for: list[str] = Field(
@@ -116,11 +153,6 @@ class PlannerPolicy(BaseModel):
     )
     timezone: str = Field(
         "Asia/Shanghai", description="Zone of a request's reference day when it names none (the stack's default)."
-    )
-    session_only_tools: list[str] = Field(
-        default_factory=lambda: ["calculator", "datetime"],
-        description="A turn whose every intent is answered by one of these tools is kept in session memory only, "
-        "without an embedding for long-term search: such answers are recomputed, not remembered.",
     )
     max_tasks_in_flight: int = Field(
         1000,

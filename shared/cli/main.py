@@ -9,8 +9,7 @@ import enum
 import json
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -84,7 +83,7 @@ def _mount_optional() -> None:
 
 
 def _memory_deps() -> Any:
-    """`autoglm kb` / `autoglm memory` reach the memory and inference services of the running stack
+    """`autoglm kb` / `autoglm memory` reach the memory service of the running stack
     (the Kafka clients are imported when a command runs, not on every `autoglm` start)."""
     from autoglm.services.memory.cli import CommandDeps
 
@@ -99,23 +98,8 @@ def _memory_deps() -> Any:
         bootstrap = bootstrap_from(settings)
         return RemoteMemoryStore(lambda tenant: StepClient(bootstrap, settings, tenant=tenant).start()), settings.memory
 
-    def embedder() -> Any:
-        from autoglm.services.memory.client import RemoteEmbedder
-
-        from ..sdk.rpc import StepClient
-        from .stack import bootstrap_from
-
-        settings = _stack_settings()
-        bootstrap = bootstrap_from(settings)
-
-        @asynccontextmanager
-        async def remote_embedder() -> AsyncIterator[RemoteEmbedder]:
-            async with StepClient(bootstrap, settings) as client:
-                yield RemoteEmbedder(client)
-
-        return remote_embedder()
-
-    return CommandDeps(open_store=open_store, embedder=embedder)
+    # texts are embedded in this process by the memory CLI's default, the multilingual encoder
+    return CommandDeps(open_store=open_store)
 
 
 # ------------------------------------------------------------------ stack

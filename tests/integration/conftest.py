@@ -7,6 +7,7 @@ share state. Converted model weights are cached under data/models so only the fi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 import uuid
@@ -140,3 +141,23 @@ def task_event(text: str, *, task_id: str | None = None, session: str | None = N
         "tenant": "acme",
         "data": {"text": text, **data},
     }
+
+
+def log_tails(stack: Stack, lines: int = 60) -> str:
+    """The last ``lines`` lines of each service's log (and where the whole logs are)."""
+    logs = stack.settings.data_dir / "logs"
+    parts = [f"(the stack's logs: {logs})"]
+    for path in sorted(logs.glob("*.log")):
+        tail = path.read_text(errors="replace").splitlines()[-lines:]
+        parts.append(f"--- {path.name}\n" + "\n".join(tail))
+    return "\n".join(parts)
+
+
+@contextlib.contextmanager
+def logs_on_failure(stack: Stack) -> Iterator[None]:
+    """A failed assertion inside carries the services' log tails, so a failure under load can be read
+    after the stack (and a temporary data directory) is gone."""
+    try:
+        yield
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{log_tails(stack)}") from None

@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from ..lexical import terms
+from autoglm.shared.lexical import terms
+
 from . import lexicon as lx
 from .extract import find_mentions
 from .index import CUES, Encoder, TenantGraph, _non_overlapping

@@ -6,7 +6,9 @@ The facade is the union of the three (as redis-py composes its client of command
 keep one object, one lock and one API; this module opens the store, checks its layout, and runs
 retention and statistics across the parts.
 
-Layout (version 1). Every tenant has its own collections, so tenant isolation needs no payload filter
+Layout (version 2: every vector is a 512-d USE multilingual v3 embedding that the memory service makes
+itself, so Chinese and English share one space; version 1 held 384-d all-MiniLM vectors from the
+inference service and is migrated at open, see ../migration.py). Every tenant has its own collections, so tenant isolation needs no payload filter
 and a tenant-scoped search is a plain nearest-neighbour search over that tenant's points only:
 
 - ``<prefix>_turns__<tenant>``: session turns (named vector ``turn``, optional), payload session_id,
@@ -32,7 +34,7 @@ and one process owns the store (embedded Qdrant allows a single client per path)
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -105,13 +107,16 @@ class MemoryStore(SessionTurns, Memories, KnowledgeBase):
         url: str | None = None,
         api_key: str | None = None,
         payload_filters: bool | None = None,
+        reembed: Callable[[list[str]], Sequence[Sequence[float]]] | None = None,
     ) -> MemoryStore:
         """Open (or create) the store: embedded at ``path`` unless ``url`` names a Qdrant server.
 
         ``payload_filters`` picks the server strategy (Qdrant payload filters and indexes) over the
         embedded one (in-memory session index, post-filtering); default: by mode. Tests pass True to
         run the server code paths on an embedded store.
-        Raises :class:`LayoutMismatch` when the stored layout version or vector size differs from ``cfg``.
+        Raises :class:`LayoutMismatch` when the stored layout version or vector size differs from ``cfg``,
+        except a layout-1 store, which is migrated (:mod:`..migration`) when ``cfg.migrate_on_open`` and
+        ``reembed`` (texts -> vectors of ``cfg.vector_size``) is given.
         """
         if url:
             client = QdrantClient(url=url, api_key=api_key)
@@ -124,7 +129,7 @@ class MemoryStore(SessionTurns, Memories, KnowledgeBase):
             local = True
             _fast_commits(client)
         try:
-            cls._check_layout(client, cfg)
+            cls._check_layout(client, cfg, reembed)
             store = cls(client, cfg, local=local if payload_filters is None else not payload_filters)
             if not store._local:
                 for name in sorted(store._collections):
@@ -135,7 +140,9 @@ class MemoryStore(SessionTurns, Memories, KnowledgeBase):
         return store
 
     @staticmethod
-    def _check_layout(client: QdrantClient, cfg: MemoryConfig) -> None:
+    def _check_layout(
+        client: QdrantClient, cfg: MemoryConfig, reembed: Callable[[list[str]], Sequence[Sequence[float]]] | None = None
+    ) -> None:
         meta = f"{cfg.collection_prefix}_meta"
         names = {c.name for c in client.get_collections().collections}
         ours = [n for n in names if n.startswith(f"{cfg.collection_prefix}_") and n != meta]
@@ -151,10 +158,23 @@ class MemoryStore(SessionTurns, Memories, KnowledgeBase):
         found = client.retrieve(meta, [_META_ID], with_payload=True)
         stored = dict(found[0].payload or {}) if found else {}
         got = {k: stored.get(k) for k in expected}
-        if got != expected:
+        if got == expected:
+            return
+        from .. import migration
+
+        if migration.migratable(got, expected):
+            if cfg.migrate_on_open and reembed is not None:
+                migration.migrate(client, cfg, reembed)
+                client.upsert(meta, [qm.PointStruct(id=_META_ID, vector={}, payload=expected)], wait=True)
+                return
             raise LayoutMismatch(
-                f"stored layout {got} differs from configured {expected}; migrate or use another path"
+                f"stored layout {got} is the 384-d English-only one; this version stores {expected} "
+                "(multilingual vectors). Start the memory service with memory.migrate_on_open=true to re-embed "
+                "it in place, or move the store away and re-ingest your documents: autoglm kb ingest PATH --tenant T"
             )
+        raise LayoutMismatch(
+            f"stored layout {got} differs from configured {expected}; migrate or use another path"
+        )
 
     def close(self) -> None:
         """Release the client (and the embedded store's path lock)."""

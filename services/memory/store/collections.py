@@ -75,6 +75,10 @@ class Collections:
         self._lock = threading.RLock()
         self._collections: set[str] = {c.name for c in client.get_collections().collections}
 
+    @property
+    def config(self) -> MemoryConfig:
+        return self._cfg
+
     def _name(self, kind: str, tenant: str) -> str:
         if not isinstance(tenant, str) or not TENANT_RE.fullmatch(tenant):
             raise ValueError(f"invalid tenant id {tenant!r}")

@@ -2,7 +2,7 @@
 
 A chunk's id derives from tenant, source, heading and text (its content hash), so re-ingesting an
 unchanged document changes nothing and a changed one only adds its new chunks and drops the stale
-ones. Search blends the cosine with the question's word overlap (:mod:`..lexical`) over the nearest
+ones. Search blends the cosine with the question's word overlap (:mod:`autoglm.shared.lexical`) over the nearest
 candidates and drops what scores under ``kb_min_score``: an empty result means "not found".
 """
 
@@ -15,7 +15,8 @@ from typing import Any
 
 from qdrant_client import models as qm
 
-from .. import lexical
+from autoglm.shared import lexical
+
 from ..chunking import Chunk
 from ..graph.service import export as graph_export
 from ..graph.service import ingest as graph_ingest
@@ -204,9 +205,11 @@ class KnowledgeBase(Collections):
         """This tenant's knowledge-base passages most relevant to a question, best first, only those scoring
         at least ``min_score`` (default ``memory.kb_min_score``): an empty list means "not found".
 
-        With the question's ``query`` text, the score blends the cosine of ``vector`` with the question's
-        word overlap (:mod:`.lexical`, weight ``memory.kb_lexical_weight``) over the nearest
-        ``memory.kb_candidates`` passages; without it, the score is the cosine alone."""
+        With the question's ``query`` text, the nearest ``memory.kb_candidates`` passages are scored
+        ``cosine + kb_lexical_weight * overlap`` (the rarity-weighted share of the question's terms the
+        passage holds, :mod:`autoglm.shared.lexical`) ``+ kb_cross_language_bonus`` when the question and
+        the passage are written in different scripts (Chinese against Latin); without it, the score is the
+        cosine alone."""
         vec = self._vector(vector)
         floor = self._cfg.kb_min_score if min_score is None else min_score
         weight = self._cfg.kb_lexical_weight if query else 0.0
@@ -238,10 +241,21 @@ class KnowledgeBase(Collections):
         ]
         if weight and query:
             overlap = lexical.coverage(query, [f"{p.title}\n{p.heading}\n{p.text}" for p in found])
+            asked_cjk = lexical.mostly_cjk(query)
             for p, cov in zip(found, overlap, strict=True):
-                p.score = (1 - weight) * p.score + weight * cov
+                # a question in another script than the passage shares no words with it and its cosine
+                # runs lower (calibrated: README, Memory)
+                across = self._cfg.kb_cross_language_bonus if lexical.mostly_cjk(p.text) != asked_cjk else 0.0
+                p.score = p.score + weight * cov + across
             found.sort(key=lambda p: p.score, reverse=True)
         return [p for p in found if p.score >= floor][:top_k]
+
+    def kb_size(self, *, tenant: str) -> int:
+        """How many chunks this tenant's knowledge base holds (0: none; no search, no embedding needed).
+        Cheap: an in-memory name check, then a count (embedded Qdrant counts a numpy mask)."""
+        with self._lock:
+            name = self._existing(KB, tenant)
+            return 0 if name is None else int(self._client.count(name, exact=True).count)
 
     def kb_list(self, *, tenant: str) -> list[dict[str, Any]]:
         """This tenant's documents: source, title, chunk count, last ingest time."""

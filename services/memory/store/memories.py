@@ -335,9 +335,14 @@ class Memories(Collections):
         user: str | None = None,
         kinds: Sequence[str] | None = None,
         now: datetime | None = None,
+        min_similarity: float | None = None,
+        answer_min_similarity: float | None = None,
     ) -> list[MemoryHit]:
         """Long-term memories of this tenant, best first.
 
+        Only memories whose cosine to ``vector`` is at least ``min_similarity`` (``answer_min_similarity``
+        for kind ``answer``; None: no floor) are returned: recall into a prompt must be about the request,
+        not merely the tenant's latest memories.
         Visible: memories without a user, and the asking ``user``'s own. The nearest
         ``max(ranking.candidates, 4*limit)`` neighbours are re-ranked by
         ``w_sim*cosine + w_rec*exp(-ln2*age/half_life) + w_imp*importance`` plus ``preference_boost``
@@ -376,6 +381,9 @@ class Memories(Collections):
         for p in points:
             payload = p.payload or {}
             if not self._owned(p, tenant) or not self._visible(payload, user, kind_set):
+                continue
+            floor = answer_min_similarity if payload.get("kind") == "answer" else min_similarity
+            if floor is not None and p.score < floor:
                 continue
             age_h = max(0.0, ref - float(payload["created_at"])) / 3600.0
             recency = math.exp(-math.log(2) * age_h / r.half_life_hours)

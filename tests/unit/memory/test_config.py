@@ -19,7 +19,7 @@ def test_env_overrides_nested_memory_settings(monkeypatch: pytest.MonkeyPatch, t
     settings = MemoryServiceSettings()
     assert settings.memory.session_turns == 3
     assert settings.memory.ranking.recency == 0.5
-    assert settings.memory.vector_size == 384
+    assert settings.memory.vector_size == 512
     assert settings.qdrant.url == "http://127.0.0.1:6333"
 
 

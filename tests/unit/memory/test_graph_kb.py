@@ -47,7 +47,7 @@ def req(**fields: object) -> Any:
 
 
 def _run(store: MemoryStore, tenant: str, session_id: str, task_id: str, request: Any) -> dict[str, Any]:
-    return run(store, Caller(tenant, session_id, task_id, trace.get_tracer("test")), request)
+    return run(store, Caller(tenant, session_id, task_id, trace.get_tracer("test"), FakeEmbedder().vectors), request)
 
 
 async def test_ingest_builds_the_graph_and_kb_search_answers_across_documents(

@@ -29,6 +29,10 @@ class FakeEmbedder:
         self.embedded: list[str] = []
 
     async def embed(self, texts: list[str]) -> list[list[float]]:
+        return self.vectors(texts)
+
+    def vectors(self, texts: list[str]) -> list[list[float]]:
+        """The same, synchronously (the memory handlers' ``embed``)."""
         self.embedded.extend(texts)
         out = []
         for text in texts:
@@ -108,11 +112,7 @@ def test_cli_commands(tmp_path: Path, cfg: MemoryConfig, docs: Path) -> None:
         return MemoryStore.open(cfg, path=tmp_path / "q"), cfg
 
     runner = CliRunner()
-    no_embedder = runner.invoke(
-        cli.kb_app, ["ingest", str(docs), "--tenant", "acme"], obj=cli.CommandDeps(open_store=open_store)
-    )
-    assert no_embedder.exit_code == 2
-
+    assert cli.CommandDeps().embedder is cli.multilingual_embedder  # the default: the encoder in this process
     deps = cli.CommandDeps(open_store=open_store, embedder=embedder)
     res = runner.invoke(cli.kb_app, obj=deps, args=["ingest", str(docs), "--tenant", "acme", "--json"])
     assert res.exit_code == 0, res.output

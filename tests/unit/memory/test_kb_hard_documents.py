@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from autoglm.services.memory import lexical
 from autoglm.services.memory.chunking import (
     UnsupportedDocument,
     chunk_document,
@@ -19,6 +18,7 @@ from autoglm.services.memory.chunking import (
     parse_text,
     text_cost,
 )
+from autoglm.shared import lexical
 
 # One paragraph of sentences ending in 。 and nothing else: no blank line, no heading, no space.
 NOTICE = "".join(

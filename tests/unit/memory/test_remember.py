@@ -161,8 +161,14 @@ def test_handler_operations_scope_by_the_event_tenant(store: MemoryStore) -> Non
     def req(**kw: object) -> Any:
         return MemoryRequested(step_id="s1", reply_to="autoglm.steps.completed", **kw).root
 
+    embedded: list[str] = []
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        embedded.extend(texts)
+        return [list(axis(7)) for _ in texts]
+
     def _run(store: MemoryStore, tenant: str, session_id: str, task_id: str, request: Any) -> dict[str, Any]:
-        return run(store, Caller(tenant, session_id, task_id, trace.get_tracer("test")), request)
+        return run(store, Caller(tenant, session_id, task_id, trace.get_tracer("test"), embed), request)
 
     out = _run(
         store,
@@ -209,7 +215,10 @@ def test_handler_operations_scope_by_the_event_tenant(store: MemoryStore) -> Non
         req(operation="remember", vector=axis(4))
     with pytest.raises(ValidationError, match=r"remember\.text\n  Value error, must not be blank"):
         req(operation="remember", text=" \n ", vector=axis(4))
-    with pytest.raises(ValidationError, match=r"remember\.vector\n  Field required"):
-        req(operation="remember", text="x")
+    # without a vector, the text is embedded by the service's encoder
+    made = _run(store, "acme", "s", "t8", req(operation="remember", text="x"))
+    assert made["action"] == "created" and embedded == ["x"]
+    with pytest.raises(ValidationError, match="search needs a query"):
+        req(operation="search", user="u1")
     with pytest.raises(ValidationError, match=r"forget\.memory_id\n  Field required"):
         req(operation="forget")

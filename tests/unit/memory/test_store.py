@@ -400,7 +400,7 @@ def test_layout_mismatch_is_refused(tmp_path: Path, cfg: MemoryConfig) -> None:
     path = tmp_path / "q"
     MemoryStore.open(cfg, path=path).close()
     with pytest.raises(LayoutMismatch):
-        MemoryStore.open(cfg.model_copy(update={"layout_version": 2}), path=path)
+        MemoryStore.open(cfg.model_copy(update={"layout_version": 3}), path=path)
     with pytest.raises(LayoutMismatch):
         MemoryStore.open(cfg.model_copy(update={"vector_size": DIM * 2}), path=path)
     # the refused open released the path: the right config still opens it

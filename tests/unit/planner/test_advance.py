@@ -30,6 +30,7 @@ from autoglm.shared.events import (
     KbSearch,
     MemoryRecall,
     MemoryRemember,
+    MemorySearch,
     ParseRequested,
     StepCompleted,
     StepKind,
@@ -51,11 +52,12 @@ POLICY = PlannerPolicy(step_timeout_s=5, generation_timeout_s=10, max_attempts=3
 T0 = 1_800_000_000.0
 
 
-def _state(*intents: Intent, clarification: str | None = None, language: str = "en", timeout: float = 60) -> TaskState:
+def _state(*intents: Intent, clarification: str | None = None, language: str = "en", timeout: float = 60,
+           tenant_kb: bool | None = None) -> TaskState:
     return new_state(
         task_id="t1", session_id="s1", tenant="acme", request=TaskRequested(text="request", user="u1"),
         graph=IntentGraph(language=language, intents=list(intents), clarification=clarification),
-        received_at=datetime.fromtimestamp(T0, UTC), timeout_s=timeout, partition=0, policy=POLICY,
+        received_at=datetime.fromtimestamp(T0, UTC), timeout_s=timeout, partition=0, policy=POLICY, tenant_kb=tenant_kb,
     )
 
 
@@ -130,42 +132,84 @@ def test_recall_then_reparse_with_the_pending_question() -> None:
 
 
 def test_a_failed_recall_still_plans_without_the_session() -> None:
-    state = _state(_question())
+    state = _state(_question(), tenant_kb=False)  # a tenant without documents: no knowledge-base search first
     [recall] = _dispatches(advance(state, POLICY, T0))
     apply_reply(state, StepCompleted(step_id=recall.step.id, ok=False, error="store closed", service="memory"), T0)
     actions = _dispatches(advance(state, POLICY, T0))
-    # the request's embedding for long-term memory goes out; the generation waits on the search
-    assert [(a.topic, a.step.name) for a in actions] == [(INFERENCE_REQUESTS, "embed")]
+    # the long-term search goes out with the request's text (memory embeds it); the generation waits on it
+    assert [(a.topic, a.step.name) for a in actions] == [(MEMORY_REQUESTS, "long_term_search")]
+    assert isinstance(actions[0].payload, MemorySearch)
+    assert (actions[0].payload.operation, actions[0].payload.query, actions[0].payload.vector) == ("search", "request", None)
     assert state.turns == []
 
 
-def test_no_query_embedding_fails_the_memory_search_in_the_planner_and_generation_goes_on() -> None:
-    state = _state(_question())
+def test_a_failed_memory_search_leaves_the_generation_going() -> None:
+    state = _state(_question(), tenant_kb=False)
     [recall] = _dispatches(advance(state, POLICY, T0))
     apply_reply(state, _ok(recall.step.id, turns=[]), T0)
-    [embed] = _dispatches(advance(state, POLICY, T0))
-    apply_reply(state, StepCompleted(step_id=embed.step.id, ok=False, error="bad input", service="inference"), T0)
-    [generate] = _dispatches(advance(state, POLICY, T0))  # no search request was sent
-    search = state.step(generate.step.depends_on[-1])
-    assert search is not None and search.name == "long_term_search"
-    assert search.status is StepStatus.FAILED and search.error == "no query embedding"
+    [search] = _dispatches(advance(state, POLICY, T0))
+    apply_reply(state, StepCompleted(step_id=search.step.id, ok=False, error="bad input", service="memory"), T0)
+    [generate] = _dispatches(advance(state, POLICY, T0))
+    assert search.step.status is StepStatus.FAILED and search.step.id in generate.step.depends_on
     assert isinstance(generate.payload, InferenceRequested) and generate.payload.operation == "generate"
 
 
+def _kb_state() -> TaskState:
+    return _state(Intent(id="i1", type=IntentType.QUESTION_ANSWERING, tool="kb_search", text="How long is the refund window?",
+                         entities={"query": "refund window"}))
+
+
+PASSAGE = {"text": "Customers can ask for a refund within 14 days of delivery. Refunds reach the card in 5 business days.",
+           "source": "/kb/refunds.md", "heading": "Refund window", "citation": "Refund policy § Refund window", "score": 0.7}
+
+
 def test_an_empty_knowledge_base_is_answered_by_the_planner() -> None:
-    state = _state(Intent(id="i1", type=IntentType.QUESTION_ANSWERING, tool="kb_search", text="refund policy?",
-                          entities={"query": "refund policy"}))
+    state = _kb_state()
     [recall] = _dispatches(advance(state, POLICY, T0))
     apply_reply(state, _ok(recall.step.id, turns=[]), T0)
-    [embed] = _dispatches(advance(state, POLICY, T0))
-    apply_reply(state, _ok(embed.step.id, vectors=[[1.0, 0.0]]), T0)
-    [search] = _dispatches(advance(state, POLICY, T0))
+    [search] = _dispatches(advance(state, POLICY, T0))  # no embedding step: memory embeds the query
     assert isinstance(search.payload, KbSearch) and search.payload.operation == "kb_search"
-    assert search.payload.vector == [1.0, 0.0] and search.payload.query == "refund policy"
+    assert search.payload.vector is None and search.payload.query == "refund window"
     apply_reply(state, _ok(search.step.id, passages=[]), T0)
     [publish] = advance(state, POLICY, T0)  # no model call: the answer says nothing was found
     assert isinstance(publish, Publish)
     assert publish.result.answer == "No matching passages were found in the knowledge base."
+    assert publish.result.answer_source == "template"
+
+
+def test_a_knowledge_base_answer_is_its_extract_without_a_model() -> None:
+    state = _kb_state()
+    [recall] = _dispatches(advance(state, POLICY, T0))
+    apply_reply(state, _ok(recall.step.id, turns=[]), T0)
+    [search] = _dispatches(advance(state, POLICY, T0))
+    extract = {"text": "Customers can ask for a refund within 14 days of delivery.", "passage": 0}
+    apply_reply(state, _ok(search.step.id, passages=[PASSAGE], extract=extract), T0)
+    [publish] = advance(state, POLICY, T0)
+    assert isinstance(publish, Publish) and publish.result.answer_source == "extract"
+    assert publish.result.answer == ("Customers can ask for a refund within 14 days of delivery.\nSources:\n"
+                                     "[1] Refund policy § Refund window (/kb/refunds.md)")
+    assert state.grounded  # worth a long-term memory
+    [answer] = [s for s in publish.result.steps if s.name == "kb_answer"]
+    assert answer.summary.startswith("Customers can ask")
+
+
+def test_a_rephrasing_that_changes_a_number_is_rejected() -> None:
+    policy = POLICY.model_copy(update={"kb_rephrase": "always"})
+    state = _kb_state()
+    [recall] = _dispatches(advance(state, policy, T0))
+    apply_reply(state, _ok(recall.step.id, turns=[]), T0)
+    [search] = _dispatches(advance(state, policy, T0))
+    extract = {"text": "Customers can ask for a refund within 14 days of delivery.", "passage": 0}
+    apply_reply(state, _ok(search.step.id, passages=[PASSAGE], extract=extract), T0)
+    [rephrase] = _dispatches(advance(state, policy, T0))
+    assert rephrase.topic == INFERENCE_REQUESTS and isinstance(rephrase.payload, InferenceRequested)
+    assert "14 days" in rephrase.payload.messages[-1].content and not rephrase.payload.stream
+    apply_reply(state, _ok(rephrase.step.id, "You have 30 days to ask for a refund."), T0)
+    [publish] = advance(state, policy, T0)
+    assert publish.result.answer_source == "extract" and "14 days" in publish.result.answer
+    assert "30" not in publish.result.answer
+    [answer] = [s for s in publish.result.steps if s.name == "kb_answer"]
+    assert answer.summary.startswith("rephrasing rejected (not in the cited passages: numbers 30)")
 
 
 def test_the_deadline_fails_what_is_unfinished_and_then_the_turn_is_still_written() -> None:
@@ -198,32 +242,27 @@ def test_a_stated_fact_is_remembered_and_acknowledged_without_a_model() -> None:
                           entities={"memory": "I like tea", "memory_kind": "preference"}))
     [recall] = _dispatches(advance(state, POLICY, T0))
     apply_reply(state, _ok(recall.step.id, turns=[]), T0)
-    [embed] = _dispatches(advance(state, POLICY, T0))
-    apply_reply(state, _ok(embed.step.id, vectors=[[0.5]]), T0)
     [remember] = _dispatches(advance(state, POLICY, T0))
     request = remember.payload
     assert isinstance(request, MemoryRemember) and request.operation == "remember"
-    assert (request.text, request.kind, request.vector, request.user) == ("I like tea", "preference", [0.5], "u1")
+    assert (request.text, request.kind, request.vector, request.user) == ("I like tea", "preference", None, "u1")
     assert request.source == "task:t1"
     output = {"text": "I like tea", "kind": "preference", "action": "created"}
     apply_reply(state, StepCompleted(step_id=remember.step.id, ok=True, output=output, service="memory"), T0)
     [publish] = advance(state, POLICY, T0)
     assert publish.result.answer == "Got it, I'll remember your preference: I like tea"
+    assert publish.result.answer_source == "template"
 
 
-def test_after_the_result_the_embedding_has_no_deadline_and_the_write_waits_for_no_reply() -> None:
+def test_after_the_result_the_write_waits_for_no_reply_and_says_whether_the_answer_is_grounded() -> None:
     state = _state(_question())
     state.steps[0].status = StepStatus.SKIPPED
     state.phase, state.result_published, state.answer = "execute", True, "blue"
     for step in state.steps:
         step.status = StepStatus.COMPLETED if step.status is StepStatus.PENDING else step.status
-    actions = _dispatches(advance(state, POLICY, T0))
-    [embed] = [a for a in actions if a.step.name == "embed"]
-    assert embed.step.after_result and embed.payload.deadline is None and embed.payload.reply_to == STEPS_COMPLETED
-    apply_reply(state, _ok(embed.step.id, vectors=[[0.1]]), T0)
     [write] = _dispatches(advance(state, POLICY, T0))
-    assert write.payload.vector == [0.1]
-    assert write.step.acked_only
+    assert write.step.acked_only and not hasattr(write.payload, "vector")  # memory embeds what it keeps
+    assert write.payload.turn["grounded"] is False  # a model's answer is no fact to recall elsewhere
 
 
 def test_every_kind_a_plan_holds_has_a_request_builder() -> None:

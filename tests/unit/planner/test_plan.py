@@ -17,7 +17,6 @@ from autoglm.services.planner.build import (
     new_state,
     self_contained,
     tool_arguments,
-    turn_text,
 )
 from autoglm.services.planner.compose import compose, executed_steps
 from autoglm.services.planner.requests import context_lines, generation_messages, pending_request
@@ -37,7 +36,7 @@ POLICY = PlannerPolicy(step_timeout_s=5, generation_timeout_s=10, max_attempts=3
 T0 = 1_800_000_000.0
 
 
-def state_for(graph: IntentGraph, text: str = "request", timeout: float = 60) -> TaskState:
+def state_for(graph: IntentGraph, text: str = "request", timeout: float = 60, tenant_kb: bool | None = None) -> TaskState:
     return new_state(
         task_id="t1",
         session_id="s1",
@@ -48,6 +47,7 @@ def state_for(graph: IntentGraph, text: str = "request", timeout: float = 60) ->
         timeout_s=timeout,
         partition=0,
         policy=POLICY,
+        tenant_kb=tenant_kb,
     )
 
 
@@ -245,25 +245,11 @@ def test_remember_steps_run_after_the_result() -> None:
                                                         text="weather in Paris", entities={"city": "Paris"})])
     state = _answered(graph)
     add_remember_steps(state, POLICY)
-    [embed] = ready_steps(state, T0)
-    assert embed.kind is StepKind.EMBED and embed.after_result
-    assert embed.arguments["texts"] == [turn_text(state)] and state.answer in turn_text(state)
-    [store] = [s for s in state.steps if s.name == "store_turn"]
-    assert store.depends_on == [embed.id] and store.after_result
-    assert [s.id for s in executed_steps(state)] == ["s0", "s1"]  # memory writes aren't part of the answer's path
-
-
-def test_a_calculation_turn_is_kept_for_the_session_without_an_embedding() -> None:
-    graph = IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.CALCULATION, tool="calculator",
-                                                        text="2+2", entities={"expression": "2+2"})])
-    state = _answered(graph)
-    add_remember_steps(state, POLICY)
     [store] = ready_steps(state, T0)
-    assert store.name == "store_turn" and store.depends_on == [] and store.after_result
+    # one write, no embedding: the memory service embeds a turn only when it keeps it long-term
+    assert store.name == "store_turn" and store.depends_on == [] and store.after_result and store.acked_only
     assert not [s for s in state.steps if s.kind is StepKind.EMBED]
-    state = _answered(graph)
-    add_remember_steps(state, POLICY.model_copy(update={"session_only_tools": []}))
-    assert [s.kind for s in ready_steps(state, T0)] == [StepKind.EMBED]
+    assert [s.id for s in executed_steps(state)] == ["s0", "s1"]  # memory writes aren't part of the answer's path
 
 
 def test_sql_arguments_never_splice_untrusted_text() -> None:
@@ -282,39 +268,34 @@ def test_long_term_memory_is_context_not_a_hard_input() -> None:
     apply_reply(state, ok(recall.id, turns=[]), T0)
     build_execution(state, policy)
     ready = ready_steps(state, T0)
-    assert {s.name for s in ready} == {"embed", "weather"}
-    embed = next(s for s in ready if s.name == "embed")
+    assert {s.name for s in ready} == {"long_term_search", "weather"}
+    search = next(s for s in ready if s.name == "long_term_search")
     weather = next(s for s in ready if s.name == "weather")
+    assert search.optional and search.arguments["query"] == state.request.text
     for s in ready:
         mark_dispatched(s, T0)
-    apply_reply(state, ok(embed.id, vectors=[[0.1] * 4]), T0 + 0.1)
-    [search] = ready_steps(state, T0)
-    assert search.name == "long_term_search" and search.optional
-    mark_dispatched(search, T0)
-    apply_reply(state, fail(search.id, "ValueError: bad vector"), T0 + 0.2)
+    apply_reply(state, fail(search.id, "ValueError: memory down"), T0 + 0.2)
     apply_reply(state, ok(weather.id, "北京 晴"), T0 + 0.2)
     [copy] = ready_steps(state, T0)
     assert copy.kind is StepKind.GENERATE  # runs although its optional context failed
     assert search.id in copy.depends_on
 
 
-def test_memory_hits_reach_the_prompt() -> None:
+def test_memory_hits_reach_the_prompt_as_labelled_context() -> None:
     policy = POLICY.model_copy(update={"long_term_limit": 3})
     graph = IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.QUESTION_ANSWERING,
                                                         text="what is my favourite colour?")])
-    state = state_for(graph)
+    state = state_for(graph, tenant_kb=False)
     [recall] = ready_steps(state, T0)
     mark_dispatched(recall, T0)
     apply_reply(state, ok(recall.id, turns=[]), T0)
     build_execution(state, policy)
-    [embed] = ready_steps(state, T0)
-    mark_dispatched(embed, T0)
-    apply_reply(state, ok(embed.id, vectors=[[0.1]]), T0)
     [search] = ready_steps(state, T0)
     mark_dispatched(search, T0)
-    apply_reply(state, ok(search.id, hits=[{"text": "favourite colour: teal", "score": 0.9}]), T0)
+    apply_reply(state, ok(search.id, hits=[{"text": "favourite colour: teal", "score": 0.9, "kind": "fact"}]), T0)
     [gen] = ready_steps(state, T0)
-    assert "favourite colour: teal" in generation_messages(state, gen)[-1]["content"]
+    prompt = generation_messages(state, gen)[-1]["content"]
+    assert "source=memory>>>" in prompt and "favourite colour: teal" in prompt  # delimited and labelled data
 
 
 def test_self_contained_tool_plans_do_not_wait_for_the_recall() -> None:

@@ -20,7 +20,7 @@ NOW = datetime.fromisoformat("2026-11-25T10:00:00+08:00")
 
 
 def planned(text: str, policy: PlannerPolicy = POLICY) -> TaskState:
-    state = state_for(parse_request(text, now=NOW), text=text)
+    state = state_for(parse_request(text, now=NOW), text=text, tenant_kb=False)  # a tenant without documents
     [recall] = ready_steps(state, T0)
     mark_dispatched(recall, T0)
     apply_reply(state, ok(recall.id, turns=[]), T0)
@@ -33,12 +33,9 @@ def finish(state: TaskState, step: PlanStep, **output: object) -> None:
     apply_reply(state, StepCompleted(step_id=step.id, ok=True, output=output, service="test"), T0 + 0.1)
 
 
-def test_remember_request_becomes_embed_then_memory_step_and_an_acknowledgement() -> None:
+def test_remember_request_becomes_a_memory_step_and_an_acknowledgement() -> None:
     state = planned("记住我喜欢喝无糖的咖啡")
-    [embed] = ready_steps(state, T0)
-    assert embed.kind is StepKind.EMBED and embed.arguments["texts"] == ["我喜欢喝无糖的咖啡"]
-    finish(state, embed, vectors=[[0.1] * 4])
-    [store] = ready_steps(state, T0)
+    [store] = ready_steps(state, T0)  # the memory service embeds the fact itself
     assert (store.kind, store.name, store.intent_id) == (StepKind.REMEMBER, "remember", "i1")
     assert store.arguments["text"] == "我喜欢喝无糖的咖啡" and store.arguments["kind"] == "preference"
     assert store.arguments["confidence"] == POLICY.remember_confidence and store.idempotent
@@ -48,10 +45,7 @@ def test_remember_request_becomes_embed_then_memory_step_and_an_acknowledgement(
     assert status is TaskStatus.COMPLETED and error is None
     assert answer == "好的，我记住您的偏好了：我喜欢喝无糖的咖啡"
     steps = executed_steps(state)
-    assert [(s.kind, s.name) for s in steps][-2:] == [
-        (StepKind.EMBED, "embed"),
-        (StepKind.REMEMBER, "remember"),
-    ]
+    assert [(s.kind, s.name) for s in steps][-1:] == [(StepKind.REMEMBER, "remember")]
     assert steps[-1].summary == "我喜欢喝无糖的咖啡"
     # the acknowledgement is not kept as an answer memory: the fact itself is stored
     state.status, state.answer = status, answer
@@ -70,8 +64,6 @@ def test_acknowledgement_follows_language_kind_and_what_the_store_did() -> None:
 
 def test_failed_memory_write_is_named_in_the_answer() -> None:
     state = planned("remember that I prefer window seats")
-    [embed] = ready_steps(state, T0)
-    finish(state, embed, vectors=[[0.1] * 4])
     [store] = ready_steps(state, T0)
     mark_dispatched(store, T0)
     apply_reply(
@@ -84,11 +76,10 @@ def test_failed_memory_write_is_named_in_the_answer() -> None:
 def test_remember_and_weather_run_side_by_side() -> None:
     state = planned("记住我住在上海，然后查一下明天的天气")
     ready = {s.name: s for s in ready_steps(state, T0)}
-    assert set(ready) == {"embed", "weather"}  # independent: neither waits for the other
+    assert set(ready) == {"remember", "weather"}  # independent: neither waits for the other
     assert ready["weather"].arguments["city"] == "上海"
-    finish(state, ready["embed"], vectors=[[0.1] * 4])
     finish(state, ready["weather"])
-    [store] = ready_steps(state, T0)
+    store = ready["remember"]
     finish(state, store, id="m1", action="created", text="我住在上海", kind="fact")
     assert compose(state)[1].startswith("1. 好的，我记住了：我住在上海")
     assert turn_record(state)["keep"] is True  # the weather answer is worth keeping
@@ -100,11 +91,9 @@ def test_generation_in_the_same_request_waits_for_the_stated_fact() -> None:
     remember = next(s for s in state.steps if s.name == "remember")
     search = next(s for s in state.steps if s.name == "long_term_search")
     assert remember.id in search.depends_on
-    # the long-term search embeds the request, never the fact alone; the fact has its own embedding
-    embeds = [s for s in state.steps if s.kind is StepKind.EMBED]
-    assert [e.intent_id for e in embeds] == [None, "i1"]
-    for step in ready_steps(state, T0):
-        finish(state, step, vectors=[[0.1] * 4])
+    # the long-term search looks for the whole request, never the fact alone
+    assert search.arguments["query"] == state.request.text
+    assert not [s for s in state.steps if s.kind is StepKind.EMBED]
     finish(state, remember, id="m1", action="created", text="I am allergic to peanuts", kind="fact")
     [ready] = ready_steps(state, T0)
     assert ready is search and search.status is StepStatus.PENDING

@@ -37,49 +37,64 @@ def _ok(step_id: str, text: str = "", **output: object) -> StepCompleted:
     return StepCompleted(step_id=step_id, ok=True, text=text, output=dict(output), service="test")
 
 
-def _run_kb_question(guard: Guard | None, answer: str) -> tuple[InferenceRequested, Publish]:
-    state = _state(Intent(id="i1", type=IntentType.QUESTION_ANSWERING, tool="kb_search", text="refund window?",
-                          entities={"query": "refund window"}))
-    actions = advance(state, POLICY, T0, guard)
+def _run(intent: Intent, guard: Guard | None, answer: str, policy: PlannerPolicy = POLICY,
+         passage: str = "") -> tuple[InferenceRequested, Publish]:
+    """Drive a task to its generation (a knowledge-base answer's rephrasing, or a plain question's answer),
+    reply ``answer`` for the model, and return the request the model got and the published result."""
+    state = _state(intent)
+    actions = advance(state, policy, T0, guard)
     while True:
         [action] = actions
-        if isinstance(action, Dispatch) and action.step.name == "generate":
+        if isinstance(action, Dispatch) and isinstance(action.payload, InferenceRequested):
             break
         step = action.step
-        output: dict[str, object] = {"turns": []} if step.name == "recall" else {"vectors": [[1.0, 0.0]]}
-        if step.name == "kb_search":
-            output = {"passages": [{"text": "Refunds are accepted within 14 days of delivery. " + POISON,
-                                    "source": "refunds.md", "citation": "refunds.md#window", "score": 0.9}]}
+        output: dict[str, object] = {"turns": []} if step.name == "recall" else {"hits": []}
+        if step.name == "kb_search" and not passage:
+            output = {"passages": [], "kb_chunks": 0}  # a general question's search: no documents
+        elif step.name == "kb_search":
+            output = {"passages": [{"text": passage, "source": "refunds.md", "citation": "refunds.md#window",
+                                    "score": 0.9}],
+                      "extract": {"text": passage.split(". ")[0] + ".", "passage": 0, "citation": "refunds.md#window"}}
         apply_reply(state, _ok(step.id, **output), T0)
-        actions = advance(state, POLICY, T0, guard)
+        actions = advance(state, policy, T0, guard)
     generate = action
     apply_reply(state, _ok(generate.step.id, text=answer), T0)
-    [publish] = advance(state, POLICY, T0, guard)
+    [publish] = advance(state, policy, T0, guard)
     assert isinstance(publish, Publish) and isinstance(generate.payload, InferenceRequested)
     return generate.payload, publish
 
 
+def _kb_question() -> Intent:
+    return Intent(id="i1", type=IntentType.QUESTION_ANSWERING, tool="kb_search", text="refund window?",
+                  entities={"query": "refund window"})
+
+
 def test_a_poisoned_passage_reaches_the_model_as_data_without_its_instruction() -> None:
-    payload, _ = _run_kb_question(None, "14 days.")
+    # The memory service removes instruction-like sentences before it picks the extract (handlers.kb_search);
+    # what the model is asked to rephrase arrives delimited as data, and the answer keeps the passage's facts.
+    payload, publish = _run(_kb_question(), None, "You can ask for a refund within 14 days of delivery.",
+                            POLICY.model_copy(update={"kb_rephrase": "always"}),
+                            passage="Refunds are accepted within 14 days of delivery. " + POISON)
     system, user = payload.messages[0].content, payload.messages[-1].content
     assert DATA_PREAMBLE in system
     assert "<<<DATA source=kb:refunds.md#window>>>" in user and "<<<END DATA>>>" in user
     assert "within 14 days of delivery" in user
     assert "ignore your previous instructions" not in user and "365 days" not in user
-    assert "[removed: instruction-like text]" in user
+    assert "365" not in publish.result.answer
 
 
 def test_the_answer_is_masked_and_a_leak_replaced() -> None:
     guard = Guard(SafetyConfig(tenants={"open": TenantOverride(mask_pii=False)}))
     guard.protect(texts=protected_texts(), secrets=["sk-live-0123456789"])
-    _, publish = _run_kb_question(guard, "Call 13812345678 or write to refunds@example.com within 14 days.")
+    question = Intent(id="i1", type=IntentType.QUESTION_ANSWERING, text="how do I reach the refunds team?")
+    _, publish = _run(question, guard, "Call 13812345678 or write to refunds@example.com within 14 days.")
     assert "13812345678" not in publish.result.answer and "refunds@" not in publish.result.answer
     assert publish.output is not None and {m.type for m in publish.output.masked} == {"phone", "email"}
-    _, publish = _run_kb_question(guard, "The key is sk-live-0123456789.")
+    _, publish = _run(question, guard, "The key is sk-live-0123456789.")
     assert publish.output is not None and publish.output.replaced == "secret"
     assert "sk-live" not in publish.result.answer
     system_line = protected_texts()[0]
-    _, publish = _run_kb_question(guard, f"My instructions say: {system_line}")
+    _, publish = _run(question, guard, f"My instructions say: {system_line}")
     assert publish.output is not None and publish.output.replaced == "system_prompt"
 
 

@@ -1,10 +1,11 @@
-"""Lexical evidence for knowledge-base search: how much of a question's wording a passage contains.
+"""Lexical evidence: how much of a question's wording a text contains.
 
-The bundled encoder (all-MiniLM-L6-v2) was trained on English: it places any two Chinese texts close
-together, so its cosine neither ranks Chinese passages nor tells a relevant one from an unrelated one.
-Word overlap does both, in any language, once Chinese is cut into character bigrams (no word segmenter
-needed). Terms are weighted by their rarity among the candidate passages, so words every passage shares
-("公司", "router") count for little and the specific ones ("陪产假", "WireGuard") decide.
+Used where exact words matter beside meaning: knowledge-base search re-scores its nearest passages with
+it (a specific term, number or code decides between passages the encoder finds alike), extractive
+answers weigh sentences with it, and summaries are checked against their source with :func:`terms`.
+Chinese is cut into character bigrams (no word segmenter needed). Terms are weighted by their rarity
+among the candidates, so words every candidate shares ("公司", "router") count for little and the
+specific ones ("陪产假", "WireGuard") decide.
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ _STOP = frozenset(
 _ZH_STOP = frozenset(
     "什么 怎么 怎样 如何 多少 多久 多长 哪些 哪个 可以 是否 需要 吗 呢 的 了 我们 我的 请问 一下 应该 能不 不能".split()
 )
+
+
+def mostly_cjk(text: str) -> bool:
+    """Whether most of a text's letters are Chinese characters (a Chinese text with English terms is)."""
+    cjk = sum(len(run) for run in _CJK_RUN.findall(text))
+    latin = len(re.findall(r"[A-Za-z]", text))
+    return cjk > 0 and cjk * 2 >= latin
 
 
 def terms(text: str) -> set[str]:

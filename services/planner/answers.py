@@ -1,0 +1,196 @@
+"""What the user is told, checked against where it came from (pure; issue 16).
+
+- Knowledge-base questions: the extract (the sentence of the retrieved passages that answers, chosen by
+  the memory service) is the answer; the model may only rephrase it (``planner.kb_rephrase``), and a
+  rephrasing that states a number, quantity, code or name its passage lacks is rejected for the extract.
+- Summaries: the model's summary stands only if it is faithful to its source (content words from it, in
+  the language asked, not degenerate); otherwise the source's central sentences are the summary.
+- Translations: the model's output must be in the target language and not degenerate, or the answer
+  says the translation failed instead of handing over a wrong sentence.
+
+Every answer part carries its ``source`` (``extract | model | tool | template``, the result's
+``answer_source``) and whether it is ``grounded`` (worth keeping as a long-term memory).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from autoglm.shared import grounding, langid
+from autoglm.shared.safety import DATA_PREAMBLE, data_block
+
+AnswerSource = Literal["extract", "model", "tool", "template"]
+_RANK = {"model": 0, "extract": 1, "tool": 2, "template": 3}
+
+
+@dataclass
+class Part:
+    """One intent's share of the answer."""
+
+    text: str
+    source: AnswerSource
+    grounded: bool = False
+    note: str = ""  # why the model's text was not used, for the step summary
+    failed: str | None = None  # the part is a failure notice: why
+
+
+def combined_source(parts: Sequence[Part]) -> AnswerSource | None:
+    """The answer's source: the least checked of its parts (model < extract < tool < template)."""
+    return min((p.source for p in parts), key=_RANK.__getitem__, default=None)
+
+
+def load_checkers() -> None:
+    """Load what the checks read with now: the language identifier's model and the multilingual encoder
+    (summaries' faithfulness across scripts, extractive summaries). The planner's startup calls it on a
+    worker thread, so the first summary or translation of a task does not stall the event loop (~1.5 s)
+    while they load."""
+    langid.detect("warm-up text")
+    from autoglm.shared.multilingual import default_encoder
+
+    default_encoder().encode(["warm-up"])
+
+
+# ------------------------------------------------------------------ knowledge base
+
+
+def citation_lines(passages: Sequence[dict[str, Any]]) -> str:
+    lines: list[str] = []
+    seen: set[str] = set()
+    for p in passages:
+        cite = str(p.get("citation") or p.get("source") or "")
+        if cite and cite not in seen:
+            seen.add(cite)
+            source = str(p.get("source") or "")
+            lines.append(f"[{len(lines) + 1}] {cite}" + (f" ({source})" if source and source not in cite else ""))
+    return "\n".join(lines)
+
+
+def with_sources(text: str, passages: Sequence[dict[str, Any]], zh: bool) -> str:
+    sources = citation_lines(passages)
+    return f"{text}\n{'来源：' if zh else 'Sources:'}\n{sources}" if sources else text
+
+
+def cited_passage(output: dict[str, Any]) -> dict[str, Any] | None:
+    """The passage the memory service's extract comes from."""
+    extract, passages = output.get("extract"), output.get("passages") or []
+    if not extract or not passages:
+        return None
+    i = int(extract.get("passage", 0))
+    return passages[i] if 0 <= i < len(passages) else None
+
+
+def wants_rephrase(mode: str, question: str, extract: str) -> bool:
+    """``never``; ``cross_language``: the extract is in another language than the question; ``always``."""
+    if mode == "always":
+        return True
+    if mode == "cross_language":
+        return langid.detect(question)[0] != langid.detect(extract)[0]
+    return False
+
+
+def rephrase_messages(question: str, extract: str, language: str, citation: str = "") -> list[dict[str, str]]:
+    """The model's prompt to rephrase ``extract``: the quote arrives as delimited data (issue 20)."""
+    target = langid.language_name(language) if language else "the question's language"
+    system = (
+        f"You rewrite a quoted sentence from a document so that it answers the question directly, in {target}. "
+        "Keep every number, unit, name and code exactly as the quote has them. Add nothing the quote does not say. "
+        f"Answer in one or two sentences, without any preface. {DATA_PREAMBLE}"
+    )
+    quote = data_block(extract, f"kb:{citation}" if citation else "kb")
+    return [{"role": "system", "content": system},
+            {"role": "user", "content": f"Question: {question}\nQuote:\n{quote}\nAnswer:"}]
+
+
+def kb_answer(question: str, output: dict[str, Any], zh: bool, rephrased: str | None = None) -> Part:
+    """The answer to a knowledge-base question from the kb_search step's ``output`` (passages and
+    extract), and the model's rephrasing of the extract when there is one."""
+    passages = output.get("passages") or []
+    if not passages:
+        return Part("知识库中没有找到相关内容。" if zh else "No matching passages were found in the knowledge base.",
+                    "template")
+    extract = (output.get("extract") or {}).get("text")
+    passage = cited_passage(output)
+    if not extract or passage is None:  # an older memory service: the best passage is the extract
+        passage = passages[0]
+        extract = str(passage.get("text", "")).strip()
+    note = ""
+    if rephrased is not None and rephrased.strip():
+        text = rephrased.strip()
+        gaps = grounding.grounding_gaps(text, [str(passage.get("text", "")), str(passage.get("heading", ""))],
+                                        allowed=question)
+        bad = grounding.degenerate(text)
+        if gaps.ok and not bad:
+            return Part(with_sources(text, [passage], zh), "model", grounded=True)
+        note = f"rephrasing rejected ({bad or gaps.reason()}): the extract stands"
+    return Part(with_sources(extract, [passage], zh), "extract", grounded=True, note=note)
+
+
+# ------------------------------------------------------------------ summaries
+
+_PAYLOAD_COLON = re.compile(r"[:：]\s*")
+_QUOTED = re.compile(r"[“\"「『](.{8,}?)[”\"」』]", re.S)
+
+
+def payload(request: str, entities: dict[str, Any]) -> str:
+    """The text a summary or translation works on: the referent the parser resolved, else what follows
+    the instruction's colon, else a quoted span, else the request itself."""
+    referent = str(entities.get("referent") or "").strip()
+    if referent:
+        return referent
+    m = _PAYLOAD_COLON.search(request)
+    if m and len(request) - m.end() >= 8 and m.start() <= 60:
+        return request[m.end():].strip()
+    q = _QUOTED.search(request)
+    if q:
+        return q.group(1).strip()
+    return request.strip()
+
+
+_ONE = re.compile(r"一句话|一句|one[- ]sentence|a single sentence|in a sentence|one line|一行", re.I)
+_TWO = re.compile(r"两句|二句|two sentences|2 sentences", re.I)
+_THREE = re.compile(r"三句|three sentences|3 sentences", re.I)
+
+
+def summary_length(request: str, source: str) -> int:
+    """Sentences a summary should have: what the request asks for, else 3; always fewer than the source's."""
+    n = 1 if _ONE.search(request) else 2 if _TWO.search(request) else 3 if _THREE.search(request) else 3
+    count = len(grounding.split_sentences(source))
+    return max(1, min(n, count - 1)) if count > 1 else 1
+
+
+MAX_SUMMARY_RATIO = 0.8
+"""A "summary" of a text of two sentences or more at least this long (a share of the source's length,
+:func:`~autoglm.shared.grounding.length_ratio`) is no summary: usually the source handed back."""
+
+
+def summary_answer(model_text: str, request: str, source: str, language: str | None) -> Part:
+    """The model's summary when it is faithful to ``source`` and shorter than it, else the extractive summary."""
+    verdict = grounding.faithfulness(model_text, source, language=language)
+    problem = None if verdict.ok else verdict.reason
+    if problem is None and len(grounding.split_sentences(source)) > 1:
+        ratio = grounding.length_ratio(model_text, source)
+        if ratio >= MAX_SUMMARY_RATIO:
+            problem = f"not a summary: {ratio:.0%} of the source's length"
+    if problem is None:
+        return Part(model_text.strip(), "model")
+    summary = grounding.extractive_summary(source, max_sentences=summary_length(request, source))
+    return Part(summary, "extract", note=f"model summary rejected ({problem}): central sentences instead")
+
+
+# ------------------------------------------------------------------ translations
+
+
+def translation_answer(model_text: str, target: str | None, source: str, zh: bool) -> Part:
+    """The model's translation, or a notice that none could be trusted."""
+    text = model_text.strip()
+    problem = grounding.translation_check(text, target, source) if target else grounding.degenerate(text)
+    if problem is None:
+        return Part(text, "model")
+    name = langid.language_name(target, zh) if target else ("译文" if zh else "translation")
+    notice = (f"抱歉，这次没能得到可靠的{name}译文（{problem}），所以不给出可能错误的翻译。" if zh else
+              f"Sorry, I could not produce a reliable {name} translation ({problem}), so I am not giving one that "
+              "may be wrong.")
+    return Part(notice, "template", failed=f"translation check failed: {problem}")

@@ -1,0 +1,534 @@
+"""Answers a user can check against their source: extracts, groundedness and faithfulness.
+
+Pure functions over text (and the multilingual encoder where meaning matters), used by the memory
+service (the extract that answers a knowledge-base question) and by the planner (checking what the
+model wrote before it reaches the user):
+
+- :func:`extract_answer`: the sentence of the retrieved passages that answers a question, chosen
+  by the encoder's cosine (so a Chinese question finds an English sentence) blended with the
+  question's word overlap (so an exact term, number or code counts), with the passage it came from.
+- :func:`grounding_gaps`: the numbers, quantities, codes and names of a rephrasing that its cited
+  passages do not contain; any gap means the rephrasing is rejected in favour of the extract.
+- :func:`faithfulness`: whether a summary is about its source (its content words mostly found
+  there, or its meaning close to it across languages), in the language asked, and not degenerate.
+- :func:`extractive_summary`: the source's most central sentences (closest to the whole text's
+  centroid, redundancy removed), in the source's order and language.
+- :func:`degenerate`: output that loops ("The output is: The output is: ...") or trails off in
+  repeated punctuation.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from autoglm.shared import langid
+from autoglm.shared.lexical import coverage, terms
+
+
+class Encoder(Protocol):
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _encoder(encoder: Encoder | None) -> Encoder:
+    if encoder is not None:
+        return encoder
+    from autoglm.shared.multilingual import default_encoder
+
+    return default_encoder()
+
+
+# ------------------------------------------------------------------ sentences
+
+_SENT_END = re.compile(r"(?<=[。！？!?；;])\s*|(?<=[.])\s+(?=[\"'“‘(\[A-Z0-9\u4e00-\u9fff])|\n+")
+_BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)、]|[（(]?[一二三四五六七八九十]+[)）、.])\s*")
+_CLAUSE = re.compile(r"(?<=[，,：:])\s*")
+_MAX_SENTENCE = 320
+
+
+def split_sentences(text: str, max_chars: int = _MAX_SENTENCE) -> list[str]:
+    """Sentences of a passage (Chinese and English punctuation, lines, list items); a sentence longer
+    than ``max_chars`` is cut at clause marks into pieces of at most about that size."""
+    out: list[str] = []
+    for raw in _SENT_END.split(text):
+        if raw.lstrip().startswith("#"):
+            continue  # a Markdown heading: context of the sentences under it, not an answer
+        s = _BULLET.sub("", raw).strip().strip("|").strip()
+        if len(s) < 2 or not re.search(r"[^\W_]", s):
+            continue
+        if len(s) <= max_chars:
+            out.append(s)
+            continue
+        piece = ""
+        for clause in _CLAUSE.split(s):
+            if piece and len(piece) + len(clause) > max_chars:
+                out.append(piece.strip())
+                piece = ""
+            piece += clause
+        if piece.strip():
+            out.append(piece.strip())
+    return out
+
+
+# ------------------------------------------------------------------ extractive answers
+
+
+@dataclass
+class Extract:
+    """The sentence that answers, and where it stands (``passage``: index into the passages given)."""
+
+    text: str
+    passage: int
+    score: float
+    similarity: float
+    overlap: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "passage": self.passage, "score": round(self.score, 4),
+                "similarity": round(self.similarity, 4), "overlap": round(self.overlap, 4)}
+
+
+def extract_answer(
+    question: str,
+    passages: Sequence[str],
+    *,
+    headings: Sequence[str] | None = None,
+    passage_scores: Sequence[float] | None = None,
+    encoder: Encoder | None = None,
+    lexical_weight: float = 0.35,
+    min_chars: int = 30,
+) -> Extract | None:
+    """The sentence of ``passages`` that best answers ``question`` (None when there is no sentence).
+
+    Score: ``(1 - w) * cosine(question, sentence) + w * overlap`` where overlap is the rarity-weighted
+    share of the question's terms found in the sentence or its passage's heading, plus a tenth of the
+    passage's own retrieval score, so a sentence of the best passage wins a near tie. A winning
+    sentence shorter than ``min_chars`` (a table cell, "Yes.") takes the next sentence of its passage
+    along, so the extract reads as an answer.
+    """
+    cands: list[tuple[int, int, str]] = []
+    split = [split_sentences(p) for p in passages]
+    for pi, sentences in enumerate(split):
+        for si, s in enumerate(sentences):
+            cands.append((pi, si, s))
+    if not cands:
+        return None
+    heads = list(headings) if headings is not None else [""] * len(passages)
+    vecs = _encoder(encoder).encode([question] + [c[2] for c in cands])
+    sims = vecs[1:] @ vecs[0]
+    # Heading words count for the sentence ("Refund window" answers "how long is the refund window").
+    lex = coverage(question, [f"{heads[pi]}\n{s}" for pi, _, s in cands])
+    prior = list(passage_scores) if passage_scores is not None else [0.0] * len(passages)
+    # Without shared words (another language) the cosine decides alone.
+    w = lexical_weight if any(lex) else 0.0
+    best, best_score = -1, -math.inf
+    for i, (pi, _, _) in enumerate(cands):
+        score = (1 - w) * float(sims[i]) + w * lex[i] + 0.1 * float(prior[pi])
+        if score > best_score:
+            best, best_score = i, score
+    pi, si, text = cands[best]
+    sentences = split[pi]
+    if len(text) < min_chars and si + 1 < len(sentences):
+        text = f"{text}{'' if _cjk(text) else ' '}{sentences[si + 1]}"
+    return Extract(text=text, passage=pi, score=best_score, similarity=float(sims[best]), overlap=lex[best])
+
+
+def _cjk(text: str) -> bool:
+    return bool(re.search(r"[\u3400-\u9fff]", text))
+
+
+# ------------------------------------------------------------------ groundedness
+
+_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+_EN_NUMBERS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+    "once": 1, "twice": 2, "half": 0.5, "single": 1, "double": 2, "dozen": 12,
+}
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:,\d{3})*(?:\.\d+)?(?!\.\d)|[零〇一二两三四五六七八九十百千万亿]+")
+_CODE = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9_\-./:@]*[A-Za-z0-9]"  # tokens mixing letters with digits or joiners
+)
+_CAPWORD = re.compile(r"\b[A-Z][A-Za-z0-9&'’\-]*[A-Za-z0-9]\b|\b[A-Z]{2,}\b")
+_LATIN_IN_ZH = re.compile(r"[A-Za-z][A-Za-z0-9_\-.]+")
+# Capitalised words that start sentences or are common enough that a rephrasing may add them freely.
+_COMMON_CAPS = frozenset(
+    "the a an and or but if in on at to for of by with from as is are was were be this that these those it its "
+    "they them their you your we our he she his her i my yes no not please note also so then however therefore "
+    "according based answer source sources passage document policy there here what when where which who why how "
+    "employees employee customers customer users user each every all any some one two three per after before "
+    "during within up until unless only can may must should will would could".split()
+)
+
+
+def _zh_number(text: str) -> float | None:
+    """``三十`` -> 30, ``一百二十`` -> 120, ``两万`` -> 20000; None for what isn't a numeral."""
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _ZH_DIGITS:
+            digit = _ZH_DIGITS[ch]
+        elif ch in _ZH_UNITS:
+            unit = _ZH_UNITS[ch]
+            if unit >= 10_000:
+                total += (section + (digit or 0)) * unit
+                section = 0
+            else:
+                section += (1 if digit is None else digit) * unit
+            digit = None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _value(token: str) -> float | None:
+    token = token.strip()
+    if re.fullmatch(r"[零〇一二两三四五六七八九十百千万亿]+", token):
+        # a lone 一/二/两 inside words (一下, 一起) is no number worth checking
+        return _zh_number(token) if len(token) > 1 or token in "十百千万" else None
+    try:
+        return float(token.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def numbers(text: str) -> set[float]:
+    """Numeric values a text states: digits (1,200 = 1200), Chinese numerals (三十), English number words."""
+    out: set[float] = set()
+    for m in _NUMBER.finditer(text):
+        v = _value(m.group())
+        if v is not None:
+            out.add(abs(v))
+    for w in re.findall(r"[a-z]+", text.lower()):
+        if w in _EN_NUMBERS:
+            out.add(float(_EN_NUMBERS[w]))
+    return out
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def codes(text: str) -> set[str]:
+    """Identifiers: tokens mixing letters and digits or joined by - _ . / : @ (SKU-42, v2.3.1,
+    db-01.internal, 192.168.1.10, support@acme.com), lower-cased."""
+    out = set()
+    for m in _CODE.finditer(unicodedata.normalize("NFKC", text)):
+        tok = m.group().rstrip(".:")
+        has_digit = any(ch.isdigit() for ch in tok)
+        has_alpha = any(ch.isalpha() for ch in tok)
+        joined = any(ch in "-_./:@" for ch in tok)
+        if (has_digit and has_alpha) or (joined and (has_alpha or tok.count(".") >= 2) and len(tok) > 3):
+            if re.fullmatch(r"\d+(?:[.,]\d+)?", tok):
+                continue
+            out.add(tok.lower())
+    return out
+
+
+def names(text: str) -> set[str]:
+    """Proper names: capitalised English words not starting a sentence (and not common words), and
+    Latin-script words inside Chinese text (WireGuard, Slack), lower-cased."""
+    text = unicodedata.normalize("NFKC", text)
+    out: set[str] = set()
+    for m in _CAPWORD.finditer(text):
+        word = m.group()
+        before = text[: m.start()].rstrip()
+        sentence_start = not before or before[-1] in ".!?。！？:：\n\"'“‘(（-*•"
+        if word.lower() in _COMMON_CAPS or (sentence_start and not word.isupper()):
+            continue
+        out.add(word.lower())
+    if _cjk(text):
+        out.update(w.lower().strip(".-_") for w in _LATIN_IN_ZH.findall(text) if len(w) > 1)
+    return {n for n in out if n}
+
+
+_UNIT_AFTER = re.compile(
+    r"\s*(%|percent|per ?cent|[a-z]+|[\u4e00-\u9fff]{1,2}|[$¥€£])", re.IGNORECASE
+)
+_UNIT_WORDS = {
+    "%": "%", "percent": "%", "percent.": "%", "per cent": "%", "percentage": "%",
+}
+
+
+@dataclass
+class Grounding:
+    """What a text states that its sources don't: empty lists mean it is grounded."""
+
+    numbers: list[str] = field(default_factory=list)
+    quantities: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.numbers or self.quantities or self.codes or self.names)
+
+    def reason(self) -> str:
+        parts = [f"{k} {', '.join(v[:5])}" for k, v in
+                 (("numbers", self.numbers), ("quantities", self.quantities), ("codes", self.codes),
+                  ("names", self.names)) if v]
+        return "not in the cited passages: " + "; ".join(parts) if parts else "grounded"
+
+
+def _quantities(text: str) -> set[tuple[float, str]]:
+    """(value, unit) pairs: a number followed by its unit word (15 days, 30 分钟, USD 260 -> 260 usd)."""
+    out: set[tuple[float, str]] = set()
+    norm = _norm(text)
+    for m in _NUMBER.finditer(norm):
+        v = _value(m.group())
+        if v is None:
+            continue
+        after = _UNIT_AFTER.match(norm, m.end())
+        if after:
+            unit = after.group(1)
+            unit = _UNIT_WORDS.get(unit, unit)
+            if unit.endswith("s") and len(unit) > 3:
+                unit = unit[:-1]
+            out.add((abs(v), unit))
+    return out
+
+
+def grounding_gaps(text: str, sources: Sequence[str], *, allowed: str = "") -> Grounding:
+    """The facts ``text`` states that none of ``sources`` contains.
+
+    Numbers are compared by value (``1,200`` = ``1200`` = ``一千二百``; ``15`` = ``fifteen``), a number
+    with a unit must keep a unit the sources give it (``15 days`` is not ``15 weeks``), codes and names
+    must appear in the sources (case-insensitive). ``allowed`` (the question) may contribute names
+    and numbers too: repeating the user's own words is not an invention."""
+    source = "\n".join(sources)
+    known = source + "\n" + allowed
+    src_norm = _norm(known)
+    gaps = Grounding()
+    have_numbers = numbers(known)
+    for v in sorted(numbers(text) - have_numbers):
+        gaps.numbers.append(f"{v:g}")
+    src_units: dict[float, set[str]] = {}
+    for v, u in _quantities(source):
+        src_units.setdefault(v, set()).add(u)
+    for v, unit in sorted(_quantities(text)):
+        kind = _unit_kind(unit)
+        same_kind = {u for u in src_units.get(v, set()) if _unit_kind(u) == kind}
+        if kind and same_kind and unit not in same_kind:
+            gaps.quantities.append(f"{v:g} {unit}")
+    gaps.codes = sorted(c for c in codes(text) if c not in src_norm)
+    gaps.names = sorted(n for n in names(text) if n not in src_norm and n not in {c.split(".")[0] for c in gaps.codes})
+    return gaps
+
+
+# Units of one kind replace each other in a wrong rephrasing (15 days -> 15 weeks); words of no kind
+# ("employees", "的") say nothing about the quantity, so only these are compared.
+_UNIT_KINDS = {
+    "time": {"second", "sec", "minute", "min", "hour", "hr", "day", "week", "month", "year", "business",
+             "working", "秒", "分钟", "分", "小时", "天", "日", "周", "星期", "个月", "月", "年", "工作"},
+    "money": {"usd", "eur", "cny", "rmb", "gbp", "jpy", "dollar", "euro", "yuan", "元", "块", "美元", "欧元",
+              "$", "¥", "€", "£", "万元"},
+    "size": {"kb", "mb", "gb", "tb", "byte", "bit", "gbp", "km", "m", "cm", "mm", "kg", "g", "lb", "mile",
+             "公里", "米", "厘米", "公斤", "克", "斤"},
+    "share": {"%", "percent", "成"},
+}
+
+
+def _unit_kind(unit: str) -> str | None:
+    for kind, units in _UNIT_KINDS.items():
+        if unit in units or unit.rstrip("s") in units:
+            return kind
+    return None
+
+
+# ------------------------------------------------------------------ degenerate output
+
+_PUNCT_RUN = re.compile(r"([^\w\s])\1{3,}|(?:[；;，,。.！!？?…]\s*){5,}$")
+
+
+def degenerate(text: str) -> str | None:
+    """Why ``text`` reads as a broken generation (None when it doesn't): a run of repeated
+    punctuation, or a span of 3+ words / 4+ Chinese characters that loops.
+
+    A loop is either a span repeated three times or more over much of the whole text (40% of it), or a
+    *local* loop anywhere in it, however long the text before it: the span back to back three times, or
+    four times or more with little in between ("The output is: A. The output is: B. The output is: ..."
+    after a good first paragraph). A phrase said three times across a long text is style, not a loop."""
+    t = text.strip()
+    if not t:
+        return "empty output"
+    if _PUNCT_RUN.search(t):
+        return "repeated punctuation"
+    cjk = _cjk(t)
+    words = re.findall(r"\w+", t.lower()) if not cjk else list(re.sub(r"\s+", "", t))
+    size = 3 if not cjk else 4
+    for n in (size, size + 2, size + 5):
+        if len(words) < n * 3:
+            break
+        where: dict[tuple[str, ...], list[int]] = {}
+        for i in range(len(words) - n + 1):
+            where.setdefault(tuple(words[i : i + n]), []).append(i)
+        gram, starts = max(where.items(), key=lambda kv: len(kv[1]))
+        top = len(starts)
+        # a loop covers much of the text; a phrase said three times in a long text is style
+        if top >= 3 and top * n >= 0.4 * len(words):
+            return f"repeats {_show(gram, cjk)!r} {top} times"
+        for gram, starts in where.items():
+            run = _loop_run(words, starts, n)
+            if run:
+                return f"repeats {_show(gram, cjk)!r} {run} times in a row"
+    return None
+
+
+def _loop_run(words: list[str], starts: list[int], n: int) -> int:
+    """The longest run of occurrences (start positions, ascending, of an ``n``-token span) that loops:
+    the same stretch of text three or more times back to back (whatever its length: a repeated
+    sentence), or four or more occurrences each within ``2n + 8`` tokens of the one before (0: none)."""
+    if len(starts) < 3:
+        return 0
+    best, tight, loose = 0, 1, 1
+    for i in range(1, len(starts)):
+        gap = starts[i] - starts[i - 1]
+        same = i >= 2 and gap == starts[i - 1] - starts[i - 2] and gap <= 60 \
+            and words[starts[i - 1] : starts[i]] == words[starts[i - 2] : starts[i - 1]]
+        tight = tight + 1 if same else (2 if gap <= 60 else 1)
+        loose = loose + 1 if n <= gap <= 2 * n + 8 else 1
+        if tight >= 3:
+            best = max(best, tight)
+        if loose >= 4:
+            best = max(best, loose)
+    return best
+
+
+def _show(gram: tuple[str, ...], cjk: bool) -> str:
+    return "".join(gram) if cjk else " ".join(gram)
+
+
+# ------------------------------------------------------------------ faithfulness
+
+
+@dataclass
+class Faithfulness:
+    ok: bool
+    coverage: float
+    language: str
+    reason: str
+
+
+def faithfulness(
+    summary: str,
+    source: str,
+    *,
+    language: str | None = None,
+    min_coverage: float = 0.5,
+    min_similarity: float = 0.5,
+    encoder: Encoder | None = None,
+) -> Faithfulness:
+    """Is ``summary`` a faithful rendering of ``source``?
+
+    It must not be degenerate, must be in ``language`` when one is asked (else the source's), and
+    most of its content words must come from the source (``min_coverage``); a summary in another
+    language than the source shares no words with it, so there its meaning must be close instead
+    (encoder cosine at least ``min_similarity``)."""
+    bad = degenerate(summary)
+    found, _ = langid.detect(summary)
+    if bad:
+        return Faithfulness(False, 0.0, found, bad)
+    src_lang, _ = langid.detect(source)
+    want = language or src_lang
+    if langid.is_language(summary, want) is False:
+        return Faithfulness(False, 0.0, found, f"written in {found}, not {want}")
+    words = terms(summary)
+    if not words:
+        return Faithfulness(False, 0.0, found, "no content words")
+    src = terms(source)
+    cov = len(words & src) / len(words)
+    if src_lang != found and found in ("zh", "ja", "ko") or src_lang in ("zh", "ja", "ko") and src_lang != found:
+        vecs = _encoder(encoder).encode([summary, source])
+        sim = float(vecs[0] @ vecs[1])
+        ok = sim >= min_similarity
+        return Faithfulness(ok, sim, found, "close in meaning" if ok else f"meaning too far from the source ({sim:.2f})")
+    ok = cov >= min_coverage
+    return Faithfulness(ok, cov, found, "content words from the source" if ok else
+                        f"only {cov:.0%} of its content words are in the source")
+
+
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def text_length(text: str) -> float:
+    """A length comparable across scripts, in words: Latin-script words, plus Chinese/Japanese/Korean
+    characters at 1.6 to the word (an English sentence runs to about 1.6 Chinese characters a word)."""
+    cjk = len(_CJK_CHAR.findall(text))
+    latin = len(re.findall(r"[^\W\d_]+|\d+", _CJK_CHAR.sub(" ", text)))
+    return latin + cjk / 1.6
+
+
+def length_ratio(text: str, source: str) -> float:
+    """``text``'s length as a share of ``source``'s (:func:`text_length`; 0 for an empty source)."""
+    size = text_length(source)
+    return text_length(text) / size if size else 0.0
+
+
+def extractive_summary(
+    text: str, *, max_sentences: int = 3, max_chars: int = 600, encoder: Encoder | None = None
+) -> str:
+    """The ``max_sentences`` most central sentences of ``text``, in their original order.
+
+    Central: closest to the mean of all sentence vectors, with a small lead bonus (a text's opening
+    sentence usually states its point); a sentence too close (cosine > 0.9) to one already chosen is
+    skipped. Chosen sentences stop at ``max_chars``."""
+    sentences = split_sentences(text)
+    if len(sentences) <= max_sentences:
+        return _join(sentences)[:max_chars] if sentences else text.strip()[:max_chars]
+    vecs = _encoder(encoder).encode(sentences)
+    centroid = vecs.mean(axis=0)
+    centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
+    lead = 0.08 / (1.0 + np.arange(len(sentences)))
+    order = np.argsort(-(vecs @ centroid + lead))
+    chosen: list[int] = []
+    used = 0
+    for i in order:
+        i = int(i)
+        if any(float(vecs[i] @ vecs[j]) > 0.9 for j in chosen):
+            continue
+        if chosen and used + len(sentences[i]) > max_chars:
+            continue
+        chosen.append(i)
+        used += len(sentences[i])
+        if len(chosen) >= max_sentences:
+            break
+    return _join([sentences[i] for i in sorted(chosen)])
+
+
+def _join(sentences: Sequence[str]) -> str:
+    out = ""
+    for s in sentences:
+        if out and not _cjk(s):
+            out += " "
+        if out and out[-1] not in "。！？.!?；;" and _cjk(s):
+            out += "。"
+        elif out and out.rstrip()[-1] not in ".!?。！？" and not _cjk(s):
+            out = out.rstrip() + ". "
+        out += s
+    return out
+
+
+# ------------------------------------------------------------------ translation
+
+
+def translation_check(output: str, target: str, source: str = "") -> str | None:
+    """Why ``output`` is not a usable translation into ``target`` (None when it is): degenerate,
+    empty, in another language, or the source handed back unchanged."""
+    bad = degenerate(output)
+    if bad:
+        return bad
+    if source and _norm(output).strip(" .。!！?？\"'“”") == _norm(source).strip(" .。!！?？\"'“”") \
+            and langid.is_language(source, target) is not True:
+        return "the text came back untranslated"
+    if langid.is_language(output, target) is False:
+        found, _ = langid.detect(output)
+        return f"the output is in {langid.language_name(found)}, not {langid.language_name(target)}"
+    return None
