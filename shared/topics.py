@@ -39,6 +39,7 @@ PARSE_REQUESTS = "autoglm.parse.requests"
 STEPS_COMPLETED = "autoglm.steps.completed"
 PLAN_STATE = "autoglm.planner.state"
 CLIENT_REPLIES = "autoglm.client.replies"
+PARSER_EXAMPLES = "autoglm.parser.examples"
 
 CATALOG: tuple[TopicSpec, ...] = (
     TopicSpec(
@@ -111,6 +112,17 @@ CATALOG: tuple[TopicSpec, ...] = (
         (),
         ("planner",),
         ("planner",),
+        compacted=True,
+        config={"cleanup.policy": "compact"},
+    ),
+    TopicSpec(
+        PARSER_EXAMPLES,
+        "Labelled requests for the parser's example bank, keyed `<tenant>:<example_id>`; every parser replica reads "
+        "it from the start and follows it; a tombstone removes an example; compacted.",
+        (EventType.EXAMPLE_LABELLED,),
+        ("cli", "feedback"),
+        ("parser",),
+        partitions=1,
         compacted=True,
         config={"cleanup.policy": "compact"},
     ),
