@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.errors import KafkaError
 
 from autoglm.shared.events import CloudEvent, EventType, ExampleLabelled
 
@@ -134,6 +135,7 @@ class ExampleFollower:
             fetch_max_wait_ms=fetch_max_wait_ms, **dict(client_kwargs or {}),
         )
         self._task: asyncio.Task[None] | None = None
+        self._started = False
         self.applied = 0
         self.rejected = 0
 
@@ -141,11 +143,14 @@ class ExampleFollower:
         """Read to the end as of now (the examples every earlier replica saw), then follow in the background.
         A topic that doesn't exist yet (no example was ever added, no topic-init step ran) is waited for in the
         background: there is nothing to read, and the parser should not refuse tasks for it."""
-        await self._consumer.start()
         try:
+            await self._consumer.start()
+            self._started = True
             parts = await self._partitions(timeout_s)
-        except TimeoutError:
-            log.warning("example bank: topic %s not found; following it once it exists", self.topic)
+        except (TimeoutError, KafkaError) as exc:
+            # No broker yet (it is restarting) or no topic: the parser can't take tasks without the broker
+            # either, and with no topic there is nothing to read. Keep trying in the background.
+            log.warning("example bank: %s not readable yet (%s); following it once it is", self.topic, exc)
             self._task = asyncio.create_task(self._late_start())
             return
         await self._catch_up(parts)
@@ -154,13 +159,16 @@ class ExampleFollower:
     async def _late_start(self) -> None:
         while True:
             try:
+                if not self._started:
+                    await self._consumer.start()
+                    self._started = True
                 parts = await self._partitions(float("inf"))
                 await self._catch_up(parts)
                 break
             except asyncio.CancelledError:
                 raise
             except Exception:  # a broker hiccup while waiting: wait on
-                log.exception("example follower: waiting for %s failed", self.topic)
+                log.warning("example follower: %s still not readable; retrying", self.topic)
                 await asyncio.sleep(2.0)
         await self._follow()
 

@@ -116,3 +116,13 @@ def test_the_pending_request_continues_with_the_picked_task() -> None:
     got = continue_after_question(pending, "第二个", now=WED, fallback=Unsure())
     assert [(i.tool, i.entities.get("city")) for i in got.intents] == [("datetime", "伦敦")]
     assert got.clarification is None
+
+
+async def test_the_follower_does_not_hold_up_a_start_without_a_broker() -> None:
+    """A broker that is not there yet (restarting) does not fail the parser's start: the follower keeps trying."""
+    bank = ExampleBank(SEED, encoder=CharGrams(), k=3).load()
+    follower = ExampleFollower(bank, "127.0.0.1:1", "autoglm.parser.examples")
+    await follower.start(timeout_s=1.0)
+    assert follower._task is not None and not follower._task.done()
+    await follower.stop()
+    assert follower._task.cancelled()
