@@ -8,13 +8,13 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help venv chromium demo test test-unit test-integration lint up down status eval-parser eval-kb eval-generation eval-answers eval-multihop eval-safety train-safety bench-inference bench-memory bench-pipeline bench-backpressure bench-gateway chaos traces-ui asyncapi clean
+.PHONY: help venv chromium demo test test-unit test-integration lint up down status eval-parser bench-parser eval-kb eval-generation eval-answers eval-multihop eval-safety train-safety bench-inference bench-memory bench-pipeline bench-backpressure bench-gateway chaos traces-ui asyncapi clean
 
 help:
 	@echo "make demo   - start the embedded stack, run example tasks, print results and traces, stop"
 	@echo "make test   - run the whole test suite"
 	@echo "make up     - run the stack in the foreground (Ctrl-C stops it)"
-	@echo "make eval-parser | eval-kb | eval-answers | eval-multihop | eval-safety | train-safety | bench-inference | bench-memory | bench-pipeline | bench-backpressure | bench-gateway | chaos | lint | asyncapi"
+	@echo "make eval-parser | bench-parser | eval-kb | eval-answers | eval-generation | eval-multihop | eval-safety | train-safety | bench-inference | bench-memory | bench-pipeline | bench-backpressure | bench-gateway | chaos | lint | asyncapi"
 
 $(STAMP): pyproject.toml setup.py requirements-models.txt
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -63,6 +63,9 @@ lint: $(STAMP)
 
 eval-parser: $(STAMP)
 	$(BIN)/python scripts/eval_parser.py
+
+bench-parser: $(STAMP)
+	$(BIN)/python scripts/bench_parser.py
 
 eval-kb: $(STAMP)
 	$(BIN)/python scripts/eval_kb.py

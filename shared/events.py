@@ -87,6 +87,7 @@ class EventType(StrEnum):
     STEP_COMPLETED = "autoglm.step.completed"
     DEAD_LETTERED = "autoglm.deadletter"
     FEEDBACK_SUBMITTED = "autoglm.feedback.submitted"
+    EXAMPLE_LABELLED = "autoglm.parser.example.labelled"
 
 
 class CloudEvent(BaseModel, Generic[D]):
@@ -463,6 +464,12 @@ class IntentType(StrEnum):
     SUMMARIZATION = "summarization"
     TRANSLATION = "translation"
     CHITCHAT = "chitchat"
+    # A capability no tool has (booking, buying, sending messages, alarms, device control): tool null,
+    # entities {}; the planner answers it with what the system can do instead.
+    UNSUPPORTED = "unsupported"
+
+
+IntentSource = Literal["rule", "example", "model"]
 
 
 class Intent(BaseModel):
@@ -476,6 +483,22 @@ class Intent(BaseModel):
         default_factory=dict, description="Extracted entities.", examples=[{"city": "北京", "date": "2026-11-26"}]
     )
     depends_on: list[str] = Field(default_factory=list, description="Ids of earlier intents whose output it uses.")
+    confidence: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="How sure the parser is of this intent's type and tool (0..1): a specific rule ~0.9, "
+        "a catch-all question word ~0.6, a nearest-example vote its weighted share of the neighbours. Not part "
+        "of exact-match evaluation.",
+        examples=[0.92],
+    )
+    source: IntentSource = Field(
+        "rule",
+        description="What decided the type and tool: `rule` (the parser's rules), `example` (the nearest "
+        "labelled examples of the example bank, the tenant's own included) or `model` (an embedding or language-"
+        "model fallback).",
+        examples=["rule"],
+    )
 
 
 class IntentGraph(BaseModel):
@@ -484,6 +507,46 @@ class IntentGraph(BaseModel):
     language: str = Field(description="ISO 639-1 language of the request.", examples=["zh"])
     intents: list[Intent] = Field(default_factory=list, description="Sub-intents in request order.")
     clarification: str | None = Field(None, description="Question to ask when the request can't be resolved.")
+
+
+class LabelledIntent(BaseModel):
+    """One intent of a labelled example: what the parser should have produced (no text, confidence or source)."""
+
+    id: str | None = Field(None, description="i1, i2, ... (optional; position decides).", examples=["i1"])
+    type: IntentType = Field(description="Task type.", examples=["unsupported"])
+    tool: str | None = Field(None, description="Tool, for lookups, searches and calculations.", examples=[None])
+    entities: dict[str, Any] = Field(default_factory=dict, description="Entities as the contract names them.")
+    depends_on: list[str] = Field(default_factory=list, description="Ids of earlier intents it uses.")
+
+
+class ExampleLabelled(BaseModel):
+    """A labelled request for the parser's example bank, on `autoglm.parser.examples` (compacted).
+
+    The record key is `<tenant>:<example_id>`; the envelope's `tenant` says whose it is, and only that tenant's
+    parses ever see it. Every parser replica reads the topic from its start before it takes tasks, then follows
+    it. A later record under the same key replaces the example; a tombstone (null value) removes it. Published by
+    `autoglm parser example add` and by feedback (corrections)."""
+
+    example_id: str = Field(
+        min_length=1, max_length=64, pattern=ID_PATTERN,
+        description="Stable id within the tenant; by default a hash of the normalised text, so adding the same "
+        "request again replaces its label.", examples=["5f2c9a1e0b7d4c3a"],
+    )
+    text: str = Field(min_length=1, max_length=2000, description="The request as a user wrote it.",
+                      examples=["帮我订一张明天去上海的机票"])
+    language: str | None = Field(None, max_length=8, description="ISO 639-1 of the request (detected when absent).",
+                                 examples=["zh"])
+    intents: list[LabelledIntent] = Field(
+        default_factory=list, max_length=16, description="The intents it should parse into, in request order.",
+        examples=[[{"type": "unsupported", "tool": None, "entities": {}, "depends_on": []}]],
+    )
+    clarification: bool = Field(False, description="Whether the request should get a clarifying question instead.")
+    now: datetime | None = Field(
+        None, description="The time the labels' dates were resolved against; a later request shifts them by its own "
+        "day (a label 'tomorrow' stays tomorrow).",
+    )
+    timezone: str | None = Field(None, max_length=64, description="IANA zone of `now`.", examples=["Asia/Shanghai"])
+    source: Literal["cli", "api", "feedback"] = Field("api", description="Who labelled it.", examples=["cli"])
 
 
 class IntentsParsed(BaseModel):
@@ -802,4 +865,5 @@ EVENT_PAYLOADS: dict[EventType, type[BaseModel]] = {
     EventType.STEP_COMPLETED: StepCompleted,
     EventType.DEAD_LETTERED: DeadLetter,
     EventType.FEEDBACK_SUBMITTED: FeedbackSubmitted,
+    EventType.EXAMPLE_LABELLED: ExampleLabelled,
 }

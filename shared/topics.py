@@ -40,6 +40,7 @@ STEPS_COMPLETED = "autoglm.steps.completed"
 PLAN_STATE = "autoglm.planner.state"
 CLIENT_REPLIES = "autoglm.client.replies"
 FEEDBACK = "autoglm.feedback"
+PARSER_EXAMPLES = "autoglm.parser.examples"
 
 CATALOG: tuple[TopicSpec, ...] = (
     TopicSpec(
@@ -120,6 +121,17 @@ CATALOG: tuple[TopicSpec, ...] = (
         (),
         ("planner",),
         ("planner",),
+        compacted=True,
+        config={"cleanup.policy": "compact"},
+    ),
+    TopicSpec(
+        PARSER_EXAMPLES,
+        "Labelled requests for the parser's example bank, keyed `<tenant>:<example_id>`; every parser replica reads "
+        "it from the start and follows it; a tombstone removes an example; compacted.",
+        (EventType.EXAMPLE_LABELLED,),
+        ("cli", "feedback"),
+        ("parser",),
+        partitions=1,
         compacted=True,
         config={"cleanup.policy": "compact"},
     ),

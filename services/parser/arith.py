@@ -79,9 +79,12 @@ _PERCENT_ON_EN = re.compile(
     r"\s+(?:on|for|of)\s+" + _MONEY, re.I)
 _PERCENT_OFF_EN = re.compile(r"([0-9.]+)\s*(?:%|percent)\s+off\s+(?:of\s+)?" + _MONEY, re.I)
 _AMOUNT_PERCENT_OFF_EN = re.compile(r"\$?([0-9.]+)\b[^0-9%]{0,24}?\b([0-9.]+)\s*(?:%|percent)\s+off\b", re.I)
+_POSTFIX_PERCENT = re.compile(r"(?<=[*/+\-])([0-9.]+)%(?![0-9.(])")
 _DISCOUNT_ZH = re.compile(r"([0-9.]+)(?:元|块钱?|美元)?[^0-9.%]{0,10}?打\s*([0-9]{1,2}(?:\.[0-9])?)\s*折")
 _RATE_OF_AMOUNT_ZH = re.compile(
-    r"([0-9.]+)(?:元|块钱?|美元|万)?[^0-9.%]{0,12}?(?:利率|利息|税率|费率|手续费|服务费|小费|提成|佣金|涨幅|折扣)(?:是|为|按)?"
+    r"([0-9.]+)(?:元|块钱?|美元|万|(?=存|借|贷|投|理财))[^%]{0,12}?(?:利率|利息|税率|费率|手续费|服务费|小费|提成|佣金|涨幅|折扣)(?:是|为|按)?"
+    r"\s*([0-9.]+)\s*%"
+    r"|([0-9.]+)(?:元|块钱?|美元|万)?[^0-9.%]{0,12}?(?:利率|利息|税率|费率|手续费|服务费|小费|提成|佣金|涨幅|折扣)(?:是|为|按)?"
     r"\s*([0-9.]+)\s*%")
 
 
@@ -98,8 +101,11 @@ def _percentages(t: str) -> str:
     t = _PERCENT_OFF_EN.sub(r"\2*(100-\1)/100", t)
     t = _AMOUNT_PERCENT_OFF_EN.sub(r"\1*(100-\2)/100", t)
     t = _DISCOUNT_ZH.sub(lambda m: f"{m.group(1)}*{_tenths(m.group(2))}", t)
-    return _RATE_OF_AMOUNT_ZH.sub(r"\1*\2/100", t)
-_PERCENT_OF_ZH = re.compile(r"([0-9.]+)的(?:百分之([0-9.]+)|([0-9.]+)%)")
+    return _RATE_OF_AMOUNT_ZH.sub(lambda m: f"{m.group(1)}*{m.group(2)}/100" if m.group(1) else f"{m.group(3)}*{m.group(4)}/100", t)
+_PERCENT_OF_ZH = re.compile(r"([0-9.]+)(?:元|块钱?|美元|人民币)?的(?:百分之([0-9.]+)|([0-9.]+)%)")
+_PERCENT_FIRST_ZH = re.compile(r"([0-9.]+)%的([0-9.]+)")
+# 百分之X is read before the numerals: a lone 百 would otherwise become 100 ("百分之三" -> "100分之3").
+_PER_CENT_ZH = re.compile(f"百分之([{ZH_NUMERAL}0-9]+(?:[点.][{ZH_NUMERAL}0-9]+)?)")
 _SQRT_ZH = re.compile(r"(?:根号|开根号|开方)\s*([0-9.]+)")
 _TIMES_X = re.compile(r"(?<=[0-9)])\s*[x×X✕]\s*(?=[0-9(])")
 _HAN_SPACE = re.compile(r"\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\s+")
@@ -152,17 +158,22 @@ def operator_text(text: str) -> str:
     t = _THOUSANDS.sub("", t)
     t = _HAN_SPACE.sub("", t)
     t = re.sub(r"(?:再|然后)(?=加|减|乘|除)", "", t)
+    t = _PER_CENT_ZH.sub(lambda m: f"{_zh_number(m.group(1).replace('.', '点'))}%" if not m.group(1)[0].isdigit()
+                         else f"{m.group(1)}%", t)
     t = _ZH_NUM_RE.sub(_zh_numeral, t)
     t = _EN_NUMBER_RE.sub(lambda m: _en_number(m.group(0)), t)
     t = _SQRT_ZH.sub(r"\1^0.5", t)
     t = _PERCENT_OF_ZH.sub(lambda m: f"{m.group(1)}*{m.group(2) or m.group(3)}/100", t)
+    t = _PERCENT_FIRST_ZH.sub(r"\2*\1/100", t)
     t = _PERCENT_OF_EN.sub(r"\2*\1/100", t)
     t = _percentages(t)
     for pattern, repl in _ZH_OPS_RE:
         t = pattern.sub(repl, t)
     for pattern, repl in _EN_OPS_RE:
         t = pattern.sub(repl, t)
-    return _TIMES_X.sub("*", t)
+    t = _TIMES_X.sub("*", t)
+    # What is left of "…*8%" is a share of the amount (the modulo operator has a number after it).
+    return _POSTFIX_PERCENT.sub(r"\1/100", t)
 
 
 def _balanced(expr: str) -> str:
@@ -237,10 +248,25 @@ def _word_problem(t: str) -> str | None:
     return f"{amount}*{factor}" if factor else None
 
 
+# "3和5的和", "the product of 12 and 7", "add 5 and 6": the operation named after (or before) both operands.
+_OF_BOTH_ZH = re.compile(r"([0-9.]+)\s*(?:和|与|跟)\s*([0-9.]+)\s*的\s*(和|差|积|乘积|商)")
+_OF_BOTH_EN = re.compile(r"\b(sum|difference|product|quotient)\s+(?:of|between)\s+([0-9.]+)\s+and\s+([0-9.]+)"
+                         r"|\b(add|multiply)\s+([0-9.]+)\s+(?:and|by|with)\s+([0-9.]+)", re.I)
+_OPS_ZH = {"和": "+", "差": "-", "积": "*", "乘积": "*", "商": "/"}
+_OPS_EN = {"sum": "+", "difference": "-", "product": "*", "quotient": "/", "add": "+", "multiply": "*"}
+
+
+def _of_both(t: str) -> str:
+    t = _OF_BOTH_ZH.sub(lambda m: f"{m.group(1)}{_OPS_ZH[m.group(3)]}{m.group(2)}", t)
+    return _OF_BOTH_EN.sub(
+        lambda m: f"{m.group(2)}{_OPS_EN[m.group(1).lower()]}{m.group(3)}" if m.group(1)
+        else f"{m.group(5)}{_OPS_EN[m.group(4).lower()]}{m.group(6)}", t)
+
+
 def extract_expression(text: str) -> str | None:
     """The longest arithmetic run in ``text`` that has a number and an operator, normalized; or the
     expression of an everyday word problem (sharing a sum, a rate over a longer period)."""
-    t = operator_text(text)
+    t = _of_both(operator_text(text))
     problem = _word_problem(t)
     if problem:
         return problem
@@ -248,6 +274,8 @@ def extract_expression(text: str) -> str | None:
     for m in _RUN_RE.finditer(t):
         run = m.group(0).replace(" ", "")
         run = _balanced(run)
+        if re.fullmatch(r"\(?[0-9.]+%\)?", run):
+            continue  # "超过85%", "over 2%": a level, not a sum
         if not re.search(r"\d", run) or not re.search(r"[0-9)][+\-*/^%(]|[+\-*/^%]\(?[0-9(]", run):
             continue
         if not re.search(r"\d\)?\s*[+\-*/^%]", run):
@@ -260,3 +288,21 @@ def extract_expression(text: str) -> str | None:
 def looks_like_date_or_id(expr: str) -> bool:
     """``2026-11-25``, ``12/3`` style tokens are dates, not sums."""
     return bool(re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{4}/\d{1,2}/\d{1,2}", expr))
+
+
+# "37*46 和 128/8", "15% of 80 and 3 squared": sums joined by and/和 are asked for one by one.
+_COORDINATOR = re.compile(r"\s*(?:和|与|跟|以及|还有|、|;|；|,|，|\band\b|\bplus also\b)\s*", re.IGNORECASE)
+
+
+def expressions_of(text: str) -> list[str]:
+    """The expressions of ``text`` when it coordinates two or more of them, each complete on its own (else [])."""
+    pieces = [p for p in _COORDINATOR.split(text) if p.strip()]
+    if len(pieces) < 2:
+        return []
+    found: list[str] = []
+    for piece in pieces:
+        expr = extract_expression(piece)
+        if expr is None or looks_like_date_or_id(expr):
+            return []  # a piece that is no sum of its own ("3和5的和", "add 5 and 6"): one calculation
+        found.append(expr)
+    return found

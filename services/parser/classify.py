@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .arith import extract_expression, looks_like_date_or_id
+from .capabilities import asks_to_act
 from .dates import find_dates
 from .entities import find_cities, find_memory, find_order_id, find_url
 from .lexicon import EN_LANGUAGES, ZH_LANGUAGES
@@ -21,7 +22,14 @@ from .text import URL_RE
 
 IC = re.IGNORECASE
 
+# "英译中：…", "中译英", "EN->ZH: …", "Chinese to English: …": a language pair names a translation and its target.
+_ZH_LANG_ONE = "中汉英日韩法德俄西葡意"
+ZH_LANG_PAIR = re.compile(f"([{_ZH_LANG_ONE}])(?:文|语)?\\s*(?:译|翻|转|->|→|=>)\\s*([{_ZH_LANG_ONE}])")
+_EN_CODES = r"en|zh|cn|ja|jp|ko|kr|fr|de|es|ru|pt|" + "|".join(EN_LANGUAGES)
+_EN_PAIR = rf"^\s*(?:from\s+)?({_EN_CODES})\s*(?:->|→|=>|>|2|\s+to\s+|\s*-\s*)\s*({_EN_CODES})\b"
+EN_LANG_PAIR = re.compile(_EN_PAIR, IC)
 TRANSLATE = re.compile(
+    ZH_LANG_PAIR.pattern + "|" + _EN_PAIR + "|"
     r"翻译|译成|译为|翻成|(?:变成|转成|转换成|改成|换成|写成|弄成|搞成|整成)(?:" + "|".join(ZH_LANGUAGES) + r")|(?:" + "|".join(ZH_LANGUAGES) + r")(?:怎么|如何|咋)(?:说|讲|表达)"
     # "帮我翻一下这句到韩语": 翻 with its object between it and the language.
     r"|翻一?下?[^，,。：:]{0,8}?(?:成|为|到)(?:" + "|".join(ZH_LANGUAGES) + r")|用(?:"
@@ -56,13 +64,33 @@ CODE_NOUN = re.compile(
     r"\bcode\b|\bfunction\b|\bscript\b|\bprogram\b|\bregex\b|\bregular expression\b|\bclass\b|\bsnippet\b"
     r"|\bsql (?:query|statement)\b|\bunit tests?\b|\bmethod\b|\bapi endpoint\b|\bcli\b|\bone-liner\b"
     r"|\bdockerfile\b|\bmakefile\b|\bdocker-compose\b|\byaml\b|\bconfig file\b|\bcomponent\b|\bendpoint\b"
-    r"|\bflask\b|\bdjango\b|\breact\b|\bcron(?:tab)? job\b|\bhandlers?\b|\bmiddleware\b|配置文件|组件|Dockerfile",
+    r"|\bflask\b|\bdjango\b|\breact\b|\bcron(?:tab)? (?:job|expression|schedule|line)s?\b|cron\s*表达式|定时任务|\bhandlers?\b|\bmiddleware\b|配置文件|组件|Dockerfile",
+    IC,
+)
+# Monitoring and ops configuration is code too ("写一条告警规则", "a Prometheus alerting rule", "nginx config"), when it
+# is asked for; asking how it works is a question ("监控告警是怎么工作的").
+OPS_CONFIG_NOUN = re.compile(
+    r"告警规则|报警规则|监控规则|告警策略|监控告警|监控脚本|\balert(?:ing)? (?:rules?|polic(?:y|ies)|config\w*)\b"
+    r"|\bprometheus\b|\bgrafana\b|\bdatadog\b|\bpagerduty\b|\bnginx\b|\bkubernetes\b|\bk8s\b|\bhelm chart\b"
+    r"|\bterraform\b|\bansible\b|\bcrontab\b|\bgithub actions?\b|\bci pipeline\b|\bworkflow file\b|\byaml\b",
+    IC,
+)
+# A clause that asks rather than instructs: it opens with a question word or ends as a question.
+_ASKS = re.compile(r"^\s*(?:what|why|how|who|which|is|are|does|do|can|could|should)\b|[?？吗呢]\s*$|什么|为什么|怎么|如何", IC)
+# Setting up an alert on a condition ("配置一个监控告警：错误率超过5%时通知", "set up an alert for when the error rate
+# goes over 2%"): monitoring configuration, which is code; an alarm at a time is not ("set an alarm for 6:30").
+MONITORING_CONFIG = re.compile(
+    r"(?:配置|配|设置|设|加|建|搞|弄|写|来)(?:一?个|一条|一套|一下)?(?:\S{0,6}?)(?:监控|告警|报警|预警)"
+    r"|\b(?:set ?up|setup|configure|create|add|write|build)\s+(?:an?\s+|some\s+)?(?:\w+\s+){0,2}?(?:alert(?:s|ing)?|monitor(?:s|ing)?)\b"
+    r"(?=[^.?!]{0,60}\b(?:when|if|above|over|below|under|exceeds?|drops?|goes|rate|latency|usage|errors?|cpu|memory|disk)\b)",
     IC,
 )
 # "code" that is not software ("dress code", "zip code", "promo code"): read away before the code rules look.
 NOT_SOFTWARE_CODE = re.compile(
     r"\b(?:dress|zip|postal|post|promo|promotional|discount|coupon|gift|voucher|qr|bar|area|country|dialing"
-    r"|verification|access|invite|invitation|referral|morse|penal|tax|honou?r|colou?r|door|security)\s+codes?\b",
+    r"|verification|access|invite|invitation|referral|morse|penal|tax|honou?r|colou?r|door|security"
+    # a status or error code is a value to explain, not a program ("what does HTTP status code 429 mean")
+    r"|status|error|exit|response|return|http|reason|result|fault)\s+codes?\b",
     IC,
 )
 PROG_LANG = re.compile(
@@ -103,7 +131,7 @@ DATETIME = re.compile(
     IC,
 )
 ORDER = re.compile(
-    r"订单|单号|快递|物流|发货|包裹|\border\b(?!\s+to\b)|\borders\b|\bshipment\b|\bpackage\b|\btracking\b|\bdelivery\b"
+    r"订单|单号|快递|物流|发货|包裹|\border\b(?!\s+(?:to|of)\b)|\borders\b|\bshipment\b|\bpackage\b|\btracking\b|\bdelivery\b"
     r"|\bparcel\b",
     IC,
 )
@@ -152,7 +180,7 @@ RECORD_METRIC = re.compile(
 # a lookup that needs the order number, which the parser asks for when none is given.
 MY_ORDER = re.compile(
     r"到哪了|到哪儿了|我的订单|我的快递|我的包裹|订单状态|订单到哪|订单.*(?:发货|到了|状态|进度)|\bmy (?:order|package|parcel|shipment)\b|\border status\b|\bwhere is my\b"
-    r"|我[^，,。？?]{0,6}?(?:买|购买|网购|订购|下单)的[^，,。？?]{0,8}?(?:发货|发出|到货|送到|寄出|签收|派送|物流|快递)"
+    r"|我[^，,。？?]{0,6}?(?:买|购买|网购|订购|下单)的[^，,。？?]{0,8}?(?:发货|发出|到货|送到|寄出|签收|派送|物流|快递|还没到|到了没|到没到|到哪)"
     r"|^(?:请|帮我|麻烦)?查(?:一下|一查|下)?(?:我的)?(?:物流|快递|包裹)(?:信息|状态|进度)?[吧呢吗]?$"
     r"|\bmy (?:delivery|deliveries|purchase|packages|parcels)\b(?!\s+(?:address|options|fee|policy))"
     r"|\b(?:the )?(?:stuff|things?|items?) i (?:bought|ordered|purchased)\b",
@@ -331,12 +359,14 @@ def _city_time(clause: str) -> bool:
     return bool(_CITY_TIME.fullmatch(" ".join(rest.split())))
 
 
+WHY = re.compile(r"为什么|为啥|为何|怎么会|何以|\bwhy\b|\bhow come\b|\bwhat causes\b|\bwhat makes\b", IC)
 EXPLAIN = re.compile(r"解释|说明|什么意思|讲解|\bexplain\b|\bwhat does (?:it|that|this) mean\b|\belaborate\b", IC)
 CALC_CUE = re.compile(
     r"计算|算一下|算算|帮我算|等于多少|等于几|是多少|得多少|求和|求积|平方根|\bcalculate\b|\bcompute\b|\bevaluate\b|\bwork out\b"
     r"|\bsolve\b|\bwhat is\b|\bwhat's\b|\bhow much is\b|=\s*\?",
     IC,
 )
+_HEX = re.compile(r"\b0x[0-9a-f]+\b", IC)  # error codes and addresses ("0x80070005"), not 0 times a number
 _DATE_LIKE = re.compile(r"\b20\d\d[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 
 
@@ -348,11 +378,22 @@ class Classification:
     tool: str | None
     cue: bool = True
     generic: bool = False  # decided only by the catch-all question words (what/how/吗/?), no subject rule
+    # Set by a fallback's answer: how sure it is (0..1), what decided (`example` or `model`), and, when it
+    # can't choose, the labels (type, tool) a clarifying question should offer instead of a guess.
+    confidence: float | None = None
+    source: str | None = None
+    options: tuple[tuple[str, str | None], ...] = ()
+
+    @property
+    def rule_confidence(self) -> float:
+        """How sure the rules are: a specific rule, the catch-all question words, or nothing at all."""
+        return 0.9 if self.cue and not self.generic else 0.6 if self.cue else 0.3
 
 
 def _math_text(clause: str) -> str:
     """The clause without the parts that look numeric but are not arithmetic (urls, ids, dates)."""
     text = URL_RE.sub(" ", clause)
+    text = _HEX.sub(" ", text)
     order_id = find_order_id(text)
     if order_id:
         text = text.replace(order_id, " ")
@@ -400,10 +441,16 @@ def classify(clause: str) -> Classification:
     if SUMMARIZE.search(clause):
         return Classification("summarization", None)
     gen = GEN_VERB.search(code_text)
-    if (gen or IMPLEMENT.search(clause)) and (CODE_NOUN.search(code_text) or PROG_LANG.search(clause)):
+    if MONITORING_CONFIG.search(clause) and not _ASKS.search(clause):
+        return Classification("code_generation", None)
+    ops = bool(OPS_CONFIG_NOUN.search(code_text)) and not _ASKS.search(clause)
+    if (gen or IMPLEMENT.search(clause)) and (CODE_NOUN.search(code_text) or PROG_LANG.search(clause) or ops):
         return Classification("code_generation", None)
     if gen and CREATIVE_NOUN.search(clause) or STRONG_GEN.search(clause):
         return Classification("creative_writing", None)
+    if asks_to_act(clause):
+        # Book, buy, send, call, set an alarm, switch a device: nothing here can (capabilities.py).
+        return Classification("unsupported", None)
     if IN_PROG_LANG.search(clause) and not has_url:
         return Classification("code_generation", None)
     if LANG_LED.search(clause) and not has_url and not QUESTION_WORD.search(clause):
@@ -423,6 +470,9 @@ def classify(clause: str) -> Classification:
     if expression_of(clause) is not None:
         return Classification("calculation", "calculator")
     if WEATHER.search(clause):
+        if WHY.search(clause):
+            # "Why is Seattle so rainy?", "为什么昆明四季如春": the climate explained, not a forecast looked up.
+            return Classification("question_answering", None)
         return Classification("lookup", "weather")
     if KB_POLICY.search(clause) and not find_order_id(clause):
         return Classification("question_answering", "kb_search")

@@ -19,6 +19,7 @@ from typing import Any
 from .classify import (
     CODE_NOUN,
     MY_ORDER,
+    ON_RESULT,
     WEATHER_WORD,
     Classification,
     classify,
@@ -42,7 +43,21 @@ _BASED_ON = re.compile(
 
 THEN = re.compile(r"^(?:然后|接着|随后|最后|之后再|then|and then|after that|afterwards|finally|and finally)$", re.IGNORECASE)
 
+# Things said or agreed earlier, choices among options nobody listed, documents nobody shared: a reference
+# the request itself can't resolve ("就按我们之前说好的办", "go with option B", "that contract, review it").
+AGREED = (r"(?:我们|咱们|你我)?(?:之前|上次|刚才|早先)?(?:说好|商量好|约定好?|讲好|定好|谈好|说过|讨论过|聊过)的?(?:那样|那个|方案|办法|做法)?"
+          r"|\b(?:the way|as|like|what) (?:we|you and i|i) (?:agreed|discussed|said|talked about|decided)(?: on| before| earlier)?\b"
+          r"|\bas (?:agreed|discussed|planned)\b|\bwhat we agreed\b")
+CHOICE = (r"另一个|另外一个|另一种|另外那个|别的那个|第[一二三四五六七八九十\d]+(?:个|种|条|项|版|份)(?:方案|选项)?|[一二三四五六七八九十\d]号方案"
+          r"|\b(?:the|that) other (?:one|option|version|choice)\b|\banother one\b|\bthe other one\b"
+          r"|\bthe (?:first|second|third|fourth|last|latter|former|other) (?:one|option|version|choice|draft)\b"
+          r"|\boption (?:one|two|three|four|[a-d1-9])\b|\bthe (?:latter|former)\b")
+DOCUMENT = (r"那(?:份|篇|个|张)(?:文件|文档|报告|合同|表格|方案|材料|附件|图|图片|PPT|ppt|简历)"
+            r"|\b(?:that|the|this) (?:document|doc|file|report|attachment|contract|spreadsheet|deck|draft|proposal|pdf)\b")
+
 REFERENT = re.compile(
+    # the longer phrases first: they win over their own "that"/"之前"
+    AGREED + "|" + CHOICE + "|" + DOCUMENT + "|"
     r"上一个|上一条|那个|这个|那件|这件|它们?|这些|那些|上面的?|上述|以上|刚才的?|之前的?|前面的?|这段|那段|这句|那句|此|"
     r"\bthat\b|\bthis\b|\bit\b|\bthem\b|\bthose\b|\bthese\b|\bthe above\b|\bthe previous (?:one|answer|result)\b"
     r"|\bthe last (?:one|answer|result)\b",
@@ -157,6 +172,7 @@ def split_parts(m: Masked, instruction: str, payload: str, today: date) -> list[
         if merged and (
             (merged[-1].cls.type == "chitchat" and p.cls.type == "chitchat" and not _remembers(merged[-1], p))
             or _same_lookup(merged[-1], p, today) or _code_spec(merged[-1], p) or _message_content(merged[-1], p)
+            or _figures_of_the_text(merged[-1], p) or _pieces_of_the_writing(merged[-1], p)
         ):
             prev = merged[-1]
             prev.end = p.end
@@ -234,8 +250,51 @@ def _message_content(prev: Part, cur: Part) -> bool:
     return prev.cls.type == "creative_writing" and bool(_MESSAGE_CONTENT.match(strip_connector(cur.masked)))
 
 
+# Words that ask for a number to be worked out; without one, figures are facts to state, not sums to do.
+_ASKS_FOR_A_NUMBER = re.compile(
+    r"算|多少|几[个块元]?|等于|合计|总共|一共|求|\bcalculate\b|\bcompute\b|\bwork out\b|\bhow (?:much|many)\b|\bwhat(?:'s| is)\b"
+    r"|\btotal\b|\bsum\b|=",
+    re.IGNORECASE,
+)
+
+
+def _figures_of_the_text(prev: Part, cur: Part) -> bool:
+    """"写一段双十一促销文案，全场满300减50" / "…alert rule, disk over 85%": figures that follow a request for writing or
+    code, asking nothing to be worked out, are what the text is about, not a calculation of their own."""
+    return (
+        prev.cls.type in ("creative_writing", "code_generation")
+        and cur.cls.tool == "calculator"
+        and not _ASKS_FOR_A_NUMBER.search(cur.masked)
+        and not THEN.match(_connector_of(cur))
+        and not ON_RESULT.search(cur.masked)
+    )
+
+
+_ONE_OF_SEVERAL = re.compile(
+    r"^(?:另)?(?:一|1|第[一二三四五六七八九十\d])(?:首|篇|段|个|则|封|条|句)|^(?:and\s+)?(?:one|another|the other|the (?:first|second|third))"
+    r"\s+(?:about|on|for|of|describing|celebrating)\b",
+    re.IGNORECASE,
+)
+
+
+def _pieces_of_the_writing(prev: Part, cur: Part) -> bool:
+    """"写两首诗，一首关于大海，一首关于星空" / "two haikus, one about snow and one about tea": what each piece is about
+    belongs to the writing request (snow here is a subject, not a forecast)."""
+    return prev.cls.type == "creative_writing" and bool(_ONE_OF_SEVERAL.match(strip_connector(cur.masked)))
+
+
 def _connector_of(part: Part) -> str:
     return part.connector
+
+
+_ORDER_FOLLOW_UP = re.compile(
+    r"还没(?:到|发货|发出|发|收到|送到|寄出|更新)|怎么回事|咋回事|什么情况|啥情况|到底|多久(?:能|才)?到|啥时候(?:能)?到|什么时候(?:能)?(?:到|发货)"
+    r"|为什么还没|急死|等了|快点|催一下|^(?:都|已经)?[一二两三四五六七八九十几\d]+(?:天|周|个?星期|个?礼拜|个月)了"
+    r"|\bwhat(?:'s| is) going on\b|\bwhat(?:'s| is) happening\b|\bwhere is it\b|\bwhen will it\b|\bhasn't (?:arrived|shipped|come)\b"
+    r"|\bstill (?:not|hasn't|haven't|waiting)\b|\bany (?:update|news)\b|\bwhat(?:'s| is) the (?:hold ?up|delay)\b"
+    r"|\bwhy (?:is|has) it\b|\bhow (?:much )?longer\b",
+    re.IGNORECASE,
+)
 
 _HOW_MUCH = re.compile(
     r"多少|几[个块元]|多远|多久|\bhow (?:much|many|far|long)\b|\beach\b|\bwhat (?:do|would|will|should) (?:i|we) (?:pay|owe|save)\b",
@@ -259,6 +318,16 @@ def _same_lookup(prev: Part, cur: Part, today: date) -> bool:
         return False
     if prev.cls.tool == "sql_query" == cur.cls.tool and _one_order(prev.masked, cur.masked):
         # "我买的东西到哪了，订单号8812345": one order, asked about in one clause and named in the other.
+        return True
+    if (
+        prev.cls.tool == "sql_query"
+        and cur.cls.tool in (None, "sql_query")
+        and cur.cls.type in ("question_answering", "lookup")
+        and not find_order_ids(cur.masked)
+        and _ORDER_FOLLOW_UP.search(cur.masked)
+    ):
+        # "我的订单8812345怎么还没到，到底怎么回事" / "order 7781 hasn't arrived, what is going on?": the complaint
+        # asks about the same order, it is not a question of its own.
         return True
     if (
         prev.cls.tool == "calculator"

@@ -11,7 +11,7 @@ from autoglm.shared.config import Settings
 from .fallback import EmbeddingFallback
 from .pipeline import Fallback
 
-FallbackMode = Literal["none", "embedding", "llm"]
+FallbackMode = Literal["none", "embedding", "bank", "llm"]
 
 
 class LLMFallbackConfig(BaseModel):
@@ -27,12 +27,17 @@ class LLMFallbackConfig(BaseModel):
 
 class ParserConfig(BaseModel):
     fallback: FallbackMode = Field(
-        "embedding",
-        description="Second opinion on clauses no specific rule placed: `embedding` (nearest intent/tool "
-        "description by all-MiniLM-L6-v2 similarity; English clauses only; the model loads on the first such "
-        "clause), `llm` (the chat model at `parser.llm`, under a JSON schema) or `none` (they stay "
-        "question_answering).",
+        "bank",
+        description="Second opinion on clauses no specific rule placed: `bank` (the example bank: nearest labelled "
+        "examples in USE multilingual space, Chinese and English, with each tenant's own examples; loads at start), "
+        "`embedding` (nearest intent/tool description by all-MiniLM-L6-v2 similarity; English clauses only), `llm` "
+        "(the chat model at `parser.llm`, under a JSON schema) or `none` (they stay question_answering).",
         examples=["none"],
+    )
+    follow_examples: bool = Field(
+        True,
+        description="With `fallback: bank`, read the tenants' labelled examples from `autoglm.parser.examples` at "
+        "start and follow it.",
     )
     llm: LLMFallbackConfig = Field(default_factory=LLMFallbackConfig)
 
@@ -45,6 +50,11 @@ def make_fallback(mode: FallbackMode, config: ParserConfig | None = None) -> Fal
     """The fallback a mode names (nothing is loaded or connected until a clause needs it)."""
     if mode == "embedding":
         return EmbeddingFallback()
+    if mode == "bank":
+        from .bank import ExampleBank
+        from .understanding import ExampleFallback
+
+        return ExampleFallback(ExampleBank())
     if mode == "llm":
         from .llm_fallback import LLMFallback
 

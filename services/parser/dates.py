@@ -3,11 +3,13 @@
 Conventions (documented in the README):
 - 下周X / "next <weekday>": that weekday in the next calendar week (weeks start on Monday); 下下周X two weeks on.
 - 今晚/今早 are today, 明早/明晚 tomorrow; fixed-day holidays (元旦, 圣诞节, "Christmas") the next such day.
-- 本周X / 这周X / "this <weekday>": that weekday in the current calendar week (may be past).
-- 周X / 星期X / "<weekday>" / "on <weekday>": the next such day, today included.
+- 本周X / 这周X / 周X / "this <weekday>" / "coming <weekday>" / "<weekday>": the next such day on or after
+  today (asked on a Sunday, "this Friday" is the coming Friday, never the one before).
 - X月Y日 / "Dec 3" without a year: this year, or next year when that day has passed.
-- 未来N天 / 接下来N天 / "next N days": date = today, days = N. 周末 / "weekend": the coming Saturday,
-  days = 2.
+- 未来N天 / 接下来N天 / "next N days": date = today, days = N. 周末 / 这周末 / "(this) weekend": the next
+  Saturday on or after today, days = 2; 下周末 / "next weekend": next calendar week's Saturday, days = 2.
+- 周六和周日 / 周六日 / "Saturday and Sunday": as a weekend (Saturday, days = 2), with the same prefixes.
+- All of these are read in the request's time zone: the caller passes the day it is there.
 - A bare weekday beside a relative day ("Is it Thursday today?", "明天是周五吗") asks about that day: the
   date is the relative day's.
 """
@@ -53,6 +55,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("en_week", re.compile(r"\b(?:coming|following)\s+week\b", re.I)),
     ("zh_next2_wd", re.compile(r"下下个?(?:周|星期|礼拜)([一二三四五六日天1-7])")),
     ("holiday", re.compile(_HOLIDAY_RE, re.I)),
+    ("zh_satsun", re.compile(r"(下个?|下一个?|本|这个?|这一)?(?:周|星期|礼拜)六(?:(?:和|跟|与|、|及|到|至|加)(?:周|星期|礼拜)?[日天]"
+                             r"|(?:周|星期|礼拜)[日天]|日)(?!气)")),
     ("zh_next_wd", re.compile(r"(?:下个?|下一个?)(?:周|星期|礼拜)([一二三四五六日天1-7])")),
     ("zh_this_wd", re.compile(r"(?:本|这个?|这一)(?:周|星期|礼拜)([一二三四五六日天1-7])")),
     ("zh_weekend", re.compile(r"(下个?|本|这个?)?(?:周末|礼拜天和礼拜六)")),
@@ -62,9 +66,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("en_nday", re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|ten)[- ]day\b", re.I)),
     ("zh_nday", re.compile(rf"([{_ZH_NUM}]{{1,2}})(?:天|日)(?:的)?(?:天气|预报)")),
     ("en_dat", re.compile(r"\bday\s+after\s+tomorrow\b", re.I)),
+    ("en_satsun", re.compile(r"\b(?:(this coming|this|next|coming|upcoming)\s+)?saturday\s*(?:and|&|or|through|to|-|/)\s*"
+                             r"sunday\b", re.I)),
     ("en_next_wd", re.compile(rf"\bnext\s+({_EN_WD})\b", re.I)),
-    ("en_this_wd", re.compile(rf"\bthis\s+({_EN_WD})\b", re.I)),
-    ("en_weekend", re.compile(r"\b(next|this)?\s*weekend\b", re.I)),
+    ("en_this_wd", re.compile(rf"\b(?:this\s+coming|this|coming|upcoming)\s+({_EN_WD})\b", re.I)),
+    ("en_weekend", re.compile(r"\b(this coming|next|this|coming|upcoming)?\s*weekend\b", re.I)),
     ("en_md", re.compile(rf"\b({_EN_MON})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", re.I)),
     ("en_dm", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_EN_MON})\b", re.I)),
     ("en_wd", re.compile(rf"\b({_EN_WD})\b", re.I)),
@@ -156,15 +162,12 @@ def _resolve(kind: str, m: re.Match[str], today: date) -> tuple[date, int | None
     if kind == "zh_next_wd":
         return _next_week(today, _ZH_WEEKDAY[g[0]]), None
     if kind == "zh_this_wd":
-        return _this_week(today, _ZH_WEEKDAY[g[0]]), None
+        return _upcoming(today, _ZH_WEEKDAY[g[0]]), None
     if kind == "zh_wd":
         return _upcoming(today, _ZH_WEEKDAY[g[0]]), None
-    if kind in ("zh_weekend", "en_weekend"):
+    if kind in ("zh_weekend", "en_weekend", "zh_satsun", "en_satsun"):
         prefix = (g[0] or "").lower()
-        sat = _next_week(today, 5) if prefix.startswith(("下", "next")) else _this_week(today, 5)
-        if sat < today:
-            sat = _next_week(today, 5)
-        return sat, 2
+        return (_next_week(today, 5) if prefix.startswith(("下", "next")) else _upcoming(today, 5)), 2
     if kind == "zh_rel":
         return today + timedelta(days=_ZH_REL[m.group(0)]), None
     if kind == "en_dat":
@@ -172,7 +175,7 @@ def _resolve(kind: str, m: re.Match[str], today: date) -> tuple[date, int | None
     if kind == "en_next_wd":
         return _next_week(today, _EN_WEEKDAY[g[0].lower()]), None
     if kind == "en_this_wd":
-        return _this_week(today, _EN_WEEKDAY[g[0].lower()]), None
+        return _upcoming(today, _EN_WEEKDAY[g[0].lower()]), None
     if kind == "en_wd":
         return _upcoming(today, _EN_WEEKDAY[g[0].lower()]), None
     if kind == "en_rel":

@@ -19,8 +19,9 @@ from typing import Any
 
 from autoglm.shared.events import Intent, IntentGraph
 
+from .arith import expressions_of
 from .classify import EXPLAIN, expression_of
-from .clauses import CITY_TOOLS, LOOKUP_TOOLS, Part, is_my_order, strip_connector
+from .clauses import CITY_TOOLS, LOOKUP_TOOLS, Part, is_my_order, residue, strip_connector
 from .dates import date_entities, find_dates
 from .entities import (
     clean_query,
@@ -32,6 +33,7 @@ from .entities import (
     find_target_language,
     find_topic,
     find_url,
+    several_pieces,
 )
 from .lexicon import CITY_TIMEZONES
 from .split import Masked, has_placeholder
@@ -88,6 +90,8 @@ class Draft:
     operator_start: bool = False
     auxiliary: bool = False  # an implicit fetch made for the clause after it, not a result of its own
     depends_on: list[int] = field(default_factory=list)
+    confidence: float = 0.9
+    source: str = "rule"
 
 
 def entities_of(d: Draft, masked: str, restored: str, today: date, lang: str) -> dict[str, Any]:
@@ -168,11 +172,17 @@ def make_drafts(parts: list[Part], m: Masked, payload: str, today: date, lang: s
         if p.payload:
             text = (text + payload).strip()
         d = Draft(p.cls.type, p.cls.tool, text, {}, idx, cue=p.cls.cue, generic=p.cls.generic,
-                   clause=strip_connector(restored))
+                   clause=strip_connector(restored), confidence=p.cls.rule_confidence)
         d.entities = entities_of(d, strip_connector(p.masked), restored, today, lang)
         memory = find_memory(strip_connector(m.restore(p.verbatim or p.masked))) if d.type == "chitchat" else None
         if memory:
             d.entities.update(memory=memory[0], memory_kind=memory[1])
+        if d.generic and d.tool is None and drafts and drafts[-1].tool == "kb_search" and drafts[-1].part == idx - 1 and (
+            _PROCEDURE.match(d.clause)
+        ):
+            # "How do I reset my password and how do I change my email?": the second question of the same kind
+            # goes to the same place.
+            d.type, d.tool, d.entities = "question_answering", "kb_search", {"query": clean_query(d.clause)}
         d.marker = _uses_earlier(strip_connector(p.masked))
         d.plural = bool(_PLURAL_MARKER.search(p.masked))
         d.own_content = bool(
@@ -200,7 +210,25 @@ def make_drafts(parts: list[Part], m: Masked, payload: str, today: date, lang: s
                     d.entities["city"] = home
             if len(cities) > 1:
                 for city in cities:
-                    drafts.append(replace(d, entities={**d.entities, "city": city}, depends_on=[]))
+                    one = replace(d, entities={**d.entities, "city": city}, depends_on=[])
+                    if d.tool == "datetime":
+                        one.entities.pop("timezone", None)
+                        _set_timezone(one.entities)  # each city its own zone ("东京和纽约现在几点")
+                    drafts.append(one)
+                continue
+        if d.tool == "calculator":
+            exprs = expressions_of(strip_connector(p.masked))
+            if len(exprs) > 1:
+                # "算一下 37*46 和 128/8": two sums asked together are two calculations.
+                for expr in exprs:
+                    drafts.append(replace(d, entities={**d.entities, "expression": expr}, depends_on=[]))
+                continue
+        if d.type == "creative_writing":
+            topics = several_pieces(restored)
+            if len(topics) > 1:
+                # "写两首诗，一首关于大海，一首关于星空": one piece of writing per topic.
+                for topic in topics:
+                    drafts.append(replace(d, entities={**d.entities, "topic": topic}, depends_on=[]))
                 continue
         if d.tool == "sql_query":
             ids = find_order_ids(p.masked)
@@ -224,7 +252,7 @@ def set_dependencies(drafts: list[Draft]) -> None:
     for i, d in enumerate(drafts):
         if d.depends_on:
             continue
-        earlier = [j for j in range(i) if drafts[j].part < d.part and drafts[j].type != "chitchat"]
+        earlier = [j for j in range(i) if drafts[j].part < d.part and drafts[j].type not in ("chitchat", "unsupported")]
         if not earlier:
             continue
         last_part = drafts[earlier[-1]].part
@@ -244,12 +272,50 @@ def set_dependencies(drafts: list[Draft]) -> None:
         # "写一个Python函数判断闰年，并且用中文解释一下思路": explaining right after generating explains what was made.
         explains = (
             d.type == "question_answering" and d.tool is None and not d.independent and not d.own_content
-            and drafts[group[-1]].type in ("code_generation", "creative_writing") and bool(EXPLAIN.search(d.clause))
+            and bool(EXPLAIN.search(d.clause) or _TELL_HOW.search(d.clause))
+            and (drafts[group[-1]].type in ("code_generation", "creative_writing") or _explains_nothing_else(d.clause))
         )
         implicit = implicit or fetched or explains
         if explicit or implicit:
             chosen = earlier if d.plural and explicit else group
             d.depends_on = list(chosen)
+
+
+_TELL_HOW = re.compile(
+    r"讲讲|讲一下|说说|说一下|\bwalk me through\b|\bhow (?:you|did you) (?:got|get|arrived?|worked)\b|\bshow (?:your|the) work",
+    re.IGNORECASE,
+)
+_HOW_IT_WAS_DONE = re.compile(
+    r"解释|说明|讲解|讲讲|讲一下|说说|一下|下|怎么|咋|如何|为什么|为啥|算的|来的|得出|得到|过程|步骤|思路|原理|详细|具体|清楚|给我|我|的|了|吧|呢|请|再"
+    r"|\bexplain(?:ing)?\b|\bwalk me through\b|\bhow\b|\bwhy\b|\bstep[- ]by[- ]step\b|\bin detail\b|\bthe steps\b|\bplease\b"
+    r"|\byou\b|\bgot\b|\bthere\b|\bthat\b|\bit\b|\bworked?\b|\bdid\b|\bthe\b|\bme\b|\bthen\b|\band\b|\balso\b"
+    r"|\bwalk\b|\bthrough\b|\bshow\b|\byour\b|\bwork(?:ing)?\b|\barrived?\b|\bget\b",
+    re.IGNORECASE,
+)
+_PROCEDURE = re.compile(
+    r"^(?:and\s+|also\s+|以及|还有|另外)?(?:how (?:do|can|should|would) (?:i|we)|how to|where (?:do|can) i|what(?:'s| is) the "
+    r"(?:process|procedure|policy)|怎么|如何|怎样|在哪里?|哪里可以)",
+    re.IGNORECASE,
+)
+
+
+def _explains_nothing_else(clause: str) -> bool:
+    """"解释一下怎么算的" / "explain how you got there": an explanation with no subject of its own explains the
+    result just before it (a calculation, a lookup), not a new topic ("然后解释一下什么是复利" has one)."""
+    return len(residue(clause, _HOW_IT_WAS_DONE)) <= 2
+
+
+def example_dependencies(drafts: list[Draft], fallback: Any, lang: str) -> None:
+    """A clause the rules left independent builds on the clause before it when its nearest labelled examples
+    did ("…，再给客户写条短信说明一下情况" after an order lookup); ``fallback.depends`` says so."""
+    for i, d in enumerate(drafts):
+        if d.depends_on or i == 0 or d.type in ("chitchat", "unsupported") or d.own_content or d.independent:
+            continue
+        prev = drafts[i - 1]
+        if prev.part == d.part or prev.type in ("chitchat", "unsupported") or prev.auxiliary:
+            continue
+        if fallback.depends(d.clause or d.text, lang):
+            d.depends_on = [j for j in range(i) if drafts[j].part == prev.part and not drafts[j].auxiliary]
 
 
 def finish(drafts: list[Draft], lang: str, clarification: str | None) -> IntentGraph:
@@ -260,7 +326,9 @@ def finish(drafts: list[Draft], lang: str, clarification: str | None) -> IntentG
             tool=d.tool,
             text=d.text,
             entities=d.entities,
-            depends_on=[f"i{j + 1}" for j in sorted(set(d.depends_on))],
+            depends_on=[] if d.type == "unsupported" else [f"i{j + 1}" for j in sorted(set(d.depends_on))],
+            confidence=round(min(max(d.confidence, 0.0), 1.0), 3),
+            source=d.source,  # type: ignore[arg-type]
         )
         for n, d in enumerate(drafts)
     ]

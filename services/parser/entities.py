@@ -67,10 +67,6 @@ _EN_NOT_CITY = {"The", "My", "This", "That", "Celsius", "Fahrenheit", "English",
                 "Sunday", "Total", "Detail", "Details", "Order", "Summary", "Japanese", "French", "German",
                 "Spanish", "Korean", "Russian", "Italian"}
 
-_ORDER_RE = re.compile(
-    r"(?:订单|单号|order|tracking)\s*(?:号码|编号|号|number|no\.?|id|#)?\s*(?:是|为|:|#)?\s*#?([A-Za-z0-9][A-Za-z0-9\-]{3,})",
-    re.I,
-)
 _HASH_ID_RE = re.compile(r"#([A-Za-z0-9\-]{4,})")
 
 _ZH_LANG = "|".join(sorted(ZH_LANGUAGES, key=len, reverse=True))
@@ -157,9 +153,31 @@ def find_cities(text: str, allow_guess: bool = False) -> list[str]:
     return seen
 
 
+# Ids read out digit by digit in Chinese ("订单号八八一二三四五", "幺三五七九", "二零二六一一零一"): three or more
+# digit characters in a row, no 十/百 units (those are amounts, read by arith.py).
+_ZH_DIGIT = {"零": "0", "〇": "0", "洞": "0", "幺": "1", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
+             "七": "7", "八": "8", "九": "9"}
+_ZH_DIGIT_RUN = re.compile(f"[{''.join(_ZH_DIGIT)}]{{3,}}")
+# Several ids after one 订单/orders: "订单12345和67890", "orders 4471 and 4472", "订单A100、A200、A300".
+_MORE_IDS = re.compile(r"\s*(?:和|跟|与|及|以及|还有|、|,|，|/|&|\band\b|\bor\b|或)\s*(?:订单号?|单号|order\s*)?#?([A-Za-z]{0,4}\d[A-Za-z0-9\-]{2,})",
+                       re.I)
+_ORDER_LIST_RE = re.compile(
+    r"(?:订单|单号|orders?|tracking)\s*(?:号码|编号|号|numbers?|nos?\.?|ids?|#)?\s*(?:是|为|:|#)?\s*#?([A-Za-z0-9][A-Za-z0-9\-]{3,})",
+    re.I,
+)
+
+
+def digits_of_zh_ids(text: str) -> str:
+    """``text`` with Chinese digit-by-digit runs as ASCII digits (``订单幺三五七九`` -> ``订单13579``)."""
+    if not _ZH_DIGIT_RUN.search(text):
+        return text
+    return _ZH_DIGIT_RUN.sub(lambda m: "".join(_ZH_DIGIT[ch] for ch in m.group(0)), text)
+
+
 def find_order_id(text: str) -> str | None:
     """The id after 订单/单号/order (must contain a digit), or a ``#1234`` tag."""
-    for m in _ORDER_RE.finditer(text):
+    text = digits_of_zh_ids(text)
+    for m in _ORDER_LIST_RE.finditer(text):
         if any(ch.isdigit() for ch in m.group(1)):
             return m.group(1)
     tag = _HASH_ID_RE.search(text)
@@ -169,8 +187,18 @@ def find_order_id(text: str) -> str | None:
 
 
 def find_order_ids(text: str) -> list[str]:
-    """Every order id in ``text``, in order (``订单12345和订单67890``)."""
-    ids = [m.group(1) for m in _ORDER_RE.finditer(text) if any(ch.isdigit() for ch in m.group(1))]
+    """Every order id in ``text``, in order: each after its own 订单/order, or a list after one of them
+    (``订单12345和订单67890``, ``订单12345和67890``, ``orders 4471, 4472 and 4473``)."""
+    text = digits_of_zh_ids(text)
+    ids: list[str] = []
+    for m in _ORDER_LIST_RE.finditer(text):
+        if not any(ch.isdigit() for ch in m.group(1)):
+            continue
+        ids.append(m.group(1))
+        pos = m.end()
+        while (more := _MORE_IDS.match(text, pos)) is not None:
+            ids.append(more.group(1))
+            pos = more.end()
     return list(dict.fromkeys(ids))
 
 
@@ -179,8 +207,20 @@ def find_url(text: str) -> str | None:
     return m.group(0).rstrip(".,;:!?") if m else None
 
 
+_ZH_ONE_LANG = {"中": "zh", "汉": "zh", "英": "en", "日": "ja", "韩": "ko", "法": "fr", "德": "de", "俄": "ru", "西": "es",
+                "葡": "pt", "意": "it"}
+_EN_CODE_LANG = {"en": "en", "zh": "zh", "cn": "zh", "ja": "ja", "jp": "ja", "ko": "ko", "kr": "ko", "fr": "fr", "de": "de",
+                 "es": "es", "ru": "ru", "it": "it", "pt": "pt", **EN_LANGUAGES}
+
+
 def find_target_language(text: str) -> str | None:
     """ISO 639-1 code of the language the user wants a translation in."""
+    from .classify import EN_LANG_PAIR, ZH_LANG_PAIR
+
+    if (m := ZH_LANG_PAIR.search(text)) is not None:
+        return _ZH_ONE_LANG[m.group(2)]
+    if (m := EN_LANG_PAIR.search(text)) is not None:
+        return _EN_CODE_LANG.get(m.group(2).lower())
     for pattern in _ZH_TARGET_RES:
         m = pattern.search(text)
         if m:
@@ -219,6 +259,24 @@ def find_topic(text: str) -> str | None:
             topic = _EN_ARTICLE.sub("", topic).strip()
             return None if not topic or _REFERENT_TOPIC.match(topic) else topic
     return None
+
+
+_SEVERAL = re.compile(r"[两二三四五六七八九十2-9]\s*(?:首|篇|段|个|则|封|条|句)|\b(?:two|three|four|five|2|3|4|5)\s+\w+", re.I)
+_ZH_PIECE = re.compile(r"(?:另)?(?:一|1|第[一二三四五六七八九十\d])(?:首|篇|段|个|则|封|条|句)(?:是|要)?(?:关于|写|描写|描述|讲|以)?"
+                       r"([^，,。；;、]+?)(?:的|为主题的?)?(?=[，,。；;、]|$)")
+_EN_PIECE = re.compile(r"\b(?:one|another|the other|the (?:first|second|third))\s+(?:about|on|for|of|describing|"
+                       r"celebrating)\s+(.+?)(?=,|;|\.|\band\b|$)", re.I)
+
+
+def several_pieces(text: str) -> list[str]:
+    """The topics of a request for several pieces of writing, one each ("写两首诗，一首关于大海，一首关于星空" ->
+    [大海, 星空]; "two haikus, one about snow and one about tea" -> [snow, tea]); [] for one piece."""
+    if not _SEVERAL.search(text):
+        return []
+    found = [m.group(1) for m in _ZH_PIECE.finditer(text)] or [m.group(1) for m in _EN_PIECE.finditer(text)]
+    topics = [_EN_ARTICLE.sub("", _ZH_TOPIC_TAIL.sub("", t.strip())).strip() for t in found]
+    topics = [t for t in topics if t]
+    return topics if len(topics) > 1 else []
 
 
 def clean_query(text: str) -> str:

@@ -9,6 +9,10 @@ carries no meaning.
 
 ``routed`` counts the looser match on language and each intent's type and tool only: whether the
 request reaches the right tools and generation tasks, whatever its entities and dependencies.
+
+Beside the totals a result keeps, per request language and per ``class`` (when a set's lines have one), the exact
+matches; a confusion count of labelled against parsed ``type/tool`` over the intents of requests cut into the
+labelled number of intents; and, for the others, whether the parser cut too many or too few (``split`` errors).
 """
 
 from __future__ import annotations
@@ -82,6 +86,14 @@ class EvalResult:
     routed: int = 0
     by_type: Counter[str] = field(default_factory=Counter)
     correct_by_type: Counter[str] = field(default_factory=Counter)
+    by_language: Counter[str] = field(default_factory=Counter)
+    correct_by_language: Counter[str] = field(default_factory=Counter)
+    by_class: Counter[str] = field(default_factory=Counter)
+    correct_by_class: Counter[str] = field(default_factory=Counter)
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)  # (labelled, parsed) type/tool per intent
+    split: Counter[str] = field(default_factory=Counter)  # over-split / under-split / clarification errors
+    sources: Counter[str] = field(default_factory=Counter)  # what decided each parsed intent
+    class_errors: dict[str, Counter[str]] = field(default_factory=dict)  # per class: "a -> b" confusions, split errors
     failures: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -124,6 +136,13 @@ def evaluate(examples: Iterable[dict[str, Any]], fallback: Fallback | None = Non
         for t in _label_types(ex["expected"]):
             result.by_type[t] += 1
             result.correct_by_type[t] += ok
+        lang = str(ex["expected"].get("language"))
+        result.by_language[lang] += 1
+        result.correct_by_language[lang] += ok
+        if ex.get("class"):
+            result.by_class[ex["class"]] += 1
+            result.correct_by_class[ex["class"]] += ok
+        _confusion(result, ex["expected"], actual, ex.get("class"))
         if not ok:
             result.failures.append(
                 {
@@ -135,3 +154,35 @@ def evaluate(examples: Iterable[dict[str, Any]], fallback: Fallback | None = Non
             )
     result.seconds = time.perf_counter() - started
     return result
+
+
+def label_of(type_: str, tool: str | None) -> str:
+    return f"{type_}/{tool}" if tool else type_
+
+
+def _confusion(result: EvalResult, expected: dict[str, Any], actual: IntentGraph, cls: str | None = None) -> None:
+    for i in actual.intents:
+        result.sources[i.source] += 1
+    errors = result.class_errors.setdefault(cls, Counter()) if cls else Counter()
+    exp = expected.get("intents", [])
+    if expected.get("language") != actual.language:
+        result.split["language"] += 1
+        errors["language"] += 1
+    if (expected.get("clarification") is None) != (actual.clarification is None):
+        kind = "clarification asked" if actual.clarification else "clarification missed"
+        result.split[kind] += 1
+        errors[kind] += 1
+    if len(exp) == len(actual.intents):
+        for e, a in zip(exp, actual.intents, strict=True):
+            pair = (label_of(e["type"], e.get("tool")), label_of(a.type.value, a.tool))
+            result.confusion[pair] += 1
+            if pair[0] != pair[1]:
+                errors[f"{pair[0]} -> {pair[1]}"] += 1
+            elif list(e.get("depends_on", [])) != list(a.depends_on):
+                errors["dependencies"] += 1
+            elif not _entities_match(e.get("entities", {}), a.entities):
+                errors[f"entities of {pair[0]}"] += 1
+    else:
+        kind = "over-split" if len(actual.intents) > len(exp) else "under-split"
+        result.split[kind] += 1
+        errors[kind] += 1

@@ -40,7 +40,8 @@ def register(
     inline: Parse | None = None,
     guard: Guard | None = None,
 ) -> None:
-    """``parse`` parses a request; ``answer`` merges a reply into the request whose question it answers.
+    """``parse`` parses a request; ``answer`` merges a reply into the request whose question it answers (both
+    take the event's ``tenant``: a tenant's labelled examples shape only its own parses).
     While ``offload()`` is true, ``parse`` may block (a fallback loading its model): a request is first
     parsed on the loop by ``inline``, which raises :class:`FallbackNotLoaded` where it would need that
     model, and only then by ``parse`` in a worker thread. The thread hand-off costs ~1 ms and, under
@@ -48,23 +49,25 @@ def register(
     default_tz = rt.settings.default_timezone
 
     async def off_loop(call: Callable[[], IntentGraph], text: str, now: datetime, tz: str | None,
-                       context: list[str]) -> IntentGraph:
+                       context: list[str], tenant: str) -> IntentGraph:
         if inline is not None:
             try:
-                return inline(text, now=now, tz=tz or default_tz, context=context)
+                return inline(text, now=now, tz=tz or default_tz, context=context, tenant=tenant)
             except FallbackNotLoaded:
                 pass  # this request needs the model: load and run it off the loop
         return await asyncio.to_thread(call)
 
-    async def run_parse(text: str, now: datetime, tz: str | None, context: list[str]) -> IntentGraph:
+    async def run_parse(text: str, now: datetime, tz: str | None, context: list[str], tenant: str) -> IntentGraph:
         # What the parse found goes on the event's process span: the parse is the whole of that
         # handling but its publish, and a child span of its own cost ~5% of the parser per task.
-        call = partial(parse, text, now=now, tz=tz or default_tz, context=context)
-        graph = call() if offload is None or not offload() else await off_loop(call, text, now, tz, context)
+        call = partial(parse, text, now=now, tz=tz or default_tz, context=context, tenant=tenant)
+        graph = call() if offload is None or not offload() else await off_loop(call, text, now, tz, context, tenant)
         attributes: dict[str, Any] = {
             "autoglm.parser.context_turns": len(context),
             "autoglm.intent.count": len(graph.intents),
             "autoglm.intent.types": [i.type.value for i in graph.intents],
+            "autoglm.intent.sources": [i.source for i in graph.intents],
+            "autoglm.intent.confidences": [i.confidence for i in graph.intents],
             "autoglm.parser.language": graph.language,
         }
         if graph.clarification:
@@ -105,7 +108,7 @@ def register(
         if verdict is not None and verdict.blocked:
             await blocked(ev, request, verdict)
             return
-        graph = await run_parse(request.text, request.now or ev.time, request.timezone, [])
+        graph = await run_parse(request.text, request.now or ev.time, request.timezone, [], ev.tenant)
         out = IntentsParsed(request=request, graph=graph, received_at=ev.time)
         await rt.publish(INTENTS, rt.event(EventType.INTENTS_PARSED, out, like=ev))
 
@@ -122,9 +125,10 @@ def register(
                         now=req.now or ev.time,
                         tz=req.timezone or default_tz,
                         context=req.context,
+                        tenant=ev.tenant,
                     )
             else:
-                graph = await run_parse(req.text, req.now or ev.time, req.timezone, req.context)
+                graph = await run_parse(req.text, req.now or ev.time, req.timezone, req.context, ev.tenant)
             output = {"graph": graph.model_dump(mode="json")}
         except Exception as exc:  # reply with the error: the planner falls back to the first parse
             trace.get_current_span().record_exception(exc)

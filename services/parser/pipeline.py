@@ -26,20 +26,23 @@ from autoglm.shared.events import IntentGraph
 from .chain import exact_steps
 from .classify import Classification
 from .clauses import PUNCT, split_parts
-from .drafts import Draft, entities_of, finish, make_drafts, set_dependencies
+from .drafts import Draft, entities_of, example_dependencies, finish, make_drafts, set_dependencies
 from .resolve import (
     CLARIFICATIONS,
+    OPTION_NAMES,
     clarify,
     clarify_missing,
+    clarify_options,
     context_candidates,
     default_language,
     from_context,
+    referent_question,
     shape_of,
 )
 from .split import mask_quotes, split_payload
 from .text import detect_language, fix_typos, normalize
 
-__all__ = ["Fallback", "parse_request", "CLARIFICATIONS"]
+__all__ = ["Fallback", "parse_request", "CLARIFICATIONS", "OPTION_NAMES", "clarify_options", "referent_question"]
 
 _INSTRUCTION_WINDOW = 300
 
@@ -94,26 +97,54 @@ def _parse(
         return from_context(shape, parts, m, instruction, context, candidates, today, lang), True
 
     drafts = make_drafts(parts, m, payload, today, lang)
+    unsure: list[tuple[str, str | None]] = []
     if fallback is not None:
-        _second_opinion(drafts, fallback, today, lang)
+        unsure = _second_opinions(drafts, fallback, today, lang)
     set_dependencies(drafts)
+    if fallback is not None and hasattr(fallback, "depends"):
+        example_dependencies(drafts, fallback, lang)
     cue = any(d.cue for d in drafts)
+    if unsure:
+        # The rules are silent and the examples split between tasks: ask, naming them, instead of guessing.
+        return finish([] if len(drafts) == 1 else drafts, lang, clarify_options(unsure, lang)), cue
     clarification = clarify_missing(drafts, parts, context if use_context else (), lang)
     return finish(drafts, lang, clarification), cue
 
 
-def _second_opinion(drafts: list[Draft], fallback: Fallback, today: date, lang: str) -> None:
-    """Clauses no specific rule placed take the fallback's classification, when it has one."""
+def _adopt(d: Draft, better: Classification, today: date, lang: str) -> bool:
+    """Take a fallback's label for ``d`` (entities extracted anew for it); False where it can't be used."""
+    guess = replace(d, type=better.type, tool=better.tool, cue=True)
+    guess.entities = {} if better.type == "unsupported" else entities_of(guess, d.text, d.text, today, lang)
+    if guess.tool == "calculator" and "expression" not in guess.entities:
+        return False  # arithmetic in words the rules can't read: a generated answer beats a failing tool call
+    d.type, d.tool, d.cue, d.entities = guess.type, guess.tool, True, guess.entities
+    d.confidence = better.confidence if better.confidence is not None else 0.7
+    d.source = better.source or "model"
+    return True
+
+
+def _second_opinions(drafts: list[Draft], fallback: Fallback, today: date, lang: str) -> list[tuple[str, str | None]]:
+    """Ask the fallback about the clauses the rules were unsure of (and, where it reviews them, about the
+    others: a tenant's own correction outranks a rule). Returns the options of a clause it could not decide."""
+    review = getattr(fallback, "review", None)
+    options: list[tuple[str, str | None]] = []
     for d in drafts:
+        if d.auxiliary:
+            continue
         if not d.cue or d.generic:
             better = fallback.classify(d.clause or d.text, lang)
             if better is None:
                 continue
-            guess = replace(d, type=better.type, tool=better.tool, cue=True)
-            guess.entities = entities_of(guess, d.text, d.text, today, lang)
-            if guess.tool == "calculator" and "expression" not in guess.entities:
-                continue  # arithmetic in words the rules can't read: a generated answer beats a failing tool call
-            d.type, d.tool, d.cue, d.entities = guess.type, guess.tool, True, guess.entities
+            if better.options:
+                if not d.cue and not options:
+                    options = list(better.options)
+                continue
+            _adopt(d, better, today, lang)
+        elif review is not None:
+            corrected = review(d.clause or d.text, lang, Classification(d.type, d.tool))
+            if corrected is not None:
+                _adopt(d, corrected, today, lang)
+    return options
 
 
 def parse_request(

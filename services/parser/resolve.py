@@ -19,7 +19,17 @@ from typing import Any
 from autoglm.shared.events import IntentGraph
 
 from .classify import EXPLAIN
-from .clauses import CITY_TOOLS, LOOKUP_TOOLS, REFERENT, Part, residue, strip_connector
+from .clauses import (
+    AGREED,
+    CHOICE,
+    CITY_TOOLS,
+    DOCUMENT,
+    LOOKUP_TOOLS,
+    REFERENT,
+    Part,
+    residue,
+    strip_connector,
+)
 from .dates import date_entities, find_dates
 from .drafts import GENERATED, Draft, entities_of, finish
 from .entities import find_cities, find_order_id, find_url
@@ -43,7 +53,10 @@ _AGAIN = re.compile(
     r"再来一次|再来一遍|再来|再做一次|再做一遍|再算一次|再算一遍|再查一次|再查一遍|再查一下|再试一次|重复一下|重复一遍|重复|重新来|"
     r"同样的|一样的|\bdo it again\b|\bdo that again\b|\bagain\b|\bone more time\b|\brepeat(?: that| it| this)?\b"
     r"|\bsame again\b|\bredo(?: it| that)?\b|\btry again\b|\bonce more\b|\bdo the same\b|\bsame (?:thing )?for\b"
-    r"|\bthe same\b|同样地?|也(?:查|算|看)一下|照样",
+    r"|\bthe same\b|同样地?|也(?:查|算|看)一下|照样"
+    # "same as last time", "跟上次一样处理": the last request again (or, with nothing in the session, a question)
+    r"|\bsame as (?:last time|before|yesterday|usual)\b|\blike (?:last time|before)\b|\bthe usual\b"
+    r"|(?:跟|和|同|像|照)上次(?:一样|那样|的)?|照旧|老样子|还是老规矩",
     re.IGNORECASE,
 )
 
@@ -58,7 +71,11 @@ _FILLER = re.compile(
     r"|\bread\b|\bshow me\b|\bme\b|\bagain\b|\binto\b|\bto\b|\bin\b|\benglish\b|\bchinese\b|\bjapanese\b|\bfrench\b"
     r"|\bspanish\b|\bgerman\b|\bthe\b|\ba\b|\bonce\b|\bmore\b|\btime\b|\bfor\b|\bup\b|\bcontent\b|\btext\b"
     r"|\bstuff\b|\bone\b|\brequest\b|\bquestion\b|\bwith\b|\bas well\b|\btoo\b|\bthing\b|\bon\b|\bfrom\b|\bearlier\b"
-    r"|\bbefore\b|\bstatus\b|\bany\b|\bnews\b|\bupdates?\b|\banswer\b|\breply\b|\bresponse\b|\bmessage\b|\bprevious\b|\blast\b",
+    r"|\bbefore\b|\bstatus\b|\bany\b|\bnews\b|\bupdates?\b|\banswer\b|\breply\b|\bresponse\b|\bmessage\b|\bprevious\b|\blast\b"
+    # acting on a reference ("就按…办吧", "go with the second option", "那份文件帮我看看")
+    r"|就|按照|按|照着|照|办|选|用|还是|我们|咱们|我|帮|看一看|瞧瞧|过一下|审一下|审|检查一下|检查|处理一下|弄一下|搞一下|换"
+    r"|\bgo with\b|\bgo for\b|\bpick\b|\bchoose\b|\btake\b|\buse\b|\bjust\b|\blet's\b|\bwe\b|\bi\b|\bwill\b"
+    r"|\bi'll\b|\bwe'll\b|\bgo ahead\b|\breview\b|\bcheck out\b|\blook at\b|\bsee\b|\bsend\b|\binstead\b",
     re.IGNORECASE,
 )
 
@@ -150,7 +167,7 @@ def from_context(
         if context:
             d.entities["referent"] = context[-1][:MAX_CONTEXT_CHARS]
             return finish([d], lang, None)
-        return finish([d], lang, clarify("referent", lang))
+        return finish([d], lang, referent_question(instruction, lang))
     if candidates:
         _, graph = candidates[0]
         overrides = parts[0].overrides if is_ellipsis else _overrides(instruction, today) if shape.again else None
@@ -161,7 +178,7 @@ def from_context(
         return finish([d], lang, None)
     if is_ellipsis:
         return finish([], lang, clarify("referent", lang))
-    return finish([], lang, clarify("again" if shape.again else "referent", lang))
+    return finish([], lang, clarify("again", lang) if shape.again else referent_question(instruction, lang))
 
 
 def clarify_missing(drafts: list[Draft], parts: list[Part], context: Sequence[str], lang: str) -> str | None:
@@ -174,12 +191,15 @@ def clarify_missing(drafts: list[Draft], parts: list[Part], context: Sequence[st
         (first.marker and REFERENT.search(parts[0].masked) and first.type in GENERATED + ("question_answering",))
         or first.type in ("translation", "summarization") and not residue(strip_connector(parts[0].masked), _FILLER)
     )
-    if first is not None and needs_object:
-        # "翻译一下" / "summarize it" with nothing to work on: the object is the last turn, or ask.
+    like_before = first is not None and first.type in GENERATED + ("code_generation",) and bool(
+        _FORMAT_REF.search(parts[0].masked))
+    if first is not None and (needs_object or like_before):
+        # "翻译一下" / "summarize it" with nothing to work on, "用上次那个格式再写一份" with no earlier format: the
+        # object is the last turn, or ask.
         if context:
             first.entities["referent"] = context[-1][:MAX_CONTEXT_CHARS]
         else:
-            clarification = clarify("referent", lang)
+            clarification = referent_question(parts[0].masked, lang)
     for d in drafts:
         if clarification:
             break
@@ -198,6 +218,65 @@ def clarify_missing(drafts: list[Draft], parts: list[Part], context: Sequence[st
     return clarification
 
 
+# Writing asked for in a format, template or style given earlier ("用上次那个格式再写一份周报", "same format as last time").
+_FORMAT_REF = re.compile(
+    r"(?:上次|之前|刚才|上回|以前)(?:那个|那种|的|用的)?(?:格式|模板|样式|风格|版式|结构|写法|套路)"
+    r"|\b(?:the )?same (?:format|template|style|layout|structure) as (?:last time|before|the last one)\b"
+    r"|\b(?:in |with |using )?(?:last time'?s|the previous|the last|that) (?:format|template|style|layout)\b",
+    re.IGNORECASE,
+)
+_AGREED_RE = re.compile(AGREED, re.IGNORECASE)
+_CHOICE_RE = re.compile(CHOICE, re.IGNORECASE)
+_DOCUMENT_RE = re.compile(DOCUMENT, re.IGNORECASE)
+
+
+def referent_question(text: str, lang: str) -> str:
+    """The clarifying question for a reference the session can't resolve, naming what is missing: the document,
+    the options, the format, or what was agreed (the generic question when it is only "this/that")."""
+    zh = lang == "zh"
+    if m := _DOCUMENT_RE.search(text):
+        said = m.group(0).strip()
+        return (f"您说的“{said}”是指哪一份？我这里看不到它，请把内容发给我（或贴出链接）。" if zh else
+                f"Which one do you mean by “{said}”? I can't see it here: please paste it or share a link.")
+    if m := _CHOICE_RE.search(text):
+        said = m.group(0).strip()
+        return (f"您说的“{said}”是指哪些选项里的？我这里没有看到这些选项，请把它们列出来或直接告诉我要做什么。" if zh else
+                f"“{said}” of which options? I don't have them here: please list them or tell me what you'd like.")
+    if m := _FORMAT_REF.search(text):
+        said = m.group(0).strip()
+        return (f"您说的“{said}”是哪一种？我这里没有它，请把格式或一份示例发给我。" if zh else
+                f"Which one is “{said}”? I don't have it here: please paste the format or an example.")
+    if _AGREED_RE.search(text):
+        return ("我这里没有之前约定内容的记录，请把具体要求再说一遍好吗？" if zh else
+                "I don't have a record of what was agreed. Could you tell me again what you'd like done?")
+    return clarify("referent", lang)
+
+
+# The tasks a clarifying question can offer when the examples split between them (``clarify_options``).
+OPTION_NAMES: dict[tuple[str, str | None], tuple[str, str]] = {
+    ("lookup", "weather"): ("查询天气", "look up the weather"),
+    ("lookup", "datetime"): ("查询时间或日期", "tell you the time or date"),
+    ("lookup", "sql_query"): ("查询业务数据或订单", "query the business data or an order"),
+    ("lookup", "http_get"): ("打开网页", "fetch a web page"),
+    ("question_answering", "kb_search"): ("在知识库里查找答案", "search the knowledge base"),
+    ("question_answering", None): ("回答一个问题", "answer a question"),
+    ("calculation", "calculator"): ("做一个计算", "do a calculation"),
+    ("code_generation", None): ("写代码", "write code"),
+    ("creative_writing", None): ("写一段文字", "write a piece of text"),
+    ("summarization", None): ("总结内容", "summarize something"),
+    ("translation", None): ("翻译", "translate something"),
+    ("chitchat", None): ("聊聊天", "just chat"),
+}
+
+
+def clarify_options(options: Sequence[tuple[str, str | None]], lang: str) -> str:
+    """A question that names what the request could mean ("您是想查询天气，还是查询时间或日期？")."""
+    names = [OPTION_NAMES.get((t, tool), (t, t))[0 if lang == "zh" else 1] for t, tool in options]
+    if lang == "zh":
+        return "您是想" + "，还是".join(names) + "？请告诉我具体要做哪一个。"
+    return "Do you want me to " + ", or ".join(names) + "? Please tell me which one."
+
+
 def clarify(kind: str, lang: str) -> str:
     zh, en = CLARIFICATIONS[kind]
     return zh if lang == "zh" else en
@@ -214,7 +293,8 @@ def _renumber(graph: IntentGraph, overrides: dict[str, Any] | None = None) -> li
             if "date" in overrides:
                 ent.pop("days", None)
                 ent.update({k: v for k, v in overrides.items() if k in ("date", "days")})
-        drafts.append(Draft(i.type, i.tool, i.text, ent, n, depends_on=[ids[x] for x in i.depends_on]))
+        drafts.append(Draft(i.type, i.tool, i.text, ent, n, depends_on=[ids[x] for x in i.depends_on],
+                            confidence=i.confidence, source=i.source))
     return drafts
 
 _ZH_ZONES = frozenset({"Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "Asia/Urumqi", "Asia/Hong_Kong",

@@ -21,6 +21,11 @@ _TLDR_RE = re.compile(r"\btl;\s?dr\b", re.IGNORECASE)
 _URL_RE = re.compile(r"https?://[^\s\"'<>“”，。、）)]+", re.IGNORECASE)
 
 
+# Pinyin-input slips for 天气 (tian qi): 天起, 天期, 天七, 添气, 田气… Not after a day or number word, where 天 ends
+# another word ("从明天起", "7天期", "每天起床" keep their meaning).
+_TIANQI = re.compile(r"(?<![明今后昨前当那每从几两一二三四五六七八九十半整白\d])(?:天[起期七泣齐企骑器汽]|[添田甜]气)(?![床来身码点])")
+
+
 def _keep(ch: str) -> bool:
     cat = unicodedata.category(ch)
     # So = emoji and pictographs, Cs = broken surrogates, Co = private use; Cf (ZWJ, variation
@@ -42,6 +47,7 @@ def normalize(text: str) -> str:
     for wrong, right in ZH_TYPOS.items():
         if wrong in text:
             text = text.replace(wrong, right)
+    text = _TIANQI.sub("天气", text)
     return text.strip()
 
 

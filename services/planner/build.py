@@ -11,6 +11,7 @@ embedded here: the memory service embeds what it stores and searches with (layou
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from autoglm.shared.events import Intent, IntentGraph, IntentType, StepKind, StepStatus, TaskRequested
 
 from . import text_to_sql as T2S
+from .capabilities import unsupported_answer
 from .exact import refers_to_last_turn, restates_only
 from .kb_first import tries_kb_first
 from .periods import date_ranges
@@ -193,6 +195,14 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
         deps = [by_intent[d] for d in intent.depends_on if d in by_intent]
         if remembers(intent):
             by_intent[intent.id] = _remember_steps(state, intent, deps, policy).id
+            continue
+        if intent.type is IntentType.UNSUPPORTED:
+            # Nothing can do it: the answer is a template, written now (capabilities.py); no worker is asked.
+            step = PlanStep(id=sid, kind=StepKind.COMPOSE, name="unsupported", intent_id=intent.id,
+                            status=StepStatus.COMPLETED, text=unsupported_answer(intent.text, state.graph.language),
+                            finished_at=time.time(), max_attempts=0)
+            state.steps.append(step)
+            by_intent[intent.id] = step.id
             continue
         if intent.tool == "kb_search":
             # Knowledge-base answers: search the tenant's passages (memory, which also picks the

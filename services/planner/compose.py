@@ -196,6 +196,8 @@ def exact_text(step: PlanStep, zh: bool) -> str | None:
 def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
     if step.kind is StepKind.REMEMBER and step.name == "remember":
         return A.Part(acknowledgement(step.output, zh), "template")
+    if step.kind is StepKind.COMPOSE and step.name == "unsupported":
+        return A.Part(step.text, "template")  # what the system can't do, and what it can (capabilities.py)
     exact = exact_text(step, zh)
     if exact is not None:
         return A.Part(exact, "tool")

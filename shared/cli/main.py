@@ -62,6 +62,7 @@ def _mount_optional() -> None:
         ("autoglm.services.tool_executor.cli", "app", "tools", "MCP-shaped tool registry: list and call tools.", None),
         ("autoglm.services.memory.cli", "kb_app", "kb", "Knowledge base: ingest, list, delete, search.", _memory_deps),
         ("autoglm.services.memory.cli", "memory_app", "memory", "Memory maintenance.", _memory_deps),
+        ("autoglm.services.parser.cli", "app", "parser", "Parser: a tenant's labelled examples.", _parser_deps),
     ]
     import importlib
 
@@ -100,6 +101,22 @@ def _memory_deps() -> Any:
 
     # texts are embedded in this process by the memory CLI's default, the multilingual encoder
     return CommandDeps(open_store=open_store)
+
+
+def _parser_deps() -> Any:
+    """`autoglm parser example …` publish to and read the running stack's `autoglm.parser.examples`."""
+    from autoglm.services.parser.cli import CommandDeps
+
+    def bootstrap(settings: Settings) -> str:
+        from .stack import bootstrap_from
+
+        try:
+            return bootstrap_from(settings)
+        except RuntimeError as exc:
+            err.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from None
+
+    return CommandDeps(bootstrap=bootstrap)
 
 
 # ------------------------------------------------------------------ stack
@@ -618,6 +635,7 @@ def _parser_fallback(mode: str | None) -> Any:
 
 class FallbackChoice(enum.StrEnum):
     none = "none"
+    bank = "bank"
     embedding = "embedding"
     llm = "llm"
 
@@ -633,8 +651,9 @@ def parse(
         FallbackChoice | None,
         typer.Option(
             "--fallback",
-            help="For clauses no rule places: embedding (all-MiniLM-L6-v2, English), llm (the chat model "
-            "at parser.llm) or none. Default: the parser service's setting (parser.fallback, default embedding).",
+            help="For clauses no rule places: bank (the example bank: nearest labelled examples, Chinese and "
+            "English), embedding (all-MiniLM-L6-v2, English), llm (the chat model at parser.llm) or none. Default: "
+            "the parser service's setting (parser.fallback, default bank).",
         ),
     ] = None,
 ) -> None:

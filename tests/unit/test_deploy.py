@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
-from autoglm.shared.topics import CATALOG, PLAN_STATE, TopicSpec
+from autoglm.shared.topics import CATALOG, PARSER_EXAMPLES, PLAN_STATE, TopicSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -30,8 +30,9 @@ COMPOSE = DEPLOY / "compose"
 K8S = DEPLOY / "k8s"
 SERVICES = ("parser", "planner", "tool_executor", "inference", "memory")
 METRICS_PORT = 9464
-# Read by the planner's recovery with a group-less consumer: no consumer group, no lag to scale on.
-GROUPLESS_TOPICS = frozenset({PLAN_STATE})
+# Read with group-less consumers (the planner's recovery; every parser replica reads all examples): no consumer
+# group, no lag to scale on.
+GROUPLESS_TOPICS = frozenset({PLAN_STATE, PARSER_EXAMPLES})
 
 
 def load_all(path: Path) -> list[Any]:

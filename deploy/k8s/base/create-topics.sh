@@ -92,6 +92,9 @@ create autoglm.steps.completed 8
 # Planner checkpoints (the planner's private TaskState JSON), keyed by task id; a tombstone ends a task; compacted.
 create autoglm.planner.state 8 --config cleanup.policy=compact
 
+# Labelled requests for the parser's example bank, keyed `<tenant>:<example_id>`; every parser replica reads it from the start and follows it; a tombstone removes an example; compacted.
+create autoglm.parser.examples 1 --config cleanup.policy=compact
+
 # Replies to CLI, SDK and gateway step requests (knowledge-base ingest, embeddings, session turns).
 create autoglm.client.replies 8
 

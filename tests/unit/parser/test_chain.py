@@ -12,8 +12,8 @@ from autoglm.services.parser.pipeline import parse_request
 NOW = datetime(2026, 12, 6, 10, 0)
 
 
-def intents(text: str) -> list[tuple[str | None, dict, list[str]]]:
-    graph = parse_request(text, now=NOW)
+def intents(text: str, context: tuple[str, ...] = ()) -> list[tuple[str | None, dict, list[str]]]:
+    graph = parse_request(text, now=NOW, context=context)
     assert graph.clarification is None, graph
     return [(i.tool, i.entities, i.depends_on) for i in graph.intents]
 
@@ -45,7 +45,14 @@ def test_a_continuation_names_the_earlier_result(text: str, expected: list) -> N
      ("再打八折", "{last}*0.8"), ("double it", "{last}*2")],
 )
 def test_a_first_clause_continues_the_previous_turn(text: str, expression: str) -> None:
-    assert intents(text) == [("calculator", {"expression": expression}, [])]
+    assert intents(text, ("what is 120*3?", "120*3 = 360")) == [("calculator", {"expression": expression}, [])]
+
+
+def test_a_pointer_to_a_result_nobody_gave_is_asked_about() -> None:
+    # "that" with no earlier turn in the session: the parser asks (issue 17), the planner is never
+    # handed a {last} it can't resolve
+    graph = parse_request("what's 20% of that", now=NOW)
+    assert graph.clarification and not any(i.tool == "calculator" for i in graph.intents)
 
 
 def test_an_amount_at_a_stated_rate_is_plain_arithmetic() -> None:

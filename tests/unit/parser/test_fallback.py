@@ -155,7 +155,7 @@ def test_fallback_loses_nothing_on_the_unseen_sets(fallback: EmbeddingFallback, 
 def test_setting_and_cli_option(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("AUTOGLM_CONFIG", raising=False)
-    assert ParserSettings().parser.fallback == "embedding"
+    assert ParserSettings().parser.fallback == "bank"  # the example bank (issue 17); embedding stays selectable
     assert isinstance(make_fallback("embedding"), EmbeddingFallback)
     monkeypatch.setenv("AUTOGLM_PARSER__FALLBACK", "none")
     assert ParserSettings().parser.fallback == "none"

@@ -102,3 +102,23 @@ def test_embedding_fallback_does_no_harm(name: str, embedding_fallback: Any) -> 
     assert with_fallback.correct >= plain.correct, f"failures with the fallback:\n{failures}"
     if name == "parser_labeled.jsonl":
         assert with_fallback.accuracy == 1.0, failures
+
+
+@pytest.fixture(scope="module")
+def bank() -> Any:
+    from autoglm.services.parser.bank import ExampleBank
+
+    return ExampleBank().load()  # the shipped seed, in the real USE multilingual space
+
+
+@pytest.mark.parametrize("name", ["parser_labeled.jsonl", "parser_heldout.jsonl", "parser_unseen2.jsonl",
+                                  "parser_unseen3.jsonl"])
+def test_example_bank_does_no_harm_on_a_set_it_has_not_seen(name: str, bank: Any) -> None:
+    """Each set scored with its own examples left out of the bank (the honest leave-one-set-out score)."""
+    from autoglm.services.parser.understanding import ExampleFallback
+
+    examples = load_labeled(DATA / name)
+    plain = evaluate(examples)
+    with_bank = evaluate(examples, ExampleFallback(bank, exclude_origins=frozenset({Path(name).stem})))
+    failures = "\n".join(f["text"][:120] for f in with_bank.failures)
+    assert with_bank.correct >= plain.correct, f"failures with the bank:\n{failures}"

@@ -40,7 +40,7 @@ def shape(graph: IntentGraph) -> list[tuple[str, str | None, list[str]]]:
         ("下周一", {"date": "2026-11-30"}),
         ("下周五", {"date": "2026-12-04"}),
         ("本周五", {"date": "2026-11-27"}),
-        ("这周一", {"date": "2026-11-23"}),
+        ("这周一", {"date": "2026-11-30"}),  # the next Monday on or after today (TEAM rule)
         ("周日", {"date": "2026-11-29"}),
         ("12月3日", {"date": "2026-12-03"}),
         ("1月5号", {"date": "2027-01-05"}),
