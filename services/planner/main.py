@@ -8,12 +8,16 @@ import os
 from faststream import FastStream
 
 from autoglm.shared.app import configure_logging, service_app
+from autoglm.shared.kafka.follow import TopicFollower
 from autoglm.shared.kafka.runtime import ServiceRuntime
+from autoglm.shared.kafka.security import security_kwargs
 from autoglm.shared.safety import Guard, configured_secrets
+from autoglm.shared.topics import PROMPTS
 
 from .config import PlannerSettings
 from .coordinator import Coordinator
 from .prompts import protected_texts
+from .variants import VariantBook
 
 
 def create_app(settings: PlannerSettings | None = None) -> FastStream:
@@ -28,12 +32,28 @@ def create_app(settings: PlannerSettings | None = None) -> FastStream:
         # The output guard: answers may not repeat the prompts' system lines or a configured secret.
         guard = Guard(settings.safety)
         guard.protect(texts=protected_texts(), secrets=configured_secrets(settings, dict(os.environ)))
-    coordinator = Coordinator(rt, policy, guard)
+    book = VariantBook()
+    coordinator = Coordinator(rt, policy, guard, book)
     coordinator.subscribe()
+    followers: list[TopicFollower] = []
+
+    async def startup() -> None:
+        # Prompt policies first (read to the end), so the first tasks already get their users' variants.
+        follower = TopicFollower(settings.broker.bootstrap_servers or "", rt.topic(PROMPTS), book.apply,
+                                 client_kwargs=security_kwargs(settings))
+        await follower.start()
+        followers.append(follower)
+        await coordinator.start()
+
+    async def shutdown() -> None:
+        await coordinator.stop()
+        for follower in followers:
+            await follower.stop()
+
     app = service_app(
         rt,
-        startup=coordinator.start,
-        shutdown=coordinator.stop,
+        startup=startup,
+        shutdown=shutdown,
         details=lambda: {
             "tasks_in_flight": len(coordinator.tasks),
             "admission_paused": coordinator.admission_paused,
