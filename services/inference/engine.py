@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import logging
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from autoglm.services.inference.types import (
     InferenceError,
     OnToken,
 )
+
+log = logging.getLogger(__name__)
 
 
 class ResponseCache:
@@ -75,9 +78,11 @@ class InferenceEngine:
     `stats` holds counters for tests and logs; the same figures go to Prometheus (`metrics.py`).
     """
 
-    def __init__(self, cfg: InferenceConfig, backend: Backend) -> None:
+    def __init__(self, cfg: InferenceConfig, backend: Backend, tenant_backends: dict[str, Backend] | None = None) -> None:
         self.cfg = cfg
         self.backend = backend
+        # Tenants with a LoRA adapter of their own: their generations run on their adapted model (issue 21).
+        self.tenant_backends = dict(tenant_backends or {})
         self.cache = ResponseCache(cfg.cache_size if cfg.enable_cache else 0)
         self._compiled: OrderedDict[str, Any] = OrderedDict()
         self.stats: dict[str, float] = {
@@ -91,16 +96,31 @@ class InferenceEngine:
 
     @classmethod
     async def create(cls, cfg: InferenceConfig, *, data_dir: Path) -> InferenceEngine:
-        """Build the configured backend; model loading runs in a worker thread, off the event loop."""
+        """Build the configured backend (and one per tenant adapter); model loading runs in a worker thread,
+        off the event loop."""
         if cfg.backend == "openai":
             from autoglm.services.inference.openai_backend import OpenAIBackend
 
+            if cfg.adapter or cfg.tenant_adapters:
+                log.warning("LoRA adapters are for the local backend; the OpenAI-compatible endpoint ignores them")
             backend: Backend = await OpenAIBackend.create(cfg, data_dir=data_dir)
-        else:
-            from autoglm.services.inference.local_backend import LocalBackend
+            return cls(cfg, backend)
+        from autoglm.services.inference.local_backend import LocalBackend
 
-            backend = await LocalBackend.create(cfg, data_dir=data_dir)
-        return cls(cfg, backend)
+        glob, tenants = find_adapters(cfg, data_dir)
+        backend = await LocalBackend.create(cfg, data_dir=data_dir, adapter=glob)
+        tenant_backends: dict[str, Backend] = {}
+        try:
+            for tenant, path in tenants.items():
+                # Embeddings stay on the base backend: a tenant's model only generates.
+                own = cfg.model_copy(update={"embedding_model_path": None})
+                tenant_backends[tenant] = await LocalBackend.create(own, data_dir=data_dir, adapter=path)
+                log.info("tenant %s: generations with adapter %s", tenant, path)
+        except BaseException:
+            for b in (backend, *tenant_backends.values()):
+                await b.aclose()
+            raise
+        return cls(cfg, backend, tenant_backends)
 
     @property
     def model_name(self) -> str:
@@ -136,10 +156,11 @@ class InferenceEngine:
     async def _generate(self, req: GenerateRequest, on_token: OnToken | None) -> GenerateResult:
         if not req.messages or not any(str(m.get("content") or "").strip() for m in req.messages):
             raise InferenceError("empty_prompt", "no message has content")
+        backend = self.tenant_backends.get(req.tenant or "", self.backend)
         requested = req.params.get("model")
-        if requested not in (None, "", self.model_name):
+        if requested not in (None, "", backend.model_name):
             raise InferenceError(
-                "unknown_model", f"{requested!r} is not served here (this is {self.model_name!r})"
+                "unknown_model", f"{requested!r} is not served here (this is {backend.model_name!r})"
             )
         try:
             params = resolve_params(self.cfg, req.task_type, req.params)
@@ -149,7 +170,7 @@ class InferenceEngine:
         if req.json_schema is not None:
             compiled = await self._compile(req.json_schema)
 
-        key = ResponseCache.key(self.model_name, req, params) if params.deterministic else None
+        key = ResponseCache.key(backend.model_name, req, params) if params.deterministic else None
         if key is not None and self.cache.size > 0:
             hit = self.cache.get(key)
             if hit is not None:
@@ -165,7 +186,7 @@ class InferenceEngine:
             if on_token is not None:
                 await _call(on_token, delta)
 
-        result = await self.backend.generate(req, params, compiled, on_delta)
+        result = await backend.generate(req, params, compiled, on_delta)
         if req.json_schema is not None:
             self._validate_output(result, req.json_schema)
         self.stats["prompt_tokens"] += result.prompt_tokens
@@ -205,7 +226,24 @@ class InferenceEngine:
         return await self.backend.embed(texts)
 
     async def aclose(self) -> None:
-        await self.backend.aclose()
+        for backend in (self.backend, *self.tenant_backends.values()):
+            await backend.aclose()
+
+
+def find_adapters(cfg: InferenceConfig, data_dir: Path) -> tuple[Path | None, dict[str, Path]]:
+    """The global adapter and the per-tenant ones: the configured ones, and (with ``discover_adapters``) those
+    ``autoglm finetune`` wrote under ``adapters_dir`` (``global/``, ``tenants/<tenant>/``)."""
+    root = cfg.adapters_dir or data_dir / "adapters"
+    glob = cfg.adapter
+    tenants = dict(cfg.tenant_adapters)
+    if cfg.discover_adapters:
+        if glob is None and (root / "global" / "adapter_config.json").exists():
+            glob = root / "global"
+        if (root / "tenants").is_dir():
+            for path in sorted((root / "tenants").iterdir()):
+                if (path / "adapter_config.json").exists():
+                    tenants.setdefault(path.name, path)
+    return glob, tenants
 
 
 async def _call(fn: OnToken, text: str) -> None:

@@ -101,6 +101,7 @@ def register(rt: ServiceRuntime, engine_ref: dict[str, Any], *, max_records: int
                                 json_schema=req.json_schema,
                                 request_id=f"{ev.task_id}/{req.step_id}/{req.attempt}",
                                 timeout_s=_remaining(req.deadline),
+                                tenant=ev.tenant,
                             ),
                             on_token=stream.push if stream else None,
                         )

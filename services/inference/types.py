@@ -39,6 +39,9 @@ class GenerateRequest(BaseModel):
     timeout_s: float | None = Field(
         None, gt=0, description="Ends the generation with `timeout` after this long."
     )
+    tenant: str | None = Field(
+        None, description="Whose request: a tenant with its own LoRA adapter is served by its adapted model."
+    )
 
 
 class GenerateResult(BaseModel):

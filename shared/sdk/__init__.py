@@ -5,7 +5,7 @@ Kafka), :class:`AutoGLMHTTPClient` (the same through the HTTP gateway) and
 Imports the library floor only; no service and no library module imports it.
 """
 
-from .client import AutoGLMClient
+from .client import AutoGLMClient, FeedbackRefused
 from .http import AutoGLMHTTPClient, GatewayError
 
-__all__ = ["AutoGLMClient", "AutoGLMHTTPClient", "GatewayError"]
+__all__ = ["AutoGLMClient", "AutoGLMHTTPClient", "FeedbackRefused", "GatewayError"]
