@@ -31,6 +31,9 @@ from autoglm.shared.events import PromptVariant
 
 SCHEMA_VERSION = "1"
 EVERYONE = "*"
+NO_PROMPT = "none"
+"""The prompt version of a task whose answer no prompt produced (a tool's, an extract): its ratings still count
+per task type."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -310,7 +313,8 @@ class FeedbackStore:
             )
             if cur.rowcount == 0:
                 return False
-            for task_type, variant in fb.prompt_versions.items():
+            versions = fb.prompt_versions or {fb.task_type or "unknown": NO_PROMPT}
+            for task_type, variant in versions.items():
                 c.execute("INSERT OR REPLACE INTO ratings VALUES (?,?,?,?,?,?,?)",
                           (fb.task_id, rater, task_type, fb.tenant, variant, fb.reward, fb.created_at))
         return True
@@ -353,11 +357,11 @@ class FeedbackStore:
         detail = {
             (r[0], r[1]): r[2:]
             for r in self.conn.execute(
-                "SELECT f.task_type, tv.variant, SUM(f.scale = 'thumbs' AND f.score > 0), "
-                "SUM(f.scale = 'thumbs' AND f.score < 0), AVG(CASE WHEN f.scale = 'stars' THEN f.score END), "
-                "SUM(f.kind != 'rating') FROM feedback f "
+                "SELECT COALESCE(f.task_type, 'unknown'), COALESCE(tv.variant, ?), "
+                "SUM(f.scale = 'thumbs' AND f.score > 0), SUM(f.scale = 'thumbs' AND f.score < 0), "
+                "AVG(CASE WHEN f.scale = 'stars' THEN f.score END), SUM(f.kind != 'rating') FROM feedback f "
                 "LEFT JOIN task_variants tv ON tv.task_id = f.task_id AND tv.task_type = f.task_type "
-                "WHERE f.tenant = ? GROUP BY f.task_type, tv.variant", (tenant,)
+                "WHERE f.tenant = ? GROUP BY 1, 2", (NO_PROMPT, tenant)
             )
         }
         out = []

@@ -22,6 +22,7 @@ from autoglm.shared.bandit import Arm, credible_interval, prob_best
 from autoglm.shared.events import FewShotExample, PromptPolicy, PromptVariant, VariantStats
 
 from .export import mask
+from .store import NO_PROMPT
 
 BASE = "v1"
 """The planner's base templates (services/planner/prompts/v1/) as a variant id."""
@@ -56,7 +57,7 @@ def variant_rows(
     """One row per variant (live ones, then retired ones that still have data) for ``prompts stats``."""
     live = [BASE] if BASE not in policy.retired else []
     live += [v.id for v in policy.variants if v.id not in policy.retired]
-    names = live + sorted(v for v in {*evidence, *traffic} if v not in live)
+    names = live + sorted(v for v in {*evidence, *traffic} if v not in live and v != NO_PROMPT)
     arms = {n: Arm(n, *evidence.get(n, (0.0, 0.0, 0))[:2]) for n in names}
     best = prob_best([arms[n] for n in live]) if live else {}
     total = sum(traffic.values()) or 1

@@ -150,7 +150,7 @@ def up(
     detach: Annotated[bool, typer.Option("--detach", "-d", help="Return once every service is ready.")] = False,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for readiness.")] = 300.0,
 ) -> None:
-    """Start the broker (unless KAFKA_BOOTSTRAP_SERVERS is set) and the five services."""
+    """Start the broker (unless KAFKA_BOOTSTRAP_SERVERS is set) and the services (the five of the pipeline and the feedback service)."""
     from . import stack
 
     settings = _settings()

@@ -46,7 +46,7 @@ def test_status_submit_trace_dlq(env: dict[str, str]) -> None:
     status = run(env, "status", "--json")
     assert status.returncode == 0, status.stdout + status.stderr
     doc = json.loads(status.stdout)
-    assert doc["ready"] and set(doc["services"]) == {"parser", "planner", "tool_executor", "inference", "memory"}
+    assert doc["ready"] and set(doc["services"]) == {"parser", "planner", "tool_executor", "inference", "memory", "feedback"}
 
     submitted = run(env, "submit", "(12+8)*3等于多少？", "--session", "cli-s1", "--tenant", "acme",
                     "--timeout", "60", "--json")

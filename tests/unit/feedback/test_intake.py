@@ -130,6 +130,8 @@ def test_stats_per_task_type_and_prompt_version(intake: Intake) -> None:
     stats = {(s["task_type"], s["prompt_version"]): s for s in intake.run("acme", FeedbackStats(step_id="x", reply_to=""))[0]["stats"]}
     assert stats[("creative_writing", "v1")]["ratings"] == 2 and stats[("creative_writing", "v1")]["mean_reward"] == 0.5
     assert stats[("creative_writing", "concise")]["thumbs_up"] == 2
+    kb = stats[("question_answering", "none")]  # no prompt produced it: counted per task type all the same
+    assert (kb["ratings"], kb["mean_stars"], kb["mean_reward"]) == (1, 5, 1.0)
     # a user who changes their mind replaces their rating
     rate(intake, "t0", -1, event_id="again")
     stats = {(s["task_type"], s["prompt_version"]): s for s in intake.run("acme", FeedbackStats(step_id="x", reply_to=""))[0]["stats"]}
