@@ -95,7 +95,6 @@ class Intake:
         requests, results = list(requests), list(results)
         self.store.record(requests, results)
         out: list[Out] = []
-        managed = set(self.store.policy_keys())
         for r in results:
             if not r.prompt_versions:
                 continue
@@ -104,7 +103,7 @@ class Intake:
             if who is None:
                 continue
             for task_type, variant in r.prompt_versions.items():
-                if (r.tenant, task_type) not in managed and (EVERYONE, task_type) not in managed:
+                if not self.store.managed(r.tenant, task_type):
                     continue
                 if self.store.assign(r.tenant, task_type, who, variant, r.at, self.sticky_seconds):
                     held = self.store.assignment(r.tenant, task_type, who)
@@ -140,9 +139,8 @@ class Intake:
                     label = str(fb.score)
                 metrics.RATINGS.labels(task_type or task.task_type or "unknown", variant or "none", label).inc()
                 metrics.REWARD.labels(task_type or task.task_type or "unknown", variant or "none").inc(accepted.reward)
-            managed = set(self.store.policy_keys())
             for task_type in task.prompt_versions:
-                if (tenant, task_type) in managed:
+                if self.store.managed(tenant, task_type):
                     outcome.out.append(self._policy_out(tenant, task_type))
         return outcome
 

@@ -468,6 +468,14 @@ class FeedbackStore:
             ).fetchall())
         return sorted(keys)
 
+    def managed(self, tenant: str, task_type: str) -> bool:
+        """Whether the tenant's users of this task type are assigned variants (anything for it or for ``*``)."""
+        for table in ("variants", "retired", "policies"):
+            if self.conn.execute(f"SELECT 1 FROM {table} WHERE scope IN (?, '*') AND task_type = ? LIMIT 1",
+                                 (tenant, task_type)).fetchone():
+                return True
+        return False
+
     def arm_evidence(self, tenant: str, task_type: str) -> dict[str, tuple[float, float, int]]:
         """Per variant: (sum of rewards, sum of shortfalls, ratings) from the tenant's latest ratings."""
         rows = self.conn.execute(
