@@ -512,6 +512,7 @@ def all_settings() -> dict[str, Any]:
         ("autoglm.services.inference.config", "InferenceServiceSettings"),
         ("autoglm.services.memory.config", "MemoryServiceSettings"),
         ("autoglm.services.gateway.config", "GatewaySettings"),
+        ("autoglm.services.feedback.config", "FeedbackServiceSettings"),
     ):
         try:
             settings = getattr(importlib.import_module(module), cls)()
