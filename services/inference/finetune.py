@@ -1,10 +1,13 @@
 """LoRA fine-tuning of the generation model on exported feedback (issue 21): ``autoglm finetune FILE``.
 
-Reads the JSONL of ``autoglm feedback export`` (``sft`` rows: ``messages``; ``dpo`` rows: ``prompt`` and
-``chosen``, trained as the chosen answer), holds out a seeded share of the rows, trains a LoRA adapter (peft)
-on the assistant turns only (the prompt's tokens are masked out of the loss) for a bounded number of optimizer
-steps, and evaluates the base model and the adapted one on the held-out rows: mean token loss of the reference
-answers, and greedy answers scored by exact match and token overlap (F1 over words, or characters for CJK).
+Reads the JSONL of ``autoglm feedback export``, holds out a seeded share of the rows, trains a LoRA adapter
+(peft) for a bounded number of optimizer steps, and evaluates the base model and the adapted one on the
+held-out rows: mean token loss of the reference answers, greedy answers scored by exact match and token overlap
+(F1 over words, or characters for CJK), and for preference pairs the share the model prefers as labelled.
+
+Objectives: ``sft`` (``messages`` rows, or a ``dpo`` row's prompt and chosen answer) learns the assistant turns
+only (the prompt's tokens are masked out of the loss); ``dpo`` (``prompt``/``chosen``/``rejected`` rows) is Direct
+Preference Optimization against the base model as the reference (the adapter switched off), beta ``dpo_beta``.
 
 The adapter is written where the inference service finds it: ``<adapters_dir>/global`` or
 ``<adapters_dir>/tenants/<tenant>`` (``inference.adapters_dir``, default ``<data_dir>/adapters``), with
@@ -51,6 +54,8 @@ class FinetuneOptions:
     max_new_tokens: int = 64
     seed: int = 0
     device: str = "auto"
+    objective: str = "sft"
+    dpo_beta: float = 0.1
 
 
 @dataclass
@@ -59,6 +64,7 @@ class Scores:
     exact_match: float | None = None
     overlap: float | None = None
     examples: int = 0
+    preference: float | None = None  # held-out pairs where the chosen answer is the likelier one
 
 
 @dataclass
@@ -99,6 +105,28 @@ def conversations(rows: Iterable[dict[str, Any]]) -> list[list[dict[str, str]]]:
             continue
         if len(messages) >= 2 and messages[-1]["role"] == "assistant" and messages[-1]["content"].strip():
             out.append(messages)
+    return out
+
+
+Pair = tuple[list[dict[str, str]], list[dict[str, str]]]  # (prompt + chosen, prompt + rejected)
+
+
+def pairs(rows: Iterable[dict[str, Any]]) -> list[Pair]:
+    """Preference pairs from ``dpo`` export rows."""
+    out = []
+    for row in rows:
+        if not {"prompt", "chosen", "rejected"} <= set(row):
+            continue
+        prompt = row["prompt"] if isinstance(row["prompt"], list) else [{"role": "user", "content": row["prompt"]}]
+        prompt = [{"role": str(m["role"]), "content": str(m["content"])} for m in prompt]
+
+        def turn(value: Any) -> list[dict[str, str]]:
+            msgs = value if isinstance(value, list) else [{"role": "assistant", "content": value}]
+            return [{"role": str(m["role"]), "content": str(m["content"])} for m in msgs]
+
+        chosen, rejected = turn(row["chosen"]), turn(row["rejected"])
+        if chosen and rejected and chosen[-1]["content"].strip() and rejected[-1]["content"].strip():
+            out.append(([*prompt, *chosen], [*prompt, *rejected]))
     return out
 
 
@@ -212,6 +240,33 @@ def heldout_loss(model: Any, encoded: list[tuple[list[int], list[int]]], pad: in
     return total / max(count, 1)
 
 
+def sequence_logps(model: Any, batch: dict[str, torch.Tensor], device: str) -> torch.Tensor:
+    """Per row, the summed log-probability of the labelled (answer) tokens."""
+    with _autocast(device):
+        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits.float()
+    labels = batch["labels"][:, 1:]
+    logps = torch.log_softmax(logits[:, :-1], dim=-1)
+    mask = labels != -100
+    picked = torch.gather(logps, 2, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+    return (picked * mask).sum(dim=1)
+
+
+@torch.no_grad()
+def preference_accuracy(model: Any, encoded: list[tuple[tuple[list[int], list[int]], tuple[list[int], list[int]]]],
+                        pad: int, device: str, size: int) -> float | None:
+    """Share of pairs whose chosen answer the model finds likelier than the rejected one."""
+    if not encoded:
+        return None
+    model.eval()
+    wins = 0
+    for start in range(0, len(encoded), size):
+        chunk = encoded[start : start + size]
+        both = next(iter(_batches([c for c, _ in chunk] + [r for _, r in chunk], 2 * len(chunk), pad)))
+        lp = sequence_logps(model, {k: v.to(device) for k, v in both.items()}, device)
+        wins += int((lp[: len(chunk)] > lp[len(chunk) :]).sum())
+    return wins / len(encoded)
+
+
 @torch.no_grad()
 def answers(model: Any, tokenizer: Any, convs: list[list[dict[str, str]]], device: str, size: int,
             max_new_tokens: int) -> list[str]:
@@ -236,16 +291,18 @@ def answers(model: Any, tokenizer: Any, convs: list[list[dict[str, str]]], devic
 
 
 def score(model: Any, tokenizer: Any, convs: list[list[dict[str, str]]], encoded: list[tuple[list[int], list[int]]],
-          opts: FinetuneOptions, device: str) -> tuple[Scores, list[str]]:
+          opts: FinetuneOptions, device: str, encoded_pairs: list[Any] | None = None) -> tuple[Scores, list[str]]:
     loss = heldout_loss(model, encoded, tokenizer.pad_token_id, device, opts.batch_size)
+    preference = preference_accuracy(model, encoded_pairs or [], tokenizer.pad_token_id, device, opts.batch_size)
     sample = convs[: opts.eval_generate]
     if not sample:
-        return Scores(loss=loss), []
+        return Scores(loss=loss, preference=preference), []
     predicted = answers(model, tokenizer, sample, device, opts.batch_size, opts.max_new_tokens)
     refs = [c[-1]["content"] for c in sample]
     exact = sum(normalise(p) == normalise(r) for p, r in zip(predicted, refs, strict=True)) / len(sample)
     mean_overlap = sum(overlap(p, r) for p, r in zip(predicted, refs, strict=True)) / len(sample)
-    return Scores(loss=loss, exact_match=exact, overlap=mean_overlap, examples=len(sample)), predicted
+    return Scores(loss=loss, exact_match=exact, overlap=mean_overlap, examples=len(sample),
+                  preference=preference), predicted
 
 
 # ------------------------------------------------------------------ training
@@ -282,10 +339,22 @@ def finetune(
 
     opts = opts or FinetuneOptions()
     say = progress or (lambda _m: None)
-    convs = conversations(rows)
-    if len(convs) < 2:
-        raise ValueError(f"{len(convs)} usable conversation(s): a fine-tune needs at least two (one held out)")
-    train_convs, held_convs = split(convs, opts.heldout, opts.seed)
+    if opts.objective not in ("sft", "dpo"):
+        raise ValueError(f"objective {opts.objective!r}: sft or dpo")
+    train_pairs: list[Pair] = []
+    held_pairs: list[Pair] = []
+    if opts.objective == "dpo":
+        found = pairs(rows)
+        if len(found) < 2:
+            raise ValueError(f"{len(found)} preference pair(s): DPO needs at least two (one held out)")
+        train_pairs, held_pairs = split(found, opts.heldout, opts.seed)
+        train_convs, held_convs = [c for c, _ in train_pairs], [c for c, _ in held_pairs]
+        convs = [*train_convs, *held_convs]
+    else:
+        convs = conversations(rows)
+        if len(convs) < 2:
+            raise ValueError(f"{len(convs)} usable conversation(s): a fine-tune needs at least two (one held out)")
+        train_convs, held_convs = split(convs, opts.heldout, opts.seed)
     torch.manual_seed(opts.seed)
     device = resolve_device(opts.device)
     machine = _machine(device)
@@ -296,9 +365,15 @@ def finetune(
     model: Any = AutoModelForCausalLM.from_pretrained(str(directory), dtype=torch.float32).to(device)
     train_enc = [encode(tokenizer, c, opts.max_tokens) for c in train_convs]
     held_enc = [encode(tokenizer, c, opts.max_tokens) for c in held_convs]
-    say(f"{len(train_convs)} training and {len(held_convs)} held-out conversations; base model {directory.name}")
-    base, base_answers = score(model, tokenizer, held_convs, held_enc, opts, device)
-    say(f"base: held-out loss {base.loss:.3f}, exact {base.exact_match}, overlap {base.overlap}")
+    train_pair_enc = [(encode(tokenizer, c, opts.max_tokens), encode(tokenizer, r, opts.max_tokens))
+                      for c, r in train_pairs]
+    held_pair_enc = [(encode(tokenizer, c, opts.max_tokens), encode(tokenizer, r, opts.max_tokens))
+                     for c, r in held_pairs]
+    say(f"{len(train_convs)} training and {len(held_convs)} held-out {'pairs' if held_pairs else 'conversations'}; "
+        f"objective {opts.objective}; base model {directory.name}")
+    base, base_answers = score(model, tokenizer, held_convs, held_enc, opts, device, held_pair_enc)
+    say(f"base: held-out loss {base.loss:.3f}, exact {base.exact_match}, overlap {base.overlap}, "
+        f"preference {base.preference}")
 
     config = LoraConfig(r=opts.rank, lora_alpha=opts.alpha, lora_dropout=opts.dropout, target_modules=TARGET_MODULES,
                         task_type="CAUSAL_LM")
@@ -323,12 +398,24 @@ def finetune(
             fresh = list(range(len(train_enc)))
             rng.shuffle(fresh)
             order.extend(fresh)
-        picked = [train_enc[i] for i in order[: opts.batch_size]]
+        chosen = order[: opts.batch_size]
         del order[: opts.batch_size]
-        batch = next(iter(_batches(picked, len(picked), tokenizer.pad_token_id)))
-        batch = {k: v.to(device) for k, v in batch.items()}
-        with _autocast(device):
-            loss = model(**batch).loss
+        if opts.objective == "dpo":
+            picked = [train_pair_enc[i] for i in chosen]
+            both = next(iter(_batches([c for c, _ in picked] + [r for _, r in picked], 2 * len(picked),
+                                      tokenizer.pad_token_id)))
+            both = {k: v.to(device) for k, v in both.items()}
+            policy = sequence_logps(model, both, device)
+            with torch.no_grad(), model.disable_adapter():
+                reference = sequence_logps(model, both, device)
+            n = len(picked)
+            margin = (policy[:n] - reference[:n]) - (policy[n:] - reference[n:])
+            loss = -torch.nn.functional.logsigmoid(opts.dpo_beta * margin).mean()
+        else:
+            batch = next(iter(_batches([train_enc[i] for i in chosen], len(chosen), tokenizer.pad_token_id)))
+            batch = {k: v.to(device) for k, v in batch.items()}
+            with _autocast(device):
+                loss = model(**batch).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
@@ -337,8 +424,9 @@ def finetune(
         if step % 10 == 0 or step == opts.steps - 1:
             say(f"step {step + 1}/{opts.steps}: train loss {loss.item():.3f}")
     train_seconds = time.perf_counter() - started
-    adapted, adapted_answers = score(model, tokenizer, held_convs, held_enc, opts, device)
-    say(f"adapted: held-out loss {adapted.loss:.3f}, exact {adapted.exact_match}, overlap {adapted.overlap}")
+    adapted, adapted_answers = score(model, tokenizer, held_convs, held_enc, opts, device, held_pair_enc)
+    say(f"adapted: held-out loss {adapted.loss:.3f}, exact {adapted.exact_match}, overlap {adapted.overlap}, "
+        f"preference {adapted.preference}")
 
     target = adapter_dir(out_dir, tenant)
     target.mkdir(parents=True, exist_ok=True)

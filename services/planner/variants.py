@@ -35,7 +35,7 @@ def user_key(user: str | None, session_id: str) -> str:
 
 class VariantBook:
     def __init__(self, rng: random.Random | None = None) -> None:
-        self.policies: dict[tuple[str, str], PromptPolicy] = {}
+        self.policies: dict[str, dict[str, PromptPolicy]] = {}  # scope -> task type -> policy
         self.assigned: OrderedDict[tuple[str, str, str], tuple[str, float]] = OrderedDict()
         self.rng = rng or random.Random()
 
@@ -52,7 +52,7 @@ class VariantBook:
             if user:
                 self.assigned.pop((scope, task_type, user), None)
             else:
-                self.policies.pop((scope, task_type), None)
+                self.policies.get(scope, {}).pop(task_type, None)
             return
         try:
             if user:
@@ -62,7 +62,7 @@ class VariantBook:
             else:
                 policy = CloudEvent[PromptPolicy].model_validate_json(value)
                 if policy.type == EventType.PROMPT_POLICY:
-                    self.policies[(scope, task_type)] = policy.data
+                    self.policies.setdefault(scope, {})[task_type] = policy.data
         except ValidationError:
             log.warning("prompts: unreadable record %s skipped", text[:200])
 
@@ -75,9 +75,8 @@ class VariantBook:
     # ------------------------------------------------------------------ choice
 
     def policies_for(self, tenant: str) -> dict[str, PromptPolicy]:
-        found = {t: p for (s, t), p in self.policies.items() if s == EVERYONE}
-        found.update({t: p for (s, t), p in self.policies.items() if s == tenant})
-        return found
+        """The tenant's policies per task type: its own, else the ``*`` ones."""
+        return {**self.policies.get(EVERYONE, {}), **self.policies.get(tenant, {})}
 
     def choose(self, tenant: str, user: str, now: float | datetime) -> dict[str, PromptVariant | None]:
         """Per task type with a policy for ``tenant``: the user's variant (None: the base templates)."""

@@ -446,11 +446,14 @@ def finetune(
                                                "overlap.")] = 40,
     device: Annotated[str, typer.Option(help="auto (CUDA when present), cpu or cuda.")] = "auto",
     seed: Annotated[int, typer.Option()] = 0,
+    objective: Annotated[str, typer.Option(help="sft (assistant turns) or dpo (prompt/chosen/rejected rows, against "
+                                           "the base model as the reference).")] = "sft",
     out: Annotated[Path | None, typer.Option(help="Adapters folder (default: inference.adapters_dir).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Train a LoRA adapter of the generation model on feedback, evaluate it against the base model on a held-out
-    split, and write it where the inference service loads it (restart the service to serve it)."""
+    """Train a LoRA adapter of the generation model on feedback (sft rows, or dpo rows: trained on the chosen answer,
+    or with --objective dpo on the pairs), evaluate it against the base model on a held-out split, and write it
+    where the inference service loads it (restart the service to serve it)."""
     from autoglm.services.inference.config import InferenceServiceSettings
     from autoglm.services.inference.finetune import FinetuneOptions, read_rows
     from autoglm.services.inference.finetune import finetune as run_finetune
@@ -461,7 +464,7 @@ def finetune(
         err.print("[red]no generation model: set inference.model_path (the bundled one is not installed)[/]")
         raise typer.Exit(2)
     opts = FinetuneOptions(steps=steps, batch_size=batch_size, learning_rate=learning_rate, rank=rank, alpha=2 * rank,
-                           heldout=heldout, eval_generate=eval_generate, seed=seed, device=device)
+                           heldout=heldout, eval_generate=eval_generate, seed=seed, device=device, objective=objective)
     try:
         report = run_finetune(read_rows(file), model_path=cfg.model_path,
                               cache_dir=cfg.cache_dir or settings.data_dir / "models",
@@ -474,11 +477,12 @@ def finetune(
         console.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
         return
     table = Table(title=f"held-out split: {report.heldout_rows} of {report.rows} rows")
-    for column in ("model", "loss", "exact match", "overlap"):
+    for column in ("model", "loss", "exact match", "overlap", "prefers chosen"):
         table.add_column(column)
     for name, sc in (("base", report.base), ("adapted", report.adapted)):
         table.add_row(name, f"{sc.loss:.3f}", "-" if sc.exact_match is None else f"{sc.exact_match:.1%}",
-                      "-" if sc.overlap is None else f"{sc.overlap:.3f}")
+                      "-" if sc.overlap is None else f"{sc.overlap:.3f}",
+                      "-" if sc.preference is None else f"{sc.preference:.1%}")
     console.print(table)
     console.print(f"{report.steps} steps in {report.train_seconds:.0f} s on {report.device}; adapter: "
                   f"{report.adapter_dir} (restart the inference service to serve it)")

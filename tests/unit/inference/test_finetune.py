@@ -115,3 +115,22 @@ def test_a_bounded_run_lowers_the_heldout_loss_and_the_adapter_loads_merged(tiny
         want = peft(input_ids=ids).logits
         assert torch.allclose(merged.model(input_ids=ids).logits, want, atol=1e-4)
         assert not torch.allclose(base.model(input_ids=ids).logits, want, atol=1e-3)
+
+
+def test_dpo_makes_the_chosen_answers_likelier_on_heldout_pairs(tiny_model: Path, tmp_path: Path) -> None:
+    rows = []
+    for n, (item, code) in enumerate(FACTS.items()):
+        wrong = f"code{(n + 5) % len(FACTS)}"
+        for ask in ("what is the code of", "tell me the code of", "code for"):
+            rows.append({"prompt": [{"role": "user", "content": f"{ask} {item}"}],
+                         "chosen": [{"role": "assistant", "content": f"the code of {item} is {code}"}],
+                         "rejected": [{"role": "assistant", "content": f"the code of {item} is {wrong}"}]})
+    opts = FinetuneOptions(steps=60, batch_size=8, learning_rate=2e-2, objective="dpo", dpo_beta=0.5,
+                           eval_generate=0, device="cpu")
+    report = finetune(rows, model_path=tiny_model, cache_dir=tmp_path / "models", out_dir=tmp_path / "adapters",
+                      opts=opts)
+    assert report.base.preference is not None and report.adapted.preference is not None
+    assert report.adapted.preference > report.base.preference, report
+    assert (tmp_path / "adapters" / "global" / "adapter_config.json").exists()
+    with pytest.raises(ValueError, match="preference pair"):
+        finetune(_rows(), model_path=tiny_model, cache_dir=tmp_path / "models", out_dir=tmp_path / "x", opts=opts)
