@@ -98,6 +98,7 @@ class LabelExample:
     text: str
     graph: dict[str, Any]
     example_id: str
+    now: float | None = None  # when the request was made: its relative dates resolve against it
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,5 +178,6 @@ def _intent_correction(task: TaskRecord, tenant: str, value: float, raw: dict[st
     if not task.request:
         raise Refused("invalid_correction", f"task {task.task_id!r} has no request text to label")
     contract = graph.contract()
-    effect = LabelExample(tenant=tenant, text=task.request[:2000], graph=contract, example_id=example_id(task.request))
+    effect = LabelExample(tenant=tenant, text=task.request[:2000], graph=contract, example_id=example_id(task.request),
+                          now=task.created_at or None)
     return Accepted(value, "intents", {"intents": contract}, (effect,), ("stored", "parser_example"))
