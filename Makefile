@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help venv chromium demo test test-unit test-integration lint up down status eval-parser bench-parser eval-kb eval-generation eval-answers eval-multihop eval-safety train-safety bench-inference bench-memory bench-pipeline bench-backpressure bench-gateway chaos traces-ui asyncapi clean
+.PHONY: help venv chromium demo test test-unit test-integration lint up down status eval-parser bench-parser eval-kb eval-generation eval-answers eval-multihop eval-safety train-safety eval-bandit eval-finetune bench-inference bench-memory bench-pipeline bench-backpressure bench-gateway chaos traces-ui asyncapi clean
 
 help:
 	@echo "make demo   - start the embedded stack, run example tasks, print results and traces, stop"
@@ -69,6 +69,15 @@ bench-parser: $(STAMP)
 
 eval-kb: $(STAMP)
 	$(BIN)/python scripts/eval_kb.py
+
+# Prompt bandit against a fixed prompt with scripted raters (a simulation: under a second, no model).
+eval-bandit: $(STAMP)
+	$(BIN)/python scripts/eval_prompt_bandit.py
+
+# LoRA fine-tune of the bundled model on the FAQ corrections set, base vs adapted on its held-out split (minutes on CPU).
+FINETUNE_ARGS ?= --steps 100 --learning-rate 1e-3
+eval-finetune: $(STAMP)
+	$(BIN)/autoglm finetune tests/data/finetune/faq_sft.jsonl --tenant harbor --out data/eval_adapters $(FINETUNE_ARGS)
 
 # Answer quality: the blind set tests/data/answers/ through the real stack (its FORMAT.md is the spec).
 eval-answers: $(STAMP)

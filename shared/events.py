@@ -88,6 +88,9 @@ class EventType(StrEnum):
     DEAD_LETTERED = "autoglm.deadletter"
     FEEDBACK_SUBMITTED = "autoglm.feedback.submitted"
     EXAMPLE_LABELLED = "autoglm.parser.example.labelled"
+    FEEDBACK_REQUESTED = "autoglm.feedback.requested"
+    PROMPT_POLICY = "autoglm.prompts.policy"
+    PROMPT_ASSIGNED = "autoglm.prompts.assigned"
 
 
 class CloudEvent(BaseModel, Generic[D]):
@@ -345,6 +348,12 @@ class TaskCompleted(BaseModel):
         "For several parts, the least checked of them (model, then extract, tool, template).",
         examples=["extract"],
     )
+    prompt_versions: dict[str, str] = Field(
+        default_factory=dict,
+        description="The prompt variant each task type's generation used (task type -> variant id; the base "
+        "templates are `v1`); empty when no prompted generation ran. Ratings of the task count for these.",
+        examples=[{"creative_writing": "v1"}],
+    )
 
 
 class TaskProgress(BaseModel):
@@ -442,6 +451,13 @@ class FeedbackSubmitted(BaseModel):
     )
     status: str | None = Field(None, description="The task's result status, when known.", examples=["completed"])
     trace_id: str | None = Field(None, description="The task's trace id, when known.")
+    reply_to: str | None = Field(
+        None,
+        description="Where the feedback service sends its verdict, a StepCompleted whose `step_id` is this "
+        "event's `id` (`ok` false with `error` when the feedback was refused); only `autoglm.client.replies`. "
+        "The SDK and CLI set it; the gateway, which checks the task itself, does not.",
+        examples=["autoglm.client.replies"],
+    )
 
     @model_validator(mode="after")
     def _score_on_scale(self) -> FeedbackSubmitted:
@@ -450,6 +466,73 @@ class FeedbackSubmitted(BaseModel):
         if self.scale == "stars" and not 1 <= self.score <= 5:
             raise ValueError("a stars score is 1 to 5")
         return self
+
+
+# --------------------------------------------------------------------------- prompt variants
+
+
+class FewShotExample(BaseModel):
+    """One worked example shown to the model before the request (a user turn and the assistant's answer)."""
+
+    request: str = Field(min_length=1, max_length=2000, description="The example request.", examples=["写一句春天的诗"])
+    answer: str = Field(min_length=1, max_length=4000, description="Its well-rated answer.", examples=["春风拂柳绿"])
+
+
+class PromptVariant(BaseModel):
+    """A version of a task type's prompt: the base template's system text or its own, plus worked examples."""
+
+    id: str = Field(min_length=1, max_length=64, pattern=ID_PATTERN, description="Variant id.", examples=["concise"])
+    system: str | None = Field(
+        None, max_length=4000,
+        description="System text replacing the template's (same `$request`/`$language_hint` placeholders); None "
+        "keeps the base template's.", examples=["Answer in at most two sentences. $language_hint"],
+    )
+    few_shot: list[FewShotExample] = Field(
+        default_factory=list, max_length=8, description="Worked examples put before the request."
+    )
+    origin: Literal["manual", "proposed"] = Field(
+        "manual", description="`manual` (added by an operator) or `proposed` (from the tenant's best-rated answers).",
+        examples=["proposed"],
+    )
+
+
+class VariantStats(BaseModel):
+    """A variant's ratings as a Beta posterior's evidence (rewards 0..1: thumbs up 1, 3 stars 0.5)."""
+
+    variant: str = Field(description="Variant id.", examples=["v1"])
+    successes: float = Field(0.0, ge=0, description="Sum of rewards.", examples=[12.5])
+    failures: float = Field(0.0, ge=0, description="Sum of (1 - reward).", examples=[4.5])
+
+
+class PromptPolicy(BaseModel):
+    """How the planner picks a task type's prompt for a tenant's users, on `autoglm.prompts` (compacted, key
+    `<tenant>/<task_type>`; tenant `*` applies to tenants without a record of their own). Written by the
+    feedback service only. The base templates (variant `v1`) are always a candidate unless retired."""
+
+    task_type: str = Field(description="Intent type whose generation steps it covers.", examples=["creative_writing"])
+    variants: list[PromptVariant] = Field(
+        default_factory=list, max_length=16, description="Live variants besides the base templates."
+    )
+    retired: list[str] = Field(default_factory=list, description="Variant ids no longer assigned (may include `v1`).")
+    pinned: str | None = Field(None, description="When set, every user gets this variant.", examples=[None])
+    min_share: float = Field(
+        0.05, ge=0, le=1, description="Each live variant's minimum share of new assignments (exploration).",
+        examples=[0.05],
+    )
+    sticky_seconds: float = Field(
+        86400.0, gt=0, description="How long a user keeps the variant they were assigned.", examples=[86400]
+    )
+    stats: list[VariantStats] = Field(default_factory=list, description="Ratings per variant, for Thompson sampling.")
+
+
+class VariantAssigned(BaseModel):
+    """A user's sticky variant of a task type, on `autoglm.prompts` (key `<tenant>/<task_type>/@<user>`):
+    the first assignment the feedback service saw on a result, so every planner replica keeps it."""
+
+    task_type: str = Field(description="Intent type.", examples=["creative_writing"])
+    user: str = Field(min_length=1, max_length=128, description="The user.", examples=["u-1"])
+    variant: str = Field(description="Variant id.", examples=["concise"])
+    assigned_at: datetime = Field(description="When it was first used; it expires `sticky_seconds` later.")
 
 
 # --------------------------------------------------------------------------- intents
@@ -840,6 +923,89 @@ class ParseRequested(StepRequest):
     timezone: str | None = Field(None, description="IANA zone.")
 
 
+_TASK_TYPE = Field(description="Intent type (`creative_writing`, `question_answering`, ...).",
+                  examples=["creative_writing"])
+
+
+class FeedbackList(StepRequest):
+    """The tenant's feedback, newest first, each with its task's request, answer, task type and prompt version."""
+
+    operation: Literal["list"] = "list"
+    task_id: str | None = Field(None, max_length=128, description="Only this task's feedback.")
+    task_type: str | None = Field(None, max_length=64, description="Only tasks of this type.")
+    limit: int = Field(50, ge=1, le=1000, description="At most this many.")
+
+
+class FeedbackStats(StepRequest):
+    """Ratings of the tenant's tasks per task type and prompt version: count, mean reward, thumbs/stars."""
+
+    operation: Literal["stats"] = "stats"
+
+
+class FeedbackExport(StepRequest):
+    """Fine-tuning rows from the tenant's feedback, personal data masked: `sft` (chat pairs from corrections
+    and well-rated answers) or `dpo` (prompt, chosen, rejected from corrections and low ratings)."""
+
+    operation: Literal["export"] = "export"
+    format: Literal["sft", "dpo"] = Field("sft", description="Row shape.", examples=["sft"])
+    offset: int = Field(0, ge=0, description="Skip this many rows (pages keep a reply under the record limit).")
+    limit: int = Field(500, ge=1, le=2000, description="At most this many rows.")
+
+
+class PromptStats(StepRequest):
+    """Traffic and ratings per prompt variant, with 95% credible intervals, for one or every task type."""
+
+    operation: Literal["prompt_stats"] = "prompt_stats"
+    task_type: str | None = Field(None, max_length=64, description="Only this task type.")
+
+
+class PromptAdd(StepRequest):
+    """Make a variant live for the tenant (or for every tenant with `everyone`)."""
+
+    operation: Literal["prompt_add"] = "prompt_add"
+    task_type: str = _TASK_TYPE
+    variant: PromptVariant = Field(description="The variant.")
+    everyone: bool = Field(False, description="For every tenant (policy `*`), not just the sender's.")
+
+
+class PromptRetire(StepRequest):
+    """Stop assigning a variant (users holding it get a new one)."""
+
+    operation: Literal["prompt_retire"] = "prompt_retire"
+    task_type: str = _TASK_TYPE
+    variant: str = Field(max_length=64, description="Variant id (`v1` retires the base templates).")
+
+
+class PromptPin(StepRequest):
+    """Give every user of the tenant one variant (`variant` None: unpin, back to the bandit)."""
+
+    operation: Literal["prompt_pin"] = "prompt_pin"
+    task_type: str = _TASK_TYPE
+    variant: str | None = Field(None, max_length=64, description="Variant id, or None to unpin.")
+    min_share: float | None = Field(None, ge=0, le=1, description="Also set the minimum exploration share.")
+
+
+class PromptPropose(StepRequest):
+    """A new variant with worked examples from the tenant's own best-rated answers of this task type."""
+
+    operation: Literal["prompt_propose"] = "prompt_propose"
+    task_type: str = _TASK_TYPE
+    examples: int = Field(3, ge=1, le=8, description="How many worked examples.")
+    min_reward: float = Field(0.75, ge=0, le=1, description="Only answers rated at least this well (0..1).")
+
+
+FeedbackOperation = Annotated[
+    FeedbackList | FeedbackStats | FeedbackExport | PromptStats | PromptAdd | PromptRetire | PromptPin
+    | PromptPropose,
+    Field(discriminator="operation"),
+]
+
+
+class FeedbackRequested(RootModel[FeedbackOperation]):
+    """CLI or SDK -> feedback service, on `autoglm.feedback.requests`: read the tenant's feedback and manage its
+    prompt variants. One schema per ``operation``; the reply (a StepCompleted on `reply_to`) carries the output."""
+
+
 class StepCompleted(BaseModel):
     """Any worker -> planner: the outcome of one step request."""
 
@@ -866,4 +1032,7 @@ EVENT_PAYLOADS: dict[EventType, type[BaseModel]] = {
     EventType.DEAD_LETTERED: DeadLetter,
     EventType.FEEDBACK_SUBMITTED: FeedbackSubmitted,
     EventType.EXAMPLE_LABELLED: ExampleLabelled,
+    EventType.FEEDBACK_REQUESTED: FeedbackRequested,
+    EventType.PROMPT_POLICY: PromptPolicy,
+    EventType.PROMPT_ASSIGNED: VariantAssigned,
 }

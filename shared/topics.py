@@ -41,6 +41,8 @@ PLAN_STATE = "autoglm.planner.state"
 CLIENT_REPLIES = "autoglm.client.replies"
 FEEDBACK = "autoglm.feedback"
 PARSER_EXAMPLES = "autoglm.parser.examples"
+FEEDBACK_REQUESTS = "autoglm.feedback.requests"
+PROMPTS = "autoglm.prompts"
 
 CATALOG: tuple[TopicSpec, ...] = (
     TopicSpec(
@@ -48,7 +50,7 @@ CATALOG: tuple[TopicSpec, ...] = (
         "Natural-language tasks from upstream systems.",
         (EventType.TASK_REQUESTED,),
         ("upstream", "sdk", "gateway"),
-        ("parser", "gateway"),
+        ("parser", "gateway", "feedback"),
         public=True,
     ),
     TopicSpec(
@@ -56,14 +58,14 @@ CATALOG: tuple[TopicSpec, ...] = (
         "One result per task: completed, failed or needs_clarification.",
         (EventType.TASK_COMPLETED,),
         ("planner", "parser"),
-        ("downstream", "sdk", "gateway"),
+        ("downstream", "sdk", "gateway", "feedback"),
         public=True,
     ),
     TopicSpec(
         DLQ,
         "Records no service could process, with the reason and the original bytes.",
         (EventType.DEAD_LETTERED,),
-        ("parser", "planner", "tool_executor", "inference", "memory"),
+        ("parser", "planner", "tool_executor", "inference", "memory", "feedback"),
         ("operators",),
         public=True,
         partitions=1,
@@ -136,11 +138,30 @@ CATALOG: tuple[TopicSpec, ...] = (
         config={"cleanup.policy": "compact"},
     ),
     TopicSpec(
+        FEEDBACK_REQUESTS,
+        "Reads of a tenant's feedback (list, stats, export) and prompt-variant management, from the CLI and SDK.",
+        (EventType.FEEDBACK_REQUESTED,),
+        ("cli", "sdk"),
+        ("feedback",),
+    ),
+    TopicSpec(
+        PROMPTS,
+        "Prompt-variant policies (key `<tenant>/<task_type>`) and users' sticky assignments (key "
+        "`<tenant>/<task_type>/@<user>`); every planner replica reads it from the start and follows it; compacted.",
+        (EventType.PROMPT_POLICY, EventType.PROMPT_ASSIGNED),
+        ("feedback",),
+        ("planner",),
+        partitions=1,
+        compacted=True,
+        config={"cleanup.policy": "compact"},
+    ),
+    TopicSpec(
         CLIENT_REPLIES,
-        "Replies to CLI, SDK and gateway step requests (knowledge-base ingest, embeddings, session turns).",
+        "Replies to CLI, SDK and gateway step requests (knowledge-base ingest, embeddings, session turns, feedback "
+        "reads and verdicts).",
         (EventType.STEP_COMPLETED,),
-        ("inference", "memory"),
-        ("cli", "gateway"),
+        ("inference", "memory", "feedback"),
+        ("cli", "gateway", "sdk"),
     ),
 )
 

@@ -181,6 +181,24 @@ class InferenceConfig(BaseModel):
     cache_size: int = Field(1024, ge=0, description="Entries in the LRU response cache.")
     cache_dir: Path | None = Field(None, description="Where converted weights go; default <data_dir>/models.")
     embedding_batch_size: int = Field(64, ge=1)
+    adapter: Path | None = Field(
+        None,
+        description="A LoRA adapter directory (peft) merged into the local model for every tenant (no per-token cost). "
+        "Default: <adapters_dir>/global when it exists.",
+    )
+    tenant_adapters: dict[str, Path] = Field(
+        default_factory=dict,
+        description="Per-tenant LoRA adapters, tenant -> directory (default: every <adapters_dir>/tenants/<tenant>). "
+        "Each such tenant's generations run on its own copy of the model with its adapter merged: one more copy "
+        "of the weights and one more worker per tenant.",
+    )
+    adapters_dir: Path | None = Field(
+        None, description="Where `autoglm finetune` writes adapters and this service finds them; default "
+        "<data_dir>/adapters."
+    )
+    discover_adapters: bool = Field(
+        True, description="Load the adapters found under adapters_dir (global/, tenants/<tenant>/) at start."
+    )
     openai: OpenAIBackendConfig = Field(default_factory=OpenAIBackendConfig)
 
 
@@ -188,6 +206,10 @@ class InferenceServiceSettings(Settings):
     """Settings of the inference service process."""
 
     inference: InferenceConfig = Field(default_factory=InferenceConfig)
+
+    @property
+    def adapters_dir(self) -> Path:
+        return self.inference.adapters_dir or self.data_dir / "adapters"
 
     def inference_config(self) -> InferenceConfig:
         """The inference section with the global `enable_caching` and `model_provider` applied."""

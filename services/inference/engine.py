@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import logging
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from autoglm.services.inference.types import (
     InferenceError,
     OnToken,
 )
+
+log = logging.getLogger(__name__)
 
 
 class ResponseCache:
@@ -75,11 +78,19 @@ class InferenceEngine:
     `stats` holds counters for tests and logs; the same figures go to Prometheus (`metrics.py`).
     """
 
-    def __init__(self, cfg: InferenceConfig, backend: Backend, others: dict[str, Backend] | None = None) -> None:
+    def __init__(
+        self,
+        cfg: InferenceConfig,
+        backend: Backend,
+        others: dict[str, Backend] | None = None,
+        tenant_backends: dict[str, Backend] | None = None,
+    ) -> None:
         self.cfg = cfg
         self.backend = backend
         # Further models by profile name (inference.models), chosen per task type by inference.route.
         self.others: dict[str, Backend] = dict(others or {})
+        # Tenants with a LoRA adapter of their own: their generations run on their adapted model (issue 21).
+        self.tenant_backends: dict[str, Backend] = dict(tenant_backends or {})
         self.cache = ResponseCache(cfg.cache_size if cfg.enable_cache else 0)
         self._compiled: OrderedDict[str, Any] = OrderedDict()
         self.stats: dict[str, float] = {
@@ -93,19 +104,22 @@ class InferenceEngine:
 
     @classmethod
     async def create(cls, cfg: InferenceConfig, *, data_dir: Path) -> InferenceEngine:
-        """Build the configured backend; model loading runs in a worker thread, off the event loop."""
+        """Build the configured backend (and one per tenant adapter); model loading runs in a worker thread,
+        off the event loop."""
         if cfg.backend == "openai":
             from autoglm.services.inference.openai_backend import OpenAIBackend
 
+            if cfg.adapter or cfg.tenant_adapters:
+                log.warning("LoRA adapters are for the local backend; the OpenAI-compatible endpoint ignores them")
             backend: Backend = await OpenAIBackend.create(cfg, data_dir=data_dir)
-        else:
-            from autoglm.services.inference.local_backend import LocalBackend
+            return cls(cfg, backend)
+        from autoglm.services.inference.local_backend import LocalBackend
 
-            backend = await LocalBackend.create(cfg, data_dir=data_dir)
+        glob, tenants = find_adapters(cfg, data_dir)
+        backend = await LocalBackend.create(cfg, data_dir=data_dir, adapter=glob)
         others: dict[str, Backend] = {}
-        if cfg.backend == "local":
-            from autoglm.services.inference.local_backend import LocalBackend
-
+        tenant_backends: dict[str, Backend] = {}
+        try:
             for name, profile in cfg.models.items():
                 # The same engine settings, another model; no second embedding model.
                 sub = cfg.model_copy(update={
@@ -114,12 +128,27 @@ class InferenceEngine:
                     "max_batch_size": profile.max_batch_size or cfg.max_batch_size,
                 })
                 others[name] = await LocalBackend.create(sub, data_dir=data_dir)
-        return cls(cfg, backend, others)
+            for tenant, path in tenants.items():
+                # Embeddings stay on the base backend: a tenant's model only generates.
+                own = cfg.model_copy(update={"embedding_model_path": None})
+                tenant_backends[tenant] = await LocalBackend.create(own, data_dir=data_dir, adapter=path)
+                log.info("tenant %s: generations with adapter %s", tenant, path)
+        except BaseException:
+            for b in (backend, *others.values(), *tenant_backends.values()):
+                await b.aclose()
+            raise
+        return cls(cfg, backend, others, tenant_backends)
 
-    def backend_for(self, task_type: str | None, requested: str | None = None) -> tuple[Backend, InferenceConfig]:
-        """The backend that serves a request: the model it names, else its task type's route, else the default."""
+    def backend_for(
+        self, task_type: str | None, requested: str | None = None, tenant: str | None = None
+    ) -> tuple[Backend, InferenceConfig]:
+        """The backend that serves a request: the model it names, else the tenant's adapted model (a tenant
+        with a LoRA adapter of its own), else its task type's route, else the default."""
+        own = self.tenant_backends.get(tenant or "")
         if requested:
-            if requested in (None, "", self.backend.model_name):
+            if own is not None and requested == own.model_name:
+                return own, self.cfg
+            if requested == self.backend.model_name:
                 return self.backend, self.cfg
             for name, other in self.others.items():
                 if requested in (name, other.model_name):
@@ -127,6 +156,8 @@ class InferenceEngine:
             raise InferenceError(
                 "unknown_model", f"{requested!r} is not served here (models: {', '.join(self.model_names)})"
             )
+        if own is not None:
+            return own, self.cfg
         name = self.cfg.route.get(task_type or "")
         if name and name in self.others:
             return self.others[name], self._cfg_of(name)
@@ -176,7 +207,7 @@ class InferenceEngine:
     async def _generate(self, req: GenerateRequest, on_token: OnToken | None) -> GenerateResult:
         if not req.messages or not any(str(m.get("content") or "").strip() for m in req.messages):
             raise InferenceError("empty_prompt", "no message has content")
-        backend, cfg = self.backend_for(req.task_type, req.params.get("model") or None)
+        backend, cfg = self.backend_for(req.task_type, req.params.get("model") or None, req.tenant)
         try:
             params = resolve_params(cfg, req.task_type, req.params)
         except ParamsError as exc:
@@ -242,9 +273,24 @@ class InferenceEngine:
         return await self.backend.embed(texts)
 
     async def aclose(self) -> None:
-        await self.backend.aclose()
-        for other in self.others.values():
-            await other.aclose()
+        for backend in (self.backend, *self.others.values(), *self.tenant_backends.values()):
+            await backend.aclose()
+
+
+def find_adapters(cfg: InferenceConfig, data_dir: Path) -> tuple[Path | None, dict[str, Path]]:
+    """The global adapter and the per-tenant ones: the configured ones, and (with ``discover_adapters``) those
+    ``autoglm finetune`` wrote under ``adapters_dir`` (``global/``, ``tenants/<tenant>/``)."""
+    root = cfg.adapters_dir or data_dir / "adapters"
+    glob = cfg.adapter
+    tenants = dict(cfg.tenant_adapters)
+    if cfg.discover_adapters:
+        if glob is None and (root / "global" / "adapter_config.json").exists():
+            glob = root / "global"
+        if (root / "tenants").is_dir():
+            for path in sorted((root / "tenants").iterdir()):
+                if (path / "adapter_config.json").exists():
+                    tenants.setdefault(path.name, path)
+    return glob, tenants
 
 
 async def _call(fn: OnToken, text: str) -> None:

@@ -102,6 +102,7 @@ def register(rt: ServiceRuntime, engine_ref: Resource[Engine], *, max_records: i
                                 json_schema=req.json_schema,
                                 request_id=f"{ev.task_id}/{req.step_id}/{req.attempt}",
                                 timeout_s=_remaining(req.deadline),
+                                tenant=ev.tenant,
                             ),
                             on_token=stream.push if stream else None,
                         )

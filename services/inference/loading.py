@@ -116,24 +116,39 @@ class LoadedModel:
 
 
 def load_causal_lm(
-    model_path: Path, cache_dir: Path, device: str, dtype: str, name: str | None
+    model_path: Path, cache_dir: Path, device: str, dtype: str, name: str | None, adapter: Path | None = None
 ) -> LoadedModel:
-    """Load a causal LM for generation, in eval mode on the chosen device and dtype."""
+    """Load a causal LM for generation, in eval mode on the chosen device and dtype; with ``adapter`` (a peft
+    LoRA directory) merged into its weights, so the adapted model costs no more per token than the base one.
+    The adapter is merged in fp32 before the cast to ``dtype``; the model's name gets ``+<adapter dir name>``."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     directory = local_model_dir(model_path, cache_dir)
     dev = resolve_device(device)
     dt = resolve_dtype(dtype, dev)
     try:
-        model: Any = AutoModelForCausalLM.from_pretrained(str(directory), dtype=dt)
-        model = model.to(dev).eval()
+        model: Any = AutoModelForCausalLM.from_pretrained(str(directory), dtype=torch.float32 if adapter else dt)
+        if adapter is not None:
+            model = merge_adapter(model, adapter)
+        model = model.to(device=dev, dtype=dt).eval()
         tokenizer = AutoTokenizer.from_pretrained(str(directory))
     except (OSError, ValueError) as exc:
-        raise ModelNotFound(f"cannot load {directory}: {exc}") from exc
+        raise ModelNotFound(f"cannot load {directory}{f' with adapter {adapter}' if adapter else ''}: {exc}") from exc
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
     label = name or (model_path.stem if model_path.is_file() else model_path.name)
+    if adapter is not None:
+        label = f"{label}+{adapter.name}"
     return LoadedModel(model=model, tokenizer=tokenizer, device=dev, dtype=dt, name=label)
+
+
+def merge_adapter(model: Any, adapter: Path) -> Any:
+    """``model`` with the LoRA adapter at ``adapter`` merged into its weights (peft's merge_and_unload)."""
+    from peft import PeftModel
+
+    if not (adapter / "adapter_config.json").exists():
+        raise ModelNotFound(f"{adapter} is not a LoRA adapter directory (no adapter_config.json)")
+    return PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
 
 
 def load_encoder(model_path: Path, device: str) -> tuple[Any, Any]:

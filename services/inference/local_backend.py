@@ -115,7 +115,8 @@ class LocalBackend:
         self._worker: Future[None] = self._executor.submit(self._run)
 
     @classmethod
-    async def create(cls, cfg: InferenceConfig, *, data_dir: Path) -> LocalBackend:
+    async def create(cls, cfg: InferenceConfig, *, data_dir: Path, adapter: Path | None = None) -> LocalBackend:
+        """The backend over the configured model, with ``adapter`` (a LoRA directory) merged into it if given."""
         if cfg.model_path is None:
             raise InferenceError(
                 "unknown_model", "no model_path configured and the bundled model is not installed"
@@ -128,7 +129,8 @@ class LocalBackend:
         def load() -> tuple[LoadedModel, LocalEmbedder | None]:
             if cfg.num_threads:
                 torch.set_num_threads(cfg.num_threads)
-            loaded = load_causal_lm(cfg.model_path, cache_dir, cfg.device, cfg.dtype, cfg.model_name)  # type: ignore[arg-type]
+            loaded = load_causal_lm(cfg.model_path, cache_dir, cfg.device, cfg.dtype, cfg.model_name,  # type: ignore[arg-type]
+                                    adapter=adapter)
             if cfg.prepack_weights:
                 prepack_linears(loaded.model)
             encoder = None

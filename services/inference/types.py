@@ -42,6 +42,9 @@ class GenerateRequest(BaseModel):
         description="The request's deadline, seconds from now: the generation then ends with the text it has "
         "(finish reason `deadline`, `truncated`), or with `timeout` when it has none to give.",
     )
+    tenant: str | None = Field(
+        None, description="Whose request: a tenant with its own LoRA adapter is served by its adapted model."
+    )
 
 
 class GenerateResult(BaseModel):

@@ -26,7 +26,17 @@ from autoglm.shared.events import (
 from autoglm.shared.safety import Guard, OutputVerdict
 
 from . import answers as A
-from .state import KB_ANSWER, RESTATE, PlanStep, TaskState, intent_step, passages_of, structured_input
+from .prompts import VERSION
+from .state import (
+    KB_ANSWER,
+    RESTATE,
+    TEXT_TO_SQL,
+    PlanStep,
+    TaskState,
+    intent_step,
+    passages_of,
+    structured_input,
+)
 
 _SUMMARY_CHARS = 200
 _SQL_SUMMARY_CHARS = 600
@@ -59,7 +69,19 @@ def task_result(state: TaskState, now: float, forced: tuple[TaskStatus, str] | N
         reasoning_path=[ReasoningHop(**h) for h in reasoning_path(state)],
         truncated=truncated,
         answer_source=state.answer_source,
+        prompt_versions=prompt_versions(state),
     )
+
+
+def prompt_versions(state: TaskState) -> dict[str, str]:
+    """Task type -> the prompt variant its generation steps ran with (steps that were dispatched), so a rating
+    of the answer counts for the prompt that produced it."""
+    out: dict[str, str] = {}
+    for s in state.steps:
+        if s.kind is StepKind.GENERATE and s.attempts and s.task_type and s.task_type != TEXT_TO_SQL:
+            chosen = state.prompt_variants.get(s.task_type)
+            out.setdefault(s.task_type, chosen.id if chosen is not None else VERSION)
+    return out
 
 
 def guarded_result(state: TaskState, now: float, guard: Guard | None,

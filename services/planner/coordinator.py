@@ -48,16 +48,20 @@ from .kb_first import KbPresence
 from .requests import Dispatch
 from .state import PlannerPolicy, TaskState
 from .turns import TurnBatcher
+from .variants import VariantBook, user_key
 
 log = logging.getLogger("autoglm.planner")
 _FINISHED_MEMORY = 200_000
 
 
 class Coordinator:
-    def __init__(self, rt: ServiceRuntime, policy: PlannerPolicy, guard: Guard | None = None) -> None:
+    def __init__(
+        self, rt: ServiceRuntime, policy: PlannerPolicy, guard: Guard | None = None, variants: VariantBook | None = None
+    ) -> None:
         self.rt = rt
         self.policy = policy
         self.guard = guard  # the output guard on every answer (None: off)
+        self.variants = variants  # prompt variants per tenant and task type (None: the base templates only)
         self.tasks: dict[str, TaskState] = {}
         self.finished: OrderedDict[str, int | None] = OrderedDict()  # task id -> its request's fingerprint
         self._locks: dict[str, asyncio.Lock] = {}
@@ -175,6 +179,9 @@ class Coordinator:
             )
             state.traceparent = telemetry.inject_traceparent(span)
             state.trace_id = telemetry.trace_id_of(span)
+            if self.variants is not None:
+                chosen = self.variants.choose(ev.tenant, user_key(parsed.request.user, ev.session_id), time.time())
+                state.prompt_variants = {t: v for t, v in chosen.items() if v is not None}
             span.set_attribute("autoglm.intent.count", len(parsed.graph.intents))
             self.tasks[task_id] = state
             self._admit()

@@ -8,13 +8,17 @@ import os
 from faststream import FastStream
 
 from autoglm.shared.app import configure_logging, service_app
+from autoglm.shared.kafka.follow import TopicFollower
 from autoglm.shared.kafka.runtime import ServiceRuntime
+from autoglm.shared.kafka.security import security_kwargs
 from autoglm.shared.safety import Guard, configured_secrets
+from autoglm.shared.topics import PROMPTS
 
 from . import answers
 from .config import PlannerSettings
 from .coordinator import Coordinator
 from .prompts import protected_texts
+from .variants import VariantBook
 
 
 def create_app(settings: PlannerSettings | None = None) -> FastStream:
@@ -29,18 +33,30 @@ def create_app(settings: PlannerSettings | None = None) -> FastStream:
         # The output guard: answers may not repeat the prompts' system lines or a configured secret.
         guard = Guard(settings.safety)
         guard.protect(texts=protected_texts(), secrets=configured_secrets(settings, dict(os.environ)))
-    coordinator = Coordinator(rt, policy, guard)
+    book = VariantBook()
+    coordinator = Coordinator(rt, policy, guard, book)
     coordinator.subscribe()
+    followers: list[TopicFollower] = []
 
     async def startup() -> None:
         # The answer checks' models load now, before the first task, off the event loop (answers.py).
         await asyncio.to_thread(answers.load_checkers)
+        # Prompt policies first (read to the end), so the first tasks already get their users' variants.
+        follower = TopicFollower(settings.broker.bootstrap_servers or "", rt.topic(PROMPTS), book.apply,
+                                 client_kwargs=security_kwargs(settings))
+        await follower.start()
+        followers.append(follower)
         await coordinator.start()
+
+    async def shutdown() -> None:
+        await coordinator.stop()
+        for follower in followers:
+            await follower.stop()
 
     app = service_app(
         rt,
         startup=startup,
-        shutdown=coordinator.stop,
+        shutdown=shutdown,
         details=lambda: {
             "tasks_in_flight": len(coordinator.tasks),
             "admission_paused": coordinator.admission_paused,

@@ -374,14 +374,16 @@ def generation_messages(state: TaskState, step: PlanStep) -> list[dict[str, str]
         ]
         return T2S.sql_messages(str(step.arguments.get("text", "")), _schema_input(state, step),
                                 date.fromisoformat(step.arguments["today"]), ranges)
+    task_type = step.task_type or IntentType.QUESTION_ANSWERING.value
     return render_prompt(
-        step.task_type or IntentType.QUESTION_ANSWERING.value,
+        task_type,
         request=str(step.arguments.get("text") or state.request.text),
         full_request=state.request.text,
         inputs=dependency_texts(state, step),
         history=step.arguments.get("history") or [],
         language=state.graph.language,
         entities=step.arguments.get("entities") or {},
+        variant=state.prompt_variants.get(task_type),
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from autoglm.shared.events import IntentGraph, StepKind, StepStatus, TaskRequested, TaskStatus
+from autoglm.shared.events import IntentGraph, PromptVariant, StepKind, StepStatus, TaskRequested, TaskStatus
 
 from .text_to_sql import MAX_LIMIT
 
@@ -92,6 +92,11 @@ class TaskState(BaseModel):
     reported: dict[str, str] = Field(
         default_factory=dict,
         description="Step id -> the status last published on autoglm.progress (tasks that asked for progress).",
+    )
+    prompt_variants: dict[str, PromptVariant] = Field(
+        default_factory=dict,
+        description="Task type -> the prompt variant this task's user was given (variants.py); a task type not "
+        "here uses the base templates.",
     )
 
     def step(self, step_id: str) -> PlanStep | None:

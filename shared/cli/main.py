@@ -63,6 +63,10 @@ def _mount_optional() -> None:
         ("autoglm.services.memory.cli", "kb_app", "kb", "Knowledge base: ingest, list, delete, search.", _memory_deps),
         ("autoglm.services.memory.cli", "memory_app", "memory", "Memory maintenance.", _memory_deps),
         ("autoglm.services.parser.cli", "app", "parser", "Parser: a tenant's labelled examples.", _parser_deps),
+        ("autoglm.services.feedback.cli", "feedback_app", "feedback",
+         "Rate and correct tasks' answers (`autoglm feedback TASK --score up`); list, stats, export.", _feedback_deps),
+        ("autoglm.services.feedback.cli", "prompts_app", "prompts",
+         "Prompt variants per task type: stats, add, pin, retire, propose.", _feedback_deps),
     ]
     import importlib
 
@@ -119,6 +123,40 @@ def _parser_deps() -> Any:
     return CommandDeps(bootstrap=bootstrap)
 
 
+def _feedback_deps() -> Any:
+    """`autoglm feedback` / `autoglm prompts` reach the feedback service of the running stack over Kafka."""
+    from autoglm.services.feedback.cli import CommandDeps
+
+    def bootstrap() -> tuple[str, Settings]:
+        from .stack import bootstrap_from
+
+        settings = _settings()
+        try:
+            return bootstrap_from(settings), settings
+        except RuntimeError as exc:
+            err.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from None
+
+    async def submit(task_id: str, score: int, *, tenant: str, **kwargs: Any) -> dict[str, Any]:
+        from ..sdk.client import AutoGLMClient
+
+        address, settings = bootstrap()
+        async with AutoGLMClient(address, settings=settings, source="/autoglm/cli") as client:
+            return await client.feedback(task_id, score, tenant=tenant, **kwargs)
+
+    async def call(tenant: str, op: Any) -> dict[str, Any]:
+        from ..events import EventType
+        from ..sdk.rpc import StepClient
+        from ..topics import FEEDBACK_REQUESTS
+
+        address, settings = bootstrap()
+        async with StepClient(address, settings, tenant=tenant) as client:
+            reply = await client.call(FEEDBACK_REQUESTS, EventType.FEEDBACK_REQUESTED, op, timeout=30.0)
+        return reply.output
+
+    return CommandDeps(submit=submit, call=call)
+
+
 # ------------------------------------------------------------------ stack
 
 
@@ -127,7 +165,7 @@ def up(
     detach: Annotated[bool, typer.Option("--detach", "-d", help="Return once every service is ready.")] = False,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for readiness.")] = 300.0,
 ) -> None:
-    """Start the broker (unless KAFKA_BOOTSTRAP_SERVERS is set) and the five services."""
+    """Start the broker (unless KAFKA_BOOTSTRAP_SERVERS is set) and the services (the five of the pipeline and the feedback service)."""
     from . import stack
 
     settings = _settings()
@@ -449,6 +487,63 @@ def trace(
 
 
 @app.command()
+def finetune(
+    file: Annotated[Path, typer.Argument(help="JSONL of `autoglm feedback export` (sft, or dpo: trained on chosen).",
+                                         exists=True, dir_okay=False)],
+    tenant: Annotated[str | None, typer.Option(help="Write the adapter for this tenant only (default: every "
+                                               "tenant's).")] = None,
+    steps: Annotated[int, typer.Option(min=1, help="Optimizer steps (the run is bounded by steps).")] = 60,
+    batch_size: Annotated[int, typer.Option(min=1)] = 8,
+    learning_rate: Annotated[float, typer.Option(min=0)] = 5e-4,
+    rank: Annotated[int, typer.Option(min=1, help="LoRA rank.")] = 8,
+    heldout: Annotated[float, typer.Option(min=0, max=0.9, help="Share of rows held out for evaluation.")] = 0.2,
+    eval_generate: Annotated[int, typer.Option(min=0, help="Held-out rows answered greedily for exact match and "
+                                               "overlap.")] = 40,
+    device: Annotated[str, typer.Option(help="auto (CUDA when present), cpu or cuda.")] = "auto",
+    seed: Annotated[int, typer.Option()] = 0,
+    objective: Annotated[str, typer.Option(help="sft (assistant turns) or dpo (prompt/chosen/rejected rows, against "
+                                           "the base model as the reference).")] = "sft",
+    out: Annotated[Path | None, typer.Option(help="Adapters folder (default: inference.adapters_dir).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Train a LoRA adapter of the generation model on feedback (sft rows, or dpo rows: trained on the chosen answer,
+    or with --objective dpo on the pairs), evaluate it against the base model on a held-out split, and write it
+    where the inference service loads it (restart the service to serve it)."""
+    from autoglm.services.inference.config import InferenceServiceSettings
+    from autoglm.services.inference.finetune import FinetuneOptions, read_rows
+    from autoglm.services.inference.finetune import finetune as run_finetune
+
+    settings = InferenceServiceSettings()
+    cfg = settings.inference
+    if cfg.model_path is None:
+        err.print("[red]no generation model: set inference.model_path (the bundled one is not installed)[/]")
+        raise typer.Exit(2)
+    opts = FinetuneOptions(steps=steps, batch_size=batch_size, learning_rate=learning_rate, rank=rank, alpha=2 * rank,
+                           heldout=heldout, eval_generate=eval_generate, seed=seed, device=device, objective=objective)
+    try:
+        report = run_finetune(read_rows(file), model_path=cfg.model_path,
+                              cache_dir=cfg.cache_dir or settings.data_dir / "models",
+                              out_dir=out or settings.adapters_dir, tenant=tenant, opts=opts,
+                              progress=None if as_json else (lambda m: err.print(m)))
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
+    if as_json:
+        console.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+        return
+    table = Table(title=f"held-out split: {report.heldout_rows} of {report.rows} rows")
+    for column in ("model", "loss", "exact match", "overlap", "prefers chosen"):
+        table.add_column(column)
+    for name, sc in (("base", report.base), ("adapted", report.adapted)):
+        table.add_row(name, f"{sc.loss:.3f}", "-" if sc.exact_match is None else f"{sc.exact_match:.1%}",
+                      "-" if sc.overlap is None else f"{sc.overlap:.3f}",
+                      "-" if sc.preference is None else f"{sc.preference:.1%}")
+    console.print(table)
+    console.print(f"{report.steps} steps in {report.train_seconds:.0f} s on {report.device}; adapter: "
+                  f"{report.adapter_dir} (restart the inference service to serve it)")
+
+
+@app.command()
 def asyncapi(
     fmt: Annotated[str, typer.Option("--format", help="json or yaml")] = "yaml",
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
@@ -476,6 +571,7 @@ def all_settings() -> dict[str, Any]:
         ("autoglm.services.inference.config", "InferenceServiceSettings"),
         ("autoglm.services.memory.config", "MemoryServiceSettings"),
         ("autoglm.services.gateway.config", "GatewaySettings"),
+        ("autoglm.services.feedback.config", "FeedbackServiceSettings"),
     ):
         try:
             settings = getattr(importlib.import_module(module), cls)()

@@ -33,8 +33,10 @@ from .embedded import EmbeddedBroker, create_topics_sync, die_with_parent
 SERVICES = ("memory", "inference", "tool_executor", "parser", "planner")
 """The five services of the pipeline (what benchmarks and chaos runs start)."""
 GATEWAY = "gateway"
-WITH_GATEWAY = (*SERVICES, GATEWAY)
-"""What `autoglm up` and `make demo` start: the pipeline and the HTTP gateway."""
+FEEDBACK = "feedback"
+WITH_GATEWAY = (*SERVICES, FEEDBACK, GATEWAY)
+"""What `autoglm up`, `make demo` and the integration tests start: the pipeline, the feedback service and the HTTP
+gateway."""
 DEV_TOKEN_HOURS = 24
 
 
@@ -293,7 +295,8 @@ class Stack:
         self._stopping = True
         # Producers before consumers would lose nothing either way (offsets commit only after
         # outputs are published); stopping the entry service first just drains faster.
-        order = [n for n in (GATEWAY, "parser", "planner", "tool_executor", "inference", "memory") if n in self.procs]
+        order = [n for n in (GATEWAY, "parser", "planner", "tool_executor", "inference", "memory", FEEDBACK)
+                 if n in self.procs]
         for name in order:
             sp = self.procs[name]
             if sp.proc is not None and sp.proc.poll() is None:

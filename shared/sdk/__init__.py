@@ -7,7 +7,9 @@ Imports the library floor only; no service and no library module imports it.
 
 from ..events import MAX_TEXT_CHARS, TextTooLong
 from ..local_stack import NoStack
-from .client import AutoGLMClient
+from .client import AutoGLMClient, FeedbackRefused
 from .http import AutoGLMHTTPClient, GatewayError
 
-__all__ = ["MAX_TEXT_CHARS", "AutoGLMClient", "AutoGLMHTTPClient", "GatewayError", "NoStack", "TextTooLong"]
+__all__ = [
+    "MAX_TEXT_CHARS", "AutoGLMClient", "AutoGLMHTTPClient", "FeedbackRefused", "GatewayError", "NoStack", "TextTooLong",
+]

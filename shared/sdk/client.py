@@ -28,6 +28,9 @@ from ..events import (
     CONTENT_TYPE,
     CloudEvent,
     EventType,
+    FeedbackCorrection,
+    FeedbackSubmitted,
+    StepCompleted,
     TaskCompleted,
     TaskProgress,
     TaskRequested,
@@ -39,7 +42,12 @@ from ..kafka.clients import close_clients, tail_from_end
 from ..kafka.codec import encode, read_event
 from ..kafka.security import security_kwargs
 from ..local_stack import locate
-from ..topics import PROGRESS, RESULTS, TASKS
+from ..topics import CLIENT_REPLIES, FEEDBACK, PROGRESS, RESULTS, TASKS
+
+
+class FeedbackRefused(RuntimeError):
+    """The feedback service refused a piece of feedback (unknown task, another tenant's task, malformed
+    correction); ``str(exc)`` says why."""
 
 
 class PreparedTask(NamedTuple):
@@ -77,6 +85,7 @@ class AutoGLMClient:
         self._reader: asyncio.Task[None] | None = None
         self._waiters: dict[str, asyncio.Future[TaskCompleted]] = {}
         self._progress: dict[str, asyncio.Queue[TaskProgress]] = {}
+        self._replies: dict[str, asyncio.Future[StepCompleted]] = {}
 
     async def __aenter__(self) -> AutoGLMClient:
         await self.start()
@@ -104,7 +113,7 @@ class AutoGLMClient:
             bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False, fetch_max_wait_ms=10, **security
         )
         await self._consumer.start()
-        await tail_from_end(self._consumer, [self.prefix + RESULTS, self.prefix + PROGRESS])
+        await tail_from_end(self._consumer, [self.prefix + RESULTS, self.prefix + PROGRESS, self.prefix + CLIENT_REPLIES])
         self._reader = asyncio.create_task(self._read())
 
     async def close(self) -> None:
@@ -113,7 +122,7 @@ class AutoGLMClient:
 
     async def _read(self) -> None:
         assert self._consumer is not None
-        results_topic = self.prefix + RESULTS
+        results_topic, replies_topic = self.prefix + RESULTS, self.prefix + CLIENT_REPLIES
         while True:
             batch = await self._consumer.getmany(timeout_ms=200)
             for tp, records in batch.items():
@@ -126,6 +135,10 @@ class AutoGLMClient:
                         fut = self._waiters.get(attrs.get("taskid", ""))
                         if fut is not None and not fut.done():
                             fut.set_result(TaskCompleted.model_validate(data))
+                    elif tp.topic == replies_topic:
+                        waiter = self._replies.get(str((data or {}).get("step_id", "")) if isinstance(data, dict) else "")
+                        if waiter is not None and not waiter.done():
+                            waiter.set_result(StepCompleted.model_validate(data))
                     else:
                         queue = self._progress.get(attrs.get("taskid", ""))
                         if queue is not None:
@@ -208,6 +221,59 @@ class AutoGLMClient:
         """Publish a task and wait for its result. ``timeout`` is the task's deadline."""
         task_id = await self.publish_task(text, timeout=timeout, **kwargs)
         return await self.wait_result(task_id, wait or (timeout or self.settings.timeout_seconds) + 30)
+
+    async def feedback(
+        self,
+        task_id: str,
+        score: int,
+        *,
+        scale: str = "thumbs",
+        comment: str | None = None,
+        correction: str | dict[str, Any] | FeedbackCorrection | None = None,
+        tenant: str = "default",
+        user: str | None = None,
+        session_id: str | None = None,
+        wait: float | None = 30.0,
+    ) -> dict[str, Any]:
+        """Rate a task's answer: ``score`` -1/+1 (``scale`` thumbs) or 1..5 (stars); ``correction`` is the
+        corrected answer (a string) or intent graph (a dict with ``intents``). Waits up to ``wait`` seconds for
+        the feedback service's verdict and returns it (``applied``: what the feedback changed); raises
+        :class:`FeedbackRefused` with the reason when it was refused, ``ValueError`` before sending when the
+        feedback itself is invalid, and ``TimeoutError`` when no verdict came (no feedback service running?).
+        ``wait=None`` returns once the broker has the event: ``{"feedback_id": ...}``."""
+        assert self._producer is not None
+        if isinstance(correction, str):
+            correction = FeedbackCorrection(answer=correction)
+        elif isinstance(correction, dict):
+            correction = FeedbackCorrection(intents=correction)
+        data = FeedbackSubmitted(
+            task_id=task_id, score=score, scale=scale, comment=comment, correction=correction,  # type: ignore[arg-type]
+            user=user, session_id=session_id, reply_to=CLIENT_REPLIES if wait else None,
+        )
+        event = CloudEvent[FeedbackSubmitted](
+            source=self.source, type=EventType.FEEDBACK_SUBMITTED.value, taskid=task_id,
+            sessionid=session_id or task_id, tenant=tenant, traceparent=telemetry.inject_traceparent(), data=data,
+        )
+        verdict: asyncio.Future[StepCompleted] = asyncio.get_running_loop().create_future()
+        if wait:
+            self._replies[event.id] = verdict
+        try:
+            await self._producer.send_and_wait(
+                self.prefix + FEEDBACK, event.model_dump_json(exclude_none=True).encode(),
+                key=(session_id or task_id).encode(), headers=[("content-type", CONTENT_TYPE.encode())],
+            )
+            if not wait:
+                return {"feedback_id": event.id, "task_id": task_id}
+            try:
+                reply = await asyncio.wait_for(verdict, wait)
+            except TimeoutError:
+                raise TimeoutError(f"no verdict on feedback {event.id} within {wait:g} s: is the feedback service "
+                                   "running?") from None
+        finally:
+            self._replies.pop(event.id, None)
+        if not reply.ok:
+            raise FeedbackRefused(reply.error or "the feedback was refused")
+        return {"feedback_id": event.id, **reply.output}
 
     async def stream(self, task_id: str) -> AsyncIterator[TaskProgress]:
         queue = self._progress.setdefault(task_id, asyncio.Queue())

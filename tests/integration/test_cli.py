@@ -24,6 +24,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         "AUTOGLM_DATA_DIR": str(data),
         "AUTOGLM_TOPIC_PREFIX": f"cli{uuid.uuid4().hex[:6]}.",
         "AUTOGLM_INFERENCE__CACHE_DIR": str(REPO / "data" / "models"),
+        "AUTOGLM_GATEWAY__PORT": "0",  # a free port: the session's stack (conftest) runs a gateway too
         "COLUMNS": "200",
     }
     up = run(env, "up", "--detach", "--timeout", "400", timeout=450)
@@ -51,7 +52,8 @@ def test_status_submit_trace_dlq(env: dict[str, str]) -> None:
     status = run(env, "status", "--json")
     assert status.returncode == 0, status.stdout + status.stderr
     doc = json.loads(status.stdout)
-    assert doc["ready"] and set(doc["services"]) == {"parser", "planner", "tool_executor", "inference", "memory", "gateway"}
+    assert doc["ready"] and set(doc["services"]) == {"parser", "planner", "tool_executor", "inference", "memory",
+                                                     "feedback", "gateway"}
 
     submitted = run(env, "submit", "(12+8)*3等于多少？", "--session", "cli-s1", "--tenant", "acme",
                     "--timeout", "60", "--json")

@@ -22,6 +22,8 @@ from faststream.kafka import TestKafkaBroker
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from autoglm.services.feedback.config import FeedbackServiceSettings
+from autoglm.services.feedback.main import create_app as feedback_app
 from autoglm.services.inference.config import InferenceServiceSettings
 from autoglm.services.inference.engine import GenerateResult
 from autoglm.services.inference.main import create_app as inference_app
@@ -34,7 +36,10 @@ from autoglm.services.tool_executor.config import ToolExecutorSettings
 from autoglm.services.tool_executor.main import create_app as tool_app
 from autoglm.shared.config import Settings
 from autoglm.shared.topics import (
+    CLIENT_REPLIES,
     DLQ,
+    FEEDBACK,
+    FEEDBACK_REQUESTS,
     INFERENCE_REQUESTS,
     INTENTS,
     MEMORY_REQUESTS,
@@ -110,6 +115,12 @@ GOOD: dict[str, dict[str, Any]] = {
         "autoglm.inference.requested",
         step_request(operation="generate", task_type="chitchat", messages=[{"role": "user", "content": "hi"}]),
     ),
+    # The feedback service knows task t-known (the harness publishes it first).
+    FEEDBACK: envelope("autoglm.feedback.submitted", {"task_id": "t-known", "score": 1, "comment": "ok",
+                                                      "reply_to": CLIENT_REPLIES}),
+    FEEDBACK_REQUESTS: envelope("autoglm.feedback.requested",
+                                {"step_id": "s1", "reply_to": CLIENT_REPLIES, "operation": "list", "limit": 5,
+                                 "task_type": "creative_writing"}),
 }
 
 # What a valid event on each input topic answers on; None: a valid event may legitimately
@@ -122,6 +133,8 @@ REPLIES: dict[str, tuple[str, ...] | None] = {
     TOOL_CALLS: (STEPS_COMPLETED,),
     MEMORY_REQUESTS: (STEPS_COMPLETED,),
     INFERENCE_REQUESTS: (STEPS_COMPLETED,),
+    FEEDBACK: (CLIENT_REPLIES,),
+    FEEDBACK_REQUESTS: (CLIENT_REPLIES,),
 }
 
 # ------------------------------------------------------------------ strategies
@@ -258,9 +271,11 @@ class Harness:
             assert base64.b64decode(letter["original_b64"]) == raw
             assert letter["topic"] == topic
             # A dead-lettered task still gets its `failed` result; nothing else may answer it.
-            answers = [t for t in replies or () if not (topic == TASKS and t == RESULTS)]
+            # So does refused feedback its error reply, when the sender asked for one.
+            answers = [t for t in replies or ()
+                       if not (topic == TASKS and t == RESULTS) and not (topic == FEEDBACK and t == CLIENT_REPLIES)]
             assert not any(delta[t] for t in answers), f"dead-lettered and answered: {delta}"
-        elif replies is not None and not _foreign_reply_to(raw):
+        elif replies is not None and not _foreign_reply_to(raw) and not (topic == FEEDBACK and _no_reply_asked(raw)):
             assert sum(delta.values()) >= 1, f"neither dead-lettered nor answered: {raw[:200]!r}"
         if topic not in (TASKS, INTENTS):  # e.g. a reply_to of autoglm.results must not write there
             assert self.count(RESULTS) == results, "a worker wrote a task result"
@@ -289,6 +304,14 @@ class Harness:
         assert self.count(DLQ) == dlq
 
 
+def _no_reply_asked(raw: bytes) -> bool:
+    """Feedback without a reply_to (the gateway's) is stored and answered nowhere."""
+    try:
+        return json.loads(raw)["data"].get("reply_to") is None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
 def _foreign_reply_to(raw: bytes) -> bool:
     """A valid request whose reply_to is outside the allowlist is answered nowhere, on purpose."""
     try:
@@ -310,6 +333,8 @@ def _app(service: str, tmp_path: Path) -> FastStream:
         "tool_executor": lambda: tool_app(_settings(ToolExecutorSettings, tmp_path)),
         "memory": lambda: memory_app(_settings(MemoryServiceSettings, tmp_path)),
         "inference": lambda: inference_app(_settings(InferenceServiceSettings, tmp_path), engine=FakeEngine()),
+        "feedback": lambda: feedback_app(_settings(FeedbackServiceSettings, tmp_path).model_copy(
+            update={"feedback": FeedbackServiceSettings().feedback.model_copy(update={"unknown_task_wait_seconds": 0})})),
     }
     return factories[service]()
 
@@ -332,21 +357,31 @@ async def harness(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         coordinator = getattr(app, "coordinator", None)
         if coordinator is not None:
             await coordinator.stop()  # no retries in the background: each check counts only its own outputs
+        if request.param == "feedback":  # the task good feedback names
+            await br.publish(_dumps(envelope("autoglm.task.requested", {"text": "2+2?"}, taskid="t-known"), True),
+                             TASKS, key=b"s-1", headers=OPAQUE)
+            await br.publish(_dumps(envelope("autoglm.task.completed", {"task_id": "t-known", "status": "completed",
+                                                                        "answer": "4"}, taskid="t-known"), True),
+                             RESULTS, key=b"s-1", headers=OPAQUE)
+            await settled()
         yield h
 
 
-WATCHED = (DLQ, RESULTS, INTENTS, STEPS_COMPLETED, TOOL_CALLS, MEMORY_REQUESTS, INFERENCE_REQUESTS, PARSE_REQUESTS)
+WATCHED = (DLQ, RESULTS, INTENTS, STEPS_COMPLETED, TOOL_CALLS, MEMORY_REQUESTS, INFERENCE_REQUESTS, PARSE_REQUESTS,
+           CLIENT_REPLIES)
 INPUTS = {
     "parser": (TASKS, PARSE_REQUESTS),
     "planner": (INTENTS, STEPS_COMPLETED),
     "tool_executor": (TOOL_CALLS,),
     "memory": (MEMORY_REQUESTS,),
     "inference": (INFERENCE_REQUESTS,),
+    "feedback": (FEEDBACK, FEEDBACK_REQUESTS),
 }
 HYPO = settings(max_examples=50, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 CASES = [
     ("parser", TASKS), ("parser", PARSE_REQUESTS), ("planner", INTENTS), ("planner", STEPS_COMPLETED),
     ("tool_executor", TOOL_CALLS), ("memory", MEMORY_REQUESTS), ("inference", INFERENCE_REQUESTS),
+    ("feedback", FEEDBACK), ("feedback", FEEDBACK_REQUESTS),
 ]
 
 

@@ -22,17 +22,21 @@ from typing import Any
 import pytest
 import yaml
 
-from autoglm.shared.topics import CATALOG, PARSER_EXAMPLES, PLAN_STATE, TopicSpec
+from autoglm.shared.topics import CATALOG, PARSER_EXAMPLES, PLAN_STATE, PROMPTS, TopicSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 COMPOSE = DEPLOY / "compose"
 K8S = DEPLOY / "k8s"
 SERVICES = ("parser", "planner", "tool_executor", "inference", "memory")
+"""The pipeline: scaled on their consumer groups' lag."""
+SINGLETONS = ("feedback",)
+"""One replica each: the only writer of a store on its own volume (not scaled)."""
+DEPLOYED = (*SERVICES, *SINGLETONS)
 METRICS_PORT = 9464
-# Read with group-less consumers (the planner's recovery; every parser replica reads all examples): no consumer
-# group, no lag to scale on.
-GROUPLESS_TOPICS = frozenset({PLAN_STATE, PARSER_EXAMPLES})
+# Read with group-less consumers (the planner's recovery; every parser replica reads all examples, every planner
+# replica all prompt policies): no consumer group, no lag to scale on.
+GROUPLESS_TOPICS = frozenset({PLAN_STATE, PARSER_EXAMPLES, PROMPTS})
 
 
 def load_all(path: Path) -> list[Any]:
@@ -96,10 +100,10 @@ def test_every_yaml_file_parses() -> None:
         assert docs, f"{path} is empty"
 
 
-def test_services_in_catalog_are_the_deployed_five() -> None:
+def test_services_in_catalog_are_the_deployed_ones() -> None:
     roles = {r for spec in CATALOG for r in (*spec.producers, *spec.consumers)}
-    assert set(SERVICES) <= roles
-    for service in SERVICES:
+    assert set(DEPLOYED) <= roles
+    for service in DEPLOYED:
         assert (ROOT / "services" / service / "__main__.py").exists(), service
 
 
@@ -130,7 +134,8 @@ def test_topic_script_creates_every_catalog_topic_with_its_partitions() -> None:
 
 
 def test_planner_input_topics_are_co_partitioned() -> None:
-    counts = {s.partitions for s in CATALOG if "planner" in s.consumers}
+    # Group-less reads (prompt policies, read whole by every replica) are not split between replicas.
+    counts = {s.partitions for s in CATALOG if "planner" in s.consumers and s.name not in GROUPLESS_TOPICS - {PLAN_STATE}}
     assert len(counts) == 1, "the planner's input topics and checkpoints need one partition count"
 
 
@@ -243,7 +248,7 @@ def test_dockerfile_builds_one_non_root_offline_image_for_all_services() -> None
     assert users and users[-1] not in ("root", "0")
     entry = [line for line in text.splitlines() if line.startswith("ENTRYPOINT")]
     assert len(entry) == 1 and 'python -m \\"autoglm.services.$SERVICE\\"' in entry[0]
-    assert re.search(r"\b" + r"\|".join((*SERVICES, "gateway")) + r"\)", entry[0])
+    assert re.search(r"\b" + r"\|".join((*DEPLOYED, "gateway")) + r"\)", entry[0])
 
 
 def test_dockerfile_copies_only_what_exists() -> None:
@@ -335,7 +340,7 @@ def test_compose_topic_init_creates_catalog_topics_before_the_services_start() -
     env = env_of(init)
     assert env["REPLICATION_FACTOR"] == "3" and env["MIN_INSYNC_REPLICAS"] == "2"
     assert set(init["depends_on"]) == {"kafka-1", "kafka-2", "kafka-3"}
-    for service in SERVICES:
+    for service in DEPLOYED:
         assert services[service]["depends_on"]["topic-init"]["condition"] == "service_completed_successfully"
 
 
@@ -351,14 +356,14 @@ def test_compose_has_qdrant_collector_jaeger_and_prometheus() -> None:
         assert (COMPOSE / name).exists()
 
 
-def test_compose_runs_all_five_services_from_one_image() -> None:
+def test_compose_runs_every_service_from_one_image() -> None:
     services = compose()["services"]
-    images = {services[s]["image"] for s in SERVICES}
-    builds = {repr(services[s]["build"]) for s in SERVICES}
+    images = {services[s]["image"] for s in DEPLOYED}
+    builds = {repr(services[s]["build"]) for s in DEPLOYED}
     assert len(images) == 1 and len(builds) == 1
     build = services["parser"]["build"]
     assert (COMPOSE / build["context"] / build["dockerfile"]).resolve() == DEPLOY / "Dockerfile"
-    for service in SERVICES:
+    for service in DEPLOYED:
         spec = services[service]
         env = env_of(spec)
         assert env["SERVICE"] == service
@@ -374,6 +379,7 @@ def test_compose_runs_all_five_services_from_one_image() -> None:
 
 
 def settings_class(service: str) -> type[Any]:
+    from autoglm.services.feedback.config import FeedbackServiceSettings
     from autoglm.services.inference.config import InferenceServiceSettings
     from autoglm.services.memory.config import MemoryServiceSettings
     from autoglm.services.parser.config import ParserSettings
@@ -386,6 +392,7 @@ def settings_class(service: str) -> type[Any]:
         "tool_executor": ToolExecutorSettings,
         "inference": InferenceServiceSettings,
         "memory": MemoryServiceSettings,
+        "feedback": FeedbackServiceSettings,
     }[service]
 
 
@@ -399,7 +406,7 @@ def settings_from_env(monkeypatch: pytest.MonkeyPatch, service: str, env: dict[s
     return settings_class(service)()
 
 
-@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("service", DEPLOYED)
 def test_compose_environment_reaches_the_service_settings(
     service: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -450,7 +457,7 @@ def test_otel_collector_sends_otlp_traces_to_jaeger() -> None:
 def test_prometheus_scrapes_every_service() -> None:
     cfg = load(COMPOSE / "prometheus.yml")
     targets = {t for job in cfg["scrape_configs"] for sc in job["static_configs"] for t in sc["targets"]}
-    for service in SERVICES:
+    for service in DEPLOYED:
         assert f"{service}:{METRICS_PORT}" in targets
     assert cfg["rule_files"] == ["/etc/prometheus/alerts.yml"]
     rules = load(COMPOSE / "alerts.yml")["groups"][0]["rules"]
@@ -494,8 +501,8 @@ def test_one_deployment_per_service_with_probes_and_resources() -> None:
     docs = base_resources()
     deployments = of_kind(docs, "Deployment")
     services = of_kind(docs, "Service")
-    assert set(deployments) == {f"autoglm-{dash(s)}" for s in SERVICES}
-    for service in SERVICES:
+    assert set(deployments) == {f"autoglm-{dash(s)}" for s in DEPLOYED}
+    for service in DEPLOYED:
         dep = deployments[f"autoglm-{dash(service)}"]
         assert dep["spec"]["replicas"] >= 1
         pod = dep["spec"]["template"]
@@ -542,6 +549,7 @@ def test_env_configmap_points_the_services_at_their_config() -> None:
 
 
 def test_cluster_config_file_is_valid_for_every_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autoglm.services.feedback.config import FeedbackServiceSettings
     from autoglm.services.inference.config import InferenceServiceSettings
     from autoglm.services.memory.config import MemoryServiceSettings
     from autoglm.services.parser.config import ParserSettings
@@ -553,6 +561,7 @@ def test_cluster_config_file_is_valid_for_every_service(monkeypatch: pytest.Monk
     monkeypatch.setenv("AUTOGLM_CONFIG", str(path))
     classes = (
         Settings,
+        FeedbackServiceSettings,
         InferenceServiceSettings,
         MemoryServiceSettings,
         ParserSettings,
@@ -586,7 +595,7 @@ def test_cluster_environment_reaches_the_service_settings(
         (tmp_path / "password").write_text("s3cret\n")
         env["AUTOGLM_BROKER__SASL_PASSWORD_FILE"] = str(tmp_path / "password")
         env["AUTOGLM_BROKER__SASL_USERNAME"] = "autoglm"
-    for service in SERVICES:
+    for service in DEPLOYED:
         settings = settings_from_env(monkeypatch, service, env)
         assert settings.broker.bootstrap_servers == env["KAFKA_BOOTSTRAP_SERVERS"]
         assert settings.broker.enable_idempotence is True
@@ -597,6 +606,19 @@ def test_cluster_environment_reaches_the_service_settings(
             assert settings.broker.sasl_mechanism == "SCRAM-SHA-512"
             assert settings.broker.sasl_password.get_secret_value() == "s3cret"
             assert "s3cret" not in repr(settings)
+
+
+def test_the_feedback_service_is_one_replica_on_its_own_volume() -> None:
+    docs = base_resources()
+    dep = of_kind(docs, "Deployment")["autoglm-feedback"]
+    assert dep["spec"]["replicas"] == 1 and dep["spec"]["strategy"] == {"type": "Recreate"}
+    volumes = {v["name"]: v for v in dep["spec"]["template"]["spec"]["volumes"]}
+    claim = volumes["data"]["persistentVolumeClaim"]["claimName"]
+    assert claim in of_kind(docs, "PersistentVolumeClaim")
+    (container,) = dep["spec"]["template"]["spec"]["containers"]
+    assert {"name": "data", "mountPath": "/data"} in container["volumeMounts"]
+    assert "autoglm-feedback" not in of_kind(docs, "ScaledObject")
+    assert "feedback-data:/data" in compose()["services"]["feedback"]["volumes"]
 
 
 def test_topic_job_runs_the_generated_script() -> None:

@@ -95,7 +95,13 @@ create autoglm.planner.state 8 --config cleanup.policy=compact
 # Labelled requests for the parser's example bank, keyed `<tenant>:<example_id>`; every parser replica reads it from the start and follows it; a tombstone removes an example; compacted.
 create autoglm.parser.examples 1 --config cleanup.policy=compact
 
-# Replies to CLI, SDK and gateway step requests (knowledge-base ingest, embeddings, session turns).
+# Reads of a tenant's feedback (list, stats, export) and prompt-variant management, from the CLI and SDK.
+create autoglm.feedback.requests 8
+
+# Prompt-variant policies (key `<tenant>/<task_type>`) and users' sticky assignments (key `<tenant>/<task_type>/@<user>`); every planner replica reads it from the start and follows it; compacted.
+create autoglm.prompts 1 --config cleanup.policy=compact
+
+# Replies to CLI, SDK and gateway step requests (knowledge-base ingest, embeddings, session turns, feedback reads and verdicts).
 create autoglm.client.replies 8
 
 exit "$status"

@@ -12,6 +12,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from autoglm.shared.events import PromptVariant
 from autoglm.shared.safety import DATA_PREAMBLE
 
 VERSION = "v1"
@@ -43,8 +44,13 @@ def render_prompt(
     language: str,
     entities: dict[str, Any],
     version: str = VERSION,
+    variant: PromptVariant | None = None,
 ) -> list[dict[str, str]]:
+    """The chat messages of a generation step. A prompt ``variant`` (issue 21) replaces the system text when it
+    has its own and puts its worked examples, as earlier user/assistant turns, before the request."""
     system, user = load_template(task_type, version)
+    if variant is not None and variant.system:
+        system = variant.system
     hint = "请用中文回答。" if language == "zh" else "Answer in English." if language == "en" else ""
     history_text = "\n".join(
         f"User: {t.get('request', '')}\nAssistant: {t.get('answer', '')}" for t in history if t.get("request")
@@ -63,7 +69,11 @@ def render_prompt(
     system_text = Template(system).safe_substitute(values)
     if inputs:  # retrieved text and tool output arrive as delimited data (planner/requests.py)
         system_text = f"{system_text} {DATA_PREAMBLE}"
+    shots = []
+    for example in variant.few_shot if variant is not None else []:
+        shots += [{"role": "user", "content": example.request}, {"role": "assistant", "content": example.answer}]
     return [
         {"role": "system", "content": system_text},
+        *shots,
         {"role": "user", "content": Template(user).safe_substitute(values)},
     ]
