@@ -4,6 +4,13 @@ A document is a list of sections, each with its heading path and its blocks (par
 code blocks). Chunks never cross a section boundary; blocks are packed into a chunk up to ``max_chars``,
 a block longer than that is split at sentence or word boundaries, and a chunk that continues a section
 starts with the last ``overlap`` characters of the previous one.
+
+Tables and lists are split along their structure, never inside a row or an item: a Markdown table
+longer than a chunk is cut between rows and every piece starts with the table's header (so each row
+still says what its cells are), a long list is cut between items, and a list that starts a chunk
+carries its lead-in line ("Reporting to Wang Qiang are:") when the paragraph before it ended with one.
+The prose overlap is only used between prose: it is never glued onto a table header or a list item,
+and a table row or list item is never the overlap of the next chunk.
 """
 
 from __future__ import annotations
@@ -529,6 +536,96 @@ def _norm(block: str) -> str:
     return re.sub(r"\s+", " ", block).strip().lower()
 
 
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+•·]|\d{1,3}[.)、]|[（(]?[一二三四五六七八九十]{1,3}[)）、])\s+")
+_LEAD_IN = re.compile(r"[:：]\s*$")
+
+
+@dataclass
+class _Piece:
+    """A piece of a section to pack into chunks: ``prose``, a ``table`` piece (its header first) or a
+    ``list`` piece (whole items); ``lead`` is the line a list piece needs in front when it starts a chunk."""
+
+    text: str
+    kind: str = "prose"
+    lead: str = ""
+
+
+def _table_lines(block: str) -> tuple[list[str], list[str], list[str]] | None:
+    """(lines before the table, header lines, row lines) of a block holding a Markdown table (a row of
+    cells and its ``|---|`` rule), or None."""
+    lines = block.split("\n")
+    for i in range(1, len(lines)):
+        if _TABLE_RULE.match(lines[i]) and lines[i - 1].strip().startswith("|") and "|" in lines[i]:
+            rows = lines[i + 1 :]
+            if all(not r.strip() or r.strip().startswith("|") for r in rows):
+                return lines[: i - 1], lines[i - 1 : i + 1], [r for r in rows if r.strip()]
+    return None
+
+
+def _list_items(block: str) -> list[str] | None:
+    """The items of a block that is a list (its first line an item; continuation lines stay with their
+    item), or None."""
+    lines = block.split("\n")
+    if not _LIST_ITEM.match(lines[0]):
+        return None
+    items: list[str] = []
+    for line in lines:
+        if _LIST_ITEM.match(line) or not items:
+            items.append(line)
+        else:
+            items[-1] += "\n" + line
+    return items if len(items) > 1 else None
+
+
+def _pack_lines(head: list[str], lines: list[str], budget: int) -> list[str]:
+    """``lines`` in groups costing at most ``budget`` each with ``head`` in front (a line that does not fit
+    alone is split as prose)."""
+    out: list[str] = []
+    current: list[str] = []
+    head_cost = sum(text_cost(h) + 1 for h in head)
+    for line in lines:
+        if current and head_cost + sum(text_cost(c) + 1 for c in current) + text_cost(line) > budget:
+            out.append("\n".join(head + current))
+            current = []
+        if head_cost + text_cost(line) > budget:
+            out.extend("\n".join(head + [p]) for p in _split_long(line, max(budget - head_cost, budget // 2)))
+            continue
+        current.append(line)
+    if current:
+        out.append("\n".join(head + current))
+    return out
+
+
+def _pieces(block: str, budget: int, lead: str) -> list[_Piece]:
+    """A block as pieces of at most ``budget`` (see :class:`_Piece`); ``lead``: the lead-in line before it."""
+    table = _table_lines(block)
+    if table is not None:
+        before, header, rows = table
+        out = _pieces("\n".join(before), budget, lead) if "".join(before).strip() else []
+        if text_cost(block) - sum(text_cost(b) + 1 for b in before) <= budget:
+            return out + [_Piece("\n".join(header + rows), "table")]
+        return out + [_Piece(p, "table") for p in _pack_lines(header, rows, budget)]
+    items = _list_items(block)
+    if items is not None:
+        kind_lead = lead if lead and text_cost(lead) <= budget // 3 else ""
+        if text_cost(block) <= budget:
+            return [_Piece(block, "list", kind_lead)]
+        return [_Piece(p, "list", kind_lead) for p in _pack_lines([], items, budget - text_cost(kind_lead) - 1)]
+    if text_cost(block) > budget:
+        return [_Piece(p) for p in _split_long(block, budget)]
+    return [_Piece(block)]
+
+
+def _last_line(text: str) -> str:
+    """The lead-in a following list needs: the last sentence of ``text`` when it ends with a colon."""
+    if not _LEAD_IN.search(text):
+        return ""
+    flat = re.sub(r"\s*\n\s*", " ", text.strip())
+    starts = [m.end() for m in _SENTENCE_END.finditer(flat) if 0 < m.end() < len(flat)]
+    return flat[starts[-1] :].strip() if starts else flat
+
+
 def chunk_document(doc: Document, *, max_chars: int, overlap: int) -> list[Chunk]:
     """Chunk a document along its sections and blocks; see the module docstring for the rules.
 
@@ -541,29 +638,36 @@ def chunk_document(doc: Document, *, max_chars: int, overlap: int) -> list[Chunk
     # room for the overlap prefix and the space joining it
     budget = max_chars - overlap - 1 if overlap else max_chars
     for section in doc.sections:
-        pieces: list[str] = []
+        pieces: list[_Piece] = []
+        previous = ""
         for block in section.blocks:
             key = _norm(block)
             if key in seen:
                 continue
             seen.add(key)
-            pieces.extend(_split_long(block, budget) if text_cost(block) > budget else [block])
-        current: list[str] = []
+            pieces.extend(_pieces(block, budget, _last_line(previous)))
+            previous = block
+        groups: list[list[_Piece]] = []
+        current: list[_Piece] = []
         size = 0
-        section_chunks: list[str] = []
         for piece in pieces:
-            extra = text_cost(piece) + (2 if current else 0)
+            lead = piece.lead if piece.lead and piece.lead not in piece.text else ""
+            extra = text_cost(piece.text) + (2 if current else text_cost(lead) + 1 if lead else 0)
             if current and size + extra > budget:
-                section_chunks.append("\n\n".join(current))
+                groups.append(current)
                 current, size = [], 0
-                extra = text_cost(piece)
+                extra = text_cost(piece.text) + (text_cost(lead) + 1 if lead else 0)
             current.append(piece)
             size += extra
         if current:
-            section_chunks.append("\n\n".join(current))
-        for i, text in enumerate(section_chunks):
-            if i > 0 and overlap > 0:
-                prefix = _tail(section_chunks[i - 1], overlap)
+            groups.append(current)
+        for i, group in enumerate(groups):
+            first = group[0]
+            text = "\n\n".join(p.text for p in group)
+            if first.kind == "list" and first.lead and i > 0:
+                text = f"{first.lead}\n{text}"  # the list's lead-in, which the previous chunk holds
+            elif i > 0 and overlap > 0 and first.kind == "prose" and groups[i - 1][-1].kind == "prose":
+                prefix = _tail(groups[i - 1][-1].text, overlap)
                 text = f"{prefix} {text}" if prefix else text
             chunks.append(
                 Chunk(

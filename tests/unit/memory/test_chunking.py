@@ -137,3 +137,81 @@ def test_pdf_text_is_read(tmp_path: Path) -> None:
     # pages are layout, not structure: no "page 1" section
     assert doc.sections[0].heading == ""
     assert "Reset your password" in doc.sections[0].blocks[0]
+
+
+# ---------------------------------------------------------------- tables and lists keep their structure
+
+_ROWS = "\n".join(f"| host-{i:02d} | HZ-{i % 3} | {8 * (i % 4 + 1)} cores | Ubuntu 22.04 |" for i in range(40))
+TABLE_DOC = f"""# Hosts
+
+Every production host, its datacenter and its size. Services are listed in the catalog.
+
+| Host | Datacenter | CPU | OS |
+| --- | --- | --- | --- |
+{_ROWS}
+"""
+
+
+def test_long_table_is_cut_between_rows_and_every_piece_has_the_header() -> None:
+    chunks = chunk_document(parse_markdown(TABLE_DOC, source="hosts.md"), max_chars=400, overlap=60)
+    tables = [c for c in chunks if "| host-" in c.text]
+    assert len(tables) > 2 and all(len(c.text) <= 400 for c in chunks)
+    rows_seen = []
+    for c in tables:
+        lines = c.text.split("\n")
+        # the header and its rule come first: no overlap text glued in front of the header
+        assert lines[0] == "| Host | Datacenter | CPU | OS |" and lines[1].startswith("| ---")
+        for line in lines[2:]:
+            assert line.startswith("| host-") and line.endswith("|")  # whole rows only
+            rows_seen.append(line)
+    assert rows_seen == _ROWS.split("\n")  # every row once, in order
+
+
+def test_prose_overlap_is_not_glued_onto_a_table_and_a_row_is_no_overlap() -> None:
+    body = " ".join(f"Sentence {i} about the hosts." for i in range(12))
+    more = body.replace("hosts", "racks")
+    doc = parse_markdown(f"# H\n\n{body}\n\n| A | B |\n| --- | --- |\n| x | y |\n\n{more}", source="t.md")
+    chunks = chunk_document(doc, max_chars=200, overlap=40)
+    table = next(c for c in chunks if "| x | y |" in c.text)
+    # the table is whole, on lines of its own (packed after prose in its own paragraph)
+    assert "| A | B |\n| --- | --- |\n| x | y |" in table.text
+    assert table.text.startswith("| A | B |") or "\n\n| A | B |" in table.text
+    after = chunks[chunks.index(table) + 1]
+    assert "|" not in after.text  # the next chunk does not start with the end of the table
+
+
+LIST_DOC = """# Org
+
+Manufacturing is led by Wang Qiang, Plant Director. Reporting to Wang Qiang are:
+
+- Meng Fan, manager of the Tianjin plant;
+- Ma Jun, Process Engineering Manager, who leads the Process Engineering team (line automation,
+  changeovers, equipment upgrades);
+- Sarah Lin, Quality Manager, who leads the Quality department.
+"""
+
+
+def test_a_list_starting_a_chunk_carries_its_lead_in_and_items_stay_whole() -> None:
+    chunks = chunk_document(parse_markdown(LIST_DOC, source="org.md"), max_chars=240, overlap=40)
+    listed = [c for c in chunks if "Meng Fan" in c.text or "Ma Jun" in c.text or "Sarah Lin" in c.text]
+    assert len(listed) >= 2
+    # the first piece follows its lead-in in the same chunk; later pieces repeat it on their first line
+    assert "Reporting to Wang Qiang are:\n\n- Meng Fan" in listed[0].text
+    assert all(c.text.startswith("Reporting to Wang Qiang are:\n- ") for c in listed[1:])
+    items = [line for c in listed for line in c.text.split("\n") if line.startswith("- ")]
+    assert [i.split(",")[0] for i in items] == ["- Meng Fan", "- Ma Jun", "- Sarah Lin"]
+    # the item's continuation line stays with it
+    ma = next(c for c in listed if "Ma Jun" in c.text)
+    assert "changeovers, equipment upgrades" in ma.text
+
+
+def test_chinese_table_after_prose_starts_its_own_chunk_with_its_header() -> None:
+    rows = "\n".join(f"| lm-app-{i:02d} | HZ-2 | 16 核 | 64 GB |" for i in range(6))
+    doc = parse_markdown(
+        "# 生产主机清单\n\n" + "本清单列出全部生产主机的硬件配置与所在机房代码。" * 4
+        + f"\n\n| 主机名 | 机房代码 | CPU | 内存 |\n| --- | --- | --- | --- |\n{rows}\n",
+        source="hosts_cn.md",
+    )
+    chunks = chunk_document(doc, max_chars=400, overlap=60)
+    table = [c for c in chunks if "lm-app-" in c.text]
+    assert table and all(c.text.startswith("| 主机名 | 机房代码 |") for c in table)
