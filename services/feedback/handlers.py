@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 from typing import Any
 
 from autoglm.shared.events import (
@@ -18,6 +17,7 @@ from autoglm.shared.events import (
 )
 from autoglm.shared.kafka.codec import Received, Rejected
 from autoglm.shared.kafka.runtime import ServiceRuntime
+from autoglm.shared.resources import Resource
 from autoglm.shared.topics import FEEDBACK, FEEDBACK_REQUESTS, REPLY_TOPICS, RESULTS, TASKS
 
 from . import metrics
@@ -43,8 +43,8 @@ async def _reply(rt: ServiceRuntime, item: Received, step_id: str, reply_to: str
     await rt.publish(reply_to, rt.event(EventType.STEP_COMPLETED, reply, like=item.event))
 
 
-def register(rt: ServiceRuntime, intake: Callable[[], Intake], *, unknown_task_wait: float) -> None:
-    """``intake()`` returns the service's :class:`Intake` (made at startup, after the store opened)."""
+def register(rt: ServiceRuntime, intake_ref: Resource[Intake], *, unknown_task_wait: float) -> None:
+    """``intake_ref`` holds the service's :class:`Intake` (made at startup, after the store opened)."""
     tasks_topic, results_topic = rt.topic(TASKS), rt.topic(RESULTS)
 
     async def on_batch(items: list[Received]) -> None:
@@ -63,7 +63,7 @@ def register(rt: ServiceRuntime, intake: Callable[[], Intake], *, unknown_task_w
                     prompt_versions=res.prompt_versions,
                     answer_source=getattr(res, "answer_source", None), at=at,
                 ))
-        await publish_all(rt, intake().observe(requests, results))
+        await publish_all(rt, intake_ref.get().observe(requests, results))
 
     async def on_record(item: Received) -> None:
         return None  # stored by on_batch, one transaction per poll
@@ -72,7 +72,7 @@ def register(rt: ServiceRuntime, intake: Callable[[], Intake], *, unknown_task_w
         """The task, waiting a little for its events when this service is behind on them."""
         deadline = time.monotonic() + unknown_task_wait
         while True:
-            task = intake().task(task_id)
+            task = intake_ref.get().task(task_id)
             if task is not None or time.monotonic() >= deadline:
                 return task
             await asyncio.sleep(0.1)
@@ -83,7 +83,7 @@ def register(rt: ServiceRuntime, intake: Callable[[], Intake], *, unknown_task_w
         fb: FeedbackSubmitted = ev.data
         task = await known_task(fb.task_id)
         try:
-            outcome = intake().submit(ev.id, ev.tenant, fb, task)
+            outcome = intake_ref.get().submit(ev.id, ev.tenant, fb, task)
         except Refused as refused:
             metrics.REFUSED.labels(refused.error_type).inc()
             await _reply(rt, item, ev.id, fb.reply_to, ok=False, error=refused.message, started=started)
@@ -101,7 +101,7 @@ def register(rt: ServiceRuntime, intake: Callable[[], Intake], *, unknown_task_w
         started = time.perf_counter()
         req: StepRequest = item.event.data.root
         try:
-            output, out = intake().run(item.event.tenant, req)
+            output, out = intake_ref.get().run(item.event.tenant, req)
         except OperationError as exc:
             await _reply(rt, item, req.step_id, req.reply_to, ok=False, error=str(exc), started=started)
             return

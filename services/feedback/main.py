@@ -17,6 +17,7 @@ from faststream import FastStream
 
 from autoglm.shared.app import configure_logging, service_app
 from autoglm.shared.kafka.runtime import ServiceRuntime
+from autoglm.shared.resources import Resource
 
 from . import handlers
 from .config import FeedbackServiceSettings
@@ -31,38 +32,36 @@ def create_app(settings: FeedbackServiceSettings | None = None, store: FeedbackS
     settings = settings or FeedbackServiceSettings()
     cfg = settings.feedback
     rt = ServiceRuntime("feedback", settings)
-    ref: dict[str, Intake] = {}
-    if store is not None:
-        ref["intake"] = Intake(store, cfg)
+    intake: Resource[Intake] = Resource("the feedback store", Intake(store, cfg) if store is not None else None)
     tasks: list[asyncio.Task[None]] = []
 
     async def retention() -> None:
         while True:
             await asyncio.sleep(3600)
             try:
-                removed = ref["intake"].store.prune(cfg.task_retention_days * 86400)
+                removed = intake.get().store.prune(cfg.task_retention_days * 86400)
                 log.info("retention: %d unrated task(s) forgotten", removed)
             except Exception:  # retention must never take the service down
                 log.exception("retention failed")
 
     async def startup() -> None:
-        if "intake" not in ref:
-            ref["intake"] = Intake(FeedbackStore.open(settings.feedback_store_path), cfg)
+        if intake.peek() is None:
+            intake.set(Intake(FeedbackStore.open(settings.feedback_store_path), cfg))
         tasks.append(asyncio.create_task(retention()))
 
     async def after_startup() -> None:
         # Policies again at every start: the embedded broker keeps no topic across its restarts.
-        await handlers.publish_all(rt, ref["intake"].all_policies())
+        await handlers.publish_all(rt, intake.get().all_policies())
 
     async def shutdown() -> None:
         for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if store is None and "intake" in ref:
-            ref["intake"].store.close()
+        if store is None and (opened := intake.peek()) is not None:
+            opened.store.close()
 
-    handlers.register(rt, lambda: ref["intake"], unknown_task_wait=cfg.unknown_task_wait_seconds)
+    handlers.register(rt, intake, unknown_task_wait=cfg.unknown_task_wait_seconds)
     app = service_app(rt, startup=startup, shutdown=shutdown)
     app.after_startup(after_startup)
     return app

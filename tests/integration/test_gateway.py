@@ -209,6 +209,29 @@ async def test_session_turns_of_the_caller(gw: Gateway) -> None:
     problem(other_tenant, 404, "not-found")
 
 
+async def test_an_uploaded_document_answers_the_tenants_questions_only(gw: Gateway) -> None:
+    # memory loads, chunks and embeds the upload itself; the answer is the document's extract (no model call)
+    tenant = f"kb-{uuid.uuid4().hex[:8]}"
+    doc = (b"# Travel policy\n\n## Hotels\n\nThe nightly hotel limit is 1,200 yuan in Beijing and Shanghai and 800 "
+           b"yuan in other cities.\n\n## Taxis\n\nTaxis are reimbursed only between 22:00 and 06:00.\n")
+    async with httpx.AsyncClient(timeout=180) as client:
+        up = await client.post(f"{gw.url}/v1/kb/documents", headers=gw.auth(tenant, "alice"),
+                               files={"file": ("travel.md", doc, "text/markdown")})
+        assert up.status_code == 201, up.text
+        report = up.json()
+        assert report["chunks"] >= 2 and report["added"] == report["chunks"] and not report.get("error"), report
+        asked = await client.post(f"{gw.url}/v1/tasks", json={"text": "根据知识库，北京的酒店每晚限额是多少？"},
+                                  headers={**gw.auth(tenant, "alice"), "Prefer": "wait=150"})
+        assert asked.status_code == 200, asked.text
+        result = asked.json()["result"]
+        assert result["status"] == "completed" and "1,200" in result["answer"], result
+        assert result["answer_source"] in ("extract", "model"), result
+        other = await client.post(f"{gw.url}/v1/tasks", json={"text": "根据知识库，北京的酒店每晚限额是多少？"},
+                                  headers={**gw.auth(f"{tenant}-other", "alice"), "Prefer": "wait=150"})
+    assert other.status_code == 200, other.text
+    assert "1,200" not in other.json()["result"]["answer"]  # another tenant's documents are not searched
+
+
 async def test_health_metrics_openapi_and_docs_offline(gw: Gateway) -> None:
     async with httpx.AsyncClient(timeout=30) as client:
         assert (await client.get(f"{gw.url}/readyz")).json()["ready"] is True

@@ -183,3 +183,26 @@ def test_an_instruction_planted_in_a_document_is_never_the_extract(store: Memory
     out = _run(store, real_embed, "acme", "s", "t1", req(operation="kb_search", query="What is the refund window?",
                                                           limit=3))
     assert "14 days" in out["extract"]["text"] and "365" not in out["extract"]["text"]
+
+
+def test_an_uploaded_file_is_loaded_chunked_embedded_and_searchable(store: MemoryStore) -> None:
+    # The gateway's upload (POST /v1/kb/documents) arrives as kb_ingest: the file's bytes, base64.
+    import base64
+
+    doc = ("# Employee handbook\n\n## Annual leave\n\nFull-time employees receive 15 days of paid annual leave per "
+           "year.\n\n## Remote access\n\nConnect with WireGuard to vpn-gw-02.corp.example.\n")
+    upload = req(operation="kb_ingest", source="upload:handbook.md", filename="handbook.md",
+                 document_b64=base64.b64encode(doc.encode()).decode())
+    first = _run(store, real_embed, "acme", "s", "t1", upload)
+    assert first["error"] is None and first["chunks"] >= 2 and first["added"] == first["chunks"]
+    again = _run(store, real_embed, "acme", "s", "t2", upload)  # unchanged: nothing re-embedded or added
+    assert again["added"] == 0 and again["unchanged"] == first["chunks"]
+    out = _run(store, real_embed, "acme", "s", "t3", req(operation="kb_search", query="What host do I connect to with WireGuard?", limit=3))
+    assert out["passages"], out
+    assert "vpn-gw-02.corp.example" in out["extract"]["text"] and out["extract"]["source"] == "upload:handbook.md"
+    assert _run(store, real_embed, "other", "s", "t4", req(operation="kb_search", query="VPN", limit=3))["kb_chunks"] == 0
+
+    binary = req(operation="kb_ingest", source="upload:a.bin", filename="a.bin",
+                 document_b64=base64.b64encode(b"\x00\x01\x02binary").decode())
+    refused = _run(store, real_embed, "acme", "s", "t5", binary)
+    assert refused["error"] and refused["chunks"] == 0 and "/tmp" not in refused["error"]
