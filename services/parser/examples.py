@@ -14,17 +14,16 @@ whole request, which a later request of the same tenant with the same wording ge
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.errors import KafkaError
+from aiokafka import AIOKafkaProducer
 
 from autoglm.shared.events import CloudEvent, EventType, ExampleLabelled
+from autoglm.shared.kafka.follow import TopicFollower
 
 from .bank import ExampleBank
 from .labelled import clause_examples
@@ -115,9 +114,9 @@ def learn(bank: ExampleBank, tenant: str, ex: ExampleLabelled) -> int:
 
 
 class ExampleFollower:
-    """Reads ``autoglm.parser.examples`` into ``bank`` from the start, then follows it (see the module doc).
-
-    Group-less: every replica reads every partition, and nothing is committed (the topic is replayed on start)."""
+    """Reads ``autoglm.parser.examples`` into ``bank`` from the start, then follows it (see the module doc):
+    a :class:`~autoglm.shared.kafka.follow.TopicFollower` (group-less: every replica reads every partition,
+    nothing is committed) whose records are checked and learnt on a worker thread (encoding holds the CPU)."""
 
     def __init__(
         self,
@@ -130,88 +129,20 @@ class ExampleFollower:
     ) -> None:
         self.bank = bank
         self.topic = topic
-        self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False,
-            fetch_max_wait_ms=fetch_max_wait_ms, **dict(client_kwargs or {}),
-        )
-        self._task: asyncio.Task[None] | None = None
-        self._started = False
         self.applied = 0
         self.rejected = 0
+        self._follower = TopicFollower(bootstrap_servers, topic, self._apply_one, client_kwargs=client_kwargs,
+                                       fetch_max_wait_ms=fetch_max_wait_ms, in_thread=True)
+
+    @property
+    def _task(self) -> asyncio.Task[None] | None:
+        return self._follower._task
 
     async def start(self, timeout_s: float = 30.0) -> None:
         """Read to the end as of now (the examples every earlier replica saw), then follow in the background.
-        A topic that doesn't exist yet (no example was ever added, no topic-init step ran) is waited for in the
-        background: there is nothing to read, and the parser should not refuse tasks for it."""
-        try:
-            await self._consumer.start()
-            self._started = True
-            parts = await self._partitions(timeout_s)
-        except (TimeoutError, KafkaError) as exc:
-            # No broker yet (it is restarting) or no topic: the parser can't take tasks without the broker
-            # either, and with no topic there is nothing to read. Keep trying in the background.
-            log.warning("example bank: %s not readable yet (%s); following it once it is", self.topic, exc)
-            self._task = asyncio.create_task(self._late_start())
-            return
-        await self._catch_up(parts)
-        self._task = asyncio.create_task(self._follow())
-
-    async def _late_start(self) -> None:
-        while True:
-            try:
-                if not self._started:
-                    await self._consumer.start()
-                    self._started = True
-                parts = await self._partitions(float("inf"))
-                await self._catch_up(parts)
-                break
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # a broker hiccup while waiting: wait on
-                log.warning("example follower: %s still not readable; retrying", self.topic)
-                await asyncio.sleep(2.0)
-        await self._follow()
-
-    async def _catch_up(self, parts: list[TopicPartition]) -> None:
-        self._consumer.assign(parts)
-        await self._consumer.seek_to_beginning(*parts)
-        ends = await self._consumer.end_offsets(parts)
-        remaining = {tp for tp in parts if ends[tp] > 0}
-        while remaining:
-            batch = await self._consumer.getmany(*remaining, timeout_ms=500, max_records=2000)
-            await self._apply(batch)
-            for tp in list(remaining):
-                if await self._consumer.position(tp) >= ends[tp]:
-                    remaining.discard(tp)
+        A topic or broker not there yet is waited for in the background: the parser does not refuse tasks for it."""
+        await self._follower.start(timeout_s)
         log.info("example bank: %d examples read from %s", self.applied, self.topic)
-
-    async def _partitions(self, timeout_s: float) -> list[TopicPartition]:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout_s
-        while True:
-            await self._consumer.topics()  # refreshes the metadata
-            parts = self._consumer.partitions_for_topic(self.topic)
-            if parts:
-                return [TopicPartition(self.topic, p) for p in sorted(parts)]
-            if loop.time() > deadline:
-                raise TimeoutError(f"topic {self.topic} not found")
-            await asyncio.sleep(0.5)
-
-    async def _follow(self) -> None:
-        while True:
-            try:
-                batch = await self._consumer.getmany(timeout_ms=1000, max_records=500)
-                await self._apply(batch)
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # a broker hiccup must not stop the follower; the next fetch retries
-                log.exception("example follower: fetch failed")
-                await asyncio.sleep(1.0)
-
-    async def _apply(self, batch: Mapping[TopicPartition, list[Any]]) -> None:
-        for records in batch.values():
-            for rec in records:
-                await asyncio.to_thread(self._apply_one, rec.key, rec.value)
 
     def _apply_one(self, key: bytes | None, value: bytes | None) -> None:
         tenant, _, example = (key or b"").decode("utf-8", "replace").partition(":")
@@ -236,8 +167,4 @@ class ExampleFollower:
         self.applied += 1
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        await self._consumer.stop()
+        await self._follower.stop()

@@ -33,9 +33,13 @@ class TopicFollower:
         *,
         client_kwargs: Mapping[str, Any] | None = None,
         fetch_max_wait_ms: int = 100,
+        in_thread: bool = False,
     ) -> None:
+        """``in_thread``: ``apply`` runs on a worker thread, one record at a time (work that would hold the
+        event loop, like encoding a parser example)."""
         self.topic = topic
         self.apply = apply
+        self.in_thread = in_thread
         self._kwargs = dict(bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False,
                             fetch_max_wait_ms=fetch_max_wait_ms, **dict(client_kwargs or {}))
         self._consumer: AIOKafkaConsumer | None = None
@@ -108,7 +112,7 @@ class TopicFollower:
         ends = await consumer.end_offsets(parts)
         remaining = {tp for tp in parts if ends[tp] > 0}
         while remaining:
-            self._apply(await consumer.getmany(*remaining, timeout_ms=500, max_records=2000))
+            await self._apply(await consumer.getmany(*remaining, timeout_ms=500, max_records=2000))
             for tp in list(remaining):
                 if await consumer.position(tp) >= ends[tp]:
                     remaining.discard(tp)
@@ -117,18 +121,21 @@ class TopicFollower:
         consumer = await self._connect()
         while True:
             try:
-                self._apply(await consumer.getmany(timeout_ms=1000, max_records=500))
+                await self._apply(await consumer.getmany(timeout_ms=1000, max_records=500))
             except asyncio.CancelledError:
                 raise
             except Exception:  # a broker hiccup must not stop the follower; the next fetch retries
                 log.exception("following %s: fetch failed", self.topic)
                 await asyncio.sleep(1.0)
 
-    def _apply(self, batch: Mapping[TopicPartition, list[Any]]) -> None:
+    async def _apply(self, batch: Mapping[TopicPartition, list[Any]]) -> None:
         for records in batch.values():
             for rec in records:
                 try:
-                    self.apply(rec.key, rec.value)
+                    if self.in_thread:
+                        await asyncio.to_thread(self.apply, rec.key, rec.value)
+                    else:
+                        self.apply(rec.key, rec.value)
                     self.applied += 1
                 except Exception:  # one bad record must not stop the follower
                     self.failed += 1
