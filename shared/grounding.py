@@ -154,7 +154,7 @@ _EN_NUMBERS = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
     "once": 1, "twice": 2, "half": 0.5, "single": 1, "double": 2, "dozen": 12,
 }
-_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:,\d{3})*(?:\.\d+)?(?!\.\d)|[零〇一二两三四五六七八九十百千万亿]+")
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])[-+]?\d+(?:,\d{3})*(?:\.\d+)?(?!\.\d)|[零〇一二两三四五六七八九十百千万亿]+")
 _CODE = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9_\-./:@]*[A-Za-z0-9]"  # tokens mixing letters with digits or joiners
 )

@@ -109,7 +109,7 @@ def register(rt: ServiceRuntime, intake_ref: Resource[Intake], *, unknown_task_w
         await _reply(rt, item, req.step_id, req.reply_to, ok=True, output=output, started=started)
 
     rt.subscribe([TASKS, RESULTS], {TASKS: [EventType.TASK_REQUESTED], RESULTS: [EventType.TASK_COMPLETED]},
-                 on_record, max_records=256, on_batch=on_batch)
+                 on_record, max_records=256, on_batch=on_batch, observe=True)  # the parser and planner own them
     # Pipelined: feedback on a task whose result is still on its way waits without holding back the rest.
     rt.subscribe([FEEDBACK], [EventType.FEEDBACK_SUBMITTED], on_feedback, max_records=64, pipelined=64)
     rt.subscribe([FEEDBACK_REQUESTS], [EventType.FEEDBACK_REQUESTED], on_request, max_records=16)

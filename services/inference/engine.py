@@ -237,8 +237,12 @@ class InferenceEngine:
             self._validate_output(result, req.json_schema)
         self.stats["prompt_tokens"] += result.prompt_tokens
         self.stats["completion_tokens"] += result.completion_tokens
-        # A text cut by a deadline or by a budget the backend shrank to fit one is not what the key asked for.
-        if key is not None and self.cache.size > 0 and result.finish_reason != "abort" and result.truncated is None:
+        # A text cut by a deadline or by a budget the backend shrank to fit one is not what the key asked for; one
+        # that used the whole budget the request asked for is (a deterministic request gives it again).
+        whole = result.truncated is None or (
+            result.truncated == "length" and result.completion_tokens >= params.max_new_tokens
+        )
+        if key is not None and self.cache.size > 0 and result.finish_reason != "abort" and whole:
             self.cache.put(key, result)
         return result
 

@@ -218,13 +218,19 @@ def passages_of(state: TaskState, step: PlanStep) -> list[dict[str, Any]]:
 
 
 def graph_answer(state: TaskState, step: PlanStep) -> dict[str, Any] | None:
-    """The knowledge graph's answer among a step's inputs (a kb_search reply's ``graph``): a multi-hop
-    answer whose every hop cites its sentence."""
+    """The knowledge graph's answer among a step's inputs (a kb_search reply's ``graph``), when it is what
+    should answer: a chain of two hops or more (facts of several sentences, each hop citing its own), or any
+    graph answer when no passage gave an extract. A single hop is one sentence's fact, and the extract quotes
+    that sentence whole: a one-hop graph answer is terser and can be a fact of the right subject but the wrong
+    kind ("How much does a parking permit cost?" -> the lot, not the price)."""
     for dep_id in step.depends_on:
         dep = state.step(dep_id)
         if dep is not None and dep.name == "kb_search" and dep.status is StepStatus.COMPLETED:
             found = dep.output.get("graph")
-            if isinstance(found, dict) and found.get("text"):
+            if not isinstance(found, dict) or not found.get("text"):
+                continue
+            extract = (dep.output.get("extract") or {}).get("text") if dep.output.get("passages") else None
+            if len(found.get("reasoning_path") or []) >= 2 or not extract:
                 return found
     return None
 

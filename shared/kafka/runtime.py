@@ -80,6 +80,7 @@ class ServiceRuntime:
         self.started_at = time.time()
         self.subscribers: list[Any] = []
         self._pipelines: list[Pipeline] = []
+        self._observed: set[str] = set()  # topics this service reads but does not own (see subscribe)
 
     # ----------------------------------------------------------------- naming
 
@@ -186,8 +187,14 @@ class ServiceRuntime:
         co_partitioned: bool = False,
         on_batch: Callable[[list[Received]], Awaitable[None]] | None = None,
         pipelined: int | None = None,
+        observe: bool = False,
     ) -> None:
         """Register a batch subscriber that decodes, dead-letters bad records and runs ``handle`` per event.
+
+        ``observe=True``: this service only watches topics another service owns (the feedback service reads
+        the tasks and results). A record it can't read is counted (``autoglm_events_failed_total``, reason
+        ``observed_<error type>``) and skipped: the owner dead-letters it and answers its sender, once; a
+        second dead letter and a second failed result for the same bad task would be duplicates.
 
         Default: the events of one batch are handled concurrently and the batch is committed after
         every handler returned. ``pipelined=N`` keeps up to N events in flight across batches, so
@@ -212,6 +219,8 @@ class ServiceRuntime:
             for t in topics
         }
 
+        if observe:
+            self._observed.update(self.topic(t) for t in topics)
         pipeline = Pipeline(self, pipelined) if pipelined else None
 
         # One parameter, filled by ``records_decoder``: a handler that asks for faststream's
@@ -334,7 +343,13 @@ class ServiceRuntime:
             metrics.STAGE_LATENCY.labels(self.service, "handle").observe(time.perf_counter() - started)
 
     async def dead_letter(self, record: ConsumerRecord, rej: Rejected) -> None:
-        """Publish ``record`` to the DLQ with the reason (see :func:`.dlq.dead_letter`)."""
+        """Publish ``record`` to the DLQ with the reason (see :func:`.dlq.dead_letter`); on a topic this
+        service only observes (``subscribe(observe=True)``), count it and leave the letter to the owner."""
+        if record.topic in self._observed:
+            metrics.EVENTS_FAILED.labels(self.service, f"observed_{rej.error_type}").inc()
+            log.info("%s skipped an unreadable record on %s (its owner dead-letters it): %s", self.service,
+                     record.topic, rej.error_type)
+            return
         await dlq.dead_letter(self, record, rej)
 
     async def _unreadable(self, record: ConsumerRecord) -> None:

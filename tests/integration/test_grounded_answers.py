@@ -56,6 +56,8 @@ def scripted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, 
             "AUTOGLM_PLANNER__KB_REPHRASE": "always",
             # a tenant found without documents stays known for the whole module, however slow the machine
             "AUTOGLM_PLANNER__KB_FIRST_ABSENT_TTL_S": "600",
+            # a busy machine must not turn a slow search into a model answer (the 10 s default is a product choice)
+            "AUTOGLM_PLANNER__KB_FIRST_TIMEOUT_S": "120",
             "AUTOGLM_TIMEOUT_SECONDS": "120",
         }
         with running_stack(tmp_path_factory.mktemp("grounded-stack"), env=env) as stack:

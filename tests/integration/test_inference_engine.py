@@ -173,7 +173,9 @@ def test_timeout_is_an_error_and_engine_keeps_serving(engine_and_loop) -> None:
                 )
             )
         )
-    assert info.value.code == "timeout"
+    # Admission refuses it at once when the measured decode speed says not even a short answer fits (busy);
+    # otherwise its deadline ends it with no text (timeout). Either way an error, and the engine serves on.
+    assert info.value.code in ("timeout", "busy")
     again = loop.run_until_complete(engine.generate(_req("2+2=?", temperature=0.3, max_new_tokens=3)))
     assert again.completion_tokens >= 1
 

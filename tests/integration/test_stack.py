@@ -34,8 +34,9 @@ async def test_upstream_publishes_raw_json_and_reads_the_result(bus: Bus) -> Non
 
 
 async def test_one_trace_crosses_all_five_services(bus: Bus) -> None:
-    # A fact to keep (embedded by inference, stored by memory) and a calculation (tool executor).
-    ev = task_event("Remember that my lucky number is 7, then calculate 2^10")
+    # A fact to keep (embedded and stored by memory), a calculation (tool executor) and a short text about its
+    # result (inference; the integration stack caps generations at 128 tokens, and no clock bounds it here).
+    ev = task_event("Remember that my lucky number is 7, then calculate 2^10 and write a short poem about the result")
     await bus.publish("autoglm.tasks", ev, key=ev["sessionid"])
     data = (await bus.result(ev["taskid"]))["data"]
     assert data["status"] == "completed" and "1024" in data["answer"]

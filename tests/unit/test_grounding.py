@@ -247,3 +247,11 @@ def test_length_ratio_across_scripts() -> None:
     assert G.length_ratio("公司第三季度营收增长12%，但利润率下降了3个百分点。", SRC_ZH) < 0.5
     assert G.length_ratio("Revenue grew 12%.", LONG_EN) < 0.1
     assert G.length_ratio("anything", "") == 0.0
+
+
+def test_digits_inside_chinese_text_are_numbers_too() -> None:
+    # "在3个工作日内": a digit between Han characters (which are word characters to a regex) is still a number
+    assert G.numbers("替换商品在3个工作日内发出，每晚1,200元") == {3.0, 1200.0}
+    gaps = G.grounding_gaps("换货每个订单可以免费一次，替换商品在3个工作日内发出。",
+                                    ["An exchange is free once per order; the replacement ships within 2 working days."])
+    assert not gaps.ok and "3" in gaps.reason()

@@ -87,3 +87,38 @@ def test_pause_holds_one_topic_of_a_shared_consumer() -> None:
     runtime.subscribers = [SimpleNamespace(consumer=None), SimpleNamespace(consumer=consumer)]
     assert runtime.pause("autoglm.intents") and consumer.paused == intents
     assert runtime.resume("autoglm.intents") and consumer.paused == set()
+
+
+async def test_a_bad_record_on_an_observed_topic_is_left_to_its_owner(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feedback service reads the tasks the parser owns: a bad task gets one dead letter and one failed
+    result (the parser's), not a second pair from every reader."""
+    from aiokafka.structs import ConsumerRecord
+
+    from autoglm.shared.kafka.codec import Rejected
+    from autoglm.shared.topics import FEEDBACK, RESULTS, TASKS
+
+    async def handle(item: Any) -> None:
+        return None
+
+    def record(topic: str) -> ConsumerRecord:
+        return ConsumerRecord(topic=topic, partition=0, offset=7, timestamp=0, timestamp_type=0, key=b"s",
+                              value=b"{broken", checksum=None, serialized_key_size=1, serialized_value_size=7,
+                              headers=[])
+
+    for observe, expected in ((True, []), (False, ["autoglm.dlq", "autoglm.results"])):
+        runtime = ServiceRuntime("feedback", Settings(broker={"bootstrap_servers": "127.0.0.1:1"}))
+        sent: list[str] = []
+
+        async def publish(topic: str, event: CloudEvent[Any], **_: Any) -> None:
+            sent.append(topic)
+
+        monkeypatch.setattr(runtime, "publish", publish)
+        runtime.subscribe([TASKS, RESULTS], {TASKS: [EventType.TASK_REQUESTED], RESULTS: [EventType.TASK_COMPLETED]},
+                          handle, observe=observe)
+        runtime.subscribe([FEEDBACK], [EventType.FEEDBACK_SUBMITTED], handle)
+        rej = Rejected("malformed_json", "not JSON", "t-bad")
+        await runtime.dead_letter(record(TASKS), rej)
+        assert sent == expected
+        sent.clear()
+        await runtime.dead_letter(record(FEEDBACK), rej)  # its own topic: always dead-lettered
+        assert sent == ["autoglm.dlq"]

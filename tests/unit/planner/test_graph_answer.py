@@ -56,3 +56,20 @@ def test_a_general_question_takes_the_graph_answer_only_when_a_passage_passed_th
     assert isinstance(publish, Publish) and publish.result.answer == GRAPH["text"]
     [generate] = _dispatches(_until_search_reply(general, passages=[], graph=GRAPH, kb_chunks=5))
     assert generate.payload.operation == "generate"  # nothing passed the floor: the model answers
+
+
+def test_a_one_hop_graph_answer_gives_way_to_the_extract() -> None:
+    # One hop is one sentence's fact; the extract quotes the sentence that answers, so it stands (a one-hop graph
+    # answer can name the right subject's fact of the wrong kind: the parking lot for "how much does it cost").
+    lot = {**HOP, "head": "Staff", "relation": "park in lot", "label": "park in lot", "tail": "C"}
+    one_hop = {"answer": "C", "text": "C.\n\nReasoning path: Staff —park in lot→ C [1]", "shape": "single",
+               "score": 0.9, "seeds": ["Staff"], "reasoning_path": [lot]}
+    passage = {"text": "Staff park in lot C. A staff parking permit costs USD 40 per month.", "source": "f.md",
+               "citation": "Facilities"}
+    extract = {"text": "A staff parking permit costs USD 40 per month.", "passage": 0}
+    [publish] = _until_search_reply(passages=[passage], extract=extract, graph=one_hop)
+    assert isinstance(publish, Publish) and publish.result.answer.startswith("A staff parking permit costs USD 40")
+    assert publish.result.reasoning_path == []
+    # with no extract to quote, the one-hop graph answer is still better than nothing
+    [publish] = _until_search_reply(passages=[passage], graph=one_hop)
+    assert isinstance(publish, Publish) and publish.result.answer == one_hop["text"]
