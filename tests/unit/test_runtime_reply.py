@@ -109,7 +109,7 @@ async def test_a_bad_record_on_an_observed_topic_is_left_to_its_owner(monkeypatc
         runtime = ServiceRuntime("feedback", Settings(broker={"bootstrap_servers": "127.0.0.1:1"}))
         sent: list[str] = []
 
-        async def publish(topic: str, event: CloudEvent[Any], **_: Any) -> None:
+        async def publish(topic: str, event: CloudEvent[Any], sent: list[str] = sent, **_: Any) -> None:
             sent.append(topic)
 
         monkeypatch.setattr(runtime, "publish", publish)
