@@ -69,8 +69,11 @@ class StepClient:
                     if fut is not None and not fut.done():
                         fut.set_result(reply)
 
-    async def call(self, topic: str, etype: EventType, request: StepRequest, timeout: float = 120.0) -> StepCompleted:
-        """Send one step request and wait for its reply. Raises RuntimeError when the worker reports an error."""
+    async def call(
+        self, topic: str, etype: EventType, request: StepRequest, timeout: float = 120.0, *, session_id: str | None = None
+    ) -> StepCompleted:
+        """Send one step request and wait for its reply. Raises RuntimeError when the worker reports an error.
+        ``session_id``: the session a session-scoped request reads (memory's ``recall``); default: none of note."""
         assert self._producer is not None
         request.step_id = f"cli-{uuid.uuid4().hex}"
         request.reply_to = CLIENT_REPLIES
@@ -78,7 +81,8 @@ class StepClient:
         self._waiters[request.step_id] = fut
         task_id = request.step_id
         event = CloudEvent[type(request)](  # type: ignore[misc]
-            source=self.source, type=etype.value, taskid=task_id, sessionid=task_id, tenant=self.tenant, data=request
+            source=self.source, type=etype.value, taskid=task_id, sessionid=session_id or task_id, tenant=self.tenant,
+            data=request,
         )
         value, headers = encode(event)
         try:

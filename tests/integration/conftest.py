@@ -117,6 +117,24 @@ class Bus:
         assert found, f"no result for {task_id} within {timeout}s"
         return found[0]
 
+    async def turn_stored(self, task_id: str, session: str, tenant: str = "acme", timeout: float = 120) -> None:
+        """Wait until memory has the session turn of ``task_id`` (written after the result, fire-and-forget), by
+        asking memory for the session's turns: no wall-clock guess at how long the write takes."""
+        from autoglm.shared.events import EventType, MemoryRecall
+        from autoglm.shared.sdk.rpc import StepClient
+        from autoglm.shared.topics import MEMORY_REQUESTS
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        async with StepClient(self.bootstrap, self.stack.settings, tenant=tenant, source="/tests") as client:
+            while True:
+                reply = await client.call(MEMORY_REQUESTS, EventType.MEMORY_REQUESTED,
+                                          MemoryRecall(step_id="x", reply_to="x", limit=50), session_id=session)
+                if any(t.get("task_id") == task_id for t in reply.output.get("turns", [])):
+                    return
+                assert loop.time() < deadline, f"the turn of {task_id} was not stored within {timeout}s"
+                await asyncio.sleep(0.3)
+
     async def results(self, task_id: str, settle: float = 2.0) -> list[dict[str, Any]]:
         """Every result of a task (to check there is exactly one)."""
         await asyncio.sleep(settle)

@@ -8,7 +8,6 @@ profile cannot end before its deadline (its end-of-sequence token is held back f
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import Iterator
@@ -39,10 +38,7 @@ async def test_the_next_turn_goes_on_from_the_last_result(bus: Bus) -> None:
     await bus.publish("autoglm.tasks", first, key=session)
     assert "= 12" in (await bus.result(first["taskid"], 120))["data"]["answer"]
     # the turn is stored once the result is out; the follow-up recalls it
-    await bus.read("autoglm.memory.requests",
-                   lambda d: first["taskid"] in json.dumps(d.get("data", {}).get("turns", []) or d.get("data", {})),
-                   1, 60)
-    await asyncio.sleep(1.0)  # the memory service handles a batch's requests concurrently: let the write land
+    await bus.turn_stored(first["taskid"], session)
     second = task_event("then subtract 30", session=session)
     await bus.publish("autoglm.tasks", second, key=session)
     data = (await bus.result(second["taskid"], 120))["data"]

@@ -43,8 +43,7 @@ async def test_clarification_round_trip_in_one_session(bus: Bus) -> None:
     asked = (await bus.result(first["taskid"]))["data"]
     assert asked["status"] == "needs_clarification"
     assert "城市" in asked["answer"] and asked["clarification"] == asked["answer"]
-    await bus.read("autoglm.steps.completed",
-                   lambda d: d.get("taskid") == first["taskid"] and d["data"].get("output", {}).get("id"), 1, 60)
+    await bus.turn_stored(first["taskid"], session)
     second = task_event("北京", session=session, now="2026-11-25T10:00:00+08:00")
     await bus.publish("autoglm.tasks", second, key=session)
     done = (await bus.result(second["taskid"]))["data"]
@@ -71,8 +70,7 @@ async def test_do_it_again_is_resolved_from_session_memory(bus: Bus) -> None:
     first = task_event("What is 2^10?", session=session)
     await bus.publish("autoglm.tasks", first, key=session)
     await bus.result(first["taskid"])
-    await bus.read("autoglm.steps.completed",
-                   lambda d: d.get("taskid") == first["taskid"] and d["data"].get("output", {}).get("id"), 1, 60)
+    await bus.turn_stored(first["taskid"], session)
     again = task_event("do it again", session=session)
     await bus.publish("autoglm.tasks", again, key=session)
     data = (await bus.result(again["taskid"]))["data"]

@@ -106,8 +106,7 @@ async def test_session_turns_are_recalled(bus: Bus) -> None:
     await bus.publish("autoglm.tasks", first, key=session)
     await bus.result(first["taskid"])
     # The turn is stored after the result is published: wait for the memory write.
-    await bus.read("autoglm.steps.completed",
-                   lambda d: d.get("taskid") == first["taskid"] and d["data"].get("output", {}).get("id"), 1, 60)
+    await bus.turn_stored(first["taskid"], session)
     # A request that refers to the session recalls it (a self-contained one like the first doesn't).
     second = task_event("Do it again", session=session)
     await bus.publish("autoglm.tasks", second, key=session)
