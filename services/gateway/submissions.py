@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
-from autoglm.shared.events import ID_PATTERN
+from autoglm.shared.events import ID_PATTERN, MAX_TEXT_CHARS
 
 from .auth import Principal
 from .problems import Problem
@@ -32,7 +32,7 @@ class TaskSubmission(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(
-        min_length=1, max_length=8000, description="The request in natural language.",
+        min_length=1, max_length=MAX_TEXT_CHARS, description="The request in natural language (at most 8,000 characters).",
         examples=["(12+8)*3等于多少？"],
     )
     session_id: str | None = Field(

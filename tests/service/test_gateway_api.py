@@ -203,6 +203,10 @@ async def test_body_errors_400_413_415_422(gw: Running) -> None:
         assert_problem(await client.post(url, content=chunks(), headers=headers), 413, "payload-too-large")
         doc = assert_problem(await client.post(url, json={"text": ""}, headers=gw.auth()), 422, "validation-failed")
         assert doc["errors"][0]["location"] == ["body", "text"]
+        # the 8,000-character limit of every entry point (Kafka, SDK, CLI): one clear field error, nothing sent
+        long = assert_problem(await client.post(url, json={"text": "x" * 8001}, headers=gw.auth()), 422,
+                              "validation-failed")
+        assert long["errors"][0]["location"] == ["body", "text"] and "8000" in long["errors"][0]["message"]
         assert_problem(await client.post(url, json=["text"], headers=gw.auth()), 422, "validation-failed")
         ok = await client.post(url, content=b'{"text":"hi"}',
                                headers={**gw.auth(), "Content-Type": "application/cloudevents+json; charset=utf-8"})
