@@ -250,7 +250,12 @@ def apply_reply(state: TaskState, reply: StepCompleted, now: float | None = None
             step.dispatched_at = now
     else:
         step.error = reply.error or "step failed"
-        if step.idempotent and step.attempts < step.max_attempts and _retryable(reply.error):
+        # A failure that took a third of the step's timeout or more (a tool's own network timeout, ~20 s for
+        # weather) would take as long again: retrying it three times turned one dead service into a minute's
+        # wait. Quick transient failures are retried; a step whose worker never answered is retried by
+        # expire_steps (a killed worker).
+        slow = now - (step.dispatched_at or now) >= step.timeout_s / 3
+        if step.idempotent and step.attempts < step.max_attempts and _retryable(reply.error) and not slow:
             step.status = StepStatus.PENDING  # retried on the next dispatch round
             step.dispatched_at = now + 0.1 * (2 ** step.attempts)
         else:

@@ -99,6 +99,15 @@ def test_a_retryable_failure_is_retried_then_finishes_the_task_without_waiting_f
     assert "unavailable" in publish.result.answer
 
 
+def test_a_slow_failure_is_not_retried() -> None:
+    # The tool's own timeout fired after 2 s of a 5 s step: another attempt would wait as long again.
+    state = _state(_weather(), _writing("i2", on="i1"))
+    [weather] = _start(state)
+    publish = _published(_fail(state, weather.step.id, "weather service unreachable: ReadTimeout", T0 + 2))
+    assert publish.result.status is TaskStatus.FAILED and "ReadTimeout" in publish.result.answer
+    assert state.step(weather.step.id).attempts == 1
+
+
 def test_a_failed_tool_with_two_dependants() -> None:
     state = _state(_weather(), _writing("i2", on="i1"), _writing("i3", on="i1", text="再写一条英文短信"))
     [weather] = _start(state)
