@@ -18,12 +18,14 @@ import fcntl
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
+
+from autoglm.shared import sqlite
 
 SCHEMA_VERSION = "1"
 FINAL_STATUSES = frozenset({"completed", "failed", "needs_clarification", "blocked", "partial"})
@@ -182,9 +184,7 @@ class TaskStore:
             raise StoreInUse(
                 f"{path} is used by another gateway process: give each replica its own gateway.store.path"
             ) from None
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db = sqlite.connect(path)
         self.db.execute("PRAGMA foreign_keys=OFF")
         self.db.executescript(_SCHEMA)
         found = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
@@ -200,15 +200,8 @@ class TaskStore:
             self._lock_file.close()
             self._lock_file = None
 
-    @contextlib.contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+    def _tx(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return sqlite.write_transaction(self.db)
 
     # ------------------------------------------------------------------ writes
 
