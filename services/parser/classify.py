@@ -425,6 +425,48 @@ NOW_WEATHER = re.compile(
 )
 
 
+# A temperature word is weather only about a place, a day or the present ("北京明天多少度", "how cold is it now");
+# otherwise it is the temperature of something ("机房空调应该设置为多少度", "the camera's operating temperature",
+# "at what temperature does water freeze", "72 degrees Fahrenheit in Celsius").
+_TEMPERATURE = re.compile(r"温度|多少度|几度|\btemperatures?\b|\bdegrees\b|\bhow (?:hot|cold|warm)\b", IC)
+
+
+def _temperature_of_something(clause: str) -> bool:
+    """The clause's only weather words are temperature words, with no known city, day or now-word."""
+    if WEATHER.sub(" ", _TEMPERATURE.sub(" ", clause)) != _TEMPERATURE.sub(" ", clause):
+        return False  # a weather word of its own (天气, rain, forecast)
+    return not (find_cities(clause) or find_dates(clause, date(2000, 1, 1)) or NOW_WORD.search(clause))
+
+
+# What is left of a time question once its time words, places, days and filler are gone: "公司班车每天早上几点发车"
+# keeps 公司班车…发车 (a timetable question for the documents), "现在几点了" keeps nothing (the clock).
+_TIME_FILLER = re.compile(
+    r"请问|请|麻烦|帮我|告诉我|查一?下|看一?下|一下|现在|当前|目前|此刻|今天|明天|后天|昨天|那边|那里|当地|这里|我们|我|"
+    r"是|的|了|呢|吗|呀|啊|吧|时间|日期|几点|几号|星期几|周几|礼拜几|什么|在|"
+    r"\b(?:please|tell|me|what|what's|whats|is|it|the|time|date|day|today|today's|now|right|current|currently|local|in|at|"
+    r"of|there|here|zone|hour|week|a|do|you|know|can|could|give|check|show|now|this|tomorrow|yesterday|does|did|will|"
+    r"be|on|which|fall|falls|land|lands)\b|哪一?天|是在",
+    IC,
+)
+_TIME_RESIDUE_LIMIT = 4  # characters of Han, or a word, or so
+
+
+def _asks_the_time(clause: str) -> bool:
+    """A clock or calendar question (the datetime tool), not a question about when something happens."""
+    if NOW_WORD.search(clause) or re.search(r"\btime is it\b|几点了", clause, IC):
+        return True
+    rest = clause
+    for d in sorted(find_dates(clause, date(2000, 1, 1)), key=lambda d: -d.start):
+        rest = rest[: d.start] + " " + rest[d.end:]
+    for c in find_cities(clause):
+        rest = rest.replace(c, " ")
+    rest = DATETIME.sub(" ", rest)
+    rest = _TIME_FILLER.sub(" ", rest)
+    han = len(re.findall(r"[\u4e00-\u9fff]", rest))
+    words = len(re.findall(r"[A-Za-z]{2,}", rest))
+    return han + 2 * words <= _TIME_RESIDUE_LIMIT
+
+
 def classify(clause: str) -> Classification:
     """Type and tool of one clause (quoted text and payloads already masked out)."""
     clause = _SCRIPT_SEAM.sub(" ", clause)
@@ -469,14 +511,14 @@ def classify(clause: str) -> Classification:
         return Classification("calculation", "calculator")
     if expression_of(clause) is not None:
         return Classification("calculation", "calculator")
-    if WEATHER.search(clause):
+    if WEATHER.search(clause) and not _temperature_of_something(clause):
         if WHY.search(clause):
             # "Why is Seattle so rainy?", "为什么昆明四季如春": the climate explained, not a forecast looked up.
             return Classification("question_answering", None)
         return Classification("lookup", "weather")
     if KB_POLICY.search(clause) and not find_order_id(clause):
         return Classification("question_answering", "kb_search")
-    if DATETIME.search(clause) or _city_time(clause):
+    if DATETIME.search(clause) and _asks_the_time(clause) or _city_time(clause):
         return Classification("lookup", "datetime")
     dated = bool(find_dates(clause, date(2000, 1, 1)))
     if dated and (WEATHER_WORD.search(clause) and find_cities(clause) or WEATHER_GEAR.search(clause)):

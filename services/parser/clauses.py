@@ -58,7 +58,10 @@ DOCUMENT = (r"那(?:份|篇|个|张)(?:文件|文档|报告|合同|表格|方案
 REFERENT = re.compile(
     # the longer phrases first: they win over their own "that"/"之前"
     AGREED + "|" + CHOICE + "|" + DOCUMENT + "|"
-    r"上一个|上一条|那个|这个|那件|这件|它们?|这些|那些|上面的?|上述|以上|刚才的?|之前的?|前面的?|这段|那段|这句|那句|此|"
+    # "上面"/"以上"/"此" only where they point back: not "世界上面积", "3.5分及以上", "因此"/"此外"
+    r"上一个|上一条|那个|这个|那件|这件|它们?|这些|那些|(?<![界网路桌墙身地天海山楼车手脸头线马晚早本际实史论面])上面(?!积)的?|上述|"
+    r"(?<![及或和与至分岁元人个天次级年周月倍%\d])以上|刚才的?|之前的?|前面的?|这段|那段|这句|那句|"
+    r"(?<![因如彼从自特据借至])此(?![外后前时刻])|"
     r"\bthat\b|\bthis\b|\bit\b|\bthem\b|\bthose\b|\bthese\b|\bthe above\b|\bthe previous (?:one|answer|result)\b"
     r"|\bthe last (?:one|answer|result)\b",
     re.IGNORECASE,

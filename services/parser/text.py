@@ -23,7 +23,16 @@ _URL_RE = re.compile(r"https?://[^\s\"'<>“”，。、）)]+", re.IGNORECASE)
 
 # Pinyin-input slips for 天气 (tian qi): 天起, 天期, 天七, 添气, 田气… Not after a day or number word, where 天 ends
 # another word ("从明天起", "7天期", "每天起床" keep their meaning).
-_TIANQI = re.compile(r"(?<![明今后昨前当那每从几两一二三四五六七八九十半整白\d])(?:天[起期七泣齐企骑器汽]|[添田甜]气)(?![床来身码点])")
+_TIANQI = re.compile(r"(?:天[起期七泣齐企骑器汽]|[添田甜]气)(?![床来身码点])")
+_TIANQI_NOT_AFTER = frozenset("明今后昨前当那每从几两一二三四五六七八九十半整白第0123456789")
+
+
+def _tianqi(m: re.Match[str]) -> str:
+    """天气 for a slip, unless a day or number word comes before it (spaces between count: "第 6 天起")."""
+    before = m.string[: m.start()].rstrip()
+    if before and before[-1] in _TIANQI_NOT_AFTER:
+        return m.group(0)
+    return "天气"
 
 
 def _keep(ch: str) -> bool:
@@ -47,7 +56,7 @@ def normalize(text: str) -> str:
     for wrong, right in ZH_TYPOS.items():
         if wrong in text:
             text = text.replace(wrong, right)
-    text = _TIANQI.sub("天气", text)
+    text = _TIANQI.sub(_tianqi, text)
     return text.strip()
 
 
