@@ -308,12 +308,23 @@ def _text_to_sql_steps(state: TaskState, policy: PlannerPolicy, intent: Any, dep
         for r in date_ranges(intent.text, today, intent.entities)
     ]
     common = {"intent_id": intent.id, "timeout_s": policy.step_timeout_s}
+    detour: list[str] = []
+    if policy.kb_first and state.tenant_kb is not False:
+        # The tenant's documents may be what the question is about (schema_fit.py): their search runs first
+        # (optional, quick), and the structured query is only asked for when the question fits the schema
+        # or no passage answers it (requests.py).
+        search = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.TOOL, name="kb_search", intent_id=intent.id,
+                          depends_on=deps, optional=True, max_attempts=1,
+                          arguments={"query": question, "top_k": 4, "kb_first": True},
+                          timeout_s=min(policy.kb_first_timeout_s, policy.step_timeout_s))
+        state.steps.append(search)
+        detour = [search.id]
     schema = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.TOOL, name="sql_schema", depends_on=deps,
                       arguments={k: intent.entities[k] for k in ("database",) if intent.entities.get(k)},
                       max_attempts=policy.max_attempts, **common)
     state.steps.append(schema)
     generate = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.GENERATE, name="generate",
-                        intent_id=intent.id, depends_on=[schema.id], task_type=TEXT_TO_SQL,
+                        intent_id=intent.id, depends_on=[schema.id, *detour], task_type=TEXT_TO_SQL,
                         arguments={"text": question, "today": today.isoformat(), "date_ranges": ranges},
                         timeout_s=policy.generation_timeout_s, max_attempts=1)
     state.steps.append(generate)

@@ -58,6 +58,7 @@ from .exact import EXACT_TOOLS, ReferenceError_, references, resolve_references,
 from .language import output_language
 from .periods import DateRange
 from .prompts import render_prompt
+from .schema_fit import fits_schema
 from .state import (
     KB_ANSWER,
     RESTATE,
@@ -154,6 +155,9 @@ def _tool(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[
             limit=int(step.arguments.get("top_k", 4)),
             user=state.request.user,
         )
+    if step.name == "sql_query" and (answered := _answered_from_kb(state, step)) is not None:
+        # The question was about the tenant's documents, not the database (schema_fit.py): nothing is queried.
+        return _settled(step, ok=True, text=answered.text, output={"superseded_by": answered.id})
     if step.name == "sql_query":
         try:
             step.arguments = sql_arguments(state, step, policy)
@@ -174,7 +178,12 @@ def _tool(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[
 def _generate(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: dict[str, Any]) -> Dispatch | StepCompleted:
     if step.name == RESTATE:
         return _settled(step, ok=True, text=restatement(state, step, state.graph.language == "zh"))
-    found = graph_answer(state, step)
+    if step.task_type == TEXT_TO_SQL and _kb_not_sql(state, step):
+        # A question the parser routed to the database on its data words, about none of the schema's tables,
+        # columns or values, that a passage of the tenant's documents answers: the documents answer it.
+        step.name, step.task_type = KB_ANSWER, IntentType.QUESTION_ANSWERING.value
+        step.arguments = {"text": step.arguments.get("text") or state.request.text, "kb_instead_of_sql": True}
+    found = graph_answer(state, step) if step.task_type != TEXT_TO_SQL else None
     if found is not None and (not step.arguments.get("kb_first") or _kb_extract(state, step)):
         # The knowledge graph chained facts of several documents, each hop cited: its answer stands (a
         # model could only restate it less faithfully). A general question takes it only when a passage
@@ -280,11 +289,26 @@ BUILDERS: dict[StepKind, Builder] = {
 def _empty_knowledge(state: TaskState, step: PlanStep) -> bool:
     """A generation over a knowledge-base search that found nothing (not a general question trying the
     knowledge base first: the model answers that one)."""
-    if step.arguments.get("kb_first"):
-        return False
+    if step.arguments.get("kb_first") or step.task_type == TEXT_TO_SQL:
+        return False  # the model answers a general question; a database question is the database's
     deps = [state.step(d) for d in step.depends_on]
     kb = [d for d in deps if d is not None and d.name == "kb_search"]
     return bool(kb) and not passages_of(state, step)
+
+
+def _kb_not_sql(state: TaskState, step: PlanStep) -> bool:
+    """A structured-query step whose question doesn't fit the schema while the knowledge base has an extract."""
+    schema = _input(state, step, "sql_schema")
+    if schema is None or not _kb_extract(state, step):
+        return False
+    return not fits_schema(str(step.arguments.get("text") or state.request.text), schema.output)
+
+
+def _answered_from_kb(state: TaskState, step: PlanStep) -> PlanStep | None:
+    """The knowledge-base answer that took a sql_query step's place (its input, rerouted by _kb_not_sql)."""
+    gen = next((d for d in map(state.step, step.depends_on) if d is not None and d.name == KB_ANSWER
+                and d.arguments.get("kb_instead_of_sql") and d.status is StepStatus.COMPLETED), None)
+    return gen
 
 
 def _kb_extract(state: TaskState, step: PlanStep) -> str:

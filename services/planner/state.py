@@ -199,10 +199,11 @@ def remember_finished(state: TaskState) -> bool:
 
 
 def intent_step(state: TaskState, intent_id: str) -> PlanStep | None:
-    """The step whose output answers the intent: the last of the intent's steps."""
+    """The step whose output answers the intent: the last of the intent's steps (not one another step stood in
+    for: a database query whose question the knowledge base answered)."""
     found = None
     for s in state.steps:
-        if s.intent_id == intent_id:
+        if s.intent_id == intent_id and not s.output.get("superseded_by"):
             found = s
     return found
 

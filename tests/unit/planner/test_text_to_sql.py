@@ -31,7 +31,8 @@ from autoglm.shared.events import (
     TaskStatus,
 )
 
-POLICY = PlannerPolicy(long_term_limit=0, timezone="Asia/Shanghai", sql_max_rows=20)
+# A tenant without documents (kb_first off): no knowledge-base search before the query (test_kb_not_sql.py has it).
+POLICY = PlannerPolicy(long_term_limit=0, timezone="Asia/Shanghai", sql_max_rows=20, kb_first=False)
 # 2026-11-30 20:00 UTC is already 2026-12-01 in Shanghai: the reference day follows the zone.
 NOW = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
 SCHEMA = asyncio.run(
@@ -198,6 +199,9 @@ def test_cli_plan_shows_schema_generate_sql_query() -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     steps = [s for s in doc["steps"] if s["intent_id"] == "i1"]
+    # the tenant may have documents: their search comes first (optional; test_kb_not_sql.py)
+    search, steps = steps[0], steps[1:]
+    assert (search["kind"], search["name"], search["arguments"].get("kb_first")) == ("tool_call", "kb_search", True)
     assert [(s["kind"], s["name"]) for s in steps] == [
         ("tool_call", "sql_schema"),
         ("generation", "generate"),
@@ -207,7 +211,7 @@ def test_cli_plan_shows_schema_generate_sql_query() -> None:
     assert steps[1]["arguments"]["date_ranges"] == [
         {"phrase": "上个月", "from": "2026-10-01", "to": "2026-10-31"}
     ]
-    assert steps[2]["depends_on"] == [steps[1]["id"]] and steps[1]["depends_on"] == [steps[0]["id"]]
+    assert steps[2]["depends_on"] == [steps[1]["id"]] and steps[1]["depends_on"] == [steps[0]["id"], search["id"]]
 
 
 def test_an_unknown_zone_in_the_request_falls_back_to_the_default() -> None:
