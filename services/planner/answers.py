@@ -194,3 +194,46 @@ def translation_answer(model_text: str, target: str | None, source: str, zh: boo
               f"Sorry, I could not produce a reliable {name} translation ({problem}), so I am not giving one that "
               "may be wrong.")
     return Part(notice, "template", failed=f"translation check failed: {problem}")
+
+
+# ------------------------------------------------------------------ practical writing
+
+
+def writing_answer(model_text: str, request: str, language: str | None, zh: bool,
+                   forecast: dict[str, Any] | None = None, results: Sequence[str] = ()) -> Part:
+    """The model's piece of writing when it carries the request's facts (drafts.py), else a plain draft of them.
+
+    ``forecast`` is a weather step's output the writing works on: the draft is written from it. ``results`` are
+    exact tools' results it works on ("…, then tell my colleague that this is the bonus"): the model's text must
+    state them, and a plain draft names them."""
+    from . import drafts
+
+    text = model_text.strip()
+    if forecast and forecast.get("days"):
+        place = str(forecast.get("city") or forecast.get("location") or "")
+        first = (forecast.get("days") or [{}])[0]
+        temps = [drafts._num(first.get(k)) for k in ("temperature_min", "temperature_max") if first.get(k) is not None]
+        problem = grounding.degenerate(text) or (
+            "not in " + langid.language_name(language) if language and langid.is_language(text, language) is False
+            else None) or (None if place.lower() in text.lower() and any(t in text for t in temps)
+                           else "does not state the forecast")
+        if problem is None:
+            return Part(text, "model")
+        return Part(drafts.weather_draft(forecast, zh), "template",
+                    note=f"model text rejected ({problem}): written from the forecast")
+    draft = drafts.plain_draft(request, zh)
+    if draft is None:  # a poem, a story: no facts to hold it to, only whether it is broken (the language is
+        problem = grounding.degenerate(text)  # steered, and retried once: language.py)
+    else:
+        values = [r.rsplit("=", 1)[-1].strip() for r in results]  # "26*45 = 1170": the writing states 1170
+        problem = drafts.writing_problem(text, request + " " + " ".join(values), language)
+    if problem is None:
+        return Part(text, "model")
+    if draft is not None:
+        if results:
+            draft += ("（" + "；".join(results) + "）") if zh else " (" + "; ".join(results) + ")"
+        return Part(draft, "template", note=f"model draft rejected ({problem}): a plain draft from the request")
+    notice = (f"抱歉，内置的小模型这次没能写出可用的内容（{problem}），所以不把它交给您。可以配置更强的模型（inference.model_path）后再试。"
+              if zh else f"Sorry, the bundled small model did not write anything usable this time ({problem}), so I am "
+              "not handing it over. A stronger model (inference.model_path) can do this.")
+    return Part(notice, "template", failed=f"writing check failed: {problem}")

@@ -26,6 +26,8 @@ from autoglm.shared.events import (
 from autoglm.shared.safety import Guard, OutputVerdict
 
 from . import answers as A
+from .drafts import weather_lines
+from .language import output_language
 from .prompts import VERSION
 from .state import (
     KB_ANSWER,
@@ -196,6 +198,8 @@ def exact_text(step: PlanStep, zh: bool) -> str | None:
         return f"{step.arguments.get('expression', '')} = {out.get('result', step.text)}"
     if step.name == "convert_units" and "result" in out:
         return f"{out.get('value')} {out.get('from_unit')} = {out['result']} {out.get('to_unit')}"
+    if step.name == "weather" and out.get("days"):
+        return "\n".join(weather_lines(out, zh))  # in the request's language, the place as asked
     if step.name == "datetime" and out.get("difference_days") is not None:
         days = out["difference_days"]
         days = int(days) if float(days).is_integer() else days
@@ -246,6 +250,12 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
         source = _source_text(state, step)
         return A.summary_answer(step.text, str(step.arguments.get("text") or state.request.text), source,
                                 str(entities.get("target_language") or state.graph.language or "") or None)
+    if step.kind is StepKind.GENERATE and step.task_type == "creative_writing":
+        inputs = [d for d in map(state.step, step.depends_on) if d is not None and d.status is StepStatus.COMPLETED]
+        forecast = next((d.output for d in inputs if d.name == "weather" and d.output.get("days")), None)
+        results = [r for r in (exact_text(d, zh) for d in inputs if d.name != "weather") if r]
+        return A.writing_answer(step.text, str(step.arguments.get("text") or state.request.text),
+                                output_language(state, step), zh, forecast=forecast, results=results)
     if step.kind is StepKind.GENERATE and step.task_type == "translation":
         entities = step.arguments.get("entities") or {}
         target = str(entities.get("target_language") or "") or None

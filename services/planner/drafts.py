@@ -1,0 +1,276 @@
+"""Practical writing checked against the request, and a plain draft when the model's fails (pure; issue 16).
+
+A reminder, notice, message, e-mail, greeting or slogan must carry what the user said: the day, the time, the
+room, the amount, the name. :func:`writing_problem` rejects a model draft that is broken (repeats, the wrong
+language) or that leaves out most of the request's facts (:func:`request_facts`) or, with no facts to check,
+all of its content words. :func:`plain_draft` then writes the practical kinds of writing from those facts in a
+fixed frame per kind (``answer_source: template``): plain but correct, where the small bundled model writes
+fluent-looking nonsense. Writing that works on a weather forecast ("查询北京明天的天气并生成一段提醒文案") is
+written from the forecast itself: the day, the sky, the temperatures, the chance of rain, and advice by rules
+(what to wear by temperature, an umbrella by the chance of rain, sun and wind). Poems, stories and jokes have no
+plain frame: a broken one is reported as such (compose.py).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from autoglm.shared import grounding, langid
+
+# ------------------------------------------------------------------ weather
+
+
+def weather_lines(output: dict[str, Any], zh: bool) -> list[str]:
+    """A forecast as it reads in the request's language: the place as asked, one line per day."""
+    place = str(output.get("city") or output.get("location") or "")
+    source = str(output.get("source") or "")
+    lines = [f"{place}（{source}）：" if zh and source else f"{place} ({source}):" if source else f"{place}:"]
+    for day in output.get("days") or []:
+        sky = (day.get("weather_zh") if zh else day.get("weather")) or day.get("weather") or "?"
+        lo, hi = day.get("temperature_min"), day.get("temperature_max")
+        rain = day.get("precipitation_probability_max")
+        temps = f"{_num(lo)}~{_num(hi)}°C" if lo is not None and hi is not None else ""
+        if zh:
+            lines.append(f"{day.get('date')}：{sky}，{temps}" + (f"，降水概率 {_num(rain)}%" if rain is not None else ""))
+        else:
+            lines.append(f"{day.get('date')}: {sky}, {temps}" + (f", {_num(rain)}% chance of rain" if rain is not None
+                                                                 else ""))
+    return lines
+
+
+def _num(value: Any) -> str:
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return str(int(f)) if f.is_integer() else f"{f:g}"
+
+
+def weather_advice(day: dict[str, Any], zh: bool) -> list[str]:
+    """What to wear and bring, by rules on the day's forecast (the coolest and warmest hours, rain, wind)."""
+    lo, hi = day.get("temperature_min"), day.get("temperature_max")
+    rain = day.get("precipitation_probability_max")
+    wind = day.get("wind_speed_max")
+    tips: list[str] = []
+    if lo is not None:
+        lo = float(lo)
+        if lo < 0:
+            tips.append("气温在零度以下，请穿羽绒服，戴好帽子和手套" if zh else "it will be below freezing: wear a down "
+                        "coat, a hat and gloves")
+        elif lo < 10:
+            tips.append("早晚寒冷，请穿厚外套或大衣" if zh else "mornings and evenings are cold: wear a warm coat")
+        elif lo < 18:
+            tips.append("早晚偏凉，建议带一件外套" if zh else "it is cool in the morning and evening: bring a light jacket")
+    if hi is not None and float(hi) >= 30:
+        tips.append("白天炎热，注意防晒、多喝水" if zh else "it will be hot during the day: use sunscreen and drink water")
+    elif hi is not None and lo is not None and float(lo) >= 18:
+        tips.append("天气温暖，穿短袖或薄衫即可" if zh else "it will be warm: light clothes are enough")
+    if rain is not None and float(rain) >= 40:
+        tips.append("降水概率较高，出门记得带伞" if zh else "rain is likely: take an umbrella")
+    elif rain is not None and float(rain) >= 20:
+        tips.append("可能有雨，建议备一把伞" if zh else "it may rain: an umbrella in your bag is a good idea")
+    if wind is not None and float(wind) >= 38:
+        tips.append("风力较大，注意防风" if zh else "it will be windy: mind loose items and dress against the wind")
+    return tips or (["天气适宜，注意按需增减衣物" if zh else "the weather is mild: dress in layers as you like"])
+
+
+def weather_draft(output: dict[str, Any], zh: bool) -> str:
+    """A reminder written from a forecast: each day's weather, then advice for the first day."""
+    days = output.get("days") or []
+    if not days:
+        return ""
+    place = str(output.get("city") or output.get("location") or "")
+    first = days[0]
+    sky = (first.get("weather_zh") if zh else first.get("weather")) or first.get("weather") or ""
+    lo, hi, rain = first.get("temperature_min"), first.get("temperature_max"), first.get("precipitation_probability_max")
+    tips = weather_advice(first, zh)
+    if zh:
+        head = f"温馨提醒：{place}{first.get('date')}{sky}，气温{_num(lo)}~{_num(hi)}°C"
+        head += f"，降水概率{_num(rain)}%。" if rain is not None else "。"
+        return head + "；".join(tips) + "。祝您出行顺利！"
+    head = f"Reminder: {place} on {first.get('date')}: {sky.lower()}, {_num(lo)} to {_num(hi)} °C"
+    head += f", {_num(rain)}% chance of rain. " if rain is not None else ". "
+    return head + "; ".join(t[0].upper() + t[1:] if i == 0 else t for i, t in enumerate(tips)) + ". Have a good day!"
+
+
+# ------------------------------------------------------------------ the request's facts
+
+_FACT = re.compile(
+    r"\d+(?:[.:：]\d+)?"  # amounts, times, rooms, dates
+    r"|(?:本|这|下|上)?(?:周|星期|礼拜)[一二三四五六日天]|今天|明天|后天|今晚|明晚|凌晨|上午|下午|晚上|中午"
+    r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight|noon|midnight)\b"
+    r"|[“\"「『][^”\"」』]{1,30}[”\"」』]",
+    re.I,
+)
+_NAMED = re.compile(r"(?:名叫|叫做|名为|叫)([\u4e00-\u9fffA-Za-z0-9]{2,12})|\b(?:called|named)\s+([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*)")
+_INSTRUCTION_ZH = re.compile(
+    r"请|帮我|帮忙|麻烦|给我|替我|为我|我们的?|写|起草|拟|编|生成|创作|一下|一条|一封|一段|一句|一份|一首|一篇|一个|条|封|段|句|份|篇|首|个|"
+    r"的|了|和|与|及|并|要|让|把|给|对|在|是|有|用|来|中|下|面|文案|消息|短信|邮件|通知|提醒|祝福|欢迎词|广告语|标语|口号|话|内容|简短|简单|"
+    r"正式|礼貌|客气|温馨|一些|几句|关于|突出|强调|告诉|通知|告知|表示|庆祝|感谢|说明|信息|微信|朋友圈"
+)
+_STOP_EN = frozenset("""write draft compose create make give please short brief polite quick simple little message note text
+email e-mail reminder notice letter reply post tweet caption slogan tagline greeting card about that this with from into
+some them they their there then than what when which while would could should for and the our your you me my i we us
+to of in on at by an a it is are be been was were will shall can one two line lines sentence sentences paragraph word
+words saying telling tell let know""".split())
+
+
+def request_facts(request: str) -> list[str]:
+    """What a piece of practical writing must repeat: numbers, days and times, quoted and named things."""
+    facts = [m.group(0).strip("“”\"「」『』") for m in _FACT.finditer(request)]
+    facts += [next(g for g in m.groups() if g) for m in _NAMED.finditer(request)]
+    return list(dict.fromkeys(f for f in facts if f))
+
+
+def content_terms(request: str) -> list[str]:
+    """The request's content words (its topic, addressee, occasion): Chinese two-character pieces of what is left
+    once the instruction words are gone; English words of four letters or more that are not instruction words."""
+    zh = [piece for run in re.findall(r"[\u4e00-\u9fff]+", _INSTRUCTION_ZH.sub(" ", request))
+          for piece in (run[i:i + 2] for i in range(0, len(run) - 1, 2))]
+    en = [w for w in re.findall(r"[A-Za-z][a-z'-]{3,}", request) if w.lower() not in _STOP_EN]
+    return list(dict.fromkeys(zh + [w.lower() for w in en]))
+
+
+def _has(text: str, fact: str) -> bool:
+    norm = text.lower().replace("：", ":")
+    f = fact.lower().replace("：", ":")
+    if f in norm:
+        return True
+    if re.fullmatch(r"[本这下上]?(?:周|星期|礼拜)[一二三四五六日天]", f):
+        day = f[-1]
+        return any(w + day in norm for w in ("周", "星期", "礼拜"))
+    return False
+
+
+def writing_problem(text: str, request: str, language: str | None) -> str | None:
+    """Why a model's practical writing can't be handed over (None: it can)."""
+    bad = grounding.degenerate(text)
+    if bad:
+        return bad
+    if language and langid.is_language(text, language) is False:
+        return f"not in {langid.language_name(language)}"
+    facts = request_facts(request)
+    if facts:
+        missing = [f for f in facts if not _has(text, f)]
+        if len(missing) * 2 > len(facts):
+            return "leaves out " + ", ".join(missing[:4])
+        return None
+    terms = content_terms(request)
+    if terms and not any(t in text.lower() for t in terms):
+        return "about none of " + ", ".join(terms[:4])
+    return None
+
+
+# ------------------------------------------------------------------ plain drafts
+
+# kind -> (cue, Chinese frame, English frame); {body} is what the request says to write about, {to} whom to.
+_KINDS: list[tuple[str, re.Pattern[str], str, str]] = [
+    ("apology", re.compile(r"道歉|致歉|歉意|\bapolog", re.I), "{to}您好：{body}。对此给您带来的不便，我们深表歉意，我们会尽快处理，感谢您的理解。",
+     "Hello{to}, {body}. We are sorry for the trouble this has caused, and we are working to put it right. Thank you "
+     "for your patience."),
+    ("decline", re.compile(r"婉拒|拒绝|\bdeclin", re.I), "{to}您好，感谢您的邀请。{body}，很抱歉这次无法参加，期待下次有机会。",
+     "Thank you for the {body}. I hope we can find another time."),
+    ("thanks", re.compile(r"感谢|谢谢|\bthank", re.I), "致{to}{body}：衷心感谢您！", "Dear{to}, thank you {body}. I really appreciate it!"),
+    ("welcome", re.compile(r"欢迎|\bwelcome", re.I), "热烈欢迎{body}！祝大家工作顺利、一切顺心！",
+     "A warm welcome to {body}! We are glad to have you. All the best!"),
+    ("wishes", re.compile(r"祝福|贺卡|贺词|祝[你您]|生日快乐|\bwish|\bgreeting|\bcongratulat|\bbirthday", re.I),
+     "{to}{body}：祝您幸福安康，万事如意！", "{body}: wishing you joy, health and every happiness!"),
+    ("slogan", re.compile(r"广告语|标语|口号|\bslogan|\btagline", re.I), "{body}。", "{body}."),
+    ("post", re.compile(r"朋友圈|微博|动态|\btweet|\bpost\b|\bcaption", re.I), "{body}！🎉", "{body}! 🎉"),
+    ("reminder", re.compile(r"提醒|\bremind", re.I), "【提醒】{to}{body}，请留意，别忘了哦。", "Reminder: {body}. Please don't forget."),
+    ("notice", re.compile(r"通知|公告|\bnotice|\bannounce", re.I), "【通知】{to}{body}。特此通知，谢谢配合。",
+     "Notice: {body}. Thank you for your attention."),
+    ("message", re.compile(r"消息|短信|邮件|信息|微信|[一几两]句话|告诉|转告|\bmessage|\bemail|\be-mail|\btext\b|\bnote\b"
+                           r"|\bletter|\btell\b|\blet \w+ know\b", re.I),
+     "{to}您好，{body}。谢谢！", "Hello{to}! {body}. Thank you!"),
+]
+_ZH_WRITE = re.compile(r"(?:请|麻烦)?(?:帮我|替我|给我|为我)?(?:写|起草|拟|编|生成|创作)(?:一下)?(?:一|几|两)?[条封段句份篇个则首]?话?")
+_ZH_KIND_WORD = re.compile(r"(?:的)?(?:朋友圈文案|朋友圈|文案|消息|短信|邮件|通知|提醒|祝福语?|欢迎词|广告语|标语|口号|话|回复|贺词|贺卡|致辞|感谢信|信)$")
+_ZH_TO = re.compile(r"^(?:提醒|通知|告诉|告知|转告)(各位同事|同事们|全体员工|全体同事|大家|各位|同事|客户们?|用户们?|房东|房客|领导|老板|经理|"
+                    r"老师|家长|家人|妈妈|爸爸|朋友们?|团队|组员|租户|业主|会员|顾客)?")
+_ZH_TELL = re.compile(r"提醒|通知|告诉|告知|转告")
+_ZH_LEAD = re.compile(r"^(?:为|给|替|向|对)(?:我们的?|我的?)?|^(?:要|需要|请)?(?:突出|强调|体现|说明|写明|注明)")
+_EN_LEAD = re.compile(
+    r"^(?:please\s+)?(?:write|draft|compose|create|make)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|polite\s+|quick\s+"
+    r"|friendly\s+|formal\s+)*(?:[\w-]+\s+){0,2}?(?:message|text|email|e-mail|note|reminder|notice|reply|letter|post|"
+    r"tweet|caption|slogan|tagline|greeting|card|announcement|apology)\b\s*(?:(?:message|email|e-mail|note|letter)\b\s*)?"
+    r"(?:for\s+me\s+)?",
+    re.I,
+)
+_EN_TO = re.compile(r"^(?:to\s+)?(?:remind(?:ing)?|tell(?:ing)?|inform(?:ing)?|let(?:ting)?|to)\s+(?:(the\s+\w+|\w+)\s+)?"
+                    r"(?:that|to|know(?:\s+that)?)\s+", re.I)
+
+
+def _zh_body(text: str) -> tuple[str, str]:
+    """(addressee, content) of a Chinese writing request."""
+    head, colon, tail = re.split(r"([：:])", text, maxsplit=1) if re.search(r"[：:]", text) else (text, "", "")
+    to = ""
+    parts: list[str] = []
+    clauses = re.split(r"[，,；;。]", head)
+    for n, clause in enumerate(clauses, 1):
+        clause = _ZH_KIND_WORD.sub("", _ZH_WRITE.sub("", clause).strip())
+        clause = re.sub(r"^(?:感谢信|邮件|短信|消息|通知|微信)(?:发给|写给|给)?", "", clause)
+        verb = _ZH_TELL.search(clause)
+        if colon and n == len(clauses) and verb and 0 < len(clause) - verb.end() <= 6:
+            # "写一条短信告诉物业：…": whoever is named before the colon is the addressee
+            to, clause = clause[verb.end():], ""
+        elif m := _ZH_TO.search(clause):
+            to, clause = to or (m.group(1) or ""), clause[m.end():]
+        clause = _ZH_LEAD.sub("", clause).strip()
+        if clause:
+            parts.append(clause)
+    if colon and len(tail.strip()) >= 4:
+        return to, tail.strip().rstrip("。.!！ ")
+    return to, "，".join(parts)
+
+
+def _en_body(text: str, kind: str) -> tuple[str, str]:
+    """(addressee, content) of an English writing request."""
+    body = _EN_LEAD.sub("", text, count=1)
+    m = re.search(r"[:]\s*(.{4,})$", body)
+    if m:
+        body = m.group(1)
+    to = ""
+    if (t := _EN_TO.match(body)) is not None:
+        to, body = (t.group(1) or ""), body[t.end():]
+    if not to and (t := re.match(r"^to\s+(?:an?\s+|the\s+|our\s+)?(\w+)\s+(whose|who|about|regarding|for)\s+", body, re.I)):
+        lead = {"whose": "your ", "for": "for "}.get(t.group(2).lower(), "")
+        to, body = t.group(1), lead + body[t.end():]
+    if kind == "reminder":  # a reminder for the user speaks to them
+        body = re.sub(r"\bmy\b", "your", re.sub(r"\bI\b", "you", re.sub(r"^to\s+", "", body, flags=re.I)))
+    if kind == "welcome":
+        body = re.sub(r"^(?:for|to)\s+", "", body, flags=re.I)
+    if kind == "decline":
+        body = re.sub(r"^(?:declining|to decline)\s+(?:an?\s+|the\s+)?", "", body, flags=re.I)
+        obj, _, reason = re.split(r"\s+(because|as|since)\s+", body, maxsplit=1) if re.search(
+            r"\s(?:because|as|since)\s", body) else (body, "", "")
+        body = f"{obj}. Unfortunately, I won't be able to attend" + (f" because {reason}" if reason else "")
+    body = body.strip(" ,.")
+    to = re.sub(r"^the\s+", "", to.strip(), flags=re.I)
+    return (f" {to}" if to and to.lower() not in ("me", "us", "them", "you") else ""), body
+
+
+def plain_draft(request: str, zh: bool) -> str | None:
+    """The request's facts in the frame of its kind of practical writing; None for kinds with no plain frame
+    (poems, stories, jokes, code)."""
+    text = request.strip().rstrip("。.!！?？ ")
+    for kind, cue, frame_zh, frame_en in _KINDS:
+        if not cue.search(request):
+            continue
+        if zh:
+            to, body = _zh_body(text)
+            if kind == "wishes" and (m := re.fullmatch(r"(.{1,8}?)的(.{1,8})", body)):
+                return f"亲爱的{m.group(1)}：祝您{m.group(2)}快乐，身体健康，万事如意！"
+            if kind == "welcome" and (named := _NAMED.search(body)):
+                name = next(g for g in named.groups() if g)
+                rest = re.sub(r"[，,]?(?:公司|团队|我们)?(?:名叫|叫做|名为|叫)" + re.escape(name), "", body).strip("，, ")
+                body = f"{rest}加入{name}" if rest else name
+            return frame_zh.format(body=body or text, to=f"{to}：" if to and kind in ("reminder", "notice") else to)
+        to, body = _en_body(text, kind)
+        body = body or text
+        if frame_en.startswith("{body}") or ". {body}" in frame_en or "! {body}" in frame_en or (
+                ": {body}" in frame_en and kind != "welcome"):
+            body = body[0].upper() + body[1:]
+        return frame_en.format(body=body, to=to)
+    return None

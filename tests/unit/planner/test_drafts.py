@@ -1,0 +1,104 @@
+"""Practical writing held to the request's facts, and the plain draft when the model's fails (drafts.py,
+answers.writing_answer); a forecast rendered in the request's language. Examples written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from autoglm.services.planner import answers as A
+from autoglm.services.planner.drafts import (
+    plain_draft,
+    request_facts,
+    weather_advice,
+    weather_lines,
+    writing_problem,
+)
+
+FORECAST = {"city": "Hangzhou", "location": "杭州", "source": "synthetic demo data", "days": [
+    {"date": "2026-12-08", "weather": "Light rain", "weather_zh": "小雨", "temperature_min": 6.5, "temperature_max": 11.0,
+     "precipitation_probability_max": 70.0, "wind_speed_max": 12.0}]}
+
+
+def test_the_facts_of_a_request_are_its_numbers_days_times_and_names() -> None:
+    facts = request_facts("写一条消息，通知大家下周三上午9:30在B座201开季度复盘会，公司名叫青石数据")
+    assert {"下周三", "上午", "9:30", "201", "青石数据"} <= set(facts)
+    assert {"Thursday", "7", "Orchid"} <= set(request_facts('Write a note that the "Orchid" room is booked on Thursday at 7'))
+
+
+@pytest.mark.parametrize(("request_text", "good", "bad"), [
+    ("写一条短信告诉物业：明天下午2点有人来修空调，请开一下门。", "物业您好，明天下午2点有师傅上门修空调，麻烦开门，谢谢！",
+     "春风又绿江南岸，明月何时照我还。"),
+    ("Write a reminder for me to renew my passport before March 3.", "Reminder: renew your passport before March 3.",
+     "The sea is calm and the birds are singing."),
+])
+def test_writing_that_leaves_out_the_facts_is_rejected(request_text: str, good: str, bad: str) -> None:
+    zh = "物业" in request_text
+    language = "zh" if zh else "en"
+    assert writing_problem(good, request_text, language) is None
+    assert writing_problem(bad, request_text, language) is not None
+    kept = A.writing_answer(good, request_text, language, zh)
+    assert (kept.text, kept.source) == (good, "model")
+    replaced = A.writing_answer(bad, request_text, language, zh)
+    assert replaced.source == "template" and "plain draft" in replaced.note
+    assert ("2点" in replaced.text and "物业" in replaced.text) if zh else "March 3" in replaced.text
+
+
+def test_writing_in_the_wrong_language_or_looping_is_rejected() -> None:
+    request = "写一条通知，告诉大家周五下午停水"
+    assert writing_problem("Notice: water is off on Friday afternoon.", request, "zh")
+    assert writing_problem("周五下午停水。" * 6, request, "zh")
+
+
+@pytest.mark.parametrize(("request_text", "zh", "must"), [
+    ("写一个通知，告诉全体员工本周六上午10点消防演习", True, ["【通知】", "全体员工", "本周六上午10点消防演习"]),
+    ("帮我写一段给爷爷的新年祝福", True, ["爷爷", "新年快乐"]),
+    ("给新来的实习生写一段欢迎词，团队名叫星火小组", True, ["欢迎", "实习生", "星火小组"]),
+    ("为我们的桂花乌龙茶写一句广告语，要突出零糖", True, ["桂花乌龙茶", "零糖"]),
+    ("Write a short message telling my landlord that the rent of 1,200 dollars was paid today.", False,
+     ["landlord", "1,200", "today"]),
+    ("Draft a polite reply declining the Friday lunch invitation because I am travelling.", False,
+     ["Friday lunch invitation", "travelling", "won't be able"]),
+    ("Write a thank-you note to Priya for reviewing my slides.", False, ["Priya", "thank you for reviewing"]),
+])
+def test_a_plain_draft_keeps_what_the_request_says(request_text: str, zh: bool, must: list[str]) -> None:
+    draft = plain_draft(request_text, zh)
+    assert draft is not None and all(m in draft for m in must), draft
+
+
+def test_poems_and_stories_have_no_plain_frame_and_are_only_checked_for_breakage() -> None:
+    assert plain_draft("写一首关于冬天的诗", True) is None
+    assert A.writing_answer("北风卷地白草折。", "写一首关于冬天的诗", "zh", True).source == "model"
+    broken = A.writing_answer("雪雪雪雪雪雪雪雪雪雪雪雪雪雪雪雪雪雪雪雪", "写一首关于冬天的诗", "zh", True)
+    assert broken.failed and broken.source == "template" and "inference.model_path" in broken.text
+
+
+def test_writing_on_an_exact_result_must_state_it() -> None:
+    request = "写一句话告诉同事这是本月的加班费"
+    replaced = A.writing_answer("大家辛苦了！", request, "zh", True, results=["26*45 = 1170"])
+    assert replaced.source == "template" and "1170" in replaced.text
+    kept = A.writing_answer("各位同事，本月的加班费是1170元。", request, "zh", True, results=["26*45 = 1170"])
+    assert kept.source == "model"
+
+
+def test_a_reminder_on_a_forecast_is_written_from_it_when_the_model_misses_it() -> None:
+    part = A.writing_answer("一起来学习吧！！", "生成一段提醒文案", "zh", True, forecast=FORECAST)
+    assert part.source == "template"
+    assert "Hangzhou" in part.text and "6.5~11°C" in part.text and "带伞" in part.text and "外套" in part.text
+    en = A.writing_answer("", "write a reminder", "en", False, forecast=FORECAST)
+    assert "Hangzhou" in en.text and "umbrella" in en.text and "coat" in en.text
+    good = "杭州明天小雨，6.5到11度，记得带伞。"
+    assert A.writing_answer(good.replace("杭州", "Hangzhou"), "生成一段提醒文案", "zh", True, forecast=FORECAST).source == "model"
+
+
+def test_weather_advice_follows_the_forecast() -> None:
+    hot = {"temperature_min": 26, "temperature_max": 35, "precipitation_probability_max": 5, "wind_speed_max": 10}
+    assert any("防晒" in t for t in weather_advice(hot, True)) and not any("伞" in t for t in weather_advice(hot, True))
+    freezing = {"temperature_min": -8, "temperature_max": -1, "precipitation_probability_max": 0, "wind_speed_max": 45}
+    tips = weather_advice(freezing, False)
+    assert any("down coat" in t for t in tips) and any("windy" in t for t in tips)
+
+
+def test_a_forecast_reads_in_the_requests_language_with_the_place_as_asked() -> None:
+    assert weather_lines(FORECAST, zh=False) == ["Hangzhou (synthetic demo data):",
+                                                 "2026-12-08: Light rain, 6.5~11°C, 70% chance of rain"]
+    assert weather_lines(FORECAST, zh=True)[1] == "2026-12-08：小雨，6.5~11°C，降水概率 70%"
