@@ -176,6 +176,10 @@ def _not_done(request: str, step: PlanStep, reason: str, zh: bool) -> str:
         needed = "、".join(f"“{b}”" for b in blocked_by) if zh else ", ".join(f'"{b}"' for b in blocked_by)
         return (f"（未完成：{request}——它需要的{needed}没有完成，所以没有执行）" if zh
                 else f"(not done: {request} — it needs {needed}, which failed, so it was not run)")
+    if step.status is StepStatus.FAILED and step.kind is StepKind.TOOL:
+        # say plainly which tool failed: "database file not found" alone reads like an answer
+        return (f"（未完成：{request}——{step.name} 调用失败：{reason}）" if zh
+                else f"(not done: {request} — {step.name} failed: {reason})")
     return f"（未完成：{request}——{reason}）" if zh else f"(not done: {request} — {reason})"
 
 

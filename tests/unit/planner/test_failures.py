@@ -79,6 +79,7 @@ def test_a_failed_tool_with_one_dependant_finishes_the_task_at_once() -> None:
     assert writing is not None and writing.status is StepStatus.SKIPPED
     # the answer names what failed and what was therefore not done
     assert "city not found" in result.answer and "生成一段提醒文案" in result.answer
+    assert "weather 调用失败" in result.answer  # which tool failed, said as a failure
     assert "查询北京明天的天气" in (writing.error or "") and "city not found" in (writing.error or "")
     assert "unfinished" not in (result.error or "")
 
