@@ -445,7 +445,8 @@ _TIME_FILLER = re.compile(
     r"是|的|了|呢|吗|呀|啊|吧|时间|日期|几点|几号|星期几|周几|礼拜几|什么|在|"
     r"\b(?:please|tell|me|what|what's|whats|is|it|the|time|date|day|today|today's|now|right|current|currently|local|in|at|"
     r"of|there|here|zone|hour|week|a|do|you|know|can|could|give|check|show|now|this|tomorrow|yesterday|does|did|will|"
-    r"be|on|which|fall|falls|land|lands)\b|哪一?天|是在",
+    r"be|on|which|fall|falls|land|lands|hey|hi|hello|sorry|to|bother|thanks|thank|would|mind|quick|question|just|"
+    r"wondering|wonder|if|i|am|was)\b|哪一?天|是在|你好|您好|谢谢|麻烦你|打扰一?下|不好意思",
     IC,
 )
 _TIME_RESIDUE_LIMIT = 4  # characters of Han, or a word, or so
@@ -453,7 +454,7 @@ _TIME_RESIDUE_LIMIT = 4  # characters of Han, or a word, or so
 
 def _asks_the_time(clause: str) -> bool:
     """A clock or calendar question (the datetime tool), not a question about when something happens."""
-    if NOW_WORD.search(clause) or re.search(r"\btime is it\b|几点了", clause, IC):
+    if NOW_WORD.search(clause) or re.search(r"\btime is it\b|\bwhat time it is\b|几点了", clause, IC):
         return True
     rest = clause
     for d in sorted(find_dates(clause, date(2000, 1, 1)), key=lambda d: -d.start):

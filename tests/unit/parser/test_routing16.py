@@ -53,7 +53,9 @@ def test_a_question_about_when_something_happens_is_not_the_clock(text: str) -> 
 
 
 @pytest.mark.parametrize("text", ["现在几点了？", "几点了", "伦敦现在几点", "What time is it in Sydney?", "今天星期几？",
-                                  "下周三是几号？", "what day is it today"])
+                                  "下周三是几号？", "what day is it today",
+                                  "Hi, sorry to bother you, could you tell me what time it is in Madrid? Thanks!",
+                                  "不好意思打扰一下，请问现在几点了？"])
 def test_clock_and_calendar_questions_stay_with_the_datetime_tool(text: str) -> None:
     assert route(text)[1] == "datetime"
 
