@@ -14,7 +14,7 @@ Sets, each printed with precision, recall and false-block rate per category:
 - guard latency per request (normalise + rules + classifier), p50/p99 over all the requests above,
   one thread, after a warm-up.
 
-    python scripts/eval_safety.py [--sets blind,dev,parser] [--show-errors] [--json FILE]
+    python scripts/eval_safety.py [--sets blind,dev,parser] [--blind DIR] [--show-errors] [--json FILE]
 """
 
 from __future__ import annotations
@@ -197,7 +197,10 @@ def main() -> int:
     ap.add_argument("--sets", default="blind,dev,parser", help="comma-separated: blind, dev, parser")
     ap.add_argument("--show-errors", action="store_true", help="print every miss and false block")
     ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--blind", type=Path, default=BLIND,
+                    help="the blind set's folder (default tests/data/safety; the second one is tests/data/safety2)")
     args = ap.parse_args()
+    blind = args.blind
     sets = set(args.sets.split(","))
 
     t0 = time.perf_counter()
@@ -208,22 +211,22 @@ def main() -> int:
     latencies: list[float] = []
     report: dict[str, object] = {"guard_load_ms": round(load_ms, 1)}
 
-    if "blind" in sets and (BLIND / "requests.jsonl").exists():
-        rows = [json.loads(line) for line in (BLIND / "requests.jsonl").read_text(encoding="utf-8").splitlines()
+    if "blind" in sets and (blind / "requests.jsonl").exists():
+        rows = [json.loads(line) for line in (blind / "requests.jsonl").read_text(encoding="utf-8").splitlines()
                 if line.strip()]
         res = score_requests(guard, rows, latencies)
-        report["blind_requests"] = print_request_table("blind set tests/data/safety/requests.jsonl", res)
+        report["blind_requests"] = print_request_table(f"blind set {blind / 'requests.jsonl'}", res)
         if args.show_errors:
             print("\n".join(res["errors"]))
-        if (BLIND / "outputs.jsonl").exists():
-            outs = [json.loads(line) for line in (BLIND / "outputs.jsonl").read_text(encoding="utf-8").splitlines()
+        if (blind / "outputs.jsonl").exists():
+            outs = [json.loads(line) for line in (blind / "outputs.jsonl").read_text(encoding="utf-8").splitlines()
                     if line.strip()]
             ores = score_outputs(guard, outs)
             report["blind_outputs"] = ores["per_type"]
             if args.show_errors:
                 print("\n".join(ores["errors"]))
     elif "blind" in sets:
-        print("(no blind set at tests/data/safety/requests.jsonl)")
+        print(f"(no blind set at {blind / 'requests.jsonl'})")
 
     if "dev" in sets:
         for path in OWN_DEV:
