@@ -221,7 +221,7 @@ def writing_answer(model_text: str, request: str, language: str | None, zh: bool
             return Part(text, "model")
         return Part(drafts.weather_draft(forecast, zh), "template",
                     note=f"model text rejected ({problem}): written from the forecast")
-    draft = drafts.plain_draft(request, zh)
+    draft = drafts.plain_draft(request, zh, results)
     if draft is None:  # a poem, a story: no facts to hold it to, only whether it is broken (the language is
         problem = grounding.degenerate(text)  # steered, and retried once: language.py)
     else:
@@ -230,8 +230,6 @@ def writing_answer(model_text: str, request: str, language: str | None, zh: bool
     if problem is None:
         return Part(text, "model")
     if draft is not None:
-        if results:
-            draft += ("（" + "；".join(results) + "）") if zh else " (" + "; ".join(results) + ")"
         return Part(draft, "template", note=f"model draft rejected ({problem}): a plain draft from the request")
     notice = (f"抱歉，内置的小模型这次没能写出可用的内容（{problem}），所以不把它交给您。可以配置更强的模型（inference.model_path）后再试。"
               if zh else f"Sorry, the bundled small model did not write anything usable this time ({problem}), so I am "

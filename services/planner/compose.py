@@ -257,7 +257,7 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
     if step.kind is StepKind.GENERATE and step.task_type == "creative_writing":
         inputs = [d for d in map(state.step, step.depends_on) if d is not None and d.status is StepStatus.COMPLETED]
         forecast = next((d.output for d in inputs if d.name == "weather" and d.output.get("days")), None)
-        results = [r for r in (exact_text(d, zh) for d in inputs if d.name != "weather") if r]
+        results = [r for r in (exact_text(d, zh) or _row_text(d, zh) for d in inputs if d.name != "weather") if r]
         return A.writing_answer(step.text, str(step.arguments.get("text") or state.request.text),
                                 output_language(state, step), zh, forecast=forecast, results=results)
     if step.kind is StepKind.GENERATE and step.task_type == "translation":
@@ -265,6 +265,22 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
         target = str(entities.get("target_language") or "") or None
         return A.translation_answer(step.text, target, _source_text(state, step), zh)
     return A.Part(A.with_sources(text, passages_of(state, step), zh), "model")
+
+
+_KEY_COLUMNS = ("order_id", "item", "status", "carrier", "tracking_no", "amount", "customer")
+
+
+def _row_text(step: PlanStep, zh: bool) -> str | None:
+    """One database row a piece of writing is about, in a few of its columns ("订单号: 1024，状态: 已发货")."""
+    if step.name != "sql_query":
+        return None
+    columns, rows = step.output.get("columns"), step.output.get("rows")
+    if not isinstance(columns, list) or not isinstance(rows, list) or len(rows) != 1:
+        return None
+    pairs = dict(zip(columns, rows[0], strict=False))
+    keys = [c for c in _KEY_COLUMNS if c in pairs][:4] or list(pairs)[:4]
+    labels = _ORDER_LABELS_ZH if zh else {}
+    return ("，" if zh else ", ").join(f"{labels.get(k, k)}: {pairs[k]}" for k in keys)
 
 
 def _source_text(state: TaskState, step: PlanStep) -> str:

@@ -14,6 +14,7 @@ plain frame: a broken one is reported as such (compose.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from autoglm.shared import grounding, langid
@@ -189,6 +190,8 @@ _ZH_WRITE = re.compile(r"(?:请|麻烦)?(?:帮我|替我|给我|为我)?(?:写|�
 _ZH_KIND_WORD = re.compile(r"(?:的)?(?:朋友圈文案|朋友圈|文案|消息|短信|邮件|通知|提醒|祝福语?|欢迎词|广告语|标语|口号|话|回复|贺词|贺卡|致辞|感谢信|信)$")
 _ZH_TO = re.compile(r"^(?:提醒|通知|告诉|告知|转告)(各位同事|同事们|全体员工|全体同事|大家|各位|同事|客户们?|用户们?|房东|房客|领导|老板|经理|"
                     r"老师|家长|家人|妈妈|爸爸|朋友们?|团队|组员|租户|业主|会员|顾客)?")
+_ZH_ADDRESSEE = re.compile(r"各位同事|同事们|全体员工|全体同事|大家|各位|同事|客户们?|用户们?|房东|房客|领导|老板|经理|老师|家长|家人|"
+                           r"妈妈|爸爸|朋友们?|团队|组员|租户|业主|会员|顾客")
 _ZH_TELL = re.compile(r"提醒|通知|告诉|告知|转告")
 _ZH_LEAD = re.compile(r"^(?:为|给|替|向|对)(?:我们的?|我的?)?|^(?:要|需要|请)?(?:突出|强调|体现|说明|写明|注明)")
 _EN_LEAD = re.compile(
@@ -210,7 +213,9 @@ def _zh_body(text: str) -> tuple[str, str]:
     clauses = re.split(r"[，,；;。]", head)
     for n, clause in enumerate(clauses, 1):
         clause = _ZH_KIND_WORD.sub("", _ZH_WRITE.sub("", clause).strip())
-        clause = re.sub(r"^(?:感谢信|邮件|短信|消息|通知|微信)(?:发给|写给|给)?", "", clause)
+        clause = re.sub(r"^(?:致歉|道歉|感谢)?(?:感谢信|邮件|短信|消息|通知|微信|信)(?:发给|写给|给)?", "", clause)
+        if _ZH_ADDRESSEE.fullmatch(clause):  # "致歉邮件给客户": only whom it is for
+            to, clause = to or clause, ""
         verb = _ZH_TELL.search(clause)
         if colon and n == len(clauses) and verb and 0 < len(clause) - verb.end() <= 6:
             # "写一条短信告诉物业：…": whoever is named before the colon is the addressee
@@ -251,10 +256,15 @@ def _en_body(text: str, kind: str) -> tuple[str, str]:
     return (f" {to}" if to and to.lower() not in ("me", "us", "them", "you") else ""), body
 
 
-def plain_draft(request: str, zh: bool) -> str | None:
+_REFERENT_BODY = re.compile(r"^(?:it|that|this|them|the (?:order|result|results|issue|problem)|它|这个|那个|此事|这件事|该订单)?$", re.I)
+
+
+def plain_draft(request: str, zh: bool, results: Sequence[str] = ()) -> str | None:
     """The request's facts in the frame of its kind of practical writing; None for kinds with no plain frame
-    (poems, stories, jokes, code)."""
+    (poems, stories, jokes, code). ``results`` are what earlier steps found that the writing is about ("look up
+    order 1024 and write an apology about it"): they stand for a body that only points at them, else follow it."""
     text = request.strip().rstrip("。.!！?？ ")
+    facts = ("；" if zh else "; ").join(results)
     for kind, cue, frame_zh, frame_en in _KINDS:
         if not cue.search(request):
             continue
@@ -266,11 +276,16 @@ def plain_draft(request: str, zh: bool) -> str | None:
                 name = next(g for g in named.groups() if g)
                 rest = re.sub(r"[，,]?(?:公司|团队|我们)?(?:名叫|叫做|名为|叫)" + re.escape(name), "", body).strip("，, ")
                 body = f"{rest}加入{name}" if rest else name
-            return frame_zh.format(body=body or text, to=f"{to}：" if to and kind in ("reminder", "notice") else to)
+            if _REFERENT_BODY.match(body.strip()):
+                body, facts = facts, ""
+            draft = frame_zh.format(body=body or text, to=f"{to}：" if to and kind in ("reminder", "notice") else to)
+            return draft + (f"（{facts}）" if facts else "")
         to, body = _en_body(text, kind)
+        if _REFERENT_BODY.match(body.strip()):
+            body, facts = facts, ""
         body = body or text
         if frame_en.startswith("{body}") or ". {body}" in frame_en or "! {body}" in frame_en or (
                 ": {body}" in frame_en and kind != "welcome"):
             body = body[0].upper() + body[1:]
-        return frame_en.format(body=body, to=to)
+        return frame_en.format(body=body, to=to) + (f" ({facts})" if facts else "")
     return None

@@ -102,3 +102,14 @@ def test_a_forecast_reads_in_the_requests_language_with_the_place_as_asked() -> 
     assert weather_lines(FORECAST, zh=False) == ["Hangzhou (synthetic demo data):",
                                                  "2026-12-08: Light rain, 6.5~11°C, 70% chance of rain"]
     assert weather_lines(FORECAST, zh=True)[1] == "2026-12-08：小雨，6.5~11°C，降水概率 70%"
+
+
+def test_writing_about_what_an_earlier_step_found_names_it() -> None:
+    row = ["订单号: 2048，商品: 蓝牙音箱，状态: 运输中"]
+    draft = plain_draft("写一封致歉邮件给客户", True, row)
+    assert draft is not None and draft.startswith("客户您好") and "2048" in draft and "歉意" in draft
+    en = plain_draft("draft a short apology email to the customer about it", False, ["order_id: 2048, status: in transit"])
+    assert en is not None and "customer" in en and "2048" in en and "sorry" in en
+    part = A.writing_answer("Dear customer, have a nice day.", "draft a short apology email to the customer about it",
+                            "en", False, results=["order_id: 2048, status: in transit"])
+    assert part.source == "template" and "2048" in part.text
