@@ -21,12 +21,13 @@ from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from autoglm.shared.events import IntentGraph
+from autoglm.shared.events import Intent, IntentGraph, IntentType
 
 from .chain import exact_steps
 from .classify import Classification
 from .clauses import PUNCT, split_parts
 from .drafts import Draft, entities_of, example_dependencies, finish, make_drafts, set_dependencies
+from .problem import compile_problem
 from .resolve import (
     CLARIFICATIONS,
     OPTION_NAMES,
@@ -162,6 +163,35 @@ def parse_request(
     oldest first); it resolves referents ("再来一次", "translate that", "上海呢？") and fills a
     missing city or order id. ``fallback`` re-classifies clauses no rule recognised.
     """
+    today = _today(now, tz)
+    # An arithmetic word problem is compiled to its exact steps before any rule guesses at it (problem.py).
+    problem = _word_problem(text, now, tz, context, fallback, today)
+    if problem is not None:
+        return problem
     graph, _ = _parse(text, now, tz, context, fallback)
     # Last: what a tool answers exactly goes to that tool, also on an earlier result (chain.py).
-    return exact_steps(graph, text, _today(now, tz))
+    return exact_steps(graph, text, today)
+
+
+def _word_problem(text: str, now: datetime | None, tz: str, context: Sequence[str], fallback: Fallback | None,
+                  today: date) -> IntentGraph | None:
+    compiled = compile_problem(normalize(text), today, has_last=bool(context))
+    if compiled is None:
+        return None
+    intents = [
+        Intent(id=f"i{n}", type=IntentType.LOOKUP if step.tool == "datetime" else IntentType.CALCULATION,
+               tool=step.tool, text=step.text, entities=step.entities, depends_on=step.depends_on,
+               confidence=0.9, source="rule")
+        for n, step in enumerate(compiled.steps, 1)
+    ]
+    if compiled.rest:
+        # "…, then write a tweet about that distance": the rules read the rest, which works on the last result.
+        rest = parse_request(compiled.rest, now=now, tz=tz, context=context, fallback=fallback)
+        if rest.clarification or not rest.intents:
+            return None
+        offset, last = len(intents), intents[-1].id
+        for intent in rest.intents:
+            depends = [f"i{int(d[1:]) + offset}" for d in intent.depends_on] or [last]
+            intents.append(intent.model_copy(update={"id": f"i{int(intent.id[1:]) + offset}", "depends_on": depends}))
+    language = detect_language(text, default_language(context, tz))
+    return IntentGraph(language=language, intents=intents)

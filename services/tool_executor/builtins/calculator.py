@@ -74,6 +74,9 @@ FUNCTIONS: dict[str, Callable[..., Number]] = {
     "round": _round,
     "floor": lambda x: math.floor(x),
     "ceil": lambda x: math.ceil(x),
+    # Two arguments at most: a conditional deduction reads "x-50*min(1,floor(x/300))" (满300减50).
+    "min": min,
+    "max": max,
     "factorial": _factorial,
 }
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e, "tau": math.tau}
@@ -212,7 +215,7 @@ def make_calculator() -> ToolDefinition:
                 min_length=1,
                 max_length=MAX_LENGTH,
                 description="Arithmetic: + - * / // % ^ ** ( ), sqrt log ln sin cos tan abs round floor ceil "
-                "exp factorial, pi e.",
+                "min max exp factorial, pi e.",
                 examples=["(12+8)*3"],
             ),
         ],

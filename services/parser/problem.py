@@ -1,0 +1,566 @@
+"""Word problems compiled to exact steps (issue 16 item 2): a request that is a chain of arithmetic becomes
+one tool step per operation, each working on the previous step's result.
+
+"A coat costs 920 CNY. Take 30% off, then convert it to dollars at 7.2 CNY per dollar." compiles to
+``920*(1-30/100)`` and ``{i1}/7.2``; "原价 520 元，先打八五折，再用满400减60的券" to ``520*0.85`` and
+``{i1}-60*min(1,floor({i1}/400))``. The request is cut into pieces (sentences, commas, "then"/"再"); each
+piece is read by the first operation of :data:`OPERATIONS` (a table of zh/en patterns, each an expression
+template over the previous result ``{p}``) that accounts for every number in it. A piece no operation reads
+may join the next one ("at 3% interest, compounded yearly, for 2 years" is one operation). A piece with no
+number that asks only for the answer ("How much is left?", "最后要付多少钱") adds nothing.
+
+The compiler claims a request only when every piece is read, so anything it does not understand goes to the
+rules as before; trailing work that is no arithmetic ("…, then write a tweet about it") is handed back to
+the caller, which parses it and makes it depend on the last result. Work is bounded: requests over
+:data:`MAX_CHARS` and chains over :data:`MAX_PIECES` pieces are not compiled.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from autoglm.shared.units import UnitError, find_unit, unit_names
+
+from .arith import _EN_NUMBER_RE, _en_number, chinese_to_int, extract_expression, looks_like_date_or_id
+
+MAX_CHARS = 400
+MAX_PIECES = 12
+_MERGE = 3  # pieces one operation may span
+
+_N = r"(\d+(?:\.\d+)?)"
+_ZN = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)"
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass
+class Op:
+    """What one piece does: ``template`` over the previous result ``{p}`` (a calculator step), or another
+    tool's ``entities``. ``needs_prev`` when it works on an earlier result."""
+
+    template: str = ""
+    tool: str = "calculator"
+    entities: dict[str, Any] = field(default_factory=dict)
+    needs_prev: bool = True
+    kind: str = "step"  # step | start | given | ask | round | part | growth | difference
+    plain: bool = False  # an expression the rules read as well (alone, it is left to them)
+    digits: int | None = None  # round(…, digits)
+
+
+@dataclass
+class Step:
+    """One compiled step: the text it came from and its intent's tool and entities."""
+
+    text: str
+    tool: str
+    entities: dict[str, Any]
+    depends_on: list[str]
+
+
+@dataclass
+class Compiled:
+    steps: list[Step]
+    rest: str  # trailing text that is no arithmetic, for the caller to parse ("" when none)
+
+
+# ------------------------------------------------------------------ numbers and units
+
+
+def _num(token: str) -> str:
+    if token[0].isdigit():
+        return token
+    value = chinese_to_int(token)
+    return str(value) if value is not None else token
+
+
+def _numbers(text: str) -> list[float]:
+    return [float(x) for x in _NUMBER.findall(text)]
+
+
+_CURRENCY = {
+    "usd": "USD", "dollar": "USD", "dollars": "USD", "美元": "USD", "美金": "USD", "$": "USD",
+    "eur": "EUR", "euro": "EUR", "euros": "EUR", "欧元": "EUR", "€": "EUR",
+    "cny": "CNY", "rmb": "CNY", "yuan": "CNY", "元": "CNY", "人民币": "CNY", "元人民币": "CNY", "块": "CNY",
+    "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "英镑": "GBP", "jpy": "JPY", "yen": "JPY", "日元": "JPY",
+    "hkd": "HKD", "港币": "HKD", "港元": "HKD",
+}
+
+
+def _unit_key(word: str) -> str:
+    """One name for a unit however it is written: ``euros`` = ``EUR`` = ``欧元``, ``miles`` = ``英里``."""
+    w = word.strip().lower()
+    if w in _CURRENCY:
+        return _CURRENCY[w]
+    for candidate in (w, w[:-1] if w.endswith("s") else w, w.replace("kilometre", "kilometer")):
+        try:
+            return find_unit(candidate).symbol
+        except (UnitError, ValueError):
+            continue
+    return w.rstrip("s")
+
+
+_ZH_UNITS = sorted({n for n in [*_CURRENCY, *unit_names()] if not n.isascii()}, key=len, reverse=True)
+_UNIT_WORD = r"([A-Za-z]{1,12}(?![A-Za-z])|°[FC]|" + "|".join(map(re.escape, _ZH_UNITS)) + ")"
+# A rate stated in the request: "1 EUR = 1.08 USD", "1 美元兑 7.25 元人民币", "7.8 CNY per euro".
+_RATE_EQ = re.compile(r"(?:1|one|一)\s*" + _UNIT_WORD + r"\s*(?:=|等于|兑换?|合|约等于|≈)\s*" + _N + r"\s*" + _UNIT_WORD
+                      + r"(?![A-Za-z])")
+_RATE_PER = re.compile(_N + r"\s*" + _UNIT_WORD + r"(?:\s+(?:per|a|an|for each|to the|to one)\s+|\s*/\s*)([A-Za-z]{2,12})\b",
+                       re.I)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """1 ``one`` = ``factor`` ``other``."""
+
+    one: str
+    factor: str
+    other: str
+
+
+def _rates(text: str) -> list[tuple[Rate, list[str]]]:
+    found = []
+    for m in _RATE_EQ.finditer(text):
+        found.append((Rate(_unit_key(m.group(1)), m.group(2), _unit_key(m.group(3))), ["1", m.group(2)]))
+    for m in _RATE_PER.finditer(text):
+        found.append((Rate(_unit_key(m.group(3)), m.group(1), _unit_key(m.group(2))), [m.group(1)]))
+    return found
+
+
+_TARGET = re.compile(r"(?:\b(?:in|to|into)\s+(?:the\s+)?|换算成|换算为|换成|兑换成|转换成|折合成?|是多少|等于多少|合多少)\s*"
+                     + _UNIT_WORD, re.I)
+_CONVERT = re.compile(r"\bconvert|\bin\s+\w+\s*(?:at\b|,)|换算|兑换|折合|转换|换成|\bwhat\b.*\bin\b", re.I)
+_CONVERT_OWN = re.compile(_CONVERT.pattern + "|等于多少|是多少|合多少", re.I)
+
+
+def _converted(piece: str, rates: list[tuple[Rate, list[str]]], own: bool) -> tuple[str, list[str]] | None:
+    """``*r`` or ``/r`` converting to the unit the piece names, at a rate it (or the request) states."""
+    if not _CONVERT_OWN.search(piece):
+        return None
+    targets = [_unit_key(m.group(1)) for m in _TARGET.finditer(piece)]
+    for rate, used in rates:
+        for target in targets:
+            if target == rate.one and target != rate.other:
+                return f"/{rate.factor}", used if own else []
+            if target == rate.other and target != rate.one:
+                return f"*{rate.factor}", used if own else []
+    return None
+
+
+# ------------------------------------------------------------------ the operations
+
+Reader = Callable[[str, "Context"], "tuple[Op, list[str] | None] | None"]
+
+
+@dataclass
+class Context:
+    """What a piece is read against: the rates the whole request states, whether a result precedes it, and
+    the running quantities a "how many more" needs."""
+
+    rates: list[tuple[Rate, list[str]]]
+    today: date
+    has_prev: bool = False
+    base: str | None = None
+    base_kind: str = ""
+    unit: str | None = None  # the unit of the running value, once a conversion named it
+
+
+def _pattern(regex: str, build: Callable[[re.Match[str]], Op], flags: int = re.I) -> Reader:
+    compiled = re.compile(regex, flags)
+
+    def read(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
+        m = compiled.search(piece)
+        if not m:
+            return None
+        return build(m), [g for g in m.groups() if g and _NUMBER.fullmatch(g)]
+
+    return read
+
+
+def _step(template: str, kind: str = "step") -> Op:
+    return Op(template=template, kind=kind)
+
+
+def _start(template: str, kind: str = "start") -> Op:
+    return Op(template=template, needs_prev=False, kind=kind)
+
+
+def _tenths(n: str) -> str:
+    n = _num(n)
+    digits = n.replace(".", "")
+    return f"0.{digits}"
+
+
+_FEE = (r"(?:tax(?:es)?|vat|gst|tip|gratuity|fee|fees|surcharge|service(?:\s+charge)?|commission|shipping|"
+        r"税|增值税|消费税|手续费|服务费|小费|运费|佣金|附加费)")
+_AVG_LIST = _N + r"((?:\s*(?:,|、|和|与|及|\band\b|&)\s*\d+(?:\.\d+)?)+)"
+
+
+def _average(m: re.Match[str]) -> Op:
+    values = [m.group(1)] + _NUMBER.findall(m.group(2))
+    return _start(f"({'+'.join(values)})/{len(values)}")
+
+
+def _read_average(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
+    m = (re.search(r"\b(?:average|mean)\s+(?:of\s+)?(?:the\s+(?:numbers|scores|values)\s+)?" + _AVG_LIST, piece, re.I)
+         or re.search(_AVG_LIST + r"\s*(?:的)?\s*(?:平均数|平均值|平均分|平均)", piece))
+    if not m:
+        return None
+    return _average(m), None
+
+
+def _read_compound(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
+    m = re.search(r"\$?" + _N + r"[^%]{0,40}?" + _N + r"\s*%[^%]{0,60}?compound\w*[^%]{0,40}?\b(?:for|over)\s+"
+                  + _N + r"\s*years?", piece, re.I)
+    if not m:
+        m = re.search(_N + r"\s*(?:元|万元|块)?[^%]{0,20}?年利率\s*(?:为|是)?\s*" + _N + r"\s*%[^%]{0,20}?(?:复利|利滚利)"
+                      r"[^%]{0,10}?" + _ZN + r"\s*年", piece)
+        if not m:
+            m = re.search(_N + r"\s*(?:元|万元|块)?[^%]{0,20}?年利率\s*(?:为|是)?\s*" + _N + r"\s*%[^%]{0,10}?" + _ZN
+                          + r"\s*年[^%]{0,10}?(?:复利|利滚利)", piece)
+    if not m:
+        return None
+    p, r, n = m.group(1), m.group(2), _num(m.group(3))
+    return _start(f"{p}*(1+{r}/100)^{n}"), [p, r, m.group(3)]
+
+
+def _read_dates(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
+    from .chain import _ASKS_DAYS, _explicit_dates
+
+    if not _ASKS_DAYS.search(piece):
+        return None
+    named = [d for _, d in _explicit_dates(piece, ctx.today)]
+    if len(named) != 2:
+        return None
+    start, end = sorted(named)
+    op = Op(tool="datetime", entities={"operation": "diff", "start": start.isoformat(), "end": end.isoformat()},
+            needs_prev=False, kind="start")
+    return op, None
+
+
+def _read_units(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
+    """A conversion the units table knows, when the request states no rate of its own ("72 °F in Celsius")."""
+    from autoglm.shared.events import Intent, IntentType
+
+    from .chain import _units
+
+    if _rates(piece):
+        return None
+    intent = Intent(id="i1", type=IntentType.CALCULATION, tool="calculator", text=piece, entities={})
+    done = _units(intent)
+    if done is None:
+        return None
+    return Op(tool="convert_units", entities=dict(done.entities), needs_prev=False, kind="start"), None
+
+
+def _read_rate(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
+    own = _rates(piece)
+    converted = _converted(piece, own + ctx.rates, own=True)
+    if converted is None:
+        return None
+    op_text, used = converted
+    rest = piece
+    for rate_m in list(_RATE_EQ.finditer(piece)) + list(_RATE_PER.finditer(piece)):
+        rest = rest.replace(rate_m.group(0), " ")
+    amount = re.search(r"\$?" + _N, rest)
+    if amount:
+        return _start(f"{amount.group(1)}{op_text}", "convert"), [*used, amount.group(1)]
+    if not _CONVERT.search(piece) or ctx.unit == _target_unit(piece):
+        return None  # "是多少公里" after a conversion to km asks for the answer
+    return _step("{p}" + op_text, "convert"), used
+
+
+def _target_unit(piece: str) -> str | None:
+    m = _TARGET.search(piece)
+    return _unit_key(m.group(1)) if m else None
+
+
+_ARITH_EN = (("add", "+"), ("plus", "+"), ("subtract", "-"), ("minus", "-"), ("deduct", "-"), ("take away", "-"),
+             ("take off", "-"), ("multiply(?: (?:it|that|this|the result|the total))? by", "*"), ("times", "*"),
+             ("divide(?: (?:it|that|this|the result|the total))? by", "/"))
+_ARITH_ZH = (("加上", "+"), ("加", "+"), ("减去", "-"), ("减掉", "-"), ("减", "-"), ("扣除", "-"), ("扣掉", "-"),
+             ("扣", "-"), ("乘以", "*"), ("乘上", "*"), ("乘", "*"), ("除以", "/"))
+
+
+def _read_arith(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
+    """"add 58 to that", "subtract 24", "divide the result by 40", "再乘以 4", "减去优惠券的20元"; a percentage is a
+    share of the running value ("add 15%" = ×1.15)."""
+    for word, op in _ARITH_EN:
+        m = re.search(r"^(?:\W|and|then|please|now|finally)*" + word + r"\s+(?:an?\s+|another\s+|the\s+)?\$?" + _N
+                      + r"\s*(%|percent)?(?:\s+[a-z]+){0,3}?(?:\s+(?:to|from|of)\s+(?:it|that|this|the result|the total"
+                      r"|the answer))?\W*$", piece, re.I)
+        if m:
+            if re.search(r"\bfrom\b", piece, re.I) and op == "-":
+                return None  # "subtract it from 30": the operands swap
+            return Op(template=_apply(op, m.group(1), bool(m.group(2))), plain=True), [m.group(1)]
+    for word, op in _ARITH_ZH:
+        m = re.search(r"^(?:把|将)?(?:结果|它|这个数|得数|总数|总价)?\s*(?:再)?" + word + r"[^0-9]{0,8}?" + _N
+                      + r"\s*(%)?\s*(?:的)?[^0-9]{0,6}$", piece)
+        if m:
+            return Op(template=_apply(op, m.group(1), bool(m.group(2))), plain=True), [m.group(1)]
+    return None
+
+
+def _apply(op: str, n: str, percent: bool) -> str:
+    if not percent:
+        return "{p}" + op + n
+    return {"+": f"{{p}}*(1+{n}/100)", "-": f"{{p}}*(1-{n}/100)", "*": f"{{p}}*{n}/100",
+            "/": f"{{p}}/({n}/100)"}[op]
+
+
+def _read_expression(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
+    """Arithmetic of the piece's own ("What is 15% of 240", "2 to the power of 10", "(48+72)×3 的结果")."""
+    expr = extract_expression(piece)
+    if expr is None or looks_like_date_or_id(expr):
+        return None
+    return Op(template=expr, needs_prev=False, kind="start", plain=True), _NUMBER.findall(expr)
+
+
+def _read_given(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
+    """An amount stated for what follows: "A coat costs 920 CNY", "一个班有 48 人", "上月销售额为 36 万元"."""
+    if re.search(r"订单|单号|编号|\border\b|\bid\b|#|\bno\.|号码|电话|\bphone\b", piece, re.I):
+        return None
+    m = re.search(r"(?:\bcosts?|\bis|\bare|\bwas|\bhas|\bhave|\bpriced at|\bearns?|为|是|有|原价|售价|价格|价值|耗电|收入|花了?)"
+                  r"\s*\$?" + _N + r"\s*(?:[A-Za-z]{1,10}|万元|元|块钱?|美元|欧元|人|名|个|件|千瓦时|度|公里|千米|米|小时|吨|斤|公斤)?"
+                  r"\W*$", piece, re.I)
+    if not m:
+        return None
+    return Op(template=m.group(1), needs_prev=False, kind="given"), [m.group(1)]
+
+
+_OPERATIONS_TABLE: list[Reader] = [
+    _read_dates,
+    _read_compound,
+    _read_average,
+    # Shares and prices: "split a bill of 486 dollars evenly among 6 people", "Three items cost 129.90 each".
+    _pattern(r"\b(?:split|share|divide)\s+(?:up\s+)?(?:[a-z]+\s+){0,3}?\$?" + _N
+             + r"(?:\s+[a-z]+){0,3}?\s+(?:evenly\s+|equally\s+)?(?:among|between|across|by)\s+" + _N,
+             lambda m: _start(f"{m.group(1)}/{m.group(2)}")),
+    _pattern(_N + r"\s*(?:[a-z]+\s+){0,2}?(?:cost|costs|are|at|for|priced at)\s+\$?" + _N + r"\s+(?:each|apiece|a piece)",
+             lambda m: _start(f"{m.group(1)}*{m.group(2)}")),
+    _pattern(r"每(?:件|个|张|本|份|瓶|箱|台|斤)\D{0,6}?" + _N + r"\s*元\D{0,10}?(?:买了?|购买|共|一共)\s*" + _N,
+             lambda m: _start(f"{m.group(1)}*{m.group(2)}")),
+    # An amount with a percentage on top: "1250 USD plus 18% tax", "860 元加 6% 的税".
+    _pattern(r"\$?" + _N + r"\s*(?:[A-Za-z]{1,10}|元|美元|块)?\s*(?:plus|\+|with|including|加上?|含)\s*(?:an?\s+)?" + _N
+             + r"\s*%\s*(?:的)?\s*(?:[a-z]+\s+)?" + _FEE,
+             lambda m: _start(f"{m.group(1)}*(1+{m.group(2)}/100)")),
+    # On the running value: percentages off, discounts, coupons, a percentage added.
+    _pattern(r"^\W*(?:and\s+|then\s+)*(?:take|get|apply|with|give|minus|less)?\s*(?:an?\s+)?(?:extra\s+|another\s+)?"
+             + _N + r"\s*(?:%|percent)\s+(?:off|discount)\b", lambda m: _step(f"{{p}}*(1-{m.group(1)}/100)")),
+    _pattern(r"^\W*(?:先|再|然后)?\s*(?:打|享受?|按)?\s*" + r"(\d(?:\.\d)?|\d\d|[一二三四五六七八九]{1,2})\s*折(?:优惠)?\W*$",
+             lambda m: _step(f"{{p}}*{_tenths(m.group(1))}"), 0),
+    _pattern(r"满\s*" + _N + r"\s*(?:元)?\s*减\s*" + _N,
+             lambda m: _step(f"{{p}}-{m.group(2)}*min(1,floor({{p}}/{m.group(1)}))")),
+    _pattern(r"\$?" + _N + r"\s+off\s+(?:\w+\s+){0,3}?(?:over|above|of at least|from)\s+\$?" + _N,
+             lambda m: _step(f"{{p}}-{m.group(1)}*min(1,floor({{p}}/{m.group(2)}))")),
+    _pattern(r"(?:\badd|\bplus|\bwith|\binclude|加上?|再加上?|含|算上)\s*(?:an?\s+)?" + _N + r"\s*(?:%|percent)\s*(?:的)?\s*"
+             r"(?:[a-z]+\s+){0,2}?" + _FEE, lambda m: _step(f"{{p}}*(1+{m.group(1)}/100)")),
+    _pattern(r"(?:\bpay|\bcharge|支付|付|扣除?|收取?)\s*(?:an?\s+|the\s+)?(?:[a-z]+\s+)?" + _FEE + r"\s*(?:of\s+)?\$?" + _N
+             + r"\W*$", lambda m: _step(f"{{p}}-{m.group(1)}")),
+    # Growth and shares of a total (what "how many more" then compares with).
+    _pattern(r"(?:增长|上涨|涨|提高|增加)了?\s*" + _N + r"\s*%|\b(?:grows?|grew|increased?|rises?|rose|went up)\s+(?:by\s+)?"
+             + _N + r"\s*(?:%|percent)", lambda m: _step(f"{{p}}*(1+{m.group(1) or m.group(2)}/100)", "growth")),
+    _pattern(r"(?:下降|下跌|降低|减少|跌)了?\s*" + _N + r"\s*%|\b(?:fell|falls?|dropped|drops?|decreased?|went down)\s+"
+             r"(?:by\s+)?" + _N + r"\s*(?:%|percent)", lambda m: _step(f"{{p}}*(1-{m.group(1) or m.group(2)}/100)", "growth")),
+    _pattern(r"^\W*(?:其中|里面|这其中)?\s*" + _N + r"\s*%\s*(?:是|为|的人?是|of them are|are)",
+             lambda m: _step(f"{{p}}*{m.group(1)}/100", "part")),
+    # Splitting the running value, rates over time, unit prices.
+    _pattern(r"(?:平均)?(?:分给|分成|分到|分摊给|平摊给)\s*" + _ZN + r"\s*(?:个|份|人|位)|"
+             r"\b(?:split|share|divide)\s+(?:it|that|this|the\s+\w+)?\s*(?:evenly\s+|equally\s+)?(?:among|between|by|into)\s+"
+             + _N, lambda m: _step(f"{{p}}/{_num(m.group(1) or m.group(2))}")),
+    _pattern(r"^\W*(?:每(?:天|日|周|月|年)|一天)\s*(?:运行|工作|使用|用|开|跑|行驶|学习)?\s*" + _N + r"\s*(?:个)?\s*(?:小时|次|天|公里)",
+             lambda m: _step(f"{{p}}*{m.group(1)}")),
+    _pattern(r"^\W*" + _N + r"\s*(?:个)?\s*(?:天|日|周|个月|月|年)\s*(?:共|一共|总共|合计)|\b(?:for|over)\s+" + _N
+             + r"\s+(?:days|weeks|months|years)\b", lambda m: _step(f"{{p}}*{m.group(1) or m.group(2)}")),
+    _pattern(r"(?:电价|单价|价格|水价|油价)?\s*每\s*(?:千瓦时|度|公斤|斤|升|吨|公里|小时|件|个)\s*" + _N + r"\s*元"
+             r"|\bat\s+\$?" + _N + r"\s+(?:per|a|an)\s+(?:kwh|kilowatt-hour|litre|liter|kg|kilo|unit|hour|item|gallon)\b",
+             lambda m: _step(f"{{p}}*{m.group(1) or m.group(2)}")),
+    _pattern(r"(?:how\s+(?:many\s+hours|long)|多少(?:个)?小时|多久|几(?:个)?小时).{0,60}?(?:\bat\s+|每小时\s*|时速\s*)" + _N
+             + r"|(?:\bat\s+|每小时\s*|时速\s*)" + _N + r"\s*(?:miles|mph|km|kilometres|kilometers|公里|千米).{0,40}?"
+             r"(?:how\s+(?:many\s+hours|long)|多少(?:个)?小时|多久|几(?:个)?小时)",
+             lambda m: _step(f"{{p}}/{m.group(1) or m.group(2)}")),
+    _pattern(r"\bhow\s+many\s+(whole|full|complete)?\s*weeks\b|(?:多少|几)(?:个)?(整)?(?:周|星期)",
+             lambda m: _step("floor({p}/7)" if (m.group(1) or m.group(2)) else "{p}/7")),
+    _pattern(r"开平方|开根号|开方|平方根|\bsquare\s+root\b|\bsqrt\b", lambda m: _step("{p}^0.5")),
+    _pattern(r"保留\s*" + _ZN + r"\s*位小数|\bround(?:ed)?\s+(?:it\s+|that\s+)?to\s+(\d+)\s+decimal",
+             lambda m: Op(kind="round", digits=int(_num(m.group(1) or m.group(2))))),
+    _pattern(r"比.{0,6}?(?:多|少)(?:多少|几)|\bhow\s+(?:many|much)\s+(?:more|fewer|less)\b|\bthe\s+difference\b|相差多少|差多少",
+             lambda m: Op(kind="difference")),
+    _read_arith,
+    _read_rate,
+    _read_units,
+    _read_expression,
+    _read_given,
+]
+OPERATIONS = _OPERATIONS_TABLE
+
+_ASK = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how\s+much|how\s+many|what(?:'s| is| are| will| would)?|which)\b[^0-9]*$"
+                  r"|^[^0-9]*(?:多少|几|是多少|多少钱|怎么算)[^0-9]*$", re.I)
+
+
+# ------------------------------------------------------------------ cutting and compiling
+
+_PAREN = re.compile(r"[(（]([^()（）]{1,60})[)）]")
+_CUT = re.compile(r"[。？！?!；;\n]+|\.(?=\s|$)|(?<!\d)[,，]|[,，](?!\s*\d)|\s*\b(?:and\s+then|then|after\s+that|afterwards|finally)\b"
+                  r"|(?:然后|接着|随后|之后|最后|再)(?!次)", re.I)
+_FILLER = re.compile(r"^(?:\W|and|so|also|先|并且?|请|帮我|算一下)*$", re.I)
+
+
+_DIGIT_HAN_GAP = re.compile(r"(?<=\d)\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\s+(?=\d)")
+
+
+def _prepare(text: str) -> str:
+    """Digits for number words ("Three items"; not "one-line"), no thousands separators, no gaps between
+    digits and Han ("2026 年 3 月 1 日")."""
+    t = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
+    t = _DIGIT_HAN_GAP.sub("", t.replace("×", "*").replace("÷", "/"))
+    t = re.sub(r"°\s*([FC])\b", r"\1", t)  # the units table knows "F" and "fahrenheit", not "°F"
+    return _EN_NUMBER_RE.sub(lambda m: m.group(0) if m.string[m.end():m.end() + 1] == "-" else _en_number(m.group(0)), t)
+
+
+# Work that follows a chain and is no arithmetic: it gets the last result ("…, then write a tweet about it").
+_TASK = re.compile(r"^\W*(?:and\s+|also\s+|please\s+)*(?:write|draft|compose|tell|translate|summari[sz]e|explain|"
+                   r"create|generate|make|send|remind)\b|^\W*(?:并|请|帮我)?(?:写|翻译|生成|创作|告诉|编|起草|拟|发)", re.I)
+
+
+def _pieces(text: str) -> list[tuple[int, int]]:
+    """Spans of the pieces of ``text``: cut at sentence marks, commas and "then"/"再" (dropped), never inside
+    brackets."""
+    masked = _PAREN.sub(lambda m: "(" + "_" * (len(m.group(0)) - 2) + ")", text)
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _CUT.finditer(masked):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return [(a, b) for a, b in spans if not _FILLER.match(text[a:b])]
+
+
+# Words of work that is no arithmetic: a piece with one is never read as a sum ("写一段文案，全场满300减50").
+_NOT_ARITHMETIC = re.compile(r"\b(?:write|draft|compose|translate|summari[sz]e|poem|story|email|tweet|slogan|code|"
+                             r"function|script)\b|写|翻译|文案|邮件|诗|总结|摘要|代码|故事|口号|广告", re.I)
+
+
+def _read(piece: str, ctx: Context) -> Op | None:
+    text = _prepare(piece.strip())
+    if _NOT_ARITHMETIC.search(text):
+        return None
+    for reader in OPERATIONS:
+        found = reader(text, ctx)
+        if found is None:
+            continue
+        op, used = found
+        if used is not None:
+            left = _numbers(text)
+            for u in used:
+                value = float(u)
+                if value in left:
+                    left.remove(value)
+            if left:
+                continue  # a number this operation does not account for: not its reading
+        return op
+    if not _NUMBER.search(text) and _ASK.match(text):
+        return Op(kind="ask")
+    return None
+
+
+def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled | None:
+    """The exact steps of an arithmetic word problem, or None when ``text`` is not one this compiler reads.
+    ``has_last``: the session has an earlier turn, whose result a request may start from ("再加上 15% 呢？")."""
+    if len(text) > MAX_CHARS or not _NUMBER.search(text):
+        return None
+    t = text
+    stated = [r for m in _PAREN.finditer(t) for r in _rates(_prepare(m.group(1)))]
+    for m in reversed(list(_PAREN.finditer(t))):
+        if _rates(m.group(1)) or "按" in m.group(1):
+            t = t[: m.start()] + " " * len(m.group(0)) + t[m.end():]  # a stated rate, not an operand
+    ctx = Context(rates=stated, today=today)
+    spans = _pieces(t)
+    if len(spans) > MAX_PIECES:
+        return None
+    steps: list[Step] = []
+    prev: str | None = None  # a literal (not yet a step) or a reference "{iN}" / "{last}"
+    real = 0
+    plain_only = True
+    given_at: int | None = None  # where the amount a step starts from was stated (its text joins the step's)
+    i = 0
+    while i < len(spans):
+        op = None
+        j = i
+        ctx.has_prev = prev is not None
+        while j < min(i + _MERGE, len(spans)) and op is None:
+            op = _read(t[spans[i][0]: spans[j][1]], ctx)
+            if op is None:
+                j += 1
+        if op is not None and op.kind == "ask" and j + 1 < len(spans) and _read(t[slice(*spans[j + 1])], ctx) is None:
+            # "What is that in euros, at 1 EUR = 1.08 USD?": a question whose operands follow it
+            joined = _read(t[spans[i][0]: spans[j + 1][1]], ctx)
+            if joined is not None and joined.kind != "ask":
+                op, j = joined, j + 1
+        if op is None:
+            rest = t[spans[i][0]:].strip()
+            if steps and _TASK.match(rest):
+                return _claimed(steps, real, plain_only, rest, t)
+            return None
+        text_of = t[given_at if given_at is not None else spans[i][0]: spans[j][1]].strip(" ,，")
+        given_at = spans[i][0] if op.kind == "given" else None
+        i = j + 1
+        if op.kind == "ask":
+            continue
+        if op.kind == "round":
+            if not steps or steps[-1].tool != "calculator":
+                return None
+            last = steps[-1]
+            last.entities["expression"] = f"round({last.entities['expression']},{op.digits})"
+            continue
+        if op.kind == "given":
+            if prev is not None and not prev.startswith("{"):
+                return None  # two bare amounts in a row: no chain
+            prev = op.template
+            continue
+        if op.kind == "difference":
+            if ctx.base is None or prev is None:
+                return None
+            template = f"{ctx.base}-{{p}}-{{p}}" if ctx.base_kind == "part" else f"{{p}}-{ctx.base}"
+            op = _step(template)
+        if op.needs_prev and prev is None:
+            if steps or not has_last:
+                return None
+            prev = "{last}"
+        if op.kind in ("part", "growth"):
+            if prev is None or prev.startswith("{l"):
+                return None
+            ctx.base, ctx.base_kind = prev, op.kind
+        real += 1
+        plain_only = plain_only and op.plain
+        step_id = f"i{len(steps) + 1}"
+        if op.kind == "convert" or op.tool == "convert_units":
+            ctx.unit = _target_unit(text_of) if op.tool == "calculator" else str(op.entities.get("to_unit"))
+        elif op.kind == "start":
+            ctx.unit = None
+        if op.tool == "calculator":
+            operand = prev if prev is None or prev.startswith("{") or _NUMBER.fullmatch(prev) else f"({prev})"
+            expression = op.template.replace("{p}", operand or "")
+            entities: dict[str, Any] = {"expression": expression}
+        else:
+            entities = dict(op.entities)
+            expression = ""
+        depends = sorted(set(re.findall(r"\{(i\d+)\}", expression)), key=lambda s: int(s[1:]))
+        steps.append(Step(text_of, op.tool, entities, depends))
+        prev = "{" + step_id + "}"
+    return _claimed(steps, real, plain_only, "", t)
+
+
+_SENTENCE_BREAK = re.compile(r"[,，。？！?!；;]|\.(?=\s)")
+
+
+def _claimed(steps: list[Step], real: int, plain_only: bool, rest: str, text: str) -> Compiled | None:
+    if not steps or (real < 2 and plain_only):
+        return None  # one plain expression is the rules' to read (they know more about a request than its sums)
+    if plain_only and not rest and not _SENTENCE_BREAK.search(text.strip(" 。.?？!！")):
+        whole = extract_expression(text)
+        if whole is not None and sorted(_numbers(whole)) == sorted(_numbers(text)):
+            return None  # "100除以4再加上7是多少": one expression, as the rules write it
+    return Compiled(steps, rest)
