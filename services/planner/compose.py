@@ -27,6 +27,7 @@ from autoglm.shared.safety import Guard, OutputVerdict
 
 from . import answers as A
 from .drafts import weather_lines
+from .exact import EXACT_TOOLS, REFERENCE, result_of
 from .language import output_language
 from .prompts import VERSION
 from .state import (
@@ -127,6 +128,7 @@ def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
     rendered: list[A.Part] = []
     failures: list[str] = []
     cut: list[str] = []  # answered, but cut short at a deadline
+    chained = _chained(state)
     for intent in state.graph.intents:
         step = intent_step(state, intent.id)
         if step is None:
@@ -146,7 +148,7 @@ def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
                 step.output["note"] = part.note
             if part.failed:
                 failures.append(f"{intent.text}: {part.failed}")
-            parts.append(part.text)
+            parts.append(_labelled(intent.text, part.text, zh) if intent.id in chained else part.text)
         else:
             reason = step.error or step.status.value
             failures.append(f"{intent.text}: {reason}")
@@ -154,11 +156,44 @@ def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
     state.answer_source = A.combined_source(rendered) or "template"
     state.grounded = bool(rendered) and not failures and all(p.grounded for p in rendered)
     answer = parts[0] if len(parts) == 1 else "\n".join(f"{n}. {p}" for n, p in enumerate(parts, 1))
+    if len(chained) > 1 and len(chained) == len(state.graph.intents) and not failures:
+        answer += "\n" + _final_result(state, zh)
     if not failures and not cut:
         return TaskStatus.COMPLETED, answer, None
     if len(failures) == len(parts):
         return TaskStatus.FAILED, answer, "; ".join(failures)
     return TaskStatus.PARTIAL, answer, "partial: " + "; ".join(failures + cut)
+
+
+def _chained(state: TaskState) -> set[str]:
+    """The exact intents of a chain of calculations (one works on another's result, or on the previous turn's):
+    their parts say which step of the request each is, and the answer ends with the final result."""
+    exact = {i.id: i for i in state.graph.intents if i.tool in EXACT_TOOLS}
+    linked = {i.id for i in exact.values() if any(d in exact for d in i.depends_on)
+              or any(isinstance(v, str) and "{last}" in v for v in i.entities.values())}
+    if not linked:
+        return set()
+    return linked | {d for i in linked for d in exact[i].depends_on if d in exact}
+
+
+def _labelled(text: str, rendered: str, zh: bool) -> str:
+    """``rendered`` after the words of the request it answers ("打八折：399*0.8 = 319.2"), unless they add nothing."""
+    label = REFERENCE.sub("", text).strip(" ,，.。?？!！:：")
+    if not label or len(label) > 80 or not any(ch.isalpha() for ch in label) or label.replace(" ", "") in rendered:
+        return rendered
+    return f"{label}：{rendered}" if zh else f"{label}: {rendered}"
+
+
+def _final_result(state: TaskState, zh: bool) -> str:
+    last = intent_step(state, state.graph.intents[-1].id)
+    value = result_of(last) if last is not None else None
+    if isinstance(value, float) and not value.is_integer() and round(value, 2) != value:
+        shown = f"≈ {round(value, 2):g}" if abs(value) < 1e15 else f"{value:g}"
+    elif isinstance(value, float) and value.is_integer():
+        shown = str(int(value))
+    else:
+        shown = str(value)
+    return f"最终结果：{shown}" if zh else f"Final result: {shown}"
 
 
 def truncated_by(step: PlanStep) -> str | None:

@@ -64,10 +64,26 @@ def test_a_chained_calculation_gets_the_earlier_result_as_a_number() -> None:
     apply_reply(state, _ok(second.step.id, "180", expression="200-20", result=180), T0)
     result = _published(advance(state, POLICY, T0)).result
     assert result.status is TaskStatus.COMPLETED
-    assert result.answer == "1. 250*0.8 = 200\n2. 200-20 = 180"
+    # each step says which part of the request it answers, and the chain ends with its final number
+    assert result.answer == "1. 250*0.8 = 200\n2. 再减去优惠券的20元：200-20 = 180\n最终结果：180"
     assert not any(s.kind.value == "generation" for s in result.steps)  # no model anywhere
     intents = turn_record(state)["intents"]
     assert [i.get("result") for i in intents] == [200, 180]  # the next turn can go on from 180
+
+
+def test_a_chain_from_a_date_difference_states_each_step_and_the_final_number() -> None:
+    days = Intent(id="i1", type=IntentType.LOOKUP, tool="datetime", text="How many days from 2026-05-01 to 2026-06-15",
+                  entities={"operation": "diff", "start": "2026-05-01", "end": "2026-06-15"})
+    weeks = _calc("i2", "{i1}/7", ["i1"], "And in weeks?")
+    state = _state(days, weeks, language="en")
+    first = _one(advance(state, POLICY, T0))
+    apply_reply(state, _ok(first.step.id, operation="diff", difference_days=45.0, difference_seconds=3888000.0), T0)
+    second = _one(advance(state, POLICY, T0))
+    assert second.payload.arguments == {"expression": "45/7"}
+    apply_reply(state, _ok(second.step.id, expression="45/7", result=45 / 7), T0)
+    answer = _published(advance(state, POLICY, T0)).result.answer
+    assert answer == ("1. How many days from 2026-05-01 to 2026-06-15: 45 days\n2. And in weeks: 45/7 = "
+                      f"{45 / 7!r}\nFinal result: ≈ 6.43")
 
 
 def test_a_negative_earlier_result_goes_in_parenthesised() -> None:
