@@ -292,7 +292,7 @@ def _read_arith(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
                       + r"\s*(%|percent)?(?:\s+[a-z]+){0,3}?(?:\s+(?:to|from|of)\s+(?:it|that|this|the result|the total"
                       r"|the answer))?\W*$", piece, re.I)
         if m:
-            if re.search(r"\bfrom\b", piece, re.I) and op == "-":
+            if re.search(r"\bfrom\s+\$?\d", piece, re.I) and op == "-":
                 return None  # "subtract it from 30": the operands swap
             return Op(template=_apply(op, m.group(1), bool(m.group(2))), plain=True), [m.group(1)]
     for word, op in _ARITH_ZH:
@@ -322,12 +322,18 @@ def _read_given(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
     """An amount stated for what follows: "A coat costs 920 CNY", "一个班有 48 人", "上月销售额为 36 万元"."""
     if re.search(r"订单|单号|编号|\border\b|\bid\b|#|\bno\.|号码|电话|\bphone\b", piece, re.I):
         return None
-    m = re.search(r"(?:\bcosts?|\bis|\bare|\bwas|\bhas|\bhave|\bpriced at|\bearns?|为|是|有|原价|售价|价格|价值|耗电|收入|花了?)"
-                  r"\s*\$?" + _N + r"\s*(?:[A-Za-z]{1,10}|万元|元|块钱?|美元|欧元|人|名|个|件|千瓦时|度|公里|千米|米|小时|吨|斤|公斤)?"
-                  r"\W*$", piece, re.I)
+    m = (re.search(r"(?:\bcosts?|\bis|\bare|\bwas|\bwere|\bhas|\bhave|\bpriced at|\bearns?|\buses|\bprints|\bmakes|\bI have|"
+                   r"为|是|有|原价|售价|标价|价格|价值|耗电|收入|花了?)\s*\$?" + _N + r"\s*(?:" + _MEASURE + r")?"
+                   r"(?:\s*[\u4e00-\u9fff]{0,4}|(?:\s+[A-Za-z]+){0,2})" + _PER_PERIOD + r"\W*$", piece, re.I)
+         or re.search(r"^[^0-9]{0,16}?\$?" + _N + r"\s*(?:" + _MEASURE + r")" + _PER_PERIOD + r"\W*$", piece, re.I))
     if not m:
         return None
     return Op(template=m.group(1), needs_prev=False, kind="given"), [m.group(1)]
+
+
+_MEASURE = (r"[A-Za-z]{1,10}|万元|元|块钱?|美元|欧元|英镑|日元|人|名|个|件|本|台|辆|千瓦时|度|公里|千米|米|小时|分钟|天|吨|斤|公斤|"
+            r"千克|升|页|张")
+_PER_PERIOD = r"(?:\s*(?:per|a|an|each|every)\s+(?:second|minute|hour|day|week|month|year)|\s*/\s*[a-z]+)?"
 
 
 _OPERATIONS_TABLE: list[Reader] = [
@@ -347,9 +353,17 @@ _OPERATIONS_TABLE: list[Reader] = [
              + r"\s*%\s*(?:的)?\s*(?:[a-z]+\s+)?" + _FEE,
              lambda m: _start(f"{m.group(1)}*(1+{m.group(2)}/100)")),
     # On the running value: percentages off, discounts, coupons, a percentage added.
-    _pattern(r"^\W*(?:and\s+|then\s+)*(?:take|get|apply|with|give|minus|less)?\s*(?:an?\s+)?(?:extra\s+|another\s+)?"
-             + _N + r"\s*(?:%|percent)\s+(?:off|discount)\b", lambda m: _step(f"{{p}}*(1-{m.group(1)}/100)")),
-    _pattern(r"^\W*(?:先|再|然后)?\s*(?:打|享受?|按)?\s*" + r"(\d(?:\.\d)?|\d\d|[一二三四五六七八九]{1,2})\s*折(?:优惠)?\W*$",
+    _pattern(r"\b" + _N + r"\s*(?:%|percent)\s+(?:off|discount)\b", lambda m: _step(f"{{p}}*(1-{m.group(1)}/100)")),
+    _pattern(r"(?:买了?|购买了?|\bbuy|\bbought)\s*" + _N + r"\s*(?:本|件|个|张|份|瓶|箱|台|斤|支|杯|of them|pieces|copies|units)",
+             lambda m: _step(f"{{p}}*{m.group(1)}")),
+    _pattern(r"^\W*(double|triple|halve|square)\s+(?:it|that|this|the result)\b|(翻一番|翻倍|减半)",
+             lambda m: _step({"double": "{p}*2", "triple": "{p}*3", "halve": "{p}/2", "square": "{p}^2", "翻一番": "{p}*2",
+                              "翻倍": "{p}*2", "减半": "{p}/2"}[(m.group(1) or m.group(2)).lower()])),
+    # distance at a speed: the time it takes
+    _pattern(_N + r"\s*(?:km|kilometres|kilometers|miles|mi|公里|千米|英里)\s*(?:at|以)\s*(?:a\s+speed\s+of\s+)?" + _N
+             + r"\s*(?:km|kilometres|kilometers|miles|mi|公里|千米|英里)?\s*(?:per\s+hour|an\s+hour|/\s*h|mph|每小时|的速度)",
+             lambda m: _start(f"{m.group(1)}/{m.group(2)}")),
+    _pattern(r"^\W*(?:先|再|然后)?\s*(?:打|享受?|按)?\s*" + r"(\d(?:\.\d)?|\d\d|[一二三四五六七八九]{1,2})\s*折(?:优惠)?(?:后|之后|以后)?\W*$",
              lambda m: _step(f"{{p}}*{_tenths(m.group(1))}"), 0),
     _pattern(r"满\s*" + _N + r"\s*(?:元)?\s*减\s*" + _N,
              lambda m: _step(f"{{p}}-{m.group(2)}*min(1,floor({{p}}/{m.group(1)}))")),
@@ -372,8 +386,8 @@ _OPERATIONS_TABLE: list[Reader] = [
              + _N, lambda m: _step(f"{{p}}/{_num(m.group(1) or m.group(2))}")),
     _pattern(r"^\W*(?:每(?:天|日|周|月|年)|一天)\s*(?:运行|工作|使用|用|开|跑|行驶|学习)?\s*" + _N + r"\s*(?:个)?\s*(?:小时|次|天|公里)",
              lambda m: _step(f"{{p}}*{m.group(1)}")),
-    _pattern(r"^\W*" + _N + r"\s*(?:个)?\s*(?:天|日|周|个月|月|年)\s*(?:共|一共|总共|合计)|\b(?:for|over)\s+" + _N
-             + r"\s+(?:days|weeks|months|years)\b", lambda m: _step(f"{{p}}*{m.group(1) or m.group(2)}")),
+    _pattern(r"^\W*" + _N + r"\s*(?:个)?\s*(?:天|日|周|个月|月|年)\s*(?:共|一共|总共|合计)|\b(?:for|over|in)\s+" + _N
+             + r"\s+(?:days|weeks|months|years|minutes|hours)\b", lambda m: _step(f"{{p}}*{m.group(1) or m.group(2)}")),
     _pattern(r"(?:电价|单价|价格|水价|油价)?\s*每\s*(?:千瓦时|度|公斤|斤|升|吨|公里|小时|件|个)\s*" + _N + r"\s*元"
              r"|\bat\s+\$?" + _N + r"\s+(?:per|a|an)\s+(?:kwh|kilowatt-hour|litre|liter|kg|kilo|unit|hour|item|gallon)\b",
              lambda m: _step(f"{{p}}*{m.group(1) or m.group(2)}")),
@@ -417,7 +431,8 @@ def _prepare(text: str) -> str:
     t = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
     t = _DIGIT_HAN_GAP.sub("", t.replace("×", "*").replace("÷", "/"))
     t = re.sub(r"°\s*([FC])\b", r"\1", t)  # the units table knows "F" and "fahrenheit", not "°F"
-    return _EN_NUMBER_RE.sub(lambda m: m.group(0) if m.string[m.end():m.end() + 1] == "-" else _en_number(m.group(0)), t)
+    return _EN_NUMBER_RE.sub(lambda m: m.group(0) if m.string[m.end():m.end() + 1] == "-"
+                             or re.search(r"\d\s*$", m.string[:m.start()]) else _en_number(m.group(0)), t)
 
 
 # Work that follows a chain and is no arithmetic: it gets the last result ("…, then write a tweet about it").
@@ -425,10 +440,15 @@ _TASK = re.compile(r"^\W*(?:and\s+|also\s+|please\s+)*(?:write|draft|compose|tel
                    r"create|generate|make|send|remind)\b|^\W*(?:并|请|帮我)?(?:写|翻译|生成|创作|告诉|编|起草|拟|发)", re.I)
 
 
+_COMPOUND_SENTENCE = re.compile(r"[^。？！?!；;\n]*(?:compound|复利|利滚利)[^。？！?!；;\n]*", re.I)
+
+
 def _pieces(text: str) -> list[tuple[int, int]]:
     """Spans of the pieces of ``text``: cut at sentence marks, commas and "then"/"再" (dropped), never inside
     brackets."""
     masked = _PAREN.sub(lambda m: "(" + "_" * (len(m.group(0)) - 2) + ")", text)
+    # A sentence about compound interest is one operation: its commas are no cuts.
+    masked = _COMPOUND_SENTENCE.sub(lambda m: m.group(0).replace(",", " ").replace("，", " "), masked)
     spans: list[tuple[int, int]] = []
     pos = 0
     for m in _CUT.finditer(masked):
@@ -494,10 +514,12 @@ def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled |
             op = _read(t[spans[i][0]: spans[j][1]], ctx)
             if op is None:
                 j += 1
-        if op is not None and op.kind == "ask" and j + 1 < len(spans) and _read(t[slice(*spans[j + 1])], ctx) is None:
-            # "What is that in euros, at 1 EUR = 1.08 USD?": a question whose operands follow it
+        if op is not None and op.kind in ("ask", "given") and j + 1 < len(spans):
+            # "What is that in euros, at 1 EUR = 1.08 USD?": a question whose operands follow it;
+            # "每小时行驶 80 公里，行驶了 4.5 小时": an amount that is half of an expression
             joined = _read(t[spans[i][0]: spans[j + 1][1]], ctx)
-            if joined is not None and joined.kind != "ask":
+            if joined is not None and (joined.kind == "start" if op.kind == "given"
+                                       else joined.kind != "ask" and _read(t[slice(*spans[j + 1])], ctx) is None):
                 op, j = joined, j + 1
         if op is None:
             rest = t[spans[i][0]:].strip()
@@ -514,6 +536,7 @@ def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled |
                 return None
             last = steps[-1]
             last.entities["expression"] = f"round({last.entities['expression']},{op.digits})"
+            plain_only = False
             continue
         if op.kind == "given":
             if prev is not None and not prev.startswith("{"):

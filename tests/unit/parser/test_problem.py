@@ -67,6 +67,13 @@ def run(exprs: list[str], first: float | None = None) -> float:
     ("一盏灯每小时耗电 0.5 千瓦时，每天开 10 小时，20 天共耗电多少千瓦时？电价每千瓦时 0.5 元，电费多少元？", 50),
     ("Convert 160.9 kilometres to miles at 1 mile = 1.609 km. How long does it take to ride that distance at "
      "20 miles per hour?", 5),
+    ("A bike costs $1,500. It is on sale for 20% off. Then add 5% sales tax. What's the final price?", 1260),
+    ("一支笔 12 元，买 5 支，再打九折，一共多少钱？", 54),
+    ("话费 200 元，加 5% 手续费，再平均分给 4 个人，每人多少？", 52.5),
+    ("本金 20000 元，年利率 2%，按复利计算存 2 年，本息合计多少？", 20808),
+    ("Sales were 1.5 million last year; this year they grew by 20%. What are they now? How much more is that?", 0.3),
+    ("A pump moves 40 litres per minute. How much in 15 minutes? Then divide by 3 tanks.", 200),
+    ("Cycle 45 km at 15 km per hour. How many hours is that?", 3),
     # conversions at a stated rate, both directions
     ("50 欧元按 1 欧元兑 7.5 元人民币换算，是多少人民币？", 375),
     ("把 10 英里换算成公里（1 英里 = 1.6 公里），再乘以 3，是多少公里？", 48),
@@ -99,6 +106,8 @@ def test_unit_and_date_steps_go_to_their_tools() -> None:
     got = steps("Convert 50 °F to Celsius, then add 2 degrees.")
     assert got[0] == ("convert_units", {"value": 50, "from_unit": "°F", "to_unit": "°C"}, [])
     assert got[1] == ("calculator", {"expression": "{i1}+2"}, ["i1"])
+    got = steps("What is 8 miles in kilometres? Then halve it.")
+    assert got[0][0] == "convert_units" and got[1][1] == {"expression": "{i1}/2"}
     got = steps("How many days after 2026-03-02 is 2026-04-13? How many whole weeks is that?")
     assert got[0][0] == "datetime" and got[0][1]["start"] == "2026-03-02" and got[0][1]["end"] == "2026-04-13"
     assert got[1][1] == {"expression": "floor({i1}/7)"}
