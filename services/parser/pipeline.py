@@ -175,7 +175,7 @@ def parse_request(
 
 def _word_problem(text: str, now: datetime | None, tz: str, context: Sequence[str], fallback: Fallback | None,
                   today: date) -> IntentGraph | None:
-    compiled = compile_problem(normalize(text), today, has_last=bool(context))
+    compiled = compile_problem(normalize(text), today)
     if compiled is None:
         return None
     intents = [

@@ -460,7 +460,10 @@ def _pieces(text: str) -> list[tuple[int, int]]:
 
 # Words of work that is no arithmetic: a piece with one is never read as a sum ("写一段文案，全场满300减50").
 _NOT_ARITHMETIC = re.compile(r"\b(?:write|draft|compose|translate|summari[sz]e|poem|story|email|tweet|slogan|code|"
-                             r"function|script)\b|写|翻译|文案|邮件|诗|总结|摘要|代码|故事|口号|广告", re.I)
+                             r"function|script)\b|写|翻译|翻成|译成|译为|文案|邮件|诗|总结|摘要|代码|故事|口号|广告", re.I)
+# A request that starts from the previous turn's result says so ("再加上…呢", "what is that in euros").
+_CONTINUES = re.compile(r"\b(?:that|it|this|the result|the total|then|and|now)\b|再|呢|结果|它|这个|那", re.I)
+_QUOTED = re.compile(r"[\"“”「」『』《》]|(?:^|[\s:：\u4e00-\u9fff])'[^\n]{2,}?'(?=$|[\s,.?!，。？！\u4e00-\u9fff])")
 
 
 def _read(piece: str, ctx: Context) -> Op | None:
@@ -489,8 +492,8 @@ def _read(piece: str, ctx: Context) -> Op | None:
 def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled | None:
     """The exact steps of an arithmetic word problem, or None when ``text`` is not one this compiler reads.
     ``has_last``: the session has an earlier turn, whose result a request may start from ("再加上 15% 呢？")."""
-    if len(text) > MAX_CHARS or not _NUMBER.search(text):
-        return None
+    if len(text) > MAX_CHARS or not _NUMBER.search(text) or _QUOTED.search(text):
+        return None  # quoted text is content (a sentence to translate), never a sum
     t = text
     stated = [r for m in _PAREN.finditer(t) for r in _rates(_prepare(m.group(1)))]
     for m in reversed(list(_PAREN.finditer(t))):
@@ -549,7 +552,7 @@ def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled |
             template = f"{ctx.base}-{{p}}-{{p}}" if ctx.base_kind == "part" else f"{{p}}-{ctx.base}"
             op = _step(template)
         if op.needs_prev and prev is None:
-            if steps or not has_last:
+            if steps or not has_last or not _CONTINUES.search(text):
                 return None
             prev = "{last}"
         if op.kind in ("part", "growth"):

@@ -93,7 +93,10 @@ def test_a_follow_up_turn_works_on_the_last_result() -> None:
     assert expressions("And in pounds, at 1 GBP = 1.25 USD?", has_last=True) == ["{last}/1.25"]
     graph = parse_request("Then take off 10 percent.", now=NOW, context=["What is 25 times 2?", "25*2 = 50"])
     assert [i.entities for i in graph.intents] == [{"expression": "{last}*(1-10/100)"}]  # the rules' own reading
-    # without an earlier turn there is nothing to work on: not compiled
+    # the first parse has no session turns: a continuation still compiles, and the planner recalls the turn
+    graph = parse_request("What is that in yen, at 1 USD = 150 JPY?", now=NOW)
+    assert [i.entities for i in graph.intents] == [{"expression": "{last}*150"}]
+    # told there is no earlier turn, the compiler leaves it
     assert compile_problem(normalize("再加上 20% 的服务费呢？"), TODAY, has_last=False) is None
 
 
@@ -122,6 +125,8 @@ def test_unit_and_date_steps_go_to_their_tools() -> None:
     "What is 12 times 9?",  # one plain expression: the rules' to read
     "What's the weather in Paris tomorrow? Also tell me what to wear.",
     "Translate 'three apples cost 5 each' into French",
+    "把 'we need 3 more days' 翻成中文",
+    "打八折",  # nothing says it continues an earlier result
 ])
 def test_what_is_not_a_word_problem_is_left_to_the_rules(text: str) -> None:
     assert compile_problem(normalize(text), TODAY) is None
