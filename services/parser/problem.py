@@ -315,6 +315,8 @@ def _read_expression(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | 
     expr = extract_expression(piece)
     if expr is None or looks_like_date_or_id(expr):
         return None
+    if len(_numbers(piece)) < 2 and "^" not in expr:
+        return None  # "加上 20%" alone is 20/100 to the rules: a share of something earlier, not a sum
     return Op(template=expr, needs_prev=False, kind="start", plain=True), _NUMBER.findall(expr)
 
 
@@ -470,6 +472,7 @@ def _read(piece: str, ctx: Context) -> Op | None:
     text = _prepare(piece.strip())
     if _NOT_ARITHMETIC.search(text):
         return None
+    on_earlier: Op | None = None
     for reader in OPERATIONS:
         found = reader(text, ctx)
         if found is None:
@@ -483,7 +486,15 @@ def _read(piece: str, ctx: Context) -> Op | None:
                     left.remove(value)
             if left:
                 continue  # a number this operation does not account for: not its reading
-        return op
+        if ctx.has_prev or not op.needs_prev:
+            if on_earlier is None or op.kind != "given":
+                return op
+            continue
+        # Nothing before it: a reading of its own ("How many seconds in 3.5 hours") beats one that would work
+        # on the previous turn's result ("in 3.5 hours" as ×3.5).
+        on_earlier = on_earlier or op
+    if on_earlier is not None:
+        return on_earlier
     if not _NUMBER.search(text) and _ASK.match(text):
         return Op(kind="ask")
     return None

@@ -166,14 +166,16 @@ def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
 
 
 def _chained(state: TaskState) -> set[str]:
-    """The exact intents of a chain of calculations (one works on another's result, or on the previous turn's):
-    their parts say which step of the request each is, and the answer ends with the final result."""
+    """The exact intents of a chain (one works on another's result, or on the previous turn's, or a later step
+    such as a piece of writing is given its result): their parts say which step of the request each is, and an
+    answer of exact steps only ends with the final result."""
     exact = {i.id: i for i in state.graph.intents if i.tool in EXACT_TOOLS}
     linked = {i.id for i in exact.values() if any(d in exact for d in i.depends_on)
               or any(isinstance(v, str) and "{last}" in v for v in i.entities.values())}
-    if not linked:
+    used = {d for i in state.graph.intents for d in i.depends_on if d in exact}
+    if not linked and not used:
         return set()
-    return linked | {d for i in linked for d in exact[i].depends_on if d in exact}
+    return linked | used
 
 
 def _labelled(text: str, rendered: str, zh: bool) -> str:

@@ -109,6 +109,9 @@ def test_unit_and_date_steps_go_to_their_tools() -> None:
     got = steps("Convert 50 °F to Celsius, then add 2 degrees.")
     assert got[0] == ("convert_units", {"value": 50, "from_unit": "°F", "to_unit": "°C"}, [])
     assert got[1] == ("calculator", {"expression": "{i1}+2"}, ["i1"])
+    got = steps("How many minutes are there in 2.5 hours? Divide that by 6.")
+    assert got[0] == ("convert_units", {"value": 2.5, "from_unit": "h", "to_unit": "min"}, [])
+    assert got[1][1] == {"expression": "{i1}/6"}
     got = steps("What is 8 miles in kilometres? Then halve it.")
     assert got[0][0] == "convert_units" and got[1][1] == {"expression": "{i1}/2"}
     got = steps("How many days after 2026-03-02 is 2026-04-13? How many whole weeks is that?")

@@ -86,6 +86,25 @@ def test_a_chain_from_a_date_difference_states_each_step_and_the_final_number() 
                       f"{45 / 7!r}\nFinal result: ≈ 6.43")
 
 
+def test_a_result_a_piece_of_writing_is_given_says_what_it_is() -> None:
+    tweet = Intent(id="i2", type=IntentType.CREATIVE_WRITING, text="then write a tweet about it", depends_on=["i1"])
+    state = _state(_calc("i1", "20/1.6", text="Convert 20 km to miles (1 mile = 1.6 km)"), tweet, language="en")
+    for _ in range(6):
+        actions = advance(state, POLICY, T0)
+        if len(actions) == 1 and isinstance(actions[0], Publish):
+            break
+        for action in actions:
+            if action.step.name == "calculator":
+                apply_reply(state, _ok(action.step.id, "12.5", expression="20/1.6", result=12.5), T0)
+            elif action.step.name == "recall":
+                apply_reply(state, _ok(action.step.id, turns=[]), T0)
+            else:
+                apply_reply(state, _ok(action.step.id, "Just walked 12.5 miles!"), T0)
+    answer = actions[0].result.answer
+    assert answer.startswith("1. Convert 20 km to miles (1 mile = 1.6 km): 20/1.6 = 12.5\n2. "), answer
+    assert "Final result" not in answer  # the answer is not a calculation only
+
+
 def test_a_negative_earlier_result_goes_in_parenthesised() -> None:
     state = _state(_calc("i1", "2-5"), _calc("i2", "{i1}^2", ["i1"]))
     first = _one(advance(state, POLICY, T0))
