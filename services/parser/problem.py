@@ -48,6 +48,7 @@ class Op:
     kind: str = "step"  # step | start | given | ask | round | part | growth | difference
     plain: bool = False  # an expression the rules read as well (alone, it is left to them)
     digits: int | None = None  # round(…, digits)
+    base: str | None = None  # the amount a later "how much more/less" compares with, when the op states it
 
 
 @dataclass
@@ -131,7 +132,7 @@ def _rates(text: str) -> list[tuple[Rate, list[str]]]:
 
 _TARGET = re.compile(r"(?:\b(?:in|to|into)\s+(?:the\s+)?|换算成|换算为|换成|兑换成|转换成|折合成?|是多少|等于多少|合多少)\s*"
                      + _UNIT_WORD, re.I)
-_CONVERT = re.compile(r"\bconvert|\bin\s+\w+\s*(?:at\b|,)|换算|兑换|折合|转换|换成|\bwhat\b.*\bin\b", re.I)
+_CONVERT = re.compile(r"\bconvert|\bexchange|\bin\s+\w+\s*(?:at\b|,)|换算|兑换|折合|转换|换成|\bwhat\b.*\bin\b", re.I)
 _CONVERT_OWN = re.compile(_CONVERT.pattern + "|等于多少|是多少|合多少", re.I)
 
 
@@ -255,9 +256,18 @@ def _read_units(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
     return Op(tool="convert_units", entities=dict(done.entities), needs_prev=False, kind="start"), None
 
 
+_BARE_RATE = re.compile(r"\bat\s+(?:an?\s+|the\s+)?(?:exchange\s+)?rate\s+of\s+" + _N + r"|汇率(?:是|为|按)?\s*" + _N, re.I)
+
+
 def _read_rate(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
     own = _rates(piece)
     converted = _converted(piece, own + ctx.rates, own=True)
+    if converted is None and (bare := _BARE_RATE.search(piece)) and _CONVERT_OWN.search(piece):
+        rate = bare.group(1) or bare.group(2)  # "at a rate of 1.27": a multiplier, as stated
+        amount = re.search(r"\$?" + _N, piece[: bare.start()])
+        if amount:
+            return _start(f"{amount.group(1)}*{rate}", "convert"), [amount.group(1), rate]
+        return _step("{p}*" + rate, "convert"), [rate]
     if converted is None:
         return None
     op_text, used = converted
@@ -315,7 +325,7 @@ def _read_expression(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | 
     expr = extract_expression(piece)
     if expr is None or looks_like_date_or_id(expr):
         return None
-    if len(_numbers(piece)) < 2 and "^" not in expr:
+    if len(_numbers(piece)) < 2 and re.search(r"%|percent|百分之", piece, re.I):
         return None  # "加上 20%" alone is 20/100 to the rules: a share of something earlier, not a sum
     return Op(template=expr, needs_prev=False, kind="start", plain=True), _NUMBER.findall(expr)
 
@@ -324,7 +334,7 @@ def _read_given(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
     """An amount stated for what follows: "A coat costs 920 CNY", "一个班有 48 人", "上月销售额为 36 万元"."""
     if re.search(r"订单|单号|编号|\border\b|\bid\b|#|\bno\.|号码|电话|\bphone\b", piece, re.I):
         return None
-    m = (re.search(r"(?:\bcosts?|\bis|\bare|\bwas|\bwere|\bhas|\bhave|\bpriced at|\bearns?|\buses|\bprints|\bmakes|\bI have|"
+    m = (re.search(r"(?:\bcosts?|\bis|\bare|\bwas|\bwere|\bsold|\bsells|\bgrew(?!\s+by)|\bharvested|\bproduced|\bmade|\bspent|\bsaved|\bhad|\bhas|\bhave|\bpriced at|\bearns?|\buses|\bprints|\bmakes|\bI have|"
                    r"为|是|有|原价|售价|标价|价格|价值|耗电|收入|花了?)\s*\$?" + _N + r"\s*(?:" + _MEASURE + r")?"
                    r"(?:\s*[\u4e00-\u9fff]{0,4}|(?:\s+[A-Za-z]+){0,2})" + _PER_PERIOD + r"\W*$", piece, re.I)
          or re.search(r"^[^0-9]{0,16}?\$?" + _N + r"\s*(?:" + _MEASURE + r")" + _PER_PERIOD + r"\W*$", piece, re.I))
@@ -373,17 +383,31 @@ _OPERATIONS_TABLE: list[Reader] = [
              lambda m: _step(f"{{p}}-{m.group(1)}*min(1,floor({{p}}/{m.group(2)}))")),
     _pattern(r"(?:\badd|\bplus|\bwith|\binclude|加上?|再加上?|含|算上)\s*(?:an?\s+)?" + _N + r"\s*(?:%|percent)\s*(?:的)?\s*"
              r"(?:[a-z]+\s+){0,2}?" + _FEE, lambda m: _step(f"{{p}}*(1+{m.group(1)}/100)")),
+    _pattern(r"^\W*(?:with\s+)?(?:an?\s+)?" + _N + r"\s*(?:%|percent)\s*(?:[a-z]+\s+)?" + _FEE + r"\W*$",
+             lambda m: _step(f"{{p}}*(1+{m.group(1)}/100)")),
+    _pattern(r"\bafter\s+(?:an?\s+|the\s+)?" + _N + r"\s*(?:%|percent)\s*(?:[a-z]+\s+)?" + _FEE
+             + r"|(?:扣除|扣掉|扣|减去|去掉|缴纳|交)了?\s*" + _N + r"\s*%\s*(?:的)?\s*[\u4e00-\u9fff]{0,6}$",
+             lambda m: _step(f"{{p}}*(1-{m.group(1) or m.group(2)}/100)")),
+    _pattern(_N + r"\s*(?:people|persons|friends|of us|colleagues|kids|children)\s+(?:share|split)\s+(?:an?\s+|the\s+)?\$?"
+             + _N, lambda m: _start(f"{m.group(2)}/{m.group(1)}")),
+    _pattern(r"^\W*(?:each|每人|每个人)\s*(?:person\s+|one\s+)?(?:spends|pays|uses|gives|loses|花了?|用了?|付了?|拿出)\s*(?:another\s+)?\$?"
+             + _N, lambda m: _step(f"{{p}}-{m.group(1)}")),
     _pattern(r"(?:\bpay|\bcharge|支付|付|扣除?|收取?)\s*(?:an?\s+|the\s+)?(?:[a-z]+\s+)?" + _FEE + r"\s*(?:of\s+)?\$?" + _N
              + r"\W*$", lambda m: _step(f"{{p}}-{m.group(1)}")),
     # Growth and shares of a total (what "how many more" then compares with).
     _pattern(r"(?:增长|上涨|涨|提高|增加)了?\s*" + _N + r"\s*%|\b(?:grows?|grew|increased?|rises?|rose|went up)\s+(?:by\s+)?"
              + _N + r"\s*(?:%|percent)", lambda m: _step(f"{{p}}*(1+{m.group(1) or m.group(2)}/100)", "growth")),
     _pattern(r"(?:下降|下跌|降低|减少|跌)了?\s*" + _N + r"\s*%|\b(?:fell|falls?|dropped|drops?|decreased?|went down)\s+"
-             r"(?:by\s+)?" + _N + r"\s*(?:%|percent)", lambda m: _step(f"{{p}}*(1-{m.group(1) or m.group(2)}/100)", "growth")),
+             r"(?:by\s+)?" + _N + r"\s*(?:%|percent)", lambda m: _step(f"{{p}}*(1-{m.group(1) or m.group(2)}/100)", "decline")),
+    _pattern(r"\b(rose|grew|increased|went up|fell|dropped|decreased|declined|went down)\s+(?:by\s+)?" + _N
+             + r"\s*(?:%|percent)\s+from\s+\$?" + _N,
+             lambda m: Op(template=f"{m.group(3)}*(1{'+' if m.group(1).lower() in ('rose', 'grew', 'increased', 'went up') else '-'}"
+                          f"{m.group(2)}/100)", needs_prev=False, kind="start", base=m.group(3),
+                          plain=False)),
     _pattern(r"^\W*(?:其中|里面|这其中)?\s*" + _N + r"\s*%\s*(?:是|为|的人?是|of them are|are)",
              lambda m: _step(f"{{p}}*{m.group(1)}/100", "part")),
     # Splitting the running value, rates over time, unit prices.
-    _pattern(r"(?:平均)?(?:分给|分成|分到|分摊给|平摊给)\s*" + _ZN + r"\s*(?:个|份|人|位)|"
+    _pattern(r"(?:平均)?(?:分给|分成|分到|分摊给|平摊给|分摊到)\s*" + _ZN + r"\s*(?:个|份|人|位|天|周|组|桶|箱|次)|"
              r"\b(?:split|share|divide)\s+(?:it|that|this|the\s+\w+)?\s*(?:evenly\s+|equally\s+)?(?:among|between|by|into)\s+"
              + _N, lambda m: _step(f"{{p}}/{_num(m.group(1) or m.group(2))}")),
     _pattern(r"^\W*(?:每(?:天|日|周|月|年)|一天)\s*(?:运行|工作|使用|用|开|跑|行驶|学习)?\s*" + _N + r"\s*(?:个)?\s*(?:小时|次|天|公里)",
@@ -402,7 +426,9 @@ _OPERATIONS_TABLE: list[Reader] = [
     _pattern(r"开平方|开根号|开方|平方根|\bsquare\s+root\b|\bsqrt\b", lambda m: _step("{p}^0.5")),
     _pattern(r"保留\s*" + _ZN + r"\s*位小数|\bround(?:ed)?\s+(?:it\s+|that\s+)?to\s+(\d+)\s+decimal",
              lambda m: Op(kind="round", digits=int(_num(m.group(1) or m.group(2))))),
-    _pattern(r"比.{0,6}?(?:多|少)(?:多少|几)|\bhow\s+(?:many|much)\s+(?:more|fewer|less)\b|\bthe\s+difference\b|相差多少|差多少",
+    _pattern(r"比.{0,6}?(?:多|少)(?:多少|几)|\bhow\s+(?:many|much)\s+(?:more|fewer|less)\b|\bthe\s+difference\b|相差多少|差多少"
+             r"|\bhow\s+much\s+(?:did|does|has)\s+(?:it|that|the\s+\w+)\s+(?:drop|fall|fallen|decrease|decline|rise|risen|"
+             r"increase|grow|grown|go\s+up|go\s+down)|(?:降|跌|少|涨|多|增加|减少)了多少",
              lambda m: Op(kind="difference")),
     _read_arith,
     _read_rate,
@@ -419,7 +445,8 @@ _ASK = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how\s+much|how\s+many|what(?:'s| is|
 # ------------------------------------------------------------------ cutting and compiling
 
 _PAREN = re.compile(r"[(（]([^()（）]{1,60})[)）]")
-_CUT = re.compile(r"[。？！?!；;\n]+|\.(?=\s|$)|(?<!\d)[,，]|[,，](?!\s*\d)|\s*\b(?:and\s+then|then|after\s+that|afterwards|finally)\b"
+_CUT = re.compile(r"[。？！?!；;\n]+|\.(?=\s|$)|(?<!\d)[,，]|[,，](?!\s*\d)|\s*\b(?:and\s+then|then|after\s+that|afterwards|finally)\b|(?<=[A-Za-z%])\s+and\s+(?=[A-Za-z])"
+                  r"|\s+and\s+(?=(?:add|subtract|multiply|divide|take|convert|split|share|double|triple|halve|round|pay)\b)"
                   r"|(?:然后|接着|随后|之后|最后|再)(?!次)", re.I)
 _FILLER = re.compile(r"^(?:\W|and|so|also|先|并且?|请|帮我|算一下)*$", re.I)
 
@@ -560,16 +587,19 @@ def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled |
         if op.kind == "difference":
             if ctx.base is None or prev is None:
                 return None
-            template = f"{ctx.base}-{{p}}-{{p}}" if ctx.base_kind == "part" else f"{{p}}-{ctx.base}"
+            template = {"part": f"abs({ctx.base}-{{p}}-{{p}})", "decline": f"{ctx.base}-{{p}}"}.get(ctx.base_kind,
+                                                                                          f"{{p}}-{ctx.base}")
             op = _step(template)
         if op.needs_prev and prev is None:
             if steps or not has_last or not _CONTINUES.search(text):
                 return None
             prev = "{last}"
-        if op.kind in ("part", "growth"):
+        if op.kind in ("part", "growth", "decline"):
             if prev is None or prev.startswith("{l"):
                 return None
             ctx.base, ctx.base_kind = prev, op.kind
+        elif op.base is not None:
+            ctx.base, ctx.base_kind = op.base, "decline" if "*(1-" in op.template else "growth"
         real += 1
         plain_only = plain_only and op.plain
         step_id = f"i{len(steps) + 1}"
