@@ -29,10 +29,13 @@ from .arith import _EN_NUMBER_RE, _en_number, chinese_to_int, extract_expression
 
 MAX_CHARS = 400
 MAX_PIECES = 12
+MAX_PIECE = 160  # one operation's words; a longer piece (or merge of pieces) is not read
 _MERGE = 3  # pieces one operation may span
 
-_N = r"(\d+(?:\.\d+)?)"
-_ZN = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)"
+# A whole number, never a part of one: patterns with two numbers can't split a run of digits between them
+# (which made a 400-digit request take seconds).
+_N = r"(?<![\d.])(\d+(?:\.\d+)?)(?!\d|\.\d)"
+_ZN = r"(?<![\d.])(\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)(?!\d|\.\d)"
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -497,7 +500,7 @@ _QUOTED = re.compile(r"[\"“”「」『』《》]|(?:^|[\s:：\u4e00-\u9fff])'
 
 def _read(piece: str, ctx: Context) -> Op | None:
     text = _prepare(piece.strip())
-    if _NOT_ARITHMETIC.search(text):
+    if len(text) > MAX_PIECE or _NOT_ARITHMETIC.search(text):
         return None
     on_earlier: Op | None = None
     for reader in OPERATIONS:
@@ -530,8 +533,8 @@ def _read(piece: str, ctx: Context) -> Op | None:
 def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled | None:
     """The exact steps of an arithmetic word problem, or None when ``text`` is not one this compiler reads.
     ``has_last``: the session has an earlier turn, whose result a request may start from ("再加上 15% 呢？")."""
-    if len(text) > MAX_CHARS or not _NUMBER.search(text) or _QUOTED.search(text):
-        return None  # quoted text is content (a sentence to translate), never a sum
+    if len(text) > MAX_CHARS or not _NUMBER.search(text) or _QUOTED.search(text) or _LONG_NUMBER.search(text):
+        return None  # quoted text is content (a sentence to translate), never a sum; nor is a run of 20 digits
     t = text
     stated = [r for m in _PAREN.finditer(t) for r in _rates(_prepare(m.group(1)))]
     for m in reversed(list(_PAREN.finditer(t))):
@@ -620,6 +623,7 @@ def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled |
     return _claimed(steps, real, plain_only, "", t)
 
 
+_LONG_NUMBER = re.compile(r"\d[\d.,]{20}")
 _SENTENCE_BREAK = re.compile(r"[,，。？！?!；;]|\.(?=\s)")
 
 

@@ -146,6 +146,9 @@ def test_what_is_not_a_word_problem_is_left_to_the_rules(text: str) -> None:
 
 def test_bounded_work_on_long_input() -> None:
     assert compile_problem("add 5, " * (MAX_CHARS // 5), TODAY) is None
+    # a run of digits is no amount (two-number patterns could otherwise split it every way)
+    assert compile_problem("7" * (MAX_CHARS - 1), TODAY) is None
+    assert compile_problem("7." * (MAX_CHARS // 2 - 1), TODAY) is None
 
 
 def test_the_parser_uses_the_compiled_steps_and_hands_the_rest_to_the_rules() -> None:
