@@ -17,6 +17,7 @@ the caller, which parses it and makes it depend on the last result. Work is boun
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -169,6 +170,7 @@ class Context:
     base: str | None = None
     base_kind: str = ""
     unit: str | None = None  # the unit of the running value, once a conversion named it
+    unit_price: bool = False  # the amount stated last is the price of one ("每本 28 元", "29.99 each")
 
 
 def _pattern(regex: str, build: Callable[[re.Match[str]], Op], flags: int = re.I) -> Reader:
@@ -256,7 +258,25 @@ def _read_units(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
     done = _units(intent)
     if done is None:
         return None
-    return Op(tool="convert_units", entities=dict(done.entities), needs_prev=False, kind="start"), None
+    value = done.entities["value"]
+    return Op(tool="convert_units", entities=dict(done.entities), needs_prev=False, kind="start"), [str(value)]
+
+
+# Roughly what one unit of each currency is worth in dollars: only which side of 1 a rate falls on is read.
+_WORTH = {"USD": 1.0, "EUR": 1.1, "GBP": 1.27, "CNY": 0.14, "JPY": 0.0067, "HKD": 0.13}
+
+
+def _bare_rate(rate: str, source: str | None, target: str | None, piece: str) -> str:
+    """``*r`` or ``/r`` for a rate stated without its units ("at a rate of 1.27", "汇率 7.2"): the direction whose
+    result is nearer what the two currencies are worth; a multiplier, as stated, when they are unknown."""
+    if source is None and target in _WORTH:
+        source = "CNY" if re.search(r"[\u4e00-\u9fff]", piece) else "USD"  # the amount is in the speaker's currency
+    if source not in _WORTH or target not in _WORTH or source == target:
+        return f"*{rate}"
+    expected, r = _WORTH[source] / _WORTH[target], float(rate)
+    if r <= 0:
+        return f"*{rate}"
+    return f"*{rate}" if abs(math.log(r / expected)) <= abs(math.log(1 / r / expected)) else f"/{rate}"
 
 
 _BARE_RATE = re.compile(r"\bat\s+(?:an?\s+|the\s+)?(?:exchange\s+)?rate\s+of\s+" + _N + r"|汇率(?:是|为|按)?\s*" + _N, re.I)
@@ -266,11 +286,13 @@ def _read_rate(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
     own = _rates(piece)
     converted = _converted(piece, own + ctx.rates, own=True)
     if converted is None and (bare := _BARE_RATE.search(piece)) and _CONVERT_OWN.search(piece):
-        rate = bare.group(1) or bare.group(2)  # "at a rate of 1.27": a multiplier, as stated
-        amount = re.search(r"\$?" + _N, piece[: bare.start()])
+        rate = bare.group(1) or bare.group(2)
+        amount = re.search(r"\$?" + _N + r"\s*" + _UNIT_WORD + "?", piece[: bare.start()])
+        source = _unit_key(amount.group(2)) if amount and amount.group(2) else ctx.unit
+        op_text = _bare_rate(rate, source, _target_unit(piece), piece)
         if amount:
-            return _start(f"{amount.group(1)}*{rate}", "convert"), [amount.group(1), rate]
-        return _step("{p}*" + rate, "convert"), [rate]
+            return _start(f"{amount.group(1)}{op_text}", "convert"), [amount.group(1), rate]
+        return _step("{p}" + op_text, "convert"), [rate]
     if converted is None:
         return None
     op_text, used = converted
@@ -308,6 +330,11 @@ def _read_arith(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
             if re.search(r"\bfrom\s+\$?\d", piece, re.I) and op == "-":
                 return None  # "subtract it from 30": the operands swap
             return Op(template=_apply(op, m.group(1), bool(m.group(2))), plain=True), [m.group(1)]
+    m = re.search(r"\b(?:that|it|this|the result|the answer|the total)\s+(divided by|multiplied by|times|plus|minus)\s+\$?" + _N
+                  + r"\s*(%|percent)?\W*$", piece, re.I)
+    if m:
+        op = {"divided by": "/", "multiplied by": "*", "times": "*", "plus": "+", "minus": "-"}[m.group(1).lower()]
+        return Op(template=_apply(op, m.group(2), bool(m.group(3))), plain=True), [m.group(2)]
     for word, op in _ARITH_ZH:
         m = re.search(r"^(?:把|将)?(?:结果|它|这个数|得数|总数|总价)?\s*(?:再)?" + word + r"[^0-9]{0,8}?" + _N
                       + r"\s*(%)?\s*(?:的)?[^0-9]{0,6}$", piece)
@@ -333,11 +360,20 @@ def _read_expression(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | 
     return Op(template=expr, needs_prev=False, kind="start", plain=True), _NUMBER.findall(expr)
 
 
+def _read_bought(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
+    """"买 6 本" after the price of one: the price times the quantity."""
+    m = re.search(r"(?:买了?|购买了?|\bbuy|\bbought)\s*" + _N + r"\s*(?:本|件|个|张|份|瓶|箱|台|斤|支|杯|盒|袋|of them|pieces|copies|"
+                  r"units)", piece, re.I)
+    if not m or not ctx.unit_price:
+        return None
+    return _step(f"{{p}}*{m.group(1)}"), [m.group(1)]
+
+
 def _read_given(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
     """An amount stated for what follows: "A coat costs 920 CNY", "一个班有 48 人", "上月销售额为 36 万元"."""
     if re.search(r"订单|单号|编号|\border\b|\bid\b|#|\bno\.|号码|电话|\bphone\b", piece, re.I):
         return None
-    m = (re.search(r"(?:\bcosts?|\bis|\bare|\bwas|\bwere|\bsold|\bsells|\bgrew(?!\s+by)|\bharvested|\bproduced|\bmade|\bspent|\bsaved|\bhad|\bhas|\bhave|\bpriced at|\bearns?|\buses|\bprints|\bmakes|\bI have|"
+    m = (re.search(r"(?:\bcosts?|\bis|\bare|\bwas|\bwere|^\W*(?:take|start with|start from|begin with)|\bsold|\bsells|\bgrew(?!\s+by)|\bharvested|\bproduced|\bmade|\bspent|\bsaved|\bhad|\bhas|\bhave|\bpriced at|\bearns?|\buses|\bprints|\bmakes|\bI have|"
                    r"为|是|有|原价|售价|标价|价格|价值|耗电|收入|花了?)\s*\$?" + _N + r"\s*(?:" + _MEASURE + r")?"
                    r"(?:\s*[\u4e00-\u9fff]{0,4}|(?:\s+[A-Za-z]+){0,2})" + _PER_PERIOD + r"\W*$", piece, re.I)
          or re.search(r"^[^0-9]{0,16}?\$?" + _N + r"\s*(?:" + _MEASURE + r")" + _PER_PERIOD + r"\W*$", piece, re.I))
@@ -369,8 +405,7 @@ _OPERATIONS_TABLE: list[Reader] = [
              lambda m: _start(f"{m.group(1)}*(1+{m.group(2)}/100)")),
     # On the running value: percentages off, discounts, coupons, a percentage added.
     _pattern(r"\b" + _N + r"\s*(?:%|percent)\s+(?:off|discount)\b", lambda m: _step(f"{{p}}*(1-{m.group(1)}/100)")),
-    _pattern(r"(?:买了?|购买了?|\bbuy|\bbought)\s*" + _N + r"\s*(?:本|件|个|张|份|瓶|箱|台|斤|支|杯|of them|pieces|copies|units)",
-             lambda m: _step(f"{{p}}*{m.group(1)}")),
+    _read_bought,
     _pattern(r"^\W*(double|triple|halve|square)\s+(?:it|that|this|the result)\b|(翻一番|翻倍|减半)",
              lambda m: _step({"double": "{p}*2", "triple": "{p}*3", "halve": "{p}/2", "square": "{p}^2", "翻一番": "{p}*2",
                               "翻倍": "{p}*2", "减半": "{p}/2"}[(m.group(1) or m.group(2)).lower()])),
@@ -398,9 +433,9 @@ _OPERATIONS_TABLE: list[Reader] = [
     _pattern(r"(?:\bpay|\bcharge|支付|付|扣除?|收取?)\s*(?:an?\s+|the\s+)?(?:[a-z]+\s+)?" + _FEE + r"\s*(?:of\s+)?\$?" + _N
              + r"\W*$", lambda m: _step(f"{{p}}-{m.group(1)}")),
     # Growth and shares of a total (what "how many more" then compares with).
-    _pattern(r"(?:增长|上涨|涨|提高|增加)了?\s*" + _N + r"\s*%|\b(?:grows?|grew|increased?|rises?|rose|went up)\s+(?:by\s+)?"
+    _pattern(r"(?:增长|上涨|涨价|提价|涨|提高|增加)了?\s*" + _N + r"\s*%|\b(?:grows?|grew|increased?|rises?|rose|went up)\s+(?:by\s+)?"
              + _N + r"\s*(?:%|percent)", lambda m: _step(f"{{p}}*(1+{m.group(1) or m.group(2)}/100)", "growth")),
-    _pattern(r"(?:下降|下跌|降低|减少|跌)了?\s*" + _N + r"\s*%|\b(?:fell|falls?|dropped|drops?|decreased?|went down)\s+"
+    _pattern(r"(?:下降|下跌|降价|降低|减少|跌)了?\s*" + _N + r"\s*%|\b(?:fell|falls?|dropped|drops?|decreased?|went down)\s+"
              r"(?:by\s+)?" + _N + r"\s*(?:%|percent)", lambda m: _step(f"{{p}}*(1-{m.group(1) or m.group(2)}/100)", "decline")),
     _pattern(r"\b(rose|grew|increased|went up|fell|dropped|decreased|declined|went down)\s+(?:by\s+)?" + _N
              + r"\s*(?:%|percent)\s+from\s+\$?" + _N,
@@ -450,7 +485,7 @@ _ASK = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how\s+much|how\s+many|what(?:'s| is|
 _PAREN = re.compile(r"[(（]([^()（）]{1,60})[)）]")
 _CUT = re.compile(r"[。？！?!；;\n]+|\.(?=\s|$)|(?<!\d)[,，]|[,，](?!\s*\d)|\s*\b(?:and\s+then|then|after\s+that|afterwards|finally)\b|(?<=[A-Za-z%])\s+and\s+(?=[A-Za-z])"
                   r"|\s+and\s+(?=(?:add|subtract|multiply|divide|take|convert|split|share|double|triple|halve|round|pay)\b)"
-                  r"|(?:然后|接着|随后|之后|最后|再)(?!次)", re.I)
+                  r"|(?:然后|接着|随后|之后|最后|再|后又|又)(?!次)", re.I)
 _FILLER = re.compile(r"^(?:\W|and|so|also|先|并且?|请|帮我|算一下)*$", re.I)
 
 
@@ -586,7 +621,10 @@ def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled |
             if prev is not None and not prev.startswith("{"):
                 return None  # two bare amounts in a row: no chain
             prev = op.template
+            ctx.unit_price = bool(_UNIT_PRICE.search(text_of))
             continue
+        if not op.needs_prev and prev is not None and not prev.startswith("{"):
+            return None  # "有 120 元，买了 3 本书，每本 28 元": a stated amount no step uses
         if op.kind == "difference":
             if ctx.base is None or prev is None:
                 return None
@@ -597,6 +635,7 @@ def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled |
             if steps or not has_last or not _CONTINUES.search(text):
                 return None
             prev = "{last}"
+            plain_only = False  # "what is that divided by 4": the rules read no expression in it
         if op.kind in ("part", "growth", "decline"):
             if prev is None or prev.startswith("{l"):
                 return None
@@ -623,6 +662,8 @@ def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled |
     return _claimed(steps, real, plain_only, "", t)
 
 
+_UNIT_PRICE = re.compile(r"(?:一|每|单)(?:本|件|个|支|张|瓶|箱|份|台|斤|盒|袋|杯)|单价|\beach\b|\bapiece\b|\ba piece\b"
+                         r"|\bper\s+(?:item|piece|unit|ticket|book)\b", re.I)
 _LONG_NUMBER = re.compile(r"\d[\d.,]{20}")
 _SENTENCE_BREAK = re.compile(r"[,，。？！?!；;]|\.(?=\s)")
 

@@ -56,7 +56,8 @@ def test_a_pointer_to_a_result_nobody_gave_is_asked_about() -> None:
 
 
 def test_an_amount_at_a_stated_rate_is_plain_arithmetic() -> None:
-    assert intents("把100美元换算成欧元，汇率1.08") == [("calculator", {"expression": "100*1.08"}, [])]
+    # a rate without units is read the way the two currencies are quoted (1 EUR = 1.08 USD: dollars divide)
+    assert intents("把100美元换算成欧元，汇率1.08") == [("calculator", {"expression": "100/1.08"}, [])]
     assert intents("convert 250 dollars to euros at 0.92") == [("calculator", {"expression": "250*0.92"}, [])]
 
 

@@ -83,6 +83,8 @@ def run(exprs: list[str], first: float | None = None) -> float:
     ("一个车间有 80 名工人，其中 60% 是男工。男工有多少人？女工比男工少多少人？", 16),
     ("Exchange 400 CAD to USD at a rate of 0.75. Then subtract a 5 dollar fee.", 295),
     ("Three friends share 99 dollars equally, then each spends 13. How much does each have left?", 20),
+    ("一件衬衫 300 元，涨价 20% 后又降价 20%，现在多少钱？", 288),
+    ("Begin with 2,000, add 10%, then subtract 5%.", 2090),
     # conversions at a stated rate, both directions
     ("50 欧元按 1 欧元兑 7.5 元人民币换算，是多少人民币？", 375),
     ("把 10 英里换算成公里（1 英里 = 1.6 公里），再乘以 3，是多少公里？", 48),
@@ -112,6 +114,11 @@ def test_a_follow_up_turn_works_on_the_last_result() -> None:
 def test_a_stated_rate_converts_in_the_direction_asked() -> None:
     assert expressions("30 dollars in yuan, at 1 USD = 7 CNY?") == ["30*7"]
     assert expressions("Convert 700 CNY to dollars at 7 CNY per dollar.") == ["700/7"]
+    # a rate without its units: the direction that fits what the currencies are worth
+    assert expressions("Exchange 100 GBP to USD at a rate of 1.25. Then subtract 2.") == ["100*1.25", "{i1}-2"]
+    assert expressions("Exchange 700 CNY to USD at a rate of 7. Then subtract 2.") == ["700/7", "{i1}-2"]
+    assert expressions("那换算成美元是多少，汇率 7？", has_last=True) == ["{last}/7"]
+    assert expressions("What is that divided by 4?", has_last=True) == ["{last}/4"]
 
 
 def test_unit_and_date_steps_go_to_their_tools() -> None:
@@ -139,6 +146,8 @@ def test_unit_and_date_steps_go_to_their_tools() -> None:
     "Translate 'three apples cost 5 each' into French",
     "把 'we need 3 more days' 翻成中文",
     "打八折",  # nothing says it continues an earlier result
+    "小红有 200 元，买了 4 支笔，每支 15 元，还剩多少钱？",  # the amount is no price of one: not read as 200*4
+    "How much is 2 hours and 30 minutes in minutes? Then divide by 3.",  # the 30 minutes would be lost
 ])
 def test_what_is_not_a_word_problem_is_left_to_the_rules(text: str) -> None:
     assert compile_problem(normalize(text), TODAY) is None
