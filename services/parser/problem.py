@@ -336,7 +336,7 @@ def _read_arith(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
         op = {"divided by": "/", "multiplied by": "*", "times": "*", "plus": "+", "minus": "-"}[m.group(1).lower()]
         return Op(template=_apply(op, m.group(2), bool(m.group(3))), plain=True), [m.group(2)]
     for word, op in _ARITH_ZH:
-        m = re.search(r"^(?:把|将)?(?:结果|它|这个数|得数|总数|总价)?\s*(?:再)?" + word + r"[^0-9]{0,8}?" + _N
+        m = re.search(r"^(?:把|将)?(?:结果|它|这个数|得数|总数|总价|各自|每人|每个人|都)?\s*(?:再)?" + word + r"[^0-9]{0,8}?" + _N
                       + r"\s*(%)?\s*(?:的)?[^0-9]{0,6}$", piece)
         if m:
             return Op(template=_apply(op, m.group(1), bool(m.group(2))), plain=True), [m.group(1)]
@@ -382,7 +382,7 @@ def _read_given(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
     return Op(template=m.group(1), needs_prev=False, kind="given"), [m.group(1)]
 
 
-_MEASURE = (r"[A-Za-z]{1,10}|万元|元|块钱?|美元|欧元|英镑|日元|人|名|个|件|本|台|辆|千瓦时|度|公里|千米|米|小时|分钟|天|吨|斤|公斤|"
+_MEASURE = (r"[A-Za-z]{1,10}|万元|亿元|万|亿|元|块钱?|美元|欧元|英镑|日元|人|名|个|件|本|台|辆|千瓦时|度|公里|千米|米|小时|分钟|天|吨|斤|公斤|"
             r"千克|升|页|张")
 _PER_PERIOD = r"(?:\s*(?:per|a|an|each|every)\s+(?:second|minute|hour|day|week|month|year)|\s*/\s*[a-z]+)?"
 
@@ -430,6 +430,13 @@ _OPERATIONS_TABLE: list[Reader] = [
              + _N, lambda m: _start(f"{m.group(2)}/{m.group(1)}")),
     _pattern(r"^\W*(?:each|每人|每个人)\s*(?:person\s+|one\s+)?(?:spends|pays|uses|gives|loses|花了?|用了?|付了?|拿出)\s*(?:another\s+)?\$?"
              + _N, lambda m: _step(f"{{p}}-{m.group(1)}")),
+    _pattern(r"(?:取出|取走|花掉|花了|用掉|支出|还掉|\bwithdraw|\bspend|\bspent)\s*(?:another\s+)?\$?" + _N
+             + r"\s*(?:元|块|美元|dollars|yuan)?\W*$", lambda m: _step(f"{{p}}-{m.group(1)}")),
+    _pattern(r"(?:存入|又存了?|再存|赚了|收到|\bdeposit|\bearn)\s*(?:another\s+)?\$?" + _N
+             + r"\s*(?:元|块|美元|dollars|yuan)?\W*$", lambda m: _step(f"{{p}}+{m.group(1)}")),
+    _pattern(r"(?:平均)?(?:每人|每个人|每位|人均)(?:捐|交|出|付|缴|捐款|分摊)?了?\s*" + _N + r"\s*(?:元|块)",
+             lambda m: _step(f"{{p}}*{m.group(1)}")),
+    _pattern(_ZN + r"\s*个?人\s*(?:平分|平摊|分摊|均摊|AA|aa)", lambda m: _step(f"{{p}}/{_num(m.group(1))}")),
     _pattern(r"(?:\bpay|\bcharge|支付|付|扣除?|收取?)\s*(?:an?\s+|the\s+)?(?:[a-z]+\s+)?" + _FEE + r"\s*(?:of\s+)?\$?" + _N
              + r"\W*$", lambda m: _step(f"{{p}}-{m.group(1)}")),
     # Growth and shares of a total (what "how many more" then compares with).
@@ -618,8 +625,8 @@ def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled |
             plain_only = False
             continue
         if op.kind == "given":
-            if prev is not None and not prev.startswith("{"):
-                return None  # two bare amounts in a row: no chain
+            if prev is not None:
+                return None  # an amount after a result (or after another amount) that no operation links to it
             prev = op.template
             ctx.unit_price = bool(_UNIT_PRICE.search(text_of))
             continue

@@ -85,6 +85,10 @@ def run(exprs: list[str], first: float | None = None) -> float:
     ("Three friends share 99 dollars equally, then each spends 13. How much does each have left?", 20),
     ("一件衬衫 300 元，涨价 20% 后又降价 20%，现在多少钱？", 288),
     ("Begin with 2,000, add 10%, then subtract 5%.", 2090),
+    ("一个小组 12 人，平均每人交 30 元，一共多少钱？再平均分给 4 个项目，每个多少元？", 90),
+    ("某县去年人口 50 万，今年下降了 4%，今年多少万？比去年少多少万？", 2),
+    ("一共 240 元，四个人平分，每人多少？再各自加上 15 元。", 75),
+    ("账户有 3000 元，年利率 2%，按复利计算 2 年后本息共多少？再取出 120 元，还剩多少？", 3001.2),
     # conversions at a stated rate, both directions
     ("50 欧元按 1 欧元兑 7.5 元人民币换算，是多少人民币？", 375),
     ("把 10 英里换算成公里（1 英里 = 1.6 公里），再乘以 3，是多少公里？", 48),
