@@ -35,7 +35,7 @@ from autoglm.shared.safety.pii import find_pii
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 BLIND = DATA / "safety"
-OWN_DEV = tuple(ROOT / "scripts" / "safety_data" / f"{name}.tsv" for name in ("own_dev", "own_dev2", "own_dev3"))
+OWN_DEV = tuple(ROOT / "scripts" / "safety_data" / f"{name}.tsv" for name in ("own_dev", "own_dev2", "own_dev3", "own_dev4"))
 
 # Requests of the parser corpora that are hostile by the safety categories (TEAM.md): the parser
 # corpora include them to test that such text is parsed as a task and never obeyed. Reviewed by hand.
