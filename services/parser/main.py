@@ -32,12 +32,15 @@ def create_app(settings: Settings | None = None) -> FastStream:
     # bank loads at startup, so in the running service every parse stays on the loop.
     offload = None if fallback is None else (lambda: not understander.loaded)
     inline = partial(understander.parse, fallback=LoadedOnly(fallback)) if fallback is not None else None
-    # The input guard: rules and a small linear model, ~0.5 ms a request; both load once per process.
+    # The input guard: rules and a small linear model, ~0.5 ms a request; both load once per process. Its
+    # semantic layer shares the multilingual encoder (one per process) with the example bank.
     guard = Guard(settings.safety) if settings.safety.enabled else None
     handlers.register(rt, understander.parse, understander.answer, offload=offload, inline=inline, guard=guard)
     followers: list[ExampleFollower] = []
 
     async def startup() -> None:
+        if guard is not None:
+            await asyncio.to_thread(guard.warm)  # the encoder of the semantic layer, before the first task
         bank = understander.bank
         if bank is None:
             return

@@ -67,6 +67,11 @@ class SafetyConfig(BaseModel):
     """The `safety:` section of the configuration."""
 
     enabled: bool = Field(True, description="Run the input and output guards at all.")
+    semantic: bool = Field(
+        True,
+        description="Ask the semantic layer (the multilingual encoder and a linear head) about requests the "
+        "rules leave open and the n-gram classifier finds suspect.",
+    )
     default: SafetyPolicy = Field(default_factory=SafetyPolicy, description="Policy of every tenant.")
     tenants: dict[str, TenantOverride] = Field(
         default_factory=dict,

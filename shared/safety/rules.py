@@ -508,10 +508,15 @@ MIN_WORDS = 4
 word or two the classifier has no context ("tenant", "system prompt" scored above 0.97)."""
 
 
+def long_enough(v: Views) -> bool:
+    """At least MIN_WORDS words (English words, or Chinese characters / 1.5): a learned layer has context."""
+    return len(_LATIN_WORD_RE.findall(v.canonical)) + len(_HAN_RE.findall(v.canonical)) / 1.5 >= MIN_WORDS
+
+
 def model_may_decide(category: Category, v: Views) -> bool:
     """Whether the classifier's verdict of ``category`` may stand without a rule: the text is long enough
     and contains one of the category's cue words (CUES)."""
-    if len(_LATIN_WORD_RE.findall(v.canonical)) + len(_HAN_RE.findall(v.canonical)) / 1.5 < MIN_WORDS:
+    if not long_enough(v):
         return False
     cues = CUES.get(category, ())
     return any(cue in form for form in v.classified() for cue in cues)
