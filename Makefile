@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help venv chromium demo test test-unit test-integration lint up down status eval-parser bench-parser eval-kb eval-generation eval-answers eval-multihop eval-safety train-safety eval-bandit eval-finetune bench-inference bench-memory bench-pipeline bench-backpressure bench-gateway chaos traces-ui asyncapi clean
+.PHONY: help venv chromium demo test test-unit test-integration lint up down status eval-parser bench-parser eval-kb eval-generation eval-answers eval-multihop eval-safety train-safety train-safety-semantic eval-bandit eval-finetune bench-inference bench-memory bench-pipeline bench-backpressure bench-gateway chaos traces-ui asyncapi clean
 
 help:
 	@echo "make demo   - start the embedded stack, run example tasks, print results and traces, stop"
@@ -95,6 +95,11 @@ eval-safety: $(STAMP)
 train-safety: $(STAMP)
 	$(BIN)/pip install -q -e ".[safety-train]"
 	$(BIN)/python scripts/train_safety.py
+
+# Rebuilds shared/safety/data/semantic.npz (the semantic layer's head) from the same rows and own_semantic.tsv.
+train-safety-semantic: $(STAMP)
+	$(BIN)/pip install -q -e ".[safety-train]"
+	$(BIN)/python scripts/train_safety_semantic.py
 
 # Generation quality (language, degenerate tails, translations), tokens/s and RSS, before/after (issue 16).
 eval-generation: $(STAMP)
