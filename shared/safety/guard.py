@@ -113,7 +113,6 @@ class Guard:
         hits = self.rules.match(v.forms())
         score = 0.0
         top = Category.BENIGN
-        scores = None
         if self.classifier is not None:
             scores = self.classifier.score(v.classified())
             score, top = scores.hostile, scores.top
@@ -124,12 +123,11 @@ class Guard:
             return category, f"rule:{rule}", score, tuple(c for c in _PRIORITY if c in found and c is not category), v
         if self.classifier is not None and score >= self.classifier.threshold and model_may_decide(top, v):
             return top, "classifier", score, (), v
-        # The semantic layer, where the rules are silent and the n-gram score says "maybe": the encoder
-        # runs on few benign requests (semantic.py).
-        if (self.semantic is not None and scores is not None and self.semantic.asks(scores.probabilities)
-                and long_enough(v)):
+        # The semantic layer, where the rules and the classifier are silent and its cheap gate sees harm
+        # or hate: the encoder runs on ~1% of everyday requests (semantic.py).
+        if self.semantic is not None and long_enough(v) and self.semantic.asks(form := form_of(v)):
             self.encoded += 1
-            top, meaning = self.semantic.score(form_of(v))
+            top, meaning = self.semantic.score(form)
             if meaning >= self.semantic.threshold:
                 return top, "semantic", meaning, (), v
         return Category.BENIGN, "none", score, (), v
