@@ -22,14 +22,24 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 
 from autoglm.shared import langid
-from autoglm.shared.lexical import coverage, terms
+from autoglm.shared.lexical import coverage, mostly_cjk, terms
+from autoglm.shared.spans import (
+    FIRM_VALUE,
+    Span,
+    analyze,
+    column_for,
+    mentions,
+    passage_spans,
+    render_row,
+    value_score,
+)
 
 
 class Encoder(Protocol):
@@ -81,17 +91,46 @@ def split_sentences(text: str, max_chars: int = _MAX_SENTENCE) -> list[str]:
 
 @dataclass
 class Extract:
-    """The sentence that answers, and where it stands (``passage``: index into the passages given)."""
+    """The span that answers, and where it stands (``passage``: index into the passages given).
+
+    ``asked`` is the kind of value the question asks for (:func:`~autoglm.shared.spans.analyze`: duration,
+    money, percent, clock, code, count; None: nothing particular), ``has_value`` whether the span holds
+    one, and ``missing`` the question's codes (``SEV2``, ``db-prod-10``) that neither the span nor its
+    passage's title, heading or label names."""
 
     text: str
     passage: int
     score: float
     similarity: float
     overlap: float
+    asked: str | None = None
+    has_value: bool | None = None
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def answers(self) -> bool | None:
+        """True when the span holds a value of the asked kind and names the question's codes; False when it
+        lacks either; None when the question asks for nothing particular (no way to tell)."""
+        if self.missing or self.has_value is False:
+            return False
+        return True if self.asked else None
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "passage": self.passage, "score": round(self.score, 4),
-                "similarity": round(self.similarity, 4), "overlap": round(self.overlap, 4)}
+                "similarity": round(self.similarity, 4), "overlap": round(self.overlap, 4),
+                "asked": self.asked, "has_value": self.has_value, "missing": self.missing,
+                "answers": self.answers}
+
+
+# Weights of a span's score (:func:`extract_answer`), set on the unit tests' documents and the project's
+# dev sets: a value of the asked kind and the question's qualifiers decide between spans about one subject.
+VALUE_WEIGHT = 0.15
+QUALIFIER_WEIGHT = 0.2
+PRIOR_WEIGHT = 0.1
+# A span in another script than the question shares few words with it: its lexical credit is this, plus
+# CROSS_SHARE times the share of the question's script-neutral terms (codes, numbers, Latin names) it holds.
+CROSS_BASE = 0.3
+CROSS_SHARE = 0.4
 
 
 def extract_answer(
@@ -99,44 +138,116 @@ def extract_answer(
     passages: Sequence[str],
     *,
     headings: Sequence[str] | None = None,
+    titles: Sequence[str] | None = None,
     passage_scores: Sequence[float] | None = None,
     encoder: Encoder | None = None,
+    df: Mapping[str, int] | None = None,
+    n_docs: int | None = None,
     lexical_weight: float = 0.35,
     min_chars: int = 30,
 ) -> Extract | None:
-    """The sentence of ``passages`` that best answers ``question`` (None when there is no sentence).
+    """The span of ``passages`` that best answers ``question`` (None when there is none).
 
-    Score: ``(1 - w) * cosine(question, sentence) + w * overlap`` where overlap is the rarity-weighted
-    share of the question's terms found in the sentence or its passage's heading, plus a tenth of the
-    passage's own retrieval score, so a sentence of the best passage wins a near tie. A winning
-    sentence shorter than ``min_chars`` (a table cell, "Yes.") takes the next sentence of its passage
-    along, so the extract reads as an answer.
+    Spans are sentences, table rows with their header and list items (:func:`~autoglm.shared.spans.
+    passage_spans`). Score: ``(1 - w) * cosine + w * overlap`` where overlap is the rarity-weighted share of
+    the question's terms found in the span, its label and its passage's title and heading (rarity from
+    ``df``/``n_docs``, the tenant's document frequencies, when given); plus a bonus for a value of the kind
+    the question asks (a duration for "how long", money for "how much does it cost"), a bonus for the
+    question's qualifiers it names (codes and numbers: ``SEV2``, ``40``), and a tenth of the passage's own
+    retrieval score. A table row that the question singles a column of out is narrowed to that column.
+    A winning sentence shorter than ``min_chars`` takes the next sentence of its passage along.
     """
-    cands: list[tuple[int, int, str]] = []
-    split = [split_sentences(p) for p in passages]
-    for pi, sentences in enumerate(split):
-        for si, s in enumerate(sentences):
-            cands.append((pi, si, s))
+    heads = list(headings) if headings is not None else [""] * len(passages)
+    names_ = list(titles) if titles is not None else [""] * len(passages)
+    cands: list[tuple[int, int, Span, str, str]] = []  # passage, index, span, shown text, matched text
+    split = [passage_spans(p) for p in passages]
+    for pi, spans in enumerate(split):
+        for si, sp in enumerate(spans):
+            shown = sp.text
+            col = column_for(question, sp)
+            if col is not None:
+                shown = render_row(sp, [col])
+            where = "\n".join(x for x in (names_[pi], heads[pi], sp.context) if x)
+            cands.append((pi, si, sp, shown, f"{where}\n{shown}"))
     if not cands:
         return None
-    heads = list(headings) if headings is not None else [""] * len(passages)
-    vecs = _encoder(encoder).encode([question] + [c[2] for c in cands])
+    asked = analyze(question)
+    vecs = _encoder(encoder).encode([question] + [c[3] for c in cands])
     sims = vecs[1:] @ vecs[0]
-    # Heading words count for the sentence ("Refund window" answers "how long is the refund window").
-    lex = coverage(question, [f"{heads[pi]}\n{s}" for pi, _, s in cands])
+    q_cjk = mostly_cjk(question)
+    lex = coverage(question, [c[4] for c in cands], df=df, n=n_docs)
+    neutral = " ".join(t for t in terms(question) if re.fullmatch(r"[a-z0-9._+-]+", t))
+    cross = coverage(neutral, [c[4] for c in cands], df=df, n=n_docs) if neutral else [0.0] * len(cands)
+    quals = sorted(asked.codes | asked.numbers)
+    named = [[mentions(c[4], q) for q in quals] for c in cands]
+    # only a qualifier some candidate names can tell them apart
+    telling = [j for j in range(len(quals)) if any(row[j] for row in named)]
     prior = list(passage_scores) if passage_scores is not None else [0.0] * len(passages)
-    # Without shared words (another language) the cosine decides alone.
-    w = lexical_weight if any(lex) else 0.0
-    best, best_score = -1, -math.inf
-    for i, (pi, _, _) in enumerate(cands):
-        score = (1 - w) * float(sims[i]) + w * lex[i] + 0.1 * float(prior[pi])
+    w = lexical_weight
+    best, best_score, best_lex = -1, -math.inf, 0.0
+    for i, (pi, _, _, shown, _) in enumerate(cands):
+        same = mostly_cjk(shown) == q_cjk
+        overlap = lex[i] if same else CROSS_BASE + CROSS_SHARE * cross[i]
+        qual = sum(named[i][j] for j in telling) / len(telling) if telling else 0.0
+        score = ((1 - w) * float(sims[i]) + w * overlap + VALUE_WEIGHT * value_score(shown, asked.kind, context=cands[i][4], exclude=asked.codes)
+                 + QUALIFIER_WEIGHT * qual + PRIOR_WEIGHT * float(prior[pi]))
         if score > best_score:
-            best, best_score = i, score
-    pi, si, text = cands[best]
-    sentences = split[pi]
-    if len(text) < min_chars and si + 1 < len(sentences):
-        text = f"{text}{'' if _cjk(text) else ' '}{sentences[si + 1]}"
-    return Extract(text=text, passage=pi, score=best_score, similarity=float(sims[best]), overlap=lex[best])
+            best, best_score, best_lex = i, score, overlap
+    pi, si, span, text, matched = cands[best]
+    spans = split[pi]
+    if span.kind == "sentence" and len(text) < min_chars and si + 1 < len(spans) and spans[si + 1].kind == "sentence":
+        text = f"{text}{'' if _cjk(text) else ' '}{spans[si + 1].text}"
+    has = None if asked.kind is None else \
+        value_score(text, asked.kind, context=matched, exclude=asked.codes) >= FIRM_VALUE
+    missing = [c for c in sorted(asked.codes) if not mentions(matched, c)]
+    return Extract(text=text, passage=pi, score=best_score, similarity=float(sims[best]), overlap=best_lex,
+                   asked=asked.kind, has_value=has, missing=missing)
+
+
+UNKNOWN_NAME_MAX_SIMILARITY = 0.5
+"""A question naming something the knowledge base never mentions (a Latin-script name: ``HomeKit``,
+``CEO``) is not answered by its closest span unless that span is this close to it in meaning."""
+
+
+def unanswered(
+    question: str, ex: Extract, *, df: Mapping[str, int] | None = None, n_docs: int | None = None,
+    common_share: float = 0.25,
+) -> str | None:
+    """Why the extract does not answer ``question`` although its passage passed the relevance floor (None
+    when it may): the span holds no value of the kind asked; it leaves out a code the question names that
+    the knowledge base holds in few passages (a code most passages repeat, like a product name, names the
+    subject of the whole collection, not one case of it); or the question names something the knowledge
+    base (``df``, its document frequencies) never mentions and the span is not close to it in meaning."""
+    if ex.asked and ex.has_value is False:
+        return f"the closest passage states no {ex.asked} value"
+    for code in ex.missing:
+        count = max((df or {}).get(t, 0) for t in terms(code)) if terms(code) else 0
+        if not df or not n_docs or count < common_share * n_docs:
+            return f"the closest passage does not name {code}"
+    if df and ex.similarity < UNKNOWN_NAME_MAX_SIMILARITY:
+        unknown = [n for n in names(question) if not _known(n, df)]
+        if unknown:
+            return f"the knowledge base never mentions {', '.join(sorted(unknown))}"
+    return None
+
+
+def known_names(question: str, df: Mapping[str, int]) -> list[str]:
+    """The names and codes of ``question`` that the knowledge base (``df``) mentions: a question naming
+    one is about the tenant's own things, so "not found" is the answer, not a model's guess."""
+    return sorted(n for n in names(question) | codes(question) if _known(n, df))
+
+
+def _known(name: str, df: Mapping[str, int]) -> bool:
+    """Whether the knowledge base mentions ``name``: each of its terms is one of the knowledge base's, or a
+    part of one (``vpn`` of ``vpn-gw-02.corp.example``)."""
+    wanted = terms(name)
+    if not wanted:
+        return False
+    missing = {t for t in wanted if df.get(t, 0) == 0}
+    if missing:
+        parts = {p for key in df if any(ch in key for ch in "-._") for p in re.split(r"[-._]", key)}
+        missing -= parts
+    return not missing
 
 
 def _cjk(text: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z0-9][a-z0-9._+-]*[a-z0-9]|[a-z0-9]")
@@ -45,16 +45,35 @@ def terms(text: str) -> set[str]:
     return {t for t in out if t and t not in _ZH_STOP}
 
 
-def coverage(query: str, passages: Sequence[str]) -> list[float]:
+def coverage(
+    query: str, passages: Sequence[str], *, df: Mapping[str, int] | None = None, n: int | None = None
+) -> list[float]:
     """For each passage, the rarity-weighted share of the query's terms it contains (0..1).
 
     Rarity is ``log(1 + n / df)`` over ``passages`` (the candidates of one search): a term found in
-    every candidate weighs ``log 2``, one found in a single candidate of forty weighs ``log 41``."""
+    every candidate weighs ``log 2``, one found in a single candidate of forty weighs ``log 41``. With
+    ``df`` and ``n`` (document frequencies over a whole collection, :func:`document_frequencies`) rarity is
+    read from the collection instead: a product name that every document of a tenant repeats counts for
+    little even when only a few candidates hold it."""
     q = terms(query)
     if not q or not passages:
         return [0.0] * len(passages)
     sets = [terms(p) for p in passages]
-    n = len(sets)
-    weight = {t: math.log(1 + n / max(1, sum(t in s for s in sets))) for t in q}
+    if df is not None and n:
+        weight = {t: math.log(1 + n / max(1, df.get(t, 0))) for t in q}
+    else:
+        count = len(sets)
+        weight = {t: math.log(1 + count / max(1, sum(t in s for s in sets))) for t in q}
     total = sum(weight.values())
     return [sum(w for t, w in weight.items() if t in s) / total for s in sets]
+
+
+def document_frequencies(texts: Iterable[str]) -> tuple[dict[str, int], int]:
+    """How many of ``texts`` hold each term, and how many texts there are."""
+    df: dict[str, int] = {}
+    n = 0
+    for text in texts:
+        n += 1
+        for t in terms(text):
+            df[t] = df.get(t, 0) + 1
+    return df, n

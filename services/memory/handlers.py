@@ -43,7 +43,7 @@ from autoglm.shared.events import (
     MemoryStoreTurns,
     StepRequest,
 )
-from autoglm.shared.grounding import extract_answer
+from autoglm.shared.grounding import extract_answer, known_names, unanswered
 from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.resources import Resource
@@ -148,26 +148,48 @@ def memories(store: MemoryStore, at: Caller, req: MemoryList) -> dict[str, Any]:
     return {"memories": store.list_memories(tenant=at.tenant, user=req.user, kinds=kinds, limit=req.limit)}
 
 
+EXTRACT_PASSAGES = 8
+"""Passages above the floor the extract chooses its span from (the reply lists ``limit`` of them, plus the
+extract's own when it ranks lower): the passage that states the asked value is not always the one whose
+words and meaning are closest to the question (a spec table among release notes that name the product)."""
+
+
 def kb_search(store: MemoryStore, at: Caller, req: KbSearch) -> dict[str, Any]:
-    """Passages above the relevance floor, the extract (the sentence of them that answers, for the planner's
+    """Passages above the relevance floor, the extract (the span of them that answers, for the planner's
     grounded answer: shared/grounding.py) and the knowledge graph's multi-hop answer when it has one.
     ``kb_chunks`` says how large the tenant's knowledge base is: a tenant without one is answered at once,
     before anything is embedded, and the planner stops asking for a while (its general questions try the
-    knowledge base first)."""
+    knowledge base first).
+
+    The floor reads the extract too: when the span closest to the question holds no value of the kind it
+    asks, leaves out the code it names, or the question names something the knowledge base never
+    mentions (:func:`~autoglm.shared.grounding.unanswered`), no passage is returned and ``not_found`` says
+    why, with ``on_topic`` when the question names the tenant's own things (then "not found" is the
+    answer, not a model's guess)."""
     size = store.kb_size(tenant=at.tenant)
     if size == 0:
         return {"passages": [], "kb_chunks": 0}
     vector = _vector(store, at, req.vector, req.query)
-    passages = store.kb_search(tenant=at.tenant, vector=vector, top_k=req.limit, query=req.query)
+    wide = store.kb_search(tenant=at.tenant, vector=vector, top_k=max(req.limit, EXTRACT_PASSAGES), query=req.query)
+    passages = wide[: req.limit]
     out: dict[str, Any] = {"passages": [p.to_dict() for p in passages], "kb_chunks": size}
-    if passages and req.query:
+    if wide and req.query:
+        df, n = store.kb_terms(tenant=at.tenant)
         # A sentence planted in a document to instruct the assistant is never the answer (issue 20).
-        texts = [default_filter().strip_instructions(p.text).text.replace(REMOVED, " ") for p in passages]
-        ex = extract_answer(req.query, texts, headings=[p.heading for p in passages],
-                            passage_scores=[p.score for p in passages], encoder=_Encoder(at.embed))
+        texts = [default_filter().strip_instructions(p.text).text.replace(REMOVED, " ") for p in wide]
+        ex = extract_answer(req.query, texts, headings=[p.heading for p in wide], titles=[p.title for p in wide],
+                            passage_scores=[p.score for p in wide], encoder=_Encoder(at.embed), df=df, n_docs=n)
         if ex is not None:
-            out["extract"] = {**ex.to_dict(), "citation": passages[ex.passage].citation,
-                              "source": passages[ex.passage].source}
+            why = unanswered(req.query, ex, df=df, n_docs=n)
+            if why is not None:
+                return {"passages": [], "kb_chunks": size, "not_found": {
+                    "reason": why, "on_topic": bool(known_names(req.query, df)),
+                    "closest": wide[ex.passage].citation}}
+            cited = wide[ex.passage]
+            if ex.passage >= len(passages):
+                out["passages"].append(cited.to_dict())
+                ex.passage = len(out["passages"]) - 1
+            out["extract"] = {**ex.to_dict(), "citation": cited.citation, "source": cited.source}
     if req.query:  # the graph's multi-hop answer, when it has one (the planner answers with it)
         found = graph.answer(store.graphs, store.graph_encoder, tenant=at.tenant, question=req.query)
         if found is not None:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from autoglm.shared import grounding, langid
+from autoglm.shared import grounding, langid, lexical
 from autoglm.shared.safety import DATA_PREAMBLE, data_block
 
 AnswerSource = Literal["extract", "model", "tool", "template"]
@@ -125,7 +125,16 @@ def kb_answer(question: str, output: dict[str, Any], zh: bool, rephrased: str | 
         if gaps.ok and not bad:
             return Part(with_sources(text, [passage], zh), "model", grounded=True)
         note = f"rephrasing rejected ({bad or gaps.reason()}): the extract stands"
-    return Part(with_sources(extract, [passage], zh), "extract", grounded=True, note=note)
+    return Part(with_sources(quoted(extract, zh), [passage], zh), "extract", grounded=True, note=note)
+
+
+def quoted(extract: str, zh: bool) -> str:
+    """The extract as the answer: as it stands when it is in the question's language; quoted, and said to be
+    the document's own words, when it is not (a Chinese question over an English handbook: the user reads
+    the fact in the source's words rather than a translation nobody checked)."""
+    if lexical.mostly_cjk(extract) == zh:
+        return extract
+    return f"知识库原文（英文）：“{extract}”" if zh else f"The knowledge base says (in Chinese): “{extract}”"
 
 
 # ------------------------------------------------------------------ summaries

@@ -275,6 +275,8 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
             return A.Part(f"{'查询' if zh else 'Query'} {sql_line(step, zh)}\n{rendered}", "tool")
         if rendered:
             return A.Part(rendered, "tool")
+    if step.kind is StepKind.GENERATE and step.output.get("not_found") is True:
+        return A.Part(step.text, "template")  # the knowledge base has nothing on it: said without a model
     if step.kind is StepKind.GENERATE and step.output.get("graph"):
         # the knowledge graph's answer chains facts quoted from the documents and cites each hop itself
         return A.Part(step.text.strip(), "extract", grounded=True)

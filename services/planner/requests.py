@@ -198,7 +198,7 @@ def _generate(state: TaskState, step: PlanStep, policy: PlannerPolicy, common: d
     if _empty_knowledge(state, step):
         # Nothing relevant in the knowledge base: say so instead of letting the model make it up.
         zh = state.graph.language == "zh"
-        return _settled(step, ok=True,
+        return _settled(step, ok=True, output={"not_found": True},
                         text="知识库中没有找到相关内容。" if zh else "No matching passages were found in the knowledge base.")
     try:
         schema = generation_schema(state, step)
@@ -288,11 +288,17 @@ BUILDERS: dict[StepKind, Builder] = {
 
 def _empty_knowledge(state: TaskState, step: PlanStep) -> bool:
     """A generation over a knowledge-base search that found nothing (not a general question trying the
-    knowledge base first: the model answers that one)."""
-    if step.arguments.get("kb_first") or step.task_type == TEXT_TO_SQL:
-        return False  # the model answers a general question; a database question is the database's
+    knowledge base first: the model answers that one, unless the search found the question is about the
+    tenant's own things, ``not_found.on_topic``; nor a database question: the database answers it)."""
+    if step.task_type == TEXT_TO_SQL:
+        return False
     deps = [state.step(d) for d in step.depends_on]
     kb = [d for d in deps if d is not None and d.name == "kb_search"]
+    if step.arguments.get("kb_first"):
+        # unless the question names the tenant's own things and the documents don't state what it asks
+        # ("Who is the CEO of <the tenant's company>?"): a model would make that up
+        return any(d.status is StepStatus.COMPLETED and (d.output.get("not_found") or {}).get("on_topic")
+                   for d in kb)
     return bool(kb) and not passages_of(state, step)
 
 

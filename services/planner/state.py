@@ -218,20 +218,33 @@ def passages_of(state: TaskState, step: PlanStep) -> list[dict[str, Any]]:
     return out
 
 
+MULTI_FACT_SHAPES = ("comparison", "intersection", "same")
+"""Graph answers whose question needs facts of several sentences by its very form (which of two is larger,
+what do two things share, are they the same): no one extract answers them."""
+
+
 def graph_answer(state: TaskState, step: PlanStep) -> dict[str, Any] | None:
     """The knowledge graph's answer among a step's inputs (a kb_search reply's ``graph``), when it is what
-    should answer: a chain of two hops or more (facts of several sentences, each hop citing its own), or any
-    graph answer when no passage gave an extract. A single hop is one sentence's fact, and the extract quotes
-    that sentence whole: a one-hop graph answer is terser and can be a fact of the right subject but the wrong
-    kind ("How much does a parking permit cost?" -> the lot, not the price)."""
+    should answer, else None (the extract answers).
+
+    The graph answers a question whose form needs several facts (a comparison, what two things share, a
+    "same ...?" check), and a chain of two hops or more when the extract does not answer by itself: the
+    memory service says whether the extract holds a value of the kind asked and the question's codes
+    (``extract.answers``; None: the question asks for nothing it can check, and the chain stands). A plain
+    one-hop question ("How much is the meal allowance?") whose extract states the amount is answered by the
+    extract, however long a chain the graph found: a chain over a one-hop question links facts the question
+    never asked about. With no extract at all, any graph answer is better than nothing; with the knowledge
+    base saying "not found", none is."""
     for dep_id in step.depends_on:
         dep = state.step(dep_id)
         if dep is not None and dep.name == "kb_search" and dep.status is StepStatus.COMPLETED:
             found = dep.output.get("graph")
-            if not isinstance(found, dict) or not found.get("text"):
+            if not isinstance(found, dict) or not found.get("text") or dep.output.get("not_found"):
                 continue
-            extract = (dep.output.get("extract") or {}).get("text") if dep.output.get("passages") else None
-            if len(found.get("reasoning_path") or []) >= 2 or not extract:
+            extract = (dep.output.get("extract") or {}) if dep.output.get("passages") else {}
+            if not extract.get("text") or found.get("shape") in MULTI_FACT_SHAPES:
+                return found
+            if len(found.get("reasoning_path") or []) >= 2 and extract.get("answers") is not True:
                 return found
     return None
 

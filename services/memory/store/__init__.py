@@ -197,6 +197,7 @@ class MemoryStore(SessionTurns, Memories, KnowledgeBase):
                     self._collections.discard(name)
             self._sessions.pop(tenant, None)
             self.graphs.drop(tenant=tenant)
+            self._terms_changed(tenant)
 
     def prune(self, *, now: datetime | None = None) -> PruneReport:
         """Apply retention: drop session turns older than ``session_ttl_seconds``, then trim each

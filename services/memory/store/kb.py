@@ -76,6 +76,8 @@ class KnowledgeBase(Collections):
     # one the graph is built and searched by words alone)
     graph_encoder: Any = None
     _graphs: GraphStore | None = None
+    # tenant -> (term -> how many of its chunks hold it, chunk count): see kb_terms
+    _term_stats: dict[str, tuple[dict[str, int], int]] | None = None
 
     @property
     def graphs(self) -> GraphStore:
@@ -178,6 +180,7 @@ class KnowledgeBase(Collections):
                 )
             if stale:
                 self._delete_ids(name, sorted(stale))
+            self._terms_changed(tenant)
         # the document's entities and relations, citing these chunks (extraction runs outside the lock)
         graph = graph_ingest(
             self.graphs, self.graph_encoder, tenant=tenant, source=source, title=chunks[0].title if chunks else "",
@@ -250,6 +253,31 @@ class KnowledgeBase(Collections):
             found.sort(key=lambda p: p.score, reverse=True)
         return [p for p in found if p.score >= floor][:top_k]
 
+    def kb_terms(self, *, tenant: str) -> tuple[dict[str, int], int]:
+        """Document frequencies of the tenant's knowledge base: for each term (:func:`lexical.terms` of a
+        chunk's title, heading and text), how many chunks hold it, and how many chunks there are. Extracts
+        weigh a question's words by this rarity (a product name in every chunk counts little) and tell a
+        name the knowledge base never mentions. Kept per tenant until its documents change."""
+        if self._term_stats is None:
+            self._term_stats = {}
+        with self._lock:
+            cached = self._term_stats.get(tenant)
+            if cached is not None:
+                return cached
+            name = self._existing(KB, tenant)
+            texts = [] if name is None else [
+                f"{(r.payload or {}).get('title', '')}\n{(r.payload or {}).get('heading', '')}\n"
+                f"{(r.payload or {}).get('text', '')}"
+                for r in self._scroll(name, payload=["tenant", "title", "heading", "text"]) if self._owned(r, tenant)
+            ]
+            stats = lexical.document_frequencies(texts)
+            self._term_stats[tenant] = stats
+            return stats
+
+    def _terms_changed(self, tenant: str) -> None:
+        if self._term_stats is not None:
+            self._term_stats.pop(tenant, None)
+
     def kb_size(self, *, tenant: str) -> int:
         """How many chunks this tenant's knowledge base holds (0: none; no search, no embedding needed).
         Cheap: an in-memory name check, then a count (embedded Qdrant counts a numpy mask)."""
@@ -287,5 +315,6 @@ class KnowledgeBase(Collections):
             ids = self._source_ids(name, tenant, source)
             if ids:
                 self._delete_ids(name, sorted(ids))
+            self._terms_changed(tenant)
             self.graphs.delete(tenant=tenant, source=source)  # its entities and edges go with it
         return len(ids)
