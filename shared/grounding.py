@@ -29,7 +29,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from autoglm.shared import langid
-from autoglm.shared.lexical import coverage, mostly_cjk, terms
+from autoglm.shared.lexical import mostly_cjk, term_weights, terms
 from autoglm.shared.spans import (
     FIRM_VALUE,
     Span,
@@ -127,10 +127,19 @@ class Extract:
 VALUE_WEIGHT = 0.15
 QUALIFIER_WEIGHT = 0.2
 PRIOR_WEIGHT = 0.1
-# A span in another script than the question shares few words with it: its lexical credit is this, plus
-# CROSS_SHARE times the share of the question's script-neutral terms (codes, numbers, Latin names) it holds.
-CROSS_BASE = 0.3
-CROSS_SHARE = 0.4
+# A span in another script than the question shares only its codes, numbers and names with it; the
+# question's other words are credited at this share of their weight (they may be there, translated).
+CROSS_CREDIT = 0.35
+
+
+def _script_neutral(question: str, q_cjk: bool) -> set[str]:
+    """The question's terms a text in the other script can share: for a Chinese question its Latin words
+    and numbers; for an English one its codes, numbers and proper names."""
+    if q_cjk:
+        return {t for t in terms(question) if re.fullmatch(r"[a-z0-9._+-]+", t)}
+    keep = codes(question) | names(question)
+    out = {t for k in keep for t in terms(k)}
+    return out | {t for t in terms(question) if re.fullmatch(r"[0-9.]+", t)}
 
 
 def extract_answer(
@@ -175,9 +184,15 @@ def extract_answer(
     vecs = _encoder(encoder).encode([question] + [c[3] for c in cands])
     sims = vecs[1:] @ vecs[0]
     q_cjk = mostly_cjk(question)
-    lex = coverage(question, [c[4] for c in cands], df=df, n=n_docs)
-    neutral = " ".join(t for t in terms(question) if re.fullmatch(r"[a-z0-9._+-]+", t))
-    cross = coverage(neutral, [c[4] for c in cands], df=df, n=n_docs) if neutral else [0.0] * len(cands)
+    docs = [terms(c[4]) for c in cands]
+    weight = term_weights(question, docs, df=df, n=n_docs)
+    total = sum(weight.values()) or 1.0
+    # Across scripts only codes, numbers and names can be shared words; the question's other words may
+    # well be there, translated: they count CROSS_CREDIT of their weight.
+    neutral = _script_neutral(question, q_cjk)
+    lex = [sum(w for t, w in weight.items() if t in d) / total for d in docs]
+    cross = [sum(w for t, w in weight.items() if t in d and t in neutral) / total
+             + CROSS_CREDIT * sum(w for t, w in weight.items() if t not in neutral) / total for d in docs]
     quals = sorted(asked.codes | asked.numbers)
     named = [[mentions(c[4], q) for q in quals] for c in cands]
     # only a qualifier some candidate names can tell them apart
@@ -187,7 +202,7 @@ def extract_answer(
     best, best_score, best_lex = -1, -math.inf, 0.0
     for i, (pi, _, _, shown, _) in enumerate(cands):
         same = mostly_cjk(shown) == q_cjk
-        overlap = lex[i] if same else CROSS_BASE + CROSS_SHARE * cross[i]
+        overlap = lex[i] if same else cross[i]
         qual = sum(named[i][j] for j in telling) / len(telling) if telling else 0.0
         score = ((1 - w) * float(sims[i]) + w * overlap + VALUE_WEIGHT * value_score(shown, asked.kind, context=cands[i][4], exclude=asked.codes)
                  + QUALIFIER_WEIGHT * qual + PRIOR_WEIGHT * float(prior[pi]))

@@ -55,17 +55,26 @@ def coverage(
     ``df`` and ``n`` (document frequencies over a whole collection, :func:`document_frequencies`) rarity is
     read from the collection instead: a product name that every document of a tenant repeats counts for
     little even when only a few candidates hold it."""
-    q = terms(query)
-    if not q or not passages:
-        return [0.0] * len(passages)
+    if not passages:
+        return []
     sets = [terms(p) for p in passages]
-    if df is not None and n:
-        weight = {t: math.log(1 + n / max(1, df.get(t, 0))) for t in q}
-    else:
-        count = len(sets)
-        weight = {t: math.log(1 + count / max(1, sum(t in s for s in sets))) for t in q}
+    weight = term_weights(query, sets, df=df, n=n)
     total = sum(weight.values())
+    if not total:
+        return [0.0] * len(passages)
     return [sum(w for t, w in weight.items() if t in s) / total for s in sets]
+
+
+def term_weights(
+    query: str, sets: Sequence[set[str]], *, df: Mapping[str, int] | None = None, n: int | None = None
+) -> dict[str, float]:
+    """The rarity weight of each of the query's terms (see :func:`coverage`), over the term sets of the
+    candidates, or over a collection's ``df``/``n`` when given."""
+    q = terms(query)
+    if df is not None and n:
+        return {t: math.log(1 + n / max(1, df.get(t, 0))) for t in q}
+    count = len(sets)
+    return {t: math.log(1 + count / max(1, sum(t in s for s in sets))) for t in q}
 
 
 def document_frequencies(texts: Iterable[str]) -> tuple[dict[str, int], int]:

@@ -256,7 +256,9 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"version|model|code|cluster)\b|\bwhat is the (?:ip|address|host ?name|hostname|port|"
                         r"model number|queue|channel)\b|\bip address\b|\bhost ?name\b|哪台|哪个主机|哪台主机|"
                         r"主机名|ip(?:地址)?是|地址是多少|哪个(?:队列|频道|端口|版本|型号)|型号是|编号是", re.I)),
-    ("count", re.compile(r"\bhow many\b|\bhow much\b|\bwhat is the (?:\w+ )?(?:capacity|size|length|limit|minimum|"
+    ("rating", re.compile(r"\b(?:rating|grade|certification|standard)\b|\bwhat (?:class|grade)\b|等级|级别|评级|"
+                          r"防护|认证|标准是", re.I)),
+    ("count", re.compile(r"\bhow (?:many|much|heavy|big|large|far|tall|wide|high|fast|loud|bright|old)\b|\bwhat is the (?:\w+ )?(?:capacity|size|length|limit|minimum|"
                          r"maximum|number|rating|range|resolution|weight|temperature|score|level|threshold)\b|"
                          r"\b(?:minimum|maximum|largest|smallest|max|min)\b.*\b(?:length|size|capacity|number|"
                          r"level|card|age|amount)\b|多少|几次|几个|几名|几人|几级|几位|多大|多重|多高|多远|"
@@ -278,6 +280,8 @@ _ANY_NUMBER = re.compile(r"(?<![a-z0-9_.-])\d+(?:[.,]\d+)*(?![a-z]*\d)|[零〇�
                          r"[一二两三四五六七八九十百千万半](?=\s*(?:个|次|天|日|年|月|周|小时|分钟|秒|元|人|名|岁|级|倍|成|项|台|条))|"
                          r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
                          r"forty|fifty|sixty|hundred|once|twice)\b", re.I)
+_DATE = re.compile(r"\b(?:19|20)\d{2}(?:[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?)|"
+                   r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]")
 # words that give a bare number its kind when its label or header says them ("Price (CNY)", "时长（小时）")
 _KIND_WORDS = {
     "duration": re.compile(r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|秒|分钟|小时|天|周|月|年|时长|期限", re.I),
@@ -303,8 +307,8 @@ def codes(text: str) -> set[str]:
 
 
 def has_value(text: str, kind: str, exclude: Collection[str] = ()) -> bool:
-    """Whether ``text`` states a value of ``kind`` (``count``: a number, or an identifier such as ``IP67``;
-    ``code``: an identifier). Identifiers in ``exclude`` (the question's own) are no answer."""
+    """Whether ``text`` states a value of ``kind`` (``count``: a number; ``rating``: a number or an identifier
+    such as ``IP67``; ``code``: an identifier). Identifiers in ``exclude`` (the question's own) are no answer."""
     t = _norm(text)
     if kind == "duration":
         return bool(_DURATION.search(t))
@@ -317,8 +321,12 @@ def has_value(text: str, kind: str, exclude: Collection[str] = ()) -> bool:
     new_codes = {c for c in codes(text) if c not in exclude}
     if kind == "code":
         return bool(new_codes)
-    if kind == "count":
-        return bool(_ANY_NUMBER.search(t)) or any(re.search(r"\d", c) for c in new_codes)
+    if kind in ("count", "rating"):
+        # a date or a year is no count ("2026 年 6 月版" answers no "how many")
+        if _ANY_NUMBER.search(_DATE.sub(" ", t)):
+            return True
+        # a rating may be a code (IP67, Class B2)
+        return kind == "rating" and any(re.search(r"\d", c) and not _DATE.fullmatch(c) for c in new_codes)
     return True
 
 

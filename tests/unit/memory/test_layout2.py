@@ -122,6 +122,21 @@ def test_kb_search_embeds_the_question_and_returns_the_extract(store: MemoryStor
     assert nothing["kb_chunks"] == out["kb_chunks"] == 3  # the planner learns the tenant has documents
 
 
+def test_kb_search_says_not_found_when_the_closest_span_does_not_state_what_is_asked(store: MemoryStore) -> None:
+    _run(store, real_embed, "acme", "s", "t0", req(operation="kb_upsert", source="handbook.md",
+         chunks=[{"text": c.text, "heading": c.heading, "index": c.index, "title": c.title} for c in HANDBOOK]))
+    # passages about WireGuard pass the floor, but none states a price: no passage, no graph, and why
+    out = _run(store, real_embed, "acme", "s", "t1", req(operation="kb_search", limit=3,
+               query="How much does a WireGuard connection to vpn-gw-02.corp.example cost?"))
+    assert out["passages"] == [] and "extract" not in out and "graph" not in out
+    assert out["not_found"]["on_topic"] is True and "money" in out["not_found"]["reason"]
+    assert out["not_found"]["closest"].startswith("Employee handbook §")
+    # the answer the extract states still comes back, with its verdict
+    out = _run(store, real_embed, "acme", "s", "t2", req(operation="kb_search", limit=3,
+               query="How often does the VPN key rotate?"))
+    assert "90 days" in out["extract"]["text"] and out["extract"]["answers"] is True
+
+
 def test_a_tenant_without_documents_is_answered_before_anything_is_embedded(store: MemoryStore) -> None:
     def no_embedding(texts: list[str]) -> list[list[float]]:
         raise AssertionError("nothing should be embedded for a tenant without a knowledge base")

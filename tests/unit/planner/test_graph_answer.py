@@ -73,3 +73,49 @@ def test_a_one_hop_graph_answer_gives_way_to_the_extract() -> None:
     # with no extract to quote, the one-hop graph answer is still better than nothing
     [publish] = _until_search_reply(passages=[passage], graph=one_hop)
     assert isinstance(publish, Publish) and publish.result.answer == one_hop["text"]
+
+
+def test_a_chain_gives_way_to_an_extract_that_states_the_asked_value() -> None:
+    # "How much is the meal allowance?": the extract states an amount (the memory service says it answers);
+    # a two-hop chain the graph found through unrelated facts does not override it.
+    passage = {"text": "Each working day earns a meal allowance of 35 yuan.", "source": "b.md", "citation": "Benefits"}
+    extract = {"text": passage["text"], "passage": 0, "asked": "money", "has_value": True, "answers": True}
+    [publish] = _until_search_reply(passages=[passage], extract=extract, graph=GRAPH)
+    assert isinstance(publish, Publish) and publish.result.answer.startswith("Each working day earns")
+    assert publish.result.reasoning_path == [] and publish.result.answer_source == "extract"
+    # an extract that can't tell (nothing particular asked) or doesn't answer leaves the chain standing
+    for verdict in ({"answers": None}, {"answers": False, "has_value": False}):
+        [publish] = _until_search_reply(passages=[passage], extract={**extract, **verdict}, graph=GRAPH)
+        assert isinstance(publish, Publish) and publish.result.answer == GRAPH["text"]
+
+
+def test_a_comparison_is_the_graphs_even_when_the_extract_answers() -> None:
+    compare = {**GRAPH, "shape": "comparison"}
+    passage = {"text": "Acme Films Co. has 120 staff.", "source": "s.md", "citation": "S"}
+    extract = {"text": passage["text"], "passage": 0, "asked": "count", "has_value": True, "answers": True}
+    [publish] = _until_search_reply(passages=[passage], extract=extract, graph=compare)
+    assert isinstance(publish, Publish) and publish.result.answer == GRAPH["text"]
+
+
+def test_not_found_in_the_knowledge_base_is_said_without_the_model_or_the_graph() -> None:
+    not_found = {"reason": "the knowledge base never mentions ceo", "on_topic": True, "closest": "About us"}
+    [publish] = _until_search_reply(passages=[], not_found=not_found, graph=GRAPH, kb_chunks=9)
+    assert isinstance(publish, Publish) and "No matching passages" in publish.result.answer
+    assert publish.result.answer_source == "template" and publish.result.reasoning_path == []
+    # a general question about the tenant's own things: "not found", not a model's guess
+    general = Intent(id="i1", type=IntentType.QUESTION_ANSWERING, text="Who is the CEO of Acme?")
+    [publish] = _until_search_reply(general, passages=[], not_found=not_found, kb_chunks=9)
+    assert isinstance(publish, Publish) and "No matching passages" in publish.result.answer
+    assert publish.result.answer_source == "template"
+    # a general question the documents are not about goes to the model as before
+    off_topic = {**not_found, "on_topic": False}
+    [generate] = _dispatches(_until_search_reply(general, passages=[], not_found=off_topic, kb_chunks=9))
+    assert generate.payload.operation == "generate"
+
+
+def test_an_extract_in_another_language_is_quoted_as_the_documents_words() -> None:
+    passage = {"text": "每个出勤的工作日发放餐补 35 元。", "source": "b.md", "citation": "福利"}
+    extract = {"text": passage["text"], "passage": 0}
+    [publish] = _until_search_reply(passages=[passage], extract=extract)
+    assert isinstance(publish, Publish)
+    assert publish.result.answer.startswith("The knowledge base says (in Chinese): “每个出勤的工作日发放餐补 35 元。”")

@@ -1,0 +1,155 @@
+"""The extractive answerer over small knowledge bases of our own (tests/data/kb_extract): the span that
+states the asked attribute, not the sentence that repeats the product name; the table cell of the column
+the question names; the case the question's qualifier singles out; across Chinese and English; and "not
+found" when the closest span doesn't state what is asked (the real multilingual encoder: numpy, ~1 s)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autoglm.services.memory.chunking import chunk_document, load_document
+from autoglm.shared import grounding as G
+from autoglm.shared import spans as S
+from autoglm.shared.lexical import document_frequencies
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "kb_extract"
+TENANTS = {
+    "lumen": ["lumen-speakers.md", "lumen-updates.md", "服务手册.md"],
+    "harbor": ["ops-guide.md", "员工手册.md"],
+}
+
+
+def _tenant(name: str) -> tuple[list, dict[str, int], int]:
+    chunks = [c for f in TENANTS[name] for c in chunk_document(load_document(DATA / f), max_chars=800, overlap=100)]
+    df, n = document_frequencies(f"{c.title}\n{c.heading}\n{c.text}" for c in chunks)
+    return chunks, df, n
+
+
+KB = {name: _tenant(name) for name in TENANTS}
+
+
+def ask(tenant: str, question: str) -> tuple[G.Extract, str | None]:
+    chunks, df, n = KB[tenant]
+    ex = G.extract_answer(question, [c.text for c in chunks], headings=[c.heading for c in chunks],
+                          titles=[c.title for c in chunks], df=df, n_docs=n)
+    assert ex is not None
+    return ex, G.unanswered(question, ex, df=df, n_docs=n)
+
+
+@pytest.mark.parametrize(
+    ("tenant", "question", "must", "must_not"),
+    [
+        # the attribute's row, the column the question names (not the release note naming the product)
+        ("lumen", "What is the battery capacity of the Lumen S1 Max?", "7,200 mAh", "3,600"),
+        ("lumen", "How heavy is the Lumen S1?", "540 g", "980"),
+        ("lumen", "How long does a software update take?", "12 minutes", None),
+        ("lumen", "What minimum battery level does the speaker need before an update?", "40%", None),
+        # the bold label's case, not its neighbour's value
+        ("harbor", "Within how many business days must the review meeting for a P-B incident be held?",
+         "7 business days", "2 business days"),
+        ("harbor", "What is the address of db-main-20?", "10.8.2.21", "10.8.2.20"),
+        ("harbor", "Which host is the order database primary?", "db-main-02", None),
+        # Chinese: the specific case stands in the answer beside the general rule
+        ("harbor", "销售岗位的员工每月通讯补贴是多少？", "300 元", None),
+        ("harbor", "推荐一名交互设计师入职并通过试用期，奖金是多少？", "6,000 元", None),
+        # across languages
+        ("lumen", "Lumen S1 的电池容量是多少？", "3,600 mAh", "7,200"),
+        ("lumen", "Lumen S1 Max 的防水等级是多少？", "IP67", "IPX5"),
+        ("lumen", "软件 2.4.0 修复了哪个安全漏洞？", "CVE-2026-11872", None),
+        ("harbor", "P-B 事故的复盘会议要在几个工作日内召开？", "7 business days", None),
+        ("harbor", "连续登录失败几次账号会被锁定？", "6 failed sign-in attempts", None),
+        ("lumen", "What does fault code L201 mean?", "电池温度过高", None),
+        ("lumen", "How long is the warranty on the charging cable?", "6 个月", None),
+    ],
+)
+def test_the_extract_states_the_asked_fact(tenant: str, question: str, must: str, must_not: str | None) -> None:
+    ex, why = ask(tenant, question)
+    assert must in ex.text, (question, ex.text)
+    assert must_not is None or must_not not in ex.text, (question, ex.text)
+    assert why is None, (question, why)
+
+
+@pytest.mark.parametrize(
+    ("tenant", "question", "reason"),
+    [
+        ("lumen", "Who is the CEO of Brightwave Audio?", "never mentions ceo"),  # a role no document names
+        ("lumen", "Does the Lumen S1 support Apple AirPlay?", "never mentions"),
+        ("lumen", "Lumen 车载支架的售价是多少？", "no money"),  # a price nowhere listed for it
+        ("harbor", "What is the address of web-sf-09?", "web-sf-09"),  # a host the inventory doesn't have
+    ],
+)
+def test_what_the_documents_dont_state_is_not_found(tenant: str, question: str, reason: str) -> None:
+    _, why = ask(tenant, question)
+    assert why is not None and reason in why, (question, why)
+
+
+def test_known_names_tell_a_question_about_the_tenants_own_things() -> None:
+    _, df, _ = KB["lumen"]
+    assert "brightwave" in G.known_names("Who is the CEO of Brightwave Audio?", df)
+    assert G.known_names("What is the capital of France?", df) == []
+
+
+def test_extract_reports_what_it_was_asked_and_whether_it_answers() -> None:
+    ex, _ = ask("harbor", "What is the address of db-main-20?")
+    assert ex.asked == "code" and ex.has_value and ex.missing == [] and ex.answers is True
+    assert ex.to_dict()["answers"] is True
+    ex, _ = ask("lumen", "What does fault code L201 mean?")
+    assert ex.asked is None and ex.answers is None  # nothing particular asked: no way to tell
+
+
+# ------------------------------------------------------------------ spans
+
+
+def test_wrapped_paragraph_lines_are_one_sentence() -> None:
+    spans = S.passage_spans("The keys live in the vault, never on\nthe backup hosts themselves. Rotate them yearly.")
+    assert [s.text for s in spans] == ["The keys live in the vault, never on the backup hosts themselves.",
+                                       "Rotate them yearly."]
+    zh = S.passage_spans("每个工作日发放餐补 35 元，\n按月随工资发放。")
+    assert [s.text for s in zh] == ["每个工作日发放餐补 35 元，按月随工资发放。"]
+
+
+def test_table_rows_carry_their_header_and_narrow_to_the_named_column() -> None:
+    table = "| | Alpha | Alpha Plus |\n|---|---|---|\n| Range | 10 km | 25 km |\n| Weight | 2 kg | 3 kg |"
+    rows = S.passage_spans(table)
+    assert [r.text for r in rows] == ["Range — Alpha: 10 km; Alpha Plus: 25 km", "Weight — Alpha: 2 kg; Alpha Plus: 3 kg"]
+    assert S.column_for("What is the range of the Alpha Plus?", rows[0]) == 1
+    assert S.column_for("Alpha 的续航距离是多少？", rows[0]) == 0
+    assert S.column_for("What is the range?", rows[0]) is None
+    assert S.render_row(rows[0], [1]) == "Range (Alpha Plus): 25 km"
+    named = S.passage_spans("| Host | IP |\n|---|---|\n| `app-01` | 10.0.0.1 |")
+    assert [r.text for r in named] == ["Host: app-01; IP: 10.0.0.1"]
+
+
+def test_labels_and_list_lead_ins_are_context() -> None:
+    spans = S.passage_spans("**Gold – premium.** Support answers in 1 hour. Refunds take 3 days.\n\n"
+                            "Shipping is free to:\n\n- Shanghai\n- Beijing")
+    assert spans[1].text == "Gold – premium: Refunds take 3 days." and spans[1].context == "Gold – premium"
+    assert spans[-1].kind == "item" and "Shipping is free to:" in spans[-1].context
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How long does the battery last?", "duration"), ("退款多久到账？", "duration"),
+        ("How much does the panel cost?", "money"), ("太阳能板的售价是多少？", "money"),
+        ("Which host runs the API?", "code"), ("主机的 IP 地址是多少？", "code"),
+        ("What time does the shuttle leave?", "clock"), ("班车几点发车？", "clock"),
+        ("How many attempts lock an account?", "count"), ("What percentage of salary is paid?", "percent"),
+        ("音箱的防水等级是多少？", "rating"), ("What is its waterproof rating?", "rating"),
+        ("What does error E7 mean?", None),
+    ],
+)
+def test_what_a_question_asks(question: str, kind: str | None) -> None:
+    assert S.analyze(question).kind == kind
+
+
+def test_values_of_a_kind_and_the_questions_own_codes() -> None:
+    assert S.has_value("locked for 30 minutes", "duration") and S.has_value("保修 2 年", "duration")
+    assert S.has_value("699 CNY", "money") and S.has_value("补贴 150 元", "money")
+    assert not S.has_value("Software for Lumen S1 and S1 Max.", "count", exclude={"s1"})
+    assert S.has_value("Splash protection: IP67", "rating", exclude={"s1"})
+    assert not S.has_value("Model codes: S1 = LM-S1-26, issue of 2026 年 6 月", "count", exclude={"s1"})
+    assert S.analyze("年满 40 周岁的员工体检预算是多少？").numbers == {"40"}
+    assert S.analyze("SEV2 的复盘要几天？").codes == {"sev2"}
