@@ -19,7 +19,6 @@ model wrote before it reaches the user):
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -127,6 +126,7 @@ class Extract:
 VALUE_WEIGHT = 0.15
 QUALIFIER_WEIGHT = 0.2
 PRIOR_WEIGHT = 0.1
+VALUE_RESCUE = 0.12  # how far below the best a span stating the asked value may score and still answer
 # A span in another script than the question shares only its codes, numbers and names with it; the
 # question's other words are credited at this share of their weight (they may be there, translated).
 CROSS_CREDIT = 0.35
@@ -199,18 +199,29 @@ def extract_answer(
     telling = [j for j in range(len(quals)) if any(row[j] for row in named)]
     prior = list(passage_scores) if passage_scores is not None else [0.0] * len(passages)
     w = lexical_weight
-    best, best_score, best_lex = -1, -math.inf, 0.0
-    for i, (pi, _, _, shown, _) in enumerate(cands):
-        same = mostly_cjk(shown) == q_cjk
-        overlap = lex[i] if same else cross[i]
+    scores: list[float] = []
+    overlaps: list[float] = []
+    values: list[float] = []
+    for i, (pi, _, _, shown, matched) in enumerate(cands):
+        overlaps.append(lex[i] if mostly_cjk(shown) == q_cjk else cross[i])
+        values.append(value_score(shown, asked.kind, context=matched, exclude=asked.codes))
         qual = sum(named[i][j] for j in telling) / len(telling) if telling else 0.0
-        score = ((1 - w) * float(sims[i]) + w * overlap + VALUE_WEIGHT * value_score(shown, asked.kind, context=cands[i][4], exclude=asked.codes)
-                 + QUALIFIER_WEIGHT * qual + PRIOR_WEIGHT * float(prior[pi]))
-        if score > best_score:
-            best, best_score, best_lex = i, score, overlap
+        scores.append((1 - w) * float(sims[i]) + w * overlaps[i] + VALUE_WEIGHT * values[i]
+                      + QUALIFIER_WEIGHT * qual + PRIOR_WEIGHT * float(prior[pi]))
+    best = max(range(len(cands)), key=scores.__getitem__)
+    best_score, best_lex = scores[best], overlaps[best]
+    if asked.kind is not None and values[best] < FIRM_VALUE:
+        # The closest span states no value of the asked kind: one that does and scores nearly as well
+        # answers instead (else "not found", :func:`unanswered`).
+        firm = [i for i in range(len(cands)) if values[i] >= FIRM_VALUE and scores[i] >= best_score - VALUE_RESCUE]
+        if firm:
+            best = max(firm, key=scores.__getitem__)
+            best_score, best_lex = scores[best], overlaps[best]
     pi, si, span, text, matched = cands[best]
     spans = split[pi]
-    if span.kind == "sentence" and len(text) < min_chars and si + 1 < len(spans) and spans[si + 1].kind == "sentence":
+    if span.kind in ("sentence", "item") and len(text) < min_chars and si + 1 < len(spans) \
+            and spans[si + 1].kind == span.kind:
+        # a short sentence or item ("5,000 元以下：直属经理审批；") reads with the next one along
         text = f"{text}{'' if _cjk(text) else ' '}{spans[si + 1].text}"
     has = None if asked.kind is None else \
         value_score(text, asked.kind, context=matched, exclude=asked.codes) >= FIRM_VALUE
@@ -239,7 +250,8 @@ def unanswered(
         count = max((df or {}).get(t, 0) for t in terms(code)) if terms(code) else 0
         if not df or not n_docs or count < common_share * n_docs:
             return f"the closest passage does not name {code}"
-    if df and ex.similarity < UNKNOWN_NAME_MAX_SIMILARITY:
+    # Across scripts a name may stand translated in the span: only a span close in meaning is trusted then.
+    if df and (mostly_cjk(question) == mostly_cjk(ex.text) or ex.similarity < UNKNOWN_NAME_MAX_SIMILARITY):
         unknown = [n for n in names(question) if not _known(n, df)]
         if unknown:
             return f"the knowledge base never mentions {', '.join(sorted(unknown))}"

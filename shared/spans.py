@@ -143,7 +143,8 @@ def passage_spans(text: str) -> list[Span]:
             if body and re.search(r"[^\W_]", body):
                 m = _LEAD_KEY.match(body)
                 label = m.group(1) if m else ""
-                for s in _sentences(body):
+                # an item is one unit ("E102: the router only ... Enable 2.4 GHz ..."), cut only when long
+                for s in (_sentences(body) if len(body) > _MAX_SPAN else [body]):
                     spans.append(Span(s, context=" ".join(x for x in (lead_in, label) if x), kind="item"))
             continue
         para = join_lines(block)
@@ -252,13 +253,15 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"\bwithin how many\b|\bhow soon\b|\bhow often\b|\bafter how long\b|多久|多长时间|多长的|"
                             r"几天|几个?小时|几分钟|几周|几个?月|几年|几个工作日|多少天|多少小时|多少分钟|多少个?工作日|"
                             r"多少年|期限|有效期|保修期|多少周", re.I)),
-    ("code", re.compile(r"\bwhich (?:host|server|machine|database|queue|channel|port|ip|address|gateway|node|"
-                        r"version|model|code|cluster)\b|\bwhat is the (?:ip|address|host ?name|hostname|port|"
-                        r"model number|queue|channel)\b|\bip address\b|\bhost ?name\b|哪台|哪个主机|哪台主机|"
-                        r"主机名|ip(?:地址)?是|地址是多少|哪个(?:队列|频道|端口|版本|型号)|型号是|编号是", re.I)),
+    ("code", re.compile(r"\bwhich (?:host|server|machine|database|queue|channel|ip|address|gateway|node|"
+                        r"version|model|code|cluster|vulnerability|cve)\b|\bwhat is the (?:ip|address|host ?name|"
+                        r"hostname|model number|queue|channel)\b|\bip address\b|\bhost ?name\b|哪台|哪个主机|"
+                        r"哪台主机|主机名|ip(?:地址)?是|地址是多少|哪个(?:队列|频道|版本|型号|漏洞)|型号是|编号是|哪个安全漏洞|"
+                        r"什么漏洞", re.I)),
     ("rating", re.compile(r"\b(?:rating|grade|certification|standard)\b|\bwhat (?:class|grade)\b|等级|级别|评级|"
                           r"防护|认证|标准是", re.I)),
-    ("count", re.compile(r"\bhow (?:many|much|heavy|big|large|far|tall|wide|high|fast|loud|bright|old)\b|\bwhat is the (?:\w+ )?(?:capacity|size|length|limit|minimum|"
+    ("count", re.compile(r"\bhow (?:many|much|heavy|big|large|far|tall|wide|high|fast|loud|bright|old)\b|"
+                         r"\b(?:which|what) port\b|哪个端口|端口号?是|\bwhat is the (?:\w+ )?(?:capacity|size|length|limit|minimum|"
                          r"maximum|number|rating|range|resolution|weight|temperature|score|level|threshold)\b|"
                          r"\b(?:minimum|maximum|largest|smallest|max|min)\b.*\b(?:length|size|capacity|number|"
                          r"level|card|age|amount)\b|多少|几次|几个|几名|几人|几级|几位|多大|多重|多高|多远|"
@@ -301,7 +304,9 @@ def codes(text: str) -> set[str]:
         has_alpha = any(ch.isalpha() for ch in tok)
         joined = any(ch in "-_./:@" for ch in tok)
         version = re.fullmatch(r"\d+\.\d+\.\d+(?:\.\d+)*", tok) is not None
-        if (has_digit and has_alpha and len(tok) >= 2) or (joined and has_alpha and len(tok) > 3) or version:
+        # a hyphenated word (on-call, wire-free) is no identifier; a dotted host name is (grafana.acme.example)
+        dotted = tok.count(".") >= 2 and has_alpha
+        if (has_digit and has_alpha and len(tok) >= 2) or (joined and has_digit and len(tok) > 3) or dotted or version:
             out.add(tok.lower())
     return out
 
@@ -343,7 +348,8 @@ def analyze(question: str) -> Asked:
     """The kind of value ``question`` asks for and its qualifiers (codes and numbers it names)."""
     kind = next((k for k, pat in _ASKS if pat.search(question)), None)
     found = codes(question)
-    nums = {m for m in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", unicodedata.normalize("NFKC", question))}
+    plain = re.sub(r"(?<=\d),(?=\d{3}\b)", "", unicodedata.normalize("NFKC", question))
+    nums = {m for m in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", plain)}
     return Asked(kind=kind, codes=found, numbers=nums)
 
 

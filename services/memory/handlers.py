@@ -48,6 +48,7 @@ from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.resources import Resource
 from autoglm.shared.safety.content import REMOVED, default_filter
+from autoglm.shared.spans import codes, mentions
 from autoglm.shared.topics import MEMORY_REQUESTS
 
 from .chunking import Chunk, UnsupportedDocument, chunk_document, load_document
@@ -149,9 +150,12 @@ def memories(store: MemoryStore, at: Caller, req: MemoryList) -> dict[str, Any]:
 
 
 EXTRACT_PASSAGES = 8
-"""Passages above the floor the extract chooses its span from (the reply lists ``limit`` of them, plus the
-extract's own when it ranks lower): the passage that states the asked value is not always the one whose
-words and meaning are closest to the question (a spec table among release notes that name the product)."""
+EXTRACT_MARGIN = 0.15
+"""The extract chooses its span from up to ``EXTRACT_PASSAGES`` passages scoring at least the relevance floor
+less ``EXTRACT_MARGIN`` (the reply lists ``limit`` of those above the floor, plus the extract's own when it
+is not among them). The floor still decides whether the knowledge base is about the question; the span that
+states the asked value is not always in the passage whose words and meaning are closest to it (one row of a
+long spec table scores low as a whole, beside release notes that repeat the product's name)."""
 
 
 def kb_search(store: MemoryStore, at: Caller, req: KbSearch) -> dict[str, Any]:
@@ -170,8 +174,16 @@ def kb_search(store: MemoryStore, at: Caller, req: KbSearch) -> dict[str, Any]:
     if size == 0:
         return {"passages": [], "kb_chunks": 0}
     vector = _vector(store, at, req.vector, req.query)
-    wide = store.kb_search(tenant=at.tenant, vector=vector, top_k=max(req.limit, EXTRACT_PASSAGES), query=req.query)
-    passages = wide[: req.limit]
+    floor = store.config.kb_min_score
+    wide = store.kb_search(tenant=at.tenant, vector=vector, top_k=max(req.limit, EXTRACT_PASSAGES), query=req.query,
+                           min_score=floor - EXTRACT_MARGIN if req.query else None)
+    passages = [p for p in wide if p.score >= floor][: req.limit]
+    asked = codes(req.query or "")
+    if not passages and asked:
+        # a passage naming every code the question names (E102, db-prod-10) is about it, whatever its score
+        passages = [p for p in wide if all(mentions(f"{p.heading}\n{p.text}", c) for c in asked)][: req.limit]
+    if not passages:
+        wide = []
     out: dict[str, Any] = {"passages": [p.to_dict() for p in passages], "kb_chunks": size}
     if wide and req.query:
         df, n = store.kb_terms(tenant=at.tenant)
@@ -186,9 +198,11 @@ def kb_search(store: MemoryStore, at: Caller, req: KbSearch) -> dict[str, Any]:
                     "reason": why, "on_topic": bool(known_names(req.query, df)),
                     "closest": wide[ex.passage].citation}}
             cited = wide[ex.passage]
-            if ex.passage >= len(passages):
+            listed = [p.chunk_id for p in passages]
+            if cited.chunk_id not in listed:
                 out["passages"].append(cited.to_dict())
-                ex.passage = len(out["passages"]) - 1
+                listed.append(cited.chunk_id)
+            ex.passage = listed.index(cited.chunk_id)
             out["extract"] = {**ex.to_dict(), "citation": cited.citation, "source": cited.source}
     if req.query:  # the graph's multi-hop answer, when it has one (the planner answers with it)
         found = graph.answer(store.graphs, store.graph_encoder, tenant=at.tenant, question=req.query)

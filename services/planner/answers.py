@@ -132,8 +132,9 @@ def quoted(extract: str, zh: bool) -> str:
     """The extract as the answer: as it stands when it is in the question's language; quoted, and said to be
     the document's own words, when it is not (a Chinese question over an English handbook: the user reads
     the fact in the source's words rather than a translation nobody checked)."""
-    if lexical.mostly_cjk(extract) == zh:
-        return extract
+    cjk = bool(re.search(r"[\u3400-\u9fff]", extract))
+    if (cjk if zh else not lexical.mostly_cjk(extract)):
+        return extract  # in the question's language (a Chinese line naming hosts in Latin letters is)
     return f"知识库原文（英文）：“{extract}”" if zh else f"The knowledge base says (in Chinese): “{extract}”"
 
 

@@ -153,3 +153,18 @@ def test_values_of_a_kind_and_the_questions_own_codes() -> None:
     assert not S.has_value("Model codes: S1 = LM-S1-26, issue of 2026 年 6 月", "count", exclude={"s1"})
     assert S.analyze("年满 40 周岁的员工体检预算是多少？").numbers == {"40"}
     assert S.analyze("SEV2 的复盘要几天？").codes == {"sev2"}
+
+
+def test_identifiers_are_codes_and_hyphenated_words_are_not() -> None:
+    assert S.codes("the on-call engineer must re-authenticate") == set()
+    assert S.codes("see grafana.harbor.example and db-main-20, E7, 2.4.0") == {
+        "grafana.harbor.example", "db-main-20", "e7", "2.4.0"}
+    assert S.analyze("Which port does the gateway listen on?").kind == "count"  # a port is a number
+    assert S.analyze("报销 8,000 元需要谁审批？").numbers == {"8000"}
+
+
+def test_a_list_item_is_one_span_and_a_short_one_reads_with_the_next() -> None:
+    [item] = S.passage_spans("- **L305**：蓝牙模块无响应。长按电源键 15 秒重启。")
+    assert item.kind == "item" and item.text == "L305：蓝牙模块无响应。长按电源键 15 秒重启。"
+    ex = G.extract_answer("1 千元以下的报销由谁审批？", ["- 1 千元以下：经理审批；\n- 1 千元至 5 千元：总监审批；"])
+    assert ex is not None and "经理审批" in ex.text and "总监审批" in ex.text
