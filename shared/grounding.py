@@ -132,6 +132,16 @@ VALUE_RESCUE = 0.12  # how far below the best a span stating the asked value may
 CROSS_CREDIT = 0.35
 
 
+def _focus(question: str, q_cjk: bool) -> str | None:
+    """The question without its names and codes (None when too little is left to mean anything)."""
+    if q_cjk:
+        rest = re.sub(r"[A-Za-z0-9][A-Za-z0-9._\-]*", " ", question)
+        return re.sub(r"\s+", " ", rest).strip() if len(re.findall(r"[\u3400-\u9fff]", rest)) >= 4 else None
+    drop = codes(question) | names(question)
+    words = [w for w in re.findall(r"\S+", question) if w.strip("?.,!:;\"'()").lower() not in drop]
+    return " ".join(words) if len(words) >= 3 and len(words) < len(question.split()) else None
+
+
 def _script_neutral(question: str, q_cjk: bool) -> set[str]:
     """The question's terms a text in the other script can share: for a Chinese question its Latin words
     and numbers; for an English one its codes, numbers and proper names."""
@@ -181,9 +191,14 @@ def extract_answer(
     if not cands:
         return None
     asked = analyze(question)
-    vecs = _encoder(encoder).encode([question] + [c[3] for c in cands])
-    sims = vecs[1:] @ vecs[0]
     q_cjk = mostly_cjk(question)
+    focus = _focus(question, q_cjk)
+    vecs = _encoder(encoder).encode([question, focus or question] + [c[3] for c in cands])
+    sims = vecs[2:] @ vecs[0]
+    # Across scripts the question's names and codes, spelt alike on both sides, pull the cosine towards any
+    # span that repeats them ("VPN" in every sentence of the VPN guide); its other words, read without them,
+    # say what is asked. (Names and codes still count: as shared words and qualifiers.)
+    focus_sims = vecs[2:] @ vecs[1]
     docs = [terms(c[4]) for c in cands]
     weight = term_weights(question, docs, df=df, n=n_docs)
     total = sum(weight.values()) or 1.0
@@ -193,7 +208,7 @@ def extract_answer(
     lex = [sum(w for t, w in weight.items() if t in d) / total for d in docs]
     cross = [sum(w for t, w in weight.items() if t in d and t in neutral) / total
              + CROSS_CREDIT * sum(w for t, w in weight.items() if t not in neutral) / total for d in docs]
-    quals = sorted(asked.codes | asked.numbers)
+    quals = sorted(asked.codes | asked.numbers | asked.labels)
     named = [[mentions(c[4], q) for q in quals] for c in cands]
     # only a qualifier some candidate names can tell them apart
     telling = [j for j in range(len(quals)) if any(row[j] for row in named)]
@@ -203,7 +218,10 @@ def extract_answer(
     overlaps: list[float] = []
     values: list[float] = []
     for i, (pi, _, _, shown, matched) in enumerate(cands):
-        overlaps.append(lex[i] if mostly_cjk(shown) == q_cjk else cross[i])
+        same = mostly_cjk(shown) == q_cjk
+        overlaps.append(lex[i] if same else cross[i])
+        if not same:
+            sims[i] = focus_sims[i]
         values.append(value_score(shown, asked.kind, context=matched, exclude=asked.codes))
         qual = sum(named[i][j] for j in telling) / len(telling) if telling else 0.0
         scores.append((1 - w) * float(sims[i]) + w * overlaps[i] + VALUE_WEIGHT * values[i]

@@ -342,6 +342,7 @@ class Asked:
     kind: str | None
     codes: set[str] = field(default_factory=set)
     numbers: set[str] = field(default_factory=set)
+    labels: set[str] = field(default_factory=set)  # capitalised hyphenated names (P-B, NW-Core): softer qualifiers
 
 
 def analyze(question: str) -> Asked:
@@ -350,7 +351,8 @@ def analyze(question: str) -> Asked:
     found = codes(question)
     plain = re.sub(r"(?<=\d),(?=\d{3}\b)", "", unicodedata.normalize("NFKC", question))
     nums = {m for m in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", plain)}
-    return Asked(kind=kind, codes=found, numbers=nums)
+    labels = {m.lower() for m in re.findall(r"(?<![\w-])[A-Z][A-Za-z]*-[A-Za-z][A-Za-z-]*(?![\w-])", question)} - found
+    return Asked(kind=kind, codes=found, numbers=nums, labels=labels)
 
 
 def value_score(text: str, kind: str | None, *, context: str = "", exclude: Collection[str] = ()) -> float:

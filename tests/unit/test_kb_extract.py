@@ -61,6 +61,8 @@ def ask(tenant: str, question: str) -> tuple[G.Extract, str | None]:
         ("harbor", "P-B 事故的复盘会议要在几个工作日内召开？", "7 business days", None),
         ("harbor", "连续登录失败几次账号会被锁定？", "6 failed sign-in attempts", None),
         ("lumen", "What does fault code L201 mean?", "电池温度过高", None),
+        # across languages, two durations in one paragraph
+        ("lumen", "Lumen 音箱空闲多久会自动关机？", "20 minutes", "90 days"),
         ("lumen", "How long is the warranty on the charging cable?", "6 个月", None),
     ],
 )
