@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from autoglm.shared import grounding, langid, lexical
+from autoglm.shared import grounding, langid, lexical, spans
 from autoglm.shared.safety import DATA_PREAMBLE, data_block
 
 AnswerSource = Literal["extract", "model", "tool", "template"]
@@ -125,7 +125,26 @@ def kb_answer(question: str, output: dict[str, Any], zh: bool, rephrased: str | 
         if gaps.ok and not bad:
             return Part(with_sources(text, [passage], zh), "model", grounded=True)
         note = f"rephrasing rejected ({bad or gaps.reason()}): the extract stands"
-    return Part(with_sources(quoted(extract, zh), [passage], zh), "extract", grounded=True, note=note)
+    cited = [passage, *corroborating(extract, question, passages, passage)]
+    return Part(with_sources(quoted(extract, zh), cited, zh), "extract", grounded=True, note=note)
+
+
+def corroborating(extract: str, question: str, passages: Sequence[dict[str, Any]], cited: dict[str, Any],
+                  limit: int = 2) -> list[dict[str, Any]]:
+    """Other retrieved passages, of other documents, that state the extract's identifier too (the host
+    ``bkp-sh-02`` of an inventory row is also the one the backup standard names): cited beside it, so the
+    user sees every document that says so. Identifiers the question itself names prove nothing."""
+    asked = spans.codes(question)
+    keys = [c for c in spans.codes(extract) if c not in asked]
+    if not keys:
+        return []
+    out: list[dict[str, Any]] = []
+    for p in passages:
+        if p is cited or p.get("source") == cited.get("source") or len(out) >= limit:
+            continue
+        if any(spans.mentions(str(p.get("text", "")), k) for k in keys):
+            out.append(p)
+    return out
 
 
 def quoted(extract: str, zh: bool) -> str:

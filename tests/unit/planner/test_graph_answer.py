@@ -119,3 +119,15 @@ def test_an_extract_in_another_language_is_quoted_as_the_documents_words() -> No
     [publish] = _until_search_reply(passages=[passage], extract=extract)
     assert isinstance(publish, Publish)
     assert publish.result.answer.startswith("The knowledge base says (in Chinese): “每个出勤的工作日发放餐补 35 元。”")
+
+
+def test_other_documents_stating_the_extracts_identifier_are_cited_too() -> None:
+    row = {"text": "| `bk-02` | 10.1.1.2 | primary backup host |", "source": "hosts.md", "citation": "Host inventory"}
+    standard = {"text": "Backups are written to the primary backup host `bk-02` in Shanghai.", "source": "backup.md",
+                "citation": "Backup standard"}
+    other = {"text": "The old host `bk-01` was retired.", "source": "old.md", "citation": "Retired hosts"}
+    extract = {"text": "host: bk-02; IP: 10.1.1.2; role: primary backup host", "passage": 0}
+    [publish] = _until_search_reply(passages=[row, standard, other], extract=extract)
+    assert isinstance(publish, Publish)
+    answer = publish.result.answer
+    assert "[1] Host inventory" in answer and "[2] Backup standard" in answer and "Retired hosts" not in answer
