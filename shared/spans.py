@@ -277,9 +277,10 @@ _MONEY = re.compile(r"(?:[$¥€£]|usd|cny|rmb|eur)\s*" + _NUM + r"|" + _NUM + 
                     r"cny|rmb|usd|eur|dollars?|euros?)", re.I)
 _PERCENT = re.compile(_NUM + r"\s*(?:%|％|percent|per cent)|百分之" + _NUM + r"|" + _NUM + r"\s*成", re.I)
 _CLOCK = re.compile(r"\b\d{1,2}[:：]\d{2}\b|" + _NUM + r"\s*点|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)", re.I)
-# a number standing alone (not the digit of a name like S1 or X2): digits, a Chinese numeral of two
+# a number standing alone (not the digit of a name like S1 or X2, nor an address or version like 10.4.0.2):
+# digits, a Chinese numeral of two
 # characters or with a measure word after it, an English number word
-_ANY_NUMBER = re.compile(r"(?<![a-z0-9_.-])\d+(?:[.,]\d+)*(?![a-z]*\d)|[零〇一二两三四五六七八九十百千万半]{2,}|"
+_ANY_NUMBER = re.compile(r"(?<![a-z0-9_.-])(?!\d+\.\d+\.\d)\d+(?:[.,]\d+)*(?![a-z]*\d)|[零〇一二两三四五六七八九十百千万半]{2,}|"
                          r"[一二两三四五六七八九十百千万半](?=\s*(?:个|次|天|日|年|月|周|小时|分钟|秒|元|人|名|岁|级|倍|成|项|台|条))|"
                          r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
                          r"forty|fifty|sixty|hundred|once|twice)\b", re.I)

@@ -149,7 +149,7 @@ def memories(store: MemoryStore, at: Caller, req: MemoryList) -> dict[str, Any]:
     return {"memories": store.list_memories(tenant=at.tenant, user=req.user, kinds=kinds, limit=req.limit)}
 
 
-EXTRACT_PASSAGES = 8
+EXTRACT_PASSAGES = 12
 EXTRACT_MARGIN = 0.15
 """The extract chooses its span from up to ``EXTRACT_PASSAGES`` passages scoring at least the relevance floor
 less ``EXTRACT_MARGIN`` (the reply lists ``limit`` of those above the floor, plus the extract's own when it

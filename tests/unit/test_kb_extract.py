@@ -152,6 +152,7 @@ def test_values_of_a_kind_and_the_questions_own_codes() -> None:
     assert S.has_value("699 CNY", "money") and S.has_value("补贴 150 元", "money")
     assert not S.has_value("Software for Lumen S1 and S1 Max.", "count", exclude={"s1"})
     assert S.has_value("Splash protection: IP67", "rating", exclude={"s1"})
+    assert not S.has_value("host: db-main-20; IP: 10.8.2.21", "count") and S.has_value("port 2222", "count")
     assert not S.has_value("Model codes: S1 = LM-S1-26, issue of 2026 年 6 月", "count", exclude={"s1"})
     assert S.analyze("年满 40 周岁的员工体检预算是多少？").numbers == {"40"}
     assert S.analyze("SEV2 的复盘要几天？").codes == {"sev2"}
