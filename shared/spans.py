@@ -69,6 +69,30 @@ def join_lines(lines: list[str]) -> str:
     return out
 
 
+SHORT_LINE = 40
+"""A line narrower than this (in columns: a Chinese character is two) ends where it ends unless it stops at
+a comma ("Hotline: 400-600-7788" over "Hours: 9:00-18:00" in a plain text file); a wider one that stops
+mid-sentence is a wrapped line, and the next continues it."""
+
+
+def logical_lines(lines: list[str]) -> list[str]:
+    """A block's lines with wrapped ones joined: a line continues the one before unless that one is short
+    (:data:`SHORT_LINE`) or ends a sentence."""
+    out: list[str] = []
+    for line in (x.strip() for x in lines):
+        if not line:
+            continue
+        prev = out[-1] if out else ""
+        width = len(prev) + len(re.findall(r"[\u3400-\u9fff]", prev))  # a Chinese character is two columns
+        wrapped = prev.endswith(("，", ",", "、", "；", ";")) or (
+            width >= SHORT_LINE and not prev.endswith(("。", "！", "？", "!", "?", ".", ":", "：")))
+        if prev and wrapped:
+            out[-1] = join_lines([prev, line])
+        else:
+            out.append(line)
+    return out
+
+
 def _cells(line: str) -> list[str]:
     return [c.strip() for c in line.strip().strip("|").split("|")]
 
@@ -147,11 +171,12 @@ def passage_spans(text: str) -> list[Span]:
                 for s in (_sentences(body) if len(body) > _MAX_SPAN else [body]):
                     spans.append(Span(s, context=" ".join(x for x in (lead_in, label) if x), kind="item"))
             continue
-        para = join_lines(block)
+        lines = logical_lines(block)
+        para = join_lines(lines)
         bold = _LEAD_BOLD.match(para)
         label = _clean(bold.group(1)).rstrip(".。:：") if bold else ""
         para = _clean(para)
-        sentences = _sentences(para)
+        sentences = [s for line in lines for s in _sentences(_clean(line))]
         for i, s in enumerate(sentences):
             if label and i == 0 and _clean(s).rstrip(".。:：") == label:
                 continue  # the label alone says nothing; it is every following sentence's context

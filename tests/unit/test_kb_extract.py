@@ -105,9 +105,11 @@ def test_extract_reports_what_it_was_asked_and_whether_it_answers() -> None:
 
 
 def test_wrapped_paragraph_lines_are_one_sentence() -> None:
-    spans = S.passage_spans("The keys live in the vault, never on\nthe backup hosts themselves. Rotate them yearly.")
-    assert [s.text for s in spans] == ["The keys live in the vault, never on the backup hosts themselves.",
-                                       "Rotate them yearly."]
+    spans = S.passage_spans("All backups are encrypted. The encryption keys live in the company vault, never on\n"
+                            "the backup hosts themselves. Rotate them yearly.")
+    assert [s.text for s in spans] == ["All backups are encrypted.",
+                                       "The encryption keys live in the company vault, never on the backup hosts "
+                                       "themselves.", "Rotate them yearly."]
     zh = S.passage_spans("每个工作日发放餐补 35 元，\n按月随工资发放。")
     assert [s.text for s in zh] == ["每个工作日发放餐补 35 元，按月随工资发放。"]
 
@@ -171,3 +173,8 @@ def test_a_list_item_is_one_span_and_a_short_one_reads_with_the_next() -> None:
     assert item.kind == "item" and item.text == "L305：蓝牙模块无响应。长按电源键 15 秒重启。"
     ex = G.extract_answer("1 千元以下的报销由谁审批？", ["- 1 千元以下：经理审批；\n- 1 千元至 5 千元：总监审批；"])
     assert ex is not None and "经理审批" in ex.text and "总监审批" in ex.text
+
+
+def test_short_lines_of_a_plain_text_block_stay_apart() -> None:
+    spans = S.passage_spans("Hotline: 400-600-7788\nHours: 9:00 to 18:00\nEmail: help@lumen.example")
+    assert [s.text for s in spans] == ["Hotline: 400-600-7788", "Hours: 9:00 to 18:00", "Email: help@lumen.example"]
