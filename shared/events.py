@@ -808,7 +808,9 @@ class KbSearch(StepRequest):
     user: str | None = _USER
     limit: int = _LIMIT
     query: str | None = Field(None, description="The question's text (embedded by the memory service; its word "
-                              "overlap re-ranks the passages, and the reply's `extract` is its sentence that answers).")
+                              "overlap re-ranks the passages, and the reply's `extract` is the span that answers, "
+                              "with `answers` saying whether it states the kind of value asked; when the closest "
+                              "span does not, the reply has no passage and `not_found` says why).")
     vector: list[float] | None = _QUERY_VECTOR
 
     @model_validator(mode="after")
