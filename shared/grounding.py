@@ -125,6 +125,7 @@ class Extract:
 # dev sets: a value of the asked kind and the question's qualifiers decide between spans about one subject.
 VALUE_WEIGHT = 0.15
 QUALIFIER_WEIGHT = 0.2
+LABEL_SHARE = 0.5  # a label's share of QUALIFIER_WEIGHT
 PRIOR_WEIGHT = 0.1
 VALUE_RESCUE = 0.12  # how far below the best a span stating the asked value may score and still answer
 # A span in another script than the question shares only its codes, numbers and names with it; the
@@ -208,7 +209,10 @@ def extract_answer(
     lex = [sum(w for t, w in weight.items() if t in d) / total for d in docs]
     cross = [sum(w for t, w in weight.items() if t in d and t in neutral) / total
              + CROSS_CREDIT * sum(w for t, w in weight.items() if t not in neutral) / total for d in docs]
-    quals = sorted(asked.codes | asked.numbers | asked.labels)
+    quals = sorted(asked.codes | asked.numbers) + sorted(asked.labels - asked.codes)
+    # a label (an acronym, a hyphenated name) is a softer qualifier than a code or number: an acronym is
+    # often spelt out where it is used again ("recovery point objective" after "(RPO)")
+    qual_weight = [1.0 if q in asked.codes or q in asked.numbers else LABEL_SHARE for q in quals]
     named = [[mentions(c[4], q) for q in quals] for c in cands]
     # only a qualifier some candidate names can tell them apart
     telling = [j for j in range(len(quals)) if any(row[j] for row in named)]
@@ -223,7 +227,7 @@ def extract_answer(
         if not same:
             sims[i] = focus_sims[i]
         values.append(value_score(shown, asked.kind, context=matched, exclude=asked.codes))
-        qual = sum(named[i][j] for j in telling) / len(telling) if telling else 0.0
+        qual = sum(qual_weight[j] for j in telling if named[i][j]) / max(1.0, sum(qual_weight[j] for j in telling))
         scores.append((1 - w) * float(sims[i]) + w * overlaps[i] + VALUE_WEIGHT * values[i]
                       + QUALIFIER_WEIGHT * qual + PRIOR_WEIGHT * float(prior[pi]))
     best = max(range(len(cands)), key=scores.__getitem__)

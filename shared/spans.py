@@ -368,7 +368,7 @@ class Asked:
     kind: str | None
     codes: set[str] = field(default_factory=set)
     numbers: set[str] = field(default_factory=set)
-    labels: set[str] = field(default_factory=set)  # capitalised hyphenated names (P-B, NW-Core): softer qualifiers
+    labels: set[str] = field(default_factory=set)  # hyphenated names and acronyms (P-B, RTO): softer qualifiers
 
 
 def analyze(question: str) -> Asked:
@@ -376,8 +376,10 @@ def analyze(question: str) -> Asked:
     kind = next((k for k, pat in _ASKS if pat.search(question)), None)
     found = codes(question)
     plain = re.sub(r"(?<=\d),(?=\d{3}\b)", "", unicodedata.normalize("NFKC", question))
-    nums = {m for m in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", plain)}
-    labels = {m.lower() for m in re.findall(r"(?<![\w-])[A-Z][A-Za-z]*-[A-Za-z][A-Za-z-]*(?![\w-])", question)} - found
+    nums = {m for m in re.findall(r"(?<![\w.-])\d+(?:\.\d+)?(?![\w.-])", plain)}
+    # a capitalised hyphenated name (P-B, NW-Core) or an acronym (RTO beside RPO) names one case of several
+    labels = {m.lower() for m in re.findall(r"(?<![\w-])(?:[A-Z][A-Za-z]*-[A-Za-z][A-Za-z-]*|[A-Z]{2,6})(?![\w-])",
+                                            question)} - found
     return Asked(kind=kind, codes=found, numbers=nums, labels=labels)
 
 

@@ -178,3 +178,12 @@ def test_a_list_item_is_one_span_and_a_short_one_reads_with_the_next() -> None:
 def test_short_lines_of_a_plain_text_block_stay_apart() -> None:
     spans = S.passage_spans("Hotline: 400-600-7788\nHours: 9:00 to 18:00\nEmail: help@lumen.example")
     assert [s.text for s in spans] == ["Hotline: 400-600-7788", "Hours: 9:00 to 18:00", "Email: help@lumen.example"]
+
+
+def test_an_acronym_singles_out_its_sentence_and_digits_of_a_code_are_no_number() -> None:
+    passage = ("For the orders database `db-main-02` the recovery point objective (RPO) is 15 minutes. "
+               "The recovery time objective (RTO) is 4 hours for `db-main-02`.")
+    ex = G.extract_answer("订单数据库 db-main-02 的恢复时间目标（RTO）是多少？", [passage])
+    assert ex is not None and "4 hours" in ex.text
+    asked = S.analyze("db-main-02 的 RTO 是多少？")
+    assert asked.codes == {"db-main-02"} and asked.labels == {"rto"} and asked.numbers == set()
