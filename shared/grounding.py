@@ -34,6 +34,7 @@ from autoglm.shared.spans import (
     Span,
     analyze,
     column_for,
+    decisive,
     mentions,
     passage_spans,
     render_row,
@@ -266,7 +267,7 @@ def unanswered(
     the knowledge base holds in few passages (a code most passages repeat, like a product name, names the
     subject of the whole collection, not one case of it); or the question names something the knowledge
     base (``df``, its document frequencies) never mentions and the span is not close to it in meaning."""
-    if ex.asked and ex.has_value is False:
+    if ex.asked and ex.has_value is False and decisive(question, ex.asked):
         return f"the closest passage states no {ex.asked} value"
     for code in ex.missing:
         count = max((df or {}).get(t, 0) for t in terms(code)) if terms(code) else 0

@@ -371,6 +371,20 @@ class Asked:
     labels: set[str] = field(default_factory=set)  # hyphenated names and acronyms (P-B, RTO): softer qualifiers
 
 
+_QUANTITY_WORDS = re.compile(r"\bhow (?:many|much|long)\b|\bwithin how\b|多少|多久|多长|几(?:个|次|天|年|月|周|人|名|位|项|台|条|"
+                             r"分钟|小时|点|号)", re.I)
+
+
+def decisive(question: str, kind: str | None) -> bool:
+    """Whether a span without a value of ``kind`` surely does not answer ``question``: a duration, an amount
+    of money, a percentage or a clock time always comes as one; a count only when the question asks how
+    many or how much in so many words (最高/最低 may ask for a name: "最高审批人是谁"); a code or a rating
+    may be a word ("四星级", "the Shanghai file server")."""
+    if kind in ("duration", "money", "percent", "clock"):
+        return True
+    return kind == "count" and bool(_QUANTITY_WORDS.search(question))
+
+
 def analyze(question: str) -> Asked:
     """The kind of value ``question`` asks for and its qualifiers (codes and numbers it names)."""
     kind = next((k for k, pat in _ASKS if pat.search(question)), None)

@@ -187,3 +187,11 @@ def test_an_acronym_singles_out_its_sentence_and_digits_of_a_code_are_no_number(
     assert ex is not None and "4 hours" in ex.text
     asked = S.analyze("db-main-02 的 RTO 是多少？")
     assert asked.codes == {"db-main-02"} and asked.labels == {"rto"} and asked.numbers == set()
+
+
+def test_only_a_quantity_asked_in_so_many_words_decides_not_found() -> None:
+    assert S.decisive("退款多久到账？", "duration") and S.decisive("How many attempts lock it?", "count")
+    assert not S.decisive("最高审批人是谁？", "count") and not S.decisive("出差住宿是什么等级？", "rating")
+    passage = "出差住宿标准为四星级酒店，一线城市可选五星级。"
+    ex = G.extract_answer("出差住宿标准是什么等级？", [passage])
+    assert ex is not None and G.unanswered("出差住宿标准是什么等级？", ex) is None
