@@ -23,6 +23,9 @@ from ..graph.service import ingest as graph_ingest
 from ..graph.store import GraphStore
 from .collections import KB, NS, Collections, epoch, from_epoch
 
+_TERM_STATS_TENANTS = 256
+"""Tenants whose term statistics (:meth:`KnowledgeBase.kb_terms`) are kept at once."""
+
 
 class KbCapacityError(RuntimeError):
     """An ingest would take a tenant's knowledge base past its cap."""
@@ -271,6 +274,8 @@ class KnowledgeBase(Collections):
                 for r in self._scroll(name, payload=["tenant", "title", "heading", "text"]) if self._owned(r, tenant)
             ]
             stats = lexical.document_frequencies(texts)
+            if len(self._term_stats) >= _TERM_STATS_TENANTS:
+                self._term_stats.pop(next(iter(self._term_stats)))  # the longest-held tenant's, rebuilt on demand
             self._term_stats[tenant] = stats
             return stats
 

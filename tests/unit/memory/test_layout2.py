@@ -221,3 +221,13 @@ def test_an_uploaded_file_is_loaded_chunked_embedded_and_searchable(store: Memor
                  document_b64=base64.b64encode(b"\x00\x01\x02binary").decode())
     refused = _run(store, real_embed, "acme", "s", "t5", binary)
     assert refused["error"] and refused["chunks"] == 0 and "/tmp" not in refused["error"]
+
+
+def test_kb_terms_count_each_term_once_per_chunk_and_follow_the_documents(store: MemoryStore) -> None:
+    chunks = [{"text": c.text, "heading": c.heading, "index": c.index, "title": c.title} for c in HANDBOOK]
+    _run(store, real_embed, "acme", "s", "t0", req(operation="kb_upsert", source="handbook.md", chunks=chunks))
+    df, n = store.kb_terms(tenant="acme")
+    assert n == 3 and df["handbook"] == 3 and df["wireguard"] == 1
+    _run(store, real_embed, "acme", "s", "t1", req(operation="kb_upsert", source="handbook.md", chunks=chunks[:1]))
+    df, n = store.kb_terms(tenant="acme")  # stale statistics are dropped with the chunks
+    assert n == 1 and "wireguard" not in df
