@@ -254,9 +254,9 @@ def is_pleasantry(clause: str) -> bool:
 
 
 # Question words only (QUESTION below also has the listing verbs): a noun phrase with one is a question.
-QUESTION_WORD = re.compile(r"什么|为什么|怎么|如何|谁|哪|吗|多少|几|是否|\?|\bwhat\b|\bwhy\b|\bhow\b|\bwho\b|\bwhen\b|\bwhere\b|\bwhich\b", IC)
+QUESTION_WORD = re.compile(r"什么|为什么|怎么|如何|谁|哪|吗|多少|多长|多久|多快|多远|多大|多高|多重|几|是否|\?|\bwhat\b|\bwhy\b|\bhow\b|\bwho\b|\bwhen\b|\bwhere\b|\bwhich\b", IC)
 QUESTION = re.compile(
-    r"列出|列举|提取|找出|指出|比较|对比|\blist\b|\bextract\b|\bidentify\b|\bpoint out\b|\bcompare\b|什么|为什么|怎么|如何|谁|哪|吗|多少|几|是否|解释|介绍|讲讲|说说|区别|意思|原理|推荐|\?|"
+    r"列出|列举|提取|找出|指出|比较|对比|\blist\b|\bextract\b|\bidentify\b|\bpoint out\b|\bcompare\b|什么|为什么|怎么|如何|谁|哪|吗|多少|多长|多久|多快|多远|多大|多高|多重|几|是否|解释|介绍|讲讲|说说|区别|意思|原理|推荐|\?|"
     r"\bwhat\b|\bwhy\b|\bhow\b|\bwho\b|\bwhen\b|\bwhere\b|\bwhich\b|\bexplain\b|\bdescribe\b|\btell me about\b"
     r"|\bdefine\b|\bdifference\b|\bmeaning\b|\brecommend\b|\bis\b|\bare\b|\bdoes\b|\bcan\b|\bshould\b",
     IC,

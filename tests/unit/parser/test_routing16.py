@@ -75,3 +75,9 @@ def test_a_day_count_before_tian_qi_is_not_a_weather_typo() -> None:
     assert "天气" not in normalize("产假从第 98 天起怎么计算工资？")
     assert "天气" not in normalize("从第3天起按八折计")
     assert "天气" in normalize("上海天起怎么样")
+
+
+@pytest.mark.parametrize("text", ["P2 故障需要在多长时间内处理完？", "发票要保存多久？", "生产数据库的备份多久做一次？"])
+def test_how_long_questions_are_questions_not_configuration(text: str) -> None:
+    graph = parse_request(text, now=NOW)
+    assert graph.intents and graph.intents[0].type.value == "question_answering", graph
