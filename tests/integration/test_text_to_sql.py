@@ -78,6 +78,10 @@ async def test_question_becomes_a_valid_executed_select(bus: Bus, question: str,
     data, gen, call, reply = await _ask(bus, question)
     assert data["status"] == "completed", data
     names = [s["name"] for s in data["steps"] if s.get("intent_id")]
+    # A tenant that may have documents searches them first (schema_fit.py); this one has none, so the database
+    # answers. Within planner.kb_first_absent_ttl_s of a search that found no knowledge base, none is planned.
+    if names[:1] == ["kb_search"]:
+        names = names[1:]
     assert names == ["sql_schema", "generate", "sql_query"], data["steps"]
     assert all(s["status"] == "completed" for s in data["steps"] if s.get("intent_id")), data["steps"]
 
