@@ -7,7 +7,8 @@ Env: BENCH_QUICK=1 for a short run, BENCH_OUT=path for the JSON, BURST_FACTOR (1
 AUTOGLM_PLANNER__MAX_TASKS_IN_FLIGHT (the planner's admission limit, default 1000).
 JSON: {"capacity_tasks_per_s", "burst_tasks", "burst_publish_rate_per_s", "drain_s",
 "burst_throughput_per_s", "lost", "duplicates", "rss_mb_capacity_phase_peak", "rss_mb_burst_peak",
-"planner_open_tasks_peak", "planner_paused_samples", "planner_max_tasks_in_flight", "machine"}.
+"planner_open_tasks_peak", "planner_paused_samples", "planner_pauses", "planner_max_tasks_in_flight",
+"machine"}.
 Exits 1 when a task is lost or answered twice.
 """
 

@@ -67,6 +67,7 @@ class Coordinator:
         self._locks: dict[str, asyncio.Lock] = {}
         self.owned: set[int] = set()
         self.admission_paused = False
+        self.admission_pauses = 0  # how often intake was paused since start (a short pause is seen by a reader)
         self._ticker: asyncio.Task[None] | None = None
         self.turns = TurnBatcher(rt)
         # Which tenants have no knowledge base: their general questions skip the search (kb_first.py).
@@ -141,6 +142,7 @@ class Coordinator:
             return  # no consumer yet
         if not self.admission_paused:
             log.info("planner holds %d open tasks: intents paused", open_tasks)
+            self.admission_pauses += 1
         self.admission_paused = not self.admission_paused
         metrics.ADMISSION_PAUSED.set(int(self.admission_paused))
 

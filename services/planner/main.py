@@ -60,6 +60,7 @@ def create_app(settings: PlannerSettings | None = None) -> FastStream:
         details=lambda: {
             "tasks_in_flight": len(coordinator.tasks),
             "admission_paused": coordinator.admission_paused,
+            "admission_pauses": coordinator.admission_pauses,
             "partitions": sorted(coordinator.owned),
         },
     )

@@ -46,6 +46,11 @@ class _Sampler:
         self.rss_peak_mb: dict[str, float] = {}
         self.open_tasks_peak = 0
         self.paused_samples = 0
+        # the planner's own count of pauses since this reset: one shorter than a sample interval is still seen
+        self.pauses = 0
+        ok, details = probe(self.stack.procs["planner"].port, "/readyz", timeout=0.5) \
+            if "planner" in self.stack.procs else (False, {})
+        self._pauses_before = int(details.get("admission_pauses", 0)) if ok else 0
         self.samples = 0
 
     def _sample(self) -> None:
@@ -61,6 +66,7 @@ class _Sampler:
         if ok:
             self.open_tasks_peak = max(self.open_tasks_peak, int(details.get("tasks_in_flight", 0)))
             self.paused_samples += bool(details.get("admission_paused"))
+            self.pauses = max(self.pauses, int(details.get("admission_pauses", 0)) - self._pauses_before)
         self.samples += 1
 
     async def run(self) -> None:
@@ -155,5 +161,6 @@ async def run_burst(
         "rss_mb_burst_peak": dict(sampler.rss_peak_mb),
         "planner_open_tasks_peak": sampler.open_tasks_peak,
         "planner_paused_samples": sampler.paused_samples,
+        "planner_pauses": sampler.pauses,
         "samples": sampler.samples,
     }
