@@ -88,7 +88,8 @@ async def test_generation_with_the_bundled_model(bus: Bus) -> None:
     ev = task_event("写一首关于秋天的诗")
     await bus.publish("autoglm.tasks", ev, key=ev["sessionid"])
     data = (await bus.result(ev["taskid"], 240))["data"]
-    assert data["status"] == "completed", data
+    # a looping poem is reported as a failed part (partial), not handed over (answers.writing_answer)
+    assert data["status"] in ("completed", "partial"), data
     assert data["answer"].strip()
     [gen] = [s for s in data["steps"] if s["kind"] == "generation"]
     assert gen["status"] == "completed" and gen["name"] == "generate"
