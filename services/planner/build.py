@@ -245,11 +245,7 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
                 # A general question tries the tenant's documents first (kb_first.py): the generation
                 # answers with the search's extract when a passage passed the floor (requests.py), else
                 # the model answers. Optional: a failed or slow search leaves the model to answer.
-                search = PlanStep(id=sid, kind=StepKind.TOOL, name="kb_search", intent_id=intent.id,
-                                  depends_on=deps, optional=True, max_attempts=1,
-                                  arguments={"query": intent.text, "top_k": 4, "kb_first": True},
-                                  timeout_s=min(policy.kb_first_timeout_s, policy.step_timeout_s))
-                state.steps.append(search)
+                search = add_kb_first_search(state, policy, intent.id, intent.text, deps)
                 deps, sid = [*deps, search.id], f"s{len(state.steps)}"
             step = PlanStep(
                 id=sid,
@@ -275,6 +271,18 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
         # "记住我不吃辣，然后推荐一道菜": the recommendation should already know what was just stated.
         search.depends_on += [by_intent[i.id] for i in state.graph.intents if remembers(i)]
     state.phase = "execute"
+
+
+def add_kb_first_search(state: TaskState, policy: PlannerPolicy, intent_id: str, query: str,
+                        deps: list[str]) -> PlanStep:
+    """The optional, quick search of the tenant's documents that a question tries first (kb_first.py): one
+    attempt, ``planner.kb_first_timeout_s``; its dependants run whether it finds anything or fails."""
+    search = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.TOOL, name="kb_search", intent_id=intent_id,
+                      depends_on=deps, optional=True, max_attempts=1,
+                      arguments={"query": query, "top_k": 4, "kb_first": True},
+                      timeout_s=min(policy.kb_first_timeout_s, policy.step_timeout_s))
+    state.steps.append(search)
+    return search
 
 
 def reference_day(state: TaskState, policy: PlannerPolicy) -> date:
@@ -313,12 +321,7 @@ def _text_to_sql_steps(state: TaskState, policy: PlannerPolicy, intent: Any, dep
         # The tenant's documents may be what the question is about (schema_fit.py): their search runs first
         # (optional, quick), and the structured query is only asked for when the question fits the schema
         # or no passage answers it (requests.py).
-        search = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.TOOL, name="kb_search", intent_id=intent.id,
-                          depends_on=deps, optional=True, max_attempts=1,
-                          arguments={"query": question, "top_k": 4, "kb_first": True},
-                          timeout_s=min(policy.kb_first_timeout_s, policy.step_timeout_s))
-        state.steps.append(search)
-        detour = [search.id]
+        detour = [add_kb_first_search(state, policy, intent.id, question, deps).id]
     schema = PlanStep(id=f"s{len(state.steps)}", kind=StepKind.TOOL, name="sql_schema", depends_on=deps,
                       arguments={k: intent.entities[k] for k in ("database",) if intent.entities.get(k)},
                       max_attempts=policy.max_attempts, **common)
