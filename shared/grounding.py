@@ -34,6 +34,7 @@ from autoglm.shared.spans import (
     Span,
     analyze,
     column_for,
+    cut_at_clauses,
     decisive,
     mentions,
     passage_spans,
@@ -70,19 +71,8 @@ def split_sentences(text: str, max_chars: int = _MAX_SENTENCE) -> list[str]:
         if raw.lstrip().startswith("#"):
             continue  # a Markdown heading: context of the sentences under it, not an answer
         s = _BULLET.sub("", raw).strip().strip("|").strip()
-        if len(s) < 2 or not re.search(r"[^\W_]", s):
-            continue
-        if len(s) <= max_chars:
-            out.append(s)
-            continue
-        piece = ""
-        for clause in _CLAUSE.split(s):
-            if piece and len(piece) + len(clause) > max_chars:
-                out.append(piece.strip())
-                piece = ""
-            piece += clause
-        if piece.strip():
-            out.append(piece.strip())
+        if len(s) >= 2 and re.search(r"[^\W_]", s):
+            out.extend(cut_at_clauses(s, max_chars, _CLAUSE))
     return out
 
 

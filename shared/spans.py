@@ -97,23 +97,29 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in line.strip().strip("|").split("|")]
 
 
+def cut_at_clauses(sentence: str, max_chars: int, clause: re.Pattern[str] = _CLAUSE) -> list[str]:
+    """``sentence`` whole when it is at most ``max_chars`` long, else cut at ``clause`` marks into pieces of at most
+    about that size."""
+    if len(sentence) <= max_chars:
+        return [sentence]
+    out: list[str] = []
+    piece = ""
+    for part in clause.split(sentence):
+        if piece and len(piece) + len(part) > max_chars:
+            out.append(piece.strip())
+            piece = ""
+        piece += part
+    if piece.strip():
+        out.append(piece.strip())
+    return out
+
+
 def _sentences(text: str, max_chars: int = _MAX_SPAN) -> list[str]:
     """A paragraph's sentences; a sentence longer than ``max_chars`` cut at clause marks."""
     out: list[str] = []
     for s in (x.strip() for x in _SENT_END.split(text)):
-        if len(s) < 2 or not re.search(r"[^\W_]", s):
-            continue
-        if len(s) <= max_chars:
-            out.append(s)
-            continue
-        piece = ""
-        for clause in _CLAUSE.split(s):
-            if piece and len(piece) + len(clause) > max_chars:
-                out.append(piece.strip())
-                piece = ""
-            piece += clause
-        if piece.strip():
-            out.append(piece.strip())
+        if len(s) >= 2 and re.search(r"[^\W_]", s):
+            out.extend(cut_at_clauses(s, max_chars))
     return out
 
 
