@@ -239,13 +239,7 @@ def writing_answer(model_text: str, request: str, language: str | None, zh: bool
 
     text = model_text.strip()
     if forecast and forecast.get("days"):
-        place = str(forecast.get("city") or forecast.get("location") or "")
-        first = (forecast.get("days") or [{}])[0]
-        temps = [drafts._num(first.get(k)) for k in ("temperature_min", "temperature_max") if first.get(k) is not None]
-        problem = grounding.degenerate(text) or (
-            "not in " + langid.language_name(language) if language and langid.is_language(text, language) is False
-            else None) or (None if place.lower() in text.lower() and any(t in text for t in temps)
-                           else "does not state the forecast")
+        problem = drafts.forecast_problem(text, forecast, language)
         if problem is None:
             return Part(text, "model")
         return Part(drafts.weather_draft(forecast, zh), "template",

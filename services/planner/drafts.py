@@ -144,13 +144,31 @@ def _has(text: str, fact: str) -> bool:
     return False
 
 
-def writing_problem(text: str, request: str, language: str | None) -> str | None:
-    """Why a model's practical writing can't be handed over (None: it can)."""
+def broken(text: str, language: str | None) -> str | None:
+    """Why a text can't be handed over whatever it says: it loops, or it is not in ``language``."""
     bad = grounding.degenerate(text)
     if bad:
         return bad
     if language and langid.is_language(text, language) is False:
         return f"not in {langid.language_name(language)}"
+    return None
+
+
+def forecast_problem(text: str, forecast: dict[str, Any], language: str | None) -> str | None:
+    """Why writing on a forecast can't be handed over: broken, or it names neither the place nor a temperature
+    of the first day."""
+    place = str(forecast.get("city") or forecast.get("location") or "")
+    first = (forecast.get("days") or [{}])[0]
+    temps = [_num(first.get(k)) for k in ("temperature_min", "temperature_max") if first.get(k) is not None]
+    if problem := broken(text, language):
+        return problem
+    return None if place.lower() in text.lower() and any(t in text for t in temps) else "does not state the forecast"
+
+
+def writing_problem(text: str, request: str, language: str | None) -> str | None:
+    """Why a model's practical writing can't be handed over (None: it can)."""
+    if problem := broken(text, language):
+        return problem
     facts = request_facts(request)
     if facts:
         missing = [f for f in facts if not _has(text, f)]
@@ -188,11 +206,10 @@ _KINDS: list[tuple[str, re.Pattern[str], str, str]] = [
 ]
 _ZH_WRITE = re.compile(r"(?:请|麻烦)?(?:帮我|替我|给我|为我)?(?:写|起草|拟|编|生成|创作)(?:一下)?(?:一|几|两)?[条封段句份篇个则首]?话?")
 _ZH_KIND_WORD = re.compile(r"(?:的)?(?:朋友圈文案|朋友圈|文案|消息|短信|邮件|通知|提醒|祝福语?|欢迎词|广告语|标语|口号|话|回复|贺词|贺卡|致辞|感谢信|信)$")
-_ZH_TO = re.compile(r"^(?:提醒|通知|告诉|告知|转告)(各位同事|同事们|全体员工|全体同事|大家|各位|同事|客户们?|用户们?|房东|房客|领导|老板|经理|"
-                    r"老师|家长|家人|妈妈|爸爸|朋友们?|团队|组员|租户|业主|会员|顾客)?")
 _ZH_ADDRESSEE = re.compile(r"各位同事|同事们|全体员工|全体同事|大家|各位|同事|客户们?|用户们?|房东|房客|领导|老板|经理|老师|家长|家人|"
                            r"妈妈|爸爸|朋友们?|团队|组员|租户|业主|会员|顾客")
 _ZH_TELL = re.compile(r"提醒|通知|告诉|告知|转告")
+_ZH_TO = re.compile(f"^(?:{_ZH_TELL.pattern})({_ZH_ADDRESSEE.pattern})?")  # "提醒同事…": the verb, then whom
 _ZH_LEAD = re.compile(r"^(?:为|给|替|向|对)(?:我们的?|我的?)?|^(?:要|需要|请)?(?:突出|强调|体现|说明|写明|注明)")
 _EN_LEAD = re.compile(
     r"^(?:please\s+)?(?:write|draft|compose|create|make)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|polite\s+|quick\s+"
