@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.panel import Panel
 
 from ..config import Settings
+from ..events import TaskCompleted
 from .stack import Stack, check_gateway_port
 from .traceview import render_waterfall, spans_for_task
 
@@ -137,6 +138,17 @@ def _via_http(console: Console, url: str, token: str) -> int:
     return 0 if resp.status_code == 200 and result.get("status") == "completed" else 1
 
 
+def answered(result: TaskCompleted) -> bool:
+    """Whether a demo task got its answer. A partial answer is one: on a busy machine a generation may be cut at
+    its deadline and keep the text it had (the result says so). A task whose every step ran but whose text failed
+    the answer checks (the bundled model's poem looped: it says so instead of handing it over) is one too; a step
+    that failed fails the demo."""
+    if result.status.value in ("completed", "partial"):
+        return True
+    return result.status.value == "failed" and bool(result.steps) and all(
+        step.status.value in ("completed", "skipped") for step in result.steps)
+
+
 async def _run_tasks(console: Console, settings: Settings, bootstrap: str) -> int:
     from aiokafka import AIOKafkaProducer
 
@@ -159,12 +171,7 @@ async def _run_tasks(console: Console, settings: Settings, bootstrap: str) -> in
                     f"{step.duration_ms:8.1f} ms  {step.summary[:70]}",
                     markup=False,
                 )
-            # A partial answer is an answer: on a busy machine a generation may be cut at its deadline and
-            # keep the text it had (the result says so). A task whose every step ran but whose text failed the
-            # answer checks (the bundled model's poem looped: it says so instead of handing it over) is an answer
-            # too; a step that failed, or no result, fails the demo.
-            ran = bool(result.steps) and all(step.status.value in ("completed", "skipped") for step in result.steps)
-            ok = ok and (result.status.value in ("completed", "partial") or (result.status.value == "failed" and ran))
+            ok = ok and answered(result)
         console.rule("a malformed record on autoglm.tasks")
         producer = AIOKafkaProducer(bootstrap_servers=bootstrap, **security_kwargs(settings))
         await producer.start()
