@@ -110,12 +110,14 @@ _EN_ZH = {
     "bank card": "银行卡", "salary": "工资", "personal info": "个人信息",
 }
 _EN_ZH_RE = re.compile(r"(?<![a-z])(?:" + "|".join(sorted(map(re.escape, _EN_ZH), key=len, reverse=True)) + r")(?![a-z])")
-_MIXED_RE = re.compile(f"[{HAN}].*[a-z]{{2}}|[a-z]{{2}}.*[{HAN}]", re.S)
+_LATIN_PAIR_RE = re.compile(r"[a-z]{2}")
 
 
 def read_mixed(text: str) -> str:
     """A zh/en code-switched text with its English rule words in Chinese ("" when the text isn't mixed)."""
-    if not _MIXED_RE.search(text):
+    # Both scripts present (two searches, linear; one pattern "Han .* latin | latin .* Han" backtracks
+    # quadratically on a long one-script text: 1.1 s for 16,000 Han characters).
+    if not (_HAN_RE.search(text) and _LATIN_PAIR_RE.search(text)):
         return ""
     out = _HAN_GAP_RE.sub("", _EN_ZH_RE.sub(lambda m: _EN_ZH[m.group(0)], text))
     return out if out != text else ""
