@@ -59,7 +59,6 @@ _EMOJI_WORDS = {
 _EMOJI_RE = re.compile("|".join(map(re.escape, _EMOJI_WORDS)))
 
 _SPACE_RE = re.compile(r"[ \t\u00a0\u3000]+")
-_NEWLINES_RE = re.compile(r"\s*\n\s*")
 # Letters spread out inside words by dots or hyphens, words apart by spaces: "d.r.o.p t.a.b.l.e".
 _DOTTED_RE = re.compile(r"(?<![a-z0-9])(?:[a-z0-9][.\-_*/|·]){1,}[a-z0-9](?![a-z0-9])")
 _DOTTED_SEP_RE = re.compile(r"[.\-_*/|·]")
@@ -74,7 +73,10 @@ _LEET = str.maketrans({
     "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b", "9": "g",
     "@": "a", "$": "s", "!": "i", "|": "l", "+": "t",
 })
-_LEET_TOKEN_RE = re.compile(r"[a-z0-9@$]*[a-z][a-z0-9@$!|+]*[a-z0-9@$]|[a-z0-9@$]+[a-z][a-z0-9@$]*")
+# A run of letters, digits and leet symbols (one linear pass; the token rules are applied per run: a
+# pattern that demanded a letter inside the run backtracked quadratically over a long digit string).
+_LEET_RUN_RE = re.compile(r"[a-z0-9@$!|+]+")
+_LEET_EDGE = "!|+"  # symbols read as letters only inside a token ("hello!" keeps its "!")
 _LEET_CHARS_RE = re.compile(r"[0-9@$!|+]")
 
 _B64_RE = re.compile(r"[A-Za-z0-9+/_\-]{12,}={0,2}")
@@ -187,7 +189,8 @@ def fold(text: str, found: set[str] | None = None) -> str:
         folded = _EMOJI_RE.sub(lambda m: _EMOJI_WORDS[m.group(0)], folded)
     if any(ch in _LOOKALIKES or "\u0400" <= ch <= "\u04ff" or "\u0370" <= ch <= "\u03ff" for ch in folded):
         folded = _fold_lookalikes(folded, found)
-    folded = _NEWLINES_RE.sub("\n", folded)
+    if "\n" in folded:  # whitespace around line breaks squeezed (split, not a \s*\n\s* pattern: linear)
+        folded = "\n".join(line for line in (part.strip() for part in folded.split("\n")) if line)
     return _SPACE_RE.sub(" ", folded).strip()
 
 
@@ -224,13 +227,15 @@ def _join_spread(text: str, found: set[str]) -> str:
 
 def _unleet(text: str, found: set[str]) -> str:
     def read(m: re.Match[str]) -> str:
-        token = m.group(0)
-        if not _LEET_CHARS_RE.search(token) or sum(ch.isalpha() for ch in token) < 2:
-            return token
+        run = m.group(0)
+        token = run.strip(_LEET_EDGE)
+        if not token or not _LEET_CHARS_RE.search(token) or sum(ch.isalpha() for ch in token) < 2:
+            return run
         found.add("leetspeak")
-        return token.translate(_LEET)
+        start = run.index(token)
+        return run[:start] + token.translate(_LEET) + run[start + len(token):]
 
-    return _LEET_TOKEN_RE.sub(read, text)
+    return _LEET_RUN_RE.sub(read, text)
 
 
 def _printable(text: str) -> bool:
