@@ -79,7 +79,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _CODE = re.compile(
-    r"(?<![A-Za-z0-9_.-])(?:(?=[\w.-]*\d)(?=[\w.-]*[A-Za-z])[A-Za-z0-9]+(?:[-_./][A-Za-z0-9]+)+"
+    r"(?<![A-Za-z0-9_.-])(?:(?=[A-Za-z0-9_./-]*\d)(?=[A-Za-z0-9_./-]*[A-Za-z])[A-Za-z0-9]+(?:[-_./][A-Za-z0-9]+)+"
     r"|[a-z][a-z0-9]*(?:-[a-z0-9]+)*-(?:db|k8s|api|svc|srv|web|app|cache|mq|queue|prod|stg|dev|cluster|node|gw|"
     r"hub|gateway|indexer|renderer|builder|transcoder|service|worker|proxy|scheduler|runner|agent|server|store|"
     r"sync|bot|ui|cli|job|cron|etl|pipeline|engine|manager|monitor|router|broker|collector|exporter|loader)"
@@ -342,17 +342,30 @@ def _chunk_mentions(run: list[tuple[int, str]], question: bool = False) -> list[
     """Split a run of content words at role words ("交付总监郑浩" -> 郑浩) and type what is left."""
     pieces: list[list[tuple[int, str]]] = [[]]
     heads = lx.ZH_SITE_HEADS + lx.ZH_THING_HEADS
+    longest_head = max(map(len, heads), default=0)
+    # Characters from each token to the end of the run: the rest of a long run is never a head word,
+    # so it is not joined to find out (joining it at every token was quadratic in the run).
+    rest = [0] * (len(run) + 1)
+    for j in range(len(run) - 1, -1, -1):
+        rest[j] = rest[j + 1] + len(run[j][1])
+
+    def rest_is_head(i: int) -> bool:
+        return rest[i] <= longest_head and "".join(t for _, t in run[i:]) in heads
+
+    so_far = ""  # the current piece's text
     for i, (pos, tok) in enumerate(run):
         pieces[-1].append((pos, tok))
-        so_far = "".join(t for _, t in pieces[-1])
+        so_far += tok
         if i + 1 < len(run) and len(so_far) >= 2 and so_far[-1] in "省市区县" and so_far not in lx.ZH_STOP_WORDS:
             pieces.append([])  # an address: 广东省 | 深圳市 | 南山区 | …
+            so_far = ""
             continue
         if i + 1 < len(run) and (
             any(so_far.endswith(r) for r in lx.ZH_ROLE_WORDS)
-            or (len(so_far) >= 3 and len(tok) >= 2 and tok in heads and "".join(t for _, t in run[i + 1 :]) not in heads)
+            or (len(so_far) >= 3 and len(tok) >= 2 and tok in heads and not rest_is_head(i + 1))
         ):
             pieces.append([])
+            so_far = ""
     out = []
     for piece in pieces:
         if not piece:
