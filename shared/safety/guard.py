@@ -25,13 +25,15 @@ from .content import ContentFilter, Stripped, delimit
 from .normalise import Views, detect_language, fold, views
 from .pii import PiiMatch, mask_pii
 from .policy import Action, SafetyConfig, SafetyPolicy
-from .rules import RuleSet, default_rules, long_enough, model_may_decide
+from .rules import RuleSet, default_rules, long_enough, model_may_decide, split_payload, without_mentions
 from .semantic import SemanticHead, committed_head, form_of
 
 _PRIORITY = (
     Category.HARM, Category.HATE, Category.SECRETS, Category.DESTRUCTIVE, Category.CROSS_TENANT,
     Category.JAILBREAK, Category.INJECTION,
 )
+_CONTENT_HARM = (Category.HARM, Category.HATE)
+_PROMPT_LEVEL = (Category.INJECTION, Category.JAILBREAK)
 _SHINGLE = 24  # characters per shingle of a protected text
 _LEAK_SHARE = 0.5  # an answer holding this share of a protected text's shingles repeats it
 _SPACE_RE = re.compile(r"\s+")
@@ -113,15 +115,29 @@ class Guard:
         hits = self.rules.match(v.forms())
         score = 0.0
         top = Category.BENIGN
+        read = v.classified()
         if self.classifier is not None:
-            scores = self.classifier.score(v.classified())
+            head, payload = split_payload(v.canonical)
+            if payload:
+                # The data after a data verb's instruction: the classifier's word counts there only for
+                # harm and hate (what the answer would repeat), not for prompt-level categories.
+                read = [head] + ([v.decoded] if v.decoded else [])
+                scores = self.classifier.score(read)
+                data = self.classifier.score([payload])
+                if data.top in _CONTENT_HARM and data.hostile > scores.hostile:
+                    scores, read = data, [payload]
+            else:
+                scores = self.classifier.score(read)
+            if scores.top in _PROMPT_LEVEL and (unquoted := without_mentions(v.canonical)):
+                read = [unquoted]  # an attack quoted as a specimen is what the request is about
+                scores = self.classifier.score(read)
             score, top = scores.hostile, scores.top
         if hits:
             found = {h.category for h in hits}
             category = next(c for c in _PRIORITY if c in found)
             rule = next(h.rule for h in hits if h.category is category)
             return category, f"rule:{rule}", score, tuple(c for c in _PRIORITY if c in found and c is not category), v
-        if self.classifier is not None and score >= self.classifier.threshold and model_may_decide(top, v):
+        if self.classifier is not None and score >= self.classifier.threshold and model_may_decide(top, v, read):
             return top, "classifier", score, (), v
         # The semantic layer, where the rules and the classifier are silent and its cheap gate sees harm
         # or hate: the encoder runs on ~1% of everyday requests (semantic.py).
