@@ -575,12 +575,15 @@ def faithfulness(
     language: str | None = None,
     min_coverage: float = 0.5,
     min_similarity: float = 0.5,
+    min_sentence_coverage: float = 0.4,
     encoder: Encoder | None = None,
 ) -> Faithfulness:
     """Is ``summary`` a faithful rendering of ``source``?
 
     It must not be degenerate, must be in ``language`` when one is asked (else the source's), and
-    most of its content words must come from the source (``min_coverage``); a summary in another
+    most of its content words must come from the source (``min_coverage``), and so must each of its
+    sentences (``min_sentence_coverage``), and it may state no number, code or name the source lacks
+    (list numbering aside); a summary in another
     language than the source shares no words with it, so there its meaning must be close instead
     (encoder cosine at least ``min_similarity``)."""
     bad = degenerate(summary)
@@ -601,9 +604,24 @@ def faithfulness(
         sim = float(vecs[0] @ vecs[1])
         ok = sim >= min_similarity
         return Faithfulness(ok, sim, found, "close in meaning" if ok else f"meaning too far from the source ({sim:.2f})")
-    ok = cov >= min_coverage
-    return Faithfulness(ok, cov, found, "content words from the source" if ok else
-                        f"only {cov:.0%} of its content words are in the source")
+    if cov < min_coverage:
+        return Faithfulness(False, cov, found, f"only {cov:.0%} of its content words are in the source")
+    # Half copied is not faithful: a sentence made up beside copied ones, or a number, code or name the
+    # source never states, is an invented fact in the summary.
+    body = _ENUMERATOR.sub(" ", summary)
+    gaps = grounding_gaps(body, [source])
+    if gaps.numbers or gaps.quantities or gaps.codes:
+        return Faithfulness(False, cov, found, "states " + gaps.reason().replace("not in the cited passages: ", "")
+                            + " that the source does not")
+    for sentence in split_sentences(body):
+        own = terms(sentence)
+        if len(own) >= _MIN_SENTENCE_TERMS and len(own & src) / len(own) < min_sentence_coverage:
+            return Faithfulness(False, cov, found, f"a sentence not from the source: {sentence[:60]!r}")
+    return Faithfulness(True, cov, found, "content words from the source")
+
+
+_ENUMERATOR = re.compile(r"(?m)^\s*(?:[(（]\s*\d{1,2}\s*[)）]|\d{1,2}\s*[.)、）](?!\d))")
+_MIN_SENTENCE_TERMS = 4  # a sentence with fewer terms is judged with the whole
 
 
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")

@@ -255,3 +255,21 @@ def test_digits_inside_chinese_text_are_numbers_too() -> None:
     gaps = G.grounding_gaps("换货每个订单可以免费一次，替换商品在3个工作日内发出。",
                                     ["An exchange is free once per order; the replacement ships within 2 working days."])
     assert not gaps.ok and "3" in gaps.reason()
+
+
+_RULES = ("从明年 3 月 1 日起，本市将对生活垃圾实行四分类：可回收物、有害垃圾、厨余垃圾和其他垃圾。居民小区每天早上 7 点到 9 点、"
+          "晚上 6 点到 8 点定时定点投放。个人未按规定分类投放的，由城管部门责令改正；拒不改正的，处 50 元以上 200 元以下罚款。")
+
+
+def test_a_summary_half_copied_and_half_invented_is_not_faithful() -> None:
+    """Copying the first sentence does not carry a made-up one through the whole-text coverage."""
+    bad = ("明年 3 月 1 日起，本市将对生活垃圾实行四分类：可回收物、有害垃圾、厨余垃圾和其他垃圾。居民小区每天早上 7 点到 9 点、"
+           "晚上 6 点到 8 点定时定点投放。\n(2) 初姣各种方法进一步的规制，采用自己随意办法。")
+    verdict = G.faithfulness(bad, _RULES)
+    assert not verdict.ok and "sentence not from the source" in verdict.reason
+
+
+def test_a_summary_may_not_state_a_number_the_source_lacks_but_may_number_its_points() -> None:
+    assert not G.faithfulness("本市生活垃圾实行四分类，个人违规最高罚款 500 元。", _RULES).ok
+    good = "1. 明年 3 月 1 日起生活垃圾实行四分类。\n2. 个人未按规定分类投放的，拒不改正处 50 元以上 200 元以下罚款。"
+    assert G.faithfulness(good, _RULES).ok
