@@ -26,7 +26,7 @@ from autoglm.shared.events import (
 from autoglm.shared.safety import Guard, OutputVerdict
 
 from . import answers as A
-from .drafts import weather_lines
+from .drafts import asked_advice, weather_lines
 from .exact import EXACT_TOOLS, REFERENCE, result_of
 from .language import output_language
 from .prompts import VERSION
@@ -266,6 +266,9 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
     if step.kind is StepKind.COMPOSE and step.name == "unsupported":
         return A.Part(step.text, "template")  # what the system can't do, and what it can (capabilities.py)
     exact = exact_text(step, zh)
+    if exact is not None and step.name == "weather":
+        # what the request asks of the forecast (an umbrella, a coat) answered by rules on it
+        return A.Part("\n".join([exact, *asked_advice(step.output, state.request.text, zh)]), "tool")
     if exact is not None:
         return A.Part(exact, "tool")
     if step.kind is StepKind.TOOL and step.name == "sql_query":

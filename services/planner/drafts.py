@@ -76,6 +76,36 @@ def weather_advice(day: dict[str, Any], zh: bool) -> list[str]:
     return tips or (["天气适宜，注意按需增减衣物" if zh else "the weather is mild: dress in layers as you like"])
 
 
+_ASKS_RAIN = re.compile(r"umbrella|\brain(?:coat|y|s)?\b|带伞|雨伞|打伞|下雨|有雨|降雨|雨具|雨衣", re.I)
+_ASKS_WEAR = re.compile(r"\bwear\b|jacket|coat|\bdress\b|clothes|clothing|layers|穿|衣服|外套|加衣|衣物", re.I)
+
+
+def asked_advice(output: dict[str, Any], request: str, zh: bool) -> list[str]:
+    """Answers, by rules on the first day's forecast, to what the request asks beside the forecast itself:
+    whether to take an umbrella, what to wear ("…and should I bring an umbrella?", "明天要穿外套吗")."""
+    days = output.get("days") or []
+    if not days:
+        return []
+    day = days[0]
+    out: list[str] = []
+    rain = day.get("precipitation_probability_max")
+    if _ASKS_RAIN.search(request) and rain is not None:
+        r, n = float(rain), _num(rain)
+        if r >= 40:
+            out.append(f"需要带伞：降水概率 {n}%。" if zh else f"Yes, take an umbrella: {n}% chance of rain.")
+        elif r >= 20:
+            out.append(f"可能有雨（降水概率 {n}%），建议备一把伞。" if zh else
+                       f"Perhaps: {n}% chance of rain, so an umbrella in your bag is a good idea.")
+        else:
+            out.append(f"不用带伞：降水概率只有 {n}%。" if zh else f"No umbrella needed: only {n}% chance of rain.")
+    if _ASKS_WEAR.search(request):
+        dry = {k: v for k, v in day.items() if k != "precipitation_probability_max"}
+        tips = weather_advice(dry, zh)
+        out.append(("穿衣建议：" + "；".join(tips) + "。") if zh else
+                   "What to wear: " + "; ".join(tips) + ".")
+    return out
+
+
 def weather_draft(output: dict[str, Any], zh: bool) -> str:
     """A reminder written from a forecast: each day's weather, then advice for the first day."""
     days = output.get("days") or []

@@ -113,3 +113,19 @@ def test_writing_about_what_an_earlier_step_found_names_it() -> None:
     part = A.writing_answer("Dear customer, have a nice day.", "draft a short apology email to the customer about it",
                             "en", False, results=["order_id: 2048, status: in transit"])
     assert part.source == "template" and "2048" in part.text
+
+
+_DRY = {"city": "Guangzhou", "days": [{"date": "2026-12-06", "weather": "mainly clear", "temperature_min": 21.2,
+                                       "temperature_max": 28.6, "precipitation_probability_max": 10}]}
+_WET = {"city": "杭州", "days": [{"date": "2026-12-07", "weather_zh": "中雨", "temperature_min": 6,
+                                "temperature_max": 11, "precipitation_probability_max": 80}]}
+
+
+def test_the_umbrella_question_beside_a_forecast_is_answered_from_it() -> None:
+    from autoglm.services.planner.drafts import asked_advice
+
+    assert asked_advice(_DRY, "What's the weather in Guangzhou today, and should I bring an umbrella?", False) == [
+        "No umbrella needed: only 10% chance of rain."]
+    zh = asked_advice(_WET, "杭州明天天气怎么样？要带伞吗？穿什么合适？", True)
+    assert zh[0] == "需要带伞：降水概率 80%。" and zh[1].startswith("穿衣建议：") and "外套" in zh[1]
+    assert asked_advice(_WET, "杭州明天天气怎么样？", True) == []
