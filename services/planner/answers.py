@@ -245,9 +245,9 @@ def writing_answer(model_text: str, request: str, language: str | None, zh: bool
         return Part(drafts.weather_draft(forecast, zh), "template",
                     note=f"model text rejected ({problem}): written from the forecast")
     draft = drafts.plain_draft(request, zh, results)
-    if draft is None:  # a poem, a story: no facts to hold it to, only whether it is broken (the language is
-        problem = grounding.degenerate(text)  # steered, and retried once: language.py)
-    else:
+    if draft is None and drafts.creative(request):  # a poem, a story: no facts to hold it to, only whether it
+        problem = grounding.degenerate(text)  # is broken (the language is steered, and retried once: language.py)
+    else:  # practical writing, with a plain frame or not (an out-of-office reply, a product description)
         values = [r.rsplit("=", 1)[-1].strip() for r in results]  # "26*45 = 1170": the writing states 1170
         problem = drafts.writing_problem(text, request + " " + " ".join(values), language)
     if problem is None:

@@ -127,8 +127,13 @@ def weather_draft(output: dict[str, Any], zh: bool) -> str:
 
 # ------------------------------------------------------------------ the request's facts
 
+_MONTHS = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr"
+           r"|jun|jul|aug|sep|sept|oct|nov|dec)")
 _FACT = re.compile(
-    r"\d+(?:[.:：]\d+)?"  # amounts, times, rooms, dates
+    # whole dates and clock times first, so a date is one fact ("12 月 8 日", "15 January"), not two digits
+    r"(?:\d{2,4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{1,2}\s*[日号]"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\b|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+    r"|\d+(?:[.:：]\d+)?"  # amounts, times, rooms
     r"|(?:本|这|下|上)?(?:周|星期|礼拜)[一二三四五六日天]|今天|明天|后天|今晚|明晚|凌晨|上午|下午|晚上|中午"
     r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight|noon|midnight)\b"
     r"|[“\"「『][^”\"」』]{1,30}[”\"」』]",
@@ -147,10 +152,39 @@ to of in on at by an a it is are be been was were will shall can one two line li
 words saying telling tell let know""".split())
 
 
+# People the writing is for or about: a Chinese surname with a title (王经理, 张老师), an English name written
+# with a capital inside a sentence (…to my neighbour Sam, …should go to Priya).
+_ZH_TITLED = re.compile(
+    r"[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范"
+    r"金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤]"
+    r"(?:经理|老师|总监|总|先生|女士|小姐|医生|主任|阿姨|叔叔|教授|律师|师傅|同学|组长|部长|校长|院长)"
+)
+_EN_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,})?\b")
+_NOT_NAMES = frozenset("""Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
+August September October November December English Chinese French German Spanish Japanese Korean Python SQL Dear Hello
+Thanks Thank Please Christmas Easter""".split())
+
+
+_STRONG = re.compile(rf"(?:\d{{2,4}}\s*年\s*)?\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号]|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}"
+                     rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?", re.I)
+
+
+def _names(request: str) -> set[str]:
+    """The quoted, named and titled things and people of a request (request_facts' strong part)."""
+    out = {m.group(0).strip("“”\"「」『』") for m in re.finditer(r"[“\"「『][^”\"」』]{1,30}[”\"」』]", request)}
+    out |= {next(g for g in m.groups() if g) for m in _NAMED.finditer(request)}
+    out |= {m.group(0) for m in _ZH_TITLED.finditer(request)}
+    out |= {m.group(0) for m in _EN_NAME.finditer(request) if m.group(0).split()[0] not in _NOT_NAMES}
+    return out
+
+
 def request_facts(request: str) -> list[str]:
-    """What a piece of practical writing must repeat: numbers, days and times, quoted and named things."""
+    """What a piece of practical writing must repeat: numbers, dates and times, quoted, named and titled people
+    and things."""
     facts = [m.group(0).strip("“”\"「」『』") for m in _FACT.finditer(request)]
     facts += [next(g for g in m.groups() if g) for m in _NAMED.finditer(request)]
+    facts += [m.group(0) for m in _ZH_TITLED.finditer(request)]
+    facts += [m.group(0) for m in _EN_NAME.finditer(request) if m.group(0).split()[0] not in _NOT_NAMES]
     return list(dict.fromkeys(f for f in facts if f))
 
 
@@ -163,11 +197,22 @@ def content_terms(request: str) -> list[str]:
     return list(dict.fromkeys(zh + [w.lower() for w in en]))
 
 
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text.lower().replace("：", ":").replace("号", "日"))
+
+
 def _has(text: str, fact: str) -> bool:
     norm = text.lower().replace("：", ":")
     f = fact.lower().replace("：", ":")
-    if f in norm:
+    if f in norm or _squeeze(fact) in _squeeze(text):
         return True
+    if m := re.fullmatch(r"(?:\d{2,4}\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]", f):
+        month, day = m.groups()  # 12 月 8 日 = 12/8 = 12-08
+        return bool(re.search(rf"(?<!\d)0?{month}\s*[-/.]\s*0?{day}(?!\d)", norm))
+    if m := re.fullmatch(rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})|({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?", f):
+        day = m.group(1) or m.group(4)
+        month = (m.group(2) or m.group(3))[:3]
+        return bool(re.search(rf"(?<!\d){day}(?:st|nd|rd|th)?\s+{month}|{month}[a-z]*\.?\s+{day}(?!\d)", norm))
     if re.fullmatch(r"[本这下上]?(?:周|星期|礼拜)[一二三四五六日天]", f):
         day = f[-1]
         return any(w + day in norm for w in ("周", "星期", "礼拜"))
@@ -195,6 +240,15 @@ def forecast_problem(text: str, forecast: dict[str, Any], language: str | None) 
     return None if place.lower() in text.lower() and any(t in text for t in temps) else "does not state the forecast"
 
 
+_CREATIVE = re.compile(r"诗|词|歌|故事|笑话|小说|童话|寓言|剧本|对联|谜语|段子|\b(?:poem|poetry|haiku|verse|limerick|sonnet|story|"
+                       r"stories|joke|lyrics|song|tale|fable|script|riddle|rap)s?\b", re.I)
+
+
+def creative(request: str) -> bool:
+    """A poem, story, joke or song: writing that need not repeat the request's facts."""
+    return bool(_CREATIVE.search(request))
+
+
 def writing_problem(text: str, request: str, language: str | None) -> str | None:
     """Why a model's practical writing can't be handed over (None: it can)."""
     if problem := broken(text, language):
@@ -202,7 +256,10 @@ def writing_problem(text: str, request: str, language: str | None) -> str | None
     facts = request_facts(request)
     if facts:
         missing = [f for f in facts if not _has(text, f)]
-        if len(missing) * 2 > len(facts):
+        # A date, a quoted or named thing, a person is what the writing is for: none may go missing; of
+        # bare numbers and day words most must be there.
+        if len(missing) * 2 > len(facts) or any(_STRONG.fullmatch(f) or not re.search(r"\d", f) and f in
+                                                 _names(request) for f in missing):
             return "leaves out " + ", ".join(missing[:4])
         return None
     terms = content_terms(request)

@@ -129,3 +129,26 @@ def test_the_umbrella_question_beside_a_forecast_is_answered_from_it() -> None:
     zh = asked_advice(_WET, "杭州明天天气怎么样？要带伞吗？穿什么合适？", True)
     assert zh[0] == "需要带伞：降水概率 80%。" and zh[1].startswith("穿衣建议：") and "外套" in zh[1]
     assert asked_advice(_WET, "杭州明天天气怎么样？", True) == []
+
+
+def test_a_date_or_a_person_the_writing_is_for_may_not_go_missing() -> None:
+    from autoglm.services.planner.drafts import request_facts, writing_problem
+
+    sms = "给客户写一条短信，告诉他预约的上门维修时间改到 12 月 8 日上午 10 点。"
+    assert request_facts(sms)[0] == "12 月 8 日"  # one date, not two digits a garbled text also has
+    assert writing_problem("短信：(从8:10点时间至上午的三月可以在2余天)", sms, "zh") == "leaves out 12 月 8 日"
+    assert writing_problem("您好，维修时间改到12月8号上午10点，请知悉。", sms, "zh") is None
+    away = "Write a two-sentence out-of-office reply: I am away until 15 January, and urgent questions should go to Priya."
+    assert writing_problem("Rest in peace.", away, "en") == "leaves out 15 January, Priya"
+    assert writing_problem("I am out of the office until January 15. Please contact Priya for anything urgent.", away,
+                           "en") is None
+    assert "张老师" in writing_problem("生日快乐，祝您身体健康！", "写一段生日祝福送给我的老师张老师，不超过 60 字。", "zh")
+
+
+def test_practical_writing_with_no_plain_frame_is_still_held_to_its_facts() -> None:
+    away = "Write a two-sentence out-of-office reply: I am away until 15 January, and urgent questions should go to Priya."
+    part = A.writing_answer("Rest in peace.", away, "en", False)
+    assert part.source == "template" and "Rest in peace" not in part.text
+    poem = A.writing_answer("Leaves fall slow, the river runs, the year grows old.", "Write a poem about 3 autumn leaves",
+                            "en", False)
+    assert poem.source == "model"  # a poem need not repeat the number
