@@ -309,6 +309,13 @@ _EN_TO = re.compile(r"^(?:to\s+)?(?:remind(?:ing)?|tell(?:ing)?|inform(?:ing)?|l
                     r"(?:that|to|know(?:\s+that)?)\s+", re.I)
 
 
+_ZH_LENGTH = re.compile(r"(?:不超过|不要超过|控制在|少于|限)?\s*\d+\s*(?:个)?字(?:以内|之内|左右)?")
+_ZH_OCCASION = {"生日": "生日快乐", "新年": "新年快乐", "春节": "春节快乐", "中秋": "中秋快乐", "教师节": "教师节快乐",
+                "母亲节": "母亲节快乐", "父亲节": "父亲节快乐", "圣诞": "圣诞快乐", "元旦": "元旦快乐", "结婚": "新婚快乐",
+                "新婚": "新婚快乐", "毕业": "毕业快乐", "乔迁": "乔迁之喜", "开业": "开业大吉", "退休": "退休生活愉快"}
+_ZH_FOR = re.compile(rf"(?:给|向|致)[^，,。：:]{{0,5}}?({_ZH_TITLED.pattern})")
+
+
 def _zh_body(text: str) -> tuple[str, str]:
     """(addressee, content) of a Chinese writing request."""
     head, colon, tail = re.split(r"([：:])", text, maxsplit=1) if re.search(r"[：:]", text) else (text, "", "")
@@ -327,11 +334,13 @@ def _zh_body(text: str) -> tuple[str, str]:
         elif m := _ZH_TO.search(clause):
             to, clause = to or (m.group(1) or ""), clause[m.end():]
         clause = _ZH_LEAD.sub("", clause).strip()
-        if clause:
+        if clause and not _ZH_LENGTH.fullmatch(clause):  # "不超过 60 字" is how to write, not what
             parts.append(clause)
+    if not to and (m := _ZH_FOR.search(head)):
+        to = m.group(1)  # "给王经理写一封请假邮件", "生日祝福送给我的老师张老师"
     if colon and len(tail.strip()) >= 4:
         return to, tail.strip().rstrip("。.!！ ")
-    return to, "，".join(parts)
+    return to, "，".join(p.replace(to, "").strip("，, ") if to else p for p in parts if not to or p != to)
 
 
 def _en_body(text: str, kind: str) -> tuple[str, str]:
@@ -374,6 +383,8 @@ def plain_draft(request: str, zh: bool, results: Sequence[str] = ()) -> str | No
             continue
         if zh:
             to, body = _zh_body(text)
+            if kind == "wishes" and to and (occasion := next((v for k, v in _ZH_OCCASION.items() if k in text), None)):
+                return f"亲爱的{to}：祝您{occasion}，身体健康，万事如意！"
             if kind == "wishes" and (m := re.fullmatch(r"(.{1,8}?)的(.{1,8})", body)):
                 return f"亲爱的{m.group(1)}：祝您{m.group(2)}快乐，身体健康，万事如意！"
             if kind == "welcome" and (named := _NAMED.search(body)):

@@ -152,3 +152,14 @@ def test_practical_writing_with_no_plain_frame_is_still_held_to_its_facts() -> N
     poem = A.writing_answer("Leaves fall slow, the river runs, the year grows old.", "Write a poem about 3 autumn leaves",
                             "en", False)
     assert poem.source == "model"  # a poem need not repeat the number
+
+
+@pytest.mark.parametrize(("request_text", "draft"), [
+    ("帮我给王经理写一封简短的请假邮件：我 12 月 10 日到 12 日请三天年假。", "王经理您好，我 12 月 10 日到 12 日请三天年假。谢谢！"),
+    ("写一段生日祝福送给我的老师张老师，不超过 60 字。", "亲爱的张老师：祝您生日快乐，身体健康，万事如意！"),
+    ("给我们部门的李总写一条新年祝福", "亲爱的李总：祝您新年快乐，身体健康，万事如意！"),
+])
+def test_a_plain_draft_names_the_titled_person_it_is_for(request_text: str, draft: str) -> None:
+    from autoglm.services.planner.drafts import plain_draft
+
+    assert plain_draft(request_text, True) == draft
