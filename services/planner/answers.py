@@ -206,6 +206,13 @@ def summary_answer(model_text: str, request: str, source: str, language: str | N
     if problem is None:
         return Part(model_text.strip(), "model")
     summary = grounding.extractive_summary(source, max_sentences=summary_length(request, source))
+    if language and langid.is_language(summary, language) is False:
+        # The source's own sentences, in its language: said so, not passed off as the summary asked for.
+        zh = language == "zh"
+        name = langid.language_name(language, zh)
+        found = langid.language_name(langid.detect(source)[0], zh)
+        summary = (f"未能生成可靠的{name}摘要；以下是原文中最关键的句子（{found}原文）：\n{summary}" if zh else
+                   f"I could not write a reliable summary in {name}; the source's key sentences, in {found}:\n{summary}")
     return Part(summary, "extract", note=f"model summary rejected ({problem}): central sentences instead")
 
 

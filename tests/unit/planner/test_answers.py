@@ -115,3 +115,12 @@ def test_the_checks_models_load_before_the_first_task() -> None:
 
     A.load_checkers()
     assert default_encoder().loaded and langid._identifier is not None
+
+
+def test_an_extractive_fallback_in_another_language_than_asked_says_so() -> None:
+    src = ("Our online store will hold a winter sale from 1 December to 7 December. All jackets are 30 percent off, "
+           "and orders over 80 dollars get free shipping. Members receive an extra 5 percent discount at checkout.")
+    part = A.summary_answer("The the the the the the the the the.", "请用中文概括下面这段英文：" + src, src, "zh")
+    assert part.source == "extract" and part.text.startswith("未能生成可靠的中文摘要；以下是原文中最关键的句子（英文原文）")
+    same = A.summary_answer("The the the the the the the the the.", "Summarize: " + src, src, "en")
+    assert not same.text.startswith("I could not")
