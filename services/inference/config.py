@@ -90,6 +90,8 @@ class ModelProfile(BaseModel):
         None, ge=1, description="Its own cap on generated tokens (a stronger model may say more); default: the "
         "service's `max_new_tokens_cap`.")
     max_batch_size: int | None = Field(None, ge=1, le=1024, description="Its own batch size; default: the service's.")
+    open_answer_languages: list[str] | None = Field(
+        None, description="Languages it answers open questions in reliably (`en`, `zh`, ...); default: all.")
 
 
 def default_route() -> dict[str, str]:
@@ -159,6 +161,13 @@ class InferenceConfig(BaseModel):
         description="Hard cap on generated tokens. 256 keeps a 135M model on 2 CPU cores within ~6-10 s per "
         "request, inside the default task timeout; such a small model rarely says anything useful beyond that.",
     )
+    open_answer_languages: list[str] | None = Field(
+        None,
+        description="Languages the default model answers open questions in reliably (`[\"en\"]`, `[\"*\"]` for all). "
+        "Default: `[\"en\"]` for the bundled SmolLM2-135M (its Chinese answers to general questions were wrong "
+        "17 times out of 17 on two blind answer sets), all for any other model. The planner says so instead of "
+        "handing over an open answer in another language.",
+    )
     models: dict[str, ModelProfile] = Field(
         default_factory=dict,
         description="Further local models by name, loaded beside `model_path`. One line switches a stronger model "
@@ -219,3 +228,17 @@ class InferenceServiceSettings(Settings):
         if self.model_provider == "openai":
             cfg.backend = "openai"
         return cfg
+
+
+def answer_languages(cfg: InferenceConfig, profile: ModelProfile | None = None) -> list[str]:
+    """The languages a model answers open questions in (``["*"]``: any): a further model's own setting, else the
+    default model's, whose unset value means English for the bundled model and any language for another."""
+    if profile is not None:
+        return profile.open_answer_languages or ["*"]
+    if cfg.open_answer_languages is not None:
+        return cfg.open_answer_languages
+    bundled = bundled_generation_model()
+    if cfg.backend == "local" and bundled is not None and cfg.model_path is not None and \
+            Path(cfg.model_path).resolve() == bundled.resolve():
+        return ["en"]
+    return ["*"]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from autoglm.services.inference import metrics
-from autoglm.services.inference.config import InferenceConfig
+from autoglm.services.inference.config import InferenceConfig, answer_languages
 from autoglm.services.inference.params import ParamsError, SamplingParams, resolve_params
 from autoglm.services.inference.types import (
     Backend,
@@ -163,6 +163,12 @@ class InferenceEngine:
             return self.others[name], self._cfg_of(name)
         return self.backend, self.cfg
 
+    def _answer_languages(self, backend: Backend) -> list[str]:
+        for name, other in self.others.items():
+            if other is backend:
+                return answer_languages(self.cfg, self.cfg.models.get(name))
+        return answer_languages(self.cfg)  # the default model, or a tenant's adapter of it
+
     def _cfg_of(self, name: str) -> InferenceConfig:
         profile = self.cfg.models.get(name)
         if profile is None or profile.max_new_tokens_cap is None:
@@ -233,6 +239,7 @@ class InferenceEngine:
                 await _call(on_token, delta)
 
         result = await backend.generate(req, params, compiled, on_delta)
+        result.answer_languages = self._answer_languages(backend)
         if req.json_schema is not None:
             self._validate_output(result, req.json_schema)
         self.stats["prompt_tokens"] += result.prompt_tokens

@@ -67,6 +67,10 @@ class GenerateResult(BaseModel):
     cached: bool = Field(False, description="Served from the response cache.")
     model: str = ""
     batch_size: int = Field(1, description="Largest batch this request was decoded in.")
+    answer_languages: list[str] = Field(
+        default_factory=lambda: ["*"],
+        description="Languages the model that answered is trusted to answer open questions in (`*`: any); "
+        "`inference.open_answer_languages`.")
 
 
 class InferenceError(Exception):

@@ -306,6 +306,12 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
         entities = step.arguments.get("entities") or {}
         target = str(entities.get("target_language") or "") or None
         return A.translation_answer(step.text, target, _source_text(state, step), zh)
+    if step.kind is StepKind.GENERATE and step.task_type == "question_answering":
+        language = output_language(state, step)
+        trusted = step.output.get("answer_languages")
+        if language and isinstance(trusted, list) and "*" not in trusted and language not in trusted and \
+                not passages_of(state, step):  # an open question: nothing retrieved to answer from
+            return A.untrusted_answer(language, zh)
     return A.Part(A.with_sources(text, passages_of(state, step), zh), "model")
 
 

@@ -81,3 +81,24 @@ def test_one_line_of_environment_adds_the_model(monkeypatch: pytest.MonkeyPatch)
     cfg = InferenceServiceSettings().inference_config()
     assert cfg.models["strong"].path == Path("/models/Qwen2.5-0.5B-Instruct")
     assert cfg.route["translation"] == "strong"
+
+
+async def test_each_result_says_which_languages_its_model_answers_open_questions_in() -> None:
+    eng, _, _ = engine(open_answer_languages=["en"])
+    assert (await eng.generate(req("chitchat"))).answer_languages == ["en"]  # the small default model
+    assert (await eng.generate(req("question_answering"))).answer_languages == ["*"]  # the stronger one: any
+    eng, _, _ = engine()
+    assert (await eng.generate(req("chitchat"))).answer_languages == ["*"]  # a model that is not the bundled one
+
+
+def test_the_bundled_model_answers_open_questions_in_english_only() -> None:
+    from autoglm.services.inference.config import answer_languages, bundled_generation_model
+
+    bundled = bundled_generation_model()
+    if bundled is None:
+        pytest.skip("the bundled model is not installed")
+    assert answer_languages(InferenceConfig(embedding_model_path=None)) == ["en"]
+    assert answer_languages(InferenceConfig(embedding_model_path=None, open_answer_languages=["en", "zh"])) == [
+        "en", "zh"]
+    assert answer_languages(InferenceConfig(model_path=Path("/models/qwen"), embedding_model_path=None)) == ["*"]
+    assert answer_languages(InferenceConfig(backend="openai", embedding_model_path=None)) == ["*"]

@@ -224,3 +224,32 @@ def test_the_coordinator_stops_searching_a_tenant_without_documents() -> None:
     assert any(s.name == "kb_search" for s in first.steps)
     assert second.tenant_kb is False and not any(s.name == "kb_search" for s in second.steps)
     assert all(any(s.name == "kb_search" for s in st.steps) for st in (docs1, docs2))
+
+
+@pytest.mark.parametrize(("trusted", "honest"), [(["en"], True), (["*"], False), (["en", "zh"], False)])
+def test_an_open_question_in_a_language_the_model_is_not_trusted_in_is_not_answered_by_it(
+        trusted: list[str], honest: bool) -> None:
+    """The bundled model's Chinese answers to general questions were wrong 17/17 on two blind sets: its result
+    says which languages it answers in (inference.open_answer_languages), and the planner says it can't."""
+    state = _state(_question("中国的首都是哪座城市？"), language="zh")
+    search = _to_search(state)
+    apply_reply(state, _ok(search.step.id, passages=[], kb_chunks=12), T0)
+    [generate] = advance(state, POLICY, T0)
+    apply_reply(state, _ok(generate.step.id, text="美国的首都是哪一个；座市。", answer_languages=trusted), T0)
+    [publish] = advance(state, POLICY, T0)
+    assert isinstance(publish, Publish)
+    if honest:
+        assert publish.result.answer.startswith("抱歉，当前的内置小模型无法可靠地用中文回答")
+        assert publish.result.answer_source == "template" and "美国" not in publish.result.answer
+    else:
+        assert publish.result.answer == "美国的首都是哪一个；座市。" and publish.result.answer_source == "model"
+
+
+def test_an_english_open_question_is_answered_by_the_english_model() -> None:
+    state = _state(_question("What is the capital of France?"))
+    search = _to_search(state)
+    apply_reply(state, _ok(search.step.id, passages=[], kb_chunks=12), T0)
+    [generate] = advance(state, POLICY, T0)
+    apply_reply(state, _ok(generate.step.id, text="The capital of France is Paris.", answer_languages=["en"]), T0)
+    [publish] = advance(state, POLICY, T0)
+    assert publish.result.answer == "The capital of France is Paris."
