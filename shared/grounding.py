@@ -688,9 +688,17 @@ def _join(sentences: Sequence[str]) -> str:
 # ------------------------------------------------------------------ translation
 
 
-def translation_check(output: str, target: str, source: str = "") -> str | None:
+TRANSLATION_SIMILARITY = 0.6
+"""The least encoder cosine between a source of three words or more and its translation. Calibrated on the
+second blind answer set's translations (2026-12-06): the bundled model's wrong ones (another sentence, the
+source handed back with English chatter, Spanish for French) scored 0.01-0.55, correct translations of the
+same sentences 0.63-0.79."""
+
+
+def translation_check(output: str, target: str, source: str = "", *, encoder: Encoder | None = None) -> str | None:
     """Why ``output`` is not a usable translation into ``target`` (None when it is): degenerate,
-    empty, in another language, or the source handed back unchanged."""
+    empty, in another language, the source handed back unchanged, a number of the source missing, or a
+    meaning too far from the source's (multilingual encoder, :data:`TRANSLATION_SIMILARITY`)."""
     bad = degenerate(output)
     if bad:
         return bad
@@ -700,4 +708,13 @@ def translation_check(output: str, target: str, source: str = "") -> str | None:
     if langid.is_language(output, target) is False:
         found, _ = langid.detect(output)
         return f"the output is in {langid.language_name(found)}, not {langid.language_name(target)}"
+    if source:
+        lost = sorted(numbers(source) - numbers(output))
+        if lost:
+            return "it drops the number " + ", ".join(f"{v:g}" for v in lost[:3])
+        if text_length(source) >= 3:
+            vecs = _encoder(encoder).encode([source, output])
+            sim = float(vecs[0] @ vecs[1])
+            if sim < TRANSLATION_SIMILARITY:
+                return f"its meaning is too far from the source ({sim:.2f})"
     return None

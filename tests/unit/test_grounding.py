@@ -273,3 +273,24 @@ def test_a_summary_may_not_state_a_number_the_source_lacks_but_may_number_its_po
     assert not G.faithfulness("本市生活垃圾实行四分类，个人违规最高罚款 500 元。", _RULES).ok
     good = "1. 明年 3 月 1 日起生活垃圾实行四分类。\n2. 个人未按规定分类投放的，拒不改正处 50 元以上 200 元以下罚款。"
     assert G.faithfulness(good, _RULES).ok
+
+
+@pytest.mark.parametrize(("source", "output", "target"), [
+    ("The meeting has been moved to Thursday afternoon.", "会议已改到星期四下午。", "zh"),
+    ("火车晚点了二十分钟。", "The train was twenty minutes late.", "en"),
+    ("Please keep your receipt in case you need a refund.", "请保留好收据，以备退款时使用。", "zh"),
+])
+def test_a_faithful_translation_passes(source: str, output: str, target: str) -> None:
+    assert G.translation_check(output, target, source) is None
+
+
+@pytest.mark.parametrize(("source", "output", "target", "why"), [
+    # the bundled model's output on the second blind set: Chinese, but another text
+    ("The meeting has been moved to Thursday afternoon.", "派上调议！献结：派上调议。原文中提到，在于2013年的第一天。", "zh",
+     "meaning is too far"),
+    ("火车晚点了二十分钟。", "The train was late.", "en", "drops the number 20"),
+    ("这家餐厅的饺子非常好吃。", "This dish is not only delicious but also very good.", "en", "meaning is too far"),
+])
+def test_a_translation_in_the_right_language_that_says_something_else_fails(source: str, output: str, target: str,
+                                                                            why: str) -> None:
+    assert why in (G.translation_check(output, target, source) or "")
