@@ -169,6 +169,50 @@ def untrusted_answer(language: str, zh: bool) -> Part:
     return Part(text, "template", failed=f"no model trusted to answer open questions in {name}")
 
 
+# ------------------------------------------------------------------ code
+
+_FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n(.*?)(?:```|\Z)", re.S)
+_NAMED_FUNCTION = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_PYTHON = re.compile(r"\bpython\b|\.py\b", re.I)
+
+
+def code_problem(model_text: str, request: str) -> str | None:
+    """Why the model's code can't be handed over (None: it can): Python that does not parse, or a function
+    the request names (`is_palindrome(s)`) that the code never defines. Other languages are not checked."""
+    import ast
+
+    blocks = [(lang.lower(), body) for lang, body in _FENCE.findall(model_text)]
+    python = [body for lang, body in blocks if lang in ("python", "py") or (not lang and _PYTHON.search(request))]
+    if not python and _PYTHON.search(request) and not blocks and re.search(r"^\s*def\s", model_text, re.M):
+        python = [model_text]  # unfenced Python
+    for body in python:
+        try:
+            ast.parse(body)
+        except SyntaxError as exc:
+            return f"its Python does not parse: {exc.msg} (line {exc.lineno})"
+    if python:
+        wanted = set(_NAMED_FUNCTION.findall(request))
+        defined = {n.name for body in python for n in ast.walk(ast.parse(body))
+                   if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
+        if wanted and not wanted & defined:
+            return "it does not define " + ", ".join(sorted(wanted))
+    if _PYTHON.search(request) and not python:
+        return "it contains no Python code"
+    return None
+
+
+def code_answer(model_text: str, request: str, zh: bool) -> Part:
+    """The model's code when it passes :func:`code_problem`, else a notice that says why."""
+    problem = code_problem(model_text, request)
+    if problem is None:
+        return Part(model_text.strip(), "model")
+    notice = (f"抱歉，内置的小模型这次写出的代码没有通过检查（{problem}），所以不把它交给您。可以配置更强的模型"
+              "（inference.model_path）后再试。" if zh else
+              f"Sorry, the code the bundled small model wrote this time failed the check ({problem}), so I am not "
+              "handing it over. A stronger model (inference.model_path) can do this.")
+    return Part(notice, "template", failed=f"code check failed: {problem}")
+
+
 # ------------------------------------------------------------------ summaries
 
 _PAYLOAD_COLON = re.compile(r"[:：]\s*")

@@ -306,6 +306,8 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
         entities = step.arguments.get("entities") or {}
         target = str(entities.get("target_language") or "") or None
         return A.translation_answer(step.text, target, _source_text(state, step), zh)
+    if step.kind is StepKind.GENERATE and step.task_type == "code_generation":
+        return A.code_answer(step.text, str(step.arguments.get("text") or state.request.text), zh)
     if step.kind is StepKind.GENERATE and step.task_type == "question_answering":
         language = output_language(state, step)
         trusted = step.output.get("answer_languages")

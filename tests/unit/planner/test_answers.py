@@ -124,3 +124,16 @@ def test_an_extractive_fallback_in_another_language_than_asked_says_so() -> None
     assert part.source == "extract" and part.text.startswith("未能生成可靠的中文摘要；以下是原文中最关键的句子（英文原文）")
     same = A.summary_answer("The the the the the the the the the.", "Summarize: " + src, src, "en")
     assert not same.text.startswith("I could not")
+
+
+def test_code_that_does_not_parse_or_misses_the_named_function_is_not_handed_over() -> None:
+    ask = "Write a Python function `word_freq(text)` that counts words."
+    good = "```python\ndef word_freq(text):\n    out = {}\n    for w in text.lower().split():\n        out[w] = out.get(w, 0) + 1\n    return out\n```"
+    assert A.code_problem(good, ask) is None and A.code_answer(good, ask, False).source == "model"
+    broken = "1. ```python\ndef word_freq(text):\n    return {w: text.count(w) for w in text.split(\n```"
+    assert "does not parse" in A.code_problem(broken, ask)
+    other = "```python\ndef count(text):\n    return len(text)\n```"
+    assert A.code_problem(other, ask) == "it does not define word_freq"
+    part = A.code_answer(broken, "用 Python 写一个函数 `word_freq(text)`", True)
+    assert part.source == "template" and part.failed and part.text.startswith("抱歉")
+    assert A.code_problem("```sql\nSELECT 1\n```", "Write an SQL query that returns 1") is None  # only Python is parsed
