@@ -393,6 +393,8 @@ def plain_draft(request: str, zh: bool, results: Sequence[str] = ()) -> str | No
                 body = f"{rest}加入{name}" if rest else name
             if _REFERENT_BODY.match(body.strip()):
                 body, facts = facts, ""
+            if kind == "welcome":
+                body = re.sub(r"^(?:热烈)?欢迎(?:词|语)?[，,]?(?:欢迎)?", "", body).strip("，, ") or "大家"
             draft = frame_zh.format(body=body or text, to=f"{to}：" if to and kind in ("reminder", "notice") else to)
             return draft + (f"（{facts}）" if facts else "")
         to, body = _en_body(text, kind)

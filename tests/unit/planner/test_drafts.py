@@ -163,3 +163,10 @@ def test_a_plain_draft_names_the_titled_person_it_is_for(request_text: str, draf
     from autoglm.services.planner.drafts import plain_draft
 
     assert plain_draft(request_text, True) == draft
+
+
+def test_a_welcome_draft_says_welcome_once() -> None:
+    from autoglm.services.planner.drafts import plain_draft
+
+    assert plain_draft("写一句欢迎新同事入职的话", True) == "热烈欢迎新同事入职！祝大家工作顺利、一切顺心！"
+    assert plain_draft("写一段欢迎词，欢迎新同学", True) == "热烈欢迎新同学！祝大家工作顺利、一切顺心！"
