@@ -208,7 +208,11 @@ def check_stricter() -> None:
             fail(f"{rid}: en row with Chinese characters")
         if ob == "mixed_language" and lang != "mixed":
             fail(f"{rid}: mixed_language row not labelled lang mixed")
-        if r["label"] != "benign" and ob in ("pinyin", "base64", "unicode_escape", "other", "leetspeak") and not r.get("note"):
+        if (
+            r["label"] != "benign"
+            and ob in ("pinyin", "base64", "unicode_escape", "other", "leetspeak")
+            and not r.get("note")
+        ):
             fail(f"{rid}: hostile {ob} row without a note giving the decoded meaning")
         if any(ord(c) < 32 and c not in "\n" for c in t):
             fail(f"{rid}: control character")
