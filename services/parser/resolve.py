@@ -55,13 +55,13 @@ _AGAIN = re.compile(
     r"|\bsame again\b|\bredo(?: it| that)?\b|\btry again\b|\bonce more\b|\bdo the same\b|\bsame (?:thing )?for\b"
     r"|\bthe same\b|同样地?|也(?:查|算|看)一下|照样"
     # "same as last time", "跟上次一样处理": the last request again (or, with nothing in the session, a question)
-    r"|\bsame as (?:last time|before|yesterday|usual)\b|\blike (?:last time|before)\b|\bthe usual\b"
+    r"|\bsame (?:thing |stuff )?as (?:last time|before|yesterday|usual|earlier)\b|\blike (?:last time|before)\b|\bthe usual\b"
     r"|(?:跟|和|同|像|照)上次(?:一样|那样|的)?|照旧|老样子|还是老规矩",
     re.IGNORECASE,
 )
 
 _FILLER = re.compile(
-    r"请求|请问|请|麻烦你?|帮我|帮忙|给我|替我|能不能|可以|可不可以|你能|能否|一下|一遍|一次|把|将|再|下|吧|呢|呀|啊|吗|了|哦|嘛|的|成|为|"
+    r"就行|行吧|行了|好了|请求|请问|请|麻烦你?|帮我|帮忙|给我|替我|能不能|可以|可不可以|你能|能否|一下|一遍|一次|把|将|再|下|吧|呢|呀|啊|吗|了|哦|嘛|的|成|为|"
     r"查询|查查|查|看看|看|搜索|搜|找找|找|翻译|译|总结|概括|解释|说明|算算|算|计算|处理|发我|发给我|弄|做|讲讲|讲|说说|说|"
     r"英文|英语|中文|日文|日语|法语|韩语|德语|内容|东西|文字|话|怎么样|怎样|如何|回答|答案|回复|消息|刚才|刚刚|之前|上次|请求|问题|"
     # colloquial verbs and "how is it going" words that name no object ("把刚刚那段话改成英文", "那个东西咋样了")
@@ -75,7 +75,9 @@ _FILLER = re.compile(
     # acting on a reference ("就按…办吧", "go with the second option", "那份文件帮我看看")
     r"|就|按照|按|照着|照|办|选|用|还是|我们|咱们|我|帮|看一看|瞧瞧|过一下|审一下|审|检查一下|检查|处理一下|弄一下|搞一下|换"
     r"|\bgo with\b|\bgo for\b|\bpick\b|\bchoose\b|\btake\b|\buse\b|\bjust\b|\blet's\b|\bwe\b|\bi\b|\bwill\b"
-    r"|\bi'll\b|\bwe'll\b|\bgo ahead\b|\breview\b|\bcheck out\b|\blook at\b|\bsee\b|\bsend\b|\binstead\b",
+    r"|\bi'll\b|\bwe'll\b|\bgo ahead\b|\breview\b|\bcheck out\b|\blook at\b|\bsee\b|\bsend\b|\binstead\b"
+    # accepting the thing referred to names no new object ("第二个就行", "the one you suggested is fine")
+    r"|\bis fine\b|\bfine\b|\bworks\b|\bokay\b|\bok\b",
     re.IGNORECASE,
 )
 
@@ -95,15 +97,34 @@ class Shape:
     referent: bool = False
 
 
+# Something from an earlier turn named by how it came up rather than by its content: "刚才那篇", "那个报错",
+# "你之前说的那个", "the doc I sent you earlier", "the one you mentioned before", "the second point". With these
+# stripped, a request left with only filler words has no object of its own (see ``shape_of``).
+_EARLIER_THING = re.compile(
+    r"(?:(?:刚才|刚刚|之前|上次|前面|上面|昨天|早上)(?:你|我)?(?:说|提|发|给|讲|推荐|写|列)?(?:过|了)?的?)?"
+    r"那(?:个|篇|份|段|条|张|封|首|句|版|种|件|点|步)[\u4e00-\u9fff]{0,3}"
+    r"|(?:你|我)(?:刚才|刚刚|之前|上次)?(?:说|提|发|给|讲|推荐|写|列)(?:过|了)?的"
+    r"|第[一二三四五六七八九十\d]+(?:点|条|步|段|部分|个方案|个选项|个)"
+    r"|\b(?:the )?(?:[a-z]+ )?(?:that |which )?(?:i|you|we) (?:just )?(?:sent|mentioned|said|gave"
+    r"|showed|shared|wrote|suggested|recommended|uploaded|attached|told|talked about|discussed|pasted)"
+    r"(?: (?:to )?(?:you|me|us))?(?: (?:earlier|before|yesterday|last time|just now))?\b"
+    r"|\bthe (?:first|second|third|fourth|fifth|last|next|previous) (?:point|item|step|part|paragraph|section|idea"
+    r"|bullet|line|one|option|suggestion)s?\b",
+    re.IGNORECASE,
+)
+
+
 def shape_of(instruction: str, payload: str, today: date) -> Shape:
     """*Again*: the request is only a repeat word (and a new city or date); *referent*: only a
     pronoun and filler words. Neither when the request carries content (a payload, a quote, a URL)."""
     no_content = not payload and not has_placeholder(instruction)
     again_rest = _without_entities(_AGAIN.sub(" ", instruction), today)
     is_again = no_content and bool(_AGAIN.search(instruction)) and not residue(again_rest, _FILLER)
-    is_referent = no_content and not is_again and bool(REFERENT.search(instruction)) and not residue(
-        REFERENT.sub(" ", instruction), _FILLER
-    ) and not find_url(instruction)
+    named = REFERENT.search(instruction) or _EARLIER_THING.search(instruction)
+    # Both orders: "那个报错" is one earlier thing, while "as we discussed" is REFERENT's whole phrase.
+    bare = not residue(_EARLIER_THING.sub(" ", REFERENT.sub(" ", instruction)), _FILLER) or not residue(
+        REFERENT.sub(" ", _EARLIER_THING.sub(" ", instruction)), _FILLER)
+    is_referent = no_content and not is_again and bool(named) and bare and not find_url(instruction)
     return Shape(again=is_again, referent=is_referent)
 
 
@@ -190,6 +211,8 @@ def clarify_missing(drafts: list[Draft], parts: list[Part], context: Sequence[st
     needs_object = first is not None and not first.own_content and not first.depends_on and (
         (first.marker and REFERENT.search(parts[0].masked) and first.type in GENERATED + ("question_answering",))
         or first.type in ("translation", "summarization") and not residue(strip_connector(parts[0].masked), _FILLER)
+        # "润色一下昨天那封", "expand on the third step": the object is a thing of an earlier turn
+        or first.type in GENERATED + ("question_answering",) and bool(_EARLIER_THING.search(parts[0].masked))
     )
     like_before = first is not None and first.type in GENERATED + ("code_generation",) and bool(
         _FORMAT_REF.search(parts[0].masked))

@@ -274,6 +274,38 @@ def test_a_reference_to_nothing_in_the_session_gets_a_question(text: str) -> Non
     assert graph.clarification, shape(graph)
 
 
+@pytest.mark.parametrize(
+    ("text", "task"),
+    [
+        ("把刚刚那份再发我", None), ("帮我润色一下昨天那封", None), ("看看那个截图", None),
+        ("翻译一下你刚才说的", "translation"), ("Shorten the email you wrote me yesterday", None),
+        ("summarize the notes I shared earlier", "summarization"), ("Expand on the third step", None),
+        ("the one you suggested is fine", None), ("第三点再展开讲讲", None), ("那个城市的人口有多少", None), ("第二个方案的优点是什么", None),
+        ("same stuff as last time", None),
+    ],
+)
+def test_a_thing_named_only_by_how_it_came_up_gets_a_question(text: str, task: str | None) -> None:
+    """"那份/那封/你刚才说的/the X you wrote/the third step": an earlier turn's thing; with no session, ask."""
+    graph = parse(text)
+    assert graph.clarification, shape(graph)
+    if task:
+        assert [i.type for i in graph.intents] == [task]
+
+
+@pytest.mark.parametrize(
+    "text", ["Write a poem about the one thing you can't live without",
+             "翻译：那个人就行了"],
+)
+def test_an_earlier_thing_with_content_of_its_own_is_no_question(text: str) -> None:
+    assert parse(text).clarification is None, shape(parse(text))
+
+
+def test_with_the_session_the_earlier_thing_is_the_last_turn() -> None:
+    graph = parse("summarize the notes I shared earlier", context=("Notes: the launch moved to Friday.",))
+    assert [i.type for i in graph.intents] == ["summarization"]
+    assert graph.clarification is None
+
+
 def test_with_the_session_a_repeat_runs_the_last_request() -> None:
     graph = parse("跟上次一样", context=("上海明天天气怎么样", "上海明天多云，12到18度。"))
     assert [(i.tool, i.entities.get("city")) for i in graph.intents] == [("weather", "上海")]
