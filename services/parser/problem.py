@@ -171,6 +171,7 @@ class Context:
     base_kind: str = ""
     unit: str | None = None  # the unit of the running value, once a conversion named it
     unit_price: bool = False  # the amount stated last is the price of one ("每本 28 元", "29.99 each")
+    period: str | None = None  # the running value is per this period ("14.99 a month": month)
 
 
 def _pattern(regex: str, build: Callable[[re.Match[str]], Op], flags: int = re.I) -> Reader:
@@ -324,11 +325,14 @@ def _read_arith(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
     share of the running value ("add 15%" = ×1.15)."""
     for word, op in _ARITH_EN:
         m = re.search(r"^(?:\W|and|then|please|now|finally)*" + word + r"\s+(?:an?\s+|another\s+|the\s+)?\$?" + _N
-                      + r"\s*(%|percent)?(?:\s+[a-z]+){0,3}?(?:\s+(?:to|from|of)\s+(?:it|that|this|the result|the total"
+                      + r"\s*(%|percent|squared|cubed)?(?:\s+[a-z]+){0,3}?(?:\s+(?:to|from|of)\s+(?:it|that|this|the result|the total"
                       r"|the answer))?\W*$", piece, re.I)
         if m:
             if re.search(r"\bfrom\s+\$?\d", piece, re.I) and op == "-":
                 return None  # "subtract it from 30": the operands swap
+            power = {"squared": "^2", "cubed": "^3"}.get((m.group(2) or "").lower())
+            if power:  # "add 7 cubed": the operand is 7^3
+                return Op(template=f"{{p}}{op}{m.group(1)}{power}"), [m.group(1)]
             return Op(template=_apply(op, m.group(1), bool(m.group(2))), plain=True), [m.group(1)]
     m = re.search(r"\b(?:that|it|this|the result|the answer|the total)\s+(divided by|multiplied by|times|plus|minus)\s+\$?" + _N
                   + r"\s*(%|percent)?\W*$", piece, re.I)
@@ -385,6 +389,80 @@ def _read_given(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
 _MEASURE = (r"[A-Za-z]{1,10}|万元|亿元|万|亿|元|块钱?|美元|欧元|英镑|日元|人|名|个|件|本|台|辆|千瓦时|度|公里|千米|米|小时|分钟|天|吨|斤|公斤|"
             r"千克|升|页|张")
 _PER_PERIOD = r"(?:\s*(?:per|a|an|each|every)\s+(?:second|minute|hour|day|week|month|year)|\s*/\s*[a-z]+)?"
+
+_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400, "month": 30 * 86400,
+            "year": 365 * 86400}
+_PERIOD_WORD = {"秒": "second", "分钟": "minute", "小时": "hour", "天": "day", "日": "day", "周": "week", "星期": "week",
+                "个月": "month", "月": "month", "年": "year"}
+# In whole units of the smaller period (a year is 12 months and 52 weeks, not 365/30 days' worth).
+_PER_FACTOR = {("year", "month"): 12, ("year", "week"): 52, ("year", "day"): 365, ("month", "day"): 30,
+               ("week", "day"): 7, ("day", "hour"): 24, ("hour", "minute"): 60, ("minute", "second"): 60}
+_PER = re.compile(r"\b(?:a|an|per|each|every)\s+(second|minute|hour|day|week|month|year)\b|\b(monthly|weekly|daily|yearly|"
+                  r"annually|hourly)\b|(?:每|一)(秒|分钟|小时|天|日|周|星期|个月|月|年)", re.I)
+_ADVERB = {"monthly": "month", "weekly": "week", "daily": "day", "yearly": "year", "annually": "year", "hourly": "hour"}
+
+
+def _period_of(text: str) -> str | None:
+    """The period an amount is stated per: "14.99 a month", "每月 300 元", "hourly"; the last one stated ("每小时耗电
+    0.5 千瓦时，每天开 10 小时" is per day)."""
+    found = list(_PER.finditer(text))
+    if not found:
+        return None
+    m = found[-1]
+    if m.group(1):
+        return m.group(1).lower()
+    if m.group(2):
+        return _ADVERB[m.group(2).lower()]
+    return _PERIOD_WORD[m.group(3)]
+
+
+def _per_factor(period: str, over: str) -> int | None:
+    """How many ``period``s one ``over`` holds (month, year → 12), or None when the table has no exact factor."""
+    if period == over:
+        return 1
+    return _PER_FACTOR.get((over, period))
+
+
+_DURATION = re.compile(r"^\W*" + _N + r"\s*(?:个)?\s*(天|日|周|个月|月|年)\s*(?:共|一共|总共|合计)|\b(?:for|over|in)\s+"
+                       + _N + r"\s+(days?|weeks?|months?|years?|minutes?|hours?)\b", re.I)
+
+
+def _read_duration(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
+    """"for 3 years", "5 天共": the running value times the duration, converted when the value is per another
+    period ("14.99 a month … for 2 years" = ×24); a pair the table has no exact factor for is not read."""
+    m = _DURATION.search(piece)
+    if not m:
+        return None
+    n = m.group(1) or m.group(3)
+    over = _PERIOD_WORD.get(m.group(2) or "") or (m.group(4) or "").lower().rstrip("s")
+    if ctx.period is None:
+        return _step(f"{{p}}*{n}", "duration"), [n]
+    factor = _per_factor(ctx.period, over)
+    if factor is None:
+        return None
+    return _step(f"{{p}}*{n}" if factor == 1 else f"{{p}}*{n}*{factor}", "duration"), [n]
+
+
+_MONEY_WORD = r"(?:dollars?|yuan|euros?|pounds?|usd|eur|cny|gbp|rmb)"
+
+
+def _read_speed(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
+    """A speed in km/h asked in m/s or the other way ("每小时 60 公里等于每秒多少米", "25 m/s in km/h"): ×/÷ 3.6. A
+    speed is no length, so the units table (lengths) must not read it."""
+    kmh = re.search(r"(?:每小时|时速)\s*" + _N + r"\s*(?:公里|千米)|" + _N + r"\s*(?:公里|千米)\s*(?:每小时|/\s*小时)|" + _N
+                    + r"\s*(?:km/h|kph|km\s+per\s+hour|kilomet(?:re|er)s?\s+(?:per|an|a)\s+hour)", piece, re.I)
+    ms = re.search(r"每秒\s*" + _N + r"\s*米|" + _N + r"\s*米\s*(?:每秒|/\s*秒)|" + _N
+                   + r"\s*(?:m/s|met(?:re|er)s?\s+(?:per|a)\s+second)", piece, re.I)
+    to_ms = re.search(r"每秒(?:多少|几)米|(?:多少|几)米每秒|米/秒|\bm/s\b|met(?:re|er)s\s+per\s+second", piece, re.I)
+    to_kmh = re.search(r"每小时(?:多少|几)(?:公里|千米)|(?:多少|几)(?:公里|千米)每小时|公里/小时|km/h|kph|"
+                       r"kilomet(?:re|er)s\s+(?:per|an)\s+hour", piece, re.I)
+    if kmh and not ms and to_ms and len(_numbers(piece)) == 1:
+        n = next(g for g in kmh.groups() if g)
+        return Op(template=f"{n}/3.6", needs_prev=False, kind="start"), [n]
+    if ms and not kmh and to_kmh and len(_numbers(piece)) == 1:
+        n = next(g for g in ms.groups() if g)
+        return Op(template=f"{n}*3.6", needs_prev=False, kind="start"), [n]
+    return None
 
 
 _OPERATIONS_TABLE: list[Reader] = [
@@ -457,8 +535,7 @@ _OPERATIONS_TABLE: list[Reader] = [
              + _N, lambda m: _step(f"{{p}}/{_num(m.group(1) or m.group(2))}")),
     _pattern(r"^\W*(?:每(?:天|日|周|月|年)|一天)\s*(?:运行|工作|使用|用|开|跑|行驶|学习)?\s*" + _N + r"\s*(?:个)?\s*(?:小时|次|天|公里)",
              lambda m: _step(f"{{p}}*{m.group(1)}")),
-    _pattern(r"^\W*" + _N + r"\s*(?:个)?\s*(?:天|日|周|个月|月|年)\s*(?:共|一共|总共|合计)|\b(?:for|over|in)\s+" + _N
-             + r"\s+(?:days|weeks|months|years|minutes|hours)\b", lambda m: _step(f"{{p}}*{m.group(1) or m.group(2)}")),
+    _read_duration,
     _pattern(r"(?:电价|单价|价格|水价|油价)?\s*每\s*(?:千瓦时|度|公斤|斤|升|吨|公里|小时|件|个)\s*" + _N + r"\s*元"
              r"|\bat\s+\$?" + _N + r"\s+(?:per|a|an)\s+(?:kwh|kilowatt-hour|litre|liter|kg|kilo|unit|hour|item|gallon)\b",
              lambda m: _step(f"{{p}}*{m.group(1) or m.group(2)}")),
@@ -475,8 +552,20 @@ _OPERATIONS_TABLE: list[Reader] = [
              r"|\bhow\s+much\s+(?:did|does|has)\s+(?:it|that|the\s+\w+)\s+(?:drop|fall|fallen|decrease|decline|rise|risen|"
              r"increase|grow|grown|go\s+up|go\s+down)|(?:降|跌|少|涨|多|增加|减少)了多少",
              lambda m: Op(kind="difference")),
+    # A coupon or voucher on the running value: "I use a 50-yuan coupon on the discounted price", "再用一张 30 元的优惠券".
+    _pattern(r"\b(?:use|apply|redeem|with|plus)\s+(?:an?\s+|the\s+|my\s+|one\s+)?\$?" + _N + r"(?:\s*-\s*|\s+)?(?:" + _MONEY_WORD
+             + r")?(?:\s*-\s*|\s+)?(?:off\s+)?(?:coupon|voucher|gift\s+card|rebate|credit)\b"
+             r"|(?:用|使用|再用|拿|领了?|有)\s*(?:了)?\s*(?:一|1)?\s*(?:张|个)?\s*" + _N + r"\s*(?:元|块|美元|欧元)\s*(?:的)?\s*"
+             r"(?:优惠券|代金券|抵用券|抵扣券|消费券|红包|券)", lambda m: _step(f"{{p}}-{m.group(1) or m.group(2)}")),
+    # A share of the running value taken away: "First 10% goes to my pension", "20% income tax is taken from what
+    # remains", "spent 35% of it".
+    _pattern(r"^\W*(?:first\s+|then\s+|and\s+)*" + _N + r"\s*(?:%|percent)\s+(?:of\s+(?:it|that|this|the\s+\w+)\s+)?"
+             r"(?:[a-z]+\s+){0,2}?(?:goes|go|is\s+(?:then\s+)?(?:taken|deducted|withheld|set\s+aside|saved|paid))\b"
+             r"|\b(?:spent|spend|spends|lost|lose|loses|used|gave\s+away)\s+" + _N + r"\s*(?:%|percent)\s+of\s+(?:it|that|this|the\s+\w+)\b",
+             lambda m: _step(f"{{p}}*(1-{m.group(1) or m.group(2)}/100)")),
     _read_arith,
     _read_rate,
+    _read_speed,
     _read_units,
     _read_expression,
     _read_given,
@@ -624,6 +713,10 @@ def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled |
             last.entities["expression"] = f"round({last.entities['expression']},{op.digits})"
             plain_only = False
             continue
+        if op.kind in ("given", "start", "duration"):
+            ctx.period = None if op.kind == "duration" else _period_of(text_of)
+        elif _period_of(text_of):
+            ctx.period = _period_of(text_of)  # "每天开 10 小时": the running value is per day from here
         if op.kind == "given":
             if prev is not None:
                 return None  # an amount after a result (or after another amount) that no operation links to it

@@ -175,3 +175,32 @@ def test_the_parser_uses_the_compiled_steps_and_hands_the_rest_to_the_rules() ->
     assert [i.entities["expression"] for i in graph.intents] == ["90*40/100", "{i1}+14"]
     graph = parse_request("Convert 100 °F to Celsius, then add 1 degree.", now=NOW)
     assert [i.tool for i in graph.intents] == ["convert_units", "calculator"]  # never the weather
+
+
+# arith2 (issue 16): classes answers2 showed the compiler missing, in wordings of our own.
+@pytest.mark.parametrize(("text", "final"), [
+    # a coupon or voucher comes off the running value
+    ("A lamp costs 150 dollars. It is 20% off, then I apply a 15-dollar voucher. What do I pay?", 105),
+    ("一个背包 300 元，先打九折，再用一张 25 元的代金券，最后付多少？", 245),
+    # a share of the running value taken away, then another from what remains
+    ("My income is 4,000. First 5% goes to savings, then 10% tax is deducted from what remains. What is left?", 3420),
+    ("I had 800 dollars and spent 25% of it. How much is left?", 600),
+    # a power word on an operand
+    ("Take 10, then add 3 squared. What is the result?", 19),
+    # speeds: km/h <-> m/s by 3.6, never read as lengths
+    ("每小时 90 公里等于每秒多少米？", 25),
+    ("每秒 10 米等于每小时多少公里？", 36),
+    # a per-period amount over a longer period
+    ("A gym membership costs 30 dollars a month. How much is it for 3 years?", 1080),
+])
+def test_arith2_classes(text: str, final: float) -> None:
+    assert run(expressions(text)) == pytest.approx(final)
+
+
+def test_a_duration_with_no_exact_factor_to_the_stated_period_is_not_guessed() -> None:
+    # a month has no whole number of weeks: the compiler leaves it rather than multiply by the wrong factor
+    assert compile_problem(normalize("Rent is 900 a month. What is it for 6 weeks?"), TODAY, has_last=False) is None
+
+
+def test_a_speed_is_not_converted_as_a_length() -> None:
+    assert [t for t, _, _ in steps("每秒 25 米等于每小时多少公里？")] == ["calculator"]
