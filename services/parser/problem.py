@@ -548,7 +548,7 @@ _OPERATIONS_TABLE: list[Reader] = [
     _pattern(r"开平方|开根号|开方|平方根|\bsquare\s+root\b|\bsqrt\b", lambda m: _step("{p}^0.5")),
     _pattern(r"保留\s*" + _ZN + r"\s*位小数|\bround(?:ed)?\s+(?:it\s+|that\s+)?to\s+(\d+)\s+decimal",
              lambda m: Op(kind="round", digits=int(_num(m.group(1) or m.group(2))))),
-    _pattern(r"比.{0,6}?(?:多|少)(?:多少|几)|\bhow\s+(?:many|much)\s+(?:more|fewer|less)\b|\bthe\s+difference\b|相差多少|差多少"
+    _pattern(r"比.{0,6}?(?:多|少|贵|便宜|高|低|重|轻|长|短)(?:了)?(?:多少|几)|\bhow\s+(?:many|much)\s+(?:more|fewer|less)\b|\bthe\s+difference\b|相差多少|差多少"
              r"|\bhow\s+much\s+(?:did|does|has)\s+(?:it|that|the\s+\w+)\s+(?:drop|fall|fallen|decrease|decline|rise|risen|"
              r"increase|grow|grown|go\s+up|go\s+down)|(?:降|跌|少|涨|多|增加|减少)了多少",
              lambda m: Op(kind="difference")),

@@ -192,6 +192,8 @@ def test_the_parser_uses_the_compiled_steps_and_hands_the_rest_to_the_rules() ->
     ("每秒 10 米等于每小时多少公里？", 36),
     # a per-period amount over a longer period
     ("A gym membership costs 30 dollars a month. How much is it for 3 years?", 1080),
+    # "how much dearer" after a growth compares with the amount before it
+    ("一张门票原来 80 元，今年涨了 25%，现在多少钱？比原来贵多少？", 20),
 ])
 def test_arith2_classes(text: str, final: float) -> None:
     assert run(expressions(text)) == pytest.approx(final)
