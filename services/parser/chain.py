@@ -217,6 +217,8 @@ _MONTHS = {m: i for i, names in enumerate((
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
     ("december", "dec")), 1) for m in names}
+_DMY_EN = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(sorted(_MONTHS, key=len, reverse=True))
+                     + r")\.?,?\s+(\d{4})\b", re.I)
 
 
 def _count(token: str) -> int | None:
@@ -230,6 +232,14 @@ def _explicit_dates(clause: str, today: date) -> list[tuple[int, date]]:
     for m in _YMD_EN.finditer(clause):
         try:
             found.append((m.start(), date(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))))
+            spans.append((m.start(), m.end()))
+        except ValueError:
+            continue
+    for m in _DMY_EN.finditer(clause):  # "15 March 2026" keeps its year as well
+        if any(x <= m.start() < y for x, y in spans):
+            continue
+        try:
+            found.append((m.start(), date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))))
             spans.append((m.start(), m.end()))
         except ValueError:
             continue

@@ -206,3 +206,10 @@ def test_a_duration_with_no_exact_factor_to_the_stated_period_is_not_guessed() -
 
 def test_a_speed_is_not_converted_as_a_length() -> None:
     assert [t for t, _, _ in steps("每秒 25 米等于每小时多少公里？")] == ["calculator"]
+
+
+def test_a_day_first_english_date_keeps_its_year() -> None:
+    # "15 March 2026" was read as the next 15 March (2027), so a span to "July 4, 2026" came out negative-then-sorted
+    [(tool, entities, _)] = steps("How many days are there from 15 March 2026 to July 4, 2026?")
+    assert tool == "datetime"
+    assert (entities["start"], entities["end"]) == ("2026-03-15", "2026-07-04")
