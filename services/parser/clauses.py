@@ -29,7 +29,7 @@ from .classify import (
 )
 from .dates import date_entities, find_dates
 from .entities import find_cities, find_order_id, find_order_ids
-from .split import CONNECTOR_RE, PAYLOAD_CUE, Masked, split_clauses
+from .split import CONNECTOR_RE, PAYLOAD_CUE, Fragment, Masked, split_clauses
 from .text import detect_language, original_span
 
 LOOKUP_TOOLS = ("weather", "datetime", "sql_query")
@@ -122,8 +122,35 @@ def strip_connector(text: str) -> str:
     return text.strip(" ,;")
 
 
+# "A and B" under one lookup verb: a noun-phrase conjunction, where B may name another tool's target.
+_NOUN_AND = re.compile(r"\s+(?:and|as well as|plus)\s+(?:also\s+)?|和|以及|还有|跟|与|及")
+
+
+def _two_lookups(start: int, end: int, instruction: str) -> int | None:
+    """Where a lookup clause joins two lookups of *different* tools as noun phrases under one verb ("Get
+    today's weather in Shanghai and the status of order 1024", "查一下北京的天气和订单 1024 的状态"): the
+    offset of the second, or None. Both halves must read as that tool on their own."""
+    seg = instruction[start:end]
+    whole = classify(strip_connector(seg) or seg)
+    if whole.tool not in LOOKUP_TOOLS:
+        return None
+    for m in _NOUN_AND.finditer(seg):
+        left, right = seg[: m.start()], seg[m.end() :]
+        first, second = classify(strip_connector(left) or left), classify(right)
+        if (first.tool in LOOKUP_TOOLS and second.tool in LOOKUP_TOOLS and first.tool != second.tool
+                and second.cue and first.cue):
+            return start + m.start()
+    return None
+
+
 def split_parts(m: Masked, instruction: str, payload: str, today: date) -> list[Part]:
-    frags = split_clauses(instruction)
+    frags: list[Fragment] = []
+    for f in split_clauses(instruction):
+        cut = _two_lookups(f.start, f.end, instruction)
+        if cut is None:
+            frags.append(f)
+        else:
+            frags += [Fragment(f.start, cut, f.connector), Fragment(cut, f.end, "and")]
     parts: list[Part] = []
     for f in frags:
         seg = instruction[f.start : f.end]

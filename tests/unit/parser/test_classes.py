@@ -389,3 +389,20 @@ def test_a_second_how_to_question_goes_where_the_first_went() -> None:
 def test_writing_in_an_earlier_format_nobody_gave_gets_a_question(text: str) -> None:
     graph = parse(text)
     assert [i.type.value for i in graph.intents] == ["creative_writing"] and graph.clarification
+
+
+# ------------------------------------------------------------------ two lookups under one verb
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Check the weather in Hangzhou tomorrow and the status of order 7781", "帮我查一下广州明天的天气和订单 3390 的状态",
+     "look up order 4412 and the weather in Chengdu today"],
+)
+def test_two_lookups_of_different_tools_joined_as_nouns_are_two_intents(text: str) -> None:
+    graph = parse(text)
+    assert sorted(i.tool for i in graph.intents) == ["sql_query", "weather"], shape(graph)
+
+
+def test_one_lookup_of_two_things_of_the_same_tool_is_not_cut_into_different_tools() -> None:
+    assert {i.tool for i in parse("查一下订单 1001 和 1002 的状态").intents} == {"sql_query"}
