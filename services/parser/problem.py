@@ -465,6 +465,8 @@ def _read_speed(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
     return None
 
 
+_DIGITS = {"one": 1, "two": 2, "three": 3, "four": 4, "cent": 2}
+
 _OPERATIONS_TABLE: list[Reader] = [
     _read_dates,
     _read_compound,
@@ -546,8 +548,11 @@ _OPERATIONS_TABLE: list[Reader] = [
     _pattern(r"\bhow\s+many\s+(whole|full|complete)?\s*weeks\b|(?:多少|几)(?:个)?(整)?(?:周|星期)",
              lambda m: _step("floor({p}/7)" if (m.group(1) or m.group(2)) else "{p}/7")),
     _pattern(r"开平方|开根号|开方|平方根|\bsquare\s+root\b|\bsqrt\b", lambda m: _step("{p}^0.5")),
-    _pattern(r"保留\s*" + _ZN + r"\s*位小数|\bround(?:ed)?\s+(?:it\s+|that\s+)?to\s+(\d+)\s+decimal",
-             lambda m: Op(kind="round", digits=int(_num(m.group(1) or m.group(2))))),
+    _pattern(r"保留\s*" + _ZN + r"\s*位小数|\bround(?:ed)?\s+(?:it\s+|that\s+)?to\s+(\d+)\s+decimal"
+             r"|^\W*(?:rounded\s+|round(?:ed)?\s+(?:it\s+|that\s+)?)?to\s+(one|two|three|four|\d)\s+decimal(?:\s+places?)?\W*$"
+             r"|^\W*(?:rounded\s+|round(?:ed)?\s+(?:it\s+|that\s+)?)?to\s+the\s+(cent)\W*$",
+             lambda m: Op(kind="round", digits=_DIGITS.get((m.group(3) or m.group(4) or "").lower())
+                          or int(_num(m.group(1) or m.group(2) or m.group(3))))),
     _pattern(r"比.{0,6}?(?:多|少|贵|便宜|高|低|重|轻|长|短)(?:了)?(?:多少|几)|\bhow\s+(?:many|much)\s+(?:more|fewer|less)\b|\bthe\s+difference\b|相差多少|差多少"
              r"|\bhow\s+much\s+(?:did|does|has)\s+(?:it|that|the\s+\w+)\s+(?:drop|fall|fallen|decrease|decline|rise|risen|"
              r"increase|grow|grown|go\s+up|go\s+down)|(?:降|跌|少|涨|多|增加|减少)了多少",

@@ -213,3 +213,11 @@ def test_a_day_first_english_date_keeps_its_year() -> None:
     [(tool, entities, _)] = steps("How many days are there from 15 March 2026 to July 4, 2026?")
     assert tool == "datetime"
     assert (entities["start"], entities["end"]) == ("2026-03-15", "2026-07-04")
+
+
+@pytest.mark.parametrize(("text", "expr"), [
+    ("What is 10 divided by 3, to two decimal places?", "round(10/3,2)"),
+    ("Split a bill of 47 dollars evenly among 3 people, to the cent.", "round(47/3,2)"),
+])
+def test_rounding_said_in_words(text: str, expr: str) -> None:
+    assert expressions(text) == [expr]
