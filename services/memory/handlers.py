@@ -182,9 +182,18 @@ def kb_search(store: MemoryStore, at: Caller, req: KbSearch) -> dict[str, Any]:
     if not passages and asked:
         # a passage naming every code the question names (E102, db-prod-10) is about it, whatever its score
         passages = [p for p in wide if all(mentions(f"{p.heading}\n{p.text}", c) for c in asked)][: req.limit]
-    if not passages:
-        wide = []
     out: dict[str, Any] = {"passages": [p.to_dict() for p in passages], "kb_chunks": size}
+    if not passages:
+        if req.query:
+            # Nothing passed the floor, yet the question names the tenant's own things ("Does Tidepool sign
+            # a HIPAA agreement?"): the documents don't say, and "not found" is the answer, not a model's guess.
+            df, _ = store.kb_terms(tenant=at.tenant)
+            named = known_names(req.query, df)
+            if named:
+                out["not_found"] = {"reason": f"no passage about it passed the relevance floor "
+                                              f"(the question names {', '.join(named)})", "on_topic": True,
+                                    **({"closest": wide[0].citation} if wide else {})}
+        wide = []
     if wide and req.query:
         df, n = store.kb_terms(tenant=at.tenant)
         # A sentence planted in a document to instruct the assistant is never the answer (issue 20).

@@ -171,3 +171,29 @@ async def test_unreadable_files_are_reported_one_by_one(tmp_path: Path, cfg: Mem
         assert listed == {"passwords.md", "refunds.html", "shipping.txt", "kaoqin.txt", "windows.txt"}
         assert not any("\ufffd" in t or "\r" in t for t in emb.embedded)  # decoded, not replaced
         assert any("补办收费二十元" in t for t in emb.embedded)
+
+
+async def test_a_question_naming_the_tenants_own_things_with_no_passage_is_not_found(
+        tmp_path: Path, docs: Path) -> None:
+    """Nothing passes the relevance floor, yet the question names something of the tenant's documents: the
+    reply says "not found" (on topic) so the planner answers so instead of a model's guess; a question
+    naming nothing of theirs gets the plain empty reply (a general question the model may answer)."""
+    from opentelemetry import trace
+
+    from autoglm.services.memory import handlers
+    from autoglm.shared.events import KbSearch
+
+    (docs / "tidepool.md").write_text("# Tidepool plans\n\nTidepool Starter costs 12 dollars per user a month.\n")
+    cfg = MemoryConfig(vector_size=DIM, chunk_max_chars=100, chunk_overlap=10, kb_min_score=0.99)
+    emb = FakeEmbedder()
+    with MemoryStore.open(cfg, path=tmp_path / "q") as store:
+        await ingest_paths(store, emb, cfg, tenant="acme", paths=[docs])
+        at = handlers.Caller("acme", "s", "t", trace.get_tracer("test"), emb.vectors)
+
+        def ask(q: str) -> dict:
+            return handlers.kb_search(store, at, KbSearch(step_id="s1", reply_to="", query=q))
+
+        named = ask("Does Tidepool sign a HIPAA business associate agreement?")
+        assert named["passages"] == [] and named["not_found"]["on_topic"] is True
+        assert "tidepool" in named["not_found"]["reason"]
+        assert "not_found" not in ask("What is the capital of Australia?")
