@@ -197,8 +197,8 @@ def extract_answer(
     # Across scripts only codes, numbers and names can be shared words; the question's other words may
     # well be there, translated: they count CROSS_CREDIT of their weight.
     neutral = _script_neutral(question, q_cjk)
-    lex = [sum(w for t, w in weight.items() if t in d) / total for d in docs]
-    cross = [sum(w for t, w in weight.items() if t in d and t in neutral) / total
+    lex = [sum(w for t, w in weight.items() if _holds(d, t)) / total for d in docs]
+    cross = [sum(w for t, w in weight.items() if _holds(d, t) and t in neutral) / total
              + CROSS_CREDIT * sum(w for t, w in weight.items() if t not in neutral) / total for d in docs]
     quals = sorted(asked.codes | asked.numbers) + sorted(asked.labels - asked.codes)
     # a label (an acronym, a hyphenated name) is a softer qualifier than a code or number: an acronym is
@@ -241,6 +241,18 @@ def extract_answer(
     missing = [c for c in sorted(asked.codes) if not mentions(matched, c)]
     return Extract(text=text, passage=pi, score=best_score, similarity=float(sims[best]), overlap=best_lex,
                    asked=asked.kind, has_value=has, missing=missing)
+
+
+def _holds(words: set[str], term: str) -> bool:
+    """Whether a span's ``words`` hold ``term`` or its other English number ("undergraduates" names the
+    row "Undergraduate"; "fee" the sentence on "fees")."""
+    if term in words:
+        return True
+    if not term.isascii() or not term.isalpha() or len(term) < 3:
+        return False
+    if term.endswith("s") and not term.endswith("ss") and len(term) > 3:
+        return term[:-1] in words or (term.endswith("es") and term[:-2] in words)
+    return f"{term}s" in words or f"{term}es" in words
 
 
 UNKNOWN_NAME_MAX_SIMILARITY = 0.5

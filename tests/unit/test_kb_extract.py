@@ -195,3 +195,16 @@ def test_only_a_quantity_asked_in_so_many_words_decides_not_found() -> None:
     passage = "出差住宿标准为四星级酒店，一线城市可选五星级。"
     ex = G.extract_answer("出差住宿标准是什么等级？", [passage])
     assert ex is not None and G.unanswered("出差住宿标准是什么等级？", ex) is None
+
+
+def test_a_plural_in_the_question_names_the_row_in_the_singular() -> None:
+    """ "for undergraduates" singles out the row "Undergraduate" (and "fees" a sentence on the fee), not the
+    row the encoder likes best."""
+    table = ("# Borrowing\n\n| Reader type | Items at a time | Loan period | Renewals |\n|---|---|---|---|\n"
+             "| Undergraduate | 15 | 21 days | 3 |\n| Taught postgraduate | 20 | 28 days | 3 |\n"
+             "| Research postgraduate | 30 | 56 days | 5 |\n| Academic staff | 60 | 90 days | 5 |")
+    df, n = document_frequencies([table])
+    ex = G.extract_answer("What is the loan period for undergraduates?", [table], df=df, n_docs=n)
+    assert ex is not None and "21 days" in ex.text and "90 days" not in ex.text
+    assert G._holds({"undergraduate"}, "undergraduates") and G._holds({"fees"}, "fee")
+    assert not G._holds({"clas"}, "class") and not G._holds({"bu"}, "bus")
