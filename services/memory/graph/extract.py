@@ -581,12 +581,13 @@ def extract_document(
     prev_subject: str | None = None
     topics: dict[str, str] = {}
     section = None
+    intro: _ListIntro | None = None
     for u, ch in pairs:
         if ch.heading not in topics:
             topics[ch.heading] = _topic(ch.heading, gaz, st)
         topic = topics[ch.heading]
         if ch.heading != section:
-            section, prev_subject = ch.heading, None  # a subject does not carry into the next section
+            section, prev_subject, intro = ch.heading, None, None  # nothing carries into the next section
         idx = st.seen.get(u.text)
         if idx is not None:
             continue  # repeated by the chunk overlap
@@ -607,6 +608,10 @@ def extract_document(
                     st.relate(head, name, clean_label(k), idx, "field")
             continue
         prev_subject = _sentence(u.text, idx, gaz, st, topic, prev_subject)
+        if u.item == 1 and intro:
+            intro.relate(u.text, idx, gaz, st)
+        elif not u.item:
+            intro = _ListIntro.of(u.text, gaz)
     return DocGraph(
         source=source,
         title=title,
@@ -615,6 +620,57 @@ def extract_document(
         entities=_unique(st.entities.values()),
         relations=st.relations,
     )
+
+
+_LIST_COLON = re.compile(r"\s*[:：]$")
+
+
+@dataclass
+class _ListIntro:
+    """A sentence that introduces a list and names one end of a relation that every item of the list
+    shares: "Two leads report to Priya Raman:" (each item reports to her; the items are heads) or
+    "以下两位向 X 汇报：" (the same in Chinese), or "Priya Raman manages:" (the named entity is the head,
+    each item a tail)."""
+
+    entity: Mention
+    label: str
+    items_are_heads: bool
+
+    @classmethod
+    def of(cls, text: str, gaz: Gazetteer) -> _ListIntro | None:
+        colon = _LIST_COLON.search(text)
+        if not colon:
+            return None
+        body = text[: colon.start()]
+        ms = find_mentions(body, gaz)
+        if not ms:
+            return None
+        last = ms[-1]
+        if not body[last.end :].strip(" ，,的"):  # "... report to Priya Raman:"
+            before = body[ms[-2].end if len(ms) > 1 else 0 : last.start]
+            label = clean_label(" ".join(before.split()[-4:]) if before.isascii() else before[-8:])
+            return cls(last, label, True) if label else None
+        after = body[last.end :].strip()
+        if re.fullmatch(r"[\u3400-\u9fff]{1,4}", after) and re.search(r"[向对给]\s*$", body[: last.start]):
+            return cls(last, body[: last.start].strip()[-1] + after, True)  # "以下两位向 X 汇报："
+        first = ms[0]
+        if len(ms) == 1 and not clean_label(body[: first.start]):  # "Priya Raman owns:"
+            label = clean_label(body[first.end :])
+            return cls(first, label, False) if label else None
+        return None
+
+    def relate(self, item: str, idx: int, gaz: Gazetteer, st: _DocState) -> None:
+        """The relation to the entity an item starts with ("Aisha Okoye, Test Automation Lead.")."""
+        ms = find_mentions(item, gaz)
+        if not ms or clean_label(item[: ms[0].start]):
+            return
+        name, own = st.entity(self.entity), st.entity(ms[0])
+        if own not in st.sentences[idx].mentions:
+            st.sentences[idx].mentions.append(own)
+        if name not in st.sentences[idx].mentions:
+            st.sentences[idx].mentions.append(name)
+        head, tail = (own, name) if self.items_are_heads else (name, own)
+        st.relate(head, tail, self.label, idx, "list")
 
 
 def _units(chunks: Sequence[ChunkInput]) -> list[tuple[Unit, ChunkInput]]:

@@ -43,7 +43,8 @@ class Relation:
 
     ``kind``: how it was found: ``pattern`` (a relation phrase between the two), ``row`` (a table row:
     the row's first cell to another cell, labelled by the column), ``field`` (``key: value`` under a
-    section about ``head``), ``topic`` (a sentence under a section about ``head`` naming ``tail``)."""
+    section about ``head``), ``topic`` (a sentence under a section about ``head`` naming ``tail``), ``list``
+    (a list item and the entity its introducing sentence names: "Two leads report to X:" + "- Aisha Okoye, …")."""
 
     head: str
     tail: str

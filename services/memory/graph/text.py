@@ -129,6 +129,7 @@ class Unit:
     text: str
     kind: str  # sentence | row | field
     cells: list[tuple[str, str]] = field(default_factory=list)
+    item: int = 0  # 1: the first sentence of a list item ("- Aisha Okoye, Test Automation Lead."), 2: a later one
 
 
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -208,10 +209,12 @@ def split_units(text: str, header: list[str] | None = None) -> tuple[list[Unit],
             units.append(Unit(text=body, kind="field", cells=[(m.group("key").strip(), m.group("value").strip())]))
             i += 1
             continue
+        item = 1 if body != stripped else 0
         for s in _SENT_END.split(body):
             s = s.strip()
             if len(s) >= 2 and re.search(r"[^\W_]", s):
-                units.append(Unit(text=s, kind="sentence"))
+                units.append(Unit(text=s, kind="sentence", item=item))
+                item = 2 if item else 0
         i += 1
     return units, header
 
