@@ -46,3 +46,12 @@ def test_the_list_ends_where_running_text_resumes() -> None:
 def test_an_introduction_without_a_named_entity_relates_nothing() -> None:
     edges = _edges("Contacts:\n\n- Aisha Okoye, Test Automation Lead.\n- Lin Xiaoyu, Mapping Lead.\n")
     assert not any({"Aisha Okoye", "Lin Xiaoyu"} == set(e) for e in edges)
+
+
+def test_several_fields_on_one_line_each_relate_the_section_entity() -> None:
+    g = extract_document([ChunkInput(chunk_id="d#0", text="- Based in: Linyi\n- Last audit: April 2026, by Ivy Chen; result: pass\n",
+                                     heading="Wotian Cooperative", citation="d.md")], source="d.md")
+    rel = {(r.head, r.label, r.tail) for r in g.relations}
+    assert ("Wotian Cooperative", "Last audit", "Ivy Chen") in rel
+    assert any(h == "Wotian Cooperative" and label == "result" for h, label, _ in rel)
+    assert all(h != "Last" for h, _, _ in rel)

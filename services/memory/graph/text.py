@@ -168,6 +168,15 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in line.strip().strip("|").split("|")]
 
 
+def _field(part: str) -> tuple[str, tuple[str, str]] | None:
+    """``part`` and its (key, value) if it is a ``key: value`` line (a short key, no sentence end)."""
+    m = _FIELD.match(part)
+    key = re.sub(r"[（(][^）)]*[）)]", "", m.group("key")) if m else ""
+    if m and not re.search(r"[。.!?！？]$", part) and len(key.split()) <= 4 and len(key) <= 24:
+        return part, (m.group("key").strip(), m.group("value").strip())
+    return None
+
+
 def split_units(text: str, header: list[str] | None = None) -> tuple[list[Unit], list[str] | None]:
     """The units of a chunk's text, in order. ``header`` is the last table header seen before this chunk
     (a table cut across chunks continues with it); returns the units and the last header seen."""
@@ -203,10 +212,12 @@ def split_units(text: str, header: list[str] | None = None) -> tuple[list[Unit],
             i += 1
             continue
         body = _BULLET.sub("", stripped)
-        m = _FIELD.match(body)
-        key = re.sub(r"[（(][^）)]*[）)]", "", m.group("key")) if m else ""
-        if m and not re.search(r"[。.!?！？]$", body) and len(key.split()) <= 4 and len(key) <= 24:
-            units.append(Unit(text=body, kind="field", cells=[(m.group("key").strip(), m.group("value").strip())]))
+        # "Last audit: March 2026, by Ivy Chen; result: pass" is two key: value fields on one line
+        fields = [_field(body)]
+        if not fields[0]:
+            fields = [_field(p) for p in re.split(r"\s*[;；]\s*", body.rstrip(";；")) if p.strip()]
+        if fields and all(fields):
+            units += [Unit(text=p, kind="field", cells=[kv]) for p, kv in fields if kv]  # type: ignore[misc]
             i += 1
             continue
         item = 1 if body != stripped else 0
