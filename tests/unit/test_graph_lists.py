@@ -55,3 +55,15 @@ def test_several_fields_on_one_line_each_relate_the_section_entity() -> None:
     assert ("Wotian Cooperative", "Last audit", "Ivy Chen") in rel
     assert any(h == "Wotian Cooperative" and label == "result" for h, label, _ in rel)
     assert all(h != "Last" for h, _, _ in rel)
+
+
+def test_a_name_column_with_its_other_language_column_is_an_entity_with_the_later_cells() -> None:
+    g = extract_document([ChunkInput(
+        chunk_id="d#0", heading="经销商", citation="d.md",
+        text="| 区域 | 经销商 | 英文名 | 所在城市 | 代理产品 |\n| --- | --- | --- | --- | --- |\n"
+             "| 华东 | 申通商贸 | Shentong Trading | 上海 | 金禾米醋、金禾芝麻酱 |\n")], source="d.md")
+    rel = {(r.head, r.tail) for r in g.relations}
+    assert {("申通商贸", "上海"), ("申通商贸", "金禾米醋"), ("申通商贸", "金禾芝麻酱")} <= rel  # a list cell: one edge each
+    assert ("华东", "申通商贸") in rel  # the first column still keys the row
+    ent = next(e for e in g.entities if e.name == "申通商贸")
+    assert "Shentong Trading" in ent.aliases

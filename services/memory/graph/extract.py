@@ -730,9 +730,30 @@ def _unique(entities: Iterable[Entity]) -> list[Entity]:
     return out
 
 
+# a column that gives the previous column's name in another language or form
+_ALIAS_COLUMN = re.compile(
+    r"^(?:英文名(?:称)?|中文名(?:称)?|英文|中文|别名|简称|全称|english(?: name)?|chinese(?: name)?|alias|aka|also known as)$",
+    re.IGNORECASE,
+)
+_ENUM_SPLIT = re.compile(r"\s*[、；;]\s*")
+
+
 def _row(u: Unit, idx: int, gaz: Gazetteer, st: _DocState) -> None:
     names: list[tuple[str, str]] = []  # (column, entity name)
-    for col, cell in u.cells:
+    cells = list(u.cells)
+    named = 0  # a column whose next column gives its name in another language: an entity of its own
+    for k in range(len(cells) - 1, 0, -1):
+        if _ALIAS_COLUMN.match(cells[k][0].strip()) and cells[k - 1][1] and cells[k][1]:
+            # "| 华东 | 申通商贸 | Shentong Trading | 上海 |": Shentong Trading is 申通商贸's other name
+            cell, alias = cells[k - 1][1], cells.pop(k)[1]
+            gaz.add(alias, cell, "thing")
+            st.entity(Mention(0, len(cell), cell, "thing", aliases=[alias]))
+            named = k - 1
+    expanded: list[tuple[str, str]] = []
+    for col, cell in cells:
+        parts = _ENUM_SPLIT.split(cell)
+        expanded += [(col, p) for p in parts if p] if len(parts) > 1 and all(len(p) <= 40 for p in parts) else [(col, cell)]
+    for col, cell in expanded:
         ms = find_mentions(cell, gaz)
         if ms and sum(m.end - m.start for m in ms) >= 0.5 * len(cell):
             m = ms[0]
@@ -754,6 +775,13 @@ def _row(u: Unit, idx: int, gaz: Gazetteer, st: _DocState) -> None:
     _, key_name = names[0]
     for col, name in names[1:]:
         st.relate(key_name, name, clean_label(col), idx, "row")
+    if named:
+        # the named entity has the row's later cells too (its city, the products it carries)
+        own = st.entity(Mention(0, len(cells[named][1]), cells[named][1], "thing"))
+        later = {c for c, _ in cells[named + 1 :]}
+        for col, name in names[1:]:
+            if col in later:
+                st.relate(own, name, clean_label(col), idx, "row")
 
 
 def _sentence(
