@@ -91,6 +91,9 @@ class InferenceEngine:
         self.others: dict[str, Backend] = dict(others or {})
         # Tenants with a LoRA adapter of their own: their generations run on their adapted model (issue 21).
         self.tenant_backends: dict[str, Backend] = dict(tenant_backends or {})
+        # Languages each model answers open questions in, once: reading it locates the bundled model on disk.
+        self._languages = answer_languages(cfg)
+        self._other_languages = {name: answer_languages(cfg, cfg.models.get(name)) for name in self.others}
         self.cache = ResponseCache(cfg.cache_size if cfg.enable_cache else 0)
         self._compiled: OrderedDict[str, Any] = OrderedDict()
         self.stats: dict[str, float] = {
@@ -164,10 +167,9 @@ class InferenceEngine:
         return self.backend, self.cfg
 
     def _answer_languages(self, backend: Backend) -> list[str]:
-        for name, other in self.others.items():
-            if other is backend:
-                return answer_languages(self.cfg, self.cfg.models.get(name))
-        return answer_languages(self.cfg)  # the default model, or a tenant's adapter of it
+        name = next((n for n, other in self.others.items() if other is backend), None)
+        # the default model, or a tenant's adapter of it, when it is none of the further models
+        return self._languages if name is None else self._other_languages[name]
 
     def _cfg_of(self, name: str) -> InferenceConfig:
         profile = self.cfg.models.get(name)
@@ -239,7 +241,7 @@ class InferenceEngine:
                 await _call(on_token, delta)
 
         result = await backend.generate(req, params, compiled, on_delta)
-        result.answer_languages = self._answer_languages(backend)
+        result.answer_languages = list(self._answer_languages(backend))
         if req.json_schema is not None:
             self._validate_output(result, req.json_schema)
         self.stats["prompt_tokens"] += result.prompt_tokens
