@@ -25,7 +25,15 @@ from .content import ContentFilter, Stripped, delimit
 from .normalise import Views, detect_language, fold, views
 from .pii import PiiMatch, mask_pii
 from .policy import Action, SafetyConfig, SafetyPolicy
-from .rules import RuleSet, default_rules, long_enough, model_may_decide, split_payload, without_mentions
+from .rules import (
+    PROMPT_LEVEL,
+    RuleSet,
+    default_rules,
+    long_enough,
+    model_may_decide,
+    split_payload,
+    without_mentions,
+)
 from .semantic import SemanticHead, committed_head, form_of
 
 _PRIORITY = (
@@ -33,7 +41,6 @@ _PRIORITY = (
     Category.JAILBREAK, Category.INJECTION,
 )
 _CONTENT_HARM = (Category.HARM, Category.HATE)
-_PROMPT_LEVEL = (Category.INJECTION, Category.JAILBREAK)
 _SHINGLE = 24  # characters per shingle of a protected text
 _LEAK_SHARE = 0.5  # an answer holding this share of a protected text's shingles repeats it
 _SPACE_RE = re.compile(r"\s+")
@@ -128,7 +135,7 @@ class Guard:
                     scores, read = data, [payload]
             else:
                 scores = self.classifier.score(read)
-            if scores.top in _PROMPT_LEVEL and (unquoted := without_mentions(v.canonical)):
+            if scores.top in PROMPT_LEVEL and (unquoted := without_mentions(v.canonical)):
                 read = [unquoted]  # an attack quoted as a specimen is what the request is about
                 scores = self.classifier.score(read)
             score, top = scores.hostile, scores.top

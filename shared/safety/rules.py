@@ -543,7 +543,8 @@ MENTION_CUES = re.compile(
     r"red\W*team(?:ing)?|benchmark|log(?:s|ged)?\W*line|means?|meaning)\b"
     r"|测试|用例|断言|字符串|例子|示例|样例|样本|检测|识别|过滤|数据集|标注|什么意思|含义"
 )
-_MENTIONED = (Category.INJECTION, Category.JAILBREAK)
+PROMPT_LEVEL = (Category.INJECTION, Category.JAILBREAK)
+"""Attacks on the prompt itself: harmless when quoted as a specimen, or when the data of a data verb."""
 
 
 def quoted_mention(form: str, span: tuple[int, int]) -> bool:
@@ -592,8 +593,7 @@ def split_payload(text: str) -> tuple[str, str]:
 def without_mentions(form: str) -> str:
     """``form`` with its quotations blanked when the text outside them calls them specimens ("" when
     nothing is blanked): what the classifier reads for a prompt-level verdict."""
-    quotes = list(_QUOTED_RE.finditer(form))
-    if not quotes:
+    if not _QUOTED_RE.search(form):
         return ""
     outside = _QUOTED_RE.sub(" ", form)
     if not MENTION_CUES.search(outside):
@@ -628,7 +628,7 @@ class RuleSet:
                 m = pattern.search(form)
                 if m is None or (veto is not None and veto.search(form)):
                     continue
-                if rule.category in _MENTIONED and quoted_mention(form, m.span()):
+                if rule.category in PROMPT_LEVEL and quoted_mention(form, m.span()):
                     continue
                 hits.append(RuleHit(rule.category, rule.name))
                 seen.add(rule.category)
