@@ -55,6 +55,12 @@ def _encoder(encoder: Encoder | None) -> Encoder:
     return default_encoder()
 
 
+def similarity(a: str, b: str, encoder: Encoder | None = None) -> float:
+    """The multilingual encoder's cosine between two texts (its vectors are L2-normalised)."""
+    vecs = _encoder(encoder).encode([a, b])
+    return float(vecs[0] @ vecs[1])
+
+
 # ------------------------------------------------------------------ sentences
 
 _SENT_END = re.compile(r"(?<=[。！？!?；;])\s*|(?<=[.])\s+(?=[\"'“‘(\[A-Z0-9\u4e00-\u9fff])|\n+")
@@ -612,8 +618,7 @@ def faithfulness(
     src = terms(source)
     cov = len(words & src) / len(words)
     if src_lang != found and found in ("zh", "ja", "ko") or src_lang in ("zh", "ja", "ko") and src_lang != found:
-        vecs = _encoder(encoder).encode([summary, source])
-        sim = float(vecs[0] @ vecs[1])
+        sim = similarity(summary, source, encoder)
         ok = sim >= min_similarity
         return Faithfulness(ok, sim, found, "close in meaning" if ok else f"meaning too far from the source ({sim:.2f})")
     if cov < min_coverage:
@@ -725,8 +730,7 @@ def translation_check(output: str, target: str, source: str = "", *, encoder: En
         if lost:
             return "it drops the number " + ", ".join(f"{v:g}" for v in lost[:3])
         if text_length(source) >= 3:
-            vecs = _encoder(encoder).encode([source, output])
-            sim = float(vecs[0] @ vecs[1])
+            sim = similarity(source, output, encoder)
             if sim < TRANSLATION_SIMILARITY:
                 return f"its meaning is too far from the source ({sim:.2f})"
     return None

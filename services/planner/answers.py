@@ -185,14 +185,15 @@ def code_problem(model_text: str, request: str) -> str | None:
     python = [body for lang, body in blocks if lang in ("python", "py") or (not lang and _PYTHON.search(request))]
     if not python and _PYTHON.search(request) and not blocks and re.search(r"^\s*def\s", model_text, re.M):
         python = [model_text]  # unfenced Python
+    trees = []
     for body in python:
         try:
-            ast.parse(body)
+            trees.append(ast.parse(body))
         except SyntaxError as exc:
             return f"its Python does not parse: {exc.msg} (line {exc.lineno})"
     if python:
         wanted = set(_NAMED_FUNCTION.findall(request))
-        defined = {n.name for body in python for n in ast.walk(ast.parse(body))
+        defined = {n.name for tree in trees for n in ast.walk(tree)
                    if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
         if wanted and not wanted & defined:
             return "it does not define " + ", ".join(sorted(wanted))
