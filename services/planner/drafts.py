@@ -48,6 +48,9 @@ def _num(value: Any) -> str:
     return str(int(f)) if f.is_integer() else f"{f:g}"
 
 
+RAIN_LIKELY, RAIN_POSSIBLE = 40, 20  # % chance of rain: take an umbrella / an umbrella in the bag
+
+
 def weather_advice(day: dict[str, Any], zh: bool) -> list[str]:
     """What to wear and bring, by rules on the day's forecast (the coolest and warmest hours, rain, wind)."""
     lo, hi = day.get("temperature_min"), day.get("temperature_max")
@@ -67,9 +70,9 @@ def weather_advice(day: dict[str, Any], zh: bool) -> list[str]:
         tips.append("白天炎热，注意防晒、多喝水" if zh else "it will be hot during the day: use sunscreen and drink water")
     elif hi is not None and lo is not None and float(lo) >= 18:
         tips.append("天气温暖，穿短袖或薄衫即可" if zh else "it will be warm: light clothes are enough")
-    if rain is not None and float(rain) >= 40:
+    if rain is not None and float(rain) >= RAIN_LIKELY:
         tips.append("降水概率较高，出门记得带伞" if zh else "rain is likely: take an umbrella")
-    elif rain is not None and float(rain) >= 20:
+    elif rain is not None and float(rain) >= RAIN_POSSIBLE:
         tips.append("可能有雨，建议备一把伞" if zh else "it may rain: an umbrella in your bag is a good idea")
     if wind is not None and float(wind) >= 38:
         tips.append("风力较大，注意防风" if zh else "it will be windy: mind loose items and dress against the wind")
@@ -91,9 +94,9 @@ def asked_advice(output: dict[str, Any], request: str, zh: bool) -> list[str]:
     rain = day.get("precipitation_probability_max")
     if _ASKS_RAIN.search(request) and rain is not None:
         r, n = float(rain), _num(rain)
-        if r >= 40:
+        if r >= RAIN_LIKELY:
             out.append(f"需要带伞：降水概率 {n}%。" if zh else f"Yes, take an umbrella: {n}% chance of rain.")
-        elif r >= 20:
+        elif r >= RAIN_POSSIBLE:
             out.append(f"可能有雨（降水概率 {n}%），建议备一把伞。" if zh else
                        f"Perhaps: {n}% chance of rain, so an umbrella in your bag is a good idea.")
         else:
@@ -129,14 +132,16 @@ def weather_draft(output: dict[str, Any], zh: bool) -> str:
 
 _MONTHS = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr"
            r"|jun|jul|aug|sep|sept|oct|nov|dec)")
+_ZH_DATE = r"(?:\d{2,4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
+_EN_DATE = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?"
+_QUOTED = r"[“\"「『][^”\"」』]{1,30}[”\"」』]"
 _FACT = re.compile(
     # whole dates and clock times first, so a date is one fact ("12 月 8 日", "15 January"), not two digits
-    r"(?:\d{2,4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{1,2}\s*[日号]"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\b|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+    rf"{_ZH_DATE}|\d{{1,2}}\s*[日号]|\b(?:{_EN_DATE})\b"
     r"|\d+(?:[.:：]\d+)?"  # amounts, times, rooms
     r"|(?:本|这|下|上)?(?:周|星期|礼拜)[一二三四五六日天]|今天|明天|后天|今晚|明晚|凌晨|上午|下午|晚上|中午"
     r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight|noon|midnight)\b"
-    r"|[“\"「『][^”\"」』]{1,30}[”\"」』]",
+    rf"|{_QUOTED}",
     re.I,
 )
 _NAMED = re.compile(r"(?:名叫|叫做|名为|叫)([\u4e00-\u9fffA-Za-z0-9]{2,12})|\b(?:called|named)\s+([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*)")
@@ -165,26 +170,26 @@ August September October November December English Chinese French German Spanish
 Thanks Thank Please Christmas Easter""".split())
 
 
-_STRONG = re.compile(rf"(?:\d{{2,4}}\s*年\s*)?\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号]|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}"
-                     rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?", re.I)
+_STRONG = re.compile(f"{_ZH_DATE}|{_EN_DATE}", re.I)
+
+
+def _named(request: str) -> list[str]:
+    """Named things (名叫…, called …) and people (王经理, …should go to Priya) of a request."""
+    out = [next(g for g in m.groups() if g) for m in _NAMED.finditer(request)]
+    out += [m.group(0) for m in _ZH_TITLED.finditer(request)]
+    out += [m.group(0) for m in _EN_NAME.finditer(request) if m.group(0).split()[0] not in _NOT_NAMES]
+    return out
 
 
 def _names(request: str) -> set[str]:
     """The quoted, named and titled things and people of a request (request_facts' strong part)."""
-    out = {m.group(0).strip("“”\"「」『』") for m in re.finditer(r"[“\"「『][^”\"」』]{1,30}[”\"」』]", request)}
-    out |= {next(g for g in m.groups() if g) for m in _NAMED.finditer(request)}
-    out |= {m.group(0) for m in _ZH_TITLED.finditer(request)}
-    out |= {m.group(0) for m in _EN_NAME.finditer(request) if m.group(0).split()[0] not in _NOT_NAMES}
-    return out
+    return {m.group(0).strip("“”\"「」『』") for m in re.finditer(_QUOTED, request)} | set(_named(request))
 
 
 def request_facts(request: str) -> list[str]:
     """What a piece of practical writing must repeat: numbers, dates and times, quoted, named and titled people
     and things."""
-    facts = [m.group(0).strip("“”\"「」『』") for m in _FACT.finditer(request)]
-    facts += [next(g for g in m.groups() if g) for m in _NAMED.finditer(request)]
-    facts += [m.group(0) for m in _ZH_TITLED.finditer(request)]
-    facts += [m.group(0) for m in _EN_NAME.finditer(request) if m.group(0).split()[0] not in _NOT_NAMES]
+    facts = [m.group(0).strip("“”\"「」『』") for m in _FACT.finditer(request)] + _named(request)
     return list(dict.fromkeys(f for f in facts if f))
 
 
@@ -258,8 +263,9 @@ def writing_problem(text: str, request: str, language: str | None) -> str | None
         missing = [f for f in facts if not _has(text, f)]
         # A date, a quoted or named thing, a person is what the writing is for: none may go missing; of
         # bare numbers and day words most must be there.
-        if len(missing) * 2 > len(facts) or any(_STRONG.fullmatch(f) or not re.search(r"\d", f) and f in
-                                                 _names(request) for f in missing):
+        names = _names(request)
+        if len(missing) * 2 > len(facts) or any(_STRONG.fullmatch(f) or not re.search(r"\d", f) and f in names
+                                                 for f in missing):
             return "leaves out " + ", ".join(missing[:4])
         return None
     terms = content_terms(request)
