@@ -91,7 +91,8 @@ class ModelProfile(BaseModel):
         "service's `max_new_tokens_cap`.")
     max_batch_size: int | None = Field(None, ge=1, le=1024, description="Its own batch size; default: the service's.")
     open_answer_languages: list[str] | None = Field(
-        None, description="Languages it answers open questions in reliably (`en`, `zh`, ...); default: all.")
+        None, description="Languages it answers open questions and writes in reliably (`en`, `zh`, ...); default: "
+        "all.")
 
 
 def default_route() -> dict[str, str]:

@@ -301,7 +301,8 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
         forecast = next((d.output for d in inputs if d.name == "weather" and d.output.get("days")), None)
         results = [r for r in (exact_text(d, zh) or _row_text(d, zh) for d in inputs if d.name != "weather") if r]
         return A.writing_answer(step.text, str(step.arguments.get("text") or state.request.text),
-                                output_language(state, step), zh, forecast=forecast, results=results)
+                                output_language(state, step), zh, forecast=forecast, results=results,
+                                trusted=_trusted(step))
     if step.kind is StepKind.GENERATE and step.task_type == "translation":
         entities = step.arguments.get("entities") or {}
         target = str(entities.get("target_language") or "") or None
@@ -310,11 +311,17 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
         return A.code_answer(step.text, str(step.arguments.get("text") or state.request.text), zh)
     if step.kind is StepKind.GENERATE and step.task_type == "question_answering":
         language = output_language(state, step)
-        trusted = step.output.get("answer_languages")
-        if language and isinstance(trusted, list) and "*" not in trusted and language not in trusted and \
+        trusted = _trusted(step)
+        if language and trusted is not None and "*" not in trusted and language not in trusted and \
                 not passages_of(state, step):  # an open question: nothing retrieved to answer from
             return A.untrusted_answer(language, zh)
     return A.Part(A.with_sources(text, passages_of(state, step), zh), "model")
+
+
+def _trusted(step: PlanStep) -> list[str] | None:
+    """The languages the model that ran a generation step answers and writes in reliably (None: not said)."""
+    trusted = step.output.get("answer_languages")
+    return [str(t) for t in trusted] if isinstance(trusted, list) else None
 
 
 _KEY_COLUMNS = ("order_id", "item", "status", "carrier", "tracking_no", "amount", "customer")

@@ -83,9 +83,47 @@ _ASKS_RAIN = re.compile(r"umbrella|\brain(?:coat|y|s)?\b|带伞|雨伞|打伞|�
 _ASKS_WEAR = re.compile(r"\bwear\b|jacket|coat|\bdress\b|clothes|clothing|layers|穿|衣服|外套|加衣|衣物", re.I)
 
 
+_ASKS_OUTDOORS = re.compile(
+    r"\b(?:run|running|jog|jogging|hike|hiking|picnic|cycl(?:e|ing)|bike ride|a walk|walking|outdoors?|"
+    r"(?:sit|eat|play|be|go|exercise|work out)\s+outside|barbecue|bbq|"
+    r"camping|beach|fly a kite|wash (?:my|the) car|hang (?:out )?(?:the )?laundry)\b|"
+    r"跑步|慢跑|晨跑|夜跑|爬山|登山|徒步|野餐|骑行|骑车|散步|户外|室外|出游|郊游|露营|烧烤|放风筝|洗车|晒被子|晾衣服|晒衣服|出去玩",
+    re.I,
+)
+
+
+def outdoors_verdict(day: dict[str, Any], zh: bool) -> str | None:
+    """Whether the day suits being outdoors (a run, a picnic, washing the car), by rules on its forecast: rain
+    likely, freezing, hot or windy says no or with care; otherwise yes. None when the forecast says nothing."""
+    lo, hi = day.get("temperature_min"), day.get("temperature_max")
+    rain, wind = day.get("precipitation_probability_max"), day.get("wind_speed_max")
+    if lo is None and hi is None and rain is None:
+        return None
+    against: list[str] = []
+    if rain is not None and float(rain) >= RAIN_LIKELY:
+        against.append(f"降水概率 {_num(rain)}%" if zh else f"a {_num(rain)}% chance of rain")
+    if lo is not None and float(lo) < 0:
+        against.append(f"最低 {_num(lo)}°C，气温在零度以下" if zh else f"a low of {_num(lo)} °C, below freezing")
+    if hi is not None and float(hi) >= 33:
+        against.append(f"最高 {_num(hi)}°C，天气炎热" if zh else f"a high of {_num(hi)} °C")
+    if wind is not None and float(wind) >= 38:
+        against.append("风力较大" if zh else "strong wind")
+    if against:
+        return ("不太适合户外活动：" + "，".join(against) + "。" if zh else
+                "Not a great day to be outdoors: " + ", ".join(against) + ".")
+    span = (f"{_num(lo)}~{_num(hi)}°C" if lo is not None and hi is not None else "")
+    rain_part = f"，降水概率 {_num(rain)}%" if zh and rain is not None else (
+        f", {_num(rain)}% chance of rain" if rain is not None else "")
+    if zh:
+        return f"适合户外活动：{span}{rain_part}。" + ("早晚偏凉，注意保暖。" if lo is not None and float(lo) < 10 else "")
+    return f"Yes, a good day to be outdoors: {span.replace('~', ' to ').replace('°C', ' °C')}{rain_part}." + (
+        " It is cold early and late, so dress warmly." if lo is not None and float(lo) < 10 else "")
+
+
 def asked_advice(output: dict[str, Any], request: str, zh: bool) -> list[str]:
     """Answers, by rules on the first day's forecast, to what the request asks beside the forecast itself:
-    whether to take an umbrella, what to wear ("…and should I bring an umbrella?", "明天要穿外套吗")."""
+    whether to take an umbrella, what to wear, whether the day suits being outdoors ("…and should I bring an
+    umbrella?", "明天要穿外套吗", "good day for a run?", "适合去爬山吗")."""
     days = output.get("days") or []
     if not days:
         return []
@@ -101,6 +139,8 @@ def asked_advice(output: dict[str, Any], request: str, zh: bool) -> list[str]:
                        f"Perhaps: {n}% chance of rain, so an umbrella in your bag is a good idea.")
         else:
             out.append(f"不用带伞：降水概率只有 {n}%。" if zh else f"No umbrella needed: only {n}% chance of rain.")
+    if _ASKS_OUTDOORS.search(request) and (verdict := outdoors_verdict(day, zh)):
+        out.append(verdict)
     if _ASKS_WEAR.search(request):
         dry = {k: v for k, v in day.items() if k != "precipitation_probability_max"}
         tips = weather_advice(dry, zh)
@@ -186,10 +226,20 @@ def _names(request: str) -> set[str]:
     return {m.group(0).strip("“”\"「」『』") for m in re.finditer(_QUOTED, request)} | set(_named(request))
 
 
+# How long to write is not what to write: "100 字左右", "不超过 60 字", "in 50 words", "under 200 characters".
+_LENGTH_SPEC = re.compile(r"(?:不超过|不要超过|控制在|少于|限|大约|约)?\s*\d+\s*(?:个)?字(?:以内|之内|左右|上下)?|"
+                          r"\b(?:in|under|within|about|around|at most|no more than|max(?:imum)?)?\s*\d+\s*"
+                          r"(?:words?|characters?|chars|sentences?|lines?)\b", re.I)
+# "from the 10th to the 17th": ordinal days are dates, which no writing about them may leave out.
+_ORDINAL_DAY = re.compile(r"\bthe\s+(\d{1,2}(?:st|nd|rd|th))\b", re.I)
+
+
 def request_facts(request: str) -> list[str]:
     """What a piece of practical writing must repeat: numbers, dates and times, quoted, named and titled people
-    and things."""
-    facts = [m.group(0).strip("“”\"「」『』") for m in _FACT.finditer(request)] + _named(request)
+    and things (not how long to write)."""
+    text = _LENGTH_SPEC.sub(" ", request)
+    facts = [m.group(0).strip("“”\"「」『』") for m in _FACT.finditer(text)] + _named(text)
+    facts += [m.group(1) for m in _ORDINAL_DAY.finditer(text)]
     return list(dict.fromkeys(f for f in facts if f))
 
 
@@ -267,23 +317,64 @@ def writing_problem(text: str, request: str, language: str | None) -> str | None
         if len(missing) * 2 > len(facts) or any(_STRONG.fullmatch(f) or not re.search(r"\d", f) and f in names
                                                  for f in missing):
             return "leaves out " + ", ".join(missing[:4])
-        return None
-    terms = content_terms(request)
-    if terms and not any(t in text.lower() for t in terms):
-        return "about none of " + ", ".join(terms[:4])
+    else:
+        terms = content_terms(request)
+        if terms and not any(t in text.lower() for t in terms):
+            return "about none of " + ", ".join(terms[:4])
+    return off_kind(text, request) or too_long(text, request, language == "zh")
+
+
+# What a piece of writing of each kind says in some form: a thank-you thanks, an apology apologises.
+_KIND_WORDS = {
+    "apology": re.compile(r"sorry|apolog|regret|道歉|歉意|抱歉|对不起|不便", re.I),
+    "decline": re.compile(r"unable|can't|cannot|won't|not be able|regret|unfortunately|sorry|无法|不能|不便|抱歉|遗憾|婉拒", re.I),
+    "thanks": re.compile(r"thank|grateful|appreciat|感谢|谢谢|感激|多谢", re.I),
+    "welcome": re.compile(r"welcome|欢迎", re.I),
+    "congratulations": re.compile(r"congrat|well done|proud|恭喜|祝贺|贺喜", re.I),
+}
+
+
+def off_kind(text: str, request: str) -> str | None:
+    """The request asks for a thank-you, an apology, a congratulation...; the text is not one."""
+    kind = writing_kind(request)
+    words = _KIND_WORDS.get(kind or "")
+    if words is not None and not words.search(text):
+        return f"not a {kind} message"
     return None
+
+
+# "a one-sentence…", "一句话", "a short note": most that may come back.
+_ONE_SENTENCE = re.compile(r"\b(?:one|a single|1)[- ]sentence\b|\bin one sentence\b|一句话|一句|一两句", re.I)
+_SHORT = re.compile(r"\b(?:short|brief|quick|little)\b|简短|简单|短信|几句", re.I)
+SHORT_CHARS = {True: 160, False: 500}  # zh, en: a short piece of writing
+ONE_SENTENCE_CHARS = {True: 80, False: 250}
+
+
+def too_long(text: str, request: str, zh: bool) -> str | None:
+    """Writing far longer than asked ("a short note" of a thousand characters): not what was asked for."""
+    if _LENGTH_SPEC.search(request):
+        return None  # a length of its own is asked for and checked by whoever asked
+    if _ONE_SENTENCE.search(request):
+        limit = ONE_SENTENCE_CHARS[zh]
+    elif _SHORT.search(request):
+        limit = SHORT_CHARS[zh]
+    else:
+        return None
+    return f"{len(text)} characters where a short piece was asked for" if len(text) > limit * 1.5 else None
 
 
 # ------------------------------------------------------------------ plain drafts
 
 # kind -> (cue, Chinese frame, English frame); {body} is what the request says to write about, {to} whom to.
 _KINDS: list[tuple[str, re.Pattern[str], str, str]] = [
-    ("apology", re.compile(r"道歉|致歉|歉意|\bapolog", re.I), "{to}您好：{body}。对此给您带来的不便，我们深表歉意，我们会尽快处理，感谢您的理解。",
+    ("apology", re.compile(r"道歉|致歉|歉意|安抚|\bapolog", re.I), "{to}您好：{body}。对此给您带来的不便，我们深表歉意，我们会尽快处理，感谢您的理解。",
      "Hello{to}, {body}. We are sorry for the trouble this has caused, and we are working to put it right. Thank you "
      "for your patience."),
     ("decline", re.compile(r"婉拒|拒绝|\bdeclin", re.I), "{to}您好，感谢您的邀请。{body}，很抱歉这次无法参加，期待下次有机会。",
      "Thank you for the {body}. I hope we can find another time."),
     ("thanks", re.compile(r"感谢|谢谢|\bthank", re.I), "致{to}{body}：衷心感谢您！", "Dear{to}, thank you {body}. I really appreciate it!"),
+    ("congratulations", re.compile(r"祝贺|恭喜|道贺|\bcongrat", re.I), "{to}恭喜您{body}！祝您再接再厉，一切顺利！",
+     "Congratulations{to}! {body}: well done, I am so proud of you!"),
     ("welcome", re.compile(r"欢迎|\bwelcome", re.I), "热烈欢迎{body}！祝大家工作顺利、一切顺心！",
      "A warm welcome to {body}! We are glad to have you. All the best!"),
     ("wishes", re.compile(r"祝福|贺卡|贺词|祝[你您]|生日快乐|\bwish|\bgreeting|\bcongratulat|\bbirthday", re.I),
@@ -301,8 +392,8 @@ _ZH_WRITE = re.compile(r"(?:请|麻烦)?(?:帮我|替我|给我|为我)?(?:写|�
 _ZH_KIND_WORD = re.compile(r"(?:的)?(?:朋友圈文案|朋友圈|文案|消息|短信|邮件|通知|提醒|祝福语?|欢迎词|广告语|标语|口号|话|回复|贺词|贺卡|致辞|感谢信|信)$")
 _ZH_ADDRESSEE = re.compile(r"各位同事|同事们|全体员工|全体同事|大家|各位|同事|客户们?|用户们?|房东|房客|领导|老板|经理|老师|家长|家人|"
                            r"妈妈|爸爸|朋友们?|团队|组员|租户|业主|会员|顾客")
-_ZH_TELL = re.compile(r"提醒|通知|告诉|告知|转告")
-_ZH_TO = re.compile(f"^(?:{_ZH_TELL.pattern})({_ZH_ADDRESSEE.pattern})?")  # "提醒同事…": the verb, then whom
+_ZH_TELL = re.compile(r"提醒|通知|告诉|告知|转告|安抚|答谢")
+_ZH_TO = re.compile(f"^(?:{_ZH_TELL.pattern})(?:一下)?({_ZH_ADDRESSEE.pattern})?")  # "提醒同事…": the verb, then whom
 _ZH_LEAD = re.compile(r"^(?:为|给|替|向|对)(?:我们的?|我的?)?|^(?:要|需要|请)?(?:突出|强调|体现|说明|写明|注明)")
 _EN_LEAD = re.compile(
     r"^(?:please\s+)?(?:write|draft|compose|create|make)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|polite\s+|quick\s+"
@@ -322,6 +413,9 @@ _ZH_OCCASION = {"生日": "生日快乐", "新年": "新年快乐", "春节": "�
 _ZH_FOR = re.compile(rf"(?:给|向|致)[^，,。：:]{{0,5}}?({_ZH_TITLED.pattern})")
 
 
+_ZH_THEN = re.compile(r"^(?:然后|再|并且?|顺便|接着|最后|另外)")
+
+
 def _zh_body(text: str) -> tuple[str, str]:
     """(addressee, content) of a Chinese writing request."""
     head, colon, tail = re.split(r"([：:])", text, maxsplit=1) if re.search(r"[：:]", text) else (text, "", "")
@@ -329,7 +423,7 @@ def _zh_body(text: str) -> tuple[str, str]:
     parts: list[str] = []
     clauses = re.split(r"[，,；;。]", head)
     for n, clause in enumerate(clauses, 1):
-        clause = _ZH_KIND_WORD.sub("", _ZH_WRITE.sub("", clause).strip())
+        clause = _ZH_KIND_WORD.sub("", _ZH_WRITE.sub("", _ZH_THEN.sub("", clause.strip())).strip())
         clause = re.sub(r"^(?:致歉|道歉|感谢)?(?:感谢信|邮件|短信|消息|通知|微信|信)(?:发给|写给|给)?", "", clause)
         if _ZH_ADDRESSEE.fullmatch(clause):  # "致歉邮件给客户": only whom it is for
             to, clause = to or clause, ""
@@ -349,18 +443,37 @@ def _zh_body(text: str) -> tuple[str, str]:
     return to, "，".join(p.replace(to, "").strip("，, ") if to else p for p in parts if not to or p != to)
 
 
+_EN_FOR_WHOM = re.compile(r"^(?:to|for)\s+(?:my\s+|our\s+|the\s+)?(\w+)\s+asking\s+(?:them|him|her|if they could|if "
+                          r"(?:he|she) could)\s+(?:to\s+)?(.+)$", re.I)
+_EN_WHO_DID = re.compile(r"^(?:to|for)\s+(?:an?\s+|my\s+|our\s+|the\s+)?(?:[a-z]+\s+)?([A-Z][a-z]+|[a-z]+),?\s+(who|whose)\s+(.+)$")
+
+
+def _to_you(relative: str, clause: str) -> str:
+    """"who just passed her driving test" -> "you just passed your driving test"; "whose …" -> "your …"."""
+    words = re.sub(r"^(?:has|have)\s+(?=\w+ed\b)", "", clause).split()
+    said = " ".join(_EN_YOUR.get(w.lower(), w) for w in words)
+    return ("your " if relative == "whose" else "you ") + said
+
+
 def _en_body(text: str, kind: str) -> tuple[str, str]:
     """(addressee, content) of an English writing request."""
-    body = _EN_LEAD.sub("", text, count=1)
+    body = re.split(r",?\s+(?:and\s+)?then\s+", _EN_LEAD.sub("", text, count=1), maxsplit=1)[0]
     m = re.search(r"[:]\s*(.{4,})$", body)
     if m:
         body = m.group(1)
     to = ""
     if (t := _EN_TO.match(body)) is not None:
         to, body = (t.group(1) or ""), body[t.end():]
-    if not to and (t := re.match(r"^to\s+(?:an?\s+|the\s+|our\s+)?(\w+)\s+(whose|who|about|regarding|for)\s+", body, re.I)):
+    if not to and (t := _EN_FOR_WHOM.match(body)):  # "…to my neighbour asking them to water my plants"
+        to, body = t.group(1), "could you " + t.group(2)
+        body = body.rstrip(" ?.") + "?"
+    elif not to and (t := _EN_WHO_DID.match(body)):  # "…for my coworker Jenna, who covered my shifts"
+        to, body = t.group(1), _to_you(t.group(2), t.group(3))
+    elif not to and (t := re.match(r"^to\s+(?:an?\s+|the\s+|our\s+)?(\w+)\s+(whose|who|about|regarding|for)\s+", body, re.I)):
         lead = {"whose": "your ", "for": "for "}.get(t.group(2).lower(), "")
         to, body = t.group(1), lead + body[t.end():]
+        if t.group(2).lower() in ("who", "whose"):
+            body = _to_you(t.group(2).lower(), body[len(lead):])
     if kind == "reminder":  # a reminder for the user speaks to them
         body = re.sub(r"\bmy\b", "your", re.sub(r"\bI\b", "you", re.sub(r"^to\s+", "", body, flags=re.I)))
     if kind == "welcome":
@@ -378,6 +491,32 @@ def _en_body(text: str, kind: str) -> tuple[str, str]:
 _REFERENT_BODY = re.compile(r"^(?:it|that|this|them|the (?:order|result|results|issue|problem)|它|这个|那个|此事|这件事|该订单)?$", re.I)
 
 
+def writing_kind(request: str) -> str | None:
+    """The kind of practical writing a request asks for (apology, thanks, congratulations, notice...), if any."""
+    return next((kind for kind, cue, _, _ in _KINDS if cue.search(request)), None)
+
+
+_ZH_CONGRATS = re.compile(r"^(?:祝贺|恭喜|道贺)(?:一下)?")
+_EN_WHO = re.compile(r"\b(?:to|for)\s+(?:an?\s+|my\s+|our\s+|the\s+)?(\w+)(?:\s+\w+)?\s+(?:who|whose|that)\s+(.+)$", re.I)
+_EN_YOUR = {"her": "your", "his": "your", "their": "your", "she": "you", "he": "you", "they": "you", "has": "have",
+            "is": "are", "was": "were", "herself": "yourself", "himself": "yourself"}
+
+
+def _congrats_body(text: str, zh: bool) -> tuple[str, str]:
+    """(addressee, achievement) of a congratulation: "祝贺同事升职" -> (同事, 升职); "…to a friend who just passed her
+    driving test" -> (friend, you just passed your driving test)."""
+    if zh:
+        to, body = _zh_body(text)
+        body = _ZH_CONGRATS.sub("", body)
+        if not to and (m := re.match(f"({_ZH_ADDRESSEE.pattern}|{_ZH_TITLED.pattern})", body)):
+            to, body = m.group(1), body[m.end():]
+        return to, body.strip("，, ")
+    text = re.split(r",?\s+(?:and\s+)?then\s+", text, maxsplit=1)[0]
+    if m := _EN_WHO.search(text):
+        return m.group(1), _to_you("who", m.group(2))
+    return "", ""
+
+
 def plain_draft(request: str, zh: bool, results: Sequence[str] = ()) -> str | None:
     """The request's facts in the frame of its kind of practical writing; None for kinds with no plain frame
     (poems, stories, jokes, code). ``results`` are what earlier steps found that the writing is about ("look up
@@ -387,6 +526,13 @@ def plain_draft(request: str, zh: bool, results: Sequence[str] = ()) -> str | No
     for kind, cue, frame_zh, frame_en in _KINDS:
         if not cue.search(request):
             continue
+        if kind == "congratulations":
+            to, body = _congrats_body(text, zh)
+            if zh:
+                return f"{to}：恭喜您{body}！祝您再接再厉，一切顺利！" if to else f"恭喜您{body or ''}！祝您再接再厉，一切顺利！"
+            lead = f"Congratulations, {re.sub(r'^the ', '', to)}!" if to else "Congratulations!"
+            return f"{lead} {body[0].upper() + body[1:]}: well done, I am so proud of you!" if body else \
+                f"{lead} Well done, I am so proud of you!"
         if zh:
             to, body = _zh_body(text)
             if kind == "wishes" and to and (occasion := next((v for k, v in _ZH_OCCASION.items() if k in text), None)):
@@ -401,14 +547,18 @@ def plain_draft(request: str, zh: bool, results: Sequence[str] = ()) -> str | No
                 body, facts = facts, ""
             if kind == "welcome":
                 body = re.sub(r"^(?:热烈)?欢迎(?:词|语)?[，,]?(?:欢迎)?", "", body).strip("，, ") or "大家"
-            draft = frame_zh.format(body=body or text, to=f"{to}：" if to and kind in ("reminder", "notice") else to)
+            if not body and not (to and kind == "thanks"):  # "写一封感谢信给张老师": whom is all it says
+                body = text
+            draft = frame_zh.format(body=body, to=f"{to}：" if to and kind in ("reminder", "notice") else to)
             return draft + (f"（{facts}）" if facts else "")
         to, body = _en_body(text, kind)
+        if kind == "thanks" and body.startswith("you "):  # "…Jenna, who covered my shifts": thank you: you covered…
+            body = "so much: " + body
         if _REFERENT_BODY.match(body.strip()):
             body, facts = facts, ""
         body = body or text
         if frame_en.startswith("{body}") or ". {body}" in frame_en or "! {body}" in frame_en or (
                 ": {body}" in frame_en and kind != "welcome"):
             body = body[0].upper() + body[1:]
-        return frame_en.format(body=body, to=to) + (f" ({facts})" if facts else "")
+        return frame_en.format(body=body, to=to).replace("?.", "?") + (f" ({facts})" if facts else "")
     return None

@@ -85,7 +85,9 @@ async def test_a_task_past_its_deadline_fails_with_the_reason(bus: Bus) -> None:
 
 
 async def test_generation_with_the_bundled_model(bus: Bus) -> None:
-    ev = task_event("写一首关于秋天的诗")
+    # English: the bundled model's Chinese writing is never handed over (answers.writing_answer), so only an
+    # English piece can show the streamed tokens becoming the answer.
+    ev = task_event("Write a short poem about autumn")
     await bus.publish("autoglm.tasks", ev, key=ev["sessionid"])
     data = (await bus.result(ev["taskid"], 240))["data"]
     # a looping poem is reported as a failed part (partial), not handed over (answers.writing_answer)
@@ -98,7 +100,7 @@ async def test_generation_with_the_bundled_model(bus: Bus) -> None:
                             lambda d: d.get("taskid") == ev["taskid"] and d["data"].get("done"), 1, 10)
     assert chunks, "no final progress chunk"
     streamed = await bus.read("autoglm.progress", lambda d: d.get("taskid") == ev["taskid"], 10**6, 3)
-    if gen["attempts"] == 1:  # a second attempt (an answer in the wrong language, run again) streams anew
+    if gen["attempts"] == 1 and data.get("answer_source") == "model":  # a second attempt (an answer in the wrong language, run again) streams anew
         text = "".join(c["data"]["delta"] for c in sorted(streamed, key=lambda c: c["data"]["index"]))
         assert text.strip()[:20] == data["answer"].strip()[:20]
 

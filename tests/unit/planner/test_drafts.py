@@ -170,3 +170,79 @@ def test_a_welcome_draft_says_welcome_once() -> None:
 
     assert plain_draft("写一句欢迎新同事入职的话", True) == "热烈欢迎新同事入职！祝大家工作顺利、一切顺心！"
     assert plain_draft("写一段欢迎词，欢迎新同学", True) == "热烈欢迎新同学！祝大家工作顺利、一切顺心！"
+
+
+# ------------------------------------------------------------------ session 27: who may write, and what kind
+
+def test_writing_in_a_language_the_model_is_not_trusted_in_is_never_handed_over() -> None:
+    # A fluent-looking Chinese text that even states the facts: the bundled model writes Chinese garbled, so its
+    # text is replaced by the plain draft of the request (or an honest notice when there is no plain frame).
+    request = "写一条通知：下周一上午10点在三楼会议室开安全培训会，请各部门准时参加。"
+    model = "通知：下周一上午10点三楼会议室安全培训，请准时参加。"
+    kept = A.writing_answer(model, request, "zh", True, trusted=["*"])
+    assert kept.source == "model"
+    replaced = A.writing_answer(model, request, "zh", True, trusted=["en"])
+    assert replaced.source == "template" and "下周一上午10点" in replaced.text and "通知" in replaced.text
+    poem = A.writing_answer("秋风起，落叶黄。", "写一首关于秋天的短诗", "zh", True, trusted=["en"])
+    assert poem.failed and "秋风" not in poem.text
+    english = A.writing_answer("Reminder: the gym closes at 9 pm on Friday.", "Write a reminder that the gym closes at "
+                               "9 pm on Friday", "en", False, trusted=["en"])
+    assert english.source == "model"
+
+
+@pytest.mark.parametrize(("request_text", "off", "on"), [
+    ("Write a short thank-you note to Omar for lending me his ladder.", "Omar, the ladder is in the garage now.",
+     "Thanks so much, Omar, for lending me the ladder!"),
+    ("Write a one-line apology to the customer for the late delivery.", "Your delivery is on its way.",
+     "We're sorry your delivery was late."),
+    ("写一句祝贺表妹考上研究生的话", "表妹考上研究生了。", "恭喜表妹考上研究生！"),
+])
+def test_writing_of_another_kind_than_asked_is_rejected(request_text: str, off: str, on: str) -> None:
+    language = "en" if request_text.isascii() else "zh"
+    assert writing_problem(off, request_text, language) is not None
+    assert writing_problem(on, request_text, language) is None
+
+
+def test_a_short_piece_that_runs_on_is_rejected_but_a_stated_length_is_not_a_fact() -> None:
+    request = "Write a short message to Leo saying the meeting moved to Thursday."
+    assert writing_problem("Hi Leo, the meeting moved to Thursday. " * 30, request, "en") is not None
+    assert writing_problem("Hi Leo, the meeting moved to Thursday.", request, "en") is None
+    assert "80" not in request_facts("写一段 80 字左右的开业通知：本店周六开业，全场九折")
+    assert "200" not in request_facts("Write an announcement in under 200 words: the pool reopens on Monday")
+    assert {"3rd", "9th"} <= set(request_facts("Write a note that I'm away from the 3rd to the 9th"))
+
+
+@pytest.mark.parametrize(("request_text", "zh", "wanted"), [
+    ("写一句祝贺同学拿到奖学金的话", True, ["同学", "恭喜", "拿到奖学金"]),
+    ("Write a congratulations message to my cousin who just opened her own bakery", False,
+     ["Congratulations, cousin", "You just opened your own bakery"]),
+    ("Write a short note to my landlord asking him to fix the heater before Friday", False,
+     ["landlord", "Could you fix the heater before Friday?"]),
+    ("Write a thank-you message for my teammate Priya, who stayed late to finish the report", False,
+     ["Dear Priya", "you stayed late to finish the report"]),
+    ("然后写一封感谢信给刘老师", True, ["刘老师", "感谢"]),
+])
+def test_plain_drafts_of_congratulations_favours_and_thanks(request_text: str, zh: bool, wanted: list[str]) -> None:
+    draft = plain_draft(request_text, zh)
+    assert draft is not None
+    for part in wanted:
+        assert part in draft
+    assert "然后" not in draft
+
+
+@pytest.mark.parametrize(("request_text", "zh", "day", "verdict"), [
+    ("Is tomorrow a good day for a run in Leeds?", False, {"temperature_min": 9, "temperature_max": 15,
+                                                             "precipitation_probability_max": 10}, "Yes"),
+    ("周六适合去爬山吗", True, {"temperature_min": 3, "temperature_max": 8, "precipitation_probability_max": 80}, "不太适合"),
+    ("weather in Oslo tomorrow", False, {"temperature_min": -8, "temperature_max": -2,
+                                        "precipitation_probability_max": 10}, None),
+])
+def test_whether_a_day_suits_being_outdoors_is_answered_from_the_forecast(request_text: str, zh: bool, day: dict,
+                                                                         verdict: str | None) -> None:
+    from autoglm.services.planner.drafts import asked_advice
+
+    said = asked_advice({"days": [day]}, request_text, zh)
+    if verdict is None:
+        assert said == []
+    else:
+        assert said and said[0].startswith(verdict)
