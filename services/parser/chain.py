@@ -220,6 +220,8 @@ _MONTHS = {m: i for i, names in enumerate((
 _DMY_EN = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(sorted(_MONTHS, key=len, reverse=True))
                      + r")\.?,?\s+(\d{4})\b", re.I)
 
+_YMD_ZH = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+
 
 def _count(token: str) -> int | None:
     return int(token) if token.isdigit() else chinese_to_int(token)
@@ -240,6 +242,14 @@ def _explicit_dates(clause: str, today: date) -> list[tuple[int, date]]:
             continue
         try:
             found.append((m.start(), date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))))
+            spans.append((m.start(), m.end()))
+        except ValueError:
+            continue
+    for m in _YMD_ZH.finditer(clause):  # "1988年7月20日": a year far from today is still its year (a birth date)
+        if any(x <= m.start() < y for x, y in spans):
+            continue
+        try:
+            found.append((m.start(), date(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
             spans.append((m.start(), m.end()))
         except ValueError:
             continue

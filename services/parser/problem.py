@@ -27,6 +27,7 @@ from typing import Any
 from autoglm.shared.units import UnitError, find_unit, unit_names
 
 from .arith import _EN_NUMBER_RE, _en_number, chinese_to_int, extract_expression, looks_like_date_or_id
+from .reader import read_whole
 
 MAX_CHARS = 400
 MAX_PIECES = 12
@@ -69,6 +70,7 @@ class Step:
 class Compiled:
     steps: list[Step]
     rest: str  # trailing text that is no arithmetic, for the caller to parse ("" when none)
+    uncompiled: list[str] = field(default_factory=list)  # clauses of an arithmetic request left unread
 
 
 # ------------------------------------------------------------------ numbers and units
@@ -666,11 +668,17 @@ def _read(piece: str, ctx: Context) -> Op | None:
     return None
 
 
-def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled | None:
+def compile_problem(text: str, today: date, has_last: bool = True, partial: bool = False) -> Compiled | None:
     """The exact steps of an arithmetic word problem, or None when ``text`` is not one this compiler reads.
     ``has_last``: the session has an earlier turn, whose result a request may start from ("再加上 15% 呢？")."""
     if len(text) > MAX_CHARS or not _NUMBER.search(text) or _QUOTED.search(text) or _LONG_NUMBER.search(text):
         return None  # quoted text is content (a sentence to translate), never a sum; nor is a run of 20 digits
+    whole = read_whole(_prepare(text), today)
+    if whole is not None:
+        # A relation between stated quantities (items at a price, an average, a change, a shape): reader.py.
+        return Compiled([Step(label.strip(" ,，"), "calculator", {"expression": expr},
+                              sorted(set(re.findall(r"\{(i\d+)\}", expr)), key=lambda s: int(s[1:])))
+                         for label, expr in whole.steps], "")
     t = text
     stated = [r for m in _PAREN.finditer(t) for r in _rates(_prepare(m.group(1)))]
     for m in reversed(list(_PAREN.finditer(t))):
@@ -684,9 +692,11 @@ def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled |
     prev: str | None = None  # a literal (not yet a step) or a reference "{iN}" / "{last}"
     real = 0
     plain_only = True
+    first_given: str | None = None  # the amount the request states first ("原价 460"), which "比原价…" names
     given_at: int | None = None  # where the amount a step starts from was stated (its text joins the step's)
     i = 0
     while i < len(spans):
+        at = spans[i][0]
         op = None
         j = i
         ctx.has_prev = prev is not None
@@ -705,7 +715,7 @@ def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled |
             rest = t[spans[i][0]:].strip()
             if steps and _TASK.match(rest):
                 return _claimed(steps, real, plain_only, rest, t)
-            return None
+            return _unread(steps, t[at:], partial)
         text_of = t[given_at if given_at is not None else spans[i][0]: spans[j][1]].strip(" ,，")
         given_at = spans[i][0] if op.kind == "given" else None
         i = j + 1
@@ -713,7 +723,7 @@ def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled |
             continue
         if op.kind == "round":
             if not steps or steps[-1].tool != "calculator":
-                return None
+                return _unread(steps, t[at:], partial)
             last = steps[-1]
             last.entities["expression"] = f"round({last.entities['expression']},{op.digits})"
             plain_only = False
@@ -724,26 +734,31 @@ def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled |
             ctx.period = _period_of(text_of)  # "每天开 10 小时": the running value is per day from here
         if op.kind == "given":
             if prev is not None:
-                return None  # an amount after a result (or after another amount) that no operation links to it
+                return _unread(steps, t[at:], partial)  # an amount after a result (or after another amount) that no operation links to it
             prev = op.template
+            if not steps:
+                first_given = op.template
             ctx.unit_price = bool(_UNIT_PRICE.search(text_of))
             continue
         if not op.needs_prev and prev is not None and not prev.startswith("{"):
-            return None  # "有 120 元，买了 3 本书，每本 28 元": a stated amount no step uses
-        if op.kind == "difference":
+            return _unread(steps, t[at:], partial)  # "有 120 元，买了 3 本书，每本 28 元": a stated amount no step uses
+        if op.kind == "difference" and first_given is not None and _ORIGINAL.search(text_of) and prev is not None:
+            # "比原价便宜了多少" names the amount it compares with: the one stated first, not the last growth's base.
+            op = _step(f"abs({first_given}-{{p}})")
+        elif op.kind == "difference":
             if ctx.base is None or prev is None:
-                return None
+                return _unread(steps, t[at:], partial)
             template = {"part": f"abs({ctx.base}-{{p}}-{{p}})", "decline": f"{ctx.base}-{{p}}"}.get(ctx.base_kind,
                                                                                           f"{{p}}-{ctx.base}")
             op = _step(template)
         if op.needs_prev and prev is None:
             if steps or not has_last or not _CONTINUES.search(text):
-                return None
+                return _unread(steps, t[at:], partial)
             prev = "{last}"
             plain_only = False  # "what is that divided by 4": the rules read no expression in it
         if op.kind in ("part", "growth", "decline"):
             if prev is None or prev.startswith("{l"):
-                return None
+                return _unread(steps, t[at:], partial)
             ctx.base, ctx.base_kind = prev, op.kind
         elif op.base is not None:
             ctx.base, ctx.base_kind = op.base, "decline" if "*(1-" in op.template else "growth"
@@ -767,10 +782,18 @@ def compile_problem(text: str, today: date, has_last: bool = True) -> Compiled |
     return _claimed(steps, real, plain_only, "", t)
 
 
+_ORIGINAL = re.compile(r"原价|原来|最初|一开始|\b(?:the\s+)?(?:original|list|starting|initial)\s+(?:price|amount|value)\b"
+                       r"|\bat\s+first\b", re.I)
 _UNIT_PRICE = re.compile(r"(?:一|每|单)(?:本|件|个|支|张|瓶|箱|份|台|斤|盒|袋|杯)|单价|\beach\b|\bapiece\b|\ba piece\b"
                          r"|\bper\s+(?:item|piece|unit|ticket|book)\b", re.I)
 _LONG_NUMBER = re.compile(r"\d[\d.,]{20}")
 _SENTENCE_BREAK = re.compile(r"[,，。？！?!；;]|\.(?=\s)")
+
+
+def _unread(steps: list[Step], rest: str, partial: bool) -> Compiled | None:
+    """Where the chain stops being read: nothing (None) for compile_problem; for read_problem the steps read
+    before it and the rest of the request, unread (no later step is compiled on a value it may have changed)."""
+    return Compiled(steps, "", [rest.strip(" ,，")]) if partial else None
 
 
 def _claimed(steps: list[Step], real: int, plain_only: bool, rest: str, text: str) -> Compiled | None:
@@ -781,3 +804,19 @@ def _claimed(steps: list[Step], real: int, plain_only: bool, rest: str, text: st
         if whole is not None and sorted(_numbers(whole)) == sorted(_numbers(text)):
             return None  # "100除以4再加上7是多少": one expression, as the rules write it
     return Compiled(steps, rest)
+
+
+def read_problem(text: str, today: date, has_last: bool = True) -> Compiled | None:
+    """Like :func:`compile_problem`, for a caller that must answer honestly when the compile is not whole:
+    None when ``text`` reads as no arithmetic at all; otherwise the steps compiled and ``uncompiled``, the
+    clauses left unread (empty when the whole request compiled)."""
+    whole = compile_problem(text, today, has_last)
+    if whole is not None:
+        return whole
+    if len(text) > MAX_CHARS or len(_numbers(_prepare(text))) < 2 or _QUOTED.search(text):
+        return None
+    got = compile_problem(text, today, has_last, partial=True)
+    if got is None or not got.uncompiled:
+        # Read to the end but not claimed (one plain expression is the rules' to read): nothing left unread.
+        return None
+    return got

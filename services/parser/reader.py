@@ -1,0 +1,348 @@
+"""Whole-request readers of word problems (issue 16): the quantities of a request with their roles, compiled to
+calculator steps.
+
+problem.py reads a request piece by piece over a running value; some problems are not a chain of pieces but
+a relation between stated quantities: items bought at a unit price ("3 notebooks at 12.50 each and 2 pens at
+4.80 each"), a list of values and their average ("82, 91, 77 and 95 … by how much does it beat 80?", "what do I
+need on the fifth to average 80?"), a change from one amount to another ("from 3,200 to 3,520 … what %
+increase"), a proportion or a work rate ("a recipe for 4 needs 300 g; for 10?", "8 workers take 12 days; in 6
+days?"), the sides of a shape, a birth date and an age. Each reader finds the quantities its relation needs by
+their roles (a count before an item word, a price after "each"/每, a value list, a target after "average") and
+claims the request only when every number in it has a role: a number it cannot place means the problem is
+something else, and a wrong exact number is worse than an honest "could not compute".
+
+A reader returns :class:`Reading`: steps as (text, calculator expression), the expressions referring to earlier
+steps as ``{iN}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+_NUM = r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d]|\.\d)"
+_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d]|\.\d)")
+
+
+@dataclass
+class Reading:
+    steps: list[tuple[str, str]]
+    used: list[str] = field(default_factory=list)  # the numbers of the request the reading placed
+
+
+def _accounts(text: str, used: list[str]) -> bool:
+    """Every number in ``text`` has a role in the reading (as a multiset; "1" of a stated "1 mile =" is free)."""
+    left = [float(x) for x in _NUMBER.findall(text)]
+    for u in used:
+        v = float(u)
+        if v in left:
+            left.remove(v)
+        else:
+            return False
+    return not left
+
+
+# ------------------------------------------------------------------ items at a unit price
+
+_EACH_EN = re.compile(r"(?<![\d.])(\d+)\s+([a-z][a-z -]{0,24}?)\s+(?:at|for|costing|priced at)\s+[$¥€£]?" + _NUM
+                      + r"\s*(?:dollars?|yuan|euros?|pounds?)?\s+(?:each|apiece|a piece|per\s+\w+|a\s+\w+)", re.I)
+# "铅笔每支1.2元买了10支", "6瓶水每瓶2.5元", "苹果8.8元一斤买了3.5斤", "买5支笔每支4.5元"
+_MW = r"(?:支|个|件|本|张|瓶|包|盒|袋|斤|公斤|千克|块|杯|份|箱|双|条|把|台|只|罐|瓶)"
+_EACH_ZH = [
+    re.compile(r"每" + _MW + r"\s*" + _NUM + r"\s*(?:元|块)?\s*[，,]?\s*(?:买了?|购买了?|共买了?|要了?)\s*" + _NUM + r"\s*" + _MW),
+    re.compile(_NUM + r"\s*(?:元|块)\s*(?:一|每|1)" + _MW + r"\s*[，,]?\s*(?:买了?|购买了?|要了?)\s*" + _NUM + r"\s*" + _MW),
+    re.compile(r"(?:买了?|购买了?|还买了?|要了?)?\s*" + _NUM + r"\s*" + _MW + r"[\u4e00-\u9fff]{0,6}?\s*[，,]?\s*每" + _MW
+               + r"\s*" + _NUM + r"\s*(?:元|块)"),
+]
+_PAID = re.compile(r"\b(?:pay|paid|paying|hand over|handed over)\s+(?:with\s+)?(?:an?\s+|one\s+)?[$¥€£]?" + _NUM
+                   + r"(?:\s*(?:-?\s*(?:dollar|yuan|euro|pound)s?)?\s*(?:note|bill))?"
+                   r"|(?:付了?|给了?|拿了?|交了?)\s*" + _NUM + r"\s*(?:元|块钱?)?(?:钱)?", re.I)
+_CHANGE = re.compile(r"\bchange\b|找(?:回|我|零|给我)?|应找|还剩|剩下?多少", re.I)
+_SPLIT = re.compile(r"(?:split|shared?|divided)\s+(?:it\s+|that\s+|the\s+\w+\s+)?(?:evenly\s+|equally\s+)?"
+                    r"(?:among|between|by)\s+" + _NUM + r"|" + _NUM + r"\s*(?:个)?人\s*(?:平分|平摊|分摊|均摊|AA)", re.I)
+
+
+def _read_items(t: str, today: date) -> Reading | None:
+    lines: list[tuple[str, str, str]] = []  # (text, count, price)
+    for m in _EACH_EN.finditer(t):
+        lines.append((m.group(0), m.group(1), m.group(3)))
+    for k, pattern in enumerate(_EACH_ZH):
+        for m in pattern.finditer(t):
+            if any(m.start() < t.find(x[0]) + len(x[0]) and t.find(x[0]) < m.end() for x in lines):
+                continue
+            count, price = (m.group(2), m.group(1)) if k < 2 else (m.group(1), m.group(2))
+            lines.append((m.group(0), count, price))
+    if not lines or (len(lines) < 2 and not _PAID.search(t)):
+        return None
+    total = "+".join(f"{c}*{p}" for _, c, p in lines)
+    used = [x for _, c, p in lines for x in (c, p)]
+    steps = [("; ".join(x for x, _, _ in lines), total)]
+    paid = _PAID.search(t)
+    if paid and _CHANGE.search(t[paid.end():] + t[:paid.start()]):
+        amount = paid.group(1) or paid.group(2)
+        steps.append((paid.group(0), f"{amount}-{{i1}}"))
+        used.append(amount)
+    elif paid:
+        return None
+    split = _SPLIT.search(t)
+    if split:
+        n = split.group(1) or split.group(2)
+        steps.append((split.group(0), f"{{i{len(steps)}}}/{n}"))
+        used.append(n)
+    return Reading(steps, used)
+
+
+# ------------------------------------------------------------------ averages
+
+_UNIT = r"\s*(?:kg|g|km|m|cm|mm|l|ml|°c|°f|degrees|points|分|度|元|块|公斤|千克|克|公里|千米|米|厘米|升|毫升|人|万元|万)?"
+_LIST = re.compile(_NUM + _UNIT + r"((?:\s*(?:,|、|，|和|与|及|\band\b|&|,\s*and\b)\s*\d+(?:\.\d+)?" + _UNIT + r")+)", re.I)
+_ASK_AVG = re.compile(r"\baverage\b|\bmean\b|平均", re.I)
+_ABOVE = re.compile(r"(?:how\s+(?:far|much)\s+(above|below|over|under)\s+" + _NUM + r"|(?:by\s+)?how\s+much\s+(?:does|is)\s+it\s+"
+                    r"(beat|exceed|above|below|trail)s?\s+" + _NUM + r"|比\s*[\u4e00-\u9fff]{0,8}?" + _NUM
+                    + r"\s*(?:分|度|元|厘米|米|公斤|千克)?\s*(高|多|低|少|重|轻)(?:了)?(?:多少|几))", re.I)
+_ABOVE_IT = re.compile(r"how\s+far\s+(above|below)\s+(?:it|the average)\s+is\s+(?:the\s+)?" + _NUM, re.I)
+_NEED = re.compile(r"(?:what|how\s+much)\s+(?:must|do|should|would)\s+I\s+(?:need\s+to\s+)?(?:score|get|need)\s+on\s+the\s+"
+                   r"(?:(\d+)(?:st|nd|rd|th)|(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))"
+                   r"[^.?]{0,30}?\baverage\s+(?:of\s+)?(?:exactly\s+)?" + _NUM
+                   + r"|第\s*([\d一二三四五六七八九十]+)\s*次[^，。？]{0,12}?(?:要|需要|得)(?:考|拿|得)?\s*多少分?[^，。？]{0,12}?"
+                   r"平均分?(?:才能)?(?:达到|是|为|有)?\s*" + _NUM, re.I)
+_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+        "ninth": 9, "tenth": 10}
+_ZH_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _read_average(t: str, today: date) -> Reading | None:
+    if not _ASK_AVG.search(t):
+        return None
+    m = _LIST.search(t)
+    if not m:
+        return None
+    values = [m.group(1), *_NUMBER.findall(m.group(2))]
+    if len(values) < 2:
+        return None
+    total = "+".join(values)
+    need = _NEED.search(t)
+    if need:
+        nth = need.group(1) or need.group(4)
+        n = int(nth) if nth and nth.isdigit() else _ORD.get((need.group(2) or "").lower()) or _ZH_DIGIT.get(nth or "")
+        target = need.group(3) or need.group(5)
+        if n != len(values) + 1:
+            return None
+        used = [*values, target] + ([nth] if nth and nth.isdigit() else [])
+        return Reading([(m.group(0), f"{target}*{n}-({total})")], used)
+    steps = [(m.group(0), f"({total})/{len(values)}")]
+    used = list(values)
+    count = [n for n in _NUMBER.findall(t[: m.start()]) if float(n) == len(values)]
+    used += count[:1]  # "Five loaves weigh …": the count of the values listed
+    for a in _ABOVE.finditer(t):
+        word = (a.group(1) or a.group(3) or a.group(6) or "").lower()
+        ref = a.group(2) or a.group(4) or a.group(5)
+        below = word in ("below", "under", "trail", "低", "少", "轻")
+        steps.append((a.group(0), f"{ref}-{{i1}}" if below else f"{{i1}}-{ref}"))
+        used.append(ref)
+    for a in _ABOVE_IT.finditer(t):
+        steps.append((a.group(0), f"{{i1}}-{a.group(2)}" if a.group(1).lower() == "below" else f"{a.group(2)}-{{i1}}"))
+        used.append(a.group(2))
+    return Reading(steps, used)
+
+
+# ------------------------------------------------------------------ change from one amount to another
+
+_FROM_TO = re.compile(r"\bfrom\s+[$¥€£]?" + _NUM + r"\s*(?:[a-z]+\s+)?to\s+[$¥€£]?" + _NUM, re.I)
+_ZH_TWO = re.compile(r"(?:上个?月|去年|上周|昨天|原来|以前|之前|上次|原价)[^0-9，。？]{0,10}?" + _NUM
+                     + r"[^0-9。？]{0,12}?(?:这个?月|今年|本周|今天|现在|这次|现价)[^0-9，。？]{0,10}?" + _NUM)
+_ASK_PCT = re.compile(r"(?:what|which)\s+(?:%|percent(?:age)?)|\bpercent(?:age)?\s+(?:increase|decrease|change|rise|drop|fall)"
+                      r"|by\s+what\s+(?:%|percent(?:age)?)|百分之几|百分比|(?:增长|上涨|涨|下降|下跌|降|减少|增加)了?(?:多少|几)\s*%",
+                      re.I)
+
+
+def _read_change(t: str, today: date) -> Reading | None:
+    if not _ASK_PCT.search(t):
+        return None
+    m = _FROM_TO.search(t) or _ZH_TWO.search(t)
+    if not m:
+        return None
+    a, b = m.group(1), m.group(2)
+    if float(a) == 0:
+        return None
+    expr = f"({b}-{a})/{a}*100" if float(b) >= float(a) else f"({a}-{b})/{a}*100"
+    return Reading([(m.group(0), expr)], [a, b])
+
+
+# ------------------------------------------------------------------ proportion and work rate
+
+_PROP_EN = re.compile(r"(?:if\s+)?" + _NUM + r"\s*(?:[a-z]+\s+){0,3}?(?:of\s+[a-z]+\s+)?(?:cost|costs|needs?|uses?|takes?|makes?|"
+                      r"weighs?|is|are)\s+[$¥€£]?" + _NUM + r"\s*(?:[a-z]+\s+)?[^?.]{0,40}?\bhow\s+(?:much|many)\b[^?]{0,40}?"
+                      r"(?:for|do|does|would|will)\s+" + _NUM + r"\b", re.I)
+_RECIPE = re.compile(r"for\s+" + _NUM + r"\s+(?:people|persons|servings|guests)\s+needs?\s+" + _NUM + r"[^?]{0,60}?\bfor\s+"
+                     + _NUM + r"\s+(?:people|persons|servings|guests)", re.I)
+_PROP_ZH = re.compile(_NUM + r"\s*" + _MW + r"[\u4e00-\u9fff]{0,6}?(?:一共|共|总共)?(?:卖|要|花|是|重)?\s*" + _NUM
+                      + r"\s*(?:元|块|克|千克|公斤)[，,]?\s*(?:买|称|要)\s*" + _NUM + r"\s*" + _MW)
+_RATE_SAME = re.compile(_NUM + r"\s*(?:个)?小时\s*(?:行驶|走|跑|开|骑)了?\s*" + _NUM + r"\s*(?:公里|千米|米)[^0-9]{0,16}?" + _NUM
+                        + r"\s*(?:个)?小时", re.I)
+_WORK_EN = re.compile(_NUM + r"\s+(?:workers|painters|machines|people|men|women|builders|pumps|cooks)\s+(?:can\s+)?[a-z ]{0,30}?\bin\s+"
+                      + _NUM + r"\s+(days|hours)[^?]{0,40}?how\s+many\s+\3\s+(?:would|will|do|does)\s+" + _NUM, re.I)
+_WORK_ZH = re.compile(_NUM + r"\s*(?:个|名|位|台)\s*(?:工人|人|机器)\s*" + _NUM + r"\s*(天|小时)\s*(?:能|可以)?[\u4e00-\u9fff]{0,10}?[，,]"
+                      r"[^0-9]{0,10}?" + _NUM + r"\s*\3\s*(?:完成|修完|做完|干完|完工)?[^0-9]{0,6}?(?:需要|要)多少(?:个|名|位|台)?")
+_MACHINES = re.compile(_NUM + r"\s+(?:machines|workers|printers)\s+make\s+" + _NUM + r"\s+\w+\s+in\s+" + _NUM
+                       + r"\s+hours[^?]{0,30}?how\s+many\s+\w+\s+do\s+" + _NUM + r"\s+\w+\s+make\s+in\s+" + _NUM + r"\s+hours", re.I)
+
+
+def _read_proportion(t: str, today: date) -> Reading | None:
+    m = _RECIPE.search(t)
+    if m:
+        return Reading([(m.group(0), f"{m.group(2)}/{m.group(1)}*{m.group(3)}")], [m.group(1), m.group(2), m.group(3)])
+    m = _WORK_EN.search(t)
+    if m:  # n workers take d days; m workers take n*d/m
+        return Reading([(m.group(0), f"{m.group(1)}*{m.group(2)}/{m.group(4)}")], [m.group(1), m.group(2), m.group(4)])
+    m = _WORK_ZH.search(t)
+    if m:  # n workers take d days; in d2 days it needs n*d/d2 workers
+        return Reading([(m.group(0), f"{m.group(1)}*{m.group(2)}/{m.group(4)}")], [m.group(1), m.group(2), m.group(4)])
+    m = _MACHINES.search(t)
+    if m:
+        n, parts, h, n2, h2 = (m.group(k) for k in range(1, 6))
+        return Reading([(m.group(0), f"{parts}/({n}*{h})*{n2}*{h2}")], [n, parts, h, n2, h2])
+    m = _RATE_SAME.search(t)
+    if m:
+        return Reading([(m.group(0), f"{m.group(2)}/{m.group(1)}*{m.group(3)}")], [m.group(1), m.group(2), m.group(3)])
+    m = _PROP_ZH.search(t) or _PROP_EN.search(t)
+    if m:
+        return Reading([(m.group(0), f"{m.group(2)}/{m.group(1)}*{m.group(3)}")], [m.group(1), m.group(2), m.group(3)])
+    return None
+
+
+# ------------------------------------------------------------------ shapes
+
+_LEN = r"\s*(?:m|cm|mm|km|metres?|meters?|centimetres?|centimeters?|米|厘米|毫米|分米|公里)?"
+_RECT = re.compile(_NUM + _LEN + r"\s+(?:long|in length)\s+(?:and|,)\s+" + _NUM + _LEN + r"\s+(?:wide|in width)"
+                   r"|长\s*(?:是|为)?\s*" + _NUM + _LEN + r"\s*[、，,]?\s*宽\s*(?:是|为)?\s*" + _NUM + _LEN, re.I)
+_BOX = re.compile(_NUM + _LEN + r"\s*(?:by|x|×|\*)\s*" + _NUM + _LEN + r"\s*(?:by|x|×|\*)\s*" + _NUM + _LEN
+                  + r"|长\s*" + _NUM + _LEN + r"\s*[、，,]?\s*宽\s*" + _NUM + _LEN + r"\s*[、，,]?\s*高\s*" + _NUM + _LEN, re.I)
+_BY = re.compile(_NUM + _LEN + r"\s*(?:by|x|×)\s*" + _NUM + _LEN, re.I)
+_SQUARE = re.compile(r"(?:正方形|square)[^0-9]{0,12}?(?:边长|side)[^0-9]{0,8}?" + _NUM, re.I)
+_CIRCLE = re.compile(r"(?:圆|circle)[^0-9]{0,12}?(?:半径|radius)[^0-9]{0,8}?" + _NUM + "|(?:半径|radius)[^0-9]{0,8}?" + _NUM
+                     + r"[^0-9]{0,12}?(?:圆|circle)", re.I)
+_AREA = re.compile(r"\barea\b|面积", re.I)
+_PERIM = re.compile(r"\bperimeter\b|周长", re.I)
+_VOLUME = re.compile(r"\bvolume\b|\bcubic\b|体积|容积|立方|(?:能|可以)?装多少", re.I)
+_PER_AREA = re.compile(r"[$¥€£]?" + _NUM + r"\s*(?:dollars?|yuan|元)?\s*(?:per|a|每)\s*(?:square\s+met(?:re|er)|m2|m²|sq\s*m|平方米)"
+                       r"|每平方米\s*" + _NUM + r"\s*元", re.I)
+
+
+def _read_shape(t: str, today: date) -> Reading | None:
+    m = _BOX.search(t)
+    if m and _VOLUME.search(t):
+        a, b, c = [g for g in m.groups() if g]
+        return Reading([(m.group(0), f"{a}*{b}*{c}")], [a, b, c])
+    m = _RECT.search(t) or _BY.search(t)
+    if m:
+        a, b = [g for g in m.groups() if g]
+        steps, used = [], [a, b]
+        if _AREA.search(t) or _PER_AREA.search(t):
+            steps.append((m.group(0), f"{a}*{b}"))
+            cost = _PER_AREA.search(t)
+            if cost:
+                price = cost.group(1) or cost.group(2)
+                steps.append((cost.group(0), f"{{i{len(steps)}}}*{price}"))
+                used.append(price)
+        if _PERIM.search(t):
+            steps.append((m.group(0), f"2*({a}+{b})"))
+        return Reading(steps, used) if steps else None
+    m = _SQUARE.search(t)
+    if m:
+        a = m.group(1)
+        steps = ([(m.group(0), f"4*{a}")] if _PERIM.search(t) else []) + ([(m.group(0), f"{a}^2")] if _AREA.search(t) else [])
+        return Reading(steps, [a]) if steps else None
+    m = _CIRCLE.search(t)
+    if m and (_AREA.search(t) or _PERIM.search(t)):
+        r = m.group(1) or m.group(2)
+        steps = ([(m.group(0), f"pi*{r}^2")] if _AREA.search(t) else []) + (
+            [(m.group(0), f"2*pi*{r}")] if _PERIM.search(t) else [])
+        return Reading(steps, [r])
+    return None
+
+
+# ------------------------------------------------------------------ ages
+
+_BORN = re.compile(r"\bborn\b|出生|生日", re.I)
+_ASK_AGE = re.compile(r"how\s+old|\bage\b|多少岁|几岁|周岁|满多少", re.I)
+
+
+def _read_age(t: str, today: date) -> Reading | None:
+    from .chain import _explicit_dates
+
+    if not (_BORN.search(t) and _ASK_AGE.search(t)):
+        return None
+    named = [(pos, d) for pos, d in _explicit_dates(t, today)]
+    if len(named) != 2:
+        return None
+    (_, birth), (_, on) = sorted(named)
+    if on < birth:
+        return None
+    # The year difference less one when the birthday has not come yet that year: decided here from the two
+    # dates, so the calculator step shows the whole sum.
+    before = 1 if (on.month, on.day) < (birth.month, birth.day) else 0
+    expr = f"{on.year}-{birth.year}" + (f"-{before}" if before else "")
+    parts = {float(x) for d in (birth, on) for x in (d.year, d.month, d.day)}
+    used = [n for n in _NUMBER.findall(t) if float(n) in parts]  # "14 March 1991": the month is a word
+    return Reading([(t.strip(), expr)], used)
+
+
+# ------------------------------------------------------------------ tax, then a tip on the pre-tax amount
+
+_TAX_TIP = re.compile(r"[$¥€£]?" + _NUM + r"[^%]{0,40}?(?:tax|税)[^%0-9]{0,12}?" + _NUM + r"\s*%[^%]{0,60}?" + _NUM
+                      + r"\s*%\s*(?:tip|小费)?[^%]{0,20}?(?:of\s+the\s+|on\s+the\s+|按)?\s*(pre-?tax|before-?tax|税前|untaxed)", re.I)
+_TAX_TIP_ZH = re.compile(_NUM + r"\s*元[^%]{0,20}?税[^%0-9]{0,6}?" + _NUM + r"\s*%[^%]{0,20}?(税前)[^%0-9]{0,10}?" + _NUM + r"\s*%")
+
+
+def _read_tax_tip(t: str, today: date) -> Reading | None:
+    m = _TAX_TIP.search(t)
+    if m:
+        base, tax, tip = m.group(1), m.group(2), m.group(3)
+    else:
+        m = _TAX_TIP_ZH.search(t)
+        if not m:
+            return None
+        base, tax, tip = m.group(1), m.group(2), m.group(4)
+    steps = [(m.group(0), f"{base}*(1+{tax}/100)+{base}*{tip}/100")]
+    used = [base, tax, tip]
+    share = re.search(r"\b(?:for|of)\s+(\d+)\b|(\d+)\s*(?:people|ways|persons)|(\d+)\s*(?:个)?人", t)
+    if share and re.search(r"each|per person|share|split|每人|平分|平摊|AA", t, re.I):
+        n = share.group(1) or share.group(2) or share.group(3)
+        steps.append((share.group(0), f"{{i1}}/{n}"))
+        used.append(n)
+    return Reading(steps, used)
+
+
+# ------------------------------------------------------------------ a rate times an amount of its unit
+
+_PERIODS = r"(hour|day|night|week|month|page|litre|liter|kg|kilo|item|ticket|person|m³|m3|square\s+met(?:re|er))"
+_RATE_TIMES = re.compile(r"[$¥€£]?" + _NUM + r"\s*(?:dollars?|yuan|euros?)?\s+(?:an?|per|each)\s+" + _PERIODS
+                         + r"\b[^?.]{0,50}?\b" + _NUM + r"\s+\2s?\b", re.I)
+
+
+def _read_rate_times(t: str, today: date) -> Reading | None:
+    """"I make 42 an hour and worked 37.5 hours": the rate times the amount of its unit."""
+    m = _RATE_TIMES.search(t)
+    if not m:
+        return None
+    return Reading([(m.group(0), f"{m.group(1)}*{m.group(3)}")], [m.group(1), m.group(3)])
+
+
+READERS: list[Callable[[str, date], Reading | None]] = [
+    _read_age, _read_tax_tip, _read_change, _read_average, _read_shape, _read_proportion, _read_items,
+    _read_rate_times,
+]
+
+
+def read_whole(t: str, today: date) -> Reading | None:
+    """The first reading of ``t`` (prepared text: digits, no thousands separators) that places every number."""
+    if re.search(r"\d\s*(?:万|亿)", t):
+        return None  # 万/亿 scale a number: leave it to the piece compiler, which reads units
+    for reader in READERS:
+        got = reader(t, today)
+        if got is not None and got.steps and _accounts(t, got.used):
+            return got
+    return None
