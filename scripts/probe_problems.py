@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from autoglm.services.parser.problem import read_problem
+from autoglm.services.parser.reader import unit_of_last
 from autoglm.services.parser.text import normalize
 from autoglm.services.tool_executor.builtins.calculator import evaluate
 from autoglm.shared.units import convert
@@ -54,6 +55,7 @@ def main() -> None:
     rows = [json.loads(x) for x in (args.data / "requests.jsonl").read_text(encoding="utf-8").splitlines() if x]
     rows = [r for r in rows if r["class"] == "arithmetic_chain"]
     last_of: dict[str, float | None] = {}
+    text_of = {r["id"]: r["text"] for r in rows}
     tally = {"right": 0, "wrong": 0, "partial": 0, "none": 0}
     for r in rows:
         expected = [c["value"] for c in r["checks"].get("number", [])]
@@ -61,7 +63,9 @@ def main() -> None:
         prev = last_of.get(r["after"]) if r.get("after") else None
         if r.get("after") and prev is None:
             prev = float("nan")
-        got = read_problem(normalize(r["text"]), TODAY, has_last=r.get("after") is not None)
+        context = [text_of[r["after"]]] if r.get("after") else []
+        got = read_problem(normalize(r["text"]), TODAY, has_last=r.get("after") is not None,
+                           last_unit=unit_of_last(context))
         verdict, values = "none", []
         if got is not None and got.uncompiled:
             verdict = "partial"

@@ -28,6 +28,7 @@ from .classify import Classification
 from .clauses import PUNCT, split_parts
 from .drafts import Draft, entities_of, example_dependencies, finish, make_drafts, set_dependencies
 from .problem import compile_problem
+from .reader import unit_of_last
 from .resolve import (
     CLARIFICATIONS,
     OPTION_NAMES,
@@ -175,7 +176,7 @@ def parse_request(
 
 def _word_problem(text: str, now: datetime | None, tz: str, context: Sequence[str], fallback: Fallback | None,
                   today: date) -> IntentGraph | None:
-    compiled = compile_problem(normalize(text), today)
+    compiled = compile_problem(normalize(text), today, last_unit=unit_of_last(context))
     if compiled is None:
         return None
     intents = [

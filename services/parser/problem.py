@@ -27,7 +27,7 @@ from typing import Any
 from autoglm.shared.units import UnitError, find_unit, unit_names
 
 from .arith import _EN_NUMBER_RE, _en_number, chinese_to_int, extract_expression, looks_like_date_or_id
-from .reader import read_whole
+from .reader import follow_up_conversion, read_whole
 
 MAX_CHARS = 400
 MAX_PIECES = 12
@@ -668,9 +668,16 @@ def _read(piece: str, ctx: Context) -> Op | None:
     return None
 
 
-def compile_problem(text: str, today: date, has_last: bool = True, partial: bool = False) -> Compiled | None:
+def compile_problem(text: str, today: date, has_last: bool = True, partial: bool = False,
+                    last_unit: str | None = None) -> Compiled | None:
     """The exact steps of an arithmetic word problem, or None when ``text`` is not one this compiler reads.
-    ``has_last``: the session has an earlier turn, whose result a request may start from ("再加上 15% 呢？")."""
+    ``has_last``: the session has an earlier turn, whose result a request may start from ("再加上 15% 呢？");
+    ``last_unit``: that result's unit when known (:func:`reader.unit_of_last`), for "And in hours?"."""
+    if has_last and (pair := follow_up_conversion(text, last_unit)) is not None:
+        steps = [Step(text.strip(), "convert_units", {"value": "{last}", "from_unit": pair[0], "to_unit": pair[1]}, [])]
+        if pair[2] is not None:
+            steps.append(Step(text.strip(), "calculator", {"expression": f"round({{i1}},{pair[2]})"}, ["i1"]))
+        return Compiled(steps, "")
     if len(text) > MAX_CHARS or not _NUMBER.search(text) or _QUOTED.search(text) or _LONG_NUMBER.search(text):
         return None  # quoted text is content (a sentence to translate), never a sum; nor is a run of 20 digits
     whole = read_whole(_prepare(text), today)
@@ -806,11 +813,11 @@ def _claimed(steps: list[Step], real: int, plain_only: bool, rest: str, text: st
     return Compiled(steps, rest)
 
 
-def read_problem(text: str, today: date, has_last: bool = True) -> Compiled | None:
+def read_problem(text: str, today: date, has_last: bool = True, last_unit: str | None = None) -> Compiled | None:
     """Like :func:`compile_problem`, for a caller that must answer honestly when the compile is not whole:
     None when ``text`` reads as no arithmetic at all; otherwise the steps compiled and ``uncompiled``, the
     clauses left unread (empty when the whole request compiled)."""
-    whole = compile_problem(text, today, has_last)
+    whole = compile_problem(text, today, has_last, last_unit=last_unit)
     if whole is not None:
         return whole
     if len(text) > MAX_CHARS or len(_numbers(_prepare(text))) < 2 or _QUOTED.search(text):

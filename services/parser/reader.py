@@ -123,6 +123,7 @@ def _read_average(t: str, today: date) -> Reading | None:
     if len(values) < 2:
         return None
     total = "+".join(values)
+    count = [n for n in _NUMBER.findall(t[: m.start()]) if float(n) == len(values)][:1]  # "Five loaves weigh …"
     need = _NEED.search(t)
     if need:
         nth = need.group(1) or need.group(4)
@@ -130,12 +131,10 @@ def _read_average(t: str, today: date) -> Reading | None:
         target = need.group(3) or need.group(5)
         if n != len(values) + 1:
             return None
-        used = [*values, target] + ([nth] if nth and nth.isdigit() else [])
+        used = [*values, *count, target] + ([nth] if nth and nth.isdigit() else [])
         return Reading([(m.group(0), f"{target}*{n}-({total})")], used)
     steps = [(m.group(0), f"({total})/{len(values)}")]
-    used = list(values)
-    count = [n for n in _NUMBER.findall(t[: m.start()]) if float(n) == len(values)]
-    used += count[:1]  # "Five loaves weigh …": the count of the values listed
+    used = [*values, *count]
     for a in _ABOVE.finditer(t):
         word = (a.group(1) or a.group(3) or a.group(6) or "").lower()
         ref = a.group(2) or a.group(4) or a.group(5)
@@ -331,18 +330,253 @@ def _read_rate_times(t: str, today: date) -> Reading | None:
     return Reading([(m.group(0), f"{m.group(1)}*{m.group(3)}")], [m.group(1), m.group(3)])
 
 
+# ------------------------------------------------------------------ interest
+
+_COMPOUND = re.compile(r"compound|复利|利滚利", re.I)
+_SIMPLE = re.compile(r"simple\s+interest|单利", re.I)
+_RATE_PCT = re.compile(_NUM + r"\s*(?:%|percent)")
+_YEARS = re.compile(r"(?<![\d.])(\d+|[一二两三四五六七八九十]+)\s*(?:个)?\s*(?:years?|年)(?!利率|期)", re.I)
+_PRINCIPAL = re.compile(r"(?:put|invest(?:ed)?|deposit(?:ed)?|borrow(?:ed)?|save[ds]?|loan\s+of|本金|存款|存入|存了?|借了?|贷款)"
+                        r"\s*(?:is\s+|of\s+|是|为)?[$¥€£]?" + _NUM
+                        + r"|" + _NUM + r"\s*(?:元|块钱?|dollars?|yuan|euros?)?\s*(?:into|存|本金)", re.I)
+_FEE_AMOUNT = re.compile(r"[$¥€£]?" + _NUM + r"\s*(?:元|块|dollars?|yuan|euros?)?\s*(?:的)?\s*(?:[a-z]+\s+)?(?:fee|charge|手续费|管理费|服务费)"
+                         r"|(?:fee|charge|手续费|管理费)\s*(?:of\s+|是|为)?[$¥€£]?" + _NUM, re.I)
+_ASK_INTEREST_ONLY = re.compile(r"how\s+much\s+interest|\binterest\s+(?:do|does|will|would)|(?:多少|几)利息|利息(?:是|有|为)?(?:多少|几)", re.I)
+_ASK_TOTAL = re.compile(r"本息|本金加利息|本利和|一共|总共|in\s+total|\btotal\b|how\s+much\s+(?:is\s+in|do\s+I\s+(?:have|get)|will)"
+                        r"|grow|到手|\bend\s+up\b", re.I)
+
+
+def _zh_count(token: str) -> str | None:
+    if token.isdigit():
+        return token
+    from .arith import chinese_to_int
+
+    value = chinese_to_int(token)
+    return None if value is None else str(value)
+
+
+def _read_interest(t: str, today: date) -> Reading | None:
+    compound, simple = _COMPOUND.search(t), _SIMPLE.search(t)
+    if bool(compound) == bool(simple):
+        return None
+    rates, years = _RATE_PCT.findall(t), list(_YEARS.finditer(t))
+    if len(rates) != 1 or len(years) != 1:
+        return None
+    p = _PRINCIPAL.search(t)
+    if not p:
+        return None
+    principal, rate = p.group(1) or p.group(2), rates[0]
+    n = _zh_count(years[0].group(1))
+    if n is None:
+        return None
+    used = [principal, rate] + ([years[0].group(1)] if years[0].group(1).isdigit() else [])
+    grown = f"{principal}*(1+{rate}/100)^{n}" if compound else f"{principal}*(1+{rate}/100*{n})"
+    only = _ASK_INTEREST_ONLY.search(t) and not _ASK_TOTAL.search(t)
+    steps = [(t.strip(), f"{grown}-{principal}" if only else grown)]
+    fee = _FEE_AMOUNT.search(t)
+    if fee:
+        amount = fee.group(1) or fee.group(2)
+        steps.append((fee.group(0), f"{{i1}}-{amount}"))
+        used.append(amount)
+    return Reading(steps, used)
+
+
+# ------------------------------------------------------------------ speed × time, then a stated factor
+
+_SPEED = re.compile(r"(?:\bat\s+(?:a\s+)?(?:steady\s+|constant\s+|an\s+average\s+)?(?:speed\s+of\s+)?|以|时速|速度(?:是|为)?)?\s*"
+                    + _NUM + r"\s*(km/h|kmh|kph|mph|miles\s+(?:per|an)\s+hour|km\s+(?:per|an)\s+hour|kilomet(?:re|er)s\s+(?:per|an)\s+hour"
+                    r"|公里每小时|千米每小时|公里/小时|千米/小时)"
+                    r"|(?:以)?每小时\s*(?:行驶|走|跑|开|骑|飞)?\s*" + _NUM + r"\s*(公里|千米)", re.I)
+_DURATION = re.compile(r"(?:\bfor\s+|(?:行驶|走|跑|开|骑|飞)了?\s*)" + _NUM + r"\s*(hours?|hrs?|minutes?|mins?|小时|个小时|分钟)"
+                       r"(?:\s*(?:and\s+)?" + _NUM + r"\s*(minutes?|mins?|分钟))?", re.I)
+_ASK_DISTANCE = re.compile(r"how\s+far|how\s+many\s+(?:km|kilomet|miles)|distance|多少(?:公里|千米|英里|米)|多远|路程", re.I)
+
+
+def _hours(n: str, unit: str, extra: str | None) -> str:
+    minutes = unit.lower().startswith("m") or unit == "分钟"
+    base = f"{n}/60" if minutes else n
+    return f"({base}+{extra}/60)" if extra else base
+
+
+def _read_travel(t: str, today: date) -> Reading | None:
+    from .problem import _rates, _unit_key
+
+    if not _ASK_DISTANCE.search(t):
+        return None
+    speeds = list(_SPEED.finditer(t))
+    if not speeds:
+        return None
+    legs, used = [], []
+    for k, sp in enumerate(speeds):
+        end = speeds[k + 1].start() if k + 1 < len(speeds) else len(t)
+        start = speeds[k - 1].end() if k else 0
+        d = _DURATION.search(t, sp.end(), end) or _DURATION.search(t[start: sp.start()])
+        if not d:
+            return None
+        v = sp.group(1) or sp.group(3)
+        legs.append(f"{v}*{_hours(d.group(1), d.group(2), d.group(3))}")
+        used += [v, d.group(1)] + ([d.group(3)] if d.group(3) else [])
+    unit = "mi" if any((sp.group(2) or "").lower().startswith(("mph", "mile")) for sp in speeds) else "km"
+    steps = [(t.strip(), "+".join(legs))]
+    for rate, _ in _rates(t):
+        one, other = _unit_key(rate.one), _unit_key(rate.other)
+        if unit not in (one, other):
+            continue
+        steps.append((f"1 {rate.one} = {rate.factor} {rate.other}", f"{{i1}}*{rate.factor}" if one == unit
+                      else f"{{i1}}/{rate.factor}"))
+        used += ["1", rate.factor]
+        break
+    return Reading(steps, used)
+
+
+# ------------------------------------------------------------------ one amount at a stated rate
+
+_ASK_CONVERT = re.compile(r"how\s+many|how\s+much|\bin\s+[a-z]+|\bget\s+for|能换|换多少|换成|兑换|是多少|合多少|多少", re.I)
+
+
+def _read_stated_rate(t: str, today: date) -> Reading | None:
+    from .problem import _UNIT_WORD, _rates, _unit_key
+
+    rates = _rates(t)
+    if len(rates) != 1 or not _ASK_CONVERT.search(t):
+        return None
+    rate, numbers = rates[0]
+    one, other = _unit_key(rate.one), _unit_key(rate.other)
+    if one == other:
+        return None
+    found = []
+    for m in re.finditer(_NUM + r"\s*" + _UNIT_WORD, t):
+        if m.group(1) in ("1", rate.factor) and _unit_key(m.group(2)) in (one, other) and (
+                m.group(1) == rate.factor or t[m.end(): m.end() + 8].lstrip().startswith(("=", "兑", "等于", "合", "≈"))):
+            continue  # the rate statement itself
+        if _unit_key(m.group(2)) in (one, other):
+            found.append(m)
+    if len(found) != 1:
+        return None
+    m = found[0]
+    expr = f"{m.group(1)}*{rate.factor}" if _unit_key(m.group(2)) == one else f"{m.group(1)}/{rate.factor}"
+    return Reading([(m.group(0), expr)], [m.group(1), *numbers])
+
+
 READERS: list[Callable[[str, date], Reading | None]] = [
-    _read_age, _read_tax_tip, _read_change, _read_average, _read_shape, _read_proportion, _read_items,
+    _read_age, _read_interest, _read_travel, _read_stated_rate, _read_tax_tip, _read_change, _read_average, _read_shape, _read_proportion, _read_items,
     _read_rate_times,
 ]
 
 
+_QUESTION = re.compile(r"\b(?:how|what|which|by\s+how)\b|多少|几|哪", re.I)
+_SCALED = re.compile(_NUM + r"\s*(万|亿)")
+_ASKS_SCALED = re.compile(r"(?:多少|几)(?:个)?(?:万|亿)")
+_ROUND_ASK = re.compile(r"[,，]?\s*(?:and\s+)?(?:rounded\s+|round(?:ed)?\s+(?:it\s+|that\s+)?)?to\s+(?:the\s+nearest\s+)?"
+                        r"(?:(\d|one|two|three)\s+decimal(?:s|\s+places?)?|(cent|whole\s+number|integer))\b\.?"
+                        r"|[,，]?\s*(?:保留\s*(\d|一|两|二|三)\s*位小数|(?:四舍五入)?(?:保留|精确)?到(整数|分|个位))", re.I)
+_ROUND_WORD = {"one": 1, "two": 2, "three": 3, "一": 1, "两": 2, "二": 2, "三": 3, "cent": 2, "分": 2, "整数": 0, "个位": 0,
+               "integer": 0}
+
+
+def _round_asked(t: str) -> tuple[str, int | None]:
+    m = _ROUND_ASK.search(t)
+    if not m:
+        return t, None
+    word = next(g for g in m.groups() if g).lower()
+    digits = int(word) if word.isdigit() else _ROUND_WORD.get(re.sub(r"\s+", " ", word), 0)
+    return t[: m.start()] + t[m.end():], digits
+
+
 def read_whole(t: str, today: date) -> Reading | None:
-    """The first reading of ``t`` (prepared text: digits, no thousands separators) that places every number."""
-    if re.search(r"\d\s*(?:万|亿)", t):
-        return None  # 万/亿 scale a number: leave it to the piece compiler, which reads units
+    """The first reading of ``t`` (prepared text: digits, no thousands separators) that places every number.
+    "5万" is 50000 unless the question asks in 万 ("月平均多少万"); a rounding asked for rounds the last step."""
+    if not _ASKS_SCALED.search(t):
+        t = _SCALED.sub(lambda m: f"{float(m.group(1)) * (1e4 if m.group(2) == '万' else 1e8):g}", t)
+    t, digits = _round_asked(t)
+    asks = sum(1 for q in re.split(r"[?？]", t) if _QUESTION.search(q))
     for reader in READERS:
         got = reader(t, today)
         if got is not None and got.steps and _accounts(t, got.used):
+            if asks > len(got.steps):
+                return None  # a question the reading does not answer ("…最后一个月比平均高出百分之几？")
+            if digits is not None:
+                label, expr = got.steps[-1]
+                got.steps[-1] = (label, f"round({expr},{digits})")
             return got
     return None
+
+
+# ------------------------------------------------------------------ a digit-less follow-up on the last result
+
+def _units_table() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    from autoglm.shared.units import unit_names
+
+    alt = "|".join(re.escape(u) for u in sorted(unit_names(), key=len, reverse=True) if len(u) > 1 or not u.isascii())
+    any_ = "|".join(re.escape(u) for u in sorted(unit_names(), key=len, reverse=True))
+    asked = re.compile(r"\bhow\s+many\s+(" + alt + r")\b|\b(?:in|into|to|as)\s+(" + alt + r")\b|(?:多少|几)(?:个)?\s*("
+                       + alt + r")|(?:换算成|换算为|转换成|转换为|转成|换成|折合成?|合)\s*(" + alt + r")", re.I)
+    after_number = re.compile(_NUM + r"\s*(" + any_ + r")(?![A-Za-z])", re.I)
+    target = re.compile(r"\b(?:in|into|to|as)\s+(" + alt + r")\b|\bhow\s+many\s+(" + alt + r")\b|(?:换算成|换算为|转换成|"
+                        r"转换为|转成|换成|折合成?|合|是多少|等于多少|多少|几)(?:个)?\s*(" + alt + r")", re.I)
+    return asked, after_number, target
+
+
+_TABLE: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
+
+
+def _unit(word: str):  # noqa: ANN202 - shared.units.Unit, imported lazily
+    from autoglm.shared.units import find_unit
+
+    for w in (word, word.lower(), word.lower().rstrip("s")):
+        try:
+            return find_unit(w)
+        except ValueError:
+            continue
+    return None
+
+
+def unit_of_last(context: list[str] | tuple[str, ...]) -> str | None:
+    """The unit of the previous turn's result, read from the session's recent lines (newest first): the unit
+    an answer or request names as asked ("How many minutes …", "多少公里"), else the one unit of measure its
+    numbers carry ("300 g of flour"). None when it is not clear."""
+    global _TABLE
+    if _TABLE is None:
+        _TABLE = _units_table()
+    asked, after_number, _ = _TABLE
+    for line in reversed(list(context)[-2:]):
+        found = [g for m in asked.finditer(line) for g in m.groups() if g]
+        units = {u.symbol: u for u in map(_unit, found) if u is not None}
+        if not units:
+            units = {u.symbol: u for u in (_unit(m.group(2)) for m in after_number.finditer(line)) if u is not None}
+        if len(units) == 1:
+            return next(iter(units))
+        if units:
+            return None  # two units named: which one the result has is not clear
+    return None
+
+
+_ROUND = re.compile(r"\b(?:rounded\s+|round(?:ed)?\s+)?to\s+(\d|one|two|three)\s+decimal(?:s|\s+places?)?\b"
+                    r"|保留\s*(\d|一|两|二|三)\s*位小数", re.I)
+_ROUND_DIGITS = {"one": 1, "two": 2, "three": 3, "一": 1, "两": 2, "二": 2, "三": 3}
+
+
+def follow_up_conversion(text: str, last_unit: str | None) -> tuple[str, str, int | None] | None:
+    """("min", "h", None) for "And in hours?" when the last result was in minutes: a follow-up with no number of
+    its own (a rounding, "to 2 decimals", is the third item) that asks for the last result in another unit of
+    the same quantity."""
+    global _TABLE
+    if last_unit is None:
+        return None
+    digits: int | None = None
+    r = _ROUND.search(text)
+    if r:
+        word = (r.group(1) or r.group(2)).lower()
+        digits = int(word) if word.isdigit() else _ROUND_DIGITS[word]
+        text = text[: r.start()] + text[r.end():]
+    if _NUMBER.search(text):
+        return None
+    if _TABLE is None:
+        _TABLE = _units_table()
+    m = _TABLE[2].search(text)
+    if not m:
+        return None
+    source, target = _unit(last_unit), _unit(next(g for g in m.groups() if g))
+    if source is None or target is None or source.quantity != target.quantity or source.symbol == target.symbol:
+        return None
+    return source.symbol, target.symbol, digits

@@ -99,3 +99,50 @@ def test_read_problem_is_whole_when_the_compiler_is() -> None:
 
 def test_read_problem_sees_no_arithmetic_in_a_request_without_numbers() -> None:
     assert read_problem(normalize("what's the weather like in Paris tomorrow?"), TODAY, has_last=False) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # interest: compound or simple, the total or the interest only, then a fee
+    ("I deposit 3,000 at 5% interest compounded yearly for 2 years and then pay a 25 closing fee. What's left?",
+     [3307.5, 3282.5]),
+    ("A loan of 1,000 at 4% simple interest for 3 years: how much interest is that?", [120]),
+    ("本金2万元，年利率2%，按单利存两年，到期本息一共多少？", [20800]),
+    # speed × time over legs, then a stated factor
+    ("A bus runs at 40 km/h for 1 hour 30 minutes and then at 60 km/h for 30 minutes. How far does it go?", [90]),
+    ("以每小时80公里的速度开了2.5小时，按1公里=0.62英里算，一共走了多少英里？", [200, 124]),
+    # one amount at a stated rate, either direction, with a rounding asked for
+    ("If 1 EUR = 1.1 USD, how many euros do I get for 550 USD?", [500]),
+    ("按1美元兑7.3元人民币算，2000元人民币能换多少美元？保留两位小数", [273.97]),
+])
+def test_more_roles(text: str, expected: list[float]) -> None:
+    assert results(text) == pytest.approx(expected, abs=0.01)
+
+
+def test_a_question_the_reading_does_not_answer_leaves_the_request_unclaimed() -> None:
+    # the average is read, "by what percent is the best month above it" is not: no partial answer as if whole
+    text = "Sales were 10, 14, 12 and 16 thousand. What is the monthly average? By what percent is the best month above it?"
+    compiled = compile_problem(normalize(text), TODAY, has_last=False)
+    assert compiled is None or len(compiled.steps) >= 2
+
+
+@pytest.mark.parametrize(("context", "text", "step"), [
+    (["A concert lasts 135 minutes. How many minutes do three concerts last?", "135*3 = 405"], "And in hours?",
+     {"value": "{last}", "from_unit": "min", "to_unit": "h"}),
+    (["A bag of rice weighs 2500 g. What do 4 bags weigh?"], "What's that in kilograms?",
+     {"value": "{last}", "from_unit": "g", "to_unit": "kg"}),
+    (["这段路长3.2公里，来回一趟走多少公里？"], "换算成米呢？", {"value": "{last}", "from_unit": "km", "to_unit": "m"}),
+])
+def test_a_digit_less_follow_up_converts_the_last_result_from_its_unit(context: list[str], text: str,
+                                                                        step: dict) -> None:
+    from autoglm.services.parser.pipeline import parse_request
+
+    graph = parse_request(text, context=context)
+    assert [(i.tool, i.entities) for i in graph.intents] == [("convert_units", step)]
+
+
+def test_a_follow_up_whose_last_unit_is_unclear_is_not_guessed() -> None:
+    from autoglm.services.parser.reader import follow_up_conversion, unit_of_last
+
+    assert unit_of_last(["It is 5 km to the lake and 40 minutes by bike. What is the total?"]) is None
+    assert follow_up_conversion("And in hours?", None) is None
+    assert follow_up_conversion("And in kilograms?", "min") is None  # another quantity
