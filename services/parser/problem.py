@@ -673,7 +673,8 @@ def compile_problem(text: str, today: date, has_last: bool = True, partial: bool
     """The exact steps of an arithmetic word problem, or None when ``text`` is not one this compiler reads.
     ``has_last``: the session has an earlier turn, whose result a request may start from ("再加上 15% 呢？");
     ``last_unit``: that result's unit when known (:func:`reader.unit_of_last`), for "And in hours?"."""
-    if has_last and (pair := follow_up_conversion(text, last_unit)) is not None:
+    if (has_last and len(text) <= 80 and _CONTINUES.search(text)
+            and (pair := follow_up_conversion(text, last_unit)) is not None):
         steps = [Step(text.strip(), "convert_units", {"value": "{last}", "from_unit": pair[0], "to_unit": pair[1]}, [])]
         if pair[2] is not None:
             steps.append(Step(text.strip(), "calculator", {"expression": f"round({{i1}},{pair[2]})"}, ["i1"]))

@@ -146,3 +146,11 @@ def test_a_follow_up_whose_last_unit_is_unclear_is_not_guessed() -> None:
     assert unit_of_last(["It is 5 km to the lake and 40 minutes by bike. What is the total?"]) is None
     assert follow_up_conversion("And in hours?", None) is None
     assert follow_up_conversion("And in kilograms?", "min") is None  # another quantity
+
+
+def test_a_new_question_in_another_unit_is_no_follow_up() -> None:
+    from autoglm.services.parser.pipeline import parse_request
+
+    graph = parse_request("How many hours is the flight from Paris to Rome?",
+                          context=["A concert lasts 135 minutes. How many minutes do three concerts last?", "405"])
+    assert all(i.tool != "convert_units" for i in graph.intents)
