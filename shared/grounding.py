@@ -19,9 +19,10 @@ model wrote before it reaches the user):
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -199,6 +200,15 @@ def extract_answer(
     focus_sims = vecs[2:] @ vecs[1]
     docs = [terms(c[4]) for c in cands]
     weight = term_weights(question, docs, df=df, n=n_docs)
+    if df:
+        # A Chinese question is cut into character bigrams with no word boundaries: those that straddle two
+        # words ("厅包", "费是") occur in no document, yet each weighed as the rarest term and shrank every
+        # span's share of what is asked, so a span in the question's own script scored below any
+        # other-script span's flat CROSS_CREDIT. Such a bigram weighs as the commonest term the documents do
+        # hold: it still counts in the whole (one common word is not all that is asked), not as the rarest.
+        held = [w for t, w in weight.items() if df.get(t, 0) > 0]
+        floor_w = min(held) if held else math.log(2)
+        weight = {t: floor_w if _cjk(t) and df.get(t, 0) == 0 else w for t, w in weight.items()}
     total = sum(weight.values()) or 1.0
     # Across scripts only codes, numbers and names can be shared words; the question's other words may
     # well be there, translated: they count CROSS_CREDIT of their weight.
@@ -249,7 +259,7 @@ def extract_answer(
                    asked=asked.kind, has_value=has, missing=missing)
 
 
-def _holds(words: set[str], term: str) -> bool:
+def _holds(words: Container[str], term: str) -> bool:
     """Whether a span's ``words`` hold ``term`` or its other English number ("undergraduates" names the
     row "Undergraduate"; "fee" the sentence on "fees")."""
     if term in words:
@@ -301,7 +311,8 @@ def _known(name: str, df: Mapping[str, int]) -> bool:
     wanted = terms(name)
     if not wanted:
         return False
-    missing = {t for t in wanted if df.get(t, 0) == 0}
+    # a name in its other English number is the same name ("Sundays" where the documents say "Sunday")
+    missing = {t for t in wanted if not _holds(df.keys(), t)}
     if missing:
         parts = {p for key in df if any(ch in key for ch in "-._") for p in re.split(r"[-._]", key)}
         missing -= parts
@@ -328,6 +339,7 @@ _CODE = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9_\-./:@]*[A-Za-z0-9]"  # tokens mixing letters with digits or joiners
 )
 _CAPWORD = re.compile(r"\b[A-Z][A-Za-z0-9&'’\-]*[A-Za-z0-9]\b|\b[A-Z]{2,}\b")
+_POSSESSIVE = re.compile(r"['’]s$")  # "Voltway's hotline" names Voltway
 _LATIN_IN_ZH = re.compile(r"[A-Za-z][A-Za-z0-9_\-.]+")
 # Capitalised words that start sentences or are common enough that a rephrasing may add them freely.
 _COMMON_CAPS = frozenset(
@@ -408,13 +420,14 @@ def names(text: str) -> set[str]:
     text = unicodedata.normalize("NFKC", text)
     out: set[str] = set()
     for m in _CAPWORD.finditer(text):
-        word = m.group()
+        word = _POSSESSIVE.sub("", m.group())
         before = text[: m.start()].rstrip()
         sentence_start = not before or before[-1] in ".!?。！？:：\n\"'“‘(（-*•"
         if word.lower() in _COMMON_CAPS or (sentence_start and not word.isupper()):
             continue
         out.add(word.lower())
-    if _cjk(text):
+    if mostly_cjk(text):
+        # an English question quoting a Chinese name ("the hourly charge in 观澜厅") is not Chinese text
         out.update(w.lower().strip(".-_") for w in _LATIN_IN_ZH.findall(text) if len(w) > 1)
     return {n for n in out if n}
 

@@ -208,3 +208,33 @@ def test_a_plural_in_the_question_names_the_row_in_the_singular() -> None:
     assert ex is not None and "21 days" in ex.text and "90 days" not in ex.text
     assert G._holds({"undergraduate"}, "undergraduates") and G._holds({"fees"}, "fee")
     assert not G._holds({"clas"}, "class") and not G._holds({"bu"}, "bus")
+
+
+def test_names_read_possessives_plurals_and_only_chinese_text_as_chinese() -> None:
+    """ "Zephyra's hotline" names Zephyra; "Saturdays" is known where the documents say "Saturday"; an English
+    question quoting a Chinese room name is English (its words are no names), a Chinese one keeps its Latin
+    names."""
+    assert "zephyra" in G.names("What's Zephyra's support hotline?")
+    assert G.names("What is the late fee if our party in 松风厅 runs past ten?") == set()
+    assert "studio" in G.names("Studio 会员每月多少钱？")
+    df, _ = document_frequencies(["The pool is open on Saturday from 09:00 to 17:00.", "Zephyra support: 400-100"])
+    assert G.known_names("Is the pool open on Saturdays?", df) == ["saturdays"]
+    assert G.known_names("What's Zephyra's hotline?", df) == ["zephyra"]
+
+
+def test_a_chinese_question_finds_its_row_beside_other_language_values() -> None:
+    """A Chinese question's character bigrams that straddle two words ("厅包", "费是") are in no document; they
+    no longer weigh as its rarest terms, so the row naming its room outranks English sentences that only
+    share a kind of value."""
+    rooms = ("# 会议场地\n\n| 场地 | 楼层 | 半天租金 | 全天租金 |\n|---|---|---|---|\n"
+             "| 松风厅 | 2F | 1,900 元 | 3,300 元 |\n| 竹影厅 | 3F | 3,100 元 | 5,600 元 |\n"
+             "| 临江厅 | 5F | 9,000 元 | 15,000 元 |")
+    faq = ("# Guest FAQ\n\nBags are kept at the bell desk free of charge for up to 5 days. Parking costs CNY 40 "
+           "per night for guests and CNY 10 per hour for visitors. Pets up to 8 kg stay for CNY 120 per stay.")
+    texts = [rooms, faq, "# 设备\n\n每间场地均含投影仪和白板，场地内禁止明火。", "# 茶歇\n\n标准茶歇每人 58 元，场地内可摆放。",
+             "# Breakfast\n\nBreakfast costs CNY 98 per adult and is served from 06:30 to 10:00.",
+             "# Shuttle\n\nThe airport shuttle leaves every hour and costs CNY 30 per person."]
+    df, n = document_frequencies(texts)
+    q = "松风厅包一整天的场地费是多少？"
+    ex = G.extract_answer(q, texts, df=df, n_docs=n)
+    assert ex is not None and "3,300" in ex.text and "竹影厅" not in ex.text
