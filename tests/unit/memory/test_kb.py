@@ -197,3 +197,45 @@ async def test_a_question_naming_the_tenants_own_things_with_no_passage_is_not_f
         assert named["passages"] == [] and named["not_found"]["on_topic"] is True
         assert "tidepool" in named["not_found"]["reason"]
         assert "not_found" not in ask("What is the capital of Australia?")
+
+
+async def test_a_span_that_answers_on_its_own_is_found_under_the_passage_floor(tmp_path: Path) -> None:
+    """A passage's vector is the mean of its sentences: the one sentence that answers is diluted by the rest of
+    its section. With no passage over the floor, a span stating the asked kind of value, close to the question
+    in words and meaning, still answers (cited); a span that doesn't, or no span at all, leaves "not found"
+    (the real multilingual encoder)."""
+    from opentelemetry import trace
+
+    from autoglm.services.memory import handlers
+    from autoglm.services.memory.kb import MultilingualEmbedder
+    from autoglm.shared.events import KbSearch
+    from autoglm.shared.multilingual import default_encoder
+
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "desk.md").write_text(
+        "# Front desk FAQ\n\n## Luggage, laundry and lost property\n\nBags can be left at the bell desk free of "
+        "charge for up to 5 days. Shirts handed in before 10:00 come back the same evening; pressing costs CNY 25 "
+        "per item. Anything found in a room after check-out is logged by housekeeping. Ordinary lost items are kept "
+        "for 60 days; lost valuables such as passports and laptops are kept for 365 days. Unclaimed items are "
+        "donated to charity.\n\n## Parking\n\nThe garage is on level B2. Guests pay CNY 40 per night; visitors pay "
+        "CNY 10 per hour.\n")
+    # a floor above this section's score for the question (0.58 at the default settings), so that only the
+    # sentence can answer
+    cfg = MemoryConfig(kb_min_score=0.65)
+    encoder = default_encoder()
+    with MemoryStore.open(cfg, path=tmp_path / "q") as store:
+        await ingest_paths(store, MultilingualEmbedder(), cfg, tenant="inn", paths=[root])
+        at = handlers.Caller("inn", "s", "t", trace.get_tracer("test"), lambda texts: encoder.encode(texts).tolist())
+
+        def ask(q: str) -> dict:
+            return handlers.kb_search(store, at, KbSearch(step_id="s1", reply_to="", query=q))
+
+        q = "How long do you keep lost valuables?"
+        [vec] = encoder.encode([q]).tolist()
+        assert all(p.score < cfg.kb_min_score for p in store.kb_search(tenant="inn", vector=vec, top_k=5, query=q,
+                                                                       min_score=-1.0))
+        found = ask(q)
+        assert "365 days" in found["extract"]["text"] and found["passages"]
+        assert found["passages"][found["extract"]["passage"]]["source"].endswith("desk.md")
+        assert ask("How much does it cost to hire a bicycle?")["passages"] == []
