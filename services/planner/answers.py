@@ -157,16 +157,21 @@ def quoted(extract: str, zh: bool) -> str:
     return f"知识库原文（英文）：“{extract}”" if zh else f"The knowledge base says (in Chinese): “{extract}”"
 
 
-def untrusted_answer(language: str, zh: bool) -> Part:
+def untrusted_answer(language: str, zh: bool, *, searched_kb: bool = False) -> Part:
     """An open question in a language the answering model is not trusted in (``inference.open_answer_languages``:
     the bundled small model's Chinese answers to general questions were wrong 17 times out of 17): said so,
-    instead of a wrong answer."""
+    instead of a wrong answer. ``searched_kb``: the tenant's documents were searched and hold nothing on it;
+    then that is the answer (a question to a tenant with documents is most often about them: "not found" is
+    complete and honest), followed by why no model answers instead."""
     name = langid.language_name(language, zh)
-    text = (f"抱歉，当前的内置小模型无法可靠地用{name}回答这类开放性问题，为避免给出错误答案，这次不作回答。可以换个说法查询知识库，"
-            "或配置更强的模型（inference.model_path）。" if zh else
-            f"Sorry, the bundled small model cannot answer open questions in {name} reliably, so I am not giving an "
-            "answer that may be wrong. Ask the knowledge base, or configure a stronger model (inference.model_path).")
-    return Part(text, "template", failed=f"no model trusted to answer open questions in {name}")
+    notice = (f"抱歉，当前的内置小模型无法可靠地用{name}回答这类开放性问题，为避免给出错误答案，这次不作回答。可以换个说法查询知识库，"
+              "或配置更强的模型（inference.model_path）。" if zh else
+              f"Sorry, the bundled small model cannot answer open questions in {name} reliably, so I am not giving an "
+              "answer that may be wrong. Ask the knowledge base, or configure a stronger model (inference.model_path).")
+    if searched_kb:
+        found = "知识库中没有找到相关内容。" if zh else "No matching passages were found in the knowledge base."
+        return Part(f"{found}\n{notice}", "template")
+    return Part(notice, "template", failed=f"no model trusted to answer open questions in {name}")
 
 
 def untrusted_writing(language: str | None, zh: bool) -> str:

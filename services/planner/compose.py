@@ -314,7 +314,9 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
         trusted = _trusted(step)
         if language and trusted is not None and "*" not in trusted and language not in trusted and \
                 not passages_of(state, step):  # an open question: nothing retrieved to answer from
-            return A.untrusted_answer(language, zh)
+            searched = any(d is not None and d.name == "kb_search" and d.status is StepStatus.COMPLETED
+                           and int(d.output.get("kb_chunks") or 0) > 0 for d in map(state.step, step.depends_on))
+            return A.untrusted_answer(language, zh, searched_kb=searched)
     return A.Part(A.with_sources(text, passages_of(state, step), zh), "model")
 
 

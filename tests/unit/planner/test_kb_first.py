@@ -239,8 +239,10 @@ def test_an_open_question_in_a_language_the_model_is_not_trusted_in_is_not_answe
     [publish] = advance(state, POLICY, T0)
     assert isinstance(publish, Publish)
     if honest:
-        assert publish.result.answer.startswith("抱歉，当前的内置小模型无法可靠地用中文回答")
+        # the tenant's documents were searched and hold nothing on it: that is said first, then why no model answers
+        assert publish.result.answer.startswith("知识库中没有找到相关内容。\n抱歉，当前的内置小模型无法可靠地用中文回答")
         assert publish.result.answer_source == "template" and "美国" not in publish.result.answer
+        assert publish.result.status.value == "completed"
     else:
         assert publish.result.answer == "美国的首都是哪一个；座市。" and publish.result.answer_source == "model"
 
@@ -253,3 +255,16 @@ def test_an_english_open_question_is_answered_by_the_english_model() -> None:
     apply_reply(state, _ok(generate.step.id, text="The capital of France is Paris.", answer_languages=["en"]), T0)
     [publish] = advance(state, POLICY, T0)
     assert publish.result.answer == "The capital of France is Paris."
+
+
+def test_an_untrusted_language_question_without_a_searched_knowledge_base_fails_honestly() -> None:
+    """A search that failed (or a tenant without documents) found out nothing: the notice alone, a failed part."""
+    state = _state(_question("光合作用需要哪些条件？"), language="zh")
+    search = _to_search(state)
+    apply_reply(state, StepCompleted(step_id=search.step.id, ok=False, error="timeout", service="test"), T0)
+    [generate] = advance(state, POLICY, T0)
+    apply_reply(state, _ok(generate.step.id, text="需要阳光。", answer_languages=["en"]), T0)
+    [publish] = advance(state, POLICY, T0)
+    assert isinstance(publish, Publish)
+    assert publish.result.answer.startswith("抱歉，当前的内置小模型无法可靠地用中文回答")
+    assert publish.result.status.value == "failed" and "知识库中没有" not in publish.result.answer
