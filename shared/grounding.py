@@ -216,7 +216,10 @@ def extract_answer(
     lex = [sum(w for t, w in weight.items() if _holds(d, t)) / total for d in docs]
     cross = [sum(w for t, w in weight.items() if _holds(d, t) and t in neutral) / total
              + CROSS_CREDIT * sum(w for t, w in weight.items() if t not in neutral) / total for d in docs]
-    quals = sorted(asked.codes | asked.numbers) + sorted(asked.labels - asked.codes)
+    # the question's proper names ("the Plus plan", "Plus 会员", "the Cedar room") single out a row or case as
+    # labels do (names every candidate repeats, like the product's, tell none apart: see ``telling``)
+    labels = (asked.labels | {n for n in names(question) if len(n) > 2}) - asked.codes - asked.numbers
+    quals = sorted(asked.codes | asked.numbers) + sorted(labels)
     # a label (an acronym, a hyphenated name) is a softer qualifier than a code or number: an acronym is
     # often spelt out where it is used again ("recovery point objective" after "(RPO)")
     qual_weight = [1.0 if q in asked.codes or q in asked.numbers else LABEL_SHARE for q in quals]

@@ -279,7 +279,7 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"bonus|allowance|subsidy|reimburse\w*|claim|spend|pay|paid|charge\w*|limit)\b|"
                          r"\bprice of\b|\bcost of\b|多少钱|价格|售价|价钱|费用是多少|预算(?:标准)?是多少|奖金是多少|"
                          r"补贴(?:是)?多少|补助(?:是)?多少|报销(?:标准|上限)|多少元|金额|餐补(?:是)?多少|"
-                         r"限额|上限是多少", re.I)),
+                         r"限额|上限是多少|(?:费|价|租金|押金|定金|罚款)(?:是|要|为)?多少", re.I)),
     ("duration", re.compile(r"\bhow long\b|\bhow many (?:\w+ )?(?:seconds|minutes|hours|days|weeks|months|years)\b|"
                             r"\bwithin how many\b|\bhow soon\b|\bhow often\b|\bafter how long\b|多久|多长时间|多长的|"
                             r"几天|几个?小时|几分钟|几周|几个?月|几年|几个工作日|多少天|多少小时|多少分钟|多少个?工作日|"
@@ -413,7 +413,10 @@ def value_score(text: str, kind: str | None, *, context: str = "", exclude: Coll
         return 1.0
     if kind in ("duration", "money", "percent", "clock") and has_value(text, "count", exclude):
         words = _KIND_WORDS.get(kind)
-        return 0.7 if words is not None and words.search(context) else 0.4
+        # a number with a unit of another kind ("15 minutes" under the heading "Idle fee") is that kind's
+        # value, whatever its label says; only a bare number takes its kind from the label or header
+        other = any(has_value(text, k, exclude) for k in ("duration", "money", "percent") if k != kind)
+        return 0.7 if words is not None and words.search(context) and not other else 0.4
     return 0.0
 
 

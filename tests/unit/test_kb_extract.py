@@ -238,3 +238,23 @@ def test_a_chinese_question_finds_its_row_beside_other_language_values() -> None
     q = "松风厅包一整天的场地费是多少？"
     ex = G.extract_answer(q, texts, df=df, n_docs=n)
     assert ex is not None and "3,300" in ex.text and "竹影厅" not in ex.text
+
+
+def test_a_fee_asked_in_chinese_is_money_and_a_number_of_another_unit_is_no_money() -> None:
+    """ "月费多少" / "押金要多少" ask for money (not any count); "15 minutes" under the heading "Idle fee" is a
+    duration, not the fee, while a bare number under a price header is the price."""
+    assert S.analyze("Studio 会员每个月月费多少？").kind == "money"
+    assert S.analyze("装修押金要多少？").kind == "money"
+    assert S.value_score("You have 15 minutes to move the car.", "money", context="Idle fee") < S.FIRM_VALUE
+    assert S.value_score("Standard: 30", "money", context="Price (CNY)") >= S.FIRM_VALUE
+
+
+def test_a_name_in_the_question_singles_out_its_row() -> None:
+    """ "Studio 会员" names the Studio row of a plan table, not the sentence about another plan's extra fee."""
+    plans = ("# Plans\n\n| Plan | Monthly fee | Desk |\n|---|---|---|\n| Flex | CNY 690 | any free desk |\n"
+             "| Studio | CNY 3,900 | private room |\n| Team | CNY 9,800 | private floor |\n\n"
+             "Team requires a 12-month contract; each seat above 10 costs CNY 450 per month.\n\n"
+             "Flex and Studio members can book the terrace for free.")
+    df, n = document_frequencies([plans])
+    ex = G.extract_answer("Studio 会员每个月月费多少？", [plans], df=df, n_docs=n)
+    assert ex is not None and "3,900" in ex.text
