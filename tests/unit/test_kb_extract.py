@@ -258,3 +258,14 @@ def test_a_name_in_the_question_singles_out_its_row() -> None:
     df, n = document_frequencies([plans])
     ex = G.extract_answer("Studio 会员每个月月费多少？", [plans], df=df, n_docs=n)
     assert ex is not None and "3,900" in ex.text
+
+
+def test_a_weekday_the_documents_write_in_another_language_is_no_unknown_name() -> None:
+    """ "on Sundays" over a Chinese menu page (周日) names nothing the knowledge base lacks; "HomeKit" still does."""
+    page = "# 早餐\n\n自助早餐每天 06:30 开始，周一至周五 10:00 结束，周六、周日延长至 10:30。"
+    df, n = document_frequencies([page])
+    ex = G.extract_answer("What time does the breakfast buffet close on Sundays?", [page], df=df, n_docs=n)
+    assert ex is not None and G.unanswered("What time does the breakfast buffet close on Sundays?", ex, df=df,
+                                          n_docs=n) is None
+    assert "homekit" in (G.unanswered("Does the breakfast room support HomeKit on Sundays?", ex, df=df, n_docs=n)
+                         or "")
