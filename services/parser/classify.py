@@ -122,6 +122,8 @@ DATETIME = re.compile(
     r"几点|现在时间|当前时间|什么时间|几号|星期几|周几|礼拜几|什么日期|哪一天|几月几[日号]|还有几天|还有多少天|多少天后|时区|"
     r"\bwhat time\b|\bwhat's the time\b|\bcurrent time\b|\btime is it\b|\bwhat day\b|\bwhat date\b|\bwhat's the date\b"
     r"|几时|此刻|白天还是(?:晚上|黑夜)|第几(?:天|周)|今年还剩|\bwhat's the hour\b|\bwhat hour\b|\bdaytime or night\w*\b"
+    # "tell me the time in Tokyo", "check the local time in Lima"
+    r"|\b(?:tell me|give me|check|get|show me|look up) (?:the )?(?:current |local )?time\b"
     # "is it morning or night in LA", "date of next Sunday?"
     r"|\b(?:morning|day|daytime) or (?:night|evening)\b|^(?:the\s+)?date\s+(?:of|on|for)\s+(?:(?:next|this|the|coming)\s+)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|christmas|new year's day)\b"

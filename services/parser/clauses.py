@@ -41,6 +41,15 @@ _BASED_ON = re.compile(
     re.IGNORECASE,
 )
 
+# Where a later clause says what it builds on ("write an email to finance based on the summary", "a packing list
+# from the forecast"): the source, not the task; the task is read without it and the dependency kept (drafts.py).
+SOURCE_PHRASE = re.compile(
+    r"[,\s]*\b(?:based on|according to|drawing on|using|from|with)\s+(?:the|that|this|these|those|your|its|their)\s+"
+    r"(?:above\s+)?(?:summary|summaries|results?|answers?|output|forecast|weather|numbers?|figures?|data|info(?:rmation)?"
+    r"|findings|translation|explanation|page|article|policy|status)\b",
+    re.IGNORECASE,
+)
+
 THEN = re.compile(r"^(?:然后|接着|随后|最后|之后再|then|and then|after that|afterwards|finally|and finally)$", re.IGNORECASE)
 
 # Things said or agreed earlier, choices among options nobody listed, documents nobody shared: a reference
@@ -158,6 +167,7 @@ def split_parts(m: Masked, instruction: str, payload: str, today: date) -> list[
         if parts:
             # "然后根据天气推荐一下穿搭": the earlier output it builds on is not a new task.
             body = _BASED_ON.sub("", body, count=1) or body
+            body = SOURCE_PHRASE.sub("", body).strip() or body
         cls = classify(body)
         ellipsis = not cls.cue or cls.type == "question_answering" and cls.tool is None
         ellipsis = ellipsis and _is_ellipsis(seg, today)
@@ -214,8 +224,11 @@ def split_parts(m: Masked, instruction: str, payload: str, today: date) -> list[
     if payload and merged:
         named = [p for p in merged if PAYLOAD_CUE.search(p.masked)]
         (named[0] if named else merged[-1]).payload = True
-    # Greetings and thanks around a task are manners, not tasks ("你好，帮我查一下北京的天气").
-    tasks = [p for p in merged if not (p.cls.type == "chitchat" and is_pleasantry(strip_connector(p.masked)))]
+    # Greetings and thanks around a task are manners, not tasks ("你好，帮我查一下北京的天气"); a closing "report it
+    # back" ("然后一起告诉我", "and let me know") asks for the answers already requested, not for one more.
+    tasks = [p for n, p in enumerate(merged) if not (
+        p.cls.type == "chitchat" and is_pleasantry(strip_connector(p.masked)) or n > 0 and is_report_tail(p.masked)
+    )]
     if tasks and len(tasks) < len(merged):
         merged = tasks
     for p in merged:
@@ -230,6 +243,23 @@ def split_parts(m: Masked, instruction: str, payload: str, today: date) -> list[
             ov.update(date_entities(p.masked, today))
             p.overrides = ov
     return merged
+
+
+# What a closing clause says when it only asks for the results of the tasks before it: report verbs, "all
+# together", "check it", pronouns and particles. A clause with anything more ("然后把结果翻译成英文") is a task.
+_REPORT_WORDS = re.compile(
+    r"一起|一并|统一|汇总|合并|全部|所有|都|结果|答案|情况|告诉|告知|通知|回复|回我|发给|发我|汇报|报告|反馈|说一声|说|讲|给|我|你|一下|"
+    r"下|吧|呀|啊|哦|好|就|再|然后|最后|接着|之后|以后|后|完|查完|弄完|做完|算完|查查|查一下|查下|看看|看一下|帮|请|麻烦|谢谢|能|可以|吗|"
+    r"\b(?:and|then|finally|please|pls|can|could|would|will|you|u|me|us|let|know|tell|report|back|send|give|all|everything|"
+    r"together|both|at|once|in|one|go|message|reply|the|results?|answers?|check|look|into|it|on|that|this|up|thanks|"
+    r"thank|so|just|also|when|done|i|need|to|know|them|those|with)\b",
+    re.IGNORECASE,
+)
+
+
+def is_report_tail(clause: str) -> bool:
+    """"然后一起告诉我" / "and let me know" / "can you check": no task of its own, only "answer the above"."""
+    return bool(PUNCT.sub("", clause)) and not residue(clause, _REPORT_WORDS)
 
 
 def _remembers(*parts: Part) -> bool:

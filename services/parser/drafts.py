@@ -21,7 +21,7 @@ from autoglm.shared.events import Intent, IntentGraph
 
 from .arith import expressions_of
 from .classify import EXPLAIN, expression_of
-from .clauses import CITY_TOOLS, LOOKUP_TOOLS, Part, is_my_order, residue, strip_connector
+from .clauses import CITY_TOOLS, LOOKUP_TOOLS, SOURCE_PHRASE, Part, is_my_order, residue, strip_connector
 from .dates import date_entities, find_dates
 from .entities import (
     clean_query,
@@ -48,7 +48,9 @@ _DEP_MARKER = re.compile(
     r"send|describe|use|compare)\s+(?:it|that|this|them|those|these)\b"
     r"|\b(?:that|this|those|these)\s+(?:results?|answers?|output|info|information|data|forecast|number|value|"
     r"total|sum|findings|page|article|text|weather|response)\b|\bthe\s+(?:results?|answers?|output|findings|response)\b"
-    r"|\bits\b|\btheir\b|单元测试|测试用例|\bunit tests?\b|\btests? for it\b",
+    r"|\bits\b|\btheir\b|单元测试|测试用例|\bunit tests?\b|\btests? for it\b"
+    # "讲讲这个数是怎么算出来的", "那段代码再加上注释": an earlier output named by what it is
+    r"|(?:这|那|该)(?:个|些|笔|段|份|条|篇)?(?:数字?|数值|值|金额|总[数额价和]|价格|答案|结论|情况|预报|摘要|总结|译文|代码|脚本|函数|程序|页面|网页)",
     re.IGNORECASE,
 )
 
@@ -64,6 +66,17 @@ def _uses_earlier(text: str) -> bool:
     if _DEP_MARKER.search(text):
         return True
     return any(not _DUMMY_IT.search(text[: m.end()]) for m in _IT.finditer(text))
+
+# A piece of writing named by its occasion ("写一条给同事的请假说明", "a birthday message for my sister", "a farewell
+# poem for my coworkers") has a subject of its own: it does not silently work on the task before it. An apology, a
+# thank-you or a notice may well be about the result before it ("…，再写一封道歉信"), so they are not occasions here.
+_OCCASION = re.compile(
+    r"请假|生日|寿辰|婚礼|结婚|新婚|欢迎|告别|送别|欢送|邀请|祝贺|恭喜|祝福|新年|春节|元旦|中秋|端午|圣诞|节日|周年|辞职|离职|入职|"
+    r"开业|毕业|升职|退休|慰问|表白|求职|自我介绍|"
+    r"\b(?:birthday|wedding|farewell|goodbye|welcome|invitation|congratulat\w*|anniversary|retirement|resignation"
+    r"|graduation|christmas|new year|get[- ]well|condolences?|cover letter|leave request|sick note|self[- ]introduction)\b",
+    re.IGNORECASE,
+)
 
 _PLURAL_MARKER = re.compile(r"以上|上述|这些|它们|都|\bthem\b|\bthose\b|\bthese\b|\bboth\b|\ball\b", re.IGNORECASE)
 _INDEPENDENT = re.compile(r"^(?:另外|此外|还有|顺便|同时|also|additionally|separately|by the way|plus|as well as|meanwhile|and also)$",
@@ -129,7 +142,7 @@ def entities_of(d: Draft, masked: str, restored: str, today: date, lang: str) ->
         if pl:
             ent["programming_language"] = pl
     if d.type == "creative_writing":
-        topic = find_topic(restored) if not has_placeholder(masked) else None
+        topic = find_topic(SOURCE_PHRASE.sub("", restored)) if not has_placeholder(masked) else None
         if topic:
             ent["topic"] = topic
     return ent
@@ -143,7 +156,7 @@ def _set_timezone(ent: dict[str, Any]) -> None:
 
 def _cities(text: str, tool: str | None, today: date) -> list[str]:
     """Cities of a weather/datetime clause; unknown names are guessed once dates are cut out."""
-    found = find_cities(text)
+    found = find_cities(text, allow_guess=bool(find_cities(text)))
     if found or tool != "weather":
         return found
     for d in sorted(find_dates(text, today), key=lambda d: -d.start):
@@ -188,6 +201,7 @@ def make_drafts(parts: list[Part], m: Masked, payload: str, today: date, lang: s
         d.own_content = bool(
             p.payload or has_placeholder(p.masked) or "topic" in d.entities or find_url(p.masked)
             or (d.type != "translation" and "expression" in d.entities)
+            or (d.type == "creative_writing" and _OCCASION.search(p.masked))
         )
         d.independent = bool(_INDEPENDENT.match(p.connector))
         d.operator_start = bool(_OPERATOR_START.match(strip_connector(p.masked)))
@@ -275,11 +289,67 @@ def set_dependencies(drafts: list[Draft]) -> None:
             and bool(EXPLAIN.search(d.clause) or _TELL_HOW.search(d.clause))
             and (drafts[group[-1]].type in ("code_generation", "creative_writing") or _explains_nothing_else(d.clause))
         )
-        implicit = implicit or fetched or explains
+        # "基于公司的请假制度，帮我写一封请假邮件": the clause before was stated as the basis of what follows.
+        premise = any(_PREMISE.match(drafts[j].clause) for j in group) and not d.independent
+        implicit = implicit or fetched or explains or premise
         if explicit or implicit:
-            chosen = earlier if d.plural and explicit else group
+            chosen = earlier if d.plural and explicit else _named_source(drafts, earlier, d) or _past_explanation(
+                drafts, group, d
+            )
             d.depends_on = list(chosen)
 
+
+# What an earlier output is called, by the tool or task that makes it ("根据天气写…" builds on the forecast even
+# when a clock lookup came in between; "an email based on the summary").
+_OUTPUT_NAMES: tuple[tuple[tuple[str | None, ...], re.Pattern[str]], ...] = (
+    (("weather",), re.compile(r"天气|气温|预报|下雨|\b(?:weather|forecast|temperatures?|rain)\b", re.IGNORECASE)),
+    (("datetime",), re.compile(r"时间|时差|几点|\b(?:the time|local time|time difference)\b", re.IGNORECASE)),
+    (("sql_query",), re.compile(r"订单|物流|\b(?:order|shipment|delivery|status)\b", re.IGNORECASE)),
+    (("kb_search",), re.compile(r"规定|政策|制度|标准|流程|\b(?:policy|policies|rules?|process|handbook|guidelines?)\b",
+                                re.IGNORECASE)),
+    (("http_get",), re.compile(r"页面|网页|文章|\b(?:page|article|site|website|csv|file)\b", re.IGNORECASE)),
+    (("summarization",), re.compile(r"摘要|总结|概要|\b(?:summary|summaries|recap)\b", re.IGNORECASE)),
+    (("translation",), re.compile(r"译文|翻译|\b(?:translation|translated)\b", re.IGNORECASE)),
+    (("code_generation",), re.compile(r"代码|脚本|函数|程序|\b(?:code|script|function|program|snippet)\b", re.IGNORECASE)),
+)
+
+
+def _produces(d: Draft, kinds: tuple[str | None, ...]) -> bool:
+    return d.tool in kinds or d.type in kinds
+
+
+def _named_source(drafts: list[Draft], earlier: list[int], d: Draft) -> list[int]:
+    """The earlier part whose output the clause names ("根据天气", "based on the forecast", "from the summary"),
+    when the part right before it makes something else; [] when the name fits the part before or nothing."""
+    if not d.marker:
+        return []
+    for kinds, pattern in _OUTPUT_NAMES:
+        if not pattern.search(d.clause or d.text):
+            continue
+        last_part = drafts[earlier[-1]].part
+        if any(_produces(drafts[j], kinds) for j in earlier if drafts[j].part == last_part):
+            return []
+        match = [j for j in earlier if _produces(drafts[j], kinds) and not drafts[j].auxiliary]
+        if match:
+            part = drafts[match[-1]].part
+            return [j for j in match if drafts[j].part == part]
+    return []
+
+
+_NAMES_EXPLANATION = re.compile(r"解释|说明|讲解|思路|\bexplanation\b|\banswer\b", re.IGNORECASE)
+
+
+def _past_explanation(drafts: list[Draft], group: list[int], d: Draft) -> list[int]:
+    """"Write a script, explain how it works, then write a commit message for it": "it" is the script; the
+    explanation of it, made right before, is not what the later clause works on (unless it says so)."""
+    explained = [j for j in group if drafts[j].type == "question_answering" and drafts[j].tool is None
+                 and drafts[j].depends_on]
+    if not explained or len(explained) < len(group) or _NAMES_EXPLANATION.search(d.clause or d.text):
+        return group
+    return sorted({k for j in explained for k in drafts[j].depends_on})
+
+
+_PREMISE = re.compile(r"^(?:根据|基于|依据|按照|参考|结合)|^(?:based on|according to|going by)\b", re.IGNORECASE)
 
 _TELL_HOW = re.compile(
     r"讲讲|讲一下|说说|说一下|\bwalk me through\b|\bhow (?:you|did you) (?:got|get|arrived?|worked)\b|\bshow (?:your|the) work",

@@ -141,6 +141,8 @@ def find_cities(text: str, allow_guess: bool = False) -> list[str]:
             if name.split()[0] not in _EN_NOT_CITY:
                 hits.append((m.start(1), name))
                 break
+    if hits and allow_guess:
+        hits += _joined_names(text, hits)
     hits.sort()
     seen: list[str] = []
     covered: list[tuple[int, int]] = []
@@ -151,6 +153,23 @@ def find_cities(text: str, allow_guess: bool = False) -> list[str]:
         if name.lower() not in (s.lower() for s in seen):
             seen.append(name)
     return seen
+
+
+# "Denver and Salt Lake City", "Dublin, Cork and Galway": capitalised names listed with a known city are places too.
+_EN_JOINED = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){0,2})")
+
+
+def _joined_names(text: str, hits: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    ends = [start + len(name) for start, name in hits]
+    while ends:
+        end = ends.pop()
+        m = _EN_JOINED.match(text, end)
+        if m is None or m.group(1).split()[0] in _EN_NOT_CITY or any(s == m.start(1) for s, _ in hits + found):
+            continue
+        found.append((m.start(1), m.group(1)))
+        ends.append(m.end(1))
+    return found
 
 
 # Ids read out digit by digit in Chinese ("订单号八八一二三四五", "幺三五七九", "二零二六一一零一"): three or more

@@ -31,7 +31,7 @@ _ZH_VERB = (r"查|搜|找|看|告诉|写|生成|创作|编|算|计算|求|翻译
             r"抓取|打开|访问|提醒|发|做|讲|说|问|推荐|比较|分析|根据|据此|基于|输出|整理|起草|拟|设计|回答|实现|来|将|按|"
             r"结合|参考|出|请|顺便|预测|估算|转换|换算|核对|确认")
 _ZH_ALWAYS = r"然后|接着|随后|之后再|最后"
-_ZH_IF_VERB = r"并且|并(?<!合并)(?<!吞并)|再|同时|以及|另外|此外|还有|顺便|和|之后"
+_ZH_IF_VERB = r"并且|并(?<!合并)(?<!吞并)(?<!一并)|再|同时|以及|另外|此外|还有|顺便|和|之后"
 _EN_VERB = (r"tell|write|generate|create|compose|draft|translate|summari[sz]e|sum|calculate|compute|find|look|check|"
             r"get|fetch|give|show|search|convert|make|explain|list|remind|send|recommend|compare|suggest|describe|"
             r"answer|use|what|what's|whats|how|who|when|where|why|which|is|are|do|does|can|could|please|put|turn|"

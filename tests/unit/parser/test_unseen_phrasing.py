@@ -1,0 +1,137 @@
+"""Issue 17, unseen phrasing: classes left after parser_blind6 (dependencies between the clauses of a long request,
+closing "tell me" tails, questions about the tenant's own rules, capabilities no tool has). Each test uses sentences
+written for it, not taken from any evaluation set."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from autoglm.services.parser.pipeline import parse_request
+from autoglm.shared.events import IntentGraph
+
+NOW = datetime.fromisoformat("2026-11-25T10:00:00+08:00")  # a Wednesday
+
+
+def parse(text: str, context: tuple[str, ...] = ()) -> IntentGraph:
+    return parse_request(text, now=NOW, context=context)
+
+
+def shape(graph: IntentGraph) -> list[tuple[str, str | None, list[str]]]:
+    return [(i.type.value, i.tool, i.depends_on) for i in graph.intents]
+
+
+# ------------------------------------------------------------------ "report it all" tails
+
+
+@pytest.mark.parametrize(
+    ("text", "tools"),
+    [
+        ("查一下广州明天的天气，再算一下 45 乘以 8，然后一起告诉我", ["weather", "calculator"]),
+        ("先看看订单 5521 的状态，再查下北京现在几点，最后一并发给我", ["sql_query", "datetime"]),
+        ("Check order 3307 and the time in Paris, then let me know both at once", ["sql_query", "datetime"]),
+        ("ugh my order 6621 still hasn't arrived, can you check", ["sql_query"]),
+    ],
+)
+def test_a_closing_report_it_back_is_no_intent(text: str, tools: list[str]) -> None:
+    assert [i.tool for i in parse(text).intents] == tools
+
+
+def test_a_closing_clause_that_does_something_to_the_results_is_a_task() -> None:
+    assert shape(parse("算一下 12*7，然后把结果翻译成英文")) == [
+        ("calculation", "calculator", []), ("translation", None, ["i1"])]
+
+
+def test_a_report_verb_alone_is_still_a_request() -> None:
+    assert parse("帮我查查").intents or parse("帮我查查").clarification
+
+
+# ------------------------------------------------------------------ which earlier clause a later one uses
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "查一下大连和青岛后天的天气，再告诉我纽约现在几点，最后根据天气写一段出游建议",
+        "Check the weather in Oslo and Bergen tomorrow, tell me the time in Tokyo, then write a packing note based on the forecast",
+    ],
+)
+def test_a_later_clause_builds_on_the_output_it_names(text: str) -> None:
+    g = parse(text)
+    assert [i.tool for i in g.intents[:3]] == ["weather", "weather", "datetime"]
+    assert g.intents[3].type.value == "creative_writing" and g.intents[3].depends_on == ["i1", "i2"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "算一下 256 乘以 3，然后说说这个数是怎么得出来的",
+        "帮我算 3600 的 15% 是多少，再解释一下为什么是这个金额",
+    ],
+)
+def test_this_number_refers_to_the_calculation(text: str) -> None:
+    assert shape(parse(text)) == [("calculation", "calculator", []), ("question_answering", None, ["i1"])]
+
+
+def test_it_after_an_explanation_is_the_thing_explained() -> None:
+    g = parse("Write a Go function that reverses a string, explain how it works, then write unit tests for it.")
+    assert shape(g) == [("code_generation", None, []), ("question_answering", None, ["i1"]),
+                        ("code_generation", None, ["i1"])]
+
+
+def test_a_clause_naming_the_explanation_uses_it() -> None:
+    g = parse("写一个Python函数判断素数，解释一下它的思路，再把这段解释翻译成英文")
+    assert g.intents[2].type.value == "translation" and g.intents[2].depends_on == ["i2"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "查一下订单 4410 的状态，再写一条给老板的请假说明",
+        "Get the weather in Lima on Friday and write a birthday message for my dad",
+        "算一下 40 乘以 25，然后写一首送别诗",
+    ],
+)
+def test_writing_named_by_its_occasion_stands_alone(text: str) -> None:
+    g = parse(text)
+    assert g.intents[-1].type.value == "creative_writing" and g.intents[-1].depends_on == []
+
+
+def test_an_apology_after_a_lookup_is_about_it() -> None:
+    g = parse("Look up order 7720 and write an apology to the customer for the delay")
+    assert shape(g) == [("lookup", "sql_query", []), ("creative_writing", None, ["i1"])]
+
+
+def test_a_clause_stated_as_the_basis_feeds_the_next() -> None:
+    g = parse("根据公司的出差制度，帮我写一份生日会的邀请")
+    assert [i.depends_on for i in g.intents] == [[], ["i1"]]
+
+
+def test_the_source_a_clause_names_is_not_its_task_or_topic() -> None:
+    g = parse("Fetch https://example.org/notes.txt, summarize it, then draft a memo to the board based on the summary.")
+    assert shape(g) == [("lookup", "http_get", []), ("summarization", None, ["i1"]), ("creative_writing", None, ["i2"])]
+    assert g.intents[2].entities == {}
+
+
+# ------------------------------------------------------------------ places and clocks
+
+
+@pytest.mark.parametrize(
+    ("text", "cities"),
+    [
+        ("What's the weather in Tulsa and Santa Fe on Saturday?", ["Tulsa", "Santa Fe"]),
+        ("Forecast for Leeds, York and Hull tomorrow", ["Leeds", "York", "Hull"]),
+    ],
+)
+def test_places_listed_with_a_known_city_are_cities(text: str, cities: list[str]) -> None:
+    g = parse(text)
+    assert [(i.tool, i.entities.get("city")) for i in g.intents] == [("weather", c) for c in cities]
+
+
+def test_a_weekday_after_a_city_is_not_a_city() -> None:
+    assert [i.entities.get("city") for i in parse("Weather in Paris on Monday and Tuesday").intents] == ["Paris"]
+
+
+def test_tell_me_the_time_in_a_city_is_the_clock() -> None:
+    assert shape(parse("tell me the time in Lima")) == [("lookup", "datetime", [])]
