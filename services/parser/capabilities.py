@@ -20,10 +20,12 @@ _ZH_OBJ = r"[^，,。？?！!]{0,14}?"
 ZH_ACT = re.compile(
     # booking and reservations
     r"^" + _ZH_POLITE + r"(?:预订|预定|订(?=[一两二三四五六七八九十几\d]?[张间个份桌位晚]|机票|车票|酒店|房间|餐厅|座位|外卖)|抢(?=[一两\d]?张?.{0,8}票)"
-    r"|约(?=[一个]?[^，,。]{0,8}(?:理发|医生|牙医|按摩|体检|美甲|会议室))|挂(?:一?个)?号)"
+    r"|约(?=[一个]?[^，,。]{0,8}(?:理发|医生|牙医|按摩|体检|美甲|会议室))|挂(?:一?个)?(?:[^，,。号]{0,10}?)号(?!码))"
     # buying, ordering food, paying, transferring money
     r"|^" + _ZH_POLITE + r"(?:在[^，,。]{1,8}?上)?" + _ZH_POLITE + r"(?:买|购买|下单|下个单|订购|抢购)(?=[一两二三四五六七八九十几\d]|点|个|件|双|箱|瓶|包|份|台|部|本|张|束)"
     r"|^" + _ZH_POLITE + r"(?:点|叫)(?:一|个|份|一份)?[^，,。]{0,8}?外卖"
+    # "在美团上点一份麻辣烫", "叫两杯奶茶": food or drink by the portion
+    r"|^" + _ZH_POLITE + r"(?:在[^，,。]{1,8}?(?:上|里))?" + _ZH_POLITE + r"(?:点|叫)(?:[一两二三四五六七八九十\d]|几)?(?:份|杯|碗|盒|碟|桶|打)"
     r"|^" + _ZH_POLITE + r"(?:把" + _ZH_OBJ + r")?(?:交|缴|付|充)(?:了|一下)?(?:这个月的?|本月的?)?(?:电费|水费|燃气费|话费|物业费|房租|学费|网费)"
     r"|^" + _ZH_POLITE + r"把[^，,。]{0,8}?(?:电费|水费|燃气费|话费|物业费|房租|学费|网费)(?:给)?(?:交|缴|付|充)(?:了|掉|上|一下)?"
     r"|^" + _ZH_POLITE + r"(?:转账|转)(?:给" + _ZH_OBJ + r")?[\d一两二三四五六七八九十百千万]+(?:块|元|美元)"
@@ -44,7 +46,7 @@ ZH_ACT = re.compile(
     + r"(?:灯|空调|电视|窗帘|音量|暖气|风扇|扫地机器人|车库门|门锁|热水器|加湿器|音箱|音乐|洗衣机|电饭煲|空气净化器|投影|冰箱)"
     r"|^" + _ZH_POLITE + r"(?:把)?" + _ZH_OBJ + r"(?:灯|空调|电视|窗帘|暖气|风扇|热水器|加湿器|音箱|洗衣机)"
     r"(?:打开|关掉|关了|关上|开一下|调到|调高|调低)"
-    r"|^" + _ZH_POLITE + r"(?:放|播放|来)(?:一?首|点)(?:歌|音乐)"
+    r"|^" + _ZH_POLITE + r"(?:放|播放|来)(?:一?首|点|一?段)" + _ZH_OBJ + r"(?:歌|音乐|曲子|歌曲|专辑|播客|相声|广播)"
     # rides and navigation
     r"|^" + _ZH_POLITE + r"(?:叫|约|打)(?:一?辆|个)?[^，,。]{0,8}?(?:车|出租车|的士|滴滴|专车|快车)(?![间站票])|^" + _ZH_POLITE + r"打车|导航(?:到|去)|带我去"
     # acting on files and accounts outside the system
@@ -77,6 +79,8 @@ EN_ACT = re.compile(
     r"|" + _EN_LEAD + r"(?:dim|brighten)\s+the\b|" + _EN_LEAD + r"(?:lock|unlock|open|close)\s+the\s+(?:front |back |garage )?(?:door|garage|window|blinds|curtains)\b"
     r"|" + _EN_LEAD + r"start\s+the\s+(?:washing machine|dishwasher|dryer|car|robot vacuum|vacuum|oven|coffee maker)\b"
     r"|" + _EN_LEAD + r"play\s+(?:some\s+|a\s+|me\s+)?(?:\w+\s+){0,2}(?:music|songs?|jazz|rock|playlist|radio|podcast)\b"
+    r"|" + _EN_LEAD + r"(?:play|put on)\s+(?:me\s+)?(?:something|anything|the (?:song|album|track|playlist))\b"
+    r"|" + _EN_LEAD + r"put on\s+(?:some\s+|a\s+)?(?:\w+\s+){0,2}(?:music|songs?|playlist|podcast|radio)\b"
     r"|" + _EN_LEAD + r"(?:call|get|book|order)\s+(?:me\s+|us\s+)?(?:an?\s+)?(?:uber|lyft|taxi|cab|ride)\b"
     r"|" + _EN_LEAD + r"navigate\s+(?:me\s+)?to\b|" + _EN_LEAD + r"(?:cancel|unsubscribe)\s+(?:me\s+from\s+|my\s+)"
     r"|" + _EN_LEAD + r"delete\s+(?:all\s+)?(?:my|the)\s+(?:\w+\s+){0,2}(?:photos|files|messages|emails|contacts)\b",
@@ -93,6 +97,8 @@ _HOW_TO = re.compile(
 # A question about the world that happens to start with such a verb ("打开冰箱发现牛奶坏了还能喝吗") asks, it does not
 # instruct; a polite request ends the same way ("能帮我订张票吗"), so it must open as one.
 _QUESTION_END = re.compile(r"(?:吗|么|嘛|呢)\s*[?？]?\s*$|[?？]\s*$")
+# "点一份外卖一般要多久": a question about acting, asked without a question mark.
+_HOW_MUCH_OR_LONG = re.compile(r"多久|多少|多长时间|什么时候|哪里|哪家|\bhow (?:long|much|many)\b", IC)
 _POLITE_OPEN = re.compile(r"^(?:请|麻烦|帮我|帮忙|给我|替我|你能|能不能|能否|能帮|能给|能替|可以|可不可以|可否|你可以|你帮|"
                           r"can you|could you|would you|will you|please)", IC)
 
@@ -102,7 +108,7 @@ def asks_to_act(clause: str) -> bool:
     text = clause.strip()
     if not text or _HOW_TO.search(text):
         return False
-    if _QUESTION_END.search(text) and not _POLITE_OPEN.match(text):
+    if (_QUESTION_END.search(text) or _HOW_MUCH_OR_LONG.search(text)) and not _POLITE_OPEN.match(text):
         return False
     return bool(ZH_ACT.search(text) or EN_ACT.search(text) or _EN_NAMED.search(text))
 

@@ -197,7 +197,16 @@ KB = re.compile(
     r"|\bmembership\b|\bsubscriptions?\b|\bdiscounts?\b|\bpricing\b|\bbilling\b|\bwarranty\b|\bcoupons?\b|\bvacation days\b|\bleave\b|\breimburse\w*\b"
     r"|\bexpenses?\b|\bonboarding\b|\b2fa\b|\btwo-factor\b|\bphone number\b|\bprofile\b|\bverification code\b"
     r"|\busername\b|\bdelete my account\b|\btwo-step\b|\b2-step\b|\bverification\b|\bmoney back\b|\bcancell?(?:ed|ing|ation)?\b"
-    r"|两步验证|二次验证|取消|续费|续期",
+    r"|两步验证|二次验证|取消|续费|续期"
+    # How things are done inside the organisation: whom to ask, who approves, getting access, equipment, badges,
+    # what may be claimed ("工牌丢了怎么补办", "出差住酒店每晚能报多少", "who approves travel requests",
+    # "who do I contact to get a new monitor"). The answer is the tenant's own, not general knowledge.
+    r"|找谁|联系谁|问谁|谁(?:来)?(?:审批|批准|批|负责|签字)|向谁(?:申请|报备|提交)|审批|报批|补办|工牌|工卡|员工卡|门禁卡?|"
+    r"(?:申请|开通|获取|要)(?:\S{0,8}?)(?:权限|账号)|共享盘|共享文件夹|内网|领用|申领|(?:能|可以|可|最多)报(?:销)?(?:多少|几)|"
+    r"\bwho (?:do|should|can|would) (?:i|we) (?:contact|ask|talk to|email|call|reach out to|go to|speak to)\b"
+    r"|\bwho (?:approves|signs off|is responsible for|handles|owns)\b|\b(?:request|get|need) access\b|\baccess to the\b"
+    r"|\bshared (?:drive|folder)\b|\bintranet\b|\b(?:badge|key ?card|access card|id card|employee id)\b"
+    r"|\b(?:a|get a) (?:new|replacement|second) (?:monitor|laptop|keyboard|mouse|headset|chair|desk|phone)\b",
     IC,
 )
 _PLEASANTRIES = (
@@ -275,7 +284,7 @@ ON_RESULT = re.compile(
 FEELING = re.compile(
     r"^(?:我|今天|最近|今天我|我今天|最近我|我最近|唉|哎)?[，, ]?(?:有点|有些|好|很|太|真|特别|非常|超)?"
     r"(?:心情|心累|累|困|开心|高兴|难过|伤心|郁闷|烦|无聊|孤单|焦虑|紧张|激动|失眠|压力)"
-    r"|^你(?:真|太|好|挺|很)(?:聪明|厉害|棒|好|逗|可爱|有趣|贴心)"
+    r"|^你(?:真|太|好|挺|很)(?:聪明|厉害|棒|好|逗|可爱|有趣|贴心|幽默|搞笑)"
     r"|^(?:i'?m|i am|i feel|i've been|feeling)\s+(?:so |really |very |a bit |kind of |pretty |super |totally )*"
     r"(?:happy|sad|tired|exhausted|bored|stressed|anxious|nervous|excited|lonely|upset|down|angry|sick|sleepy|hungry"
     r"|great|fine|okay|good|bad|awful|terrible)\b"
@@ -286,6 +295,15 @@ FEELING = re.compile(
     r"|^(?:ugh+|meh|yay+|woo+hoo+|omg|lmao|argh+|phew|sigh|yikes|唉+|哎+|呜呜+|啊啊+)(?![A-Za-z])",
     IC,
 )
+JOKE = re.compile(
+    r"^(?:请|你|给我|跟我|再|就|随便|帮我)*(?:讲|说|来)(?:个|一个|段|一段|几个|两个)?[^，,。？?]{0,6}?(?:笑话|段子|脑筋急转弯)"
+    r"(?:吧|呗|啊|呀|听听?)?[\s!！.。~]*$"
+    r"|^(?:(?:honestly|just|please|pls|can you|could you|ok|okay|so|come on|go on)[\s,]+)*tell (?:me|us) (?:a|another|one more|"
+    r"some) (?:\w+ )?jokes?\b(?!\s+(?:about|in|for)\b)",
+    IC,
+)
+# Laughter before a remark ("哈哈哈你太逗了", "lol you're hilarious") leaves the remark to be read.
+_LAUGHTER = re.compile(r"^(?:哈{2,}|呵{2,}|嘿{2,}|嘻{2,}|(?:ha){2,}|lol|lmao|hehe+)[\s,，!！~.。]*", IC)
 # A feeling at the end of a remark about one's day ("今天被老板骂了 好郁闷", "work was brutal, so tired"):
 # talk, unless the clause asks something ("为什么我总是很累" is a question).
 FEELING_TAIL = re.compile(
@@ -476,8 +494,9 @@ def classify(clause: str) -> Classification:
     if is_remember(clause):
         # The cue outranks whatever the fact is about ("记住我的订单号是…" stores it, it looks nothing up).
         return Classification("chitchat", None)
-    if is_small_talk(clause):
-        # A clause made only of small-talk phrases ("给我来个笑话呗") is talk, whatever task word it has.
+    if is_small_talk(clause) or JOKE.search(clause):
+        # A clause made only of small-talk phrases ("给我来个笑话呗") is talk, whatever task word it has; so is asking
+        # to be told a joke of some kind ("再讲个冷笑话", "just tell me a dad joke").
         return Classification("chitchat", None)
     has_url = find_url(clause) is not None
     code_text = NOT_SOFTWARE_CODE.sub(" ", clause)
@@ -538,7 +557,7 @@ def classify(clause: str) -> Classification:
         return Classification("calculation", "calculator")
     if KB.search(clause):
         return Classification("question_answering", "kb_search")
-    stripped = clause.strip().rstrip("!！.。~ ")
+    stripped = _LAUGHTER.sub("", clause.strip().rstrip("!！.。~ ")) or clause.strip()
     if is_small_talk(clause) or FEELING.search(stripped) or FEELING_TAIL.search(stripped) and not QUESTION_WORD.search(clause):
         return Classification("chitchat", None)
     if QUESTION.search(clause):

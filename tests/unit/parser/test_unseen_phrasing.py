@@ -135,3 +135,55 @@ def test_a_weekday_after_a_city_is_not_a_city() -> None:
 
 def test_tell_me_the_time_in_a_city_is_the_clock() -> None:
     assert shape(parse("tell me the time in Lima")) == [("lookup", "datetime", [])]
+
+
+# ------------------------------------------------------------------ the tenant's own rules and procedures
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "门禁卡坏了找谁", "加班打车费可以报多少", "谁审批采购申请", "员工卡丢了怎么补办",
+        "Who should I talk to about a broken chair in the office?", "How do I get a replacement key card?",
+        "who signs off on conference travel", "How do I request access to the design shared folder?",
+    ],
+)
+def test_how_things_are_done_here_is_asked_of_the_knowledge_base(text: str) -> None:
+    assert shape(parse(text)) == [("question_answering", "kb_search", [])]
+
+
+@pytest.mark.parametrize("text", ["Who painted the Mona Lisa?", "怎么煮出好吃的米饭", "How do I sort a list in Python?"])
+def test_questions_about_the_world_stay_open_questions(text: str) -> None:
+    assert parse(text).intents[0].tool is None
+
+
+def test_two_questions_about_the_organisation_are_both_for_the_knowledge_base() -> None:
+    g = parse("How do I change my payroll bank account and who approves remote work?")
+    assert [i.tool for i in g.intents] == ["kb_search", "kb_search"]
+
+
+# ------------------------------------------------------------------ capabilities no tool has, small talk
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["在饿了么里给我叫两杯奶茶", "帮我挂一个下周一的眼科专家号", "来一段郭德纲的相声", "Put on some jazz music",
+     "play something relaxing"],
+)
+def test_ordering_food_booking_a_doctor_and_playing_music_are_unsupported(text: str) -> None:
+    assert shape(parse(text)) == [("unsupported", None, [])]
+
+
+@pytest.mark.parametrize("text", ["点一份外卖一般要多久", "挂号需要带什么", "一份麻辣烫多少钱"])
+def test_questions_about_those_actions_are_questions(text: str) -> None:
+    assert parse(text).intents[0].type.value == "question_answering"
+
+
+@pytest.mark.parametrize("text", ["再讲个冷笑话", "honestly just tell me a dad joke, long week", "哈哈哈你太逗了",
+                                  "hahaha you're so funny"])
+def test_jokes_and_laughter_are_small_talk(text: str) -> None:
+    assert shape(parse(text)) == [("chitchat", None, [])]
+
+
+def test_writing_a_joke_is_still_writing() -> None:
+    assert parse("写一个关于程序员的笑话").intents[0].type.value == "creative_writing"
