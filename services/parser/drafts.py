@@ -54,8 +54,9 @@ _DEP_MARKER = re.compile(
     re.IGNORECASE,
 )
 
-# "it" as a real pronoun, not the dummy subject of "is it raining" / "what time is it".
-_IT = re.compile(r"\bit\b(?!'s|\s+is\b|\s+will be\b)", re.IGNORECASE)
+# "it" as a real pronoun, not the dummy subject of "is it raining" / "what time is it" / "how come it snows so much".
+_IT = re.compile(r"\bit\b(?!'s|\s+is\b|\s+will be\b|\s+(?:snows?|rains?|snowed|rained|pours|gets|got|feels|seems|looks|takes"
+                 r"|took|costs|matters|depends|happens|happened|turns out)\b)", re.IGNORECASE)
 
 _DUMMY_IT = re.compile(r"\b(?:is|will|does|did|was|would|should|could|can|make)\s+it\s*$", re.IGNORECASE)
 

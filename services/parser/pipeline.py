@@ -32,6 +32,7 @@ from .reader import unit_of_last
 from .resolve import (
     CLARIFICATIONS,
     OPTION_NAMES,
+    asks_only_about_the_reference,
     clarify,
     clarify_missing,
     clarify_options,
@@ -110,6 +111,8 @@ def _parse(
         # The rules are silent and the examples split between tasks: ask, naming them, instead of guessing.
         return finish([] if len(drafts) == 1 else drafts, lang, clarify_options(unsure, lang)), cue
     clarification = clarify_missing(drafts, parts, context if use_context else (), lang)
+    if clarification and asks_only_about_the_reference(drafts):
+        drafts = []
     return finish(drafts, lang, clarification), cue
 
 

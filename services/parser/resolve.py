@@ -108,8 +108,11 @@ _EARLIER_THING = re.compile(
     r"|\b(?:the )?(?:[a-z]+ )?(?:that |which )?(?:i|you|we) (?:just )?(?:sent|mentioned|said|gave"
     r"|showed|shared|wrote|suggested|recommended|uploaded|attached|told|talked about|discussed|pasted)"
     r"(?: (?:to )?(?:you|me|us))?(?: (?:earlier|before|yesterday|last time|just now))?\b"
-    r"|\bthe (?:first|second|third|fourth|fifth|last|next|previous) (?:point|item|step|part|paragraph|section|idea"
-    r"|bullet|line|one|option|suggestion)s?\b",
+    r"|\bthe (?:first|second|third|fourth|fifth|last|next|previous|other) (?:point|item|step|part|paragraph|section|idea"
+    r"|bullet|line|one|option|suggestion)s?\b"
+    # "use the numbers from before", "the thing I asked about yesterday"
+    r"|\bthe \w+ (?:from|of) (?:before|earlier|last time|yesterday|our last chat)\b"
+    r"|\b(?:i|you|we) (?:just )?(?:asked(?: you)?(?: about| for)?|requested)\b",
     re.IGNORECASE,
 )
 
@@ -200,6 +203,23 @@ def from_context(
     if is_ellipsis:
         return finish([], lang, clarify("referent", lang))
     return finish([], lang, clarify("again", lang) if shape.again else referent_question(instruction, lang))
+
+
+def asks_only_about_the_reference(drafts: list[Draft]) -> bool:
+    """A lone question whose whole subject is a thing the session can't show ("那个问题后来怎么样了", "Which of them is
+    cheaper?", "之前让你整理的那份东西弄好了没"): no task to keep while asking which thing is meant. Asking to explain it,
+    or to translate, summarise or write from it, keeps that task (it is known; only its object is missing)."""
+    if len(drafts) != 1 or drafts[0].type != "question_answering" or drafts[0].tool is not None:
+        return False
+    clause = drafts[0].clause or drafts[0].text
+    # "以上内容帮我润色一下", "把刚刚那份改一下格式": an edit of the thing is a task on it; "照着那个改一下" takes the thing
+    # as a model for an edit of nothing named, and asks.
+    return not EXPLAIN.search(clause) and not (_EDIT.search(clause) and not _AS_MODEL.search(clause))
+
+
+_EDIT = re.compile(r"润色|改写|修改|改一下|改改|改得|改成|调整|优化|精简|扩写|缩写|校对|排版|格式|"
+                   r"\b(?:rewrite|polish|edit|proofread|reformat|shorten|tighten|expand|rephrase|fix)\b", re.IGNORECASE)
+_AS_MODEL = re.compile(r"照着|照|按照|按|像|仿照|参照|\blike\b|\bsame as\b|\bthe same\b", re.IGNORECASE)
 
 
 def clarify_missing(drafts: list[Draft], parts: list[Part], context: Sequence[str], lang: str) -> str | None:

@@ -187,3 +187,36 @@ def test_jokes_and_laughter_are_small_talk(text: str) -> None:
 
 def test_writing_a_joke_is_still_writing() -> None:
     assert parse("写一个关于程序员的笑话").intents[0].type.value == "creative_writing"
+
+
+# ------------------------------------------------------------------ a question about a thing nobody showed
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["之前那个报价后来谈得怎么样了", "Which of those is faster?", "Did you get to the thing I asked for on Monday?",
+     "bring back the chart from earlier", "What about the other option?"],
+)
+def test_a_question_only_about_an_unknown_earlier_thing_asks_which_with_no_intent(text: str) -> None:
+    g = parse(text)
+    assert g.intents == [] and g.clarification
+
+
+def test_asking_to_explain_the_earlier_thing_keeps_the_task() -> None:
+    g = parse("你说的第二点再解释一下")
+    assert shape(g) == [("question_answering", None, [])] and g.clarification
+
+
+def test_a_question_about_last_time_is_not_a_reference() -> None:
+    g = parse("上次世界杯谁赢了")
+    assert shape(g) == [("question_answering", None, [])] and g.clarification is None
+
+
+def test_an_edit_of_the_earlier_thing_keeps_its_task_and_asks() -> None:
+    g = parse("把刚刚那份改一下格式")
+    assert len(g.intents) == 1 and g.clarification
+
+
+def test_how_come_it_snows_is_no_reference() -> None:
+    g = parse("How come it rains so much in Bergen?")
+    assert shape(g) == [("question_answering", None, [])] and g.clarification is None
