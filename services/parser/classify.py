@@ -185,7 +185,10 @@ MY_ORDER = re.compile(
     r"|我[^，,。？?]{0,6}?(?:买|购买|网购|订购|下单)的[^，,。？?]{0,8}?(?:发货|发出|到货|送到|寄出|签收|派送|物流|快递|还没到|到了没|到没到|到哪)"
     r"|^(?:请|帮我|麻烦)?查(?:一下|一查|下)?(?:我的)?(?:物流|快递|包裹)(?:信息|状态|进度)?[吧呢吗]?$"
     r"|\bmy (?:delivery|deliveries|purchase|packages|parcels)\b(?!\s+(?:address|options|fee|policy))"
-    r"|\b(?:the )?(?:stuff|things?|items?) i (?:bought|ordered|purchased)\b",
+    r"|\b(?:the )?(?:stuff|things?|items?) i (?:bought|ordered|purchased)\b"
+    # "Where's my stuff? I ordered it last week", "I ordered a lamp from you and it never came"
+    r"|\bwhere(?:'s| is| are) my (?:stuff|things|items|order|delivery|purchase|\w+ (?:i|that i) (?:ordered|bought))\b"
+    r"|\b(?:it|my \w+) (?:never|still hasn't|hasn't|didn't) (?:arrived?|came|come|shown up|shipped|been delivered)\b",
     IC,
 )
 KB = re.compile(

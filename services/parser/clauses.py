@@ -352,7 +352,9 @@ _ORDER_FOLLOW_UP = re.compile(
     r"|为什么还没|急死|等了|快点|催一下|^(?:都|已经)?[一二两三四五六七八九十几\d]+(?:天|周|个?星期|个?礼拜|个月)了"
     r"|\bwhat(?:'s| is) going on\b|\bwhat(?:'s| is) happening\b|\bwhere is it\b|\bwhen will it\b|\bhasn't (?:arrived|shipped|come)\b"
     r"|\bstill (?:not|hasn't|haven't|waiting)\b|\bany (?:update|news)\b|\bwhat(?:'s| is) the (?:hold ?up|delay)\b"
-    r"|\bwhy (?:is|has) it\b|\bhow (?:much )?longer\b",
+    r"|\bwhy (?:is|has) it\b|\bhow (?:much )?longer\b"
+    # when it was bought says which order, it asks nothing new ("Where's my stuff? I ordered it last week")
+    r"|^i (?:ordered|bought|purchased) (?:it|them|that|this)\b|^我?(?:是)?(?:上周|上个月|前几天|昨天|前天|\S{0,4}前)(?:买|下单|订)的",
     re.IGNORECASE,
 )
 

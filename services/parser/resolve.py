@@ -252,7 +252,8 @@ def clarify_missing(drafts: list[Draft], parts: list[Part], context: Sequence[st
                 d.entities["city"] = city
             else:
                 clarification = clarify("city", lang)
-        elif d.tool == "sql_query" and not d.entities:
+        elif d.tool == "sql_query" and "order_id" not in d.entities and "query" not in d.entities:
+            # When it was bought ("I bought it last Tuesday") does not say which order it is.
             order_id = _order_from_context(context)
             if order_id:
                 d.entities["order_id"] = order_id

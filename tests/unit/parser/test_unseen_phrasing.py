@@ -220,3 +220,27 @@ def test_an_edit_of_the_earlier_thing_keeps_its_task_and_asks() -> None:
 def test_how_come_it_snows_is_no_reference() -> None:
     g = parse("How come it rains so much in Bergen?")
     assert shape(g) == [("question_answering", None, [])] and g.clarification is None
+
+
+# ------------------------------------------------------------------ tasks counted off, an order with no number
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["第一，查一下上海明天的天气；第二，写一首关于雪的诗", "一是查一下上海明天的天气，二是写一首关于雪的诗"],
+)
+def test_tasks_counted_off_are_split_without_the_counting_words(text: str) -> None:
+    g = parse(text)
+    assert [(i.tool, i.type.value) for i in g.intents] == [("weather", "lookup"), (None, "creative_writing")]
+    assert g.intents[1].entities == {"topic": "雪"}
+
+
+def test_an_ordinal_inside_a_noun_is_not_counting() -> None:
+    assert parse("第一季度的销售额是多少").intents[0].tool == "sql_query"
+
+
+@pytest.mark.parametrize("text", ["Where's my stuff? I bought it last Tuesday",
+                                  "I ordered a kettle from you ten days ago and it never arrived"])
+def test_an_order_without_a_number_is_looked_up_after_asking_for_it(text: str) -> None:
+    g = parse(text)
+    assert shape(g) == [("lookup", "sql_query", [])] and g.clarification
