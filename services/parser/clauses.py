@@ -20,6 +20,7 @@ from .classify import (
     CODE_NOUN,
     MY_ORDER,
     ON_RESULT,
+    QUESTION_WORD,
     WEATHER_WORD,
     Classification,
     classify,
@@ -224,6 +225,10 @@ def split_parts(m: Masked, instruction: str, payload: str, today: date) -> list[
     if payload and merged:
         named = [p for p in merged if PAYLOAD_CUE.search(p.masked)]
         (named[0] if named else merged[-1]).payload = True
+    if len(merged) > 1 and _background(merged[0], instruction):
+        # "我下个月入职。试用期多久？", "Our refund process confuses people. Check …": a statement that sets the scene
+        # for the requests after it is not a question of its own.
+        merged = merged[1:]
     # Greetings and thanks around a task are manners, not tasks ("你好，帮我查一下北京的天气"); a closing "report it
     # back" ("然后一起告诉我", "and let me know") asks for the answers already requested, not for one more.
     tasks = [p for n, p in enumerate(merged) if not (
@@ -260,6 +265,25 @@ _REPORT_WORDS = re.compile(
 def is_report_tail(clause: str) -> bool:
     """"然后一起告诉我" / "and let me know" / "can you check": no task of its own, only "answer the above"."""
     return bool(PUNCT.sub("", clause)) and not residue(clause, _REPORT_WORDS)
+
+
+# Words that make a sentence a request even without a question word ("I need the refund policy.", "帮我看看报销规定。").
+_REQUEST_VERB = re.compile(
+    r"帮|请|麻烦|查|搜|找|告诉|想知道|想了解|想问|问一下|给我|看看|看一下|列出|统计|"
+    r"\b(?:tell|check|find|need|want|would like|give|show|let me know|look up|please|help|list|get|pull|search)\b",
+    re.IGNORECASE,
+)
+
+
+def _background(part: Part, instruction: str) -> bool:
+    """A first sentence that only states something (no question, no request) and that the knowledge base or the
+    question default picked up by a word alone ("退款", "入职")."""
+    text = strip_connector(part.masked)
+    ends_sentence = bool(re.match(r"\s*(?:[。！!]|\.(?:\s|$))", instruction[part.end - 1 : part.end + 2]))
+    return (
+        part.cls.type == "question_answering" and part.cls.tool in (None, "kb_search") and ends_sentence
+        and not QUESTION_WORD.search(text) and not _REQUEST_VERB.search(text) and not is_remember(text)
+    )
 
 
 def _remembers(*parts: Part) -> bool:

@@ -20,7 +20,7 @@ from typing import Any
 from autoglm.shared.events import Intent, IntentGraph
 
 from .arith import expressions_of
-from .classify import EXPLAIN, expression_of
+from .classify import EXPLAIN, QUESTION_WORD, expression_of
 from .clauses import CITY_TOOLS, LOOKUP_TOOLS, SOURCE_PHRASE, Part, is_my_order, residue, strip_connector
 from .dates import date_entities, find_dates
 from .entities import (
@@ -125,7 +125,7 @@ def entities_of(d: Draft, masked: str, restored: str, today: date, lang: str) ->
         elif not is_my_order(masked):
             ent["query"] = clean_query(strip_connector(restored))
     if d.tool == "kb_search":
-        ent["query"] = clean_query(strip_connector(restored))
+        ent["query"] = clean_query(strip_connector(_without_background(restored)))
     if d.tool == "calculator":
         expr = expression_of(masked)
         if expr:
@@ -147,6 +147,18 @@ def entities_of(d: Draft, masked: str, restored: str, today: date, lang: str) ->
         if topic:
             ent["topic"] = topic
     return ent
+
+
+_STATEMENT_END = re.compile(r"(?<=[。！!])|(?<=\.)\s+")
+
+
+def _without_background(text: str) -> str:
+    """The question without the statements that lead up to it ("下个月老板要来视察。帮我查下公司的接待标准" asks the
+    knowledge base about the reception standard, not about the visit)."""
+    pieces = [p for p in _STATEMENT_END.split(text) if p.strip()]
+    while len(pieces) > 1 and not QUESTION_WORD.search(pieces[0]):
+        pieces.pop(0)
+    return "".join(pieces) if pieces else text
 
 
 def _set_timezone(ent: dict[str, Any]) -> None:

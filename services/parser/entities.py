@@ -107,7 +107,7 @@ _ZH_TOPIC_VERB = re.compile(r"^(?:描写|描述|描绘|赞美|歌颂|讲述|关�
 _EN_TOPIC_TAIL = re.compile(r"\s+(?:for me|please|pls|in \w+|with .*)$", re.I)
 
 _QUERY_PREFIX_ZH = re.compile(
-    r"^(?:先|首先|请问|请|麻烦你?|帮我|帮忙|基于|根据|按照|参考|给我|替我|我想知道|我想问一下|想问一下|问一下|能不能|可以|你能|能否|告诉我|"
+    r"^(?:(?:查|看|搜|找)下(?![午周个月次半年面边])|先|首先|请问|请|麻烦你?|帮我|帮忙|基于|根据|按照|参考|给我|替我|我想知道|我想问一下|想问一下|问一下|能不能|可以|你能|能否|告诉我|"
     r"在知识库(?:里|中)?|从知识库(?:里|中)?|去知识库(?:里|中)?|在文档(?:里|中)?|"
     r"查询一下|查询|查一下|查查|查找|查|搜索一下|搜索|搜一下|搜|检索|看看|看一下|统计一下|统计|列出|找一下|找出|找|"
     r"拉一下|拉下|拉个|导出|调出|我想问一?下|想问一?下|问一?下|我想问问|想问问)+"
@@ -305,7 +305,7 @@ def clean_query(text: str) -> str:
     q = _QUERY_PREFIX_ZH.sub("", q)
     q = _QUERY_PREFIX_EN.sub("", q)
     q = _QUERY_SUFFIX.sub("", q)
-    return q.strip(" ,，:：") or text.strip()
+    return q.strip(" ,，:：、") or text.strip()
 
 
 # A request to remember something: the cue opens the clause, the fact follows it.

@@ -133,6 +133,10 @@ def split_payload(text: str, clean: Callable[[str], str] = lambda s: s) -> tuple
     return text, "", ""
 
 
+_ENUM_COMMA = re.compile("、")
+_ASKS = re.compile(r"什么|怎么|如何|怎样|几|多少|多久|多长|哪|谁|吗|是否|能否|可否")
+
+
 @dataclass
 class Fragment:
     """One clause: its span in the masked instruction and the connector that introduced it."""
@@ -158,6 +162,12 @@ def split_clauses(instruction: str) -> list[Fragment]:
         for m in _SOFT_RE.finditer(instruction, start, end):
             if instruction[start : m.start()].strip(" ,"):
                 cuts.append(m.start())
+        for m in _ENUM_COMMA.finditer(instruction, start, end):
+            # "公司年假几天、病假怎么请": 、 between two questions, each asking its own thing ("北京、上海哪个冷" is one).
+            if _ASKS.search(instruction, cuts[-1] if cuts[-1] < m.start() else start, m.start()) and _ASKS.search(
+                    instruction[m.end() : end]):
+                cuts.append(m.end())
+        cuts.sort()
         cuts.append(end)
         for a, b in zip(cuts, cuts[1:], strict=False):
             if instruction[a:b].strip(" ,.;!?。"):

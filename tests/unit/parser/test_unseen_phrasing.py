@@ -244,3 +244,33 @@ def test_an_ordinal_inside_a_noun_is_not_counting() -> None:
 def test_an_order_without_a_number_is_looked_up_after_asking_for_it(text: str) -> None:
     g = parse(text)
     assert shape(g) == [("lookup", "sql_query", [])] and g.clarification
+
+
+# ------------------------------------------------------------------ questions listed with 、, scene-setting statements
+
+
+def test_questions_listed_with_a_pause_mark_are_one_intent_each() -> None:
+    g = parse("婚假有几天、产假多久、陪产假怎么申请")
+    assert [i.entities["query"] for i in g.intents] == ["婚假有几天", "产假多久", "陪产假怎么申请"]
+
+
+def test_things_listed_under_one_question_stay_one() -> None:
+    assert len(parse("广州、深圳哪个更暖和").intents) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("我下个月入职。试用期多久？", "试用期多久"),
+        ("I start at the company next month. How long is the probation period?", "How long is the probation period"),
+        ("下周领导要来检查。帮我查下公司的接待标准是什么", "公司的接待标准是什么"),
+    ],
+)
+def test_a_statement_that_sets_the_scene_is_not_a_question(text: str, query: str) -> None:
+    g = parse(text)
+    assert [(i.tool, i.entities.get("query")) for i in g.intents] == [("kb_search", query)]
+
+
+def test_a_request_stated_as_a_sentence_is_still_a_request() -> None:
+    g = parse("I need the refund policy. Also what's the weather in Rome tomorrow?")
+    assert [i.tool for i in g.intents] == ["kb_search", "weather"]
