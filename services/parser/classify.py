@@ -57,7 +57,10 @@ STRONG_GEN = re.compile(r"写(?!代码|程序|脚本|了|着|的|在|" + _WRITTE
                         r"|\bcome up with\b|\bbrainstorm\b"
                         # a reply to send ("给客户回一段话") and wording asked for ("help me word an apology")
                         r"|回(?:复)?一?[段句条封个](?:话|消息|邮件|信|短信)"
-                        r"|\b(?:help me|how (?:do|should|would|can) i|can you|could you|please)\s+(?:word|phrase|reword|rephrase)\b",
+                        r"|\b(?:help me|how (?:do|should|would|can) i|can you|could you|please)\s+(?:word|phrase|reword|rephrase)\b"
+                        # "put the result in a short email to my accountant", "把结果写进一封邮件"
+                        r"|\b(?:put|turn|work)\s+(?:it|that|this|them|the (?:result|answer|number|total|figure)s?)\s+(?:in|into)\s+"
+                        r"(?:an?|the|my)\s+(?:\w+\s+){0,2}(?:email|e-mail|message|note|letter|memo|post|tweet|poem|text)\b",
                         IC)
 CODE_NOUN = re.compile(
     r"代码|函数|脚本|程序(?!员)|正则|sql语句|sql查询|类(?:来|，|$)|接口|爬虫|算法|单元测试|"
@@ -125,6 +128,7 @@ DATETIME = re.compile(
     # "tell me the time in Tokyo", "check the local time in Lima"
     r"|\b(?:tell me|give me|check|get|show me|look up) (?:the )?(?:current |local )?time\b"
     # "is it morning or night in LA", "date of next Sunday?"
+    r"|\bwhat weekday\b|\b(?:which|what) day of the week\b"
     r"|\b(?:morning|day|daytime) or (?:night|evening)\b|^(?:the\s+)?date\s+(?:of|on|for)\s+(?:(?:next|this|the|coming)\s+)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|christmas|new year's day)\b"
     r"|\bis (?:it|today|tomorrow) (?:a )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
@@ -173,6 +177,8 @@ _RECORDS_EN = (r"(?:refunds|returns|members|memberships|sign-?ups|orders|subscri
 RECORD_METRIC = re.compile(
     _RECORD + r"的?(?:总额|总数|总量|总金额|数量|人数|笔数|单数|次数|率)"
     r"|(?:多少|几)(?:个|位|名|笔|单|件|次)?新?" + _RECORD + r"|(?:新增|新注册|新加入)了?(?:多少|几)"
+    r"|(?:新增|新注册|新加入|活跃|流失)的?" + _RECORD + r"?(?:用户|客户|会员|订单)?(?:数|人数|数量|总数)"
+    r"|\b(?:number|count|total) of (?:new|active) (?:subscribers|users|customers|signups|sign-ups)\b"
     r"|\bhow many (?:\w+ ){0,2}" + _RECORDS_EN + r"\b"
     r"|\b(?:total|average|avg\.?|number of|count of|sum of)\s+(?:\w+\s+)?(?:" + _RECORDS_EN[3:-1] + r"|refund amounts?|order value)\b"
     r"|\b(?:return|refund|cancellation|churn) rates?\b",
@@ -204,6 +210,9 @@ KB = re.compile(
     # How things are done inside the organisation: whom to ask, who approves, getting access, equipment, badges,
     # what may be claimed ("工牌丢了怎么补办", "出差住酒店每晚能报多少", "who approves travel requests",
     # "who do I contact to get a new monitor"). The answer is the tenant's own, not general knowledge.
+    r"|餐补|饭补|交通补|话补|房补|年终奖|绩效奖|团建|(?:公司|单位|园区|办公楼|办公室)[^，,。]{0,6}(?:停车|食堂|班车|健身房)|"
+    r"\bbonus(?:es)?\b|\b(?:parking|shuttle|canteen|cafeteria|gym)\b[^.?!]{0,20}\b(?:office|campus|building|company|work)\b"
+    r"|\b(?:office|company|campus)\b[^.?!]{0,20}\b(?:parking|shuttle|canteen|gym)\b"
     r"|找谁|联系谁|问谁|谁(?:来)?(?:审批|批准|批|负责|签字)|向谁(?:申请|报备|提交)|审批|报批|补办|工牌|工卡|员工卡|门禁卡?|"
     r"(?:申请|开通|获取|要)(?:\S{0,8}?)(?:权限|账号)|共享盘|共享文件夹|内网|领用|申领|(?:能|可以|可|最多)报(?:销)?(?:多少|几)|"
     r"\bwho (?:do|should|can|would) (?:i|we) (?:contact|ask|talk to|email|call|reach out to|go to|speak to)\b"
@@ -288,10 +297,13 @@ FEELING = re.compile(
     r"^(?:我|今天|最近|今天我|我今天|最近我|我最近|唉|哎)?[，, ]?(?:有点|有些|好|很|太|真|特别|非常|超)?"
     r"(?:心情|心累|累|困|开心|高兴|难过|伤心|郁闷|烦|无聊|孤单|焦虑|紧张|激动|失眠|压力)"
     r"|^你(?:真|太|好|挺|很)(?:聪明|厉害|棒|好|逗|可爱|有趣|贴心|幽默|搞笑)"
+    # the assistant asked how it feels ("你会不会觉得无聊", "do you ever get lonely?")
+    r"|^你(?:会不会|会|有没有|也|平时)?(?:觉得|感到|感觉)?(?:无聊|累|孤单|寂寞|开心|难过|生气|烦)"
+    r"|^(?:do|don't|are|aren't) you (?:ever )?(?:get |feel )?(?:bored|lonely|tired|sad|happy|angry)\b"
     r"|^(?:i'?m|i am|i feel|i've been|feeling)\s+(?:so |really |very |a bit |kind of |pretty |super |totally )*"
     r"(?:happy|sad|tired|exhausted|bored|stressed|anxious|nervous|excited|lonely|upset|down|angry|sick|sleepy|hungry"
     r"|great|fine|okay|good|bad|awful|terrible)\b"
-    r"|^(?:i|we)\s+(?:just|finally)\s+(?:got|won|passed|finished|made|became|bought|moved|had)\b"
+    r"|^(?:(?:i|we)\s+)?(?:just|finally)\s+(?:got|won|passed|finished|made|became|bought|moved|had)\b"
     r"|^(?:you'?re|you are)\s+(?:so |really |pretty |very |quite )*(?:smart|clever|funny|great|awesome|amazing|helpful"
     r"|cute|kind|brilliant|the best)\b"
     # Interjections that open a remark ("ugh mondays amirite", "唉，又加班"), not a request.
@@ -302,7 +314,9 @@ JOKE = re.compile(
     r"^(?:请|你|给我|跟我|再|就|随便|帮我)*(?:讲|说|来)(?:个|一个|段|一段|几个|两个)?[^，,。？?]{0,6}?(?:笑话|段子|脑筋急转弯)"
     r"(?:吧|呗|啊|呀|听听?)?[\s!！.。~]*$"
     r"|^(?:(?:honestly|just|please|pls|can you|could you|ok|okay|so|come on|go on)[\s,]+)*tell (?:me|us) (?:a|another|one more|"
-    r"some) (?:\w+ )?jokes?\b(?!\s+(?:about|in|for)\b)",
+    r"some) (?:\w+ )?jokes?\b(?!\s+(?:about|in|for)\b)"
+    r"|^(?:(?:just|please|can you|could you)[\s,]+)*(?:tell|say) (?:me |us )?something (?:funny|fun|nice|cheerful|silly)\s*[.!]*$"
+    r"|^(?:请|给我|跟我|再)*(?:讲|说)(?:点|些)(?:好玩|开心|有趣|好笑)的(?:事|东西)?(?:吧|呗)?$",
     IC,
 )
 # Laughter before a remark ("哈哈哈你太逗了", "lol you're hilarious") leaves the remark to be read.
@@ -312,7 +326,8 @@ _LAUGHTER = re.compile(r"^(?:哈{2,}|呵{2,}|嘿{2,}|嘻{2,}|(?:ha){2,}|lol|lmao
 FEELING_TAIL = re.compile(
     r"(?:好|很|太|真|有点|有些|特别|超|快)(?:郁闷|难过|伤心|烦|累|开心|高兴|崩溃|无语|焦虑|紧张|委屈|生气|激动|无聊|困)"
     r"(?:啊|呀|了|哦|死了|啦)*$"
-    r"|\b(?:so|really|super|totally|very)\s+(?:tired|sad|happy|stressed|annoyed|frustrated|bored|exhausted|done)\s*$",
+    r"|\b(?:so|really|super|totally|very)\s+(?:tired|sad|happy|stressed|annoyed|frustrated|bored|exhausted|done|relieved|proud"
+    r"|thrilled|grateful|nervous|worried|excited|glad)\s*$",
     IC,
 )
 # Work rules and entitlements are the knowledge base's, whatever numbers or clock words they carry
@@ -328,13 +343,20 @@ KB_POLICY = re.compile(
     IC,
 )
 # Clothes and gear for the weather: with a day they ask for the forecast ("明天出门要穿羽绒服吗").
-WEATHER_GEAR = re.compile(r"穿什么|羽绒服|外套|大衣|秋裤|防晒|墨镜|带伞|\b(?:jacket|coat|sunscreen|sunglasses|umbrella)\b", IC)
+WEATHER_GEAR = re.compile(r"穿什么|羽绒服|外套|大衣|秋裤|防晒|墨镜|带伞|雨伞|雨衣|雨靴|手套|围巾|"
+                          r"\b(?:jacket|(?:rain)?coat|sunscreen|sunglasses|umbrella|raincoat|rain boots|gloves|scarf)\b", IC)
 # A request made of a noun phrase ("a bash one-liner to …", "need a SQL statement …", "给妈妈的生日祝福").
 NOUN_REQUEST = re.compile(
     r"^(?:please\s+)?(?:i\s+)?(?:need|want|would like)\s+(?:an?|some)\b|^(?:an?|some)\s|^(?:给|为|送给)[^，,。?？]{1,12}的"
     # "Instagram caption for a beach sunset pic", "farewell speech for my boss": a piece of writing and whom it is for
     r"|^(?:[\w'-]+\s+){0,3}?(?:caption|slogan|tagline|toast|poem|haiku|limerick|tweet|post|bio|blurb|speech|eulogy|message"
     r"|card|apology|wishes|cover letter|email|e-mail|announcement|story|song|riddle|rhyme)s?\s+(?:for|about|to|on)\b",
+    IC,
+)
+# "…冒泡排序，再写几个单元测试", "…, and add tests for it": tests written after the code are a second piece of code.
+TESTS_FOR_CODE = re.compile(
+    r"^(?:再|也)?(?:写|生成|编写|补|加|补充|添加)(?:上|一下|几个|一些|点|个|一套)?[^，,。]{0,6}?(?:单元测试|测试用例|测试)"
+    r"|^(?:also\s+)?(?:write|add|generate|create)\s+(?:some\s+|a few\s+|\w+\s+)?(?:unit\s+)?tests?\b",
     IC,
 )
 # "用Python读取一个CSV…": a task stated in a programming language is code to write.
@@ -518,6 +540,8 @@ def classify(clause: str) -> Classification:
     if asks_to_act(clause):
         # Book, buy, send, call, set an alarm, switch a device: nothing here can (capabilities.py).
         return Classification("unsupported", None)
+    if TESTS_FOR_CODE.match(clause):
+        return Classification("code_generation", None)
     if IN_PROG_LANG.search(clause) and not has_url:
         return Classification("code_generation", None)
     if LANG_LED.search(clause) and not has_url and not QUESTION_WORD.search(clause):

@@ -21,6 +21,7 @@ from .classify import (
     MY_ORDER,
     ON_RESULT,
     QUESTION_WORD,
+    TESTS_FOR_CODE,
     WEATHER_WORD,
     Classification,
     classify,
@@ -305,7 +306,9 @@ def _code_spec(prev: Part, cur: Part) -> bool:
         and (cur.cls.type not in ("translation", "summarization") or bool(_BA_CODE_STEP.match(strip_connector(cur.masked))))
         and expression_of(cur.masked) is None
         and not THEN.match(_connector_of(cur))
+        and not TESTS_FOR_CODE.match(strip_connector(cur.masked))
     )
+
 
 _CODE_STEP = re.compile(
     r"^(?:找出|列出|提取|筛选|返回|输出|读取|判断|统计|计算|查询|过滤|解析|校验|验证|检查|匹配|按|排序|合并|去重|分组|转换|写入|保存|"

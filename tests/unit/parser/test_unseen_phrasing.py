@@ -274,3 +274,45 @@ def test_a_statement_that_sets_the_scene_is_not_a_question(text: str, query: str
 def test_a_request_stated_as_a_sentence_is_still_a_request() -> None:
     g = parse("I need the refund policy. Also what's the weather in Rome tomorrow?")
     assert [i.tool for i in g.intents] == ["kb_search", "weather"]
+
+
+# ------------------------------------------------------------------ more of the same classes, other words
+
+
+@pytest.mark.parametrize("text", ["帮我预约下周五的眼科医生", "帮我在淘宝买两双袜子"])
+def test_booking_and_buying_in_other_words_are_unsupported(text: str) -> None:
+    assert shape(parse(text)) == [("unsupported", None, [])]
+
+
+@pytest.mark.parametrize("text", ["say something cheerful", "你会不会觉得累", "do you ever get bored?"])
+def test_asking_the_assistant_how_it_feels_or_for_something_funny_is_small_talk(text: str) -> None:
+    assert shape(parse(text)) == [("chitchat", None, [])]
+
+
+def test_rain_gear_with_a_place_and_a_day_asks_for_the_forecast() -> None:
+    g = parse("Do I need rain boots in Dublin on Saturday?")
+    assert shape(g) == [("lookup", "weather", [])] and g.intents[0].entities["city"] == "Dublin"
+
+
+def test_the_weekday_of_a_date_is_the_calendar() -> None:
+    assert parse("Which day of the week is March 3?").intents[0].tool == "datetime"
+
+
+@pytest.mark.parametrize("text", ["出差的交通补是多少", "Is there a shuttle from the office to the metro?"])
+def test_entitlements_and_office_facilities_are_the_knowledge_base(text: str) -> None:
+    assert parse(text).intents[0].tool == "kb_search"
+
+
+@pytest.mark.parametrize("text", ["统计上周新注册用户数", "count of new customers last week"])
+def test_counts_of_new_records_are_database_queries(text: str) -> None:
+    assert parse(text).intents[0].tool == "sql_query"
+
+
+def test_putting_the_result_in_a_message_is_writing_on_it() -> None:
+    g = parse("work out 15% of 880, then put the result in a short note to my landlord")
+    assert shape(g) == [("calculation", "calculator", []), ("creative_writing", None, ["i1"])]
+
+
+@pytest.mark.parametrize("text", ["写一个Java的二分查找，再补几个测试用例", "Write a Rust function that parses dates and add a few unit tests"])
+def test_tests_after_the_code_are_code_on_it(text: str) -> None:
+    assert shape(parse(text))[1] == ("code_generation", None, ["i1"])
