@@ -50,7 +50,10 @@ _WRITTEN_WRONG = r"错|反|漏|岔"
 _GEN_VERB = (r"写(?!" + _WRITTEN_WRONG + r")|生成|创作|编写|编|作|拟|起草|来一?[首段篇个句份封条则]|给我一?[首段篇个句份封条则]|想一?[个句条]|设计"
              r"|[搞弄整]一?[个段份套]|[起取]一?个"
              r"|\bwrite\b|\bcompose\b|\bdraft\b|\bcreate\b|\bgenerate\b|\bmake\b|\bcome up with\b|\bgive me\b|\bgimme\b"
-             r"|\bcraft\b|\bpen\b|\bproduce\b|\bbuild\b|\bimplement\b|\bcode\b")
+             r"|\bcraft\b|\bpen\b|\bproduce\b|\bbuild\b|\bimplement\b|\bcode\b"
+             # colloquial: "whip up a quick bash thing", "knock out a script", "throw together a poem"
+             r"|\bwhip (?:up|together)\b|\bknock (?:out|up)\b|\bthrow together\b|\bcook up\b|\bput together\b|\bspin up\b"
+             r"|\bhack together\b")
 GEN_VERB = re.compile(_GEN_VERB, IC)
 # Verbs that ask for new text whatever its object ("起草一份周报", "compose something").
 STRONG_GEN = re.compile(r"写(?!代码|程序|脚本|了|着|的|在|" + _WRITTEN_WRONG + r")|生成|创作|起草|拟一?[份个篇封]|撰写|\bwrite\b|\bcompose\b|\bdraft\b|\bsuggest\b"

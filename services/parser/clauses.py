@@ -18,6 +18,7 @@ from typing import Any
 
 from .classify import (
     CODE_NOUN,
+    CREATIVE_NOUN,
     MY_ORDER,
     ON_RESULT,
     QUESTION_WORD,
@@ -366,8 +367,25 @@ _ONE_OF_SEVERAL = re.compile(
 
 def _pieces_of_the_writing(prev: Part, cur: Part) -> bool:
     """"写两首诗，一首关于大海，一首关于星空" / "two haikus, one about snow and one about tea": what each piece is about
-    belongs to the writing request (snow here is a subject, not a forecast)."""
-    return prev.cls.type == "creative_writing" and bool(_ONE_OF_SEVERAL.match(strip_connector(cur.masked)))
+    belongs to the writing request (snow here is a subject, not a forecast). "写一首诗，写成都冬天下雨的样子": a second
+    "write" with no piece of its own, straight after one that named the piece, says what that piece is about."""
+    if prev.cls.type != "creative_writing":
+        return False
+    if _ONE_OF_SEVERAL.match(strip_connector(cur.masked)):
+        return True
+    return (
+        not cur.connector
+        and bool(_PIECE.search(prev.masked)) and not _PIECE.search(cur.masked)
+        and bool(_WRITE_ABOUT.match(strip_connector(cur.masked)))
+        and not find_dates(cur.masked, date(2000, 1, 1))
+    )
+
+
+# A piece of writing named by its kind: a creative noun, or a measure word before one ("一篇短文", "一首").
+_PIECE = re.compile(CREATIVE_NOUN.pattern + r"|[一两二三\d](?:首|篇|段|封|则)", re.IGNORECASE)
+# "写成都冬天下雨的样子", "写出秋天的感觉", "describe the sea at night": the subject, not a second piece.
+_WRITE_ABOUT = re.compile(r"^(?:写|描写|描述|表现|写出)(?!一?[首篇段个封条份])|^(?:describing|describe|about|capturing|capture)\b",
+                          re.IGNORECASE)
 
 
 def _connector_of(part: Part) -> str:

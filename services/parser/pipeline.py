@@ -170,11 +170,24 @@ def parse_request(
     today = _today(now, tz)
     # An arithmetic word problem is compiled to its exact steps before any rule guesses at it (problem.py).
     problem = _word_problem(text, now, tz, context, fallback, today)
-    if problem is not None:
-        return problem
     graph, _ = _parse(text, now, tz, context, fallback)
+    if problem is not None and not _other_tasks(graph):
+        return problem
     # Last: what a tool answers exactly goes to that tool, also on an earlier result (chain.py).
     return exact_steps(graph, text, today)
+
+
+_OTHER_TOOLS = ("weather", "sql_query", "http_get", "kb_search")
+_OTHER_TYPES = ("translation", "summarization", "code_generation", "unsupported")
+
+
+def _other_tasks(graph: IntentGraph) -> bool:
+    """Whether the rules find tasks no word problem holds beside the numbers ("Remember that …. Also, what's the
+    weather in Toronto tomorrow, and how many days until Christmas?"): then the compiler, which reads the request as
+    one problem, would drop them, and the rules' graph (whose sums and dates go to the tools anyway) is kept."""
+    return len(graph.intents) > 1 and any(
+        i.tool in _OTHER_TOOLS or i.type.value in _OTHER_TYPES or "memory" in i.entities for i in graph.intents
+    )
 
 
 def _word_problem(text: str, now: datetime | None, tz: str, context: Sequence[str], fallback: Fallback | None,

@@ -316,3 +316,23 @@ def test_putting_the_result_in_a_message_is_writing_on_it() -> None:
 @pytest.mark.parametrize("text", ["写一个Java的二分查找，再补几个测试用例", "Write a Rust function that parses dates and add a few unit tests"])
 def test_tests_after_the_code_are_code_on_it(text: str) -> None:
     assert shape(parse(text))[1] == ("code_generation", None, ["i1"])
+
+
+def test_a_word_problem_reader_does_not_swallow_other_tasks() -> None:
+    g = parse("Remember that my gym class is at 18:30. Also, what's the weather in Perth tomorrow, and how many days until New Year?")
+    assert [(i.type.value, i.tool) for i in g.intents] == [("chitchat", None), ("lookup", "weather"), ("lookup", "datetime")]
+    assert g.intents[0].entities["memory"] == "my gym class is at 18:30"
+
+
+@pytest.mark.parametrize("text", ["写一首诗，写大连夏天海边的样子", "Write a haiku, capture the feeling of first snow"])
+def test_a_second_write_that_names_no_piece_says_what_the_first_is_about(text: str) -> None:
+    assert shape(parse(text)) == [("creative_writing", None, [])]
+
+
+def test_a_second_piece_is_still_a_second_intent() -> None:
+    assert len(parse("写一首诗，再写一篇散文").intents) == 2
+
+
+@pytest.mark.parametrize("text", ["can u whip up a quick python thing to rename files", "knock out a bash script that backs up my home dir"])
+def test_colloquial_making_verbs_ask_for_code(text: str) -> None:
+    assert shape(parse(text)) == [("code_generation", None, [])]
