@@ -276,7 +276,19 @@ def is_small_talk(clause: str) -> bool:
 
 def is_pleasantry(clause: str) -> bool:
     """Greetings and thanks: manners around a task, dropped when the request has a task."""
-    return _only(_PLEASANTRY_RE, clause)
+    if _only(_PLEASANTRY_RE, clause):
+        return True
+    pieces = [p for p in re.split(r"[!！.。,，~]+", clause) if p.strip()]
+    return bool(pieces) and all(_only(_PLEASANTRY_RE, p) or _WELL_WISHING.match(p.strip()) for p in pieces)
+
+
+# "Hope your week is off to a good start", "希望你今天一切顺利": well-wishing, however it is worded.
+_WELL_WISHING = re.compile(
+    r"^(?:i\s+)?hope\s+(?:you(?:'re| are)?|your|all|everything)\b[^?？:：]{0,50}"
+    r"\b(?:well|good|great|nice|fine|start|day|week|weekend|morning|evening|going)\b[^?？:：]{0,20}[.!。！]?\s*$"
+    r"|^(?:希望|祝)你[^？?]{0,20}(?:顺利|愉快|开心|好)[!！。.]?\s*$",
+    IC,
+)
 
 
 # Question words only (QUESTION below also has the listing verbs): a noun phrase with one is a question.
@@ -522,7 +534,7 @@ def classify(clause: str) -> Classification:
     if is_remember(clause):
         # The cue outranks whatever the fact is about ("记住我的订单号是…" stores it, it looks nothing up).
         return Classification("chitchat", None)
-    if is_small_talk(clause) or JOKE.search(clause):
+    if is_small_talk(clause) or JOKE.search(clause) or _WELL_WISHING.match(clause.strip()):
         # A clause made only of small-talk phrases ("给我来个笑话呗") is talk, whatever task word it has; so is asking
         # to be told a joke of some kind ("再讲个冷笑话", "just tell me a dad joke").
         return Classification("chitchat", None)

@@ -49,7 +49,8 @@ _BASED_ON = re.compile(
 SOURCE_PHRASE = re.compile(
     r"[,\s]*\b(?:based on|according to|drawing on|using|from|with)\s+(?:the|that|this|these|those|your|its|their)\s+"
     r"(?:above\s+)?(?:summary|summaries|results?|answers?|output|forecast|weather|numbers?|figures?|data|info(?:rmation)?"
-    r"|findings|translation|explanation|page|article|policy|status)\b",
+    r"|findings|translation|explanation|page|article|policy|status)\b"
+    r"|[,\s]*\b(?:based on|according to|drawing on|using|from)\s+(?:all\s+)?(?:of\s+)?(?:that|this|these|those|the above)\s*[?.!。？！]*\s*$",
     re.IGNORECASE,
 )
 

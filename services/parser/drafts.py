@@ -79,6 +79,8 @@ _OCCASION = re.compile(
     re.IGNORECASE,
 )
 
+_SINGLE_QUOTED = re.compile(r"(?<![A-Za-z])'[^'\n]{2,}'(?![A-Za-z])")
+
 _PLURAL_MARKER = re.compile(r"以上|上述|这些|它们|都|\bthem\b|\bthose\b|\bthese\b|\bboth\b|\ball\b", re.IGNORECASE)
 _INDEPENDENT = re.compile(r"^(?:另外|此外|还有|顺便|同时|also|additionally|separately|by the way|plus|as well as|meanwhile|and also)$",
                           re.IGNORECASE)
@@ -215,6 +217,9 @@ def make_drafts(parts: list[Part], m: Masked, payload: str, today: date, lang: s
             p.payload or has_placeholder(p.masked) or "topic" in d.entities or find_url(p.masked)
             or (d.type != "translation" and "expression" in d.entities)
             or (d.type == "creative_writing" and _OCCASION.search(p.masked))
+            # "translate 'see you at the gate' into French": single quotes are left unmasked (apostrophes), but a
+            # quoted phrase is still the text to work on
+            or (d.type in GENERATED and _SINGLE_QUOTED.search(p.masked))
         )
         d.independent = bool(_INDEPENDENT.match(p.connector))
         d.operator_start = bool(_OPERATOR_START.match(strip_connector(p.masked)))

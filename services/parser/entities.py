@@ -178,7 +178,7 @@ _ZH_DIGIT = {"零": "0", "〇": "0", "洞": "0", "幺": "1", "一": "1", "二": 
              "七": "7", "八": "8", "九": "9"}
 _ZH_DIGIT_RUN = re.compile(f"[{''.join(_ZH_DIGIT)}]{{3,}}")
 # Several ids after one 订单/orders: "订单12345和67890", "orders 4471 and 4472", "订单A100、A200、A300".
-_MORE_IDS = re.compile(r"\s*(?:和|跟|与|及|以及|还有|、|,|，|/|&|\band\b|\bor\b|或)\s*(?:订单号?|单号|order\s*)?#?([A-Za-z]{0,4}\d[A-Za-z0-9\-]{2,})",
+_MORE_IDS = re.compile(r"\s*(?:和|跟|与|及|以及|还有|、|,|，|/|&|\band\b|\bor\b|或)\s*(?:订单号?|单号|order\s*)?#?([A-Za-z]{0,4}-?\d[A-Za-z0-9\-]{2,})",
                        re.I)
 _ORDER_LIST_RE = re.compile(
     r"(?:订单|单号|orders?|tracking)\s*(?:号码|编号|号|numbers?|nos?\.?|ids?|#)?\s*(?:是|为|:|#)?\s*#?([A-Za-z0-9][A-Za-z0-9\-]{3,})",

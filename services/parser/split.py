@@ -48,7 +48,7 @@ _SOFT_RE = re.compile(
 _NEXT = (r"next(?!\s+(?:mon|tue|wed|thu|fri|sat|sun|week|weekend|month|year|time|morning|afternoon|evening|night"
          r"|day|few|couple|\d|one|two|three|four|five|six|seven|eight|nine|ten)\w*\b)")
 _ENUMERATOR = (r"[一二三四五六七八九十](?=是)是|第[一二三四五六七八九十](?:步|点|件事|项)?(?:是|(?=[，,：:、]|$))|首先|其次|再次"
-               r"|firstly|secondly|thirdly|lastly|first of all")
+               r"|firstly|secondly|thirdly|lastly|first of all|(?:first|second|third|fourth|fifth)(?=\s*[,:]|$)")
 CONNECTOR_RE = re.compile(
     rf"^(?:{_ZH_ALWAYS}|并且|(?:并|再|和|也)(?=[\s,]*(?:{_ZH_VERB}))|同时|以及|另外|此外|还有|顺便|之后|而且|"
     rf"and then|then|after that|afterwards|and finally|finally|and also|and|also|plus|as well as|{_NEXT}|additionally|"

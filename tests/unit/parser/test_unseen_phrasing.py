@@ -336,3 +336,32 @@ def test_a_second_piece_is_still_a_second_intent() -> None:
 @pytest.mark.parametrize("text", ["can u whip up a quick python thing to rename files", "knock out a bash script that backs up my home dir"])
 def test_colloquial_making_verbs_ask_for_code(text: str) -> None:
     assert shape(parse(text)) == [("code_generation", None, [])]
+
+
+def test_tasks_counted_off_in_english() -> None:
+    g = parse("Quick one: first, what's the weather in Lyon on Friday; second, remember that my train is at 7; third, "
+              "translate 'safe travels' into German.")
+    assert [(i.type.value, i.tool, i.depends_on) for i in g.intents] == [
+        ("lookup", "weather", []), ("chitchat", None, []), ("translation", None, [])]
+    assert g.intents[1].entities["memory"] == "my train is at 7"
+
+
+def test_order_ids_with_a_letter_prefix_and_a_hyphen_are_all_read() -> None:
+    g = parse("帮我查一下订单 KB-1200 和 KB-1201 的物流状态，如果延误了就给客户写一封道歉信")
+    assert [(i.tool, i.entities.get("order_id"), i.depends_on) for i in g.intents] == [
+        ("sql_query", "KB-1200", []), ("sql_query", "KB-1201", []), (None, None, ["i1", "i2"])]
+
+
+@pytest.mark.parametrize("text", ["Hi! Hope your weekend was great. What's the weather in Kyoto tomorrow?",
+                                  "希望你今天一切顺利！帮我查一下订单 5512"])
+def test_well_wishing_around_a_task_is_manners(text: str) -> None:
+    assert len(parse(text).intents) == 1 and parse(text).intents[0].type.value == "lookup"
+
+
+def test_hoping_for_help_is_not_well_wishing() -> None:
+    assert shape(parse("Hope you can help: what's 15% of 80?")) == [("calculation", "calculator", [])]
+
+
+def test_based_on_all_that_is_no_topic() -> None:
+    g = parse("Check the weather in Hangzhou for this Saturday and then write a short invitation email based on all that?")
+    assert g.intents[1].entities == {} and g.intents[1].depends_on == ["i1"]
