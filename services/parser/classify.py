@@ -58,6 +58,8 @@ GEN_VERB = re.compile(_GEN_VERB, IC)
 # Verbs that ask for new text whatever its object ("起草一份周报", "compose something").
 STRONG_GEN = re.compile(r"写(?!代码|程序|脚本|了|着|的|在|" + _WRITTEN_WRONG + r")|生成|创作|起草|拟一?[份个篇封]|撰写|\bwrite\b|\bcompose\b|\bdraft\b|\bsuggest\b"
                         r"|\bcome up with\b|\bbrainstorm\b"
+                        # a list to make ("给我列一份出门要带的东西", "列个购物清单")
+                        r"|列一?[份张个](?=[^，,。]{0,12}(?:清单|东西|物品|单子|列表|事项|计划|提纲|大纲))"
                         # a reply to send ("给客户回一段话") and wording asked for ("help me word an apology")
                         r"|回(?:复)?一?[段句条封个](?:话|消息|邮件|信|短信)"
                         r"|\b(?:help me|how (?:do|should|would|can) i|can you|could you|please)\s+(?:word|phrase|reword|rephrase)\b"
@@ -321,6 +323,8 @@ FEELING = re.compile(
     r"|^(?:(?:i|we)\s+)?(?:just|finally)\s+(?:got|won|passed|finished|made|became|bought|moved|had)\b"
     r"|^(?:you'?re|you are)\s+(?:so |really |pretty |very |quite )*(?:smart|clever|funny|great|awesome|amazing|helpful"
     r"|cute|kind|brilliant|the best)\b"
+    # Amazement ("好家伙，这也太牛了吧", "我的天，太厉害了")
+    r"|^(?:好家伙|我的天|天哪|天啊|哇塞?|卧槽|绝了|牛啊|厉害了)(?![\u4e00-\u9fff]{4})|^(?:这|那|你)?(?:也|可)?太[\u4e00-\u9fff]{1,3}了吧?$"
     # Interjections that open a remark ("ugh mondays amirite", "唉，又加班"), not a request.
     r"|^(?:ugh+|meh|yay+|woo+hoo+|omg|lmao|argh+|phew|sigh|yikes|唉+|哎+|呜呜+|啊啊+)(?![A-Za-z])",
     IC,
@@ -331,7 +335,8 @@ JOKE = re.compile(
     r"|^(?:(?:honestly|just|please|pls|can you|could you|ok|okay|so|come on|go on)[\s,]+)*tell (?:me|us) (?:a|another|one more|"
     r"some) (?:\w+ )?jokes?\b(?!\s+(?:about|in|for)\b)"
     r"|^(?:(?:just|please|can you|could you)[\s,]+)*(?:tell|say) (?:me |us )?something (?:funny|fun|nice|cheerful|silly)\s*[.!]*$"
-    r"|^(?:请|给我|跟我|再)*(?:讲|说)(?:点|些)(?:好玩|开心|有趣|好笑)的(?:事|东西)?(?:吧|呗)?$",
+    r"|^(?:请|给我|跟我|再)*(?:讲|说)(?:点|些)(?:好玩|开心|有趣|好笑)的(?:事|东西)?(?:吧|呗)?$"
+    r"|^(?:(?:got|know|have you got|do you (?:know|have))\s+)(?:any|some)\s+(?:good\s+|funny\s+)?jokes\b",
     IC,
 )
 # Laughter before a remark ("哈哈哈你太逗了", "lol you're hilarious") leaves the remark to be read.
@@ -363,6 +368,7 @@ WEATHER_GEAR = re.compile(r"穿什么|羽绒服|外套|大衣|秋裤|防晒|墨�
 # A request made of a noun phrase ("a bash one-liner to …", "need a SQL statement …", "给妈妈的生日祝福").
 NOUN_REQUEST = re.compile(
     r"^(?:please\s+)?(?:i\s+)?(?:need|want|would like)\s+(?:an?|some)\b|^(?:an?|some)\s|^(?:给|为|送给)[^，,。?？]{1,12}的"
+    r"|^(?:lemme|let me|can i|could i|may i)\s+(?:get|have|grab)\s+(?:an?|some|the)\b|^gimme\s+(?:an?|some)\b"
     # "Instagram caption for a beach sunset pic", "farewell speech for my boss": a piece of writing and whom it is for
     r"|^(?:[\w'-]+\s+){0,3}?(?:caption|slogan|tagline|toast|poem|haiku|limerick|tweet|post|bio|blurb|speech|eulogy|message"
     r"|card|apology|wishes|cover letter|email|e-mail|announcement|story|song|riddle|rhyme)s?\s+(?:for|about|to|on)\b",

@@ -40,7 +40,7 @@ CITY_TOOLS = ("weather", "datetime")
 
 _BASED_ON = re.compile(
     r"^(?:根据|基于|依据|按照|结合|参考)[^，,]{0,12}?(?=推荐|写|生成|给|帮|告诉|说|总结|翻译|分析|判断|制定|计算|算|列|提供|做|选|"
-    r"建议|评估|预测|出)|^(?:based on|according to|using|given|with) (?:that|this|it|these|those|the \w+)[, ]+",
+    r"建议|评估|预测|出)|^据此|^(?:based on|according to|using|given|with) (?:that|this|it|these|those|the \w+)[, ]+",
     re.IGNORECASE,
 )
 
@@ -51,6 +51,16 @@ SOURCE_PHRASE = re.compile(
     r"(?:above\s+)?(?:summary|summaries|results?|answers?|output|forecast|weather|numbers?|figures?|data|info(?:rmation)?"
     r"|findings|translation|explanation|page|article|policy|status)\b"
     r"|[,\s]*\b(?:based on|according to|drawing on|using|from)\s+(?:all\s+)?(?:of\s+)?(?:that|this|these|those|the above)\s*[?.!。？！]*\s*$",
+    re.IGNORECASE,
+)
+
+# A fragment that only says what the next clause builds on, or only announces a question ("Based on that, should I
+# go skiing?", "据此，…", "顺便问一下，为什么猫怕水", "quick question, …"): it belongs to the clause after it.
+_LEAD_IN = re.compile(
+    r"(?:based on|according to|given|with|in light of|going by) (?:all )?(?:of )?(?:that|this|these|those|it|them|the above)"
+    r"|(?:据此|因此|那样的话|这样的话|这样|如果是这样|根据(?:这个|这些|以上|上面|结果)|基于(?:此|这个|以上))"
+    r"|(?:顺便|另外|还有|再)?(?:想|我想)?(?:问|请教)(?:一下|下|个问题|一个问题)?|请问"
+    r"|(?:(?:also|and|oh|one more thing)\s+)?(?:quick|one|another|a|random) question|i have a question|one more thing",
     re.IGNORECASE,
 )
 
@@ -195,7 +205,8 @@ def split_parts(m: Masked, instruction: str, payload: str, today: date) -> list[
                 whole = classify(lead)
                 if whole.cue and (whole.tool is not None or not p.cls.cue or is_remember(lead)):
                     p.cls = whole
-        if n < len(parts) - 1 and not PUNCT.sub("", strip_connector(p.masked)):
+        if n < len(parts) - 1 and (not PUNCT.sub("", strip_connector(p.masked)) or _LEAD_IN.fullmatch(
+                PUNCT.sub(" ", strip_connector(p.masked)).strip())):
             # "Also, who painted …": a bare connector belongs to the clause after it.
             pending_start = p.start
             continue
@@ -314,6 +325,8 @@ def _code_spec(prev: Part, cur: Part) -> bool:
 
 _CODE_STEP = re.compile(
     r"^(?:找出|列出|提取|筛选|返回|输出|读取|判断|统计|计算|查询|过滤|解析|校验|验证|检查|匹配|按|排序|合并|去重|分组|转换|写入|保存|"
+    r"调用|请求|抓取|爬取|存进|存入|存到|插入|上传|定时|每隔|"
+    r"calls? |fetch(?:es)? |hits? |stores? |inserts? |uploads? |polls? |"
     r"that |which |to |finds?\b|lists?\b|extracts?\b|returns?\b|outputs?\b|reads?\b|filters?\b|counts?\b"
     r"|sorts?\b|merges?\b|groups?\b|converts?\b|saves?\b|writes? (?:it|them|the result)"
     r"|checks?\b|validates?\b|parses?\b|matches\b)",
@@ -328,8 +341,9 @@ _BA_CODE_STEP = re.compile(
 )
 
 _MESSAGE_CONTENT = re.compile(
-    r"^(?:告诉|通知|提醒|告知)(?:他|她|他们|她们|大家|客户|用户|对方|老板|同事)|^(?:内容是|说|就说)|"
-    r"^(?:telling|saying|letting (?:them|him|her) know|to (?:tell|let|inform|remind))\b",
+    r"^(?:告诉|通知|提醒|告知)(?:他|她|他们|她们|大家|客户|用户|对方|老板|同事)|^(?:内容是|说|就说)|^(?:解释|说明|讲明)(?:一下)?(?:为什么|原因|为啥)|"
+    r"^(?:主要|原因)是(?:因为)?|^因为|"
+    r"^(?:telling|saying|letting (?:them|him|her) know|to (?:tell|let|inform|remind)|explaining why|to explain why|because)\b",
     re.IGNORECASE,
 )
 
@@ -347,12 +361,17 @@ _ASKS_FOR_A_NUMBER = re.compile(
 )
 
 
+# A figure in a promotion or a rule: a number, a percentage, a discount ("会员再打九五折").
+_FIGURE = re.compile(r"\d|[一二三四五六七八九十两]+折|\bpercent\b|%", re.IGNORECASE)
+
+
 def _figures_of_the_text(prev: Part, cur: Part) -> bool:
     """"写一段双十一促销文案，全场满300减50" / "…alert rule, disk over 85%": figures that follow a request for writing or
     code, asking nothing to be worked out, are what the text is about, not a calculation of their own."""
     return (
         prev.cls.type in ("creative_writing", "code_generation")
-        and cur.cls.tool == "calculator"
+        and (cur.cls.tool == "calculator" or cur.cls.type == "question_answering" and _FIGURE.search(cur.masked)
+             and not QUESTION_WORD.search(cur.masked))
         and not _ASKS_FOR_A_NUMBER.search(cur.masked)
         and not THEN.match(_connector_of(cur))
         and not ON_RESULT.search(cur.masked)

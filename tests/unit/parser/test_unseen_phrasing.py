@@ -365,3 +365,46 @@ def test_hoping_for_help_is_not_well_wishing() -> None:
 def test_based_on_all_that_is_no_topic() -> None:
     g = parse("Check the weather in Hangzhou for this Saturday and then write a short invitation email based on all that?")
     assert g.intents[1].entities == {} and g.intents[1].depends_on == ["i1"]
+
+
+# ------------------------------------------------------------------ lead-ins, message content, figures, code steps
+
+
+def test_a_lead_in_naming_the_source_joins_the_question_after_it() -> None:
+    g = parse("What's the weather in Bergen on Friday? Based on that, should I take the ferry?")
+    assert shape(g) == [("lookup", "weather", []), ("question_answering", None, ["i1"])]
+
+
+def test_announcing_a_question_is_no_question() -> None:
+    assert len(parse("好的！顺便问一下，为什么天空是蓝的").intents) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["写一封邮件给客户，解释为什么发货推迟了，主要是因为暴雪封路", "帮我写一段年货节的促销文案，全场满299减40，会员再打八八折"],
+)
+def test_what_a_message_says_and_the_figures_of_a_promotion_belong_to_the_writing(text: str) -> None:
+    assert shape(parse(text)) == [("creative_writing", None, [])]
+
+
+def test_calling_an_api_inside_a_script_is_what_the_script_does() -> None:
+    assert shape(parse("用Python写个脚本，调用天气API把杭州每小时的气温存进数据库")) == [("code_generation", None, [])]
+
+
+@pytest.mark.parametrize("text", ["播放一首陈奕迅的十年", "帮我给李四转账五百块", "放一首歌给我听听"])
+def test_playing_a_named_song_and_sending_money_are_unsupported(text: str) -> None:
+    assert shape(parse(text)) == [("unsupported", None, [])]
+
+
+@pytest.mark.parametrize("text", ["got any good jokes?", "我的天，这也太厉害了吧"])
+def test_asking_for_jokes_and_amazement_are_small_talk(text: str) -> None:
+    assert shape(parse(text)) == [("chitchat", None, [])]
+
+
+def test_lemme_get_a_snippet_is_a_request_for_code() -> None:
+    assert shape(parse("lemme get a quick regex for UK postcodes")) == [("code_generation", None, [])]
+
+
+def test_a_list_to_take_along_is_writing_on_the_forecast() -> None:
+    g = parse("查下长春后天的天气，据此给我列一份要带的东西")
+    assert shape(g) == [("lookup", "weather", []), ("creative_writing", None, ["i1"])]
