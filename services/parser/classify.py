@@ -197,6 +197,7 @@ MY_ORDER = re.compile(
     r"|^(?:请|帮我|麻烦)?查(?:一下|一查|下)?(?:我的)?(?:物流|快递|包裹)(?:信息|状态|进度)?[吧呢吗]?$"
     r"|\bmy (?:delivery|deliveries|purchase|packages|parcels)\b(?!\s+(?:address|options|fee|policy))"
     r"|\b(?:the )?(?:stuff|things?|items?) i (?:bought|ordered|purchased)\b"
+    r"|(?:下的单|买的东西|订的货|买的货)[^，,。？?]{0,8}?(?:还没|没有?)(?:到|收到|发货|送到|寄出)"
     # "Where's my stuff? I ordered it last week", "I ordered a lamp from you and it never came"
     r"|\bwhere(?:'s| is| are) my (?:stuff|things|items|order|delivery|purchase|\w+ (?:i|that i) (?:ordered|bought))\b"
     r"|\b(?:it|my \w+) (?:never|still hasn't|hasn't|didn't) (?:arrived?|came|come|shown up|shipped|been delivered)\b",
@@ -205,11 +206,11 @@ MY_ORDER = re.compile(
 KB = re.compile(
     r"知识库|文档|帮助中心|常见问题|faq|手册|政策|规定|制度|流程|账号|账户|密码|登录|登陆|退款|退货|换货|发票|会员|积分|优惠券|"
     r"保修|售后|客服|套餐|订阅|报销|请假|年假|vpn|wifi|打印机|公司|我们的产品|手机号|绑定|解绑|实名认证|注销|昵称|头像|"
-    r"验证码|个人信息|"
+    r"验证码|个人信息|收货地址|配送地址|"
     r"\bknowledge base\b|\bkb\b|\bdocs\b|\bdocumentation\b|\bhelp center\b|\bhandbook\b|\bmanual\b|\bpolic(?:y|ies)\b"
     r"|\bour company\b|\baccount\b|\bpassword\b|\blog ?in\b|\bsign ?in\b|\brefunds?\b|\breturn\b|\binvoices?\b"
     r"|\bmembership\b|\bsubscriptions?\b|\bdiscounts?\b|\bpricing\b|\bbilling\b|\bwarranty\b|\bcoupons?\b|\bvacation days\b|\bleave\b|\breimburse\w*\b"
-    r"|\bexpenses?\b|\bonboarding\b|\b2fa\b|\btwo-factor\b|\bphone number\b|\bprofile\b|\bverification code\b"
+    r"|\bexpenses?\b|\bonboarding\b|\b(?:shipping|delivery|billing) address\b|\b2fa\b|\btwo-factor\b|\bphone number\b|\bprofile\b|\bverification code\b"
     r"|\busername\b|\bdelete my account\b|\btwo-step\b|\b2-step\b|\bverification\b|\bmoney back\b|\bcancell?(?:ed|ing|ation)?\b"
     r"|两步验证|二次验证|取消|续费|续期"
     # How things are done inside the organisation: whom to ask, who approves, getting access, equipment, badges,
@@ -314,6 +315,7 @@ FEELING = re.compile(
     r"^(?:我|今天|最近|今天我|我今天|最近我|我最近|唉|哎)?[，, ]?(?:有点|有些|好|很|太|真|特别|非常|超)?"
     r"(?:心情|心累|累|困|开心|高兴|难过|伤心|郁闷|烦|无聊|孤单|焦虑|紧张|激动|失眠|压力)"
     r"|^你(?:真|太|好|挺|很)(?:聪明|厉害|棒|好|逗|可爱|有趣|贴心|幽默|搞笑)"
+
     # the assistant asked how it feels ("你会不会觉得无聊", "do you ever get lonely?")
     r"|^你(?:会不会|会|有没有|也|平时)?(?:觉得|感到|感觉)?(?:无聊|累|孤单|寂寞|开心|难过|生气|烦)"
     r"|^(?:do|don't|are|aren't) you (?:ever )?(?:get |feel )?(?:bored|lonely|tired|sad|happy|angry)\b"
@@ -339,6 +341,8 @@ JOKE = re.compile(
     r"|^(?:(?:got|know|have you got|do you (?:know|have))\s+)(?:any|some)\s+(?:good\s+|funny\s+)?jokes\b",
     IC,
 )
+# "不想上班", "真不想起床": a mood, not a question about working hours.
+_NOT_IN_THE_MOOD = re.compile(r"^(?:真|好|我|今天|真的|我真)?不想(?:上班|上学|起床|工作|干活|动|说话|加班|努力|出门)了?(?:啊|呀|哦)?\s*$")
 # Laughter before a remark ("哈哈哈你太逗了", "lol you're hilarious") leaves the remark to be read.
 _LAUGHTER = re.compile(r"^(?:哈{2,}|呵{2,}|嘿{2,}|嘻{2,}|(?:ha){2,}|lol|lmao|hehe+)[\s,，!！~.。]*", IC)
 # A feeling at the end of a remark about one's day ("今天被老板骂了 好郁闷", "work was brutal, so tired"):
@@ -540,7 +544,7 @@ def classify(clause: str) -> Classification:
     if is_remember(clause):
         # The cue outranks whatever the fact is about ("记住我的订单号是…" stores it, it looks nothing up).
         return Classification("chitchat", None)
-    if is_small_talk(clause) or JOKE.search(clause) or _WELL_WISHING.match(clause.strip()):
+    if is_small_talk(clause) or JOKE.search(clause) or _WELL_WISHING.match(clause.strip()) or _NOT_IN_THE_MOOD.match(clause):
         # A clause made only of small-talk phrases ("给我来个笑话呗") is talk, whatever task word it has; so is asking
         # to be told a joke of some kind ("再讲个冷笑话", "just tell me a dad joke").
         return Classification("chitchat", None)

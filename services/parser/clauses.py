@@ -239,10 +239,6 @@ def split_parts(m: Masked, instruction: str, payload: str, today: date) -> list[
     if payload and merged:
         named = [p for p in merged if PAYLOAD_CUE.search(p.masked)]
         (named[0] if named else merged[-1]).payload = True
-    if len(merged) > 1 and _background(merged[0], instruction):
-        # "我下个月入职。试用期多久？", "Our refund process confuses people. Check …": a statement that sets the scene
-        # for the requests after it is not a question of its own.
-        merged = merged[1:]
     # Greetings and thanks around a task are manners, not tasks ("你好，帮我查一下北京的天气"); a closing "report it
     # back" ("然后一起告诉我", "and let me know") asks for the answers already requested, not for one more.
     tasks = [p for n, p in enumerate(merged) if not (
@@ -250,6 +246,10 @@ def split_parts(m: Masked, instruction: str, payload: str, today: date) -> list[
     )]
     if tasks and len(tasks) < len(merged):
         merged = tasks
+    if len(merged) > 1 and _background(merged[0], instruction):
+        # "我下个月入职。试用期多久？", "Our refund process confuses people. Check …": a statement that sets the scene
+        # for the requests after it is not a question of its own.
+        merged = merged[1:]
     for p in merged:
         p.masked = instruction[p.start : p.end]
         if p.cls.type == "chitchat":
@@ -294,10 +294,15 @@ def _background(part: Part, instruction: str) -> bool:
     question default picked up by a word alone ("退款", "入职")."""
     text = strip_connector(part.masked)
     ends_sentence = bool(re.match(r"\s*(?:[。！!]|\.(?:\s|$))", instruction[part.end - 1 : part.end + 2]))
-    return (
-        part.cls.type == "question_answering" and part.cls.tool in (None, "kb_search") and ends_sentence
-        and not QUESTION_WORD.search(text) and not _REQUEST_VERB.search(text) and not is_remember(text)
-    )
+    if not ends_sentence or QUESTION_WORD.search(text) or _REQUEST_VERB.search(text) or is_remember(text):
+        return False
+    if part.cls.type == "question_answering":
+        return part.cls.tool in (None, "kb_search")
+    if part.cls.type == "chitchat":
+        # "Hi! I'm planning a trip next week.": a greeting joined to a statement no rule reads as anything
+        said = [s for s in re.split(r"[!！.。,，~]+", text) if s.strip() and not is_pleasantry(s.strip())]
+        return bool(said) and not classify(" ".join(said)).cue
+    return False
 
 
 def _remembers(*parts: Part) -> bool:
@@ -325,7 +330,7 @@ def _code_spec(prev: Part, cur: Part) -> bool:
 
 _CODE_STEP = re.compile(
     r"^(?:找出|列出|提取|筛选|返回|输出|读取|判断|统计|计算|查询|过滤|解析|校验|验证|检查|匹配|按|排序|合并|去重|分组|转换|写入|保存|"
-    r"调用|请求|抓取|爬取|存进|存入|存到|插入|上传|定时|每隔|"
+    r"调用|请求|抓取|爬取|获取|存进|存入|存到|插入|上传|定时|每隔|"
     r"calls? |fetch(?:es)? |hits? |stores? |inserts? |uploads? |polls? |"
     r"that |which |to |finds?\b|lists?\b|extracts?\b|returns?\b|outputs?\b|reads?\b|filters?\b|counts?\b"
     r"|sorts?\b|merges?\b|groups?\b|converts?\b|saves?\b|writes? (?:it|them|the result)"
@@ -413,7 +418,7 @@ def _connector_of(part: Part) -> str:
 
 
 _ORDER_FOLLOW_UP = re.compile(
-    r"还没(?:到|发货|发出|发|收到|送到|寄出|更新)|怎么回事|咋回事|什么情况|啥情况|到底|多久(?:能|才)?到|啥时候(?:能)?到|什么时候(?:能)?(?:到|发货)"
+    r"还没(?:到|发货|发出|发|收到|送到|寄出|更新)|怎么回事|咋回事|什么情况|啥情况|到底|搞什么|搞啥|怎么搞的|什么鬼|多久(?:能|才)?到|啥时候(?:能)?到|什么时候(?:能)?(?:到|发货)"
     r"|为什么还没|急死|等了|快点|催一下|^(?:都|已经)?[一二两三四五六七八九十几\d]+(?:天|周|个?星期|个?礼拜|个月)了"
     r"|\bwhat(?:'s| is) going on\b|\bwhat(?:'s| is) happening\b|\bwhere is it\b|\bwhen will it\b|\bhasn't (?:arrived|shipped|come)\b"
     r"|\bstill (?:not|hasn't|haven't|waiting)\b|\bany (?:update|news)\b|\bwhat(?:'s| is) the (?:hold ?up|delay)\b"

@@ -408,3 +408,30 @@ def test_lemme_get_a_snippet_is_a_request_for_code() -> None:
 def test_a_list_to_take_along_is_writing_on_the_forecast() -> None:
     g = parse("查下长春后天的天气，据此给我列一份要带的东西")
     assert shape(g) == [("lookup", "weather", []), ("creative_writing", None, ["i1"])]
+
+
+def test_a_greeting_and_a_statement_before_the_requests_are_no_intents() -> None:
+    g = parse("Hi! I'm moving flats next week. Could you check the weather in Leeds on Saturday?")
+    assert shape(g) == [("lookup", "weather", [])]
+    g = parse("你好！我们周末聚餐。帮我查一下厦门周六的天气")
+    assert shape(g) == [("lookup", "weather", [])]
+
+
+def test_a_feeling_before_a_request_is_still_talk() -> None:
+    assert [i.type.value for i in parse("Hi! I'm so tired today. What's the weather in Paris tomorrow?").intents] == [
+        "chitchat", "lookup"]
+
+
+@pytest.mark.parametrize("text", ["真不想起床，好困", "今天好累啊，不想加班"])
+def test_not_wanting_to_work_is_a_mood_not_a_policy_question(text: str) -> None:
+    assert shape(parse(text)) == [("chitchat", None, [])]
+
+
+def test_an_order_complaint_and_an_unnumbered_order() -> None:
+    assert shape(parse("订单 553120 一周没动静了，搞什么啊")) == [("lookup", "sql_query", [])]
+    g = parse("上周下的单到现在还没收到")
+    assert shape(g) == [("lookup", "sql_query", [])] and g.clarification
+
+
+def test_changing_the_delivery_address_is_asked_of_the_knowledge_base() -> None:
+    assert parse("How do I update my delivery address?").intents[0].tool == "kb_search"
