@@ -379,8 +379,8 @@ def _read_given(piece: str, ctx: Context) -> tuple[Op, list[str] | None] | None:
     """An amount stated for what follows: "A coat costs 920 CNY", "一个班有 48 人", "上月销售额为 36 万元"."""
     if re.search(r"订单|单号|编号|\border\b|\bid\b|#|\bno\.|号码|电话|\bphone\b", piece, re.I):
         return None
-    m = (re.search(r"(?:\bcosts?|\bis|\bare|\bwas|\bwere|^\W*(?:take|start with|start from|begin with)|\bsold|\bsells|\bgrew(?!\s+by)|\bharvested|\bproduced|\bmade|\bspent|\bsaved|\bhad|\bhas|\bhave|\bpriced at|\bearns?|\buses|\bprints|\bmakes|\bI have|"
-                   r"为|是|有|原价|售价|标价|价格|价值|耗电|收入|花了?)\s*\$?" + _N + r"\s*(?:" + _MEASURE + r")?"
+    m = (re.search(r"(?:\bcosts?|\bcame\s+to|\bcomes\s+to|\bamounts?\s+to|\btotal(?:l?ed|s)|\bis|\bare|\bwas|\bwere|^\W*(?:take|start with|start from|begin with)|\bsold|\bsells|\bgrew(?!\s+by)|\bharvested|\bproduced|\bmade|\bspent|\bsaved|\bhad|\bhas|\bhave|\bpriced at|\bearns?|\buses|\bprints|\bmakes|\bI have|"
+                   r"为|是|有|原价|售价|标价|价格|价值|耗电|收入|花了?)\s*[$¥€£]?" + _N + r"\s*(?:" + _MEASURE + r")?"
                    r"(?:\s*[\u4e00-\u9fff]{0,4}|(?:\s+[A-Za-z]+){0,2})" + _PER_PERIOD + r"\W*$", piece, re.I)
          or re.search(r"^[^0-9]{0,16}?\$?" + _N + r"\s*(?:" + _MEASURE + r")" + _PER_PERIOD + r"\W*$", piece, re.I))
     if not m:
@@ -501,8 +501,17 @@ _OPERATIONS_TABLE: list[Reader] = [
              lambda m: _step(f"{{p}}-{m.group(2)}*min(1,floor({{p}}/{m.group(1)}))")),
     _pattern(r"\$?" + _N + r"\s+off\s+(?:\w+\s+){0,3}?(?:over|above|of at least|from)\s+\$?" + _N,
              lambda m: _step(f"{{p}}-{m.group(1)}*min(1,floor({{p}}/{m.group(2)}))")),
-    _pattern(r"(?:\badd|\bplus|\bwith|\binclude|加上?|再加上?|含|算上)\s*(?:an?\s+)?" + _N + r"\s*(?:%|percent)\s*(?:的)?\s*"
+    _pattern(r"(?:\badd|\bplus|\bwith|\binclude|加上?|再加上?|含|算上|另收|另加|加收|另外收取?|额外收取?)\s*(?:an?\s+)?" + _N + r"\s*(?:%|percent)\s*(?:的)?\s*"
              r"(?:[a-z]+\s+){0,2}?" + _FEE, lambda m: _step(f"{{p}}*(1+{m.group(1)}/100)")),
+    # A tip or charge on the running (after-tax) total: "an 18% tip on the after-tax total", "在含税金额上给10%的小费".
+    _pattern(r"^\W*(?:and\s+)?(?:add\s+|with\s+|leave\s+|give\s+)?(?:an?\s+)?" + _N + r"\s*(?:%|percent)\s*(?:[a-z]+\s+)?" + _FEE
+             + r"\s+(?:on|of)\s+(?:the\s+|that\s+)?(?:after-?tax|post-?tax|taxed|tax-inclusive|new|whole|full|running)\s+"
+             r"(?:total|amount|bill|sum|price)\W*$"
+             r"|^\W*(?:在|按)?(?:含税|税后|加税后的?)(?:金额|价格?|总额|总价|账单)(?:上|的基础上)?\s*(?:再)?(?:给|加|付|算|收)?了?\s*" + _N
+             + r"\s*%\s*(?:的)?\s*" + _FEE + r"\W*$",
+             lambda m: _step(f"{{p}}*(1+{m.group(1) or m.group(2)}/100)")),
+    _pattern(r"^\W*(?:and\s+)?(?:split|share|divide)\s+(?:it|that|this|the\s+\w+)\s+(?:evenly\s+|equally\s+)?" + _N
+             + r"\s+ways\b", lambda m: _step(f"{{p}}/{m.group(1)}")),
     _pattern(r"^\W*(?:with\s+)?(?:an?\s+)?" + _N + r"\s*(?:%|percent)\s*(?:[a-z]+\s+)?" + _FEE + r"\W*$",
              lambda m: _step(f"{{p}}*(1+{m.group(1)}/100)")),
     _pattern(r"\bafter\s+(?:an?\s+|the\s+)?" + _N + r"\s*(?:%|percent)\s*(?:[a-z]+\s+)?" + _FEE
@@ -560,7 +569,8 @@ _OPERATIONS_TABLE: list[Reader] = [
              r"increase|grow|grown|go\s+up|go\s+down)|(?:降|跌|少|涨|多|增加|减少)了多少",
              lambda m: Op(kind="difference")),
     # A coupon or voucher on the running value: "I use a 50-yuan coupon on the discounted price", "再用一张 30 元的优惠券".
-    _pattern(r"\b(?:use|apply|redeem|with|plus)\s+(?:an?\s+|the\s+|my\s+|one\s+)?\$?" + _N + r"(?:\s*-\s*|\s+)?(?:" + _MONEY_WORD
+    _pattern(r"(?:\b(?:use|apply|redeem|with|plus|have|has|got)\s+|^\W*(?:and\s+|also\s+|then\s+)*)"
+             r"(?:also\s+)?(?:an?\s+|the\s+|my\s+|one\s+)?[$¥€£]?" + _N + r"(?:\s*-\s*|\s+)?(?:" + _MONEY_WORD
              + r")?(?:\s*-\s*|\s+)?(?:off\s+)?(?:coupon|voucher|gift\s+card|rebate|credit)\b"
              r"|(?:用|使用|再用|拿|领了?|有)\s*(?:了)?\s*(?:一|1)?\s*(?:张|个)?\s*" + _N + r"\s*(?:元|块|美元|欧元)\s*(?:的)?\s*"
              r"(?:优惠券|代金券|抵用券|抵扣券|消费券|红包|券)", lambda m: _step(f"{{p}}-{m.group(1) or m.group(2)}")),
@@ -580,11 +590,17 @@ _OPERATIONS_TABLE: list[Reader] = [
 OPERATIONS = _OPERATIONS_TABLE
 
 _ASK = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how\s+much|how\s+many|what(?:'s| is| are| will| would)?|which)\b[^0-9]*$"
+                  r"|^\W*(?:and\s+)?(?:the\s+)?(?:final|total|grand\s+total|new|each)(?:\s+(?:price|cost|amount|bill|total|share|"
+                  r"person))?\W*$"
                   r"|^[^0-9]*(?:多少|几|是多少|多少钱|怎么算)[^0-9]*$", re.I)
 
 
 # ------------------------------------------------------------------ cutting and compiling
 
+# A question for a share ("每人出多少", "how much does each of us pay") is no bare ask: without a split read, the
+# chain would answer the total.
+_EACH_ASKED = re.compile(r"每人|每个人|每位|人均|各自|\beach\b|\bper\s+(?:person|head)\b|\bapiece\b", re.I)
+_SHARED = re.compile(r"/(?!100\b)\d+(?:\.\d+)?\)?$")  # a step that divides the running value: a share
 _PAREN = re.compile(r"[(（]([^()（）]{1,60})[)）]")
 _CUT = re.compile(r"[。？！?!；;\n]+|\.(?=\s|$)|(?<!\d)[,，]|[,，](?!\s*\d)|\s*\b(?:and\s+then|then|after\s+that|afterwards|finally)\b|(?<=[A-Za-z%])\s+and\s+(?=[A-Za-z])"
                   r"|\s+and\s+(?=(?:add|subtract|multiply|divide|take|convert|split|share|double|triple|halve|round|pay)\b)"
@@ -728,6 +744,8 @@ def compile_problem(text: str, today: date, has_last: bool = True, partial: bool
         given_at = spans[i][0] if op.kind == "given" else None
         i = j + 1
         if op.kind == "ask":
+            if _EACH_ASKED.search(text_of) and not any(_SHARED.search(s.entities.get("expression", "")) for s in steps):
+                return _unread(steps, t[at:], partial)
             continue
         if op.kind == "round":
             if not steps or steps[-1].tool != "calculator":

@@ -97,7 +97,9 @@ def _read_items(t: str, today: date) -> Reading | None:
 # ------------------------------------------------------------------ averages
 
 _UNIT = r"\s*(?:kg|g|km|m|cm|mm|l|ml|°c|°f|degrees|points|分|度|元|块|公斤|千克|克|公里|千米|米|厘米|升|毫升|人|万元|万)?"
-_LIST = re.compile(_NUM + _UNIT + r"((?:\s*(?:,|、|，|和|与|及|\band\b|&|,\s*and\b)\s*\d+(?:\.\d+)?" + _UNIT + r")+)", re.I)
+# "82, 91 and 77", "2.4 kg, 3.1 kg", "语文92、数学87、英语95" (a short Han label before each value)
+_LIST = re.compile(_NUM + _UNIT + r"(?!\s*%)((?:\s*(?:,|、|，|和|与|及|\band\b|&|,\s*and\b)\s*[\u4e00-\u9fff]{0,3}?\s*"
+                   r"\d+(?:\.\d+)?(?!\s*%)" + _UNIT + r")+)", re.I)
 _ASK_AVG = re.compile(r"\baverage\b|\bmean\b|平均", re.I)
 _ABOVE = re.compile(r"(?:how\s+(?:far|much)\s+(above|below|over|under)\s+" + _NUM + r"|(?:by\s+)?how\s+much\s+(?:does|is)\s+it\s+"
                     r"(beat|exceed|above|below|trail)s?\s+" + _NUM + r"|比\s*[\u4e00-\u9fff]{0,8}?" + _NUM
@@ -120,8 +122,9 @@ def _read_average(t: str, today: date) -> Reading | None:
     if not m:
         return None
     values = [m.group(1), *_NUMBER.findall(m.group(2))]
-    if len(values) < 2:
-        return None
+    labelled = re.search(r"[\u4e00-\u9fff]\s*\d", m.group(2))
+    if len(values) < (3 if labelled else 2):
+        return None  # two labelled numbers ("本金80万，年利率4.1%") are no list of values
     total = "+".join(values)
     count = [n for n in _NUMBER.findall(t[: m.start()]) if float(n) == len(values)][:1]  # "Five loaves weigh …"
     need = _NEED.search(t)

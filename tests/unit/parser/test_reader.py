@@ -154,3 +154,30 @@ def test_a_new_question_in_another_unit_is_no_follow_up() -> None:
     graph = parse_request("How many hours is the flight from Paris to Rome?",
                           context=["A concert lasts 135 minutes. How many minutes do three concerts last?", "405"])
     assert all(i.tool != "convert_units" for i in graph.intents)
+
+
+@pytest.mark.parametrize(("text", "final"), [
+    # a coupon or voucher with no verb before it, after a discount
+    ("The kettle is 120, 20% off this week, and I also have a 15 off coupon. What do I pay?", 81),
+    ("The lamp costs ¥250, now 10% off, then a ¥25 voucher. Final price?", 200),
+    # a tip on the after-tax total, then a split stated as N ways
+    ("The tab came to $80. Add 10% tax, then a 20% tip on the after-tax total, and split it 4 ways. Each share?", 26.4),
+    ("饭钱500元，先加8%的税，再在税后金额上给10%的小费，一共多少？", 594),
+    # a surcharge stated as 另收
+    ("两个人吃饭一共300元，另收10%服务费，再打九折，最后付多少？", 297),
+])
+def test_chain_pieces_read_in_more_words(text: str, final: float) -> None:
+    assert results(text)[-1] == pytest.approx(final, abs=0.01)
+
+
+def test_a_question_for_each_share_is_not_answered_with_the_total() -> None:
+    # the head count sits in a clause no operation reads: the chain must not end at the total
+    text = "我们五个人吃饭一共800元，另收10%服务费，AA的话每人多少？"
+    compiled = compile_problem(normalize(text), TODAY, has_last=False)
+    assert compiled is None
+    assert read_problem(normalize(text), TODAY, has_last=False).uncompiled
+
+
+def test_labelled_values_average_but_two_labelled_amounts_are_no_list() -> None:
+    assert results("一组42人，二组38人，三组46人，平均每组多少人？") == pytest.approx([42])
+    assert compile_problem(normalize("贷款本金60万，年利率3.6%，平均每个月利息多少钱？"), TODAY, has_last=False) is None
