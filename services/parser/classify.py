@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from .arith import extract_expression, looks_like_date_or_id
 from .capabilities import asks_to_act
@@ -538,6 +539,9 @@ def _asks_the_time(clause: str) -> bool:
     return han + 2 * words <= _TIME_RESIDUE_LIMIT
 
 
+# The same clause is classified several times on one parse (split_parts, the noun-conjunction check, the merge
+# of a lead with its clause, the fallback's generic check): the result is a pure function of the text and frozen.
+@lru_cache(maxsize=8192)
 def classify(clause: str) -> Classification:
     """Type and tool of one clause (quoted text and payloads already masked out)."""
     clause = _SCRIPT_SEAM.sub(" ", clause)

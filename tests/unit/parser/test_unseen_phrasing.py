@@ -435,3 +435,12 @@ def test_an_order_complaint_and_an_unnumbered_order() -> None:
 
 def test_changing_the_delivery_address_is_asked_of_the_knowledge_base() -> None:
     assert parse("How do I update my delivery address?").intents[0].tool == "kb_search"
+
+
+def test_a_clause_is_classified_once_per_text() -> None:
+    from autoglm.services.parser.classify import classify
+
+    classify.cache_clear()
+    parse("Get today's weather in Lhasa and the status of order 88120, then tell me both")
+    info = classify.cache_info()
+    assert info.hits > 0 and info.currsize == info.misses
