@@ -600,6 +600,7 @@ _ASK = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how\s+much|how\s+many|what(?:'s| is|
 # A question for a share ("每人出多少", "how much does each of us pay") is no bare ask: without a split read, the
 # chain would answer the total.
 _EACH_ASKED = re.compile(r"每人|每个人|每位|人均|各自|\beach\b|\bper\s+(?:person|head)\b|\bapiece\b", re.I)
+_HEADS = re.compile(r"(?<![\d.])([两三四五六七八九十]{1,2})\s*(?:个|位)?\s*(?:人|朋友|同学|同事)")
 _SHARED = re.compile(r"/(?!100\b)\d+(?:\.\d+)?\)?$")  # a step that divides the running value: a share
 _PAREN = re.compile(r"[(（]([^()（）]{1,60})[)）]")
 _CUT = re.compile(r"[。？！?!；;\n]+|\.(?=\s|$)|(?<!\d)[,，]|[,，](?!\s*\d)|\s*\b(?:and\s+then|then|after\s+that|afterwards|finally)\b|(?<=[A-Za-z%])\s+and\s+(?=[A-Za-z])"
@@ -716,6 +717,7 @@ def compile_problem(text: str, today: date, has_last: bool = True, partial: bool
     prev: str | None = None  # a literal (not yet a step) or a reference "{iN}" / "{last}"
     real = 0
     plain_only = True
+    heads: str | None = None  # a head count stated in words with the amount ("我们六个人…一共1146元")
     first_given: str | None = None  # the amount the request states first ("原价 460"), which "比原价…" names
     given_at: int | None = None  # where the amount a step starts from was stated (its text joins the step's)
     i = 0
@@ -745,7 +747,12 @@ def compile_problem(text: str, today: date, has_last: bool = True, partial: bool
         i = j + 1
         if op.kind == "ask":
             if _EACH_ASKED.search(text_of) and not any(_SHARED.search(s.entities.get("expression", "")) for s in steps):
-                return _unread(steps, t[at:], partial)
+                if heads is None or prev is None or not prev.startswith("{i"):
+                    return _unread(steps, t[at:], partial)
+                # "我们六个人聚餐一共1146元 … 每人出多少": the head count stated with the amount shares the result
+                steps.append(Step(text_of, "calculator", {"expression": f"{prev}/{heads}"}, [prev[1:-1]]))
+                prev = "{" + f"i{len(steps)}" + "}"
+                real += 1
             continue
         if op.kind == "round":
             if not steps or steps[-1].tool != "calculator":
@@ -764,6 +771,8 @@ def compile_problem(text: str, today: date, has_last: bool = True, partial: bool
             prev = op.template
             if not steps:
                 first_given = op.template
+            head = _HEADS.search(text_of)
+            heads = _num(head.group(1)) if head else None
             ctx.unit_price = bool(_UNIT_PRICE.search(text_of))
             continue
         if not op.needs_prev and prev is not None and not prev.startswith("{"):

@@ -171,11 +171,12 @@ def test_chain_pieces_read_in_more_words(text: str, final: float) -> None:
 
 
 def test_a_question_for_each_share_is_not_answered_with_the_total() -> None:
-    # the head count sits in a clause no operation reads: the chain must not end at the total
-    text = "我们五个人吃饭一共800元，另收10%服务费，AA的话每人多少？"
-    compiled = compile_problem(normalize(text), TODAY, has_last=False)
-    assert compiled is None
+    # no head count anywhere: the chain must not end at the total
+    text = "吃饭一共800元，另收10%服务费，AA的话每人多少？"
+    assert compile_problem(normalize(text), TODAY, has_last=False) is None
     assert read_problem(normalize(text), TODAY, has_last=False).uncompiled
+    # the head count stated with the amount shares the result
+    assert results("我们五个人吃饭一共800元，另收10%服务费，AA的话每人多少？")[-1] == pytest.approx(176)
 
 
 def test_labelled_values_average_but_two_labelled_amounts_are_no_list() -> None:
