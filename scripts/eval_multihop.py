@@ -124,7 +124,9 @@ def evaluate(folder: Path, encoder, gnn_weight: float) -> dict:  # noqa: ANN001
             "plain": correct(q, plain if plain is not None else (NOT_FOUND if q["type"] == "unanswerable" else None)),
             "graph": correct(q, graph_text if graph_text is not None else (NOT_FOUND if q["type"] == "unanswerable" else None)),
             "strict": correct(q, graph.text.split("\n")[0] if graph else (None if plain else NOT_FOUND)),
-            "gnn": correct(q, gnn_text if gnn_text is not None else (NOT_FOUND if q["type"] == "unanswerable" else None)),
+            # without a trained reasoner (--gnn-weight 0) there is no graph+GNN answer: None, shown as "not run"
+            "gnn": correct(q, gnn_text if gnn_text is not None else (NOT_FOUND if q["type"] == "unanswerable" else None))
+            if tenant.gnn_reasoner else None,
             "graph_used": graph is not None,
         })
     size = sum(t.bytes for t in tenants.values())
@@ -147,9 +149,13 @@ def summarise(result: dict) -> None:
     for kind in sorted(groups):
         rs = groups[kind]
         cols = [f"{sum(r[m] for r in rs) / len(rs):8.1%}" for m in ("plain", "graph", "strict")]
-        cols.append(f"{sum(r['gnn'] for r in rs) / len(rs):10.1%}")
+        ran = [r for r in rs if r["gnn"] is not None]
+        cols.append(f"{sum(r['gnn'] for r in ran) / len(ran):10.1%}" if ran else f"{'not run':>10s}")
         print(f"{kind + f' n={len(rs)}':24s} {' '.join(cols)}")
-    print(f"GNN training: {result['gnn_train_s']:.1f} s over all tenants")
+    if any(r["gnn"] is not None for r in result["rows"]):
+        print(f"GNN training: {result['gnn_train_s']:.1f} s over all tenants")
+    else:
+        print("GNN: not trained (--gnn-weight 0); graph+gnn not run")
     print(f"graph build: {result['build_s']:.2f} s for {result['bytes'] / 1e6:.3f} MB -> {result['build_s_per_mb']:.1f} s/MB")
 
 
