@@ -238,9 +238,24 @@ def _clean_en_phrase(text: str, start: int) -> tuple[int, str] | None:
                              "senior", "junior", "assistant", "deputy", "general", "sales", "product"}
     if all(w in titles for w in lowered):
         return None
+    lead = 0
+    while lead < len(lowered) - 2 and lowered[lead] in titles | _PERSON_TITLES:
+        lead += 1
+    if lead and lowered[-1] not in titles | _PERSON_TITLES and _en_type(" ".join(phrase.split()[lead:])) == "person":
+        # "Captain Rafael Mendes", "Chief Pilot Gong Lixin": the person is Rafael Mendes
+        cut = phrase.split()[:lead]
+        start += len(" ".join(cut)) + 1
+        phrase = " ".join(phrase.split()[lead:])
     if len(lowered) == 1 and (lowered[0] in lx.EN_MONTHS or lowered[0] in lx.EN_STOP):
         return None
     return start, phrase
+
+
+# words that stand before a person's name as a title or rank (with lexicon.EN_TITLES)
+_PERSON_TITLES = frozenset(
+    "captain capt pilot professor doctor nurse dean president chairman chair commander officer investigator "
+    "inspector superintendent sergeant supervisor coordinator principal".split()
+)
 
 
 def find_mentions(text: str, gazetteer: Gazetteer | None = None, *, question: bool = False) -> list[Mention]:
@@ -412,14 +427,17 @@ def _merge_aliases(text: str, mentions: list[Mention], gazetteer: Gazetteer | No
 
 _EN_REL_PRONOUN = re.compile(r"^\s*(?:who|which|that|whose)\b", re.IGNORECASE)
 _PRONOUN_START = re.compile(
-    r"^\s*(?:it|its|they|their|he|she|his|her|the company|the team|the supplier|the service|this company)\b|^\s*(?:"
+    r"^\s*(?:(?:since|before|after|until|from|in|on|as of|during)\s+[^,;]{1,30}?,?\s+)?"  # "Since July 2026 she …"
+    r"(?:it|its|they|their|he|she|his|her|the company|the team|the supplier|the service|this company)\b|^\s*(?:"
     + "|".join(lx.ZH_PRONOUNS)
     + ")",
     re.IGNORECASE,
 )
 _COORD = re.compile(r"^\s*(?:和|与|及|以及|、|跟|and|&|/|,)\s*$", re.IGNORECASE)
 _SUBJECT_PREFIX = re.compile(
-    r"^[\s\"'“(]*(?:(?:the|our|a|an|host|cluster|database|server|service|project|team|datacenter|contract)\s+)*$",
+    r"^[\s\"'“(]*(?:(?:the|our|a|an|host|cluster|database|server|service|project|team|datacenter|contract|"
+    + "|".join(sorted(lx.EN_TITLES | _PERSON_TITLES))  # "Captain Rafael Mendes flies …": the title is no predicate
+    + r")\.?\s+)*$",
     re.IGNORECASE,
 )
 _LEAD_KEY = re.compile(r"^\s*[^\s：:，,。]{1,8}[：:]\s*")
@@ -498,6 +516,7 @@ class _DocState:
     entities: dict[str, Entity] = field(default_factory=dict)  # name_key -> entity
     relations: list[Relation] = field(default_factory=list)
     rel_seen: set[tuple[str, str, str, int]] = field(default_factory=set)
+    labels: set[str] = field(default_factory=set)  # the document's column names: words, not entities ("常驻基地")
 
     def entity(self, m: Mention) -> str:
         key = name_key(m.name)
@@ -564,11 +583,16 @@ def extract_document(
     # First pass: names the document itself marks as names (table cells, aliases, headings), so its
     # sentences find them even where the rules would not ("包装膜" in running Chinese text).
     local: list[tuple[str, str, str]] = []
+    for _, text, _ in _sections(chunks):
+        for m in _bold_names(text):
+            local.extend((s, m.name, m.type) for s in [m.name, *m.aliases])
+            st.entity(m)
+    st.labels = {col.strip() for u, _ in pairs if u.kind == "row" for col, _ in u.cells if len(col.strip()) >= 2}
     for u, _ in pairs:
         if u.kind == "row":
             for _, cell in u.cells:
                 if cell and not re.fullmatch(r"[\d\s,.%年月日/:-]+", cell) and len(cell) <= 40:
-                    found = find_mentions(cell)
+                    found = _cell_mentions(cell)
                     for m in found or [Mention(0, len(cell), cell, "thing")]:
                         local.extend((s, m.name, m.type) for s in [m.name, *m.aliases])
                     if not found:
@@ -582,16 +606,21 @@ def extract_document(
     topics: dict[str, str] = {}
     section = None
     intro: _ListIntro | None = None
+    para: tuple[str, int] | None = None
+    owner: str | None = None  # what the current list item or profile paragraph is about
     for u, ch in pairs:
         if ch.heading not in topics:
             topics[ch.heading] = _topic(ch.heading, gaz, st)
         topic = topics[ch.heading]
         if ch.heading != section:
             section, prev_subject, intro = ch.heading, None, None  # nothing carries into the next section
-        idx = st.seen.get(u.text)
+        if (ch.heading, u.para) != para:
+            para, owner = (ch.heading, u.para), None
+        seen_key = f"{ch.heading}\n{u.para}\n{u.text}"  # the same words in another paragraph say it again
+        idx = st.seen.get(seen_key)
         if idx is not None:
             continue  # repeated by the chunk overlap
-        idx = st.seen[u.text] = len(st.sentences)
+        idx = st.seen[seen_key] = len(st.sentences)
         st.sentences.append(Sentence(chunk_id=ch.chunk_id, text=u.text, citation=ch.citation, topic=topic))
         if u.kind == "row":
             _row(u, idx, gaz, st)
@@ -607,7 +636,13 @@ def extract_document(
                 if head:
                     st.relate(head, name, clean_label(k), idx, "field")
             continue
-        prev_subject = _sentence(u.text, idx, gaz, st, topic, prev_subject)
+        first_of_para = owner is None
+        prev_subject = _sentence(u.text, idx, gaz, st, topic, prev_subject, owner)
+        if first_of_para and (u.item or _PROFILE_LEAD.match(u.text)):
+            # "- Nadia Karimova — Director of Flight Operations; reports to Han Dong." and
+            # "**天际航技（Skyline Technics）**：总部位于天津。合同编号 …": the later sentences are the
+            # item's (or the profile's) even without a subject of their own
+            owner = _own_subject(u.text, gaz)
         if u.item == 1 and intro:
             intro.relate(u.text, idx, gaz, st)
         elif not u.item:
@@ -679,12 +714,7 @@ def _units(chunks: Sequence[ChunkInput]) -> list[tuple[Unit, ChunkInput]]:
     (its header in one, a row split between two) reads whole again."""
     out: list[tuple[Unit, ChunkInput]] = []
     header: list[str] | None = None
-    i = 0
-    while i < len(chunks):
-        group = [chunks[i]]
-        while i + len(group) < len(chunks) and chunks[i + len(group)].heading == chunks[i].heading:
-            group.append(chunks[i + len(group)])
-        text, starts = _join(group)
+    for group, text, starts in _sections(chunks):
         units, header = split_units(text, header)
         cursor = 0
         for u in units:
@@ -695,8 +725,18 @@ def _units(chunks: Sequence[ChunkInput]) -> list[tuple[Unit, ChunkInput]]:
             cursor = pos
             owner = max((k for k, s in enumerate(starts) if s <= pos), default=0)
             out.append((u, group[owner]))
-        i += len(group)
     return out
+
+
+def _sections(chunks: Sequence[ChunkInput]) -> Iterable[tuple[Sequence[ChunkInput], str, list[int]]]:
+    """Runs of consecutive chunks under one heading, with their text joined (see :func:`_join`)."""
+    i = 0
+    while i < len(chunks):
+        group = [chunks[i]]
+        while i + len(group) < len(chunks) and chunks[i + len(group)].heading == chunks[i].heading:
+            group.append(chunks[i + len(group)])
+        yield (group, *_join(group))
+        i += len(group)
 
 
 def _join(group: Sequence[ChunkInput]) -> tuple[str, list[int]]:
@@ -705,8 +745,9 @@ def _join(group: Sequence[ChunkInput]) -> tuple[str, list[int]]:
     for ch in group[1:]:
         nxt = ch.text
         cut = 0
-        for k in range(min(len(text), len(nxt), 600), 9, -1):
-            if text.endswith(nxt[:k]):
+        for k in range(min(len(text), len(nxt), 600), 3, -1):
+            # a short overlap counts only as a whole sentence ("客户经理：周敏。" repeated by the chunker)
+            if text.endswith(nxt[:k]) and (k >= 10 or re.search(r"[。！？.!?]$", nxt[:k])):
                 cut = k
                 break
         rest = nxt[cut:]
@@ -738,6 +779,63 @@ _ALIAS_COLUMN = re.compile(
 _ENUM_SPLIT = re.compile(r"\s*[、；;]\s*")
 
 
+def _cell_mentions(cell: str, gaz: Gazetteer | None = None) -> list[Mention]:
+    """A table cell's mentions; a cell that is one Chinese word run is one name even where the rules
+    find only part of it ("瑞和滨江医院", not "滨江医院")."""
+    ms = find_mentions(cell, gaz)
+    whole = re.fullmatch(r"[\u3400-\u9fff·]{2,14}", cell.strip())
+    if whole and ms and (len(ms) > 1 or ms[0].end - ms[0].start < len(cell.strip())):
+        typ = next((m.type for m in ms if m.type not in ("date", "number")), "thing")
+        return [Mention(0, len(cell.strip()), cell.strip(), _zh_type(cell.strip()) or typ)]
+    return ms
+
+
+_BOLD = re.compile(r"\*\*([^*\n]{2,80}?)\*\*|__([^_\n]{2,80}?)__")
+_BOLD_ALIAS = re.compile(r"^(.+?)\s*[（(]([^()（）]{1,48})[)）]$")
+
+
+def _bold_names(text: str) -> list[Mention]:
+    """Names a document sets in bold inside a line ("**天际航技（Skyline Technics）**：…", "1. **Magnetron
+    sputtering system MS-600** — Thin Film Lab"): the bold text is one name, a parenthesised name after it
+    (not a number) its alias, and a code or a quoted name inside it another alias. A line that is only bold
+    is a label ("**Leadership**"), not a name."""
+    out: list[Mention] = []
+    for m in _BOLD.finditer(text):
+        bold = (m.group(1) or m.group(2)).strip()
+        if bold.endswith((":", "：")):
+            continue  # "**Duty controller:** Marco Hale": a key, not a name
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        rest = text[m.end() : line_end if line_end >= 0 else len(text)].strip()
+        if not rest or re.search(r"[。，；;!?！？]|[.,]\s", bold) or not bold:
+            continue
+        if _BULLET_OR_SPACE.sub("", text[line_start : m.start()]):
+            continue  # bold in the middle of running text: emphasis, not a name
+        name, aliases = bold, []
+        pair = _BOLD_ALIAS.match(bold)
+        if pair and not re.match(r"\d", pair.group(2)):
+            name, aliases = pair.group(1).strip(), [pair.group(2).strip()]
+        elif pair:
+            name = pair.group(1).strip()
+        aliases += re.findall(r"[\"“]([^\"”]{2,40})[\"”]", name)
+        name = re.sub(r"[\"“”]", "", name)
+        inner = [x for x in find_mentions(name) if x.type not in ("date", "number")]
+        aliases += [c.group(0) for c in _CODE.finditer(name) if c.group(0) != name]
+        if len(inner) == 1 and inner[0].name == name:
+            typ = inner[0].type
+        elif is_cjk(name):
+            typ = _zh_type(name) or ("org" if aliases and _en_type(aliases[0]) == "org" else "thing")
+        else:
+            typ = "code" if inner and all(x.type == "code" for x in inner) else _en_type(name)
+        if typ == "person" and is_cjk(name) and "·" not in name and len(name) > 3:
+            typ = "thing"
+        out.append(Mention(0, len(name), name, typ, aliases=list(dict.fromkeys(aliases))))
+    return out
+
+
+_BULLET_OR_SPACE = re.compile(r"^\s*(?:[-*•·+]|\d+[.)、]|[（(]?[一二三四五六七八九十]+[)）、.])?\s*")
+
+
 def _row(u: Unit, idx: int, gaz: Gazetteer, st: _DocState) -> None:
     names: list[tuple[str, str]] = []  # (column, entity name)
     cells = list(u.cells)
@@ -754,7 +852,7 @@ def _row(u: Unit, idx: int, gaz: Gazetteer, st: _DocState) -> None:
         parts = _ENUM_SPLIT.split(cell)
         expanded += [(col, p) for p in parts if p] if len(parts) > 1 and all(len(p) <= 40 for p in parts) else [(col, cell)]
     for col, cell in expanded:
-        ms = find_mentions(cell, gaz)
+        ms = _cell_mentions(cell, gaz)
         if ms and sum(m.end - m.start for m in ms) >= 0.5 * len(cell):
             m = ms[0]
         elif len(cell) <= 40:
@@ -784,27 +882,56 @@ def _row(u: Unit, idx: int, gaz: Gazetteer, st: _DocState) -> None:
                 st.relate(own, name, clean_label(col), idx, "row")
 
 
+# a profile paragraph starts with its subject and a colon or dash: "海科航修（Aerotech Haike）：总部…",
+# "Han Dong (韩东) — Chief Executive Officer."
+_PROFILE_LEAD = re.compile(r"^[^：:，,。.;；—–]{2,48}?\s*(?:[：:]|\s[—–-]\s)")
+
+
+def _own_subject(text: str, gaz: Gazetteer) -> str | None:
+    """The entity a sentence starts with (its subject when it names one first), else None."""
+    ms = [m for m in find_mentions(text, gaz) if m.type not in ("date", "number")]
+    if not ms or not _SUBJECT_PREFIX.match(text[: ms[0].start]):
+        return None
+    return ms[0].name
+
+
 def _sentence(
-    text: str, idx: int, gaz: Gazetteer, st: _DocState, topic: str, prev_subject: str | None
+    text: str, idx: int, gaz: Gazetteer, st: _DocState, topic: str, prev_subject: str | None,
+    owner: str | None = None,
 ) -> str | None:
-    """Relations of one sentence; returns its subject (for the next sentence's pronouns)."""
+    """Relations of one sentence; returns its subject (for the next sentence's pronouns). ``owner``: the
+    entity the sentence's list item or profile paragraph is about, the subject of a sentence without one."""
     subject: str | None = None
     prev_last: str | None = None
     pronoun = bool(_PRONOUN_START.match(text))
     if pronoun and prev_subject:
         carried: str | None = prev_subject
+    elif owner:
+        carried = st.entity(Mention(0, 0, owner, "thing"))
     elif is_cjk(text):  # Chinese drops a subject that the previous sentence named
         carried = topic or prev_subject
     else:
         carried = topic or None
     lead = _LEAD_KEY.match(text)
+    if lead and len(text) - lead.end() >= 1 and owner:
+        # "Supplier: Kaiyuan Vacuum." / "客户经理：周敏。" in an item about X: X's supplier, X's manager
+        rest = text[lead.end() :]
+        ms = find_mentions(rest, gaz)
+        if ms and not clean_label("".join(c for i, c in enumerate(rest) if not any(m.start <= i < m.end for m in ms))):
+            for m in ms:
+                name = st.entity(m)
+                if name not in st.sentences[idx].mentions:
+                    st.sentences[idx].mentions.append(name)
+                st.relate(carried or owner, name, clean_label(text[: lead.end()]), idx, "field")
+            return prev_subject
     if lead and len(text) - lead.end() >= 4:
         text = text[lead.end() :]  # "决定：晨光项目的上线日期…": the sentence proper starts after the key
     first = True
     previous: tuple[str, list[Mention]] | None = None
     for _, clause in clauses(text):
         asides = [(p.start(), p.end()) for p in re.finditer(r"[（(][^（）()]*[)）]", clause)]
-        ms = [m for m in find_mentions(clause, gaz) if not any(a <= m.start and m.end <= b for a, b in asides)]
+        ms = [m for m in find_mentions(clause, gaz)
+              if not any(a <= m.start and m.end <= b for a, b in asides) and m.name not in st.labels]
         for m in ms:
             m.name = st.entity(m)
             if m.name not in st.sentences[idx].mentions:
@@ -814,7 +941,11 @@ def _sentence(
         ).strip(" .。!！?？and"):
             # an apposition: "reports to the Chief Operating Officer, Daniel Wu."
             pclause, pms = previous
-            if pms:
+            if pms and not _SUBJECT_PREFIX.match(pclause[: pms[0].start]) and (subject or carried):
+                # "Since July 2026 she reports directly to the CEO, Han Dong.": Han Dong is whom she reports to
+                st.relate(subject or carried or "", ms[0].name, clean_label(pclause[pms[-1].end :]) or "related to",
+                          idx, "pattern")
+            elif pms:
                 st.relate(pms[0].name, ms[0].name, clean_label(pclause[pms[0].end :]) or "related to", idx, "pattern")
             previous = (clause, ms)
             continue

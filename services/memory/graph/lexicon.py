@@ -111,15 +111,16 @@ EN_MONTHS = (
 CANONICAL_LABELS: tuple[tuple[str, str, str], ...] = (
     (r"reports? to|汇报|上报|直属", "reports to", "report reports boss superior manager 汇报 上级 领导 老板 直属"),
     (r"supplied by|supplier|supplies|供应商|供应|供货", "supplied by", "supplier supply supplies vendor 供应商 供应 供货"),
-    (r"headquarter|总部", "headquartered in",
+    (r"headquarter|head office|总部", "headquartered in",
      "headquarter headquarters headquartered based where located 总部 位于 在哪 哪里 所在"),
-    (r"based (?:in|at)|located (?:in|at)|位于|坐落|设在|sits? in|works? in|在.*(?:工作|办公)|机房|地址|address|"
+    (r"based (?:in|at)|located (?:in|at)|位于|坐落|设在|常驻|驻地|所在地|sits? in|works? in|在.*(?:工作|办公)|机房|地址|address|"
      r"^(?:office|办公室|办公地点|location|地点|city|城市|site|datacenter|data center|数据中心)$", "located in",
      "located location based where sit sits work works address 位于 在哪 哪里 所在 工作 地址 办公"),
     (r"operated by|operates|operator|运营", "operated by", "operate operates operated operator run 运营 运营商"),
     (r"owned by|owns|owner|归属|属于|所属", "owned by", "own owns owned owner 所属 归属 属于"),
-    (r"led by|\blead\b|leads|head(?:ed)? by|manages|managed by|负责人|负责|领导|管理|组长|主管", "led by",
-     "lead leads led head manager manages managed 负责 负责人 领导 管理"),
+    (r"led by|\blead\b|leads|head(?:ed)? by|manages|managed by|\bmanager\b|\bhead\b(?! office)|负责人|负责|领导|管理|组长|主管|"
+     r"经理|站长|主任|院长|校长|所长", "led by",
+     "lead leads led head heads manager manages managed 负责 负责人 领导 管理 经理 主管 主任 站长 院长"),
     (r"runs? (?:on|in)|deployed|运行|部署", "runs on", "run runs running deployed cluster host 运行 部署 集群"),
     (r"\bhosts?\b|主机|server|服务器", "on host", "host hosts server machine 主机 服务器"),
     (r"stores?|database|存储|存放", "stores data in", "store stores database data 数据库 存储 数据"),

@@ -130,6 +130,7 @@ class Unit:
     kind: str  # sentence | row | field
     cells: list[tuple[str, str]] = field(default_factory=list)
     item: int = 0  # 1: the first sentence of a list item ("- Aisha Okoye, Test Automation Lead."), 2: a later one
+    para: int = 0  # which paragraph or list item of the chunk text it is in (sentences of one share it)
 
 
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -144,6 +145,9 @@ _EMPHASIS = re.compile(r"\*\*|__|`")
 _BLOCK_START = re.compile(r"^\s*(?:[-*•·+]\s|\d+[.)、]\s*|#|\||[（(]?[一二三四五六七八九十]+[)）、.])")
 
 
+_KEY_LEAD = re.compile(r"^[^\W\d][^:：。.!?|]{0,23}[:：]\s")
+
+
 def _reflow(lines: list[str]) -> list[str]:
     """Lines of one paragraph or list item joined back: Markdown wraps a sentence across lines, and a
     list item's continuation lines are indented ("- X:\n  primary supplier Y")."""
@@ -156,6 +160,7 @@ def _reflow(lines: list[str]) -> list[str]:
             and not _BLOCK_START.match(line)
             and not prev.startswith(("|", "#"))
             and not re.search(r"[。！？!?]$", prev)
+            and not (_KEY_LEAD.match(stripped) and _KEY_LEAD.match(prev))  # "Reported: …" / "Asset: …" lines
         ):
             joiner = "" if (CJK.search(prev[-1:]) and CJK.search(stripped[:1])) else " "
             out[-1] = out[-1].rstrip() + joiner + stripped
@@ -224,7 +229,7 @@ def split_units(text: str, header: list[str] | None = None) -> tuple[list[Unit],
         for s in _SENT_END.split(body):
             s = s.strip()
             if len(s) >= 2 and re.search(r"[^\W_]", s):
-                units.append(Unit(text=s, kind="sentence", item=item))
+                units.append(Unit(text=s, kind="sentence", item=item, para=i))
                 item = 2 if item else 0
         i += 1
     return units, header
