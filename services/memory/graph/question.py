@@ -1,5 +1,5 @@
 """What a question asks of the graph (rules, Chinese and English): its shape (bridge, comparison,
-intersection, a yes/no "same …?" check), the kind of answer it wants (a place, a person, a date, a
+intersection, a yes/no "same …?" check, a "which of A and B leads to C?" filter), the kind of answer it wants (a place, a person, a date, a
 number, or a head noun such as "office" / 机房), and for comparisons which way wins."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ _ZH_YES_NO = re.compile(r"吗[？?]?\s*$|是否|是不是|有没有")
 _ZH_SAME = re.compile(r"同一|相同|一样|同样|都")
 _EN_BOTH = re.compile(r"\bboth\b|\bin common\b|\bshared by\b|\bcommon\b|\beach of\b", re.I)
 _ZH_BOTH = re.compile(r"都|共同|同时|共有|一起")
-_EN_WHICH_OF = re.compile(r"\bwhich\b.*\bor\b|\bwhich of\b|\bwho\b.*\bor\b", re.I)
+_EN_WHICH_OF = re.compile(r"\bwhich\b.*\bor\b|\bwhich of\b|\bwho(?:se)?\b.*\bor\b", re.I)
 _ZH_WHICH_OF = re.compile(r"哪个|哪家|哪一个|哪一家|哪位|谁")
 
 
@@ -49,7 +49,7 @@ _ZH_WHICH_OF = re.compile(r"哪个|哪家|哪一个|哪一家|哪位|谁")
 class Question:
     text: str
     lang: str
-    shape: str  # bridge | comparison | intersection | same
+    shape: str  # bridge | comparison | intersection | same | filter
     target: str | None = None  # place | person | date | number
     heads: list[str] = field(default_factory=list)  # head nouns of the asked thing ("office", "机房")
     direction: str | None = None  # comparisons: max | min
@@ -98,4 +98,6 @@ def analyze(text: str) -> Question:
         q.shape = "comparison"
     elif both:
         q.shape = "intersection"
+    elif which_of:
+        q.shape = "filter"  # "A 和 B，哪位的上级常驻西岭基地？": which of the two leads to the named thing
     return q

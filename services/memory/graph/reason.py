@@ -507,9 +507,11 @@ class Reasoner:
             prior = prior + cfg.gnn_weight * _gnn_scores(g, seeds)
         seed_ids = [s.node for s in seeds]
         mentioned = set(seed_ids)
-        if q.shape in ("comparison", "same", "intersection") and len(seeds) >= 2:
+        if q.shape in ("comparison", "same", "intersection", "filter") and len(seeds) >= 2:
             branches = {s.node: paths_from(g, s.node, rel, cfg, cues) for s in seeds}
-            if q.shape == "intersection":
+            if q.shape == "filter":
+                out = self._filter(q, seeds, branches)
+            elif q.shape == "intersection":
                 out = self._intersection(q, seeds, branches, prior, mentioned)
             elif q.shape == "same":
                 out = self._same(q, seeds, branches, prior, mentioned)
@@ -585,6 +587,33 @@ class Reasoner:
         return GraphAnswer(answer="yes" if same else "no", text=_compose(q, head, hops, conclusion=True),
                            shape="comparison", path=hops, score=(s1 + s2) / 2)
 
+    def _filter(self, q: Question, seeds: list[Seed], branches: dict[int, dict[int, _Path]]) -> GraphAnswer | None:
+        """"A 和 B，哪位机长的上级常驻西岭基地？" / "Which of A or B reports to C?": the two coordinated seeds
+        are the candidates, the other seeds the condition; the candidate whose best path reaches a
+        condition node wins (the better path if both do); nothing when neither does."""
+        pair = _coordinated(q.text, seeds)
+        if pair is None:
+            return None
+        conditions = [s.node for s in seeds if s not in pair]
+        reached = []
+        for cand in pair:
+            best = max(((branches[cand.node][c].score, c) for c in conditions if c in branches[cand.node]), default=None)
+            if best is not None:
+                reached.append((best[0], cand, best[1]))
+        if not reached:
+            return None
+        score, win, cond = max(reached, key=lambda r: r[0])
+        lose = next(s for s in pair if s is not win)
+        wname, lname = display_name(self.g, win.node, q.lang), display_name(self.g, lose.node, q.lang)
+        cname = display_name(self.g, cond, q.lang)
+        if q.lang == "zh":
+            head = f"{wname}（经推理路径连到{cname}；{lname}没有更好的路径）。"
+        else:
+            head = f"{wname} (its path leads to {cname}; {lname}'s does not, or less directly)."
+        hops = [_hop(self.g, e) for e in branches[win.node][cond].edges]
+        return GraphAnswer(answer=wname, text=_compose(q, head, hops, conclusion=True), shape="comparison",
+                           path=hops, score=score)
+
     def _comparison(self, q: Question, seeds: list[Seed], branches: dict[int, dict[int, _Path]],
                     prior: np.ndarray) -> GraphAnswer | None:
         types = {q.attribute or "number"}
@@ -617,6 +646,18 @@ class Reasoner:
         hops = [_hop(self.g, e) for e in win[1][2].edges + lose[1][2].edges]
         return GraphAnswer(answer=wname, text=_compose(q, head, hops, conclusion=True), shape="comparison",
                            path=hops, score=(pa[0] + pb[0]) / 2)
+
+
+_COORDINATOR = re.compile(r"^(?:'s|’s|的)?\s*(?:和|与|跟|及|还是|或者|或|、|,|，|and|or)\s*$", re.IGNORECASE)
+
+
+def _coordinated(text: str, seeds: Sequence[Seed]) -> tuple[Seed, Seed] | None:
+    """Two seeds named side by side with "and"/"or"/和/还是 between them, the first such pair."""
+    ordered = sorted((s for s in seeds if s.start >= 0), key=lambda s: s.start)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if a.end <= b.start and _COORDINATOR.match(text[a.end : b.start]):
+            return a, b
+    return None
 
 
 def _gnn_scores(g: TenantGraph, seeds: Sequence[Seed]) -> np.ndarray:
