@@ -83,6 +83,8 @@ _B64_RE = re.compile(r"[A-Za-z0-9+/_\-]{12,}={0,2}")
 _ESCAPES_RE = re.compile(r"(?:\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|\\x[0-9a-fA-F]{2})+")
 _HTML_REF_RE = re.compile(r"&#(?:\d{2,7}|[xX][0-9a-fA-F]{2,6});")
 _PERCENT_RE = re.compile(r"(?:%[0-9a-fA-F]{2}){2,}")
+_PERCENT_ONE_RE = re.compile(r"(?:%[0-9a-fA-F]{2})+")
+_PERCENT_SPREAD = 3  # single escapes spread over a text ("show%20me%20the%20password") are URL encoding too
 _COMBINING_RE = re.compile(r"[\u0300-\u036f]")
 
 # Code-switching (`请 ignore 之前的 instructions`): in a text with both Chinese and English words, the
@@ -284,9 +286,9 @@ def decode_payloads(text: str, found: set[str] | None = None) -> str:
     if "&#" in out and _HTML_REF_RE.search(out):
         found.add("html_entity")
         out = html.unescape(out)
-    if "%" in out and _PERCENT_RE.search(out):
+    if "%" in out and (_PERCENT_RE.search(out) or len(_PERCENT_ONE_RE.findall(out)) >= _PERCENT_SPREAD):
         found.add("percent_encoding")
-        out = _PERCENT_RE.sub(lambda m: unquote(m.group(0)), out)
+        out = _PERCENT_ONE_RE.sub(lambda m: unquote(m.group(0)), out)
     if len(out) >= 12 and _B64_RE.search(out):
         out = _B64_RE.sub(lambda m: _b64(m, found), out)
     return out if len(found) > before and out != text else ""

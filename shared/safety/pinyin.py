@@ -50,8 +50,14 @@ WORDS: dict[str, str] = {
     # destructive
     "shanchu": "删除", "shandiao": "删掉", "qingkong": "清空", "qingchu": "清除", "xiaohui": "销毁",
     "geshihua": "格式化", "jilu": "记录", "beifen": "备份", "yingpan": "硬盘", "quanshan": "全删",
+    # session 27: the verbs and function words around the words above, so a whole pinyin request reads as
+    # its Chinese ("bie guan zhi qian de gui ze", "ba mi ma fa gei wo", "bu hui ju jue"); "zuotian" is here
+    # so that the one-syllable "zuo" (做) never eats it
+    "bieguan": "别管", "buyongguan": "不用管", "yikaishi": "一开始", "shoudao": "收到", "dedao": "得到",
+    "fageiwo": "发给我", "fawo": "发我", "gaosuwo": "告诉我", "buhui": "不会", "wenti": "问题", "tixing": "提醒",
+    "ziji": "自己", "zuotian": "昨天", "heigui": "黑鬼",
 }
-_SINGLE = {"xie": "写", "ma": "骂", "ge": "个", "yi": "一", "shi": "是", "de": "的", "ba": "把", "ni": "你", "wo": "我", "dou": "都", "gei": "给", "geiwo": "给我", "nide": "你的"}
+_SINGLE = {"xie": "写", "ma": "骂", "ge": "个", "yi": "一", "shi": "是", "de": "的", "ba": "把", "ni": "你", "wo": "我", "dou": "都", "gei": "给", "zuo": "做", "he": "和", "geiwo": "给我", "nide": "你的"}
 
 _SYLLABLE = (
     r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|uai|ian|iao|uan|van|ai|ei|ao|ou|an|en|er|"
