@@ -56,8 +56,9 @@ WORDS: dict[str, str] = {
     "bieguan": "别管", "buyongguan": "不用管", "yikaishi": "一开始", "shoudao": "收到", "dedao": "得到",
     "fageiwo": "发给我", "fawo": "发我", "gaosuwo": "告诉我", "buhui": "不会", "wenti": "问题", "tixing": "提醒",
     "ziji": "自己", "zuotian": "昨天", "heigui": "黑鬼",
+    "ranshaoping": "燃烧瓶", "qiyou": "汽油",
 }
-_SINGLE = {"xie": "写", "ma": "骂", "ge": "个", "yi": "一", "shi": "是", "de": "的", "ba": "把", "ni": "你", "wo": "我", "dou": "都", "gei": "给", "zuo": "做", "he": "和", "geiwo": "给我", "nide": "你的"}
+_SINGLE = {"xie": "写", "ma": "骂", "ge": "个", "yi": "一", "shi": "是", "de": "的", "ba": "把", "ni": "你", "wo": "我", "dou": "都", "gei": "给", "zuo": "做", "he": "和", "biao": "表", "li": "里", "geiwo": "给我", "nide": "你的"}
 
 _SYLLABLE = (
     r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|uai|ian|iao|uan|van|ai|ei|ao|ou|an|en|er|"
