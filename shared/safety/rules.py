@@ -592,10 +592,12 @@ CUES: dict[Category, tuple[str, ...]] = {
         "configur hidden secret initial above previous earlier developer admin operator verbatim preamble told "
         "指令 指示 提示 系统 规则 规矩 设定 忽略 无视 忘记 忘掉 覆盖 绕过 泄露 隐藏 初始 开发 管理员 上面 之前 原样 复述 "
         "一字不差 逐字 告诉你".split()),
+    # A role alone is no jailbreak ("pretend you're a strict IELTS examiner"): the classifier's jailbreak
+    # needs a word about the rules the role would shed, or about answering anything.
     Category.JAILBREAK: tuple(
-        "dan mode persona role pretend act as character unfiltered uncensored unrestricted restriction filter "
-        "ethic moral refuse jailbreak evil limit rules censor free 扮演 假装 角色 模式 限制 道德 审查 过滤 拒绝 "
-        "越狱 约束 不受 底线 伦理 规则 自由".split()),
+        "dan mode unfiltered uncensored unrestricted restriction filter ethic moral refus jailbreak evil limit "
+        "rules censor free anything everything disclaimer guideline polic safety unrestrain character 模式 限制 道德 审查 过滤 拒绝 越狱 约束 "
+        "不受 底线 伦理 规则 自由 什么都 一切 顾忌 出戏".split()),
     Category.HARM: tuple(
         "bomb explos weapon gun rifle poison kill murder malware virus ransom keylog hack exploit phish ddos "
         "drug meth attack steal toxic lethal dose stab shoot kidnap trojan worm backdoor payload inject crack "
