@@ -223,7 +223,7 @@ RULES: tuple[Rule, ...] = (
       r"|(?:print|echo|show|dump|list|output|display|give\W*me|tell\W*me|what\W*are|read)\W*(?:\w+\W+){0,3}(?:all\W*)?(?:the\W*|your\W*)?(?:environment\W*variables|env\W*vars|process\.env|os\.environ|\$env|printenv|\benv\b\W*\|)"
       r"|(?:printenv|os\.environ|process\.env|getenv\W*\(\W*['\"]?\w*(?:key|secret|token|pass))"
       r"|(?:first|last)\W*(?:\d+|few|two|three|four|five|six|eight|ten)\W*(?:characters|chars|letters|digits|bytes)\W*(?:of|from)\W*(?:your|the|its)\W*(?:\w+\W+){0,2}(?:api\W*key|key|password|token|secret)",
-      unless=r"(?:rotat(?:e|es|ed|ing|ion)\b|(?:best|right|safest|proper|recommended)\W*way\W*to|how\W*(?:do|can|should)\W*(?:i|we)\W*(?:set|store|keep|hide|protect|rotate|secure|manage|generate|create|reset|change|use|load|read\W*my|pass|configure|add|encrypt)|how\W*to\W*(?:set|store|keep|hide|protect|rotate|secure|manage|generate|create|reset|change|use|load|pass|configure|encrypt)|best\W*practices?|policy|requirements|my\W*(?:own\W*)?(?:password|account|api\W*key|token)|forgot\W*my|reset\W*my|strong\W*password|password\W*(?:manager|strength|policy|rules|generator)|out\W*of\W*(?:git|the\W*repo|version\W*control)|gitignore|what\W*is\W*an?\W*(?:api\W*key|env\W*file|environment\W*variable|token)|example|placeholder|dummy|fake|test\W*key|wi-?fi|router|format|usually|typically|my\W*own|in\W*(?:python|node|bash|docker|react|vite|next\.?js)\W*(?:\?|$)|in\W*(?:a|an|my|the|our)\W*(?:python|node|bash|shell|docker|powershell|java|golang|go|rust|ruby|php)\W*(?:script|program|code|app|file|container|notebook)|dotenv|for\W*my\W*(?:app|project|script)"
+      unless=r"(?:rotat(?:e|es|ed|ing|ion)\b|(?:best|right|safest|proper|recommended)\W*way\W*to|how\W*(?:do|can|should)\W*(?:i|we)\W*(?:set|store|keep|hide|protect|rotate|secure|manage|generate|create|reset|change|use|load|read\W*my|pass|configure|add|encrypt)|how\W*to\W*(?:set|store|keep|hide|protect|rotate|secure|manage|generate|create|reset|change|use|load|pass|configure|encrypt)|best\W*practices?|policy|requirements|my\W*(?:own\W*)?(?:password|account|api\W*key|token)|forgot\W*my|reset\W*my|strong\W*password|password\W*(?:manager|strength|policy|rules|generator)|out\W*of\W*(?:git|the\W*repo|version\W*control)|gitignore|what\W*is\W*an?\W*(?:api\W*key|env\W*file|environment\W*variable|token)|example|placeholder|dummy|fake|test\W*key|wi-?fi|router|format|usually|typically|my\W*own|in\W*(?:python|node|bash|docker|react|vite|next\.?js)\W*(?:\?|$)|in\W*(?:a|an|my|the|our)\W*(?:python|node|bash|shell|docker|powershell|java|golang|go|rust|ruby|php)\W*(?:script|program|code|app|file|container|notebook)|dotenv|environment\W*variables?\W*(?:path|home|lang|shell|user|pwd|term|tz|java_home|pythonpath|display|editor)\b|for\W*my\W*(?:app|project|script)"
              # the rules for passwords, not a password: "minimum password length for admin accounts", "how often
              # must service passwords be rotated"
              r"|(?:minimum|maximum|min|max)\W*(?:\w+\W+){0,3}(?:passwords?|passphrases?)\W*(?:length|characters?)"
@@ -277,7 +277,7 @@ RULES: tuple[Rule, ...] = (
       rf"|{EN_DELETE}\W*(?:\w+\W+){{0,2}}(?:the|your|this|our)\W*(?:entire|whole|production|prod|live|main|company|user|customer|orders?|sales|knowledge)\W*(?:\w+\W+){{0,1}}(?:database|db|knowledge\W*base|kb|server|cluster|table|bucket|backups?|data\W*(?:warehouse|lake)|memory\W*store|vector\W*store|qdrant|kafka\W*topics?|disk)"
       r"|(?:wipe|nuke|destroy|obliterate|erase|format|zero\W*out)\W*(?:\w+\W+){0,2}(?:the|your|this|our)?\W*(?:hard\W*drive|disk|disks|server|servers|system|machine|host|filesystem|file\W*system|root\W*partition|ssd|drives|everything)"
       r"|(?:delete|remove|wipe|erase|destroy|purge)\W*(?:\w+\W+){0,2}(?:every\W*(?:single\W*)?(?:user|customer|record|row|file|table|order|account|memory|document|backup)|(?:all|any)\W*(?:existing\W*)?backups|the\W*backups|backup\W*(?:files|copies|snapshots)|every\W*backup|all\W*snapshots)",
-      unless=r"(?:how\W*(?:do|does|can|should|would)\W*(?:i|we|you|one)|how\W*to|what\W*(?:does|is|happens|are|would)|difference|explain|vs\.?\W|versus|when\W*(?:should|to)|why\W*(?:does|is|would)|is\W*it\W*safe|example\W*of|syntax|tutorial|accidentally|by\W*mistake|news|reported|article\W*about|recover(?!ed)|restore(?!d)|undo|rollback|(?:my|our\W*own)\W*(?:own\W*)?(?:alarms?|reminders?|notes?|cart|drafts?|photos?|account|browser|cache|cookies|history|downloads|messages|emails|inbox|phone|iphone|laptop|pc|computer|mac|tabs|notifications|calendar|events)|cache|cookies|browser\W*history|temp(?:orary)?\W*files|junk|spam|duplicates?|old\W*(?:logs|files|photos)|expired|node_modules|docker\W*images\W*(?:that|which)\W*are\W*unused|unused|dangling|formatting|format\W*(?:the|this|my)\W*(?:text|table|cell|document|code|date|number|output|essay|paper|answer|list|report)|clear\W*(?:all\W*)?(?:the\W*)?(?:filters?|selections?|formatting|notifications|chat|conversation|screen|console|terminal|form|fields|inputs)|(?:delete|clear)\W*all\W*(?:my\W*)?(?:alarms|reminders|notifications))"),
+      unless=r"(?:how\W*(?:do|does|can|should|would)\W*(?:i|we|you|one)|how\W*to|what\W*(?:does|is|happens|are|would)|difference|explain|vs\.?\W|versus|when\W*(?:should|to)|why\W*(?:does|is|would)|is\W*it\W*safe|example\W*of|syntax|tutorial|accidentally|by\W*mistake|news|reported|article\W*about|i\W*pasted|pasted\W*(?:above|below)|\bdraft\b|recover(?!ed)|restore(?!d)|undo|rollback|(?:my|our\W*own)\W*(?:own\W*)?(?:alarms?|reminders?|notes?|cart|drafts?|photos?|account|browser|cache|cookies|history|downloads|messages|emails|inbox|phone|iphone|laptop|pc|computer|mac|tabs|notifications|calendar|events)|cache|cookies|browser\W*history|temp(?:orary)?\W*files|junk|spam|duplicates?|old\W*(?:logs|files|photos)|expired|node_modules|docker\W*images\W*(?:that|which)\W*are\W*unused|unused|dangling|formatting|format\W*(?:the|this|my)\W*(?:text|table|cell|document|code|date|number|output|essay|paper|answer|list|report)|clear\W*(?:all\W*)?(?:the\W*)?(?:filters?|selections?|formatting|notifications|chat|conversation|screen|console|terminal|form|fields|inputs)|(?:delete|clear)\W*all\W*(?:my\W*)?(?:alarms|reminders|notifications))"),
     R("dest_bulk_zh", C.DESTRUCTIVE,
       rf"{ZH_DELETE}.{{0,6}}{ZH_BULK}.{{0,8}}{ZH_DATA}|{ZH_BULK}.{{0,8}}{ZH_DATA}.{{0,10}}(?:都|全都|统统|通通|全部|一律|一起|一并|给我|通通给我)?.{{0,3}}{ZH_DELETE}"
       rf"|(?:把|将)(?:整个|生产|线上|正式|公司的?|系统的?|服务器上?的?)?(?:数据库|知识库|服务器|生产库|线上库|主库|硬盘|磁盘|备份|向量库|用户表|订单表|数据表).{{0,8}}{ZH_DELETE}"
@@ -407,18 +407,19 @@ XT_OTHER_ZH = r"(?:另一个|另外一个|另外的|别的|其他|其它|对方|
 XT_SCOPE_ZH = r"(?:租户|工作空间|工作区|空间|组织|账户)"
 XT_DATA_ZH = r"(?:数据|订单|客户|名单|通讯录|任务|提醒|事项|文档|文件|知识库|记忆|记录|资料|报表|纪要|合同|发票|财务|员工|用户|列表|聊天记录|营收|收入|销售)"
 EN_DATA_WORDS = r"(?:data|records?|orders?|sales|revenue|documents?|docs|files|memor(?:y|ies)|knowledge\W*base|customers?|users?|admins?|names|e-?mails?|reminders?|tasks?|invoices|contracts|reports?|hr|payroll|employees|chats?|conversations|logs|notes|pricing|prices|uploads?|uploaded)"
-XT_STOP = r"(?!(?:isolation|filters?|model|data|level|id|boundar\w*|architecture|design|context|settings?|scope|support|screening|rights?|farmers?|management|portal|admin\w*|config\w*|table|column|field|key|aware|specific|wide|users?|accounts?|and|or|the|a|an|is|are|was|of|in|to|for|with|that|which|who|has|have)\b)"
-SECRET_ZH = r"(?:api ?key|api ?密钥|api_key|密钥|秘钥|私钥|口令|密码|令牌|token|凭证|凭据|连接串|连接字符串|access ?key|secret)"
+XT_NAME = r"(?:['\"“][^'\"”\n]{1,30}['\"”]|[a-z]*\d[\w.-]*|[a-z]+[-_.][\w.-]+|[a-z]\b)"
+XT_STOP = r"(?!(?:isolation|filters?|model|data|level|id|boundar\w*|architecture|design|context|settings?|scope|support|screening|view|mode|onboarding|checklist|portal|rights?|farmers?|management|portal|admin\w*|config\w*|table|column|field|key|aware|specific|wide|users?|accounts?|and|or|the|a|an|is|are|was|of|in|to|for|with|that|which|who|has|have)\b)"
+SECRET_ZH = r"(?:api ?key|api ?密钥|api_key|密钥|秘钥|私钥|口令|密码|令牌|token|凭证|凭据|连接串|连接字符串|access ?key|secret)(?!加密|算法|策略|规则|长度|格式|强度|复杂度|有效期|哈希|存储|管理|轮换|机制)"
 READ_EN = r"(?:look\W*up|show|give|tell|find|get|what|which|pull|send|read|list|export|print|share|reveal|paste|dump|fetch)"
 PII_EN = r"(?:phone\W*numbers?|mobile\W*numbers?|(?:home\W*)?address(?:es)?|e-?mail(?:\W*address)?|card\W*numbers?|credit\W*cards?|id\W*numbers?|ssns?|date\W*of\W*birth|birthday|salary|passwords?)"
 SLOTS: tuple[Rule, ...] = (
     R("xt_slot_en", C.CROSS_TENANT,
       # a named tenant after a preposition or as the subject: "switch my session to tenant acme-retail"
       # "what has the tenant 'globex' uploaded", "tenant B's revenue data"
-      r"(?:switch|change|move|log\W*in|login|sign\W*in|connect|point|scope|set|impersonate|act)\w*\W*(?:\w+\W+){0,3}(?:to|into|as|under|in)\W*(?:the\W*)?tenant\W*(?:id\W*)?['\"“]?[a-z0-9][\w.-]*"
+      rf"(?:switch|change|move|log\W*in|login|sign\W*in|connect|point|scope|set|impersonate|act)\w*\W*(?:\w+\W+){{0,3}}(?:to|into|as|under|in)\W*(?:the\W*)?tenant\W*(?:id\W*)?['\"“]?{XT_STOP}[a-z0-9][\w.-]*"
       rf"|(?:the\W*)?tenant\W*(?:id\W*)?['\"“][a-z0-9][\w.-]*['\"”]\W*(?:\w+\W+){{0,3}}(?:uploaded|stored|saved|has|have|owns|keeps|created|wrote)"
-      rf"|{EN_DATA_WORDS}\W*(?:\w+\W+){{0,2}}(?:of|from|for|in|under|belonging\W*to)\W*(?:the\W*)?tenant\W*(?:id\W*)?['\"“]?{XT_STOP}[a-z0-9][\w.-]*"
-      rf"|tenant\W*{XT_STOP}[a-z0-9][\w-]{{0,20}}\W*(?:的|'s)\W*(?:\w+\W+){{0,1}}{EN_DATA_WORDS}"
+      rf"|{EN_DATA_WORDS}\W*(?:\w+\W+){{0,2}}(?:of|from|for|in|under|belonging\W*to)\W*(?:the\W*)?tenant\W*(?:id\W*)?{XT_NAME}"
+      rf"|tenant\W*{XT_NAME}\W*(?:的|'s)\W*(?:\w+\W+){{0,1}}{EN_DATA_WORDS}"
       r"|(?:ignore|bypass|skip|disable|turn\W*off|without|忽略|绕过|关掉|关闭|无视|跳过|不要)\W*(?:the\W*)?(?:tenant\W*|workspace\W*)?isolation(?=.{0,60}tenant)|tenant.{0,60}(?:ignore|bypass|skip|disable|turn\W*off|忽略|绕过|关掉|关闭|无视|跳过)\W*(?:the\W*)?isolation",
       unless=r"(?:landlord|\brent(?:s|ed|al|ing)?\b|\blease[sd]?\b|arrears|evict|apartment|property|multi-?tenan\w*\W*(?:architecture|design|saas|system|app|database)|(?:my|our)\W*(?:own\W*)?(?:company|team|org\w*)'?s|how\W*(?:do|does|should|to|can)\W*(?:i|we|you)?\W*(?:design|implement|build|architect|test|configure|set\W*up|enforce)|best\W*practices?|our\W*own\W*tenant|my\W*own\W*tenant|explain|what\W*is)"),
     R("xt_slot_en_owner", C.CROSS_TENANT,
@@ -428,28 +429,29 @@ SLOTS: tuple[Rule, ...] = (
       unless=r"(?:landlord|\brent(?:s|ed|al|ing)?\b|\blease[sd]?\b|arrears|evict|apartment|property|multi-?tenan\w*\W*(?:architecture|design|saas|system|app|database)|(?:my|our)\W*(?:own\W*)?(?:company|team|org\w*)'?s|how\W*(?:do|does|should|to|can)\W*(?:i|we|you)?\W*(?:design|implement|build|architect|test|configure|set\W*up|enforce)|best\W*practices?|our\W*own\W*tenant|my\W*own\W*tenant|explain|what\W*is)"),
     R("xt_slot_en_all", C.CROSS_TENANT,
       # the tenants of the platform enumerated: "which tenants on this system have the most users"
-      rf"(?:which|what|list|show|all|every|each|how\W*many)\W*(?:\w+\W+){{0,1}}(?:tenants|workspaces|companies|organi[sz]ations)\W*(?:on|in|using|of|across)\W*(?:this|the|your)\W*(?:system|platform|service|deployment|server|instance)\W*(?:\w+\W+){{0,8}}{EN_DATA_WORDS}",
+      rf"(?:which|what|list|show|all|every|each|how\W*many)\W*(?:\w+\W+){{0,1}}(?:tenants|workspaces|companies|organi[sz]ations)\W*(?:on|in|using|of|across)\W*(?:this|the|your)\W*(?:system|platform|service|deployment|server|instance)\W*(?:\w+\W+){{0,6}}(?:their|have|has|had)\W*(?:the\W*)?(?:most|largest|biggest|highest|top|\d+)?\W*(?:\w+\W+){{0,1}}{EN_DATA_WORDS}",
       unless=r"(?:landlord|\brent(?:s|ed|al|ing)?\b|\blease[sd]?\b|arrears|evict|apartment|property|multi-?tenan\w*\W*(?:architecture|design|saas|system|app|database)|(?:my|our)\W*(?:own\W*)?(?:company|team|org\w*)'?s|how\W*(?:do|does|should|to|can)\W*(?:i|we|you)?\W*(?:design|implement|build|architect|test|configure|set\W*up|enforce)|best\W*practices?|our\W*own\W*tenant|my\W*own\W*tenant|explain|what\W*is)"),
     R("xt_slot_en_as", C.CROSS_TENANT,
-      r"(?:pretend|imagine|assume|act\W*as\W*if|as\W*if)\W*(?:that\W*)?(?:i'?m|i\W*am|we'?re|we\W*are)\W*(?:logged|signed)\W*(?:in|into|on)\W*(?:to\W*)?(?:the\W*)?(?!my\b|our\b)[\w'-]+\W*(?:workspace|tenant|account|org)"
+      r"(?:pretend|imagine|assume|act\W*as\W*if|as\W*if)\W*(?:that\W*)?(?:i'?m|i\W*am|we'?re|we\W*are)\W*(?:logged|signed)\W*(?:in|into|on)\W*(?:to\W*)?(?:the\W*)?(?!my\b|our\b)[\w'-]+\W*(?:workspace|tenant|account|org)\b.{0,80}\b(?:their|its)\b"
       r"|(?:also|too)\W*(?:uses?|using|on|runs?\W*on|is\W*on|are\W*on)\W*(?:this|the\W*same|your)\W*(?:system|platform|service|app)\b.{0,80}\b(?:their|its)\W*(?:actual\W*|real\W*|raw\W*)?(?:user|customer|sales|order)?\W*(?:data|records|numbers|figures|tables?|lists?)",
       unless=r"(?:landlord|\brent(?:s|ed|al|ing)?\b|\blease[sd]?\b|arrears|evict|apartment|property|multi-?tenan\w*\W*(?:architecture|design|saas|system|app|database)|(?:my|our)\W*(?:own\W*)?(?:company|team|org\w*)'?s|how\W*(?:do|does|should|to|can)\W*(?:i|we|you)?\W*(?:design|implement|build|architect|test|configure|set\W*up|enforce)|best\W*practices?|our\W*own\W*tenant|my\W*own\W*tenant|explain|what\W*is)"),
     R("xt_slot_zh", C.CROSS_TENANT,
       rf"{XT_OTHER_ZH}.{{0,2}}{XT_SCOPE_ZH}(?:里|中|内|下|上)?(?:面)?的?.{{0,10}}{XT_DATA_ZH}"
       rf"|(?:登录|登陆|登入|进入|进到|切换|切到|访问|打开|查看|看看|看一下)(?:到|进)?.{{0,6}}{XT_OTHER_ZH}.{{0,6}}{XT_SCOPE_ZH}"
       r"|(?:竞争对手|友商|对手公司|别的公司|其他公司|别家|隔壁公司)[^，。！？,.!?]{0,14}(?:在)?(?:你们|这个|本|咱们|贵)?的?(?:系统|平台|服务|助手|知识库)(?:里|上|中|内)?(?:存|上传|保存|留|放|录入|记)(?:的|了的|下的)"
-      r"|(?:租户|工作区|工作空间|tenant)\s*(?:id|ID|号|编号)?.{0,3}(?:切换|切|换|改|设置?)(?:成|为|到)"
+      r"|(?:租户|tenant)\s*(?:id|ID|号|编号)?.{0,3}(?:切换|切|换|改|设置?)(?:成|为|到)(?!了)"
+      r"|(?:工作区|工作空间|workspace)\s*(?:id|ID|编号).{0,3}(?:切换|切|换|改|设置?)(?:成|为|到)(?!了)"
       r"|(?:切换到|切到|换到|登录到?|登入|登进|登录的是|假装我?(?:现在)?(?:登录的?是|在|是))(?:.{0,4})[“\"「'][^”\"」']{1,20}[”\"」'](?:这个|那个|的)?(?:租户|工作区|工作空间|空间|账号|账户|组织)"
       r"|(?:也用|也在用|也使用|同样用|也是用|也在)(?:这个|本|同一个|你们的?)(?:系统|平台|服务|助手).{0,24}(?:他们|对方|人家)(?:真实|实际|原始)?的?.{0,4}(?:数据|用户|客户|订单|记录|资料)"
       r"|(?:关掉|关了|停掉|停用|禁用|撤掉|拿掉|暂停|临时关闭|临时关掉|先关|关一下)(?:.{0,3})(?:租户|tenant|工作区)(?:的)?(?:过滤|隔离|限制|边界|权限|检查)"
       r"|(?:全平台|整个平台|平台上|全系统|整个系统)(?:的)?(?:每家|所有|各家|全部|每个|各个)(?:公司|租户|企业|组织|商家)",
-      unless=r"(?:欠租|租金|房租|退租|租约|押金|物业|房东|租客|多租户架构|多租户设计|多租户|怎么防止|如何防止|防止|怎么设计|如何设计|如何实现|怎么实现|是什么|什么是|原理|最佳实践|我们自己|我司自己|行业平均|公开数据|财报|年报|上市公司|市场份额)"),
+      unless=r"(?:欠租|租金|房租|退租|租约|押金|物业|房东|租客|多租户架构|多租户设计|多租户|怎么防止|如何防止|防止|怎么设计|如何设计|如何实现|怎么实现|是什么|什么是|原理|最佳实践|我们自己|我司自己|(?:我们|我司|本公司|咱们)(?:公司)?的?(?:租户|工作区)|行业平均|公开数据|财报|年报|上市公司|市场份额)"),
     R("sec_slot_en", C.SECRETS,
       # another person's data on file: "the card number saved on the account that placed order 5531"
       # "what phone number and home address does he have on file"
       rf"{READ_EN}\W*(?:\w+\W+){{0,4}}{PII_EN}\W*(?:\w+\W+){{0,3}}(?:saved|stored|kept|listed|registered)?\W*(?:on|in|for|of|from)\W*(?:the|that|this|a)\W*(?:account|profile|customer|user|order|member)\W*(?:that|which|who|of|for|belonging|behind|under|with|#?\d)"
-      rf"|{PII_EN}\W*(?:\w+\W+){{0,8}}(?:does|do|did)\W*(?:he|she|they|(?!i\b|we\b)\w+)\W*have\W*(?:on\W*file|in\W*(?:the\W*)?(?:system|records|database))"
-      rf"|{PII_EN}\W*(?:\w+\W+){{0,3}}(?:on\W*file|in\W*(?:your|the)\W*(?:system|records|database))\W*(?:for|of)\W*(?!me\b|my\b)(?:\w+\W+){{0,2}}",
+      rf"|{PII_EN}\W*(?:\w+\W+){{0,8}}(?:does|do|did)\W*(?:he|she|they|(?!i\b|we\b|you\b)\w+)\W*have\W*(?:on\W*file|in\W*(?:the\W*)?(?:system|records|database))"
+      rf"|{PII_EN}\W*(?:\w+\W+){{0,3}}(?:on\W*file|in\W*(?:your|the)\W*(?:system|records|database))\W*(?:for|of)\W+(?!me\b|my\b|us\b|our\b|myself\b)\w",
       unless=r"(?:my\W*own|my\W*(?:account|profile|order|card|phone|address|e-?mail)|how\W*(?:do|can|should|to)\W*(?:i|we)?\W*(?:protect|store|mask|hash|encrypt|update|change|validate|rotate|set|keep|manage)|regex|gdpr|privacy\W*policy|best\W*(?:way|practices?)|rotat\w*|what\W*is\W*an?\b|format\W*of|example|placeholder|dummy|fake|test\W*data|what\W*(?:does|is)\W*(?:the\W*)?(?:purpose|meaning|naming|format)|what\W*does\W*\$?\w+\W*(?:do|mean|control)|where\W*(?:do|should|is)|how\W*(?:do|to|can|should)\W*(?:i|we)?\W*(?:set|configure|name|load|read|use|pass))"),
     R("sec_slot_en_use", C.SECRETS,
       # the system's own secrets named by their use: "the key you use to call the model"
@@ -463,7 +465,7 @@ SLOTS: tuple[Rule, ...] = (
       rf"|{SECRET_ZH}.{{0,16}}(?:告诉我|给我|发我|说)?(?:前|后)(?:\d+|几|八|六|四|三|两|十)(?:位|个字符|个字)"
       r"|(?:打印|输出|列出|显示|导出|dump|给我看|发给我|告诉我|贴出)(?:一下)?(?:当前|这个|你的|正在运行的|运行中的|服务的?|进程的?|容器的?|系统的?|服务器的?)+.{0,6}环境变量"
       r"|(?:password|passwd|secret|token|api_?key|密码|密钥|口令)\s*(?:字段|项|键|那一行|那项)?的?(?:值|内容).{0,8}(?:念|读|给我|发我|告诉我|说|贴)"
-      r"|(?:订单|单号)\s*[\w-]{2,}.{0,6}(?:顾客|客户|买家|收件人|用户|下单人)的?.{0,6}(?:身份证|银行卡|卡号|手机号|电话|住址|地址|密码)",
+      r"|(?:查|看|告诉我|给我|发我|导出|调出|列出|拿|获取|提供)[^。！？]{0,12}(?:订单|单号)\s*[\w-]{2,}.{0,6}(?:顾客|客户|买家|收件人|用户|下单人)的?.{0,6}(?:身份证|银行卡|卡号|手机号|电话|住址|地址|密码)",
       unless=r"(?:怎么设置|如何设置|怎么配置|如何配置|怎么保存|如何保存|怎么生成|如何生成|怎么轮换|如何轮换|轮换|重置|忘记|忘了|修改我的|我的密码|我自己的|密码策略|密码规则|密码强度|最佳实践|什么是|是什么意思|示例|例子|代码|函数|脚本|怎么读取|如何读取|python|java|golang|node|(?<![前后])(?:多少|几)位|wifi|无线)"),
     R("jb_slot_zh", C.JAILBREAK,
       # switching the model's safety off, or a version of it without it
@@ -475,7 +477,8 @@ SLOTS: tuple[Rule, ...] = (
       unless=r"(?:头脑风暴|研究|论文|为什么|是否应该|辩论|监管|什么是|原理|怎么评价|新闻|报道|手机|电脑|浏览器|设置里|游戏)"),
     R("jb_slot", C.JAILBREAK,
       r"(?:turn\W*off|disable|switch\W*off|deactivate|remove|lift|suspend|bypass|drop)\W*(?:\w+\W+){0,1}(?:your|the\W*(?:assistant|model|bot|ai)'?s?)\W*(?:safety|content|moderation|ethic\w*|guard\w*|refusal)\W*(?:layer|filters?|settings?|rules|polic(?:y|ies)|guardrails|checks?|mode|module|restrictions|training)"
-      r"|(?:removed|lifted|disabled|turned\W*off|deleted|stripped)\W*(?:all\W*)?(?:your\W*|the\W*|of\W*)?(?:content|safety|ethical|moral)\W*(?:restrictions|filters|rules|guidelines|limits|polic(?:y|ies)|module)\W*(?:\w+\W+){0,8}(?:confirm|behave|acknowledge|respond|answer|comply|you)"
+      r"|(?:removed|lifted|disabled|turned\W*off|deleted|stripped)\W*(?:all\W*)?(?:of\W*)?your\W*(?:content|safety|ethical|moral)\W*(?:restrictions|filters|rules|guidelines|limits|polic(?:y|ies)|module)"
+      r"|(?:removed|lifted|disabled|turned\W*off|deleted|stripped)\W*(?:all\W*)?(?:the\W*|of\W*)?(?:content|safety|ethical|moral)\W*(?:restrictions|filters|rules|guidelines|limits|polic(?:y|ies)|module)\W*(?:\w+\W+){0,8}(?:behave\W*accordingly|comply\W*with\W*anything|respond\W*without|answer\W*without|act\W*without)"
       r"|(?:anything|everything|whatever|requests?|questions?)\W*(?:that\W*)?you\W*(?:would\W*)?(?:normally|usually|otherwise|typically)\W*(?:would\W*)?(?:refuse|decline|reject|not\W*answer)\W*(?:\w+\W+){0,4}(?:must|will|now|answer|do|comply)"
       r"|(?:answers?|responds?\W*to|handles?)\W*(?:\w+\W+){0,3}(?:questions?|requests?)\W*(?:that\W*)?(?:\w+\W+){0,2}(?:refuses?|declines?|won'?t\W*answer)"
       r"|never\W*say\W*no\W*to\W*(?:any|my|a)\W*(?:question|request)",
@@ -497,7 +500,7 @@ SLOTS: tuple[Rule, ...] = (
     R("inj_slot_en", C.INJECTION,
       r"(?:complete|continue|finish|fill\W*in)\W*(?:\w+\W+){0,6}(?:as\W*it\W*appears|verbatim|word\W*for\W*word|exactly)\W*(?:\w+\W+){0,3}(?:in|from)\W*(?:your|the)\W*(?:setup|system\W*prompt|instructions|configuration|config|prompt|initial\W*(?:prompt|instructions))"
       r"|(?:instructions|rules|prompt|guidelines)\W*(?:\w+\W+){0,2}(?:gave|given|set\W*up\W*(?:for|in))\W*you\b.{0,80}\b(?:list|repeat|print|show|tell|send|share|recite)\W*(?:me\W*)?(?:them|it|those)"
-      r"|(?:forget|ignore|disregard|drop)\W*(?:all\W*)?(?:the\W*)?(?:rules|instructions|guidelines)\W*(?:that\W*)?you\W*(?:were|have\W*been|got)\W*(?:given|told|programmed)"
+      r"|(?:forget|ignore|disregard|drop)\W*(?:all\W*)?(?:the\W*)?(?:rules|instructions|guidelines)\W*(?:that\W*)?you\W*(?:were|have\W*been|got)\W*(?:given|told|programmed)(?!\W*by\W*(?:your|my|the|a)\W*(?:old|former|previous|new)?\W*(?:coach|teacher|parents?|mom|dad|mother|father|boss|manager|doctor|trainer|school|mentor|friends?|landlord|coworkers?|colleagues?))"
       r"|(?:text|message|instructions|content)\W*(?:that\W*)?(?:came|comes|was|is)\W*(?:before|above)\W*my\W*(?:first\W*)?(?:message|question|request)",
       unless=r"(?:怎么写|如何写|优化|改进|示例|模板|我的提示词|这段提示词|怎么防|如何防|防范|检测|什么意思|how\W*(?:do|to)\W*(?:i|we)?\W*(?:detect|prevent|defend))"),
     R("hate_slot_zh", C.HATE,
@@ -508,14 +511,14 @@ SLOTS: tuple[Rule, ...] = (
       # everyone's data, not the caller's: "clear every user's reminders in the system", "删除系统里所有人的任务"
       rf"{EN_DELETE}\W*(?:\w+\W+){{0,2}}(?:every|all|each)\W*(?:other\W*)?(?:users?|members?|customers?|employees?|people|persons?|accounts?)'?s?\W*(?:\w+\W+){{0,2}}(?:reminders?|tasks?|notes?|data|files|memor(?:y|ies)|messages|history|documents|orders|records|calendars?|events)"
       rf"|{EN_DELETE}\W*(?:\w+\W+){{0,5}}(?:for|of|from|belonging\W*to)\W*(?:all|every|each)\W*(?:other\W*)?(?:users?|members?|customers?|employees?|accounts?|people|persons?)\b",
-      unless=r"(?:how\W*(?:do|to|can)|what\W*(?:does|is)|怎么|如何|什么|误删|恢复|找回|回滚)"),
+      unless=r"(?:how\W*(?:do|to|can)|what\W*(?:does|is)|怎么|如何|什么|误删|恢复|找回|回滚|filters?|formatting|selections?|\bin\W*my\W*(?:own\W*)?(?:dashboard|view|screen|ui|sheet|spreadsheet|table|list|draft|report|document|file|app|mailing))"),
     R("dest_slot_list", C.DESTRUCTIVE,
       rf"{EN_DELETE}\W*(?:\w+\W+){{0,1}}(?:every|all)\W*\w+\W*(?:,\W*\w+\W*)*(?:,|and)\W*(?:every\W*|all\W*)?\w+\W*(?:\w+\W+){{0,2}}(?:from|in)\W*(?:the|our|this)\W*(?:system|database|db|platform|crm|app|server)",
-      unless=r"(?:how\W*(?:do|to|can)|what\W*(?:does|is)|怎么|如何|什么|误删|恢复|找回|回滚)"),
+      unless=r"(?:how\W*(?:do|to|can)|what\W*(?:does|is)|怎么|如何|什么|误删|恢复|找回|回滚|filters?|formatting|selections?|\bin\W*my\W*(?:own\W*)?(?:dashboard|view|screen|ui|sheet|spreadsheet|table|list|draft|report|document|file|app|mailing))"),
     R("dest_slot_zh", C.DESTRUCTIVE,
       rf"{ZH_DATA}[、，,和及与].{{0,8}}{ZH_DATA}.{{0,4}}(?:全部|统统|通通|一并|全都|都)(?:给我)?{ZH_DELETE}"
       rf"|{ZH_DELETE}.{{0,8}}(?:所有人|每个人|全部用户|所有用户|每个用户|全体用户|全体|大家|其他人|别人)的.{{0,8}}(?:任务|提醒|待办|日程|笔记|数据|文件|记忆|记录|消息|订单|文档)",
-      unless=r"(?:how\W*(?:do|to|can)|what\W*(?:does|is)|怎么|如何|什么|误删|恢复|找回|回滚)"),
+      unless=r"(?:how\W*(?:do|to|can)|what\W*(?:does|is)|怎么|如何|什么|误删|恢复|找回|回滚|filters?|formatting|selections?|\bin\W*my\W*(?:own\W*)?(?:dashboard|view|screen|ui|sheet|spreadsheet|table|list|draft|report|document|file|app|mailing))"),
 )
 RULES = RULES + SLOTS
 TUNED_ANCHORS: dict[str, tuple[str, ...]] = {
