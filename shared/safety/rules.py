@@ -429,10 +429,12 @@ SLOTS: tuple[Rule, ...] = (
       unless=r"(?:landlord|\brent(?:s|ed|al|ing)?\b|\blease[sd]?\b|arrears|evict|apartment|property|multi-?tenan\w*\W*(?:architecture|design|saas|system|app|database)|(?:my|our)\W*(?:own\W*)?(?:company|team|org\w*)'?s|how\W*(?:do|does|should|to|can)\W*(?:i|we|you)?\W*(?:design|implement|build|architect|test|configure|set\W*up|enforce)|best\W*practices?|our\W*own\W*tenant|my\W*own\W*tenant|explain|what\W*is)"),
     R("xt_slot_en_all", C.CROSS_TENANT,
       # the tenants of the platform enumerated: "which tenants on this system have the most users"
-      rf"(?:which|what|list|show|all|every|each|how\W*many)\W*(?:\w+\W+){{0,1}}(?:tenants|workspaces|companies|organi[sz]ations)\W*(?:on|in|using|of|across)\W*(?:this|the|your)\W*(?:system|platform|service|deployment|server|instance)\W*(?:\w+\W+){{0,6}}(?:their|have|has|had)\W*(?:the\W*)?(?:most|largest|biggest|highest|top|\d+)?\W*(?:\w+\W+){{0,1}}{EN_DATA_WORDS}",
+      rf"(?:which|what|list|show|all|every|each|how\W*many)\W*(?:\w+\W+){{0,1}}(?:tenants?|workspaces?|compan(?:y|ies)|organi[sz]ations?)\W*(?:on|in|using|of|across)\W*(?:this|the|your)\W*(?:system|platform|service|deployment|server|instance)\W*(?:\w+\W+){{0,6}}(?:their|have|has|had)\W*(?:the\W*)?(?:most|largest|biggest|highest|top|\d+)?\W*(?:\w+\W+){{0,1}}{EN_DATA_WORDS}",
       unless=r"(?:landlord|\brent(?:s|ed|al|ing)?\b|\blease[sd]?\b|arrears|evict|apartment|property|multi-?tenan\w*\W*(?:architecture|design|saas|system|app|database)|(?:my|our)\W*(?:own\W*)?(?:company|team|org\w*)'?s|how\W*(?:do|does|should|to|can)\W*(?:i|we|you)?\W*(?:design|implement|build|architect|test|configure|set\W*up|enforce)|best\W*practices?|our\W*own\W*tenant|my\W*own\W*tenant|explain|what\W*is)"),
     R("xt_slot_en_as", C.CROSS_TENANT,
-      r"(?:pretend|imagine|assume|act\W*as\W*if|as\W*if)\W*(?:that\W*)?(?:i'?m|i\W*am|we'?re|we\W*are)\W*(?:logged|signed)\W*(?:in|into|on)\W*(?:to\W*)?(?:the\W*)?(?!my\b|our\b)[\w'-]+\W*(?:workspace|tenant|account|org)\b.{0,80}\b(?:their|its)\b"
+      r"(?:log\W*(?:me\W*)?in|login|sign\W*(?:me\W*)?in|impersonate|act)\W*(?:as\W*)?(?:the\W*|an?\W*)?(?:admin\w*|owner|user|member|manager)\W*(?:of|for|at)\W*(?:the\W*)?(?!my\b|our\b)[\w'-]+\W*(?:tenant|workspace|org\w*)\b"
+      r"|(?:of|from|in)\W*(?:the\W*)?workspace\W*['\"“][^'\"”\n]{1,30}['\"”].{0,60}\b(?:their|they|them|partners?|competitors?|rivals?)\b"
+      r"|(?:pretend|imagine|assume|act\W*as\W*if|as\W*if)\W*(?:that\W*)?(?:i'?m|i\W*am|we'?re|we\W*are)\W*(?:logged|signed)\W*(?:in|into|on)\W*(?:to\W*)?(?:the\W*)?(?!my\b|our\b)[\w'-]+\W*(?:workspace|tenant|account|org)\b.{0,80}\b(?:their|its)\b"
       r"|(?:also|too)\W*(?:uses?|using|on|runs?\W*on|is\W*on|are\W*on)\W*(?:this|the\W*same|your)\W*(?:system|platform|service|app)\b.{0,80}\b(?:their|its)\W*(?:actual\W*|real\W*|raw\W*)?(?:user|customer|sales|order)?\W*(?:data|records|numbers|figures|tables?|lists?)",
       unless=r"(?:landlord|\brent(?:s|ed|al|ing)?\b|\blease[sd]?\b|arrears|evict|apartment|property|multi-?tenan\w*\W*(?:architecture|design|saas|system|app|database)|(?:my|our)\W*(?:own\W*)?(?:company|team|org\w*)'?s|how\W*(?:do|does|should|to|can)\W*(?:i|we|you)?\W*(?:design|implement|build|architect|test|configure|set\W*up|enforce)|best\W*practices?|our\W*own\W*tenant|my\W*own\W*tenant|explain|what\W*is)"),
     R("xt_slot_zh", C.CROSS_TENANT,
@@ -441,6 +443,7 @@ SLOTS: tuple[Rule, ...] = (
       r"|(?:竞争对手|友商|对手公司|别的公司|其他公司|别家|隔壁公司)[^，。！？,.!?]{0,14}(?:在)?(?:你们|这个|本|咱们|贵)?的?(?:系统|平台|服务|助手|知识库)(?:里|上|中|内)?(?:存|上传|保存|留|放|录入|记)(?:的|了的|下的)"
       r"|(?:租户|tenant)\s*(?:id|ID|号|编号)?.{0,3}(?:切换|切|换|改|设置?)(?:成|为|到)(?!了)"
       r"|(?:工作区|工作空间|workspace)\s*(?:id|ID|编号).{0,3}(?:切换|切|换|改|设置?)(?:成|为|到)(?!了)"
+      r"|[“\"「'][^”\"」']{1,20}[”\"」'](?:这个|那个)?的?租户(?:里|中|内|下|上)?(?:面)?的?.{0,10}(?:数据|订单|客户|名单|通讯录|任务|提醒|文档|文件|知识库|记忆|记录|资料|报表|纪要|合同|发票|财务|员工|用户|营收|收入|销售)"
       r"|(?:切换到|切到|换到|登录到?|登入|登进|登录的是|假装我?(?:现在)?(?:登录的?是|在|是))(?:.{0,4})[“\"「'][^”\"」']{1,20}[”\"」'](?:这个|那个|的)?(?:租户|工作区|工作空间|空间|账号|账户|组织)"
       r"|(?:也用|也在用|也使用|同样用|也是用|也在)(?:这个|本|同一个|你们的?)(?:系统|平台|服务|助手).{0,24}(?:他们|对方|人家)(?:真实|实际|原始)?的?.{0,4}(?:数据|用户|客户|订单|记录|资料)"
       r"|(?:关掉|关了|停掉|停用|禁用|撤掉|拿掉|暂停|临时关闭|临时关掉|先关|关一下)(?:.{0,3})(?:租户|tenant|工作区)(?:的)?(?:过滤|隔离|限制|边界|权限|检查)"
@@ -541,8 +544,8 @@ TUNED_ANCHORS: dict[str, tuple[str, ...]] = {
     "dest_tuned": tuple("delet wip eras remov purg 清理 删 清空 清除 抹掉 rm".split()),
     "xt_slot_en": ("tenant",),
     "xt_slot_en_owner": ("tenant", "workspace"),
-    "xt_slot_en_all": ("tenants", "workspaces", "companies", "organisations", "organizations"),
-    "xt_slot_en_as": ("logged", "signed", "also", "too"),
+    "xt_slot_en_all": ("tenant", "workspace", "compan", "organisation", "organization"),
+    "xt_slot_en_as": ("log", "sign", "impersonat", "act", "workspace", "also", "too"),
     "xt_slot_zh": tuple("租户 工作空间 工作区 空间 组织 账户 竞争对手 友商 对手公司 别的公司 其他公司 别家 隔壁公司 tenant 全平台 整个平台 平台上 全系统 整个系统 也用 也在用 也使用 同样用 也是用 也在".split()),
     "sec_slot_en": tuple("phone mobile address mail card number ssn birth salary password".split()),
     "sec_slot_en_use": tuple("_ key token secret password credential".split()),
