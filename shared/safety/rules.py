@@ -751,14 +751,29 @@ def without_mentions(form: str) -> str:
     return _QUOTED_RE.sub(' "…" ', form)
 
 
+SHORT_FORM = 64
+"""Forms up to this many characters test a rule's anchors with one literal alternation (a single C-level
+search instead of a Python loop of substring tests, which cost more than the rules' own patterns); longer
+forms with the substring tests, which scale better with the text (the alternation made the 100-160
+character requests slower). The same test either way: case-sensitive, any anchor anywhere. Measured over
+the parser corpora, CPU time, best of five: guard p50 0.27 -> 0.14 ms; p90 and p99 within the run-to-run
+spread (±0.1 ms)."""
+
+
+def _anchor_pattern(anchors: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile("|".join(re.escape(a) for a in sorted(set(anchors), key=len, reverse=True))) if anchors else None
+
+
 class RuleSet:
     """All rules; a rule runs on a form only when one of its anchors is in it."""
 
     def __init__(self, rules: tuple[Rule, ...] = RULES) -> None:
-        self._rules: list[tuple[Rule, tuple[str, ...], re.Pattern[str], re.Pattern[str] | None]] = [
+        self._rules: list[tuple[Rule, tuple[str, ...], re.Pattern[str] | None, re.Pattern[str],
+                                re.Pattern[str] | None]] = [
             (
                 rule,
                 ANCHORS.get(rule.name, ()),
+                _anchor_pattern(ANCHORS.get(rule.name, ())),
                 re.compile(rule.pattern, re.S | re.I),
                 re.compile(rule.unless, re.S | re.I) if rule.unless else None,
             )
@@ -769,11 +784,12 @@ class RuleSet:
         """The first rule of each category that some form matches and no veto overrules."""
         hits: list[RuleHit] = []
         seen: set[Category] = set()
-        for rule, anchors, pattern, veto in self._rules:
+        for rule, anchors, anchored, pattern, veto in self._rules:
             if rule.category in seen:
                 continue
             for form in forms:
-                if anchors and not any(a in form for a in anchors):
+                if anchored is not None and (anchored.search(form) is None if len(form) <= SHORT_FORM
+                                             else not any(a in form for a in anchors)):
                     continue
                 m = pattern.search(form)
                 if m is None or (veto is not None and veto.search(form)):
