@@ -45,6 +45,7 @@ from .build import new_state
 from .checkpoints import recover
 from .compose import progress_report
 from .kb_first import KbPresence
+from .language import not_trusted
 from .requests import Dispatch
 from .state import PlannerPolicy, TaskState
 from .turns import TurnBatcher
@@ -72,6 +73,9 @@ class Coordinator:
         self.turns = TurnBatcher(rt)
         # Which tenants have no knowledge base: their general questions skip the search (kb_first.py).
         self.kb = KbPresence(policy.kb_first_absent_ttl_s)
+        # The languages each task type's model answers and writes in, from its latest result (answer_languages):
+        # a step whose text would not be handed over is answered here without the model (language.not_trusted).
+        self.languages: dict[str, list[str]] = {}
 
     # ------------------------------------------------------------ lifecycle
 
@@ -207,6 +211,8 @@ class Coordinator:
                 return
             if step.name == "kb_search" and step.status is StepStatus.COMPLETED:
                 self.kb.observe(state.tenant, step.output, time.time())
+            if isinstance(trusted := step.output.get("answer_languages"), list) and step.task_type:
+                self.languages[step.task_type] = [str(t) for t in trusted]
             trace.get_current_span().set_attributes(
                 {telemetry.STEP_ID: step.id, "autoglm.step.kind": step.kind.value, "autoglm.step.ok": reply.ok}
             )
@@ -267,12 +273,21 @@ class Coordinator:
         sends: list[Awaitable[None]] = []
         while True:
             actions = advance(state, self.policy, time.time(), self.guard)
+            here = False
             for action in actions:
-                if isinstance(action, Dispatch):
+                if isinstance(action, Dispatch) and (trusted := not_trusted(state, action.step, self.languages)):
+                    # Text the model is not trusted to write: not asked for; compose answers (a plain draft or
+                    # the honest notice) as it would have on the model's reply.
+                    step = action.step
+                    apply_reply(state, StepCompleted(step_id=step.id, attempt=step.attempts, ok=True, text="",
+                                                     output={"answer_languages": trusted, "model_skipped": True},
+                                                     service="planner"))
+                    here = True
+                elif isinstance(action, Dispatch):
                     sends.append(self._send(state, action))
                 elif isinstance(action, Publish):
                     await self._publish(state, action)
-            if not any(isinstance(a, Publish) for a in actions):
+            if not here and not any(isinstance(a, Publish) for a in actions):
                 return sends, any(isinstance(a, Forget) for a in actions)
 
     def _send(self, state: TaskState, action: Dispatch) -> Awaitable[None]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from autoglm.shared.events import IntentType
+from autoglm.shared.events import IntentType, StepKind
 
 from .state import PlanStep, TaskState
 
@@ -61,3 +61,20 @@ def retry_in_language(state: TaskState, step: PlanStep, text: str, finish: str |
     step.arguments["language_retry"] = True
     step.arguments["language_bias"] = RETRY_BIAS
     return True
+
+
+def not_trusted(state: TaskState, step: PlanStep, known: dict[str, list[str]]) -> list[str] | None:
+    """The languages the model of ``step``'s task type is trusted in (``known``: learnt from its earlier results'
+    ``answer_languages``), when its text for this step would not be handed over anyway: a piece of writing in
+    another language (answers.writing_answer). None: ask the model. The planner then answers the step without
+    the model (a plain draft or the honest notice), instead of waiting 10-50 s for text it would throw away.
+    Writing only for now: an open question in such a language still reaches the model and gets the notice after
+    it (answers.untrusted_answer)."""
+    if step.kind is not StepKind.GENERATE or step.name != "generate" or \
+            step.task_type != IntentType.CREATIVE_WRITING.value:
+        return None
+    trusted = known.get(step.task_type)
+    if not trusted or "*" in trusted:
+        return None
+    language = output_language(state, step)
+    return list(trusted) if language and language not in trusted else None

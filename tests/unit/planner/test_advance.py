@@ -294,3 +294,31 @@ def test_progress_reports_the_plan_then_each_change_for_tasks_that_ask() -> None
     [publish] = advance(state, POLICY, T0 + 3)
     mark_published(state, T0 + 3)
     assert progress_report(state) is None  # the result carries every step; the stream ends with it
+
+
+def _generation(state: TaskState) -> Dispatch | None:
+    """Drive a state, completing the other steps, to its first generation dispatch."""
+    for _ in range(5):
+        dispatches = [a for a in advance(state, POLICY, T0) if isinstance(a, Dispatch)]
+        for d in dispatches:
+            if d.step.kind is StepKind.GENERATE:
+                return d
+            apply_reply(state, _ok(d.step.id, turns=[], memories=[]))
+    return None
+
+
+def test_writing_the_model_is_not_trusted_in_is_not_asked_of_it() -> None:
+    from autoglm.services.planner.language import not_trusted
+
+    writing = Intent(id="i1", type=IntentType.CREATIVE_WRITING, text="写一条通知：周五下午三点开会")
+    state = _state(writing, language="zh")
+    step = _generation(state).step
+    assert not_trusted(state, step, {}) is None  # nothing known of the model yet: ask it
+    assert not_trusted(state, step, {"creative_writing": ["*"]}) is None
+    assert not_trusted(state, step, {"creative_writing": ["zh", "en"]}) is None
+    assert not_trusted(state, step, {"question_answering": ["en"]}) is None  # known for another task type only
+    assert not_trusted(state, step, {"creative_writing": ["en"]}) == ["en"]
+    english = _state(Intent(id="i1", type=IntentType.CREATIVE_WRITING, text="Write a notice: meeting at 3 on Friday"))
+    assert not_trusted(english, _generation(english).step, {"creative_writing": ["en"]}) is None
+    question = _state(Intent(id="i1", type=IntentType.QUESTION_ANSWERING, text="天为什么是蓝的"), language="zh")
+    assert not_trusted(question, _generation(question).step, {"question_answering": ["en"]}) is None
