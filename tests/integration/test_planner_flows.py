@@ -40,6 +40,22 @@ async def test_weather_then_reminder_copy(bus: Bus) -> None:
         assert "2026-11-26" in prompt and "北京" in prompt
 
 
+async def test_chinese_writing_is_drafted_without_the_bundled_model_once_its_languages_are_known(bus: Bus) -> None:
+    """The bundled model writes English only (answer_languages): after one writing result has said so, a Chinese
+    notice is a plain draft of the request, and the model is not asked for it at all."""
+    first = task_event("Write a short note to Sam saying the team lunch moved to 1 pm on Thursday")
+    await bus.publish("autoglm.tasks", first, key=first["sessionid"])
+    assert (await bus.result(first["taskid"], 240))["data"]["status"] in ("completed", "partial")
+    ev = task_event("写一条通知：本周五下午3点在302会议室开安全培训会，请准时参加。")
+    await bus.publish("autoglm.tasks", ev, key=ev["sessionid"])
+    data = (await bus.result(ev["taskid"], 240))["data"]
+    assert data["status"] == "completed" and data["answer_source"] == "template", data
+    assert "302" in data["answer"] and "周五" in data["answer"] and "通知" in data["answer"], data["answer"]
+    asked = await bus.read("autoglm.inference.requests",
+                           lambda d: d.get("taskid") == ev["taskid"] and d["data"]["operation"] == "generate", 1, 5)
+    assert asked == []
+
+
 async def test_clarification_round_trip_in_one_session(bus: Bus) -> None:
     session = f"clarify-{uuid.uuid4().hex[:8]}"
     first = task_event("查询明天的天气", session=session, now="2026-11-25T10:00:00+08:00")
