@@ -43,11 +43,12 @@ def norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-def main() -> int:
+def main(here: pathlib.Path = HERE) -> int:
+    """Check the set in ``here`` (this folder; the later multi-hop sets call it with theirs)."""
     errors = []
     tenants = {
         p.name: {f.name: f.read_text(encoding="utf-8") for f in p.iterdir() if f.is_file()}
-        for p in (HERE / "docs").iterdir()
+        for p in (here / "docs").iterdir()
         if p.is_dir()
     }
     fnames = collections.Counter(n for files in tenants.values() for n in files)
@@ -60,7 +61,7 @@ def main() -> int:
     counts = collections.Counter()
     rows = [
         json.loads(line)
-        for line in (HERE / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+        for line in (here / "questions.jsonl").read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
     for q in rows:
