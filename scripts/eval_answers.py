@@ -200,6 +200,9 @@ class Run:
             "passed": not failed, "failed": failed, "latency_s": round(latency, 3),
             "duration_ms": (data or {}).get("duration_ms"), "status": checks.effective_status(data) if data else None,
             "answer_source": (data or {}).get("answer_source"), "answer": ((data or {}).get("answer") or "")[:300],
+            # what each tool step returned, so a number in the answer can be traced to a tool (or to none)
+            "tools": [f"{s.get('name')}: {s.get('summary', '')}"[:300] for s in (data or {}).get("steps") or []
+                      if s.get("kind") == "tool_call" and s.get("status") == "completed"],
         }
 
     kb_root: Path = DATA / "kb"

@@ -22,6 +22,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from autoglm.shared.events import Intent, IntentGraph, IntentType
+from autoglm.shared.word_problem import is_word_problem
 
 from .chain import exact_steps
 from .classify import Classification
@@ -44,6 +45,7 @@ from .resolve import (
 )
 from .split import mask_quotes, split_payload
 from .text import detect_language, fix_typos, normalize
+from .uncomputed import honest_graph
 
 __all__ = ["Fallback", "parse_request", "CLARIFICATIONS", "OPTION_NAMES", "clarify_options", "referent_question"]
 
@@ -170,21 +172,31 @@ def parse_request(
     today = _today(now, tz)
     # An arithmetic word problem is compiled to its exact steps before any rule guesses at it (problem.py).
     problem = _word_problem(text, now, tz, context, fallback, today)
+    arithmetic = is_word_problem(normalize(text))
     graph, _ = _parse(text, now, tz, context, fallback)
-    if problem is not None and not _other_tasks(graph):
-        return problem
-    # Last: what a tool answers exactly goes to that tool, also on an earlier result (chain.py).
-    return exact_steps(graph, text, today)
+    if problem is not None and not _other_tasks(graph, arithmetic):
+        return honest_graph(problem, normalize(text), bool(context), compiled=True) if arithmetic else problem
+    # Then: what a tool answers exactly goes to that tool, also on an earlier result (chain.py).
+    graph = exact_steps(graph, text, today)
+    if arithmetic:
+        # Last: a word problem's arithmetic is a tool's or nobody's; what no step computes is named (uncomputed.py).
+        graph = honest_graph(graph, normalize(text), bool(context))
+    return graph
 
 
 _OTHER_TOOLS = ("weather", "sql_query", "http_get", "kb_search")
 _OTHER_TYPES = ("translation", "summarization", "code_generation", "unsupported")
 
 
-def _other_tasks(graph: IntentGraph) -> bool:
+def _other_tasks(graph: IntentGraph, arithmetic: bool = False) -> bool:
     """Whether the rules find tasks no word problem holds beside the numbers ("Remember that …. Also, what's the
     weather in Toronto tomorrow, and how many days until Christmas?"): then the compiler, which reads the request as
-    one problem, would drop them, and the rules' graph (whose sums and dates go to the tools anyway) is kept."""
+    one problem, would drop them, and the rules' graph (whose sums and dates go to the tools anyway) is kept.
+    In a request judged a word problem (``arithmetic``: it names no weather, order, document or URL, and asks for no
+    writing, translation, summary or code) only a fact to remember is another task; a query or search the rules
+    made of its numbers is a misreading (ar-02: "$128.50 + 7.25% tax…" as SQL on orders)."""
+    if arithmetic:
+        return len(graph.intents) > 1 and any("memory" in i.entities for i in graph.intents)
     return len(graph.intents) > 1 and any(
         i.tool in _OTHER_TOOLS or i.type.value in _OTHER_TYPES or "memory" in i.entities for i in graph.intents
     )

@@ -24,8 +24,10 @@ from autoglm.shared.events import (
     TaskStatus,
 )
 from autoglm.shared.safety import Guard, OutputVerdict
+from autoglm.shared.word_problem import is_word_problem
 
 from . import answers as A
+from .arithmetic import NOT_COMPUTED, UNCOMPUTED, invented_numbers, uncomputed_answer
 from .drafts import asked_advice, weather_lines
 from .exact import EXACT_TOOLS, REFERENCE, result_of
 from .language import output_language
@@ -129,6 +131,7 @@ def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
     failures: list[str] = []
     cut: list[str] = []  # answered, but cut short at a deadline
     chained = _chained(state)
+    arithmetic = is_word_problem(state.request.text) or any(i.entities.get(UNCOMPUTED) for i in state.graph.intents)
     for intent in state.graph.intents:
         step = intent_step(state, intent.id)
         if step is None:
@@ -139,6 +142,11 @@ def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
             step.status, step.error = StepStatus.FAILED, "no text was generated before the step's deadline"
         if step.status is StepStatus.COMPLETED:
             part = _render_output(state, step, zh)
+            if arithmetic and part.source == "model" and invented_numbers(part.text, state.request.text,
+                                                                           tool_texts(state)):
+                # The last guard: a word problem's number comes from the request or a tool, never from a model.
+                part = A.Part(uncomputed_answer(intent.text, state.graph.language), "template", failed=NOT_COMPUTED,
+                              note="a number neither in the request nor from a tool step")
             if truncated_by(step) == "deadline":
                 cut.append(f"{intent.text}: cut off at its deadline")
                 part.text += ("……（已到截止时间，以上是截止前生成的部分）" if zh
@@ -163,6 +171,12 @@ def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
     if len(failures) == len(parts):
         return TaskStatus.FAILED, answer, "; ".join(failures)
     return TaskStatus.PARTIAL, answer, "partial: " + "; ".join(failures + cut)
+
+
+def tool_texts(state: TaskState) -> list[str]:
+    """What the task's completed tool steps were given and returned, as text (the numbers an answer may use)."""
+    return [json.dumps([s.arguments, s.output], ensure_ascii=False, default=str) + " " + s.text
+            for s in state.steps if s.kind is StepKind.TOOL and s.status is StepStatus.COMPLETED]
 
 
 def _chained(state: TaskState) -> set[str]:
@@ -263,6 +277,8 @@ def exact_text(step: PlanStep, zh: bool) -> str | None:
 def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
     if step.kind is StepKind.REMEMBER and step.name == "remember":
         return A.Part(acknowledgement(step.output, zh), "template")
+    if step.kind is StepKind.COMPOSE and step.name == UNCOMPUTED:
+        return A.Part(step.text, "template", failed=NOT_COMPUTED)  # honest, but no answer: the task is not complete
     if step.kind is StepKind.COMPOSE and step.name == "unsupported":
         return A.Part(step.text, "template")  # what the system can't do, and what it can (capabilities.py)
     exact = exact_text(step, zh)

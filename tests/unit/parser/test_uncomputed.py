@@ -1,0 +1,65 @@
+"""A word problem no reader compiles in full keeps its exact steps and names the rest as one ``uncomputed``
+intent: never a model, SQL, knowledge-base or weather intent, never a clarifying question (issue 16).
+Sentences written for this test, not taken from an evaluation set."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from autoglm.services.parser.pipeline import parse_request
+from autoglm.shared.events import IntentType
+
+NOW = datetime(2026, 12, 6, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+_OTHER = {"sql_query", "kb_search", "weather", "http_get"}
+
+
+@pytest.mark.parametrize("text", [
+    "Our dinner bill is $212.40. Add 6% city tax, then a 15% tip on the taxed amount, split 4 ways. Each share?",
+    "If I save 15,000 at 2.8% a year, compounded yearly, what do I have after 6 years?",
+    "The exchange rate is 1 EUR = 7.71 CNY. How many euros do I get for 3,000 CNY?",
+    "I earn 38 an hour and worked 41.5 hours. What is my pay before tax?",
+    "订单系统之外的问题：一桶 4 升的油卖 72 元，另一桶 2.5 升卖 48 元，哪桶每升更便宜？",
+    "烧烤一共 865 元，另收 5% 服务费，再减掉 30 元的团购券，最后平摊给 5 个人，每人多少？",
+    "停车场前 2 小时 10 元，之后每小时 4 元，我停了 7 小时，要交多少？",
+])
+def test_an_unread_word_problem_is_named_not_routed(text: str) -> None:
+    graph = parse_request(text, now=NOW)
+    assert graph.clarification is None
+    assert not any(i.tool in _OTHER for i in graph.intents)
+    assert all(i.tool or i.entities.get("uncomputed") for i in graph.intents)  # nothing left to a model
+    [left] = [i for i in graph.intents if i.entities.get("uncomputed")]
+    assert left.type is IntentType.CALCULATION and left.tool is None
+
+
+def test_the_exact_step_it_found_is_kept_before_the_rest() -> None:
+    graph = parse_request("The jacket was ¥880, now 25% off, and I have a ¥60 coupon on top. What do I pay?", now=NOW)
+    tools = [i.tool for i in graph.intents]
+    assert "calculator" in tools and graph.intents[-1].entities == {"uncomputed": True}
+    assert "880" in graph.intents[0].entities["expression"]
+    assert "What do I pay" in graph.intents[-1].text
+
+
+def test_a_step_that_misses_a_stated_number_did_not_compute_the_problem() -> None:
+    # Every step exact, but the stated principal is used by none of them: the asked total is named, not shown.
+    graph = parse_request("3万块钱存两年定期，年利率2.1%，按单利算，到期一共能拿多少？", now=NOW)
+    assert graph.intents[-1].entities == {"uncomputed": True}
+    assert "一共" in graph.intents[-1].text
+
+
+def test_an_earlier_result_is_not_invented_for_a_self_contained_problem() -> None:
+    graph = parse_request("衬衫每件159元，买两件第二件半价，一共付多少？", now=NOW)
+    assert not any("{last}" in str(i.entities) for i in graph.intents)
+
+
+@pytest.mark.parametrize("text", [
+    "What is 18% of 450?",  # one expression: the rules' exact step, unchanged
+    "原价 640 元，先打八折，再减 50 元，最后付多少？",  # compiled in full
+    "and after 20% tax?",  # a follow-up on the last turn's result
+])
+def test_what_is_computed_in_full_is_unchanged(text: str) -> None:
+    graph = parse_request(text, now=NOW)
+    assert graph.intents and not any(i.entities.get("uncomputed") for i in graph.intents)
+    assert all(i.tool == "calculator" for i in graph.intents)
