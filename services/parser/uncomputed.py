@@ -43,8 +43,15 @@ def _arithmetic_clause(intent: Intent) -> bool:
     return intent.type not in _WORK_TYPES and (bool(numbers_in(intent.text)) or asks_quantity(intent.text))
 
 
+# A conversion factor the request states ("1 英尺 = 0.3048 米", "using 1 mile = 1.609 km").
+_FACTOR = re.compile(r"(?<![\d.])(?:1|one|一)\s*[^\d\s=]{1,12}?\s*(?:=|等于|≈)\s*(\d+(?:\.\d+)?)", re.I)
+
+
 def _unused_numbers(text: str, exact: list[Intent]) -> bool:
-    """A number the request states that no exact step uses ("5万…2.75%" computed as 50*2.75/100: 5 is unused)."""
+    """A number the request states that no exact step uses ("5万…2.75%" computed as 50*2.75/100: 5 is unused).
+    A stated conversion factor counts as used by a unit conversion, whose table holds it."""
+    if any(i.tool == "convert_units" for i in exact):
+        text = _FACTOR.sub(" ", text)
     used = {round(n, 9) for i in exact for v in i.entities.values() if isinstance(v, str | int | float)
             for n in numbers_in(str(v))}
     # the same number as a step writes it: 5万 = 50000, 1.2k = 1200, 2.75% = 0.0275

@@ -16,6 +16,7 @@ import pytest
 
 from autoglm.shared.cli.stack import Stack
 from autoglm.shared.devtools.chaos import running_stack
+from autoglm.shared.word_problem import numbers_in
 
 from .conftest import Bus, task_event
 
@@ -30,6 +31,20 @@ async def test_a_chained_calculation_is_done_by_the_calculator(bus: Bus) -> None
     assert "250*0.8 = 200" in data["answer"] and "200-20 = 180" in data["answer"], data["answer"]
     assert [s["name"] for s in data["steps"] if s.get("intent_id")] == ["calculator", "calculator"]
     assert not any(s["kind"] == "generation" for s in data["steps"])  # no model anywhere
+
+
+async def test_a_word_problem_no_reader_computes_is_named_not_guessed(bus: Bus) -> None:
+    # A tiered price the compiler does not read: no model, no query, no knowledge base is asked, and the answer
+    # says which part was not computed, in the request's language, with no number the request did not state.
+    text = "Parking is 12 for the first 2 hours and 5 for each hour after that. I parked 6.5 hours. What do I owe?"
+    ev = task_event(text)
+    await bus.publish("autoglm.tasks", ev, key=ev["sessionid"])
+    data = (await bus.result(ev["taskid"], 120))["data"]
+    assert data["status"] in ("failed", "partial"), data
+    assert "not computed" in data["answer"] and "one step per sentence" in data["answer"], data["answer"]
+    assert set(numbers_in(data["answer"])) <= set(numbers_in(text)), data["answer"]
+    assert not any(s["kind"] == "generation" for s in data["steps"]), data["steps"]
+    assert not any(s["name"] in ("sql_query", "sql_schema", "kb_search", "weather") for s in data["steps"])
 
 
 async def test_the_next_turn_goes_on_from_the_last_result(bus: Bus) -> None:

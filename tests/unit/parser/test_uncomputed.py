@@ -63,3 +63,8 @@ def test_what_is_computed_in_full_is_unchanged(text: str) -> None:
     graph = parse_request(text, now=NOW)
     assert graph.intents and not any(i.entities.get("uncomputed") for i in graph.intents)
     assert all(i.tool == "calculator" for i in graph.intents)
+
+
+def test_a_stated_conversion_factor_is_the_conversions_own() -> None:
+    graph = parse_request("2.5 米等于多少英尺？按 1 英尺 = 0.3048 米算。", now=NOW)
+    assert [i.tool for i in graph.intents] == ["convert_units"]
