@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_word_problem", "asks_quantity", "numbers_in", "MAX_CHARS", "UNCOMPUTED"]
+__all__ = ["is_word_problem", "is_follow_up", "asks_quantity", "numbers_in", "MAX_CHARS", "UNCOMPUTED"]
 
 # The entity of a calculation intent that no reader computed (the parser's mark, the planner's cue for a template).
 UNCOMPUTED = "uncomputed"
@@ -80,6 +80,18 @@ _NOT_ARITHMETIC = re.compile(
 )
 
 
+# A next turn that asks for a number about the last one's result: "What's that in kilograms?", "那三个人平摊的话每人多少？"
+_QUANTITY_ASK = re.compile(r"\bhow\s+(?:much|many|far|long)\b|\bin\s+(?:[a-z]+\s+)?(?:kilo\w*|grams?|hours?|minutes?|"
+                           r"seconds?|days?|weeks?|months?|years?|miles?|km|metres?|meters?|litres?|liters?|euros?|"
+                           r"dollars?|yuan|pounds?|percent)\b|多少|几|每人|平均", re.I)
+_REFERS = re.compile(r"\b(?:that|it|this|the result|the total|each)\b|那|这|它|再|还|呢|结果|总", re.I)
+# Operation words that make two bare numbers a problem ("cost 250 last year and 275 this year … same percentage").
+_OPERATION = re.compile(r"\b(?:percentage|per\s*cent|increase[sd]?|decrease[sd]?|discount(?:ed)?|interest|tax|tip|"
+                        r"split|average|rate)\b|涨|降|折扣|利息|利率|税|均摊|平摊", re.I)
+_CLOCK = re.compile(r"(?<!\d)(?:[01]?\d|2[0-3]):[0-5]\d(?!\d)")
+_CLOCK_ASK = re.compile(r"\bhow\s+(?:many|much|long)\s+(?:minutes|hours|time)\b|多少分钟|几个?小时|多长时间|多久", re.I)
+
+
 def numbers_in(text: str) -> list[float]:
     """The numbers written with digits in ``text`` ("20,000" is one number; "3.5%" reads 3.5)."""
     return [float(m.group(0).replace(",", "")) for m in _DIGITS.finditer(text)]
@@ -104,4 +116,16 @@ def is_word_problem(text: str) -> bool:
         return True
     if len(_DATE.findall(text)) >= 2 and _DATE_ASK.search(text):
         return True
+    if len(_CLOCK.findall(text)) >= 2 and _CLOCK_ASK.search(text):
+        return True
+    if _OPERATION.search(undated):
+        return True
     return len(numbers) >= 3 and bool(_AGGREGATE.search(text))
+
+
+def is_follow_up(text: str) -> bool:
+    """``text`` asks for a number about an earlier result ("And how many hours is that?", "再扣掉手续费，到手多少？"):
+    arithmetic when the turn before it was (the caller knows the turn)."""
+    if not text or len(text) > MAX_CHARS or _OTHER_SOURCE.search(text) or _NOT_ARITHMETIC.search(text):
+        return False
+    return bool(_QUANTITY_ASK.search(text)) and bool(numbers_in(text) or _REFERS.search(text))

@@ -5,15 +5,19 @@ problem that no reader compiled, services/parser/uncomputed.py): it names the pa
 for it rather than a guess, and how to ask so that each step can be computed. :func:`invented_numbers` is the
 answer's last guard: in an answer to a word problem, a number that is neither in the request nor produced by a
 tool step is not shown (compose.py replaces the part that carries it by the same statement).
+:func:`continues_problem` extends the same to the next turn of a word problem that no tool step reads ("What's
+that in kilograms?" after a recipe problem): a template, not the model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from autoglm.shared.word_problem import UNCOMPUTED, numbers_in
+from autoglm.shared.events import Intent, IntentType
+from autoglm.shared.word_problem import UNCOMPUTED, is_follow_up, is_word_problem, numbers_in
 
-__all__ = ["UNCOMPUTED", "NOT_COMPUTED", "invented_numbers", "uncomputed_answer"]
+__all__ = ["UNCOMPUTED", "NOT_COMPUTED", "continues_problem", "invented_numbers", "uncomputed_answer"]
 
 NOT_COMPUTED = "could not be computed exactly"
 _QUOTE_CHARS = 120
@@ -54,3 +58,14 @@ def invented_numbers(text: str, request: str, tool_texts: Iterable[str]) -> list
             continue
         invented.append(n)
     return invented
+
+
+def continues_problem(intent: Intent, turns: Sequence[dict[str, Any]]) -> bool:
+    """``intent`` is a model-bound question that asks for a number about the previous turn's arithmetic (that turn
+    was a word problem, or had a calculation): no model answers it."""
+    if intent.tool or intent.type not in (IntentType.QUESTION_ANSWERING, IntentType.CALCULATION) or not turns:
+        return False
+    last = turns[-1]
+    arithmetic = is_word_problem(str(last.get("request") or "")) or any(
+        isinstance(i, dict) and i.get("type") == IntentType.CALCULATION.value for i in last.get("intents") or [])
+    return arithmetic and is_follow_up(intent.text)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from autoglm.shared.events import Intent, IntentGraph, IntentType, StepKind, StepStatus, TaskRequested
 
 from . import text_to_sql as T2S
-from .arithmetic import UNCOMPUTED, uncomputed_answer
+from .arithmetic import UNCOMPUTED, continues_problem, uncomputed_answer
 from .capabilities import unsupported_answer
 from .exact import refers_to_last_turn, restates_only
 from .kb_first import tries_kb_first
@@ -205,7 +205,7 @@ def build_execution(state: TaskState, policy: PlannerPolicy) -> None:
             state.steps.append(step)
             by_intent[intent.id] = step.id
             continue
-        if intent.entities.get(UNCOMPUTED):
+        if intent.entities.get(UNCOMPUTED) or continues_problem(intent, state.turns):
             # A part of a word problem no reader computed: said plainly, never handed to a model (arithmetic.py).
             step = PlanStep(id=sid, kind=StepKind.COMPOSE, name=UNCOMPUTED, intent_id=intent.id,
                             status=StepStatus.COMPLETED, text=uncomputed_answer(intent.text, state.graph.language),

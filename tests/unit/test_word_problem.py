@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from autoglm.shared.word_problem import is_word_problem, numbers_in
+from autoglm.shared.word_problem import is_follow_up, is_word_problem, numbers_in
 
 
 @pytest.mark.parametrize("text", [
@@ -20,6 +20,8 @@ from autoglm.shared.word_problem import is_word_problem, numbers_in
     "房租每月 2800 元，押一付三，第一次要交多少？",
     "4 个人吃饭花了 356 元，平摊每人多少？",
     "I was born on 3 May 1994. How old will I be on 1 June 2030?",
+    "Membership was 180 in 2025 and 198 in 2026. At the same percentage rise, what will it be next year?",
+    "The bus leaves at 07:50 and arrives at 11:05. How many minutes is the ride?",
 ])
 def test_a_stated_problem_is_claimed(text: str) -> None:
     assert is_word_problem(text)
@@ -40,6 +42,18 @@ def test_a_stated_problem_is_claimed(text: str) -> None:
 ])
 def test_other_requests_are_not_claimed(text: str) -> None:
     assert not is_word_problem(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("And how many ounces is that?", True),
+    ("那四个人分的话每人多少？", True),
+    ("如果每小时的费用是 35 元，一共多少钱？", True),
+    ("How many people live in Paris?", False),  # asks a number, but of nothing earlier
+    ("Thanks, that's great!", False),
+    ("Then write a short note about it", False),
+])
+def test_a_follow_up_asks_a_number_about_an_earlier_result(text: str, expected: bool) -> None:
+    assert is_follow_up(text) is expected
 
 
 def test_numbers_are_read_as_written() -> None:

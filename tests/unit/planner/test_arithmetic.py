@@ -87,3 +87,20 @@ def test_invented_numbers() -> None:
 def test_uncomputed_answer_quotes_the_part() -> None:
     assert "“What is each share”" in uncomputed_answer("What is each share?", "en")
     assert "“每人多少”" in uncomputed_answer("每人多少？", "zh")
+
+
+def test_the_next_turn_of_a_word_problem_is_not_handed_to_the_model() -> None:
+    text = "And how many ounces is that?"
+    graph = IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.QUESTION_ANSWERING, text=text)])
+    state = state_for(graph, text)
+    state.turns = [{"request": "A cake for 6 needs 240 g of sugar. How much sugar for 15 people?",
+                    "intents": [{"type": "calculation", "tool": None}], "answer": "(not computed: …)"}]
+    build_execution(state, PlannerPolicy())
+    [step] = [s for s in state.steps if s.intent_id == "i1"]
+    assert (step.kind, step.status) == (StepKind.COMPOSE, StepStatus.COMPLETED) and "not computed" in step.text
+    # after a turn that was no arithmetic, the same words are an ordinary question
+    other = state_for(IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.QUESTION_ANSWERING,
+                                                                 text=text)]), text)
+    other.turns = [{"request": "Tell me about the Eiffel Tower", "intents": [{"type": "question_answering"}]}]
+    build_execution(other, PlannerPolicy())
+    assert [s for s in other.steps if s.intent_id == "i1"][-1].kind is StepKind.GENERATE
