@@ -6,7 +6,8 @@ RUN.json is a report of scripts/eval_answers.py. A number counts as the request'
 request or in an earlier turn of its session; as a tool's when a completed tool step returned or was given it
 (the report's ``tools``, a result shown rounded included). Reports written before ``tools`` was recorded are
 read by a proxy, said in the output: the tool's share is the answer's own tool-rendered lines (``expr = value``,
-a unit conversion, a date difference, a query and its rows).
+a unit conversion, a date difference, a query and its rows). A rendered step whose result a tool returned counts
+with its operands; a notice that a step was not done (its reason may carry timings) is no answer and is skipped.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ import re
 from pathlib import Path
 
 from autoglm.services.planner.arithmetic import invented_numbers
+from autoglm.shared.word_problem import numbers_in
 
 _TOOL_LINE = re.compile(r" = |相差 \d|^\s*(?:\d+\.\s*)?(?:\d+ days|\d{4}-\d\d-\d\d|Query SQL|查询 SQL)")
+# A notice that a step was not done ("(not done: … — busy: … every ~3953 ms …)") says why, it answers nothing.
+_NOTICE = re.compile(r"[(（](?:not done|未完成)[:：][^\n]*")
 _LIST_NUMBER = re.compile(r"^\s*\d+\.\s", re.M)  # "1. " before each part of a multi-part answer
 
 
@@ -54,9 +58,16 @@ def main() -> None:
     proxy = any("tools" not in r for r in rows)
     bad = []
     for row in rows:
-        raw = row.get("answer") or ""
+        raw = _NOTICE.sub(" ", row.get("answer") or "")
         answer = _LIST_NUMBER.sub("", raw)
-        tools = row["tools"] if "tools" in row else [_LIST_NUMBER.sub("", t) for t in _proxy_tools(raw)]
+        lines = [_LIST_NUMBER.sub("", t) for t in _proxy_tools(raw)]
+        if "tools" in row:
+            # a rendered step ("599*(100-30)/100 = 419.3") whose result a tool returned: its operands are the tool's
+            results = {n for t in row["tools"] for n in numbers_in(t.split(":", 1)[-1])}
+            lines = [t for t in lines if " = " in t and results & set(numbers_in(t.rsplit(" = ", 1)[1]))]
+            tools = [*row["tools"], *lines]
+        else:
+            tools = lines
         found = invented_numbers(answer, earlier.get(row["id"], by_id.get(row["id"], {}).get("text", "")), tools)
         if found:
             bad.append((row["id"], found))
