@@ -40,6 +40,11 @@ def _key(value: float) -> float:
     return round(value, 6)
 
 
+def _places(value: float) -> int:
+    text = repr(value)
+    return len(text.split(".")[1]) if "." in text and "e" not in text and not value.is_integer() else 0
+
+
 def invented_numbers(text: str, request: str, tool_texts: Iterable[str]) -> list[float]:
     """The numbers in ``text`` that are neither in ``request`` nor in a tool step's output or arguments
     (``tool_texts``); a result shown rounded (419.333 as 419.33) counts as the tool's."""
@@ -56,6 +61,8 @@ def invented_numbers(text: str, request: str, tool_texts: Iterable[str]) -> list
         decimals = len(str(n).split(".")[1]) if "." in str(n) and not float(n).is_integer() else 0
         if any(_key(round(r, d)) == _key(n) for r in results for d in range(decimals, 4)):
             continue
+        if any(_places(r) >= 3 and _key(round(n, _places(r))) == _key(r) for r in results):
+            continue  # the tool's value was itself shown rounded (a step summary: 5.90551 for 5.90551181102)
         invented.append(n)
     return invented
 

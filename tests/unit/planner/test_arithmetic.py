@@ -82,6 +82,7 @@ def test_invented_numbers() -> None:
     assert invented_numbers("Each pays 45.94 of 137.82", request, tools) == [45.94]  # 137.82: the tool's, rounded
     assert invented_numbers("128.50 with 7.25% is 137.81625", request, tools) == []
     assert invented_numbers("It comes to 54.21", request, []) == [54.21]
+    assert invented_numbers("1.8 m = 5.90551181102 ft", "1.8 米等于多少英尺", ["convert_units: 1.8 m = 5.90551 ft"]) == []
 
 
 def test_uncomputed_answer_quotes_the_part() -> None:
