@@ -22,13 +22,13 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from autoglm.shared.events import Intent, IntentGraph, IntentType
-from autoglm.shared.word_problem import is_word_problem
+from autoglm.shared.word_problem import UNCOMPUTED, is_word_problem
 
 from .chain import exact_steps
 from .classify import Classification
 from .clauses import PUNCT, split_parts
 from .drafts import Draft, entities_of, example_dependencies, finish, make_drafts, set_dependencies
-from .problem import compile_problem
+from .problem import Step, compile_problem, read_problem
 from .reader import unit_of_last
 from .resolve import (
     CLARIFICATIONS,
@@ -180,7 +180,14 @@ def parse_request(
     graph = exact_steps(graph, text, today)
     if arithmetic:
         # Last: a word problem's arithmetic is a tool's or nobody's; what no step computes is named (uncomputed.py).
+        # Where the rules' steps leave a part uncomputed, the reader's steps up to the first clause it could not
+        # read come first.
         graph = honest_graph(graph, normalize(text), bool(context))
+        partial = None
+        if any(i.entities.get(UNCOMPUTED) for i in graph.intents):
+            partial = _partial_problem(normalize(text), context, graph.language, today)
+        if partial is not None:
+            graph = honest_graph(partial, normalize(text), bool(context), compiled=True)
     return graph
 
 
@@ -202,17 +209,32 @@ def _other_tasks(graph: IntentGraph, arithmetic: bool = False) -> bool:
     )
 
 
+def _steps_as_intents(steps: Sequence[Step]) -> list[Intent]:
+    return [
+        Intent(id=f"i{n}", type=IntentType.LOOKUP if step.tool == "datetime" else IntentType.CALCULATION,
+               tool=step.tool, text=step.text, entities=step.entities, depends_on=step.depends_on,
+               confidence=0.9, source="rule")
+        for n, step in enumerate(steps, 1)
+    ]
+
+
+def _partial_problem(text: str, context: Sequence[str], language: str, today: date) -> IntentGraph | None:
+    """The steps :func:`read_problem` read, then the rest it could not read (left for honest_graph to name)."""
+    got = read_problem(text, today, last_unit=unit_of_last(context))
+    if got is None or not got.steps or not got.uncompiled:
+        return None
+    intents = _steps_as_intents(got.steps)
+    intents.append(Intent(id=f"i{len(intents) + 1}", type=IntentType.CALCULATION, text=" ".join(got.uncompiled),
+                          entities={UNCOMPUTED: True}, confidence=0.9, source="rule"))
+    return IntentGraph(language=language, intents=intents)
+
+
 def _word_problem(text: str, now: datetime | None, tz: str, context: Sequence[str], fallback: Fallback | None,
                   today: date) -> IntentGraph | None:
     compiled = compile_problem(normalize(text), today, last_unit=unit_of_last(context))
     if compiled is None:
         return None
-    intents = [
-        Intent(id=f"i{n}", type=IntentType.LOOKUP if step.tool == "datetime" else IntentType.CALCULATION,
-               tool=step.tool, text=step.text, entities=step.entities, depends_on=step.depends_on,
-               confidence=0.9, source="rule")
-        for n, step in enumerate(compiled.steps, 1)
-    ]
+    intents = _steps_as_intents(compiled.steps)
     if compiled.rest:
         # "…, then write a tweet about that distance": the rules read the rest, which works on the last result.
         rest = parse_request(compiled.rest, now=now, tz=tz, context=context, fallback=fallback)

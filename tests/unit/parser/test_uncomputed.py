@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from autoglm.services.parser.pipeline import parse_request
-from autoglm.shared.events import IntentType
+from autoglm.services.parser.uncomputed import honest_graph
+from autoglm.shared.events import Intent, IntentGraph, IntentType
 
 NOW = datetime(2026, 12, 6, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 _OTHER = {"sql_query", "kb_search", "weather", "http_get"}
@@ -18,9 +19,9 @@ _OTHER = {"sql_query", "kb_search", "weather", "http_get"}
 
 @pytest.mark.parametrize("text", [
     "Our dinner bill is $212.40. Add 6% city tax, then a 15% tip on the taxed amount, split 4 ways. Each share?",
-    "If I save 15,000 at 2.8% a year, compounded yearly, what do I have after 6 years?",
-    "The exchange rate is 1 EUR = 7.71 CNY. How many euros do I get for 3,000 CNY?",
-    "I earn 38 an hour and worked 41.5 hours. What is my pay before tax?",
+    "A tank fills at 12 litres a minute and leaks 3 litres a minute. How long until it holds 540 litres?",
+    "Water is 3.2 per m³ for the first 10 m³ and 4.5 per m³ after that. We used 14 m³. What is the bill?",
+    "A shop sells pens in packs of 12 at 9.60 a pack or singly at 0.95. What is the cheapest way to buy 30 pens?",
     "订单系统之外的问题：一桶 4 升的油卖 72 元，另一桶 2.5 升卖 48 元，哪桶每升更便宜？",
     "烧烤一共 865 元，另收 5% 服务费，再减掉 30 元的团购券，最后平摊给 5 个人，每人多少？",
     "停车场前 2 小时 10 元，之后每小时 4 元，我停了 7 小时，要交多少？",
@@ -42,11 +43,20 @@ def test_the_exact_step_it_found_is_kept_before_the_rest() -> None:
     assert "What do I pay" in graph.intents[-1].text
 
 
+def _calc(i: str, expression: str, text: str) -> Intent:
+    return Intent(id=i, type=IntentType.CALCULATION, tool="calculator", text=text, entities={"expression": expression})
+
+
 def test_a_step_that_misses_a_stated_number_did_not_compute_the_problem() -> None:
     # Every step exact, but the stated principal is used by none of them: the asked total is named, not shown.
-    graph = parse_request("3万块钱存两年定期，年利率2.1%，按单利算，到期一共能拿多少？", now=NOW)
-    assert graph.intents[-1].entities == {"uncomputed": True}
-    assert "一共" in graph.intents[-1].text
+    text = "3万块钱存两年定期,年利率2.1%,按单利算,到期一共能拿多少?"
+    graph = IntentGraph(language="zh", intents=[_calc("i1", "30*2.1/100", text)])
+    honest = honest_graph(graph, text)
+    assert honest.intents[0].entities == {"expression": "30*2.1/100"}
+    assert honest.intents[-1].entities == {"uncomputed": True} and "一共" in honest.intents[-1].text
+    # the same amount written out by the step (3万 = 30000) is used
+    whole = IntentGraph(language="zh", intents=[_calc("i1", "30000*(1+2.1/100*2)", text)])
+    assert honest_graph(whole, text) == whole
 
 
 def test_an_earlier_result_is_not_invented_for_a_self_contained_problem() -> None:
@@ -66,5 +76,8 @@ def test_what_is_computed_in_full_is_unchanged(text: str) -> None:
 
 
 def test_a_stated_conversion_factor_is_the_conversions_own() -> None:
-    graph = parse_request("2.5 米等于多少英尺？按 1 英尺 = 0.3048 米算。", now=NOW)
-    assert [i.tool for i in graph.intents] == ["convert_units"]
+    text = "2.5 米等于多少英尺?按 1 英尺 = 0.3048 米算。"
+    graph = IntentGraph(language="zh", intents=[Intent(id="i1", type=IntentType.CALCULATION, tool="convert_units",
+                                                       text=text, entities={"value": 2.5, "from_unit": "m",
+                                                                            "to_unit": "ft"})])
+    assert honest_graph(graph, text) == graph
