@@ -23,7 +23,7 @@ _OTHER = {"sql_query", "kb_search", "weather", "http_get"}
     "Water is 3.2 per m³ for the first 10 m³ and 4.5 per m³ after that. We used 14 m³. What is the bill?",
     "A shop sells pens in packs of 12 at 9.60 a pack or singly at 0.95. What is the cheapest way to buy 30 pens?",
     "订单系统之外的问题：一桶 4 升的油卖 72 元，另一桶 2.5 升卖 48 元，哪桶每升更便宜？",
-    "烧烤一共 865 元，另收 5% 服务费，再减掉 30 元的团购券，最后平摊给 5 个人，每人多少？",
+    "一个水箱每分钟进水 12 升，同时每分钟漏水 3 升，要装到 540 升需要多少分钟？",
     "停车场前 2 小时 10 元，之后每小时 4 元，我停了 7 小时，要交多少？",
 ])
 def test_an_unread_word_problem_is_named_not_routed(text: str) -> None:
