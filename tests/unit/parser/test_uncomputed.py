@@ -36,11 +36,16 @@ def test_an_unread_word_problem_is_named_not_routed(text: str) -> None:
 
 
 def test_the_exact_step_it_found_is_kept_before_the_rest() -> None:
-    graph = parse_request("The jacket was ¥880, now 25% off, and I have a ¥60 coupon on top. What do I pay?", now=NOW)
-    tools = [i.tool for i in graph.intents]
-    assert "calculator" in tools and graph.intents[-1].entities == {"uncomputed": True}
-    assert "880" in graph.intents[0].entities["expression"]
-    assert "What do I pay" in graph.intents[-1].text
+    text = "The jacket was ¥880, now 25% off, and I have a ¥60 coupon on top. What do I pay?"
+    graph = IntentGraph(language="en", intents=[
+        Intent(id="i1", type=IntentType.CALCULATION, tool="calculator", text="The jacket was ¥880, now 25% off",
+               entities={"expression": "880*(100-25)/100"}),
+        Intent(id="i2", type=IntentType.QUESTION_ANSWERING, text="I have a ¥60 coupon on top", depends_on=["i1"]),
+        Intent(id="i3", type=IntentType.QUESTION_ANSWERING, text="What do I pay"),
+    ])
+    honest = honest_graph(graph, text)
+    assert [i.tool for i in honest.intents] == ["calculator", None]
+    assert honest.intents[-1].entities == {"uncomputed": True} and "What do I pay" in honest.intents[-1].text
 
 
 def _calc(i: str, expression: str, text: str) -> Intent:
