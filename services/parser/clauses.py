@@ -83,7 +83,7 @@ REFERENT = re.compile(
     AGREED + "|" + CHOICE + "|" + DOCUMENT + "|"
     # "上面"/"以上"/"此" only where they point back: not "世界上面积", "3.5分及以上", "因此"/"此外"
     r"上一个|上一条|那个|这个|那件|这件|它们?|这些|那些|(?<![界网路桌墙身地天海山楼车手脸头线马晚早本际实史论面])上面(?!积)的?|上述|"
-    r"(?<![及或和与至分岁元人个天次级年周月倍%\d])以上|刚才的?|之前的?|前面的?|这段|那段|这句|那句|"
+    r"(?<![及或和与至分岁元人个天次级年周月倍%\d])以上|刚才的?|之前的?|前面的?|(?:这|那)段(?!时间|日子|期间|时期|路)|这句|那句|"
     r"(?<![因如彼从自特据借至])此(?![外后前时刻])|"
     r"\bthat\b|\bthis\b|\bit\b|\bthem\b|\bthose\b|\bthese\b|\bthe above\b|\bthe previous (?:one|answer|result)\b"
     r"|\bthe last (?:one|answer|result)\b",

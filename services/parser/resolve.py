@@ -229,7 +229,8 @@ def clarify_missing(drafts: list[Draft], parts: list[Part], context: Sequence[st
     clarification: str | None = None
     first = drafts[0] if drafts else None
     needs_object = first is not None and not first.own_content and not first.depends_on and (
-        (first.marker and REFERENT.search(parts[0].masked) and first.type in GENERATED + ("question_answering",))
+        (first.marker and unresolved_reference(parts[0].masked, first.type == "question_answering")
+         and first.type in GENERATED + ("question_answering",))
         or first.type in ("translation", "summarization") and not residue(strip_connector(parts[0].masked), _FILLER)
         # "润色一下昨天那封", "expand on the third step": the object is a thing of an earlier turn
         or first.type in GENERATED + ("question_answering",) and bool(_EARLIER_THING.search(parts[0].masked))
@@ -260,6 +261,36 @@ def clarify_missing(drafts: list[Draft], parts: list[Part], context: Sequence[st
             else:
                 clarification = clarify("order", lang)
     return clarification
+
+
+# A noun phrase a later pronoun can stand for: "my phone", "a monthly plan", "the first change to my ticket".
+_ANTECEDENT = re.compile(r"\b(?:my|a|an|the|our|your|his|her|some|any|each|every)\s+(?:[a-z'-]+\s+){0,2}?[a-z'-]{3,}\b",
+                         re.IGNORECASE)
+_PERSONAL = frozenset({"them", "they", "their", "theirs", "him", "his", "her", "hers"})
+
+
+def unresolved_reference(text: str, question: bool) -> bool:
+    """Whether ``text`` points at something it does not itself name. A personal pronoun after a noun phrase stands for
+    it ("a note to my neighbour asking them to…"); so does "it" in a question ("Someone handed in my phone - how long
+    will you keep it?", "I'm on a monthly plan and want to freeze it"). "this/that/这个", and "it" in a request to work
+    on something ("translate it"), point outside unless the session says what."""
+    for m in REFERENT.finditer(text):
+        word = m.group(0).lower()
+        named_before = bool(_ANTECEDENT.search(text, 0, m.start()))
+        if named_before and (word in _PERSONAL or (question and word in ("it", "its"))):
+            continue
+        if question and word == "that" and _RELATIVE_THAT.match(text[max(0, m.start() - 30):m.end() + 20], 0):
+            continue  # "a rate for companies that sign up their staff": a relative clause, no reference
+        return True
+    return False
+
+
+# "…companies that sign up…", "…the room that we booked…": "that" between a noun and the clause about it (the word
+# before it is no verb or preposition that would take "that" as its object: "explain that", "about that").
+_RELATIVE_THAT = re.compile(
+    r".*\b(?!(?:translate|summari[sz]e|explain|check|fix|rewrite|send|do|does|did|is|was|are|were|about|of|with|on|for|"
+    r"from|in|to|like|and|but|or|mean|means|say|said|repeat|use|try|read|review|improve|shorten|know|see|get|make|so|"
+    r"such|now|than)\b)[a-z]{3,}s?\s+that\s+(?:[a-z]+)\b", re.IGNORECASE | re.S)
 
 
 # Writing asked for in a format, template or style given earlier ("用上次那个格式再写一份周报", "same format as last time").

@@ -444,3 +444,22 @@ def test_a_clause_is_classified_once_per_text() -> None:
     parse("Get today's weather in Lhasa and the status of order 88120, then tell me both")
     info = classify.cache_info()
     assert info.hits > 0 and info.currsize == info.misses
+
+
+# ------------------------------------------------------------------ session 27 (lead): references the request resolves itself
+
+@pytest.mark.parametrize("text", [
+    "I'm on the annual plan and want to pause it while I'm abroad - is there a charge?",
+    "My bag was left on the bus yesterday, how long do you hold it before it's thrown away?",
+    "Write a short note to my colleague asking them to cover my desk on Friday.",
+    "Is there a discount for schools that book more than thirty seats?",
+    "写一条通知：周三下午停水，这段时间请大家提前接好水。",
+])
+def test_a_reference_the_request_names_itself_needs_no_clarifying_question(text: str) -> None:
+    graph = parse_request(text)
+    assert graph.clarification is None and graph.intents, graph
+
+
+@pytest.mark.parametrize("text", ["translate it into Spanish", "Can you explain that to me?", "把这个翻译成日语"])
+def test_a_reference_to_nothing_shown_still_asks(text: str) -> None:
+    assert parse_request(text).clarification is not None
