@@ -12,7 +12,7 @@ the clause it belongs to. Greetings and thanks around a task are dropped.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -32,7 +32,7 @@ from .classify import (
 )
 from .dates import date_entities, find_dates
 from .entities import find_cities, find_order_id, find_order_ids
-from .split import CONNECTOR_RE, PAYLOAD_CUE, Fragment, Masked, split_clauses
+from .split import CONNECTOR_RE, GIST, PAYLOAD_CUE, Fragment, Masked, split_clauses
 from .text import detect_language, original_span
 
 LOOKUP_TOOLS = ("weather", "datetime", "sql_query")
@@ -237,7 +237,22 @@ def split_parts(m: Masked, instruction: str, payload: str, today: date) -> list[
     if pending_start is not None and merged:
         merged[-1].start = min(merged[-1].start, pending_start)
     if payload and merged:
-        named = [p for p in merged if PAYLOAD_CUE.search(p.masked)]
+        # "这段介绍讲了什么？简单概括一下。\n<text>", "Briefly, what does this review say?\n<text>": asking what the pasted
+        # text says is asking for its gist: one summary of it (beside a summary clause, the question adds nothing).
+        gist = [p for p in merged if p.cls.type == "question_answering" and p.cls.tool is None and GIST.search(p.masked)]
+        if gist and any(p.cls.type == "summarization" for p in merged):
+            merged = [p for p in merged if p not in gist] or merged
+        else:
+            for p in gist:
+                p.cls = replace(p.cls, type="summarization", tool=None, cue=True, generic=False)
+        summaries = [p for p in merged if p.cls.type == "summarization" and p.cls.tool is None]
+        if len(summaries) > 1:  # "这段话的要点是什么？用一句话概括。\n<text>": one summary, asked twice
+            first, last = summaries[0], summaries[-1]
+            first.end = max(first.end, last.end)
+            first.masked = instruction[first.start : first.end]
+            merged = [p for p in merged if p is first or p not in summaries]
+        named = [p for p in merged if p.cls.type in ("summarization", "translation") and PAYLOAD_CUE.search(p.masked)]
+        named = named or [p for p in merged if PAYLOAD_CUE.search(p.masked)]
         (named[0] if named else merged[-1]).payload = True
     # Greetings and thanks around a task are manners, not tasks ("你好，帮我查一下北京的天气"); a closing "report it
     # back" ("然后一起告诉我", "and let me know") asks for the answers already requested, not for one more.

@@ -22,6 +22,13 @@ _PAYLOAD_CUE = re.compile(
     re.IGNORECASE,
 )
 PAYLOAD_CUE = _PAYLOAD_CUE
+# What a line asks of the text pasted under it, beside summarising and translating: its gist, what it says.
+GIST = re.compile(r"\bgist\b|\bkey points\b|\bmain points\b|\bwhat does (?:it|this|that|the)(?: \w+)? say\b|讲了(?:什么|啥)|说了(?:什么|啥)|"
+                   r"要点|大意|主要内容", re.IGNORECASE)
+# Lines that are further tasks, not pasted text: "1. …", "- …", "第二，…", "then …", "然后…".
+_TASK_LIST = re.compile(r"\s*(?:\d+[.、)）]|[-*•]|第[一二三四五六七八九十]|(?:then|and then|also|next)\b|然后|再|接着|另外|顺便)",
+                        re.IGNORECASE)
+PASTED_MIN = 20  # characters under the line for them to be a text to work on
 _RAW_COLON_RE = re.compile(r"[:：]")
 LONG_INPUT = 600
 _INSTRUCTION_WINDOW = 300
@@ -126,6 +133,15 @@ def split_payload(text: str, clean: Callable[[str], str] = lambda s: s) -> tuple
         words = clean(before)
         if TRANSLATE.search(words) or SUMMARIZE.search(words) or _PAYLOAD_CUE.search(words):
             return text[:i], m.group(0), text[m.end() :]
+    if (brk := text.find("\n", 0, _INSTRUCTION_WINDOW)) > 0:
+        # An instruction line, then the text it is about ("Can you give me the gist of this?\n<text>", "这段产品介绍讲了
+        # 什么？简单概括一下。\n<text>"): the line names its object (this, 这段, below) or is a summary/translation, and
+        # what follows is a block of text, not a list of further tasks.
+        line, rest = text[:brk], text[brk + 1 :]
+        words = clean(line)
+        if (TRANSLATE.search(words) or SUMMARIZE.search(words) or _PAYLOAD_CUE.search(words) or GIST.search(words)) \
+                and len(rest.strip()) >= PASTED_MIN and not _TASK_LIST.match(rest):
+            return line, "\n", rest
     if len(text) > LONG_INPUT:
         end = re.search(r"[。!?！？\n]|\.(?=\s)", head)
         cut = end.end() if end else _INSTRUCTION_WINDOW

@@ -233,13 +233,16 @@ _QUOTED = re.compile(r"[“\"「『](.{8,}?)[”\"」』]", re.S)
 
 def payload(request: str, entities: dict[str, Any]) -> str:
     """The text a summary or translation works on: the referent the parser resolved, else what follows
-    the instruction's colon, else a quoted span, else the request itself."""
+    the instruction's colon or its line, else a quoted span, else the request itself."""
     referent = str(entities.get("referent") or "").strip()
     if referent:
         return referent
     m = _PAYLOAD_COLON.search(request)
     if m and len(request) - m.end() >= 8 and m.start() <= 60:
         return request[m.end():].strip()
+    line, brk, rest = request.partition("\n")  # "What's the gist of this?\n<text>": the text under the line
+    if brk and len(line) <= 300 and len(rest.strip()) >= 20:
+        return rest.strip()
     q = _QUOTED.search(request)
     if q:
         return q.group(1).strip()

@@ -463,3 +463,24 @@ def test_a_reference_the_request_names_itself_needs_no_clarifying_question(text:
 @pytest.mark.parametrize("text", ["translate it into Spanish", "Can you explain that to me?", "把这个翻译成日语"])
 def test_a_reference_to_nothing_shown_still_asks(text: str) -> None:
     assert parse_request(text).clarification is not None
+
+
+@pytest.mark.parametrize(("text", "task"), [
+    ("What's the gist of this?\nThe library will close two hours early on Friday for staff training. Returns can be "
+     "left in the drop box by the front door.", "summarization"),
+    ("这封邮件说了什么？\n王总您好，原定周四的供应商会议改到下周一上午十点，地点改在二号会议室，请提前准备季度报价。",
+     "summarization"),
+    ("这段话的要点是什么？用一句话概括。\n小区东门将于本周末封闭施工，车辆请从西门进出，行人可走南侧便道，施工预计持续两周。",
+     "summarization"),
+    ("Translate this into Chinese\nThe parking garage will be closed for cleaning on Sunday morning.", "translation"),
+])
+def test_text_pasted_under_an_instruction_line_is_what_it_works_on(text: str, task: str) -> None:
+    graph = parse_request(text)
+    assert graph.clarification is None, graph
+    assert [i.type.value for i in graph.intents] == [task]
+    assert text.split("\n", 1)[1][:12] in graph.intents[0].text
+
+
+def test_lines_of_tasks_are_not_pasted_text() -> None:
+    graph = parse_request("查一下北京明天的天气\n然后写一段提醒文案，提醒大家带伞，注意保暖，早点出门避开早高峰")
+    assert [i.type.value for i in graph.intents] == ["lookup", "creative_writing"]

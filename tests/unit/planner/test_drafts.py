@@ -246,3 +246,9 @@ def test_whether_a_day_suits_being_outdoors_is_answered_from_the_forecast(reques
         assert said == []
     else:
         assert said and said[0].startswith(verdict)
+
+
+def test_the_text_under_an_instruction_line_is_what_a_summary_works_on() -> None:
+    pasted = "这款空气净化器适用面积为 30 到 50 平方米，采用三层滤网，滤网每 6 个月更换一次。"
+    assert A.payload("概括一下这篇产品说明的主要内容\n" + pasted, {}) == pasted
+    assert A.payload("Translate into French: good morning, everyone", {}) == "good morning, everyone"
