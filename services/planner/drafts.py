@@ -370,6 +370,9 @@ _KINDS: list[tuple[str, re.Pattern[str], str, str]] = [
     ("apology", re.compile(r"道歉|致歉|歉意|安抚|\bapolog", re.I), "{to}您好：{body}。对此给您带来的不便，我们深表歉意，我们会尽快处理，感谢您的理解。",
      "Hello{to}, {body}. We are sorry for the trouble this has caused, and we are working to put it right. Thank you "
      "for your patience."),
+    ("leave", re.compile(r"请假|请个假|病假条|\bleave request\b|\bsick note\b|\bday off\b|\btime off\b", re.I),
+     "{to}您好！{body}，特此请假，恳请批准。谢谢！",
+     "Dear{to}, {body}. I would like to request this leave and will make sure my work is covered. Thank you."),
     ("decline", re.compile(r"婉拒|拒绝|\bdeclin", re.I), "{to}您好，感谢您的邀请。{body}，很抱歉这次无法参加，期待下次有机会。",
      "Thank you for the {body}. I hope we can find another time."),
     ("thanks", re.compile(r"感谢|谢谢|\bthank", re.I), "致{to}{body}：衷心感谢您！", "Dear{to}, thank you {body}. I really appreciate it!"),
@@ -384,17 +387,19 @@ _KINDS: list[tuple[str, re.Pattern[str], str, str]] = [
     ("reminder", re.compile(r"提醒|\bremind", re.I), "【提醒】{to}{body}，请留意，别忘了哦。", "Reminder: {body}. Please don't forget."),
     ("notice", re.compile(r"通知|公告|\bnotice|\bannounce", re.I), "【通知】{to}{body}。特此通知，谢谢配合。",
      "Notice: {body}. Thank you for your attention."),
-    ("message", re.compile(r"消息|短信|邮件|信息|微信|[一几两]句话|告诉|转告|\bmessage|\bemail|\be-mail|\btext\b|\bnote\b"
+    ("message", re.compile(r"消息|短信|邮件|信息|微信|纸条|便条|字条|留言|[一几两]句话|告诉|转告|\bmessage|\bemail|\be-mail|\btext\b|\bnote\b"
                            r"|\bletter|\btell\b|\blet \w+ know\b", re.I),
      "{to}您好，{body}。谢谢！", "Hello{to}! {body}. Thank you!"),
 ]
-_ZH_WRITE = re.compile(r"(?:请|麻烦)?(?:帮我|替我|给我|为我)?(?:写|起草|拟|编|生成|创作)(?:一下)?(?:一|几|两)?[条封段句份篇个则首]?话?")
-_ZH_KIND_WORD = re.compile(r"(?:的)?(?:朋友圈文案|朋友圈|文案|消息|短信|邮件|通知|提醒|祝福语?|欢迎词|广告语|标语|口号|话|回复|贺词|贺卡|致辞|感谢信|信)$")
+_ZH_WRITE = re.compile(r"(?:请|麻烦)?(?:帮我|替我|给我|为我)?(?:写|起草|拟|编|生成|创作|发(?=[一几两]?[条个封]))(?:一下)?(?:一|几|两)?[条封段句份篇个则首张]?话?")
+_ZH_KIND_WORD = re.compile(r"(?:的)?(?:请假)?(?:朋友圈文案|朋友圈|文案|消息|短信|邮件|通知|提醒|祝福语?|欢迎词|广告语|标语|口号|话|回复|贺词|贺卡|致辞|"
+                           r"感谢信|请假条|假条|纸条|便条|字条|留言|信)$")
 _ZH_ADDRESSEE = re.compile(r"各位同事|同事们|全体员工|全体同事|大家|各位|同事|客户们?|用户们?|房东|房客|领导|老板|经理|老师|家长|家人|"
+                           r"(?:楼上|楼下|隔壁|对门)?邻居|室友|物业|"
                            r"妈妈|爸爸|朋友们?|团队|组员|租户|业主|会员|顾客")
 _ZH_TELL = re.compile(r"提醒|通知|告诉|告知|转告|安抚|答谢")
 _ZH_TO = re.compile(f"^(?:{_ZH_TELL.pattern})(?:一下)?({_ZH_ADDRESSEE.pattern})?")  # "提醒同事…": the verb, then whom
-_ZH_LEAD = re.compile(r"^(?:为|给|替|向|对)(?:我们的?|我的?)?|^(?:要|需要|请)?(?:突出|强调|体现|说明|写明|注明)")
+_ZH_LEAD = re.compile(r"^(?:为|给|替|向|对)(?:我们的?|我的?)?|^(?:要|需要|请)?(?:突出|强调|体现|说明(?!天)|写明|注明)")
 _EN_LEAD = re.compile(
     r"^(?:please\s+)?(?:write|draft|compose|create|make)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|polite\s+|quick\s+"
     r"|friendly\s+|formal\s+)*(?:[\w-]+\s+){0,2}?(?:message|text|email|e-mail|note|reminder|notice|reply|letter|post|"
@@ -414,6 +419,8 @@ _ZH_FOR = re.compile(rf"(?:给|向|致)[^，,。：:]{{0,5}}?({_ZH_TITLED.patter
 
 
 _ZH_THEN = re.compile(r"^(?:然后|再|并且?|顺便|接着|最后|另外)")
+_ZH_HAND_TO = re.compile(r"(?:交给|递交给|发给|送给|转给)(.{1,8})")
+_ZH_POLITELY = re.compile(r"^(?:(?:客气|礼貌|委婉|友好)地?(请[他她]们?)?|说(?!明(?!天))|告诉[他她]们?)")
 
 
 def _zh_body(text: str) -> tuple[str, str]:
@@ -434,6 +441,11 @@ def _zh_body(text: str) -> tuple[str, str]:
         elif m := _ZH_TO.search(clause):
             to, clause = to or (m.group(1) or ""), clause[m.end():]
         clause = _ZH_LEAD.sub("", clause).strip()
+        if not to and (_ZH_ADDRESSEE.fullmatch(clause) or _ZH_TITLED.fullmatch(clause)):  # "给楼上邻居写张纸条"
+            to, clause = clause, ""
+        if (hand := _ZH_HAND_TO.fullmatch(clause)) is not None:  # "交给王经理": whom it goes to, not what it says
+            to, clause = to or hand.group(1), ""
+        clause = _ZH_POLITELY.sub(lambda m: "请您" if m.group(1) else "", clause)
         if clause and not _ZH_LENGTH.fullmatch(clause):  # "不超过 60 字" is how to write, not what
             parts.append(clause)
     if not to and (m := _ZH_FOR.search(head)):

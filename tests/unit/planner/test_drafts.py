@@ -155,7 +155,7 @@ def test_practical_writing_with_no_plain_frame_is_still_held_to_its_facts() -> N
 
 
 @pytest.mark.parametrize(("request_text", "draft"), [
-    ("帮我给王经理写一封简短的请假邮件：我 12 月 10 日到 12 日请三天年假。", "王经理您好，我 12 月 10 日到 12 日请三天年假。谢谢！"),
+    ("帮我给王经理写一封简短的请假邮件：我 12 月 10 日到 12 日请三天年假。", "王经理您好！我 12 月 10 日到 12 日请三天年假，特此请假，恳请批准。谢谢！"),
     ("写一段生日祝福送给我的老师张老师，不超过 60 字。", "亲爱的张老师：祝您生日快乐，身体健康，万事如意！"),
     ("给我们部门的李总写一条新年祝福", "亲爱的李总：祝您新年快乐，身体健康，万事如意！"),
 ])
@@ -252,3 +252,15 @@ def test_the_text_under_an_instruction_line_is_what_a_summary_works_on() -> None
     pasted = "这款空气净化器适用面积为 30 到 50 平方米，采用三层滤网，滤网每 6 个月更换一次。"
     assert A.payload("概括一下这篇产品说明的主要内容\n" + pasted, {}) == pasted
     assert A.payload("Translate into French: good morning, everyone", {}) == "good morning, everyone"
+
+
+@pytest.mark.parametrize(("request_text", "wanted"), [
+    ("帮我写张请假条，孩子发烧了，后天想请一天假，交给李老师。", ["李老师", "孩子发烧了，后天想请一天假", "请假"]),
+    ("给隔壁邻居写张纸条，礼貌地请他们别把快递堆在门口。", ["隔壁邻居您好", "请您别把快递堆在门口"]),
+    ("给房东发条消息，说下个月的房租会晚两天交", ["房东您好", "下个月的房租会晚两天交"]),
+])
+def test_plain_drafts_of_leave_notes_and_notes_to_neighbours(request_text: str, wanted: list[str]) -> None:
+    draft = plain_draft(request_text, True)
+    assert draft is not None
+    for part in wanted:
+        assert part in draft, draft
