@@ -60,7 +60,12 @@ _LEAD_IN = re.compile(
     r"(?:based on|according to|given|with|in light of|going by) (?:all )?(?:of )?(?:that|this|these|those|it|them|the above)"
     r"|(?:据此|因此|那样的话|这样的话|这样|如果是这样|根据(?:这个|这些|以上|上面|结果)|基于(?:此|这个|以上))"
     r"|(?:顺便|另外|还有|再)?(?:想|我想)?(?:问|请教)(?:一下|下|个问题|一个问题)?|请问"
-    r"|(?:(?:also|and|oh|one more thing)\s+)?(?:quick|one|another|a|random) question|i have a question|one more thing",
+    r"|(?:(?:also|and|oh|one more thing)\s+)?(?:quick|one|another|a|random) question|i have a question|one more thing"
+    # a source named on its own before the question it is for ("根据知识库，北京的酒店每晚限额是多少？", "Based on the
+    # knowledge base, what is…"): the question is the task, to be answered from that source
+    r"|(?:根据|按照|基于|依据|参考|查一?下|查查|看看|在)?(?:我们的|公司的?)?(?:知识库|文档|资料库|内部资料)(?:里|中|来看|里面)?"
+    r"|(?:based on|according to|using|from|check|search|per|looking at) (?:the |our |your )?(?:knowledge base|kb|docs|"
+    r"documents|documentation|internal docs)",
     re.IGNORECASE,
 )
 

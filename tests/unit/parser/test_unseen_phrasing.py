@@ -484,3 +484,10 @@ def test_text_pasted_under_an_instruction_line_is_what_it_works_on(text: str, ta
 def test_lines_of_tasks_are_not_pasted_text() -> None:
     graph = parse_request("查一下北京明天的天气\n然后写一段提醒文案，提醒大家带伞，注意保暖，早点出门避开早高峰")
     assert [i.type.value for i in graph.intents] == ["lookup", "creative_writing"]
+
+
+@pytest.mark.parametrize("text", ["根据知识库，出差住酒店每晚能报多少？", "查一下知识库，年假怎么申请？",
+                                  "Based on the knowledge base, how many sick days do we get?"])
+def test_a_source_named_before_a_question_is_where_to_answer_it_from(text: str) -> None:
+    graph = parse_request(text)
+    assert [(i.type.value, i.tool) for i in graph.intents] == [("question_answering", "kb_search")], graph
