@@ -30,7 +30,7 @@ from . import answers as A
 from .arithmetic import NOT_COMPUTED, UNCOMPUTED, invented_numbers, uncomputed_answer
 from .drafts import asked_advice, weather_lines
 from .exact import EXACT_TOOLS, REFERENCE, result_of
-from .language import output_language
+from .language import output_language, trusted_languages
 from .prompts import VERSION
 from .state import (
     KB_ANSWER,
@@ -318,7 +318,7 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
         results = [r for r in (exact_text(d, zh) or _row_text(d, zh) for d in inputs if d.name != "weather") if r]
         return A.writing_answer(step.text, str(step.arguments.get("text") or state.request.text),
                                 output_language(state, step), zh, forecast=forecast, results=results,
-                                trusted=_trusted(step))
+                                trusted=trusted_languages(step))
     if step.kind is StepKind.GENERATE and step.task_type == "translation":
         entities = step.arguments.get("entities") or {}
         target = str(entities.get("target_language") or "") or None
@@ -327,19 +327,13 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
         return A.code_answer(step.text, str(step.arguments.get("text") or state.request.text), zh)
     if step.kind is StepKind.GENERATE and step.task_type == "question_answering":
         language = output_language(state, step)
-        trusted = _trusted(step)
+        trusted = trusted_languages(step)
         if language and trusted is not None and "*" not in trusted and language not in trusted and \
                 not passages_of(state, step):  # an open question: nothing retrieved to answer from
             searched = any(d is not None and d.name == "kb_search" and d.status is StepStatus.COMPLETED
                            and int(d.output.get("kb_chunks") or 0) > 0 for d in map(state.step, step.depends_on))
             return A.untrusted_answer(language, zh, searched_kb=searched)
     return A.Part(A.with_sources(text, passages_of(state, step), zh), "model")
-
-
-def _trusted(step: PlanStep) -> list[str] | None:
-    """The languages the model that ran a generation step answers and writes in reliably (None: not said)."""
-    trusted = step.output.get("answer_languages")
-    return [str(t) for t in trusted] if isinstance(trusted, list) else None
 
 
 _KEY_COLUMNS = ("order_id", "item", "status", "carrier", "tracking_no", "amount", "customer")

@@ -45,7 +45,7 @@ from .build import new_state
 from .checkpoints import recover
 from .compose import progress_report
 from .kb_first import KbPresence
-from .language import not_trusted
+from .language import not_trusted, trusted_languages
 from .requests import Dispatch
 from .state import PlannerPolicy, TaskState
 from .turns import TurnBatcher
@@ -211,8 +211,8 @@ class Coordinator:
                 return
             if step.name == "kb_search" and step.status is StepStatus.COMPLETED:
                 self.kb.observe(state.tenant, step.output, time.time())
-            if isinstance(trusted := step.output.get("answer_languages"), list) and step.task_type:
-                self.languages[step.task_type] = [str(t) for t in trusted]
+            if (trusted := trusted_languages(step)) is not None and step.task_type:
+                self.languages[step.task_type] = trusted
             trace.get_current_span().set_attributes(
                 {telemetry.STEP_ID: step.id, "autoglm.step.kind": step.kind.value, "autoglm.step.ok": reply.ok}
             )

@@ -503,6 +503,9 @@ def _en_body(text: str, kind: str) -> tuple[str, str]:
 _REFERENT_BODY = re.compile(r"^(?:it|that|this|them|the (?:order|result|results|issue|problem)|它|这个|那个|此事|这件事|该订单)?$", re.I)
 
 
+_FRAMES = {kind: (frame_zh, frame_en) for kind, _, frame_zh, frame_en in _KINDS}
+
+
 def writing_kind(request: str) -> str | None:
     """The kind of practical writing a request asks for (apology, thanks, congratulations, notice...), if any."""
     return next((kind for kind, cue, _, _ in _KINDS if cue.search(request)), None)
@@ -535,42 +538,43 @@ def plain_draft(request: str, zh: bool, results: Sequence[str] = ()) -> str | No
     order 1024 and write an apology about it"): they stand for a body that only points at them, else follow it."""
     text = request.strip().rstrip("。.!！?？ ")
     facts = ("；" if zh else "; ").join(results)
-    for kind, cue, frame_zh, frame_en in _KINDS:
-        if not cue.search(request):
-            continue
-        if kind == "congratulations":
-            to, body = _congrats_body(text, zh)
-            if zh:
-                return f"{to}：恭喜您{body}！祝您再接再厉，一切顺利！" if to else f"恭喜您{body or ''}！祝您再接再厉，一切顺利！"
-            lead = f"Congratulations, {re.sub(r'^the ', '', to)}!" if to else "Congratulations!"
-            return f"{lead} {body[0].upper() + body[1:]}: well done, I am so proud of you!" if body else \
-                f"{lead} Well done, I am so proud of you!"
+    kind = writing_kind(request)
+    if kind is None:
+        return None
+    frame_zh, frame_en = _FRAMES[kind]
+    if kind == "congratulations":
+        to, body = _congrats_body(text, zh)
         if zh:
-            to, body = _zh_body(text)
-            if kind == "wishes" and to and (occasion := next((v for k, v in _ZH_OCCASION.items() if k in text), None)):
-                return f"亲爱的{to}：祝您{occasion}，身体健康，万事如意！"
-            if kind == "wishes" and (m := re.fullmatch(r"(.{1,8}?)的(.{1,8})", body)):
-                return f"亲爱的{m.group(1)}：祝您{m.group(2)}快乐，身体健康，万事如意！"
-            if kind == "welcome" and (named := _NAMED.search(body)):
-                name = next(g for g in named.groups() if g)
-                rest = re.sub(r"[，,]?(?:公司|团队|我们)?(?:名叫|叫做|名为|叫)" + re.escape(name), "", body).strip("，, ")
-                body = f"{rest}加入{name}" if rest else name
-            if _REFERENT_BODY.match(body.strip()):
-                body, facts = facts, ""
-            if kind == "welcome":
-                body = re.sub(r"^(?:热烈)?欢迎(?:词|语)?[，,]?(?:欢迎)?", "", body).strip("，, ") or "大家"
-            if not body and not (to and kind == "thanks"):  # "写一封感谢信给张老师": whom is all it says
-                body = text
-            draft = frame_zh.format(body=body, to=f"{to}：" if to and kind in ("reminder", "notice") else to)
-            return draft + (f"（{facts}）" if facts else "")
-        to, body = _en_body(text, kind)
-        if kind == "thanks" and body.startswith("you "):  # "…Jenna, who covered my shifts": thank you: you covered…
-            body = "so much: " + body
+            return f"{to}：恭喜您{body}！祝您再接再厉，一切顺利！" if to else f"恭喜您{body or ''}！祝您再接再厉，一切顺利！"
+        lead = f"Congratulations, {re.sub(r'^the ', '', to)}!" if to else "Congratulations!"
+        return f"{lead} {body[0].upper() + body[1:]}: well done, I am so proud of you!" if body else \
+            f"{lead} Well done, I am so proud of you!"
+    if zh:
+        to, body = _zh_body(text)
+        if kind == "wishes" and to and (occasion := next((v for k, v in _ZH_OCCASION.items() if k in text), None)):
+            return f"亲爱的{to}：祝您{occasion}，身体健康，万事如意！"
+        if kind == "wishes" and (m := re.fullmatch(r"(.{1,8}?)的(.{1,8})", body)):
+            return f"亲爱的{m.group(1)}：祝您{m.group(2)}快乐，身体健康，万事如意！"
+        if kind == "welcome" and (named := _NAMED.search(body)):
+            name = next(g for g in named.groups() if g)
+            rest = re.sub(r"[，,]?(?:公司|团队|我们)?(?:名叫|叫做|名为|叫)" + re.escape(name), "", body).strip("，, ")
+            body = f"{rest}加入{name}" if rest else name
         if _REFERENT_BODY.match(body.strip()):
             body, facts = facts, ""
-        body = body or text
-        if frame_en.startswith("{body}") or ". {body}" in frame_en or "! {body}" in frame_en or (
-                ": {body}" in frame_en and kind != "welcome"):
-            body = body[0].upper() + body[1:]
-        return frame_en.format(body=body, to=to).replace("?.", "?") + (f" ({facts})" if facts else "")
-    return None
+        if kind == "welcome":
+            body = re.sub(r"^(?:热烈)?欢迎(?:词|语)?[，,]?(?:欢迎)?", "", body).strip("，, ") or "大家"
+        if not body and not (to and kind == "thanks"):  # "写一封感谢信给张老师": whom is all it says
+            body = text
+        draft = frame_zh.format(body=body, to=f"{to}：" if to and kind in ("reminder", "notice") else to)
+        return draft + (f"（{facts}）" if facts else "")
+    to, body = _en_body(text, kind)
+    if kind == "thanks" and body.startswith("you "):  # "…Jenna, who covered my shifts": thank you: you covered…
+        body = "so much: " + body
+    if _REFERENT_BODY.match(body.strip()):
+        body, facts = facts, ""
+    body = body or text
+    if frame_en.startswith("{body}") or ". {body}" in frame_en or "! {body}" in frame_en or (
+            ": {body}" in frame_en and kind != "welcome"):
+        body = body[0].upper() + body[1:]
+    return frame_en.format(body=body, to=to).replace("?.", "?") + (f" ({facts})" if facts else "")
+

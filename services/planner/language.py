@@ -63,6 +63,12 @@ def retry_in_language(state: TaskState, step: PlanStep, text: str, finish: str |
     return True
 
 
+def trusted_languages(step: PlanStep) -> list[str] | None:
+    """The languages the model that ran a generation step answers and writes in reliably (None: not said)."""
+    trusted = step.output.get("answer_languages")
+    return [str(t) for t in trusted] if isinstance(trusted, list) else None
+
+
 def not_trusted(state: TaskState, step: PlanStep, known: dict[str, list[str]]) -> list[str] | None:
     """The languages the model of ``step``'s task type is trusted in (``known``: learnt from its earlier results'
     ``answer_languages``), when its text for this step would not be handed over anyway: a piece of writing in
