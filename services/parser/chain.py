@@ -58,9 +58,10 @@ def exact_steps(graph: IntentGraph, text: str, today: date) -> IntentGraph:
 
 
 def _as_tool(intent: Intent, tool: str, entities: dict[str, Any], depends_on: list[str] | None = None) -> Intent:
+    # The contract types every datetime call a lookup (a date difference or offset is read off the calendar,
+    # whatever the clause was first typed: "how many days until June 1" is no sum).
     return intent.model_copy(update={
-        "type": IntentType.CALCULATION if tool != "datetime" or intent.type is not IntentType.LOOKUP
-        else IntentType.LOOKUP,
+        "type": IntentType.LOOKUP if tool == "datetime" else IntentType.CALCULATION,
         "tool": tool,
         "entities": entities,
         "depends_on": intent.depends_on if depends_on is None else depends_on,
