@@ -31,9 +31,9 @@ from .classify import (
     is_remember,
 )
 from .dates import date_entities, find_dates
-from .entities import find_cities, find_order_id, find_order_ids
+from .entities import EN_NOT_CITY, find_cities, find_order_id, find_order_ids
 from .split import CONNECTOR_RE, GIST, PAYLOAD_CUE, Fragment, Masked, split_clauses
-from .text import detect_language, original_span
+from .text import HAN, detect_language, original_span
 
 LOOKUP_TOOLS = ("weather", "datetime", "sql_query")
 CITY_TOOLS = ("weather", "datetime")
@@ -124,9 +124,29 @@ def residue(text: str, pattern: re.Pattern[str]) -> str:
     return PUNCT.sub("", pattern.sub(" ", text))
 
 
+# A follow-up that is only a place name the city list lacks ("what about Glasgow?", "and Nairobi?", "那绵阳呢"): a
+# capitalised name (not a month, weekday or language) or two to four Han characters that are no pronoun or time word.
+_EN_FOLLOW_NAME = re.compile(r"^\s*(?:(?:and|so|ok|okay|hmm)[\s,]+)?(?:(?:what|how) about|and(?: in| for)?)\s+"
+                             r"((?:[A-Z][a-z'\-]+)(?:\s+[A-Z][a-z'\-]+)?)\s*[?？.!]*\s*$")
+_ZH_FOLLOW_NAME = re.compile(f"^\\s*(?:那|那么|换成|还有)?([{HAN}]{{2,4}}?)(?:市)?呢[？?。!！]*\\s*$")
+_ZH_NOT_NAME = re.compile("[个些样么你我他她它谁哪这那边里今明后昨天周月年号点时候次回位种]")
+
+
+def ellipsis_cities(text: str) -> list[str]:
+    """The cities of a follow-up: known ones, else the one name a bare "what about X?" / "X呢" gives."""
+    cities = find_cities(text)
+    if cities:
+        return cities
+    if (m := _EN_FOLLOW_NAME.match(text)) and m.group(1) not in EN_NOT_CITY:
+        return [m.group(1)]
+    if (m := _ZH_FOLLOW_NAME.match(text)) and not _ZH_NOT_NAME.search(m.group(1)):
+        return [m.group(1)]
+    return []
+
+
 def _is_ellipsis(text: str, today: date) -> bool:
     """``上海呢？`` / ``那后天呢`` / ``what about London?``: only a city or a date, no task."""
-    cities = find_cities(text)
+    cities = ellipsis_cities(text)
     dates = find_dates(text, today)
     if not cities and not dates:
         return False
@@ -276,7 +296,7 @@ def split_parts(m: Masked, instruction: str, payload: str, today: date) -> list[
             p.verbatim = original_span(m.text, instruction, p.start, p.end)
         if p.ellipsis:
             ov: dict[str, Any] = {}
-            cities = find_cities(p.masked)
+            cities = ellipsis_cities(p.masked)
             if cities:
                 ov["cities"] = cities
             ov.update(date_entities(p.masked, today))

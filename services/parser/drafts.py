@@ -12,7 +12,9 @@ own works on what came before it.
 
 from __future__ import annotations
 
+import functools
 import re
+import zoneinfo
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -117,7 +119,7 @@ def entities_of(d: Draft, masked: str, restored: str, today: date, lang: str) ->
         if cities:
             ent["city"] = cities[0]
     if d.tool == "datetime" and "city" in ent:
-        _set_timezone(ent)
+        set_timezone(ent)
     if d.tool in LOOKUP_TOOLS:
         ent.update(date_entities(masked, today))
     if d.tool == "sql_query":
@@ -163,8 +165,20 @@ def _without_background(text: str) -> str:
     return "".join(pieces) if pieces else text
 
 
-def _set_timezone(ent: dict[str, Any]) -> None:
-    zone = CITY_TIMEZONES.get(ent["city"]) or CITY_TIMEZONES.get(ent["city"].lower())
+@functools.cache
+def _iana_cities() -> dict[str, str]:
+    """City name (lower case, as the IANA database spells its zones' cities) -> zone: "nairobi" -> Africa/Nairobi."""
+    zones: dict[str, str] = {}
+    for zone in sorted(zoneinfo.available_timezones()):
+        head, _, city = zone.rpartition("/")
+        if head and not head.startswith(("Etc", "SystemV", "US", "Canada", "Brazil", "Chile", "Mexico")):
+            zones.setdefault(city.replace("_", " ").lower(), zone)
+    return zones
+
+
+def set_timezone(ent: dict[str, Any]) -> None:
+    city = ent["city"]
+    zone = CITY_TIMEZONES.get(city) or CITY_TIMEZONES.get(city.lower()) or _iana_cities().get(city.lower())
     if zone:
         ent["timezone"] = zone
 
@@ -236,7 +250,7 @@ def make_drafts(parts: list[Part], m: Masked, payload: str, today: date, lang: s
                 if prev is not None and (d.tool == "weather" or _THERE.search(p.masked)):
                     d.entities["city"] = prev.entities["city"]
                     if d.tool == "datetime":
-                        _set_timezone(d.entities)
+                        set_timezone(d.entities)
                 elif d.tool == "weather" and (home := _remembered_city(drafts)):
                     # "记住我住在上海，然后查一下明天的天气": the place just stated is the one meant.
                     d.entities["city"] = home
@@ -245,7 +259,7 @@ def make_drafts(parts: list[Part], m: Masked, payload: str, today: date, lang: s
                     one = replace(d, entities={**d.entities, "city": city}, depends_on=[])
                     if d.tool == "datetime":
                         one.entities.pop("timezone", None)
-                        _set_timezone(one.entities)  # each city its own zone ("东京和纽约现在几点")
+                        set_timezone(one.entities)  # each city its own zone ("东京和纽约现在几点")
                     drafts.append(one)
                 continue
         if d.tool == "calculator":

@@ -61,7 +61,7 @@ _ZH_CITY_GUESS = re.compile(f"([{HAN}]{{2,4}}?)(?:市|县)?的?(?:天气|气温|
 _ZH_NOT_PLACE = re.compile("早上|晚上|中午|下午|上午|傍晚|夜里|半夜|凌晨|出门|出去|外面|外头|路上|家里|穿|带")
 _ZH_CITY_STOP = re.compile("[的天气今明后昨我你他她它们一下查询看请帮给要想知道告诉问这那哪里么怎样周星期末未来几个月号日点现在气温度会不要冷热]")
 _EN_CITY_GUESS = re.compile(r"\b(?:in|for|at)\s+([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?)")
-_EN_NOT_CITY = {"The", "My", "This", "That", "Celsius", "Fahrenheit", "English", "Chinese", "Python", "January",
+EN_NOT_CITY = {"The", "My", "This", "That", "Celsius", "Fahrenheit", "English", "Chinese", "Python", "January",
                 "February", "March", "April", "May", "June", "July", "August", "September", "October",
                 "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
                 "Sunday", "Total", "Detail", "Details", "Order", "Summary", "Japanese", "French", "German",
@@ -120,6 +120,30 @@ _QUERY_PREFIX_EN = re.compile(
     r"\b[\s,]*)+",
     re.I,
 )
+# Words that only name where to look ("Check the knowledge base:", "search our docs for", "查知识库：", "知识库里查一下",
+# "在公司文档里"), ending at the question they are for: a preposition/particle, a lookup verb or a colon-like mark
+# must close them, so a question about the source itself ("员工手册在哪里下载", "is the wiki up to date") keeps it.
+_SOURCE_NOUN_EN = (r"(?:(?:the|our|your|my|the company's|company)\s+)?(?:internal\s+|company\s+|team\s+)?"
+                   r"(?:knowledge base|kb|docs|documents|documentation|wiki|handbook|help center|faq)")
+_SOURCE_NOUN_ZH = r"(?:我们的?|公司的?|咱们的?|内部的?)?(?:知识库|文档|资料库|内部资料|员工手册|手册)"
+_LOOK_ZH = r"(?:查一?下|查查|查|搜一?下|搜索|检索|翻一?下|翻翻|看一?下|看看|找一?下|找找)"
+SOURCE_ONLY = re.compile(
+    r"^\s*(?:(?:please|pls|kindly|can you|could you|would you)\s+)*"
+    r"(?:(?:check|search|consult|look (?:it |this |that )?up in|look (?:it |this |that )?up|look in|go through|dig through"
+    r"|in|from|per|according to|using|based on)\s+)?" + _SOURCE_NOUN_EN + r"(?:\s+(?:for|on|about))?\s*$"
+    r"|^\s*(?:请|麻烦|帮我|帮忙|你)*(?:在|去|从|到|根据|按照)?" + _LOOK_ZH + r"?" + _SOURCE_NOUN_ZH
+    + r"(?:里面|里|中|上)?" + _LOOK_ZH + r"?(?:一下)?\s*$",
+    re.I,
+)
+_SOURCE_LEAD = re.compile(
+    r"^\s*(?:(?:please|pls|kindly|can you|could you|would you)\s+)*"
+    r"(?:(?:check|search|consult|look (?:it |this |that )?up in|look (?:it |this |that )?up|look in|go through|dig through"
+    r"|in|from|per|according to|using|based on)\s+)?" + _SOURCE_NOUN_EN
+    + r"(?:\s+(?:for|on|about)\b|\s*[:：—–]+|\s*,)\s*"
+    r"|^\s*(?:请|麻烦|帮我|帮忙|你)*(?:在|去|从|到|根据|按照)?" + _LOOK_ZH + r"?" + _SOURCE_NOUN_ZH
+    + r"(?:(?:里面|里|中|上)" + _LOOK_ZH + r"?(?:一下)?|" + _LOOK_ZH + r"(?:一下)?)?\s*[:：，,—]*\s*",
+    re.I,
+)
 _QUERY_SUFFIX = re.compile(r"(?:[?？。.!！,，~]|吗|呢|呀|啊|please)+\s*$", re.I)
 
 
@@ -138,7 +162,7 @@ def find_cities(text: str, allow_guess: bool = False) -> list[str]:
                 break
         for m in _EN_CITY_GUESS.finditer(text):
             name = m.group(1)
-            if name.split()[0] not in _EN_NOT_CITY:
+            if name.split()[0] not in EN_NOT_CITY:
                 hits.append((m.start(1), name))
                 break
     if hits and allow_guess:
@@ -165,7 +189,7 @@ def _joined_names(text: str, hits: list[tuple[int, str]]) -> list[tuple[int, str
     while ends:
         end = ends.pop()
         m = _EN_JOINED.match(text, end)
-        if m is None or m.group(1).split()[0] in _EN_NOT_CITY or any(s == m.start(1) for s, _ in hits + found):
+        if m is None or m.group(1).split()[0] in EN_NOT_CITY or any(s == m.start(1) for s, _ in hits + found):
             continue
         found.append((m.start(1), m.group(1)))
         ends.append(m.end(1))
@@ -193,6 +217,20 @@ def digits_of_zh_ids(text: str) -> str:
     return _ZH_DIGIT_RUN.sub(lambda m: "".join(_ZH_DIGIT[ch] for ch in m.group(0)), text)
 
 
+# Ids listed before the word that says what they are ("QX-501、QX-502 这两个订单", "88120、88121 这几个单子", "66120 这个订单").
+_ID = r"[A-Za-z]{0,4}-?\d[A-Za-z0-9\-]{2,}"
+_IDS_BEFORE_RE = re.compile(
+    r"(?<![A-Za-z0-9\-])(" + _ID + r"(?:\s*(?:和|跟|与|及|以及|还有|、|,|，|/|&|\band\b|或)\s*" + _ID + r")*)"
+    r"\s*(?:这|那)?(?:[一两俩二三四五六七八九十几]|\d)?(?:个|笔|张)?(?:订单|单子|单号|包裹|快递)", re.I)
+
+
+def _ids_before(text: str) -> list[str]:
+    ids: list[str] = []
+    for m in _IDS_BEFORE_RE.finditer(text):
+        ids += [i for i in re.findall(_ID, m.group(1)) if any(ch.isdigit() for ch in i)]
+    return ids
+
+
 def find_order_id(text: str) -> str | None:
     """The id after 订单/单号/order (must contain a digit), or a ``#1234`` tag."""
     text = digits_of_zh_ids(text)
@@ -202,7 +240,8 @@ def find_order_id(text: str) -> str | None:
     tag = _HASH_ID_RE.search(text)
     if tag and any(ch.isdigit() for ch in tag.group(1)):
         return tag.group(1)
-    return None
+    before = _ids_before(text)
+    return before[0] if before else None
 
 
 def find_order_ids(text: str) -> list[str]:
@@ -218,7 +257,7 @@ def find_order_ids(text: str) -> list[str]:
         while (more := _MORE_IDS.match(text, pos)) is not None:
             ids.append(more.group(1))
             pos = more.end()
-    return list(dict.fromkeys(ids))
+    return list(dict.fromkeys(ids or _ids_before(text)))
 
 
 def find_url(text: str) -> str | None:
@@ -302,6 +341,11 @@ def clean_query(text: str) -> str:
     """The question itself: request phrasing at the start and particles/punctuation at the end
     removed (``请问用户如何重置密码？`` -> ``用户如何重置密码``)."""
     q = text.strip()
+    lead = _SOURCE_LEAD.match(q)
+    # a lead ends at a colon-like mark or "for", or has a lookup verb ("员工手册里关于加班费是怎么规定的" is one question)
+    if lead and lead.end() < len(q) and (lead.group(0).rstrip()[-1:] in ":：—–,，" or re.search(
+            r"\b(?:for|on|about)\s*$", lead.group(0)) or re.search(_LOOK_ZH + "|根据|按照", lead.group(0))):
+        q = q[lead.end():]
     q = _QUERY_PREFIX_ZH.sub("", q)
     q = _QUERY_PREFIX_EN.sub("", q)
     q = _QUERY_SUFFIX.sub("", q)

@@ -31,8 +31,8 @@ from .clauses import (
     strip_connector,
 )
 from .dates import date_entities, find_dates
-from .drafts import GENERATED, Draft, entities_of, finish
-from .entities import find_cities, find_order_id, find_url
+from .drafts import GENERATED, Draft, entities_of, finish, set_timezone
+from .entities import SOURCE_ONLY, find_cities, find_order_id, find_url
 from .split import Masked, has_placeholder
 from .text import detect_language, normalize
 
@@ -274,6 +274,8 @@ def unresolved_reference(text: str, question: bool) -> bool:
     it ("a note to my neighbour asking them to…"); so does "it" in a question ("Someone handed in my phone - how long
     will you keep it?", "I'm on a monthly plan and want to freeze it"). "this/that/这个", and "it" in a request to work
     on something ("translate it"), point outside unless the session says what."""
+    if (lead := re.match(r"^(.*?)\s*[:：—]+\s*(?=\S)", text)) and SOURCE_ONLY.match(lead.group(1)):
+        text = text[lead.end():]  # "Look it up in the knowledge base: <question>": "it" is the question after the colon
     for m in REFERENT.finditer(text):
         word = m.group(0).lower()
         named_before = bool(_ANTECEDENT.search(text, 0, m.start()))
@@ -365,6 +367,9 @@ def _renumber(graph: IntentGraph, overrides: dict[str, Any] | None = None) -> li
         if overrides and i.tool in LOOKUP_TOOLS:
             if "cities" in overrides and i.tool in CITY_TOOLS:
                 ent["city"] = overrides["cities"][0]
+                if "timezone" in ent:  # the earlier city's zone goes with it ("and in Paris?" after Rome's clock)
+                    del ent["timezone"]
+                    set_timezone(ent)
             if "date" in overrides:
                 ent.pop("days", None)
                 ent.update({k: v for k, v in overrides.items() if k in ("date", "days")})

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .classify import SUMMARIZE, TRANSLATE
+from .entities import SOURCE_ONLY
 
 _QUOTE_PAIRS = {"“": "”", '"': '"', "「": "」", "『": "』", "《": "》"}
 _PH_OPEN, _PH_CLOSE, _PH_BASE = "\ue000", "\ue001", 0xE100
@@ -131,6 +132,8 @@ def split_payload(text: str, clean: Callable[[str], str] = lambda s: s) -> tuple
         if _inside_quotes(before):
             continue
         words = clean(before)
+        if SOURCE_ONLY.match(words):
+            continue  # "Check the knowledge base: <question>", "查知识库：<question>": the question is the task
         if TRANSLATE.search(words) or SUMMARIZE.search(words) or _PAYLOAD_CUE.search(words):
             return text[:i], m.group(0), text[m.end() :]
     if (brk := text.find("\n", 0, _INSTRUCTION_WINDOW)) > 0:
