@@ -223,6 +223,8 @@ class ExampleBank:
             if r.normal == normal:
                 return Recalled(r.text, r.graph, r.now, r.timezone, 1.0)
         digits = " ".join(_DIGITS.findall(text))
+        if not any(r.digits == digits for r in requests.values()):
+            return None  # a near-copy must carry the same numbers: no encoder call when none does
         q = self.vector(text)
         best: tuple[float, _Request] | None = None
         for r in requests.values():

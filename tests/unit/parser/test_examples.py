@@ -72,6 +72,26 @@ def test_a_different_number_is_a_different_request(understander: Understander) -
     assert bank.recall("acme", "wheres parcel 4412 at") is None
 
 
+def test_recall_encodes_nothing_when_no_labelled_request_has_the_same_numbers() -> None:
+    calls: list[list[str]] = []
+    grams = CharGrams()
+
+    def counting(texts: list[str]) -> object:
+        calls.append(list(texts))
+        return grams(texts)
+
+    bank = ExampleBank(SEED, encoder=counting, k=3).load()
+    graph = {"language": "en", "clarification": None, "intents": [
+        {"type": "lookup", "tool": "sql_query", "entities": {"order_id": "5120"}, "depends_on": []}]}
+    learn(bank, "acme", example_event("acme", "where has parcel 5120 got to", graph, now=WED).data)
+    calls.clear()
+    assert bank.recall("acme", "where has parcel 7730 got to") is None
+    assert bank.recall("acme", "tell me a story about a fox") is None
+    assert calls == []  # the parse path's per-request encoder call is skipped: no near-copy can match
+    assert bank.recall("acme", "where has my parcel 5120 got to?") is not None
+    assert calls
+
+
 def test_the_follower_keeps_keys_and_tenants_straight() -> None:
     bank = ExampleBank(SEED, encoder=CharGrams(), k=3).load()
     follower = ExampleFollower.__new__(ExampleFollower)  # bookkeeping only: no consumer
