@@ -158,6 +158,29 @@ def _is_ellipsis(text: str, today: date) -> bool:
     return not residue(rest, _ELLIPSIS_FILLER)
 
 
+_HEADING_COLON = re.compile(r"[:：](?!//)")
+
+
+def _without_heading(f: Fragment, instruction: str) -> Fragment:
+    """A clause that opens with a heading before a colon ("My team lead asked for numbers: what was revenue in
+    February", "a few things for the review: first, …", "帮我办三件事：…") is the task after the colon: the words
+    before it ask for nothing (no task cue) and name nothing the task needs (no city, date, number or id)."""
+    seg = instruction[f.start : f.end]
+    m = _HEADING_COLON.search(seg)
+    if not m or 0 < m.start() < len(seg) - 1 and seg[m.start() - 1].isdigit() and seg[m.start() + 1].isdigit():
+        return f
+    head, rest = seg[: m.start()], seg[m.end() :]
+    body = strip_connector(head) or head
+    if not rest.strip() or len(body) > 80 or re.search(r"\d", body) or find_cities(body) or find_dates(body, date.today()):
+        return f
+    if classify(body).cue and not is_pleasantry(body) or is_remember(seg):
+        return f
+    task = strip_connector(rest.strip())
+    if PUNCT.sub("", task) and not classify(task).cue:
+        return f  # the words after the colon ask for nothing either (a bare "first," leaves the task to the next clause)
+    return Fragment(f.start + m.end() + (len(rest) - len(rest.lstrip())), f.end, f.connector)
+
+
 def is_my_order(text: str) -> bool:
     return bool(MY_ORDER.search(text))
 
@@ -199,6 +222,7 @@ def split_parts(m: Masked, instruction: str, payload: str, today: date) -> list[
             frags.append(f)
         else:
             frags += [Fragment(f.start, cut, f.connector), Fragment(cut, f.end, "and")]
+    frags = [_without_heading(f, instruction) for f in frags]
     parts: list[Part] = []
     for f in frags:
         seg = instruction[f.start : f.end]

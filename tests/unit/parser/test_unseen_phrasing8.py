@@ -96,3 +96,27 @@ def test_a_follow_up_with_a_name_the_city_list_lacks_swaps_the_city(text: str, c
 def test_a_follow_up_pronoun_is_no_city() -> None:
     got = intents("那你呢", ["绵阳明天天气怎么样", "绵阳明天多云。"])
     assert all(e.get("city") != "你" for _, _, e in got)
+
+
+@pytest.mark.parametrize("text, tools", [
+    ("Hi there, a few things for the review: first, what's 3+4; second, the weather in Paris tomorrow",
+     ["calculator", "weather"]),
+    ("My manager asked for figures: what was total revenue in February?", ["sql_query"]),
+    ("Three things, in order: what's 3+4, and the weather in Oslo tomorrow", ["calculator", "weather"]),
+    ("帮我办两件事：查一下北京明天的天气；算一下 3 加 4", ["weather", "calculator"]),
+    ("有个小忙要帮：算一下 12 乘以 9", ["calculator"]),
+])
+def test_a_heading_before_a_colon_is_no_task_and_no_part_of_the_next(text: str, tools: list[str]) -> None:
+    got = intents(text)
+    assert [t for _, t, _ in got] == tools
+    assert all(not str(e.get("query", "")).lower().startswith("my manager") for _, _, e in got)
+
+
+@pytest.mark.parametrize("text, entity", [
+    ("For the Beijing office: what's the weather tomorrow?", ("city", "Beijing")),
+    ("Remember: my wife's birthday is March 8", ("memory", "my wife's birthday is March 8")),
+    ("翻译成英文：今天天气很好", ("target_language", "en")),
+])
+def test_words_before_a_colon_that_carry_the_task_stay(text: str, entity: tuple[str, str]) -> None:
+    [(_, _, ent)] = intents(text)
+    assert ent.get(entity[0]) == entity[1]
