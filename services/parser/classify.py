@@ -231,6 +231,7 @@ KB = re.compile(
 _PLEASANTRIES = (
     "你好", "您好", "嗨", "哈喽", "哈啰", "早上好", "早安", "午安", "晚上好", "晚安", "谢谢你", "谢谢", "多谢", "感谢",
     "再见", "拜拜", "好的", "好", "嗯", "ok", "okay", "hi", "hello", "hey", "hiya", "yo", "good morning",
+    "早", "morning", "evening", "afternoon",
     "good afternoon", "good evening", "good night", "thank you so much", "thank you", "thanks a lot", "thanks so much",
     "thanks", "thank", "thx", "bye", "goodbye", "see you", "lol", "haha", "哈哈", "cool", "nice", "great", "awesome",
     # Apologies for interrupting and well-wishing around a request are manners too.

@@ -173,7 +173,8 @@ def _without_heading(f: Fragment, instruction: str) -> Fragment:
     body = strip_connector(head) or head
     if not rest.strip() or len(body) > 80 or re.search(r"\d", body) or find_cities(body) or find_dates(body, date.today()):
         return f
-    if classify(body).cue and not is_pleasantry(body) or is_remember(seg):
+    head = classify(body)
+    if head.cue and not head.generic and not is_pleasantry(body) or is_remember(seg):
         return f
     task = strip_connector(rest.strip())
     if PUNCT.sub("", task) and not classify(task).cue:
@@ -307,6 +308,8 @@ def split_parts(m: Masked, instruction: str, payload: str, today: date) -> list[
     # back" ("然后一起告诉我", "and let me know") asks for the answers already requested, not for one more.
     tasks = [p for n, p in enumerate(merged) if not (
         p.cls.type == "chitchat" and is_pleasantry(strip_connector(p.masked)) or n > 0 and is_report_tail(p.masked)
+        or _asks_if_listening(p.masked) and all(
+            is_pleasantry(strip_connector(q.masked)) or _asks_if_listening(q.masked) for q in merged[:n])
     )]
     if tasks and len(tasks) < len(merged):
         merged = tasks
@@ -332,7 +335,7 @@ def split_parts(m: Masked, instruction: str, payload: str, today: date) -> list[
 # together", "check it", pronouns and particles. A clause with anything more ("然后把结果翻译成英文") is a task.
 _REPORT_WORDS = re.compile(
     r"一起|一并|统一|汇总|合并|全部|所有|都|结果|答案|情况|告诉|告知|通知|回复|回我|发给|发我|汇报|报告|反馈|说一声|说|讲|给|我|你|一下|"
-    r"下|吧|呀|啊|哦|好|就|再|然后|最后|接着|之后|以后|后|完|查完|弄完|做完|算完|查查|查一下|查下|看看|看一下|帮|请|麻烦|谢谢|能|可以|吗|"
+    r"下|吧|呀|啊|哦|好|就|再|然后|最后|接着|之后|以后|后|完|查完|弄完|做完|算完|查查|查一下|查下|看看|看一下|帮|请|麻烦|谢谢|能|可以|吗|行|即可|成|"
     r"\b(?:and|then|finally|please|pls|can|could|would|will|you|u|me|us|let|know|tell|report|back|send|give|all|everything|"
     r"together|both|at|once|in|one|go|message|reply|the|results?|answers?|check|look|into|it|on|that|this|up|thanks|"
     r"thank|so|just|also|when|done|i|need|to|know|them|those|with)\b",
@@ -340,9 +343,29 @@ _REPORT_WORDS = re.compile(
 )
 
 
+# Before a request, asking whether the listener is there or free ("在吗？", "嗨，忙不忙？", "有空吗", "you around?", "got a
+# sec?") is an opener, like a greeting: the request after it is the task.
+_LISTENING = re.compile(
+    r"(?:(?:你|您)(?:现在)?)?(?:在|在不在|在线|忙|忙不忙|忙吗|有空|有没有空|方便|方便吗|有时间|有没有时间)(?:吗|嘛|么|不|没)?"
+    r"|(?:are |r )?(?:you|u|ya) (?:there|around|free|busy|available|awake|online|up)(?: right now| now)?"
+    r"|(?:got|have you got|do you have|you got|have) a (?:sec|second|minute|moment)|anyone (?:there|around|home)",
+    re.IGNORECASE,
+)
+
+
+def _asks_if_listening(clause: str) -> bool:
+    pieces = [p for p in re.split(r"[!！.。,，~？?]+", strip_connector(clause)) if PUNCT.sub("", p)]
+    return bool(pieces) and all(is_pleasantry(p) or _LISTENING.fullmatch(p.strip()) for p in pieces) and any(
+        _LISTENING.fullmatch(p.strip()) for p in pieces)
+
+
 def is_report_tail(clause: str) -> bool:
     """"然后一起告诉我" / "and let me know" / "can you check": no task of its own, only "answer the above"."""
-    return bool(PUNCT.sub("", clause)) and not residue(clause, _REPORT_WORDS)
+    if not PUNCT.sub("", clause) or not residue(clause, _REPORT_WORDS):
+        return bool(PUNCT.sub("", clause))
+    # thanks before it ("谢谢，结果一起告诉我就行", "Thanks! Send it all back together") are manners around the same ask
+    pieces = [p for p in re.split(r"[!！.。,，~]+", clause) if PUNCT.sub("", p)]
+    return len(pieces) > 1 and is_pleasantry(pieces[0]) and not residue(" ".join(pieces[1:]), _REPORT_WORDS)
 
 
 # Words that make a sentence a request even without a question word ("I need the refund policy.", "帮我看看报销规定。").

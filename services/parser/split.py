@@ -118,6 +118,24 @@ def _inside_quotes(prefix: str) -> bool:
     )
 
 
+# What a heading counts or orders: tasks, not a text ("下面几件事", "帮几个忙", "three tasks", "in this order").
+_TASKS_NOUN = re.compile(r"件事|事情|几个忙|个忙|帮忙|任务|几步|按顺序|\btasks?\b|\bthings\b|\bfavou?rs?\b|\berrands\b"
+                         r"|\bsteps\b|\bin (?:this|that|the following) order\b", re.IGNORECASE)
+
+
+def _announces_tasks(before: str, after: str, clean: Callable[[str], str]) -> bool:
+    """"下面几件事按顺序来：把…翻成韩语；查一下…", "Three tasks, in this order: write a…": the words before the colon
+    ask for nothing themselves and the first clause after it is a task, so what follows is the request, not a text to
+    work on ("Explain this: <code>", "这段话有错吗：…" ask for something before the colon and keep their payload)."""
+    from .classify import classify
+
+    head = classify(before)
+    if head.cue and not head.generic or not _TASKS_NOUN.search(before):
+        return False
+    first = re.split(r"[;；。\n]|[,，](?=\s*(?:and |then |再|然后|接着|并|第|二|三))", after.strip(), maxsplit=1)[0]
+    return bool(first.strip()) and classify(clean(first)).cue
+
+
 def split_payload(text: str, clean: Callable[[str], str] = lambda s: s) -> tuple[str, str, str]:
     """(instruction, separator, payload) of the *raw* request, so content reaches the intent text
     verbatim. The payload is what follows a colon after a task word ("翻译成英文：…", "summarize
@@ -134,7 +152,9 @@ def split_payload(text: str, clean: Callable[[str], str] = lambda s: s) -> tuple
         words = clean(before)
         if SOURCE_ONLY.match(words):
             continue  # "Check the knowledge base: <question>", "查知识库：<question>": the question is the task
-        if TRANSLATE.search(words) or SUMMARIZE.search(words) or _PAYLOAD_CUE.search(words):
+        if TRANSLATE.search(words) or SUMMARIZE.search(words):
+            return text[:i], m.group(0), text[m.end() :]
+        if _PAYLOAD_CUE.search(words) and not _announces_tasks(words, text[m.end() :], clean):
             return text[:i], m.group(0), text[m.end() :]
     if (brk := text.find("\n", 0, _INSTRUCTION_WINDOW)) > 0:
         # An instruction line, then the text it is about ("Can you give me the gist of this?\n<text>", "这段产品介绍讲了

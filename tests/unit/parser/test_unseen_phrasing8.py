@@ -120,3 +120,35 @@ def test_a_heading_before_a_colon_is_no_task_and_no_part_of_the_next(text: str, 
 def test_words_before_a_colon_that_carry_the_task_stay(text: str, entity: tuple[str, str]) -> None:
     [(_, _, ent)] = intents(text)
     assert ent.get(entity[0]) == entity[1]
+
+
+@pytest.mark.parametrize("text, tools", [
+    ("有两件事麻烦你：查一下杭州明天的天气，再算一下 45 乘以 3", ["weather", "calculator"]),
+    ("Two quick favours: translate 'good luck' into German, and tell me the weather in Oslo tomorrow",
+     [None, "weather"]),
+    ("以下几个任务按顺序做：把“晚安”翻成日语；算一下 7 乘以 8", [None, "calculator"]),
+])
+def test_a_colon_after_a_heading_that_counts_tasks_opens_the_tasks_not_a_text(text: str, tools: list) -> None:
+    assert [t for _, t, _ in intents(text)] == tools
+
+
+@pytest.mark.parametrize("text", ["请检查下面这段话：今天天气很好，我们去公园吧", "Explain this: def f(x): return x*2"])
+def test_a_colon_after_a_text_word_still_opens_the_text(text: str) -> None:
+    assert [t for _, t, _ in intents(text)] == [None]
+
+
+@pytest.mark.parametrize("text, tool", [
+    ("嗨，忙吗？帮我查一下订单 55123", "sql_query"),
+    ("早啊！有空吗？查下上海明天天气", "weather"),
+    ("Hey, you around? Need the weather in Oslo tomorrow.", "weather"),
+    ("got a sec? what's 12 times 12", "calculator"),
+    ("Morning! What's 5 times 6?", "calculator"),
+    ("查一下北京明天天气。谢谢，一并发我即可", "weather"),
+])
+def test_openers_and_closers_around_one_task_add_no_intent(text: str, tool: str) -> None:
+    assert [t for _, t, _ in intents(text)] == [tool]
+
+
+@pytest.mark.parametrize("text", ["在吗", "早啊！", "got a sec?"])
+def test_an_opener_alone_is_small_talk_or_a_question(text: str) -> None:
+    assert [k for k, _, _ in intents(text)] in (["chitchat"], ["question_answering"])
