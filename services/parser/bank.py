@@ -268,6 +268,20 @@ class ExampleBank:
                 self._cache.popitem(last=False)
         return vec
 
+    def prefetch(self, texts: Sequence[str]) -> None:
+        """Embed the texts not cached yet in one encoder call and cache them (an encoder call costs mostly its
+        overhead: three short clauses in one call take about half of three calls)."""
+        with self._cache_lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if len(missing) < 2:
+            return  # one text: vector() makes the same single call when asked
+        vecs = self._encode(missing)
+        with self._cache_lock:
+            for text, vec in zip(missing, vecs, strict=True):
+                self._cache[text] = vec
+            while len(self._cache) > _QUERY_CACHE:
+                self._cache.popitem(last=False)
+
     def neighbours(
         self,
         text: str,

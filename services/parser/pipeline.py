@@ -134,6 +134,11 @@ def _second_opinions(drafts: list[Draft], fallback: Fallback, today: date, lang:
     """Ask the fallback about the clauses the rules were unsure of (and, where it reviews them, about the
     others: a tenant's own correction outranks a rule). Returns the options of a clause it could not decide."""
     review = getattr(fallback, "review", None)
+    prefetch = getattr(fallback, "prefetch", None)
+    if prefetch is not None:
+        # every clause this loop will ask about, embedded in one encoder call (one call per clause cost the most)
+        prefetch([d.clause or d.text for d in drafts if not d.auxiliary and (not d.cue or d.generic)],
+                 [d.clause or d.text for d in drafts if not d.auxiliary and d.cue and not d.generic])
     options: list[tuple[str, str | None]] = []
     for d in drafts:
         if d.auxiliary:

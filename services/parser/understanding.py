@@ -80,6 +80,14 @@ class ExampleFallback:
     def for_tenant(self, tenant: str | None) -> ExampleFallback:
         return ExampleFallback(self.bank, tenant, thresholds=self.t, exclude_origins=self.exclude)
 
+    def prefetch(self, unsure: list[str], sure: list[str]) -> None:
+        """Embed, in one encoder call, the clauses a parse will ask about: the unsure ones, and the sure ones too
+        where the tenant has corrections of its own to review them against."""
+        texts = [t for t in unsure if t.strip()]
+        if self.bank.has_tenant_examples(self.tenant):
+            texts += [t for t in sure if t.strip()]
+        self.bank.prefetch(texts)
+
     def votes(self, clause: str) -> list[Vote]:
         return self.bank.vote(clause, self.tenant, exclude_origins=self.exclude)
 

@@ -146,3 +146,30 @@ async def test_the_follower_does_not_hold_up_a_start_without_a_broker() -> None:
     assert follower._task is not None and not follower._task.done()
     await follower.stop()
     assert follower._task.cancelled()
+
+
+def test_a_parse_embeds_its_clauses_in_one_encoder_call() -> None:
+    grams = CharGrams()
+    bank = ExampleBank(SEED, encoder=grams, k=3).load()
+    learn(bank, "acme", example_event("acme", "pencil in the offsite with the team", BOOK, now=WED).data)
+    u = Understander(ExampleFallback(bank))
+    before = grams.calls
+    graph = u.parse("check the weather in Oslo tomorrow, work out 12 times 9, and write a haiku about ferries",
+                    now=WED, tenant="acme")
+    assert len(graph.intents) == 3
+    assert grams.calls - before == 1  # three clauses reviewed against the tenant's correction: one batch
+    before = grams.calls
+    u.parse("check the weather in Oslo tomorrow, work out 12 times 9, and write a haiku about ferries",
+            now=WED, tenant="acme")
+    assert grams.calls == before  # cached
+
+
+def test_without_corrections_of_its_own_a_tenant_embeds_only_the_unsure_clauses() -> None:
+    grams = CharGrams()
+    bank = ExampleBank(SEED, encoder=grams, k=3).load()
+    fallback = ExampleFallback(bank, "globex")
+    before = grams.calls
+    fallback.prefetch([], ["check the weather in Oslo tomorrow", "work out 12 times 9"])
+    assert grams.calls == before
+    fallback.prefetch(["blorp the quux", "frobnicate the widgets"], ["check the weather in Oslo tomorrow"])
+    assert grams.calls == before + 1 and bank.vector("frobnicate the widgets") is not None and grams.calls == before + 1
