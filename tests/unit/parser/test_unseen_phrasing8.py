@@ -178,3 +178,9 @@ def test_a_known_task_on_an_unseen_earlier_thing_keeps_the_task_and_asks(text: s
 ])
 def test_past_words_around_content_of_its_own_ask_nothing(text: str) -> None:
     assert parse_request(text, now=NOW).clarification is None
+
+
+@pytest.mark.parametrize("text", ["Is it worth learning Latin?", "Is that normal for a puppy?", "这个贵吗", "Is it normal for cats to sleep all day?"])
+def test_a_dummy_pronoun_in_a_question_of_its_own_asks_nothing(text: str) -> None:
+    graph = parse_request(text, now=NOW)
+    assert graph.clarification is None and graph.intents
