@@ -44,7 +44,7 @@ from .split import Masked, has_placeholder
 _DEP_MARKER = re.compile(
     r"根据|据此|基于|依据|按照(?:结果|这个|上面)|参考(?:结果|这个|上面|以上)|结合(?:结果|以上|上面|上述|这些)|"
     r"(?:把|将|用|拿)(?:这个|这些|上面的?|上述|以上的?|查询的?|查到的?|得到的?|计算的?|算出的?)?结果|"
-    r"结果|它们?|上述|以上|上面的?|这些信息|这些数据|这段|该结果|"
+    r"结果|它们?|上述|以上|上面的?|这些信息|这些数据|这段|(?:这|那)句话?|该结果|"
     r"\bbased on\b|\baccording to\b|\busing (?:that|this|it|the|those|these)\b|\buse (?:that|this|it|the result)\b"
     r"|\b(?:about|of|from|with|on|into|for|translate|summari[sz]e|explain|turn|make|put|convert|rewrite|shorten|"
     r"send|describe|use|compare)\s+(?:it|that|this|them|those|these)\b"

@@ -117,11 +117,17 @@ _EARLIER_THING = re.compile(
 )
 
 
+# What a repeat names the earlier task by: a pronoun or the task's generic name ("run that one more time", "do that sum
+# again", "那个再算一遍", "把它再查一次"): no new object.
+_REDO_OBJECT = re.compile(r"\b(?:run|rerun|that|it|this|same|sum|calculation|math|lookup|search|query|conversion|one)\b"
+                          r"|那个|这个|它|那道题|这道题", re.IGNORECASE)
+
+
 def shape_of(instruction: str, payload: str, today: date) -> Shape:
     """*Again*: the request is only a repeat word (and a new city or date); *referent*: only a
     pronoun and filler words. Neither when the request carries content (a payload, a quote, a URL)."""
     no_content = not payload and not has_placeholder(instruction)
-    again_rest = _without_entities(_AGAIN.sub(" ", instruction), today)
+    again_rest = _REDO_OBJECT.sub(" ", _without_entities(_AGAIN.sub(" ", instruction), today))
     is_again = no_content and bool(_AGAIN.search(instruction)) and not residue(again_rest, _FILLER)
     named = REFERENT.search(instruction) or _EARLIER_THING.search(instruction)
     # Both orders: "那个报错" is one earlier thing, while "as we discussed" is REFERENT's whole phrase.
@@ -289,6 +295,9 @@ def clarify_missing(drafts: list[Draft], parts: list[Part], context: Sequence[st
     )
     like_before = first is not None and first.type in GENERATED + ("code_generation",) and bool(
         _FORMAT_REF.search(parts[0].masked))
+    if first is not None and needs_object and context and len(drafts) == 1 and first.tool is None \
+            and _about_the_earlier_order(first, parts[0].masked, context):
+        needs_object = like_before = False  # "它什么时候发的货" after an order lookup: that order, looked up again
     if first is not None and (needs_object or like_before):
         # "翻译一下" / "summarize it" with nothing to work on, "用上次那个格式再写一份" with no earlier format: the
         # object is the last turn, or ask.
@@ -448,6 +457,23 @@ def _city_from_context(context: Sequence[str]) -> str | None:
         if cities:
             return cities[-1]
     return None
+
+
+# What is asked about an order: its state, its delivery, when it moves ("它现在是什么状态", "when did it ship?").
+_ORDER_STATE = re.compile(r"状态|发货|发的货|到哪|到了吗|物流|快递|送达|签收|派送|退款|\b(?:status|ship(?:ped|ping)?|arriv\w*|deliver\w*"
+                          r"|track\w*|dispatch\w*|refund\w*|where is it|where's it)\b", re.IGNORECASE)
+
+
+def _about_the_earlier_order(d: Draft, clause: str, context: Sequence[str]) -> bool:
+    """A question about "it" that asks an order's state, in a session whose last order was named: that order is
+    looked up (the draft becomes the lookup)."""
+    if d.type != "question_answering" or not _ORDER_STATE.search(clause):
+        return False
+    order_id = _order_from_context(context)
+    if order_id is None:
+        return False
+    d.type, d.tool, d.entities = "lookup", "sql_query", {"order_id": order_id}
+    return True
 
 
 def _order_from_context(context: Sequence[str]) -> str | None:

@@ -184,3 +184,31 @@ def test_past_words_around_content_of_its_own_ask_nothing(text: str) -> None:
 def test_a_dummy_pronoun_in_a_question_of_its_own_asks_nothing(text: str) -> None:
     graph = parse_request(text, now=NOW)
     assert graph.clarification is None and graph.intents
+
+
+SUM = ["What's 256 times 7?", "256*7 = 1792"]
+ORDER_ZH = ["查一下订单 58210", "订单 58210 已发货，承运商顺丰。"]
+ORDER_EN = ["Where is order 66189?", "Order 66189 is out for delivery."]
+
+
+@pytest.mark.parametrize("text", ["do that sum again", "run that one more time", "那个再算一遍"])
+def test_a_repeat_that_names_the_task_generically_repeats_it(text: str) -> None:
+    assert intents(text, SUM) == [("calculation", "calculator", {"expression": "256*7"})]
+
+
+@pytest.mark.parametrize("text, context, order", [
+    ("它现在是什么状态", ORDER_ZH, "58210"), ("它什么时候发的货", ORDER_ZH, "58210"), ("has it shipped yet?", ORDER_EN, "66189"),
+])
+def test_a_question_about_its_state_after_an_order_looks_that_order_up(text: str, context: list[str], order: str) -> None:
+    assert intents(text, context) == [("lookup", "sql_query", {"order_id": order})]
+
+
+def test_translating_it_after_an_order_still_translates_the_answer() -> None:
+    [(kind, _, ent)] = intents("translate it into French", ORDER_EN)
+    assert kind == "translation" and ent["referent"] == ORDER_EN[1]
+
+
+@pytest.mark.parametrize("text", ["这句用英语怎么说", "那句话翻成日语"])
+def test_this_sentence_is_the_last_turn(text: str) -> None:
+    [(kind, _, ent)] = intents(text, ["写一句关于秋天的诗", "秋风扫落叶，归雁过长空。"])
+    assert kind == "translation" and ent["referent"] == "秋风扫落叶，归雁过长空。"
