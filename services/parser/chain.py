@@ -210,7 +210,10 @@ _IN_N_EN = re.compile(r"\bin\s+(\d+)\s+(day|week|month|year)s?\b", re.I)
 _ASKS_DATE = re.compile(r"哪天|哪一天|几号|几月几[号日]|什么日期|什么时候|星期几|周几|礼拜几|\bwhat\s+(?:date|day)\b|\bwhich\s+(?:date|day)\b"
                         r"|\bwhen\s+is\b|\bwhat(?:'s| is| will)\b.*\bdate\b", re.I)
 _ASKS_DAYS = re.compile(r"(?<!第)(?:还有|有|相差|差|隔|间隔|过了|过去了)?(?<!第)(?:多少|几)(?:个)?(天|周|星期|个月)"
-                        r"|\bhow\s+many\s+(days|weeks)\b", re.I)
+                        r"|\bhow\s+many\s+(days|weeks)\b"
+                        # how far away in time a named day is ("How far off is Christmas?", "还有多久到元旦")
+                        r"|\bhow\s+(?:far\s+(?:off|away)|long\s+(?:until|till|before|to)|soon)\b"
+                        r"|(?:还有|还要|还剩|还差)多久|多久(?:以后|之后)?(?:到|是)", re.I)
 _YMD_EN = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
                      r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b",
                      re.I)

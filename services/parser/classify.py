@@ -165,7 +165,9 @@ SQL_VERB = re.compile(
 # Weak weather words: they mean weather only next to a place and a day ("下周三哈尔滨会很冷吗").
 WEATHER_WORD = re.compile(
     r"[冷热暖凉晴雨雪风雾霾伞霜晒]|零下|空气|风浪|闷热|穿什么|羽绒服|外套|防晒|"
-    r"\b(?:cold|hot|warm|chilly|jacket|coat|sunscreen|sunglasses|freezing|highs?|lows?|pour(?:ing)?|wind|air quality|storm\w*)\b",
+    r"\b(?:cold|hot|warm|chilly|jacket|coat|sunscreen|sunglasses|freezing|highs?|lows?|pour(?:ing)?|wind|air quality|storm\w*)\b"
+    # comparing places: "warmer in Valencia or Seville", "which is colder tomorrow"
+    r"|\b(?:warm|cold|cool)(?:er|est)\b|\bhott(?:er|est)\b|\b(?:chilli|sunni|raini|windi|snowi)(?:er|est)\b|更[冷热暖凉]",
     IC,
 )
 # Rankings and totals over business records are database queries ("列出上周退货最多的三个商品").
@@ -600,7 +602,7 @@ def classify(clause: str) -> Classification:
     if DATETIME.search(clause) and _asks_the_time(clause) or _city_time(clause):
         return Classification("lookup", "datetime")
     dated = bool(find_dates(clause, date(2000, 1, 1)))
-    if dated and (WEATHER_WORD.search(clause) and find_cities(clause) or WEATHER_GEAR.search(clause)):
+    if dated and (WEATHER_WORD.search(clause) and find_cities(clause, allow_guess=True) or WEATHER_GEAR.search(clause)):
         return Classification("lookup", "weather")
     if NOW_WORD.search(clause) and NOW_WEATHER.search(clause) and find_cities(clause):
         return Classification("lookup", "weather")

@@ -48,8 +48,9 @@ _HOLIDAY_RE = "|".join(re.escape(h) if not h.isascii() else rf"\b{re.escape(h)}\
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"(?<!\d)(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")),
-    ("zh_ymd", re.compile(rf"(20\d\d)年([{_ZH_NUM}]{{1,3}})月([{_ZH_NUM}]{{1,3}})[日号]")),
-    ("zh_md", re.compile(rf"([{_ZH_NUM}]{{1,3}})月([{_ZH_NUM}]{{1,3}})[日号]")),
+    # spaces around the numbers are typing, not meaning ("10 月 1 日", "2027 年 5 月 1 号")
+    ("zh_ymd", re.compile(rf"(20\d\d)\s*年\s*([{_ZH_NUM}]{{1,3}})\s*月\s*([{_ZH_NUM}]{{1,3}})\s*[日号]")),
+    ("zh_md", re.compile(rf"([{_ZH_NUM}]{{1,3}})\s*月\s*([{_ZH_NUM}]{{1,3}})\s*[日号]")),
     ("zh_range", re.compile(rf"(?:未来|接下来|之后|往后|最近|近)的?([{_ZH_NUM}]{{1,3}})[天日]")),
     ("zh_week", re.compile(r"(?:未来|接下来|之后|最近)的?(?:一|1)(?:周|个星期|个礼拜|星期)")),
     ("en_week", re.compile(r"\b(?:coming|following)\s+week\b", re.I)),

@@ -60,6 +60,11 @@ _ZH_CITY_GUESS = re.compile(f"([{HAN}]{{2,4}}?)(?:市|县)?的?(?:天气|气温|
 # Times of day and going out are not places ("明天早上出门要不要穿秋裤" names no city).
 _ZH_NOT_PLACE = re.compile("早上|晚上|中午|下午|上午|傍晚|夜里|半夜|凌晨|出门|出去|外面|外头|路上|家里|穿|带")
 _ZH_CITY_STOP = re.compile("[的天气今明后昨我你他她它们一下查询看请帮给要想知道告诉问这那哪里么怎样周星期末未来几个月号日点现在气温度会不要冷热]")
+# A name as the subject of a weather clause ("Is Lyon going to be sunny tomorrow?", "Will Porto get rain",
+# "San Diego forecast for tomorrow"): only read where the clause is about weather (``allow_guess``).
+_EN_CITY_SUBJECT = re.compile(
+    r"\b(?i:is|will|does|did|was|should)\s+([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?)\s+(?:be|going|get|have|see|expect|stay)\b"
+    r"|^\W*([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?)(?:'s)?\s+(?:weather|forecast|temperatures?)\b")
 _EN_CITY_GUESS = re.compile(r"\b(?:in|for|at)\s+([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?)")
 EN_NOT_CITY = {"The", "My", "This", "That", "Celsius", "Fahrenheit", "English", "Chinese", "Python", "January",
                 "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -160,10 +165,11 @@ def find_cities(text: str, allow_guess: bool = False) -> list[str]:
             if len(name) >= 2 and not _ZH_CITY_STOP.search(name) and not _ZH_NOT_PLACE.search(name):
                 hits.append((m.start(1), name))
                 break
-        for m in _EN_CITY_GUESS.finditer(text):
-            name = m.group(1)
+        for m in [*_EN_CITY_GUESS.finditer(text), *_EN_CITY_SUBJECT.finditer(text)]:
+            g = 1 if m.group(1) else 2
+            name = m.group(g)
             if name.split()[0] not in EN_NOT_CITY:
-                hits.append((m.start(1), name))
+                hits.append((m.start(g), name))
                 break
     if hits and allow_guess:
         hits += _joined_names(text, hits)

@@ -212,3 +212,34 @@ def test_translating_it_after_an_order_still_translates_the_answer() -> None:
 def test_this_sentence_is_the_last_turn(text: str) -> None:
     [(kind, _, ent)] = intents(text, ["写一句关于秋天的诗", "秋风扫落叶，归雁过长空。"])
     assert kind == "translation" and ent["referent"] == "秋风扫落叶，归雁过长空。"
+
+
+@pytest.mark.parametrize("text, end", [
+    ("离 10 月 1 日还有几天", "2027-10-01"), ("How far off is Christmas?", "2027-12-25"),
+    ("How long until May 20?", "2027-05-20"), ("还有多久到元旦", "2028-01-01"),
+])
+def test_how_far_away_a_named_day_is_is_a_date_difference(text: str, end: str) -> None:
+    [(kind, tool, ent)] = intents(text)
+    assert (kind, tool, ent.get("operation"), ent.get("end")) == ("lookup", "datetime", "diff", end)
+
+
+@pytest.mark.parametrize("text, city", [
+    ("Will Porto get rain on Friday?", "Porto"), ("Is Lyon going to be sunny tomorrow?", "Lyon"),
+    ("Finally, is Lyon going to be sunny tomorrow?", "Lyon"), ("Galway forecast for tomorrow, please", "Galway"),
+])
+def test_a_name_as_the_subject_of_a_weather_clause_is_its_city(text: str, city: str) -> None:
+    [(_, tool, ent)] = intents(text)
+    assert (tool, ent.get("city")) == ("weather", city)
+
+
+def test_a_capitalised_word_that_is_no_place_is_no_city() -> None:
+    assert intents("Is Python going to be hard to learn?")[0][1] != "weather"
+
+
+@pytest.mark.parametrize("text, cities", [
+    ("Is it warmer in Valencia or Seville tomorrow?", ["Valencia", "Seville"]),
+    ("明天青岛和烟台哪个更冷", ["青岛", "烟台"]),
+])
+def test_comparing_two_places_looks_both_up(text: str, cities: list[str]) -> None:
+    got = intents(text)
+    assert [(t, e.get("city")) for _, t, e in got] == [("weather", c) for c in cities]
