@@ -51,10 +51,20 @@ def exact_steps(graph: IntentGraph, text: str, today: date) -> IntentGraph:
             short = len(intent.text) <= MAX_CLAUSE  # exact questions are short; a long text is counted at most
             rewritten = ((short and (_continuation(intent, intents) or _units(intent) or _dates(intent, today)))
                          or _counting(intent, text))
-        intents.append(rewritten or intent)
+        intents.append(_own_arguments(rewritten or intent))
     if all(a is b for a, b in zip(intents, graph.intents, strict=True)):
         return graph
     return graph.model_copy(update={"intents": intents})
+
+
+def _own_arguments(intent: Intent) -> Intent:
+    """A tool call whose arguments are all its own (a city, an order id, an expression with no ``{iN}``) takes
+    nothing from an earlier step, whatever pronoun a clause or a closing "all of it" carried ("…, and also tell me
+    what time it is in Chicago? Give me all of it in one reply"): its dependencies are dropped."""
+    if intent.tool is None or not intent.depends_on or not intent.entities or any(
+            "{" in str(v) for v in intent.entities.values()):
+        return intent
+    return intent.model_copy(update={"depends_on": []})
 
 
 def _as_tool(intent: Intent, tool: str, entities: dict[str, Any], depends_on: list[str] | None = None) -> Intent:

@@ -324,6 +324,13 @@ def set_dependencies(drafts: list[Draft]) -> None:
         # "基于公司的请假制度，帮我写一封请假邮件": the clause before was stated as the basis of what follows.
         premise = any(_PREMISE.match(drafts[j].clause) for j in group) and not d.independent
         implicit = implicit or fetched or explains or premise
+        if implicit and not explicit and d.type not in ("summarization", "translation") and all(
+                drafts[j].tool == "datetime" or drafts[j].type == "translation" for j in group):
+            # A clock reading or a finished translation is an answer, not material for new writing (a summary or a
+            # translation, which need a text, still take it): only a clause that says so
+            # ("根据译文写…", "based on the time there") builds on it ("…tell me the time in Singapore, and write a
+            # short out-of-office reply" writes a reply of its own).
+            implicit = False
         if explicit or implicit:
             chosen = earlier if d.plural and explicit else _named_source(drafts, earlier, d) or _past_explanation(
                 drafts, group, d

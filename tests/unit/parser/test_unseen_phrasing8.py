@@ -243,3 +243,34 @@ def test_a_capitalised_word_that_is_no_place_is_no_city() -> None:
 def test_comparing_two_places_looks_both_up(text: str, cities: list[str]) -> None:
     got = intents(text)
     assert [(t, e.get("city")) for _, t, e in got] == [("weather", c) for c in cities]
+
+
+def deps(text: str) -> list[tuple[str | None, list[str]]]:
+    return [(i.tool or i.type.value, list(i.depends_on)) for i in parse_request(text, now=NOW).intents]
+
+
+@pytest.mark.parametrize("text", [
+    "Look up order 51207, write the buyer a note based on it, and also tell me what time it is in Denver. Send all of it back together.",
+    "查一下订单 51207，根据情况给买家写段话，再算一下 75 乘以 16，一起告诉我。",
+])
+def test_a_tool_call_with_arguments_of_its_own_depends_on_nothing(text: str) -> None:
+    got = deps(text)
+    assert all(d == [] for t, d in got if t in ("datetime", "calculator", "sql_query"))
+    assert ("creative_writing", ["i1"]) in got
+
+
+@pytest.mark.parametrize("text", [
+    "Tell me the current time in Lima and write a short out-of-office reply.",
+    "先把“开会”翻成英文，然后写一封给新同事的欢迎邮件",
+    "一、把“谢谢”翻成日语；二、写一句鼓励团队的话",
+])
+def test_new_writing_after_a_clock_or_a_translation_stands_alone(text: str) -> None:
+    assert deps(text)[-1] == ("creative_writing", [])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("先把“开会”翻成英文，然后根据译文写一封邀请邮件", ("creative_writing", ["i1"])),
+    ("Translate 'good morning' into French, then summarize the French version in five words", ("summarization", ["i1"])),
+])
+def test_a_clause_that_names_the_translation_builds_on_it(text: str, expected: tuple[str, list[str]]) -> None:
+    assert deps(text)[-1] == expected
