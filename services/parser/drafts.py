@@ -414,6 +414,19 @@ def _explains_nothing_else(clause: str) -> bool:
     return len(residue(clause, _HOW_IT_WAS_DONE)) <= 2
 
 
+_DATA_TOOLS = ("sql_query", "weather", "calculator", "datetime", "convert_units")
+
+
+def summaries_of_data_are_writing(drafts: list[Draft]) -> None:
+    """A "summary" of figures the request looks up ("write a Slack message summarising both" after two metric
+    queries, "根据这两个数据写一段周报摘要") is a piece of writing made from data, not the summary of a text: only a
+    fetched page, a document or a written text is summarised (no labelled summary builds on a query, forecast or sum)."""
+    for d in drafts:
+        if d.type == "summarization" and d.depends_on and all(
+                drafts[j].tool in _DATA_TOOLS for j in d.depends_on):
+            d.type = "creative_writing"
+
+
 def example_dependencies(drafts: list[Draft], fallback: Any, lang: str) -> None:
     """A clause the rules left independent builds on the clause before it when its nearest labelled examples
     did ("…，再给客户写条短信说明一下情况" after an order lookup); ``fallback.depends`` says so."""

@@ -27,7 +27,15 @@ from autoglm.shared.word_problem import UNCOMPUTED, is_word_problem
 from .chain import exact_steps
 from .classify import Classification
 from .clauses import PUNCT, split_parts
-from .drafts import Draft, entities_of, example_dependencies, finish, make_drafts, set_dependencies
+from .drafts import (
+    Draft,
+    entities_of,
+    example_dependencies,
+    finish,
+    make_drafts,
+    set_dependencies,
+    summaries_of_data_are_writing,
+)
 from .problem import Step, compile_problem, read_problem
 from .reader import unit_of_last
 from .resolve import (
@@ -108,6 +116,7 @@ def _parse(
     set_dependencies(drafts)
     if fallback is not None and hasattr(fallback, "depends"):
         example_dependencies(drafts, fallback, lang)
+    summaries_of_data_are_writing(drafts)
     cue = any(d.cue for d in drafts)
     if unsure:
         # The rules are silent and the examples split between tasks: ask, naming them, instead of guessing.

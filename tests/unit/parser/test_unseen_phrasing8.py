@@ -274,3 +274,16 @@ def test_new_writing_after_a_clock_or_a_translation_stands_alone(text: str) -> N
 ])
 def test_a_clause_that_names_the_translation_builds_on_it(text: str, expected: tuple[str, list[str]]) -> None:
     assert deps(text)[-1] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Check total revenue in February and refunds this month, and write a short Slack message summarising both.",
+    "查一下本周的订单总数，再根据这个数据写一段摘要",
+])
+def test_a_summary_made_from_looked_up_figures_is_writing(text: str) -> None:
+    assert [k for k, _, _ in intents(text)][-1] == "creative_writing"
+
+
+@pytest.mark.parametrize("text", ["Fetch https://example.org/notes.txt and summarise it", "总结一下这段话：今天的会议讨论了三件事。"])
+def test_a_summary_of_a_text_stays_a_summary(text: str) -> None:
+    assert [k for k, _, _ in intents(text)][-1] == "summarization"
