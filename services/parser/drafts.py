@@ -324,8 +324,7 @@ def set_dependencies(drafts: list[Draft]) -> None:
         # "基于公司的请假制度，帮我写一封请假邮件": the clause before was stated as the basis of what follows.
         premise = any(_PREMISE.match(drafts[j].clause) for j in group) and not d.independent
         implicit = implicit or fetched or explains or premise
-        if implicit and not explicit and d.type not in ("summarization", "translation") and all(
-                drafts[j].tool == "datetime" or drafts[j].type == "translation" for j in group):
+        if implicit and not explicit and _answer_not_material(d, [drafts[j] for j in group]):
             # A clock reading or a finished translation is an answer, not material for new writing (a summary or a
             # translation, which need a text, still take it): only a clause that says so
             # ("根据译文写…", "based on the time there") builds on it ("…tell me the time in Singapore, and write a
@@ -414,6 +413,13 @@ def _explains_nothing_else(clause: str) -> bool:
     return len(residue(clause, _HOW_IT_WAS_DONE)) <= 2
 
 
+def _answer_not_material(d: Draft, sources: list[Draft]) -> bool:
+    """New writing (or a question) after a clock reading or a finished translation only: those are answers, not
+    material, unless the clause names them (a summary or a translation, which need a text, still take them)."""
+    return d.type not in ("summarization", "translation") and all(
+        s.tool == "datetime" or s.type == "translation" for s in sources)
+
+
 _DATA_TOOLS = ("sql_query", "weather", "calculator", "datetime", "convert_units")
 
 
@@ -436,8 +442,11 @@ def example_dependencies(drafts: list[Draft], fallback: Any, lang: str) -> None:
         prev = drafts[i - 1]
         if prev.part == d.part or prev.type in ("chitchat", "unsupported") or prev.auxiliary:
             continue
+        sources = [j for j in range(i) if drafts[j].part == prev.part and not drafts[j].auxiliary]
+        if _answer_not_material(d, [drafts[j] for j in sources]):
+            continue  # the examples' vote does not outweigh what the clause does not name (see set_dependencies)
         if fallback.depends(d.clause or d.text, lang):
-            d.depends_on = [j for j in range(i) if drafts[j].part == prev.part and not drafts[j].auxiliary]
+            d.depends_on = sources
 
 
 def finish(drafts: list[Draft], lang: str, clarification: str | None) -> IntentGraph:

@@ -287,3 +287,22 @@ def test_a_summary_made_from_looked_up_figures_is_writing(text: str) -> None:
 @pytest.mark.parametrize("text", ["Fetch https://example.org/notes.txt and summarise it", "总结一下这段话：今天的会议讨论了三件事。"])
 def test_a_summary_of_a_text_stays_a_summary(text: str) -> None:
     assert [k for k, _, _ in intents(text)][-1] == "summarization"
+
+
+class _AlwaysDepends:
+    """A fallback whose examples always vote "builds on the clause before" (the bank's dependency vote)."""
+
+    def classify(self, clause: str, language: str) -> None:
+        return None
+
+    def depends(self, clause: str, language: str) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Tell me the current time in Lima and write a short out-of-office reply.", []),
+    ("先把“谢谢”翻成日语，再写一句鼓励团队的话", []),
+])
+def test_the_examples_vote_does_not_tie_new_writing_to_a_clock_or_a_translation(text: str, expected: list) -> None:
+    graph = parse_request(text, now=NOW, fallback=_AlwaysDepends())
+    assert list(graph.intents[-1].depends_on) == expected
