@@ -66,6 +66,8 @@ EN_ACT = re.compile(
     r"|" + _EN_LEAD + r"pay\s+(?:my|the|our|this)\s+(?:\w+\s+)?(?:bill|rent|invoice|fine|fee|tuition)\b"
     r"|" + _EN_LEAD + r"(?:send|transfer|wire|venmo)\s+(?:\$|€|£|¥)?\d"
     r"|" + _EN_LEAD + r"send\s+(?!me\b)(?:a|an|the|this|that|my|our|\w+'s)\s+(?:\w+\s+){0,3}?(?:to|via|on)\b"
+    r"|" + _EN_LEAD + r"send\s+(?!(?:me|us)\b)(?:my\s+\w+|our\s+\w+|the\s+\w+|him|her|them|[a-z]+)\s+(?:a|an)\s+(?:\w+\s+)?"
+    r"(?:text|message|email|e-mail|note|dm|whatsapp)\b"
     r"|" + _EN_LEAD + r"(?:text|message|email|e-mail|dm|whatsapp|ping|call|phone|ring|facetime)\s+"
     r"(?:my|the|our|his|her|him|them|everyone|everybody|all|mom|mum|dad|grandma|grandpa)\b"
     r"(?!\s+(?:function|script|code|api|method|endpoint|stack)\b)"

@@ -97,7 +97,8 @@ MONITORING_CONFIG = re.compile(
 # "code" that is not software ("dress code", "zip code", "promo code"): read away before the code rules look.
 NOT_SOFTWARE_CODE = re.compile(
     r"\b(?:dress|zip|postal|post|promo|promotional|discount|coupon|gift|voucher|qr|bar|area|country|dialing"
-    r"|verification|access|invite|invitation|referral|morse|penal|tax|honou?r|colou?r|door|security"
+    r"|verification|access|invite|invitation|referral|morse|penal|tax|honou?r|colou?r|door|gate|entry|lock|alarm|pin"
+    r"|wifi|wi-fi|parking|locker|safe|security"
     # a status or error code is a value to explain, not a program ("what does HTTP status code 429 mean")
     r"|status|error|exit|response|return|http|reason|result|fault)\s+codes?\b",
     IC,

@@ -277,6 +277,7 @@ def split_parts(m: Masked, instruction: str, payload: str, today: date) -> list[
         if merged and (
             (merged[-1].cls.type == "chitchat" and p.cls.type == "chitchat" and not _remembers(merged[-1], p))
             or _same_lookup(merged[-1], p, today) or _code_spec(merged[-1], p) or _message_content(merged[-1], p)
+            or _said_in_the_message(merged[-1], p, instruction)
             or _figures_of_the_text(merged[-1], p) or _pieces_of_the_writing(merged[-1], p)
         ):
             prev = merged[-1]
@@ -443,6 +444,29 @@ _MESSAGE_CONTENT = re.compile(
 def _message_content(prev: Part, cur: Part) -> bool:
     """"写一封邮件给客户，告诉他们订单 8812 已经发货": the clause is what the message says."""
     return prev.cls.type == "creative_writing" and bool(_MESSAGE_CONTENT.match(strip_connector(cur.masked)))
+
+
+# A message whose content has begun ("…发条微信，告诉他合同已经寄出了", "text Sam that the door code changed").
+_CONTENT_BEGUN = re.compile(r"(?:告诉|通知|提醒|告知|转告|问)(?:一下)?(?:[他她]们?|对方|大家)|[，,]\s*(?:说|就说|内容是)|说(?=[^明]{2})"
+                            r"|\b(?:that|saying|telling (?:him|her|them)|letting (?:him|her|them) know|to say)\b", re.IGNORECASE)
+# Anything that asks for something: a part with one of these is a task of its own, not more of what a message says.
+_ASKS_SOMETHING = re.compile(
+    r"[?？]|查|看看|看一下|算|帮|请|写|翻译|总结|概括|告诉我|给我|多少|什么|怎么|为什么|吗|呢|吧|"
+    r"\b(?:check|look|find|tell me|what|how|why|when|where|who|please|can you|could you|also|then|write|translate)\b",
+    re.IGNORECASE,
+)
+
+
+def _said_in_the_message(prev: Part, cur: Part, instruction: str) -> bool:
+    """"给客户发条微信，告诉他合同已经寄出了，顺丰单号SF1234567890": after a message's content has begun, a part of the
+    same sentence that asks for nothing ("顺丰单号SF…", "the code is 4471") is more of what the message says, not a
+    lookup of its own."""
+    if prev.cls.type not in ("unsupported", "creative_writing") or not _CONTENT_BEGUN.search(prev.masked):
+        return False
+    between = instruction[prev.end : cur.start]
+    if re.search(r"[。.!！?？;；\n]", between) or cur.connector:
+        return False
+    return not _ASKS_SOMETHING.search(cur.masked)
 
 
 # Words that ask for a number to be worked out; without one, figures are facts to state, not sums to do.

@@ -216,6 +216,10 @@ _ORDER_LIST_RE = re.compile(
 )
 
 
+# A number with 号 before the word for order ("1024号订单", "查一下8812号单的物流"); lists of ids before it are _ids_before's.
+_NUMBERED_ORDER = re.compile(r"(?<![A-Za-z0-9\-])([A-Za-z]{0,4}-?\d[A-Za-z0-9\-]{2,})号(?:的)?(?:订单|单子|单)")
+
+
 def digits_of_zh_ids(text: str) -> str:
     """``text`` with Chinese digit-by-digit runs as ASCII digits (``订单幺三五七九`` -> ``订单13579``)."""
     if not _ZH_DIGIT_RUN.search(text):
@@ -234,7 +238,7 @@ def _ids_before(text: str) -> list[str]:
     ids: list[str] = []
     for m in _IDS_BEFORE_RE.finditer(text):
         ids += [i for i in re.findall(_ID, m.group(1)) if any(ch.isdigit() for ch in i)]
-    return ids
+    return ids or [m.group(1) for m in _NUMBERED_ORDER.finditer(text)]
 
 
 def find_order_id(text: str) -> str | None:

@@ -49,6 +49,7 @@ def _num(value: Any) -> str:
 
 
 RAIN_LIKELY, RAIN_POSSIBLE = 40, 20  # % chance of rain: take an umbrella / an umbrella in the bag
+WINDY_KMH = 38  # the day's strongest wind (km/h, 10 m): windy, mind the wind
 
 
 def weather_advice(day: dict[str, Any], zh: bool) -> list[str]:
@@ -74,7 +75,7 @@ def weather_advice(day: dict[str, Any], zh: bool) -> list[str]:
         tips.append("降水概率较高，出门记得带伞" if zh else "rain is likely: take an umbrella")
     elif rain is not None and float(rain) >= RAIN_POSSIBLE:
         tips.append("可能有雨，建议备一把伞" if zh else "it may rain: an umbrella in your bag is a good idea")
-    if wind is not None and float(wind) >= 38:
+    if wind is not None and float(wind) >= WINDY_KMH:
         tips.append("风力较大，注意防风" if zh else "it will be windy: mind loose items and dress against the wind")
     return tips or (["天气适宜，注意按需增减衣物" if zh else "the weather is mild: dress in layers as you like"])
 
@@ -92,6 +93,17 @@ _ASKS_OUTDOORS = re.compile(
 )
 
 
+# Asking whether the day suits what one plans ("适不适合去爬香山", "能去海边吗", "ok to go sailing tomorrow?") is asking
+# the outdoors verdict, whatever the plan is called; asking what suits to wear is not.
+_ASKS_SUITABLE = re.compile(
+    r"适合|适不适合|合适吗|合不合适|宜不宜|能不能去|可以去[^，,。？?]{0,12}吗|方便出门|"
+    r"\bgood (?:day|time|weather|idea) (?:for|to)\b|\b(?:ok|okay|safe|fine|nice enough|warm enough) to (?:go|be|head|take)\b|"
+    r"\bshould (?:i|we) (?:go|head|take)\b|\bsuitable for\b",
+    re.I,
+)
+_ASKS_WIND = re.compile(r"风大|风力|刮风|大风|风速|风怎么样|\bwind(?:y|s)?\b|\bbreezy\b|\bgusts?\b", re.I)
+
+
 def outdoors_verdict(day: dict[str, Any], zh: bool) -> str | None:
     """Whether the day suits being outdoors (a run, a picnic, washing the car), by rules on its forecast: rain
     likely, freezing, hot or windy says no or with care; otherwise yes. None when the forecast says nothing."""
@@ -106,7 +118,7 @@ def outdoors_verdict(day: dict[str, Any], zh: bool) -> str | None:
         against.append(f"最低 {_num(lo)}°C，气温在零度以下" if zh else f"a low of {_num(lo)} °C, below freezing")
     if hi is not None and float(hi) >= 33:
         against.append(f"最高 {_num(hi)}°C，天气炎热" if zh else f"a high of {_num(hi)} °C")
-    if wind is not None and float(wind) >= 38:
+    if wind is not None and float(wind) >= WINDY_KMH:
         against.append("风力较大" if zh else "strong wind")
     if against:
         return ("不太适合户外活动：" + "，".join(against) + "。" if zh else
@@ -139,7 +151,14 @@ def asked_advice(output: dict[str, Any], request: str, zh: bool) -> list[str]:
                        f"Perhaps: {n}% chance of rain, so an umbrella in your bag is a good idea.")
         else:
             out.append(f"不用带伞：降水概率只有 {n}%。" if zh else f"No umbrella needed: only {n}% chance of rain.")
-    if _ASKS_OUTDOORS.search(request) and (verdict := outdoors_verdict(day, zh)):
+    wind = day.get("wind_speed_max")
+    if _ASKS_WIND.search(request) and wind is not None:
+        w, n = float(wind), _num(wind)
+        out.append((f"风力较大：最大风速 {n} km/h。" if w >= WINDY_KMH else f"风不大：最大风速 {n} km/h。") if zh else
+                   (f"Yes, it will be windy: gusts up to {n} km/h." if w >= WINDY_KMH else
+                    f"Not very windy: the wind peaks at {n} km/h."))
+    asks_outdoors = _ASKS_OUTDOORS.search(request) or (_ASKS_SUITABLE.search(request) and not _ASKS_WEAR.search(request))
+    if asks_outdoors and (verdict := outdoors_verdict(day, zh)):
         out.append(verdict)
     if _ASKS_WEAR.search(request):
         dry = {k: v for k, v in day.items() if k != "precipitation_probability_max"}

@@ -406,3 +406,41 @@ def test_two_lookups_of_different_tools_joined_as_nouns_are_two_intents(text: st
 
 def test_one_lookup_of_two_things_of_the_same_tool_is_not_cut_into_different_tools() -> None:
     assert {i.tool for i in parse("查一下订单 1001 和 1002 的状态").intents} == {"sql_query"}
+
+
+# ------------------------------------------------------------------ what a message to send says, and ids before 订单
+
+
+@pytest.mark.parametrize("text", ["Send Priya a message saying the demo moved to Thursday",
+                                  "send my landlord an email that the boiler is broken again",
+                                  "Send the team a quick note about the fire drill at 3"])
+def test_sending_someone_a_message_is_unsupported(text: str) -> None:
+    assert shape(parse(text)) == [("unsupported", None, [])], text
+
+
+@pytest.mark.parametrize("text", [
+    "给物业发条短信，告诉他们快递柜坏了，柜号是B-12",
+    "Text Omar that the gate code changed, the new one is 5530",
+    "写封邮件给供应商，说货已经收到了，签收单号RK77120",
+])
+def test_what_a_message_says_after_its_content_began_is_part_of_it(text: str) -> None:
+    [intent] = parse(text).intents
+    assert intent.type.value in ("unsupported", "creative_writing")
+    assert intent.text.rstrip("。.") == text.replace("，", ",").rstrip("。.")
+
+
+def test_a_task_after_the_message_is_still_a_task() -> None:
+    graph = parse("给客户发条微信，告诉他合同寄出了，然后查一下订单88123的物流")
+    assert shape(graph) == [("unsupported", None, []), ("lookup", "sql_query", [])]
+    assert graph.intents[1].entities.get("order_id") == "88123"
+
+
+@pytest.mark.parametrize(("text", "ids"), [
+    ("帮我查查7731号订单的物流", ["7731"]),
+    ("KX201、KX202这两个单子发货没有", ["KX201", "KX202"]),
+    ("我上周下了2个订单", []),
+    ("2025年的订单一共多少笔", []),
+])
+def test_ids_named_before_the_word_order(text: str, ids: list[str]) -> None:
+    assert find_order_ids(text) == ids
+    assert find_order_id(text) == (ids[0] if ids else None)

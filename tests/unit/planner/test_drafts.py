@@ -264,3 +264,27 @@ def test_plain_drafts_of_leave_notes_and_notes_to_neighbours(request_text: str, 
     assert draft is not None
     for part in wanted:
         assert part in draft, draft
+
+
+@pytest.mark.parametrize(("request_text", "zh", "day", "said"), [
+    # a plan with its own place or name is still a plan for the day outdoors
+    ("适不适合带孩子去滨江公园放松一下？", True, {"temperature_min": 12, "temperature_max": 19,
+                                      "precipitation_probability_max": 70}, ["不太适合"]),
+    ("Okay to go sailing off Brighton on Sunday?", False, {"temperature_min": 11, "temperature_max": 16,
+                                                         "precipitation_probability_max": 5, "wind_speed_max": 55},
+     ["Not a great day to be outdoors: strong wind"]),
+    ("Will it be windy in Dover tomorrow?", False, {"temperature_min": 6, "temperature_max": 10, "wind_speed_max": 61},
+     ["Yes, it will be windy: gusts up to 61 km/h"]),
+    ("明天风大吗", True, {"temperature_min": 5, "temperature_max": 11, "wind_speed_max": 14}, ["风不大：最大风速 14 km/h"]),
+    # what suits to wear is a question about clothes, not about going out
+    ("后天适合穿什么？", True, {"temperature_min": 2, "temperature_max": 9, "precipitation_probability_max": 0},
+     ["穿衣建议"]),
+])
+def test_wind_and_whether_a_plan_suits_the_day_are_answered_from_the_forecast(request_text: str, zh: bool, day: dict,
+                                                                              said: list[str]) -> None:
+    from autoglm.services.planner.drafts import asked_advice
+
+    answer = asked_advice({"days": [day]}, request_text, zh)
+    assert len(answer) == len(said)
+    for line, start in zip(answer, said, strict=True):
+        assert start in line
