@@ -182,8 +182,16 @@ _HOW_MANY_EN = re.compile(r"\bhow\s+many\s+(" + _UNIT_ALT + r")\b(?:\s+(?:is|are
 _UNIT_QUESTION = re.compile(r"多少|几|换算|转换|折合|\bconvert\b|\bhow many\b|\bin\b|\bto\b|\binto\b|\bas\b|是多少", re.I)
 
 
+# An amount said in words before its unit ("一个小时", "一公斤", "半斤", "an hour", "a mile", "half a pound") is that
+# number: "一个小时等于多少分钟", "How many minutes are in an hour?" are conversions like "1小时等于多少分钟".
+_WORD_AMOUNT = re.compile(r"(?<![\d.一二两三四五六七八九十百千万])(一个|一|两个|两|半个|半|三个|三)(?=\s*(?:" + _UNIT_ALT + r"))"
+                          r"|\b(an?|one|two|three|half an?)\s+(?=(?:" + _UNIT_ANY + r")\b)", re.I)
+_WORD_VALUE = {"一个": "1", "一": "1", "两个": "2", "两": "2", "半个": "0.5", "半": "0.5", "三个": "3", "三": "3", "a": "1 ",
+               "an": "1 ", "one": "1 ", "two": "2 ", "three": "3 ", "half a": "0.5 ", "half an": "0.5 "}
+
+
 def _units(intent: Intent) -> Intent | None:
-    clause = intent.text
+    clause = _WORD_AMOUNT.sub(lambda m: _WORD_VALUE[(m.group(1) or m.group(2)).lower()], intent.text)
     if not _UNIT_QUESTION.search(clause):
         return None
     for m in _UNIT_AFTER_NUMBER.finditer(clause):

@@ -36,6 +36,10 @@ TRANSLATE = re.compile(
     r"|翻一?下?[^，,。：:]{0,8}?(?:成|为|到)(?:" + "|".join(ZH_LANGUAGES) + r")|用(?:"
     + "|".join(ZH_LANGUAGES) + r")(?:怎么|如何)?(?:说|讲|表达)|\btranslat\w*|\bhow (?:do|would|can) (?:you|i|we) say\b"
     r"|\bin (?:" + "|".join(EN_LANGUAGES) + r")\s*\??$"
+    # "In French please: <text>", "Into German: <text>", "German version please: <text>", "中文版：<text>"
+    r"|^(?:in|into) (?:" + "|".join(EN_LANGUAGES) + r")(?:,?\s*please)?\s*[:：]"
+    r"|\b(?:" + "|".join(EN_LANGUAGES) + r") version(?:,?\s*please)?\s*(?:[:：]|$)"
+    r"|(?:" + "|".join(ZH_LANGUAGES) + r")(?:的)?(?:译文|版本?)(?:是什么)?\s*(?:[：:]|$)"
     r"|\b(?:convert|turn|put|render|say)\b.*\b(?:into|to|in) (?:" + "|".join(EN_LANGUAGES) + r")\b",
     IC,
 )

@@ -139,7 +139,7 @@ def entities_of(d: Draft, masked: str, restored: str, today: date, lang: str) ->
         if url:
             ent["url"] = url
     if d.type == "translation":
-        target = find_target_language(masked)
+        target = find_target_language(masked, restored)
         if target:
             ent["target_language"] = target
     if d.type == "code_generation":

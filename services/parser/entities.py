@@ -11,7 +11,7 @@ from .lexicon import (
     ZH_CITIES,
     ZH_LANGUAGES,
 )
-from .text import HAN, URL_RE
+from .text import HAN, URL_RE, detect_language
 
 # Every entity key the parser emits, with its meaning (the contract of `Intent.entities`).
 ENTITY_KEYS: dict[str, str] = {
@@ -86,6 +86,26 @@ _ZH_TARGET_RES = [
 _EN_TARGET_RES = [
     re.compile(rf"\b(?:into|to|in)\s+(?:proper\s+|formal\s+|simple\s+|plain\s+)?({_EN_LANG})\b", re.I),
 ]
+# A language named before the word for translation ("英文翻译一下：…", "Chinese translation please: …", "German
+# version:"): the translation's language, unless it names the text given ("这段英文翻译一下", "下面的中文翻译一下": a
+# demonstrative right before it; or the text after a colon is already in it): then the translation goes the other
+# way between Chinese and English.
+_ZH_NAMED_FIRST = re.compile(f"((?:这段|这句|这篇|这份|这些|下面的?|以下的?|上面的?)?)({_ZH_LANG})(?:的)?(?:翻译|译文|版本?)")
+_EN_NAMED_FIRST = re.compile(rf"()\b({_EN_LANG})\s+(?:translation|version|please)\b", re.I)
+
+
+def _named_first(text: str) -> str | None:
+    """See above."""
+    m = _ZH_NAMED_FIRST.search(text) or _EN_NAMED_FIRST.search(text)
+    if m is None:
+        return None
+    code = ZH_LANGUAGES.get(m.group(2)) or EN_LANGUAGES[m.group(2).lower()]
+    given = re.split(r"[：:]", text[m.end():], maxsplit=1)
+    names_the_source = bool(m.group(1)) or (len(given) == 2 and bool(given[1].strip())
+                                            and detect_language(given[1]) == code)
+    if names_the_source and code in ("zh", "en"):
+        return "en" if code == "zh" else "zh"
+    return code
 
 REFERENT_WORDS_ZH = ("它们", "它", "这个", "那个", "这些", "那些", "上面的", "上述", "以上", "刚才的", "之前的",
                      "前面的", "这段", "那段", "这句", "那句", "此", "结果")
@@ -281,8 +301,9 @@ _EN_CODE_LANG = {"en": "en", "zh": "zh", "cn": "zh", "ja": "ja", "jp": "ja", "ko
                  "es": "es", "ru": "ru", "it": "it", "pt": "pt", **EN_LANGUAGES}
 
 
-def find_target_language(text: str) -> str | None:
-    """ISO 639-1 code of the language the user wants a translation in."""
+def find_target_language(text: str, original: str | None = None) -> str | None:
+    """ISO 639-1 code of the language the user wants a translation in (``original``: the clause with its quoted or
+    pasted text restored, where ``text`` has it masked)."""
     from .classify import EN_LANG_PAIR, ZH_LANG_PAIR
 
     if (m := ZH_LANG_PAIR.search(text)) is not None:
@@ -297,7 +318,7 @@ def find_target_language(text: str) -> str | None:
         m = pattern.search(text)
         if m:
             return EN_LANGUAGES[m.group(1).lower()]
-    return None
+    return _named_first(original or text)
 
 
 def find_programming_language(text: str) -> str | None:

@@ -444,3 +444,32 @@ def test_a_task_after_the_message_is_still_a_task() -> None:
 def test_ids_named_before_the_word_order(text: str, ids: list[str]) -> None:
     assert find_order_ids(text) == ids
     assert find_order_id(text) == (ids[0] if ids else None)
+
+
+@pytest.mark.parametrize(("text", "target"), [
+    ("Japanese translation please: Where is the nearest station?", "ja"),
+    ("英文翻译一下：明天的会改到下午两点。", "en"),
+    ("这句英文翻译一下：The printer on the third floor is broken.", "zh"),
+    ("In German please: My flight lands at nine.", "de"),
+    ("Korean version please: Thank you for waiting.", "ko"),
+])
+def test_a_language_named_before_the_word_for_translation(text: str, target: str) -> None:
+    [intent] = parse(text).intents
+    assert (intent.type.value, intent.entities.get("target_language")) == ("translation", target)
+
+
+@pytest.mark.parametrize("text", ["Is there a Spanish version of the contract?", "这个App有英文版吗"])
+def test_asking_whether_a_version_exists_is_not_a_translation(text: str) -> None:
+    assert all(i.type.value != "translation" for i in parse(text).intents)
+
+
+@pytest.mark.parametrize(("text", "value", "units"), [
+    ("一个星期等于多少天", 1, ("week", "day")),
+    ("How many ounces are in a pound?", 1, ("lb", "oz")),
+    ("半公里是多少米", 0.5, ("km", "m")),
+])
+def test_an_amount_said_in_words_before_its_unit_is_converted(text: str, value: float, units: tuple[str, str]) -> None:
+    [intent] = parse(text).intents
+    assert intent.tool == "convert_units"
+    assert intent.entities["value"] == value
+    assert intent.entities["to_unit"] == units[1]
