@@ -157,6 +157,12 @@ def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
             if part.failed:
                 failures.append(f"{intent.text}: {part.failed}")
             parts.append(_labelled(intent.text, part.text, zh) if intent.id in chained else part.text)
+        elif (part := _written_without_the_model(state, step, zh)) is not None:
+            # The model's step failed (a deadline on a busy machine, an inference error), but the writing it was to
+            # do has a plain draft: the forecast's reminder, the request's facts in the frame of its kind.
+            rendered.append(part)
+            step.output["note"] = part.note
+            parts.append(part.text)
         else:
             reason = step.error or step.status.value
             failures.append(f"{intent.text}: {reason}")
@@ -171,6 +177,25 @@ def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
     if len(failures) == len(parts):
         return TaskStatus.FAILED, answer, "; ".join(failures)
     return TaskStatus.PARTIAL, answer, "partial: " + "; ".join(failures + cut)
+
+
+def _written_without_the_model(state: TaskState, step: PlanStep, zh: bool) -> A.Part | None:
+    """A failed writing step answered by its plain draft (``answers.writing_answer`` with no model text), or None
+    when the writing has no plain frame (a poem) or the step was never run (an input it needs failed)."""
+    if (step.status is not StepStatus.FAILED or step.kind is not StepKind.GENERATE
+            or step.task_type != "creative_writing"):
+        return None
+    inputs = [d for d in map(state.step, step.depends_on) if d is not None]
+    if any(d.status is not StepStatus.COMPLETED for d in inputs):
+        return None
+    forecast = next((d.output for d in inputs if d.name == "weather" and d.output.get("days")), None)
+    results = [r for r in (exact_text(d, zh) or _row_text(d, zh) for d in inputs if d.name != "weather") if r]
+    part = A.writing_answer("", str(step.arguments.get("text") or state.request.text), output_language(state, step),
+                            zh, forecast=forecast, results=results, trusted=[])
+    if part.failed:
+        return None
+    part.note = f"the model step failed ({step.error or step.status.value}): a plain draft instead"
+    return part
 
 
 def tool_texts(state: TaskState) -> list[str]:

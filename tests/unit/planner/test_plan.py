@@ -308,3 +308,32 @@ def test_self_contained_tool_plans_do_not_wait_for_the_recall() -> None:
     referent = IntentGraph(language="zh", intents=[Intent(id="i1", type=IntentType.LOOKUP, tool="weather", text="上海呢",
                                                           entities={"city": "上海", "referent": "x"})])
     assert not self_contained(state_for(referent))
+
+
+def test_writing_whose_model_step_failed_is_answered_by_its_plain_draft() -> None:
+    """A busy machine's deadline on the copywriting step: the reminder is written from the forecast without the
+    model (as when the model's text is rejected), and the task completes; a poem has no plain draft and fails."""
+    state = state_for(weather_then_copy(), "查询北京明天的天气并生成一段提醒文案")
+    run_recall(state)
+    [weather] = ready_steps(state, T0)
+    mark_dispatched(weather, T0)
+    day = {"date": "2026-11-26", "weather": "Clear", "weather_zh": "晴", "temperature_min": 3,
+           "temperature_max": 12, "precipitation_probability_max": 60}
+    apply_reply(state, ok(weather.id, "北京 2026-11-26", city="北京", days=[day]), T0 + 0.1)
+    [copy] = ready_steps(state, T0)
+    mark_dispatched(copy, T0)
+    apply_reply(state, fail(copy.id, "generation timed out"), T0 + 0.2)
+    assert copy.status is StepStatus.FAILED
+    status, answer, error = compose(state)
+    assert status is TaskStatus.COMPLETED and error is None, answer
+    assert "温馨提醒：北京2026-11-26晴" in answer and "带伞" in answer
+
+    poem = IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.CREATIVE_WRITING,
+                                                      text="Write a haiku about autumn rain")])
+    state = state_for(poem, "Write a haiku about autumn rain")
+    run_recall(state)
+    [step] = ready_steps(state, T0)
+    mark_dispatched(step, T0)
+    apply_reply(state, fail(step.id, "generation timed out"), T0 + 0.2)
+    status, answer, error = compose(state)
+    assert status is TaskStatus.FAILED and "generation timed out" in (error or "")
