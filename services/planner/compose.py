@@ -147,7 +147,9 @@ def compose(state: TaskState) -> tuple[TaskStatus, str, str | None]:
                 # The last guard: a word problem's number comes from the request or a tool, never from a model.
                 part = A.Part(uncomputed_answer(intent.text, state.graph.language), "template", failed=NOT_COMPUTED,
                               note="a number neither in the request nor from a tool step")
-            if truncated_by(step) == "deadline":
+            if truncated_by(step) == "deadline" and part.source == "model":
+                # what the model wrote by its deadline is shown cut short; a plain draft or a notice in its place is
+                # whole (the model's cut text was not used)
                 cut.append(f"{intent.text}: cut off at its deadline")
                 part.text += ("……（已到截止时间，以上是截止前生成的部分）" if zh
                               else " … (cut off at the deadline: this is what was written by then)")

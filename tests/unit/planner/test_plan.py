@@ -337,3 +337,22 @@ def test_writing_whose_model_step_failed_is_answered_by_its_plain_draft() -> Non
     apply_reply(state, fail(step.id, "generation timed out"), T0 + 0.2)
     status, answer, error = compose(state)
     assert status is TaskStatus.FAILED and "generation timed out" in (error or "")
+
+
+def test_a_plain_draft_in_place_of_text_cut_at_its_deadline_is_whole() -> None:
+    """The model's copy was cut off at its deadline and rejected (it misses the forecast): the reminder written from
+    the forecast replaces it, whole: no "cut off" mark, and the task completes."""
+    state = state_for(weather_then_copy(), "查询北京明天的天气并生成一段提醒文案")
+    run_recall(state)
+    [weather] = ready_steps(state, T0)
+    mark_dispatched(weather, T0)
+    day = {"date": "2026-11-26", "weather": "Clear", "weather_zh": "晴", "temperature_min": 3, "temperature_max": 12,
+           "precipitation_probability_max": 10}
+    apply_reply(state, ok(weather.id, "北京 2026-11-26", city="北京", days=[day]), T0 + 0.1)
+    [copy] = ready_steps(state, T0)
+    mark_dispatched(copy, T0)
+    apply_reply(state, ok(copy.id, "Dear friends, the weather", finish_reason="deadline", truncated="deadline"),
+                T0 + 0.2)
+    status, answer, error = compose(state)
+    assert status is TaskStatus.COMPLETED and error is None, (answer, error)
+    assert "温馨提醒：北京2026-11-26晴" in answer and "截止" not in answer
