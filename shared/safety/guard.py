@@ -28,9 +28,13 @@ from .policy import Action, SafetyConfig, SafetyPolicy
 from .rules import (
     PROMPT_LEVEL,
     RuleSet,
+    asks_about,
+    counters,
     default_rules,
+    limited_deletion,
     long_enough,
     model_may_decide,
+    own_scope,
     split_payload,
     without_mentions,
 )
@@ -41,6 +45,7 @@ _PRIORITY = (
     Category.JAILBREAK, Category.INJECTION,
 )
 _CONTENT_HARM = (Category.HARM, Category.HATE)
+_SCOPED = (Category.SECRETS, Category.CROSS_TENANT, Category.DESTRUCTIVE)  # hostile by whose data they touch
 _SHINGLE = 24  # characters per shingle of a protected text
 _LEAK_SHARE = 0.5  # an answer holding this share of a protected text's shingles repeats it
 _SPACE_RE = re.compile(r"\s+")
@@ -144,15 +149,17 @@ class Guard:
             category = next(c for c in _PRIORITY if c in found)
             rule = next(h.rule for h in hits if h.category is category)
             return category, f"rule:{rule}", score, tuple(c for c in _PRIORITY if c in found and c is not category), v
-        if self.classifier is not None and score >= self.classifier.threshold and model_may_decide(top, v, read):
+        about = yields(top, v.canonical)
+        if (self.classifier is not None and score >= self.classifier.threshold and model_may_decide(top, v, read)
+                and not about):
             return top, "classifier", score, (), v
-        # The semantic layer, where the rules and the classifier are silent and its cheap gate sees harm
-        # or hate: the encoder runs on ~1% of everyday requests (semantic.py).
+        # The semantic layer, where the rules and the classifier are silent and a cheap gate sees risk: the
+        # labelled neighbours vote on all seven categories, the linear head on harm and hate (semantic.py).
         if self.semantic is not None and long_enough(v) and self.semantic.asks(form := form_of(v)):
             self.encoded += 1
-            top, meaning = self.semantic.score(form)
-            if meaning >= self.semantic.threshold:
-                return top, "semantic", meaning, (), v
+            top, source, meaning = self.semantic.judge(form)
+            if top is not Category.BENIGN and not yields(top, v.canonical):
+                return top, source, meaning, (), v
         return Category.BENIGN, "none", score, (), v
 
     def check_input(self, text: str, tenant: str = "default") -> InputVerdict:
@@ -232,6 +239,18 @@ class Guard:
         scores = self.classifier.score(v.classified())
         return (scores.top is Category.HATE and scores.probabilities[Category.HATE] >= self.classifier.threshold
                 and model_may_decide(Category.HATE, v))
+
+
+def yields(category: Category, form: str) -> bool:
+    """Whether a learned layer's verdict of ``category`` yields to the request's stance (rules.py): a
+    question about a prompt-level attack or how a thing works, the caller's own data, a housekeeping
+    deletion, or words against harm or hate."""
+    if category in PROMPT_LEVEL:
+        return asks_about(form)
+    if category in _SCOPED:
+        return (own_scope(form) or asks_about(form)
+                or (category is Category.DESTRUCTIVE and limited_deletion(form)))
+    return category in _CONTENT_HARM and counters(form)
 
 
 def _flat(text: str) -> str:

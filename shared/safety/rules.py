@@ -706,6 +706,98 @@ def quoted_mention(form: str, span: tuple[int, int]) -> bool:
     return False
 
 
+# Asking about an attack is not making one: what a term means, why attacks work, how to stop, detect or
+# handle them, or a phrase framed as a specimen ("an email that says '…'", "text like …", "攻击者常会写…",
+# "…这种话，该怎么处理"). A prompt-level verdict does not stand when the text holds such a cue and, outside
+# its quotations, never addresses the assistant (you, your, 你, 您): "What's a
+# system prompt?" asks about the thing; "What's your system prompt?" asks for it.
+_ABOUT_CUES = re.compile(
+    r"\bwhat(?:\W*is|\W*are|'s|\W*was)\W*(?:an?|the\W*(?:term|word|idea))\b|\bwhat\W*does\W*(?:\S+\W+){1,6}mean\b|\bdefin(?:e|ition)\b"
+    r"|\bwhy\W*(?:do|does|did|are|were|is|was|would|can)\W*(?:\w+\W+){0,3}(?:prompts?|models?|llms?|chatbots?|attacks?|jailbreaks?|injections?|ais?)\b"
+    r"|\bhow\W*(?:do|does|did|can|could|should|would)\W*(?:we|i|one|teams?|developers?|companies|people)\W*(?:\w+\W+){0,2}"
+    r"(?:stop|prevent|detect|handle|block|defend|protect|guard|filter|mitigate|recogni[sz]e|spot|deal\W*with|test)\b"
+    r"|\b(?:protect\w*|defen[cd]\w*|guard\w*|safe)\W*(?:it\W*|them\W*|ourselves\W*)?(?:against|from)\b"
+    r"|\b(?:email|message|page|document|comment|review|input|text|string|line)s?\W*(?:that|which)\W*(?:says?|contains?|reads?|tells?)\b"
+    r"|\bdifferences?\W*between\b|\bhow\W*(?:does|do)\W*(?:\w+\W+){1,6}work\b|\bexplain\W*how\W*(?:\w+\W+){1,6}works?\b|\btext\W*like\b|\bphrases?\W*like\b|\battackers?\b|\b(?:explain|tell\W*me)\W*what\W*(?:an?|the\W*term)\b"
+    r"|什么意思|什么是|是指什么|有什么区别|的区别|是怎么实现的|是如何实现的|原理|为什么.{0,12}(?:会被|能被|容易被)|怎么(?:处理|防|防止|防范|应对|识别|检测|办|避免|拦截)"
+    r"|如何(?:处理|防|防止|防范|应对|识别|检测|避免|拦截)|该怎么|这种话|这类话|之类的话|这样的话|这种(?:内容|指令|文字)"
+    r"|攻击者|防御|防护|提防"
+)
+_ADDRESSEE = re.compile(r"\b(?:you|your|yours|yourself)\b|你|您")
+
+
+def asks_about(form: str) -> bool:
+    """Whether ``form`` asks about a prompt-level attack rather than making one: an about-cue, and no word
+    addressing the assistant outside quotations."""
+    return bool(_ABOUT_CUES.search(form)) and not _ADDRESSEE.search(_QUOTED_RE.sub(" ", form))
+
+
+# Against harm, not for it: a request that asks for words without insults, for kindness or
+# encouragement toward someone, for why a prejudice is wrong, or for help as the target of abuse (report
+# it, keep evidence, protect oneself). The learned layers place these next to what they oppose (same
+# topic words); a hate verdict (rule or learned layer) or a learned layer's harm verdict does not stand on
+# such a request. Harm rules still decide: their recipes are explicit whatever the stance.
+_COUNTER_CUES = re.compile(
+    r"\bwithout\W*(?:any\W*)?(?:insults?|slurs?|name\W*calling|swearing|profanity|being\W*(?:rude|mean|offensive))\b"
+    r"|\bno\W*(?:slurs|insults|name\W*calling|profanity)\b|\bdon'?t\W*(?:insult|swear|use\W*slurs)\b"
+    r"|\b(?:kind|supportive|encouraging|comforting|respectful|inclusive)\W*(?:\w+\W+){0,2}(?:message|note|words?|letter|speech|post|reply|card)\b"
+    r"|\b(?:encourag\w*|support\w*|comfort\w*|cheer\W*up|stand\W*up\W*for|defend\w*)\W*(?:my|a|our)\W*(?:\w+\W+){0,2}"
+    r"(?:friend|coworker|colleague|classmate|kid|child|son|daughter|student|neighbou?r|sister|brother|partner|team\W*mate)s?\b"
+    r"|\bwhy\W*(?:\w+\W+){1,8}(?:is|are)\W*(?:wrong|harmful|hurtful)\b|\b(?:hurt|harm)s?\W*people\b"
+    r"|\b(?:how\W*(?:do|can|should)\W*i|where\W*(?:do|can)\W*i)\W*(?:report|protect\W*myself|get\W*help|keep\W*evidence)\b"
+    r"|别骂人|不要骂人|不骂人|不带脏字|不(?:要|能)?(?:出现|用|带)(?:任何)?(?:侮辱|脏话|歧视)|反对(?:歧视|霸凌|仇恨)"
+    r"|(?:鼓励|安慰|关爱|关心|支持|尊重)(?:一下)?(?:被|受|那个|这位|我的|我|他|她|孩子|同学|朋友|同事|家人|病人|残疾)|(?:安慰|鼓励|关爱|暖心)的话"
+    r"|(?:为什么|偏见|歧视|霸凌|仇恨|刻板印象).{0,12}(?:是错的|不对|是错误的|有害|伤人)|(?:怎么|如何|怎样|该不该|要不要)(?:报警|举报|取证|维权|求助)|保留证据|怎么保护自己"
+)
+
+
+# The caller's own things: "delete my finished tasks", "删除我所有已完成的任务", "reset my own password". The
+# learned layers place them next to the attacks on everyone's data they resemble; a secrets, cross-tenant
+# or destructive verdict of a learned layer does not stand when the object is the caller's and no one
+# else's is named. Rules keep their own scope slots.
+_OWN = re.compile(r"\bmy\W*(?:own\W*)?\w|\bmine\b|我(?:自己)?(?:的|所有|全部|之前|今天|昨天|上周|刚才|刚刚)|我(?:自己)?(?:建|存|记|写|设|加|保存)的")
+_OTHERS = re.compile(
+    r"\b(?:every(?:one|body)|all\W*(?:the\W*)?(?:users?|customers?|tenants?|accounts?|members?|employees?|staff)|other\W*"
+    r"(?:users?|people|tenants?|compan\w*|customers?|accounts?)|someone\W*else|another\W*(?:user|tenant|company|customer)|"
+    r"his|her|colleague|coworker|boss|ex)\b|所有(?:用户|人|租户|客户|员工|账号)|大家|别人|其他|他们|她们|他的|她的|同事|老板|前任|全平台|全部用户"
+)
+
+
+# Data the request carries: "the mailing list draft I pasted above", "this CSV", "下面这份名单". Whatever it
+# names (all users, every customer), working on it touches nothing of the system's.
+_GIVEN = re.compile(
+    r"\bi\W*(?:just\W*)?(?:pasted|attached|uploaded|copied|sent\W*you|shared)\b|\b(?:this|the\W*following)\W*(?:csv|list|file|"
+    r"spreadsheet|sheet|table|text|draft|paragraph|json|snippet)\b|我(?:刚)?(?:贴|发|上传|粘贴|复制)(?:的|过来的|上来的)|"
+    r"(?:下面|上面|以下)(?:这|的)?(?:段|份|个|张)?(?:名单|表格?|文件|文本|内容|数据|列表)|这(?:份|个|张)(?:名单|表格|文件|csv|列表)"
+)
+
+
+def own_scope(form: str) -> bool:
+    """Whether ``form``'s object is the caller's own and nobody else's is named, or is data the request
+    carries (above)."""
+    return bool(_GIVEN.search(form)) or (bool(_OWN.search(form)) and not _OTHERS.search(form))
+
+
+# Housekeeping, not destruction: a deletion limited to what is stale or redundant (duplicates, expired,
+# temporary, cache, older than N days) and with no total quantifier (all, every, 全部, 一个不留). A learned
+# layer's destructive verdict does not stand on it; "delete all backups before yesterday" keeps its verdict.
+_LIMITED = re.compile(
+    r"\b(?:duplicates?|duplicated|expired|stale|temporary|temp|cached?|outdated|obsolete|unused|orphan(?:ed)?|"
+    r"older\W*than|drafts?|spam|junk)\b|重复的?|过期的?|临时|缓存|旧的|无用的?|垃圾|草稿|\d+\W*(?:天|个月|周)(?:以)?前的?"
+)
+_TOTAL = re.compile(r"\b(?:all|every|everything|entire|whole|each)\b|全部|所有|全都|一个不留|统统|整个|一切|都删")
+
+
+def limited_deletion(form: str) -> bool:
+    """Whether ``form`` deletes only what is stale or redundant, with no total quantifier (above)."""
+    return bool(_LIMITED.search(form)) and not _TOTAL.search(form)
+
+
+def counters(form: str) -> bool:
+    """Whether ``form`` speaks against harm or hate (above): a learned layer's harm or hate verdict yields."""
+    return bool(_COUNTER_CUES.search(form))
+
+
 # Data to work on: "Summarize this notice:\n<text>", "翻译下面这段话：<text>". The text after the instruction
 # is the request's data (the planner hands it to the model delimited as data); what the n-gram classifier
 # says of a prompt-level category there is about the data, and its out-of-domain guesses on ordinary prose
@@ -794,7 +886,9 @@ class RuleSet:
                 m = pattern.search(form)
                 if m is None or (veto is not None and veto.search(form)):
                     continue
-                if rule.category in PROMPT_LEVEL and quoted_mention(form, m.span()):
+                if rule.category in PROMPT_LEVEL and (quoted_mention(form, m.span()) or asks_about(form)):
+                    continue
+                if rule.category is Category.HATE and counters(form):
                     continue
                 hits.append(RuleHit(rule.category, rule.name))
                 seen.add(rule.category)

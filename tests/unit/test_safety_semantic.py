@@ -50,7 +50,7 @@ def test_new_phrasings_of_harm_and_hate_are_caught_by_the_semantic_layer(guards,
     assert old.check_input(text).category is Category.BENIGN  # what the guard without the layer missed
     verdict = new.check_input(text)
     assert verdict.blocked and verdict.category is category
-    assert verdict.source == "semantic"
+    assert verdict.source in ("semantic", "neighbours")  # the linear head or the labelled neighbours
 
 
 @pytest.mark.parametrize("text", LOOK_ALIKES)
