@@ -165,13 +165,16 @@ def main() -> int:
             if args.show_errors:
                 print("\n".join("    " + e for e in errors))
         print(line("all four folds", total))
-        parser = Counter()
+        parser: Counter[str] = Counter()
+        encoded = 0
         for name in sorted({g for g in groups if g.startswith("parser:")}):
-            c, errors = score(guard_with(groups != name), [r for r in rows if r["group"] == name])
+            guard = guard_with(groups != name)
+            c, errors = score(guard, [r for r in rows if r["group"] == name])
             parser += c
+            encoded += guard.encoded
             if args.show_errors:
                 print("\n".join(f"    {name} {e}" for e in errors))
-        print(line("parser corpora (per file)", parser))
+        print(line("parser corpora (per file)", parser) + f"  (the encoder ran on {encoded})")
 
     if not args.no_export:
         bank = bank_of(np.ones(len(rows), dtype=bool), vectors, subwords, labels)

@@ -11,6 +11,9 @@ every request, so the guard asks this layer only where the rules and the n-gram 
 and only when a cheap gate sees harm or hate: a logistic unit over the mean of the encoder's own subword
 input embeddings (~0.15 ms, no n-gram or dense layers), trained with the head. It sends ~1% of everyday
 requests to the encoder and ~90% of our held-out harm and hate. Recent vectors are cached.
+
+The neighbour bank (NeighbourBank, data/bank.npz) votes on all seven categories: the labelled requests
+nearest to a request in the encoder's space decide where they agree, the head where they do not.
 """
 
 from __future__ import annotations
