@@ -86,9 +86,12 @@ _CODE = re.compile(
     r"|(?:ISO|IEC|GB|EN|IEEE|RFC|SOC|FSC)\s?-?\d{3,5}(?:[-:]\d+)*"
     r"|(?!Q[1-4](?![0-9])|H[12](?![0-9]))[A-Z]{1,4}\d{1,5}[A-Za-z]?)(?![A-Za-z0-9_-])"
 )
-_CAP = r"[A-Z][A-Za-z&'’.-]*[A-Za-z&]|[A-Z]"
+# Latin letters with their accented forms: "Tomás Ibarra", "Étienne Roy", "Elif Aydın" are whole names
+_UP = "A-ZÀ-ÖØ-Þ"
+_LATIN = "A-Za-zÀ-ÖØ-öø-ÿĀ-ɏ"
+_CAP = rf"[{_UP}][{_LATIN}&'’.-]*[{_LATIN}&]|[{_UP}]"
 _CAP_PHRASE = re.compile(
-    rf"(?<![A-Za-z0-9_-])(?:{_CAP})(?:\s+(?:(?:of|de|&|of the)\s+)?(?:{_CAP}))*(?:\s+\d{{1,5}}(?![\w-]))?(?![A-Za-z0-9_-])"
+    rf"(?<![{_LATIN}0-9_-])(?:{_CAP})(?:\s+(?:(?:of|de|&|of the)\s+)?(?:{_CAP}))*(?:\s+\d{{1,5}}(?![\w-]))?(?![{_LATIN}0-9_-])"
 )
 _HEAD_NP = re.compile(
     r"\b((?:[a-z][a-z-]+\s+){1,2})(" + "|".join(sorted(lx.EN_HEADS, key=len, reverse=True)) + r")\b"
@@ -127,7 +130,7 @@ def _en_type(name: str) -> str:
         return "thing"
     if re.sub(r"[\s'’.-]", "", name.lower()) in _en_cities():
         return "place"
-    if 2 <= len(words) <= 3 and all(re.fullmatch(r"[A-Z][a-z’'-]+", w) for w in name.split()):
+    if 2 <= len(words) <= 3 and all(re.fullmatch(rf"[{_UP}][a-zß-öø-ÿĀ-ɏ’'-]+", w) for w in name.split()):
         if words[-1] in lx.EN_HEADS:
             return "thing"
         return "person"
@@ -258,6 +261,17 @@ _PERSON_TITLES = frozenset(
 )
 
 
+# a sentence that starts with its verb ("Reports to …", "Based in …", "Working with …") leaves its
+# subject out: the capitalised first word is that verb, not a name
+_PREDICATE_PREP = re.compile(r"\s+(?:to|in|at|by|from|with|into|under|for|on)\b")
+
+
+def _predicate_first(word: str, rest: str) -> bool:
+    w = word.lower()
+    verb = w in _EN_VERBS or w in lx.EN_PREDICATE_OPENERS or bool(re.fullmatch(r"[a-z]{3,}(?:ed|ing)", w))
+    return verb and bool(_PREDICATE_PREP.match(rest))
+
+
 def find_mentions(text: str, gazetteer: Gazetteer | None = None, *, question: bool = False) -> list[Mention]:
     """The entity mentions of one sentence (or cell), non-overlapping, in text order, aliases merged.
     ``question``: also the thing a role word is about ("印刷油墨供应商" -> 印刷油墨), to link it."""
@@ -283,6 +297,8 @@ def find_mentions(text: str, gazetteer: Gazetteer | None = None, *, question: bo
         at_start = not text[:s].strip(" \t\"'“(")
         if at_start and " " not in phrase and phrase.lower() in lx.EN_SENTENCE_STARTERS:
             continue
+        if at_start and " " not in phrase and _predicate_first(phrase, text[e:]):
+            continue  # "Reports to Zhou Man.", "Based in Porto.": a predicate whose subject is left out
         cands.append(Mention(s, e, phrase, _en_type(phrase), priority=4))
     for m in _HEAD_NP.finditer(text):
         mods = [w for w in m.group(1).split() if w]
@@ -643,6 +659,8 @@ def extract_document(
             # "**天际航技（Skyline Technics）**：总部位于天津。合同编号 …": the later sentences are the
             # item's (or the profile's) even without a subject of their own
             owner = _own_subject(u.text, gaz)
+            if owner:
+                _job_title(u.text, owner, idx, st)
         if u.item == 1 and intro:
             intro.relate(u.text, idx, gaz, st)
         elif not u.item:
@@ -887,6 +905,48 @@ def _row(u: Unit, idx: int, gaz: Gazetteer, st: _DocState) -> None:
 _PROFILE_LEAD = re.compile(r"^[^：:，,。.;；—–]{2,48}?\s*(?:[：:]|\s[—–-]\s)")
 
 
+# what a person's profile line says they are: "X — Regional Director, North.", "X：华东区域经理，向Y汇报。"
+_TITLE_LEAD = re.compile(r"^[^：:，,。;；—–]{2,60}?(?:\s[—–-]\s|\s*[：:]\s*)(?P<rest>.+)$")
+_EN_ROLE_HEAD = re.compile(
+    r"\b(?:director|head|lead|leader|manager|officer|chief|president|supervisor|engineer|producer|coordinator|"
+    r"secretary|chair|chairman|chairwoman|counsel|controller|planner|buyer|auditor|inspector|administrator|"
+    r"founder|partner|superintendent|dean|principal|captain|pilot|ceo|cfo|coo|cto|cio|vp)\b",
+    re.IGNORECASE,
+)
+_ZH_ROLE_HEAD = re.compile(r"(?:总监|经理|主管|负责人|总裁|董事长|主任|厂长|站长|院长|组长|制作人|专员|工程师|部长|处长|队长|主席|秘书|总师|首席\S{0,6}官|[^，,。]{1,6}官)$")
+
+
+def _job_title(text: str, owner: str, idx: int, st: _DocState) -> None:
+    """A person's profile line names their job: the title, qualifier included ("Regional Director,
+    North", "Head of HSE", "华东区域经理"), becomes a node the person holds (``job title``), so that a role
+    named elsewhere ("the North regional director", "北区区域总监") can reach its holder."""
+    e = st.entities.get(name_key(owner))
+    m = _TITLE_LEAD.match(text)
+    if e is None or e.type != "person" or m is None:
+        return
+    rest = re.sub(r"\s*[（(][^（）()]*[)）]", "", m.group("rest"))
+    parts = re.split(r"[;；。]|\.(?:\s|$)", rest)[0]
+    if is_cjk(parts):
+        title = re.split(r"[，,]", parts)[0].strip()
+        ok = bool(_ZH_ROLE_HEAD.search(title)) and len(title) <= 14
+    else:
+        kept: list[str] = []
+        for seg in parts.split(","):
+            seg = seg.strip()
+            # "Regional Director, North": a capitalised qualifier stays; ", reports to …" ends the title
+            if not seg or (kept and (not seg[0].isupper() or len(seg.split()) > 3)):
+                break
+            kept.append(seg)
+        title = ", ".join(kept)
+        ok = bool(kept) and bool(_EN_ROLE_HEAD.search(kept[0])) and len(title.split()) <= 8
+    if not ok or name_key(title) == name_key(owner):
+        return
+    name = st.entity(Mention(0, len(title), title, "thing"))
+    if name not in st.sentences[idx].mentions:
+        st.sentences[idx].mentions.append(name)
+    st.relate(owner, name, "job title", idx, "field")
+
+
 def _own_subject(text: str, gaz: Gazetteer) -> str | None:
     """The entity a sentence starts with (its subject when it names one first), else None."""
     ms = [m for m in find_mentions(text, gaz) if m.type not in ("date", "number")]
@@ -925,6 +985,10 @@ def _sentence(
                 st.relate(carried or owner, name, clean_label(text[: lead.end()]), idx, "field")
             return prev_subject
     if lead and len(text) - lead.end() >= 4:
+        key_ms = [m for m in find_mentions(text[: lead.end()], gaz) if m.type == "person"]
+        if not owner and len(key_ms) == 1 and not clean_label(text[: key_ms[0].start]):
+            # "葛文涛：华东区域经理，向沈蔓汇报。": a person's name as the key is what the sentence is about
+            carried = st.entity(key_ms[0])
         text = text[lead.end() :]  # "决定：晨光项目的上线日期…": the sentence proper starts after the key
     first = True
     previous: tuple[str, list[Mention]] | None = None

@@ -136,3 +136,8 @@ CANONICAL_LABELS: tuple[tuple[str, str, str], ...] = (
     (r"contact|联系人", "contact", "contact sales 联系人 销售"),
     (r"dispatch|调度", "dispatch lead", "dispatch 调度"),
 )
+
+# English verbs a subjectless sentence of a profile starts with ("Reports to …", "Answers to …")
+EN_PREDICATE_OPENERS = frozenset(
+    "reports answers belongs works sits moves moved joined transferred serves liaises oversees heads leads runs".split()
+)
