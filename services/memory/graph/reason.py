@@ -21,6 +21,7 @@ document it came from; the answer text repeats those sentences verbatim.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -186,12 +187,12 @@ def link(g: TenantGraph, question: str, qvec: np.ndarray | None, encoder: Encode
     if spans and encoder is not None and g.surface_vecs is not None and len(g.surface_vecs):
         vecs = encoder.encode([text for text, _, _ in spans])
         sims = vecs @ g.surface_vecs.T
-        for (_, start, end), row in zip(spans, sims, strict=True):
+        for (text, start, end), row in zip(spans, sims, strict=True):
             for j in np.argsort(-row)[:3]:
                 if row[j] < cfg.link_min:
                     break
                 nid = int(g.surface_node[j])
-                if nid not in seeds:
+                if nid not in seeds and not lookalike(text, g.nodes[nid].names):
                     seeds[nid] = Seed(nid, 0.9 * float(row[j]), start, end)
     if not seeds and qvec is not None and g.sentence_vecs is not None and len(g.sentence_vecs):
         sims = g.sentence_vecs @ qvec
@@ -200,6 +201,24 @@ def link(g: TenantGraph, question: str, qvec: np.ndarray | None, encoder: Encode
                 if not g.nodes[nid].is_value:
                     seeds.setdefault(nid, Seed(nid, 0.5 * float(sims[si]), -1, -1))
     return sorted(seeds.values(), key=lambda s: (s.start, -s.weight))
+
+
+def _fold(text: str) -> str:
+    """A name's key with accents dropped ("Tomás" = "Tomas")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name_key(text)) if not unicodedata.combining(c))
+
+
+def lookalike(phrase: str, names: Sequence[str]) -> bool:
+    """A node the encoder finds for a phrase is another thing when its names in the phrase's own script
+    neither hold the phrase nor are held by it: "Lakeshore Lab" is no "Lakeside Lab", 金禾米醋 no
+    金禾糯米酒, "Ruihua East Hospital" no "Ruihe East Hospital". The encoder links across scripts
+    ("packaging film" = 包装膜) and to a longer or shorter form of the same name ("Zhangzhou" =
+    "Zhangzhou Plant"); a near name in the same script is the distractor it cannot tell apart."""
+    p = _fold(phrase)
+    same = [_fold(n) for n in names if is_cjk(n) == is_cjk(phrase)]
+    if not p or not same:
+        return False
+    return not any(n and (p in n or n in p) for n in same)
 
 
 # ------------------------------------------------------------------ relevance and PageRank
