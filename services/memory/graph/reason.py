@@ -147,6 +147,9 @@ class ReasonConfig:
     cover_weight: float = 0.6
     against_cost: float = 0.3
     idle_cost: float = 0.0
+    # "X —supplier→ M ←supplier— Y → …" walks from X to a sibling Y that shares M: what follows is Y's,
+    # not X's (the producer of another game of the same studio); off unless asked for
+    sibling_walks: bool = False
 
 
 # ------------------------------------------------------------------ linking
@@ -255,6 +258,9 @@ class _Arrays:
         self.directed = np.array([e.relation in _DIRECTED for e in g.edges], dtype=bool)
         self.tails = np.array([e.tail for e in g.edges], dtype=np.int64)
         self.heads = np.array([e.head for e in g.edges], dtype=np.int64)
+        relation_ids: dict[str, int] = {}
+        self.relation = np.array([relation_ids.setdefault(e.relation.lower(), len(relation_ids)) for e in g.edges],
+                                 dtype=np.int64)
 
 
 def arrays(g: TenantGraph) -> _Arrays:
@@ -372,9 +378,13 @@ def paths_from(
             v = p.nodes[-1]
             if depth > 1 and a.is_value[v]:
                 continue
+            into = p.edges[-1] if p.edges and a.tails[p.edges[-1]] == v else None
             for eid, u in a.other[v]:
                 if u in p.nodes:
                     continue
+                if (into is not None and not cfg.sibling_walks and a.tails[eid] == v
+                        and a.relation[eid] == a.relation[into]):
+                    continue  # X —r→ v ←r— u: u is X's sibling, not a step of X's chain
                 hit = cues & a.bags[eid] if cues else frozenset()
                 against = p.against + (cfg.against_cost if a.directed[eid] and v == a.tails[eid] and hit else 0.0)
                 covered = p.covered | hit if hit else p.covered
