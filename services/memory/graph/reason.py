@@ -259,8 +259,9 @@ class _Arrays:
         self.tails = np.array([e.tail for e in g.edges], dtype=np.int64)
         self.heads = np.array([e.head for e in g.edges], dtype=np.int64)
         relation_ids: dict[str, int] = {}
-        self.relation = np.array([relation_ids.setdefault(e.relation.lower(), len(relation_ids)) for e in g.edges],
-                                 dtype=np.int64)
+        # plain lists for the path search's inner loop (indexing a numpy array per step costs more)
+        self.relation = [relation_ids.setdefault(e.relation.lower(), len(relation_ids)) for e in g.edges]
+        self.tail_of = [e.tail for e in g.edges]
 
 
 def arrays(g: TenantGraph) -> _Arrays:
@@ -378,11 +379,11 @@ def paths_from(
             v = p.nodes[-1]
             if depth > 1 and a.is_value[v]:
                 continue
-            into = p.edges[-1] if p.edges and a.tails[p.edges[-1]] == v else None
+            into = p.edges[-1] if p.edges and a.tail_of[p.edges[-1]] == v else None
             for eid, u in a.other[v]:
                 if u in p.nodes:
                     continue
-                if (into is not None and not cfg.sibling_walks and a.tails[eid] == v
+                if (into is not None and not cfg.sibling_walks and a.tail_of[eid] == v
                         and a.relation[eid] == a.relation[into]):
                     continue  # X —r→ v ←r— u: u is X's sibling, not a step of X's chain
                 hit = cues & a.bags[eid] if cues else frozenset()
