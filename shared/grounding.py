@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Collection, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -93,7 +93,9 @@ class Extract:
     ``asked`` is the kind of value the question asks for (:func:`~autoglm.shared.spans.analyze`: duration,
     money, percent, clock, code, count; None: nothing particular), ``has_value`` whether the span holds
     one, and ``missing`` the question's codes (``SEV2``, ``db-prod-10``) that neither the span nor its
-    passage's title, heading or label names."""
+    passage's title, heading or label names. ``unnamed``: the question's names that some other span names
+    (directly or, across scripts, as the tenant's glossary translates them) and this one does not, each with
+    the terms it was looked for as (:func:`unanswered` reads how common they are)."""
 
     text: str
     passage: int
@@ -103,6 +105,7 @@ class Extract:
     asked: str | None = None
     has_value: bool | None = None
     missing: list[str] = field(default_factory=list)
+    unnamed: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def answers(self) -> bool | None:
@@ -116,7 +119,7 @@ class Extract:
         return {"text": self.text, "passage": self.passage, "score": round(self.score, 4),
                 "similarity": round(self.similarity, 4), "overlap": round(self.overlap, 4),
                 "asked": self.asked, "has_value": self.has_value, "missing": self.missing,
-                "answers": self.answers}
+                **({"unnamed": sorted(self.unnamed)} if self.unnamed else {}), "answers": self.answers}
 
 
 # Weights of a span's score (:func:`extract_answer`), set on the unit tests' documents and the project's
@@ -163,6 +166,7 @@ def extract_answer(
     n_docs: int | None = None,
     lexical_weight: float = 0.35,
     min_chars: int = 30,
+    bridge: Mapping[str, Collection[str]] | None = None,
 ) -> Extract | None:
     """The span of ``passages`` that best answers ``question`` (None when there is none).
 
@@ -174,6 +178,11 @@ def extract_answer(
     question's qualifiers it names (codes and numbers: ``SEV2``, ``40``), and a tenth of the passage's own
     retrieval score. A table row that the question singles a column of out is narrowed to that column.
     A winning sentence shorter than ``min_chars`` takes the next sentence of its passage along.
+
+    ``bridge`` (the tenant's glossary for this question: a term -> the other script's terms naming the same
+    thing in the tenant's documents, 五通 -> wutong) lets a span in the other script hold the question's words:
+    a bridged term counts in full where the span holds its translation and not at all where it does not
+    (instead of the flat cross-script credit), and a bridged name singles out rows like a label.
     """
     heads = list(headings) if headings is not None else [""] * len(passages)
     names_ = list(titles) if titles is not None else [""] * len(passages)
@@ -200,6 +209,7 @@ def extract_answer(
     focus_sims = vecs[2:] @ vecs[1]
     docs = [terms(c[4]) for c in cands]
     weight = term_weights(question, docs, df=df, n=n_docs)
+    bridge = {t: tuple(v) for t, v in (bridge or {}).items() if t in weight and v}
     if df:
         # A Chinese question is cut into character bigrams with no word boundaries: those that straddle two
         # words ("厅包", "费是") occur in no document, yet each weighed as the rarest term and shrank every
@@ -209,13 +219,18 @@ def extract_answer(
         held = [w for t, w in weight.items() if df.get(t, 0) > 0]
         floor_w = min(held) if held else math.log(2)
         weight = {t: floor_w if _cjk(t) and df.get(t, 0) == 0 else w for t, w in weight.items()}
+        # a term the documents hold only translated (五通 where they say "Wutong") is as rare as its translation
+        if n_docs:
+            for t in bridge:
+                weight[t] = max(weight[t], max(math.log(1 + n_docs / max(1, df.get(g, 0))) for g in bridge[t]))
     total = sum(weight.values()) or 1.0
     # Across scripts only codes, numbers and names can be shared words; the question's other words may
     # well be there, translated: they count CROSS_CREDIT of their weight.
-    neutral = _script_neutral(question, q_cjk)
-    lex = [sum(w for t, w in weight.items() if _holds(d, t)) / total for d in docs]
-    cross = [sum(w for t, w in weight.items() if _holds(d, t) and t in neutral) / total
-             + CROSS_CREDIT * sum(w for t, w in weight.items() if t not in neutral) / total for d in docs]
+    neutral = _script_neutral(question, q_cjk) | set(bridge)
+    held = [{t for t in weight if _holds(d, t) or any(_holds(d, g) for g in bridge.get(t, ()))} for d in docs]
+    lex = [sum(w for t, w in weight.items() if t in h) / total for h in held]
+    cross = [sum(w for t, w in weight.items() if t in h and t in neutral) / total
+             + CROSS_CREDIT * sum(w for t, w in weight.items() if t not in neutral) / total for h in held]
     # the question's proper names ("the Plus plan", "Plus 会员", "the Cedar room") single out a row or case as
     # labels do (names every candidate repeats, like the product's, tell none apart: see ``telling``)
     labels = (asked.labels | {n for n in names(question) if len(n) > 2}) - asked.codes - asked.numbers
@@ -223,7 +238,13 @@ def extract_answer(
     # a label (an acronym, a hyphenated name) is a softer qualifier than a code or number: an acronym is
     # often spelt out where it is used again ("recovery point objective" after "(RPO)")
     qual_weight = [1.0 if q in asked.codes or q in asked.numbers else LABEL_SHARE for q in quals]
-    named = [[mentions(c[4], q) for q in quals] for c in cands]
+    named = [[mentions(c[4], q) or _bridged(q, h, bridge) for q in quals] for c, h in zip(cands, held, strict=True)]
+    # the glossary's names of the question (锦江 read as Jinjiang, "Silver Egret" as 银鹭号) single out rows too
+    glossed = _glossed_names(bridge, quals)
+    for i, h in enumerate(held):
+        named[i] += [any(t in h for t in group) for group in glossed.values()]
+    quals += list(glossed)
+    qual_weight += [LABEL_SHARE] * len(glossed)
     # only a qualifier some candidate names can tell them apart
     telling = [j for j in range(len(quals)) if any(row[j] for row in named)]
     prior = list(passage_scores) if passage_scores is not None else [0.0] * len(passages)
@@ -258,8 +279,33 @@ def extract_answer(
     has = None if asked.kind is None else \
         value_score(text, asked.kind, context=matched, exclude=asked.codes) >= FIRM_VALUE
     missing = [c for c in sorted(asked.codes) if not mentions(matched, c)]
+    # a name of the question that other spans name and this one does not: it answers about something else
+    # (the Jinjiang club's parking fee for a question about the Gaoxin club's)
+    unnamed: dict[str, list[str]] = {}
+    for j in telling:
+        q = quals[j]
+        if q in labels and not named[best][j] or q in glossed and not named[best][j]:
+            looked = glossed.get(q) or sorted(terms(q))
+            unnamed[q] = sorted({g for t in looked for g in (t, *bridge.get(t, ()))})
     return Extract(text=text, passage=pi, score=best_score, similarity=float(sims[best]), overlap=best_lex,
-                   asked=asked.kind, has_value=has, missing=missing)
+                   asked=asked.kind, has_value=has, missing=missing, unnamed=unnamed)
+
+
+def _bridged(name: str, held: set[str], bridge: Mapping[str, Sequence[str]]) -> bool:
+    """Whether a span holds every term of ``name`` directly or translated (its ``held`` terms, bridged)."""
+    wanted = terms(name)
+    return bool(wanted) and all(t in held for t in wanted) and any(t in bridge for t in wanted)
+
+
+def _glossed_names(bridge: Mapping[str, Sequence[str]], quals: Sequence[str]) -> dict[str, list[str]]:
+    """The question's bridged terms grouped by the name they translate (银鹭, 鹭号 -> one name), less those a
+    qualifier already covers; keyed by the group's shown form."""
+    covered = {t for q in quals for t in terms(q)}
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for t, to in bridge.items():
+        if t not in covered:
+            groups.setdefault(tuple(sorted(to)), []).append(t)
+    return {"/".join(sorted(ts)): sorted(ts) for ts in groups.values()}
 
 
 def _holds(words: Container[str], term: str) -> bool:
@@ -313,6 +359,30 @@ def known_names(question: str, df: Mapping[str, int]) -> list[str]:
     """The names and codes of ``question`` that the knowledge base (``df``) mentions: a question naming
     one is about the tenant's own things, so "not found" is the answer, not a model's guess."""
     return sorted(n for n in names(question) | codes(question) if _known(n, df))
+
+
+# the provider addressed as the business ("do you offer", "your lockers", "the club's bar"), not as the assistant
+_ADDRESSED = re.compile(r"\byour\b|\b(?:do|can|will) you (?:have|offer|sell|accept|provide|take|allow|charge|keep|"
+                        r"rent|open|close|deliver|ship)\b|\bare you open\b|\bthe \w+['’]s\b", re.I)
+_WANTED = re.compile(r"\b(?:cost|costs|price|prices|fee|fees|charge|charged|pay|rate|rates|open|opens|close|closes|"
+                     r"hours|allowed|policy|keep|kept|discount|refund|deposit|book|booking)\b", re.I)
+DOMAIN_SHARE = 0.1
+
+
+def about_tenant(question: str, df: Mapping[str, int], n_docs: int) -> bool:
+    """Whether an English ``question`` asks about the tenant's own things without naming them: it asks a
+    price, fee, time or rule ("What does a protein shake cost at the club's juice bar?", "How long can a
+    parcel sit in a locker before I'm charged?") or addresses the provider ("do you have a corporate rate?"),
+    and one of its other words is one the tenant's documents keep using (at least ``DOMAIN_SHARE`` of the
+    chunks: club, parcel, ferry): the question is about that business, so the documents' silence is the
+    answer, not a model's guess. A general question ("How much does a coffee cost in Paris?") shares no such
+    word; one that names no price, time or rule of the provider ("Who invented the bicycle?") is not asked."""
+    if mostly_cjk(question) or not (_ADDRESSED.search(question) or _WANTED.search(question)
+                                    or analyze(question).kind in ("money", "clock")):
+        return False
+    content = {t for t in terms(question) if t.isalpha() and len(t) > 2 and not _WANTED.fullmatch(t)}
+    bar = max(2.0, DOMAIN_SHARE * n_docs)
+    return any(max(df.get(t, 0), df.get(t.removesuffix("s"), 0), df.get(f"{t}s", 0)) >= bar for t in content)
 
 
 def _known(name: str, df: Mapping[str, int]) -> bool:

@@ -43,10 +43,10 @@ from autoglm.shared.events import (
     MemoryStoreTurns,
     StepRequest,
 )
-from autoglm.shared.grounding import extract_answer, known_names, unanswered
+from autoglm.shared.grounding import about_tenant, extract_answer, known_names, unanswered
 from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
-from autoglm.shared.lexical import mostly_cjk
+from autoglm.shared.lexical import mostly_cjk, terms
 from autoglm.shared.resources import Resource
 from autoglm.shared.safety.content import REMOVED, default_filter
 from autoglm.shared.spans import codes, mentions
@@ -194,12 +194,12 @@ def kb_search(store: MemoryStore, at: Caller, req: KbSearch) -> dict[str, Any]:
         if req.query:
             # Nothing passed the floor, yet the question names the tenant's own things ("Does Tidepool sign
             # a HIPAA agreement?"): the documents don't say, and "not found" is the answer, not a model's guess.
-            df, _ = store.kb_terms(tenant=at.tenant)
+            df, n = store.kb_terms(tenant=at.tenant)
             named = known_names(req.query, df)
-            if named:
-                out["not_found"] = {"reason": f"no passage about it passed the relevance floor "
-                                              f"(the question names {', '.join(named)})", "on_topic": True,
-                                    **({"closest": wide[0].citation} if wide else {})}
+            if named or about_tenant(req.query, df, n):
+                what = f"the question names {', '.join(named)}" if named else "the question asks about the tenant's own things"
+                out["not_found"] = {"reason": f"no passage about it passed the relevance floor ({what})",
+                                    "on_topic": True, **({"closest": wide[0].citation} if wide else {})}
         wide = []
     if wide and req.query:
         df, n = store.kb_terms(tenant=at.tenant)
@@ -207,12 +207,16 @@ def kb_search(store: MemoryStore, at: Caller, req: KbSearch) -> dict[str, Any]:
         texts = [default_filter().strip_instructions(p.text).text.replace(REMOVED, " ") for p in wide]
         ex = rescued if rescued is not None else extract_answer(
             req.query, texts, headings=[p.heading for p in wide], titles=[p.title for p in wide],
-            passage_scores=[p.score for p in wide], encoder=_Encoder(at.embed), df=df, n_docs=n)
+            passage_scores=[p.score for p in wide], encoder=_Encoder(at.embed), df=df, n_docs=n,
+            bridge=store.kb_glossary(tenant=at.tenant).bridge(req.query))
         if ex is not None:
             why = unanswered(req.query, ex, df=df, n_docs=n)
-            if why is not None:
+            # (a question naming one of the tenant's things that the answer does not name is on its topic)
+            other = None if why is not None else _names_another(store, at, req.query, ex, df, n)
+            if why is not None or other is not None:
                 return {"passages": [], "kb_chunks": size, "not_found": {
-                    "reason": why, "on_topic": bool(known_names(req.query, df)),
+                    "reason": why or other, "on_topic": other is not None or bool(known_names(req.query, df))
+                    or about_tenant(req.query, df, n),
                     "closest": wide[ex.passage].citation}}
             cited = wide[ex.passage]
             listed = [p.chunk_id for p in passages]
@@ -248,13 +252,37 @@ def _span_answer(store: MemoryStore, at: Caller, query: str, wide: list[Any]) ->
     df, n = store.kb_terms(tenant=at.tenant)
     texts = [default_filter().strip_instructions(p.text).text.replace(REMOVED, " ") for p in wide]
     ex = extract_answer(query, texts, headings=[p.heading for p in wide], titles=[p.title for p in wide],
-                        passage_scores=[p.score for p in wide], encoder=_Encoder(at.embed), df=df, n_docs=n)
-    if ex is None or ex.answers is not True or ex.score < SPAN_FLOOR or unanswered(query, ex, df=df, n_docs=n):
+                        passage_scores=[p.score for p in wide], encoder=_Encoder(at.embed), df=df, n_docs=n,
+                        bridge=store.kb_glossary(tenant=at.tenant).bridge(query))
+    if ex is None or ex.answers is not True or ex.score < SPAN_FLOOR or unanswered(query, ex, df=df, n_docs=n) \
+            or _names_another(store, at, query, ex, df, n):
         return None
     same_script = mostly_cjk(query) == mostly_cjk(ex.text)
     if ex.overlap < SPAN_MIN_OVERLAP if same_script else ex.similarity < SPAN_MIN_CROSS_SIMILARITY:
         return None
     return ex
+
+
+NAME_COMMON_SHARE = 0.5
+"""A name held by at least this share of the tenant's chunks is the collection's own (the company's), no case."""
+
+
+def _names_another(store: MemoryStore, at: Caller, query: str, ex: Any, df: dict[str, int], n: int) -> str | None:
+    """Why the extract answers about another thing than the one asked (None when it does not): the question names
+    a thing (the Gaoxin club, 五通码头) that other spans name and this one does not, and this one names another
+    of the tenant's things in its place (the Jinjiang club): its value is the neighbour's."""
+    if not ex.unnamed:
+        return None
+    gloss = store.kb_glossary(tenant=at.tenant)
+
+    def rare(key: str) -> bool:
+        return max((df.get(t, 0) for t in terms(key)), default=0) < NAME_COMMON_SHARE * max(1, n)
+
+    wanted = [name for name, looked in ex.unnamed.items() if rare(" ".join(looked))]
+    others = {k for k in gloss.names_in(ex.text) - gloss.names_in(query) if rare(k)}
+    if wanted and others:
+        return f"the closest passage names {', '.join(sorted(others))}, not {', '.join(sorted(wanted))}"
+    return None
 
 
 def kb_graph(store: MemoryStore, at: Caller, req: KbGraph) -> dict[str, Any]:

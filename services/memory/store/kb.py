@@ -17,6 +17,7 @@ from qdrant_client import models as qm
 
 from autoglm.shared import lexical
 
+from .. import glossary
 from ..chunking import Chunk
 from ..graph.service import export as graph_export
 from ..graph.service import ingest as graph_ingest
@@ -81,6 +82,8 @@ class KnowledgeBase(Collections):
     _graphs: GraphStore | None = None
     # tenant -> (term -> how many of its chunks hold it, chunk count): see kb_terms
     _term_stats: dict[str, tuple[dict[str, int], int]] | None = None
+    # tenant -> its zh<->en glossary: see kb_glossary
+    _glossaries: dict[str, glossary.Glossary] | None = None
 
     @property
     def graphs(self) -> GraphStore:
@@ -261,10 +264,24 @@ class KnowledgeBase(Collections):
         chunk's title, heading and text), how many chunks hold it, and how many chunks there are. Extracts
         weigh a question's words by this rarity (a product name in every chunk counts little) and tell a
         name the knowledge base never mentions. Kept per tenant until its documents change."""
+        return self._per_tenant(self._term_stats_cache(), tenant, lexical.document_frequencies)
+
+    def kb_glossary(self, *, tenant: str) -> glossary.Glossary:
+        """The tenant's zh<->en glossary, read from its own documents (:mod:`..glossary`: bracketed
+        other-language names, bilingual headings, romanised Chinese names). Kept per tenant until its
+        documents change, like :meth:`kb_terms`."""
+        if self._glossaries is None:
+            self._glossaries = {}
+        return self._per_tenant(self._glossaries, tenant, glossary.build)
+
+    def _term_stats_cache(self) -> dict[str, Any]:
         if self._term_stats is None:
             self._term_stats = {}
+        return self._term_stats
+
+    def _per_tenant(self, cache: dict[str, Any], tenant: str, make: Any) -> Any:
         with self._lock:
-            cached = self._term_stats.get(tenant)
+            cached = cache.get(tenant)
             if cached is not None:
                 return cached
             name = self._existing(KB, tenant)
@@ -273,15 +290,16 @@ class KnowledgeBase(Collections):
                 f"{(r.payload or {}).get('text', '')}"
                 for r in self._scroll(name, payload=["tenant", "title", "heading", "text"]) if self._owned(r, tenant)
             ]
-            stats = lexical.document_frequencies(texts)
-            if len(self._term_stats) >= _TERM_STATS_TENANTS:
-                self._term_stats.pop(next(iter(self._term_stats)))  # the longest-held tenant's, rebuilt on demand
-            self._term_stats[tenant] = stats
-            return stats
+            made = make(texts)
+            if len(cache) >= _TERM_STATS_TENANTS:
+                cache.pop(next(iter(cache)))  # the longest-held tenant's, rebuilt on demand
+            cache[tenant] = made
+            return made
 
     def _terms_changed(self, tenant: str) -> None:
-        if self._term_stats is not None:
-            self._term_stats.pop(tenant, None)
+        for cache in (self._term_stats, self._glossaries):
+            if cache is not None:
+                cache.pop(tenant, None)
 
     def kb_size(self, *, tenant: str) -> int:
         """How many chunks this tenant's knowledge base holds (0: none; no search, no embedding needed).
