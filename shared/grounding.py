@@ -188,12 +188,13 @@ def extract_answer(
     names_ = list(titles) if titles is not None else [""] * len(passages)
     cands: list[tuple[int, int, Span, str, str]] = []  # passage, index, span, shown text, matched text
     split = [passage_spans(p) for p in passages]
+    translated = {g for v in (bridge or {}).values() for g in v}
     for pi, spans in enumerate(split):
         for si, sp in enumerate(spans):
             shown = sp.text
-            col = column_for(question, sp)
+            col = column_for(question, sp, translated)
             if col is not None:
-                shown = render_row(sp, [col])
+                shown = render_row(sp, [col] if sp.label else [0, col])
             where = "\n".join(x for x in (names_[pi], heads[pi], sp.context) if x)
             cands.append((pi, si, sp, shown, f"{where}\n{shown}"))
     if not cands:

@@ -246,18 +246,28 @@ def _words(text: str) -> set[str]:
     return out
 
 
-def column_for(question: str, span: Span) -> int | None:
+def column_for(question: str, span: Span, translated: Collection[str] = ()) -> int | None:
     """The value column of a table row that the question names (None: it names none, or several alike).
 
     A column is named when every word of its header is in the question; of several, the one with the
-    most words (``OrbitCam X2 Pro`` over ``OrbitCam X2`` when the question says Pro)."""
-    if span.kind != "row" or len(span.cells) < 2 or not span.label:
+    most words (``OrbitCam X2 Pro`` over ``OrbitCam X2`` when the question says Pro). Across languages,
+    ``translated`` holds the question's names in the other script (the tenant's glossary: "Nanpo" -> 南坡): a
+    header holding one of them is named by it."""
+    if span.kind != "row" or len(span.cells) < 2:
+        return None
+    # without a row-label column the first cell names the row ("雪具: 双板套装"); the values come after it
+    first = 0 if span.label else 1
+    if not span.label and (len(span.cells) < 3 or not re.search(r"[^\W\d_]", span.cells[0][1])):
         return None
     q = _words(question)
     best, best_n, tie = None, 0, False
-    for i, (head, _) in enumerate(span.cells):
+    for i, (head, _) in enumerate(span.cells[first:], start=first):
         w = _words(head)
-        if not w or not w <= q:
+        if w and translated and not w <= q:
+            w = w & set(translated)  # the header's words the question says in the other language
+            if not w:
+                continue
+        elif not w or not w <= q:
             continue
         if len(w) > best_n:
             best, best_n, tie = i, len(w), False

@@ -61,6 +61,9 @@ def ask(store: MemoryStore, question: str) -> dict[str, Any]:
         ("How much is it to rent a ski suit for a day?", "80"),  # 雪服（ski suit）
         ("南坡雪具大厅租一套单板一天多少钱？", "160"),
         ("少儿滑雪学校收几岁的孩子？", "5 to 12"),
+        # the column the question names in the other language (Nanpo -> 南坡雪具大厅), not the first one
+        ("What does a ski suit cost at the Nanpo rental hall?", "80"),
+        ("Double-board set for a day at the Beishan hall, how much?", "150"),
     ],
 )
 def test_the_other_languages_row_or_sentence_that_names_the_thing_answers(store: MemoryStore, question: str,
