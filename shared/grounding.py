@@ -106,6 +106,8 @@ class Extract:
     has_value: bool | None = None
     missing: list[str] = field(default_factory=list)
     unnamed: dict[str, list[str]] = field(default_factory=dict)
+    about: str = field(default="", repr=False)  # the span with its title, heading, header or label
+    kind: str = "sentence"  # the span's kind: sentence, item or row
 
     @property
     def answers(self) -> bool | None:
@@ -167,6 +169,7 @@ def extract_answer(
     lexical_weight: float = 0.35,
     min_chars: int = 30,
     bridge: Mapping[str, Collection[str]] | None = None,
+    meaning: Mapping[str, Collection[str]] | None = None,
 ) -> Extract | None:
     """The span of ``passages`` that best answers ``question`` (None when there is none).
 
@@ -182,13 +185,14 @@ def extract_answer(
     ``bridge`` (the tenant's glossary for this question: a term -> the other script's terms naming the same
     thing in the tenant's documents, 五通 -> wutong) lets a span in the other script hold the question's words:
     a bridged term counts in full where the span holds its translation and not at all where it does not
-    (instead of the flat cross-script credit), and a bridged name singles out rows like a label.
+    (instead of the flat cross-script credit), and a bridged name singles out rows like a label. ``meaning``
+    bridges the question's other words the same way (押金 -> deposit, by the encoder), for the word share only.
     """
     heads = list(headings) if headings is not None else [""] * len(passages)
     names_ = list(titles) if titles is not None else [""] * len(passages)
     cands: list[tuple[int, int, Span, str, str]] = []  # passage, index, span, shown text, matched text
     split = [passage_spans(p) for p in passages]
-    translated = {g for v in (bridge or {}).values() for g in v}
+    translated = {g for v in (*(bridge or {}).values(), *(meaning or {}).values()) for g in v}
     for pi, spans in enumerate(split):
         for si, sp in enumerate(spans):
             shown = sp.text
@@ -210,7 +214,8 @@ def extract_answer(
     focus_sims = vecs[2:] @ vecs[1]
     docs = [terms(c[4]) for c in cands]
     weight = term_weights(question, docs, df=df, n=n_docs)
-    bridge = {t: tuple(v) for t, v in (bridge or {}).items() if t in weight and v}
+    names_bridge = {t: tuple(v) for t, v in (bridge or {}).items() if t in weight and v}
+    bridge = {**{t: tuple(v) for t, v in (meaning or {}).items() if t in weight and v}, **names_bridge}
     if df:
         # A Chinese question is cut into character bigrams with no word boundaries: those that straddle two
         # words ("厅包", "费是") occur in no document, yet each weighed as the rarest term and shrank every
@@ -241,7 +246,7 @@ def extract_answer(
     qual_weight = [1.0 if q in asked.codes or q in asked.numbers else LABEL_SHARE for q in quals]
     named = [[mentions(c[4], q) or _bridged(q, h, bridge) for q in quals] for c, h in zip(cands, held, strict=True)]
     # the glossary's names of the question (锦江 read as Jinjiang, "Silver Egret" as 银鹭号) single out rows too
-    glossed = _glossed_names(bridge, quals)
+    glossed = _glossed_names(names_bridge, quals)
     for i, h in enumerate(held):
         named[i] += [any(t in h for t in group) for group in glossed.values()]
     quals += list(glossed)
@@ -289,7 +294,8 @@ def extract_answer(
             looked = glossed.get(q) or sorted(terms(q))
             unnamed[q] = sorted({g for t in looked for g in (t, *bridge.get(t, ()))})
     return Extract(text=text, passage=pi, score=best_score, similarity=float(sims[best]), overlap=best_lex,
-                   asked=asked.kind, has_value=has, missing=missing, unnamed=unnamed)
+                   asked=asked.kind, has_value=has, missing=missing, unnamed=unnamed,
+                   about=f"{matched}\n{text}", kind=span.kind)
 
 
 def _bridged(name: str, held: set[str], bridge: Mapping[str, Sequence[str]]) -> bool:
@@ -346,6 +352,33 @@ def unanswered(
         unknown = [n for n in names(question) if not _known(n, df) and n.removesuffix("s") not in _CALENDAR]
         if unknown:
             return f"the knowledge base never mentions {', '.join(sorted(unknown))}"
+    return None
+
+
+SUBJECT_RARE_SHARE = 0.2
+"""A word of the question held by at most this share of the tenant's chunks names one thing of the collection
+(a rabbit, a suitcase), not its subject as a whole (the clinic, the parcel)."""
+_ASKING = frozenset(
+    "much many long cost costs price prices fee fees charge charged pay paid per each one time times day days night "
+    "nights hour hours week weeks month months year years minute minutes total maximum minimum least most need "
+    "want take takes get about there have has".split()
+)
+
+
+def unmatched_subject(question: str, ex: Extract, *, df: Mapping[str, int], n_docs: int) -> str | None:
+    """Why a table row does not answer an English ``question`` although it states the asked kind of value (None
+    when it may): the question names one of the collection's things (a word few chunks hold: "rabbit") that
+    neither the row, its header nor its heading says, so the row's value is a neighbour's ("Small dog: CNY 90"
+    for rabbit boarding). Rows only: a sentence may name its subject in the sentence before."""
+    if ex.kind != "row" or mostly_cjk(question) or mostly_cjk(ex.text):
+        return None
+    about = terms(ex.about)
+    for t in sorted(terms(question)):
+        if not t.isalpha() or len(t) < 3 or t in _ASKING or t in _CALENDAR or _WANTED.fullmatch(t):
+            continue
+        count = max(df.get(t, 0), df.get(t.removesuffix("s"), 0), df.get(f"{t}s", 0))
+        if 0 < count <= SUBJECT_RARE_SHARE * n_docs and not _holds(about, t):
+            return f"the closest row does not mention {t}"
     return None
 
 

@@ -2,14 +2,18 @@
 English document and the reverse, so that an extract can tell rows and sentences in the other language apart
 (the encoder's cosine across scripts barely separates "Large dog" from "Small dog" under 大型犬).
 
-Two sources, both the tenant's own wording, never a general dictionary:
+Three sources, all the tenant's own wording, never a general dictionary:
 
 - pairs the documents state: a name with its other-language form in brackets (``Boarding (寄养)``,
   ``银鹭号（MV Silver Egret，BL-21）``, ``电助力车（e-bike）``) and bilingual headings or table headers
   (``费用 / Fees``);
 - sound: a Chinese place or brand name and its romanised form (锦江 = Jinjiang, 五通 = Wutong, 新疆 = Xinjiang):
   the pinyin of the question's Chinese words meets the capitalised words of the tenant's English documents,
-  and a question's capitalised English word meets the Chinese words of the tenant's documents that sound so.
+  and a question's capitalised English word meets the Chinese words of the tenant's documents that sound so;
+- meaning, word by word: the question's words (and two-word phrases) meet the other script's words of the tenant's
+  documents that the multilingual encoder puts closest (大型犬 = "large dog", 押金 = "deposit"), when the
+  closest is at least ``WORD_MATCH`` and clearly closer than the next (``WORD_MARGIN``), and no stated pair or
+  sound already bridges the word.
 
 Terms are :func:`~autoglm.shared.lexical.terms` (English words, Chinese character bigrams), so a bridge maps the
 question's terms to the terms of the other script that a span must hold to name the same thing.
@@ -19,10 +23,20 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from autoglm.shared import lexical
+
+Embed = Callable[[list[str]], list[list[float]]]
+WORD_MATCH = 0.55
+WORD_MARGIN = 0.1
+"""Set on words of our own (tests/unit/memory/test_glossary.py): true translations of a tenant's words score
+0.55-0.94 (猫 = cat 0.94, 押金 = deposit 0.63, 储物柜 = locker 0.55), the runner-up 0.1-0.3 lower; a word with no
+counterpart in the documents (fee among 调度费 and 挂号费) has two near-equal candidates."""
+_MAX_VOCAB = 1500
 
 _CJK = r"\u3400-\u9fff"
 _CJK_RUN = re.compile(rf"[{_CJK}]+")
@@ -122,12 +136,16 @@ class Glossary:
     ``romanised`` holds the tenant's capitalised English words (lower-cased) that a Chinese name may read as."""
 
     pairs: tuple[tuple[str, str], ...] = ()
+    zh_words: tuple[str, ...] = ()
+    zh_vectors: np.ndarray | None = field(default=None, repr=False)
+    en_words: tuple[str, ...] = ()
+    en_vectors: np.ndarray | None = field(default=None, repr=False)
     sounds: Mapping[str, frozenset[str]] = field(default_factory=dict)
     romanised: frozenset[str] = frozenset()
 
     def bridge(self, question: str) -> dict[str, frozenset[str]]:
-        """For each of ``question``'s terms that the glossary knows, the other script's terms that name the same
-        thing in the tenant's documents (empty when it knows none)."""
+        """For each of ``question``'s terms that the glossary knows as a name, the other script's terms that name
+        the same thing in the tenant's documents (empty when it knows none)."""
         out: dict[str, set[str]] = {}
         # a stated pair bridges only when the question holds one side whole: 会员 alone is not 尊享会员 (Premier)
         q_terms = lexical.terms(question)
@@ -155,6 +173,30 @@ class Glossary:
                 out.setdefault(key, set()).update(_bigrams(gram))
         return {t: frozenset(v) for t, v in out.items() if v}
 
+    def by_meaning(self, question: str, embed: Embed, named: Mapping[str, object] = {}) -> dict[str, frozenset[str]]:
+        """The question's words that ``named`` (its :meth:`bridge`) does not hold, each bridged to the other
+        script's closest words of the documents (see ``WORD_MATCH``): words of meaning, not names."""
+        out: dict[str, set[str]] = {}
+        if lexical.mostly_cjk(question):
+            words = [w for w in _zh_words(question) if not _bigrams(w) & named.keys()]
+            vocab, vecs = self.en_words, self.en_vectors
+        else:
+            words = [w for w in _en_phrases(question) if not set(w.split()) & named.keys()]
+            vocab, vecs = self.zh_words, self.zh_vectors
+        if not words or vecs is None or not len(vocab):
+            return {}
+        sims = np.asarray(embed(words), dtype=np.float32) @ vecs.T
+        for w, row in zip(words, sims, strict=True):
+            matches = _closest(row, vocab)
+            if lexical.mostly_cjk(w):
+                targets = {t for m in matches for t in _en_terms(m)}
+                for t in _bigrams(w):
+                    out.setdefault(t, set()).update(targets)
+            else:
+                for t in _en_terms(w):
+                    out.setdefault(t, set()).update(g for m in matches for g in _bigrams(m))
+        return {t: frozenset(v) for t, v in out.items() if v}
+
 
     def names_in(self, text: str) -> set[str]:
         """The tenant's names ``text`` holds, each under one key whatever its script (the romanised form, or a
@@ -174,6 +216,23 @@ class Glossary:
         return keys
 
 
+def _closest(row: np.ndarray, vocab: Sequence[str]) -> list[str]:
+    """The documents' words a question word means: the closest at ``WORD_MATCH`` or more, with those within half
+    ``WORD_MARGIN`` of it that share a word with it or are as close ("parking" beside "car park"); none when
+    another word, unlike it, comes within ``WORD_MARGIN`` (the question's word could be either)."""
+    order = np.argsort(-row)[:8]
+    best = float(row[order[0]])
+    if best < WORD_MATCH:
+        return []
+    top = vocab[int(order[0])]
+    near = [vocab[int(i)] for i in order[1:] if float(row[i]) > best - WORD_MARGIN]
+    close = [v for v in near if float(row[vocab.index(v)]) >= best - WORD_MARGIN / 2]
+    unlike = [v for v in near if v not in close and not set(v.split()) & set(top.split())]
+    if unlike or len(close) > 2:
+        return []
+    return [top, *close]
+
+
 def _bigrams(run: str) -> set[str]:
     return {run[i : i + 2] for i in range(len(run) - 1)} if len(run) > 1 else {run}
 
@@ -182,12 +241,63 @@ def _en_terms(en: str) -> set[str]:
     return {t for t in lexical.terms(en) if t.isascii() and re.search(r"[a-z]", t)}
 
 
-def build(texts: Iterable[str]) -> Glossary:
-    """The glossary of a tenant's documents (``texts``: its chunks' title, heading and text)."""
+_ZH_COUNTING = frozenset("一二三四五六七八九十几两每半")  # 一个, 几个, 两天, 每套: counts, not things
+_ZH_STOP_WORDS = frozenset("多少 什么 怎么 如何 可以 是否 需要 一下 请问 我们 你们 他们 这个 那个 时候 之后 以后 以前 没有 现在".split())
+
+
+def _zh_words(text: str) -> list[str]:
+    """The Chinese words of a text (jieba's dictionary words of two to six characters, less question words)."""
+    from .graph.extract import _cut
+
+    out: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        out += [w for w in _cut(run) if 2 <= len(w) <= 6 and w not in _ZH_STOP_WORDS and w not in out
+                and not (len(w) <= 3 and w[0] in _ZH_COUNTING)]
+    return out
+
+
+_EN_STOP_WORDS = frozenset(
+    "what when where which who whom whose how much many does do did is are was were be been the a an and or of for to "
+    "in on at by with from per my your our their its it this that these those there here can could would should will "
+    "shall may might must have has had get got cost costs price fee fees pay charge long one two three four five six "
+    "seven eight nine ten any some all each every also just only".split()
+)
+
+
+def _en_phrases(text: str) -> list[str]:
+    """The English content words of a text and its two-word phrases ("large dog", "city bike")."""
+    out: list[str] = []
+    for clause in re.split(r"[^A-Za-z0-9' -]+", text):
+        words = [w.lower().strip("'") for w in re.findall(r"[A-Za-z][A-Za-z'-]*", clause)]
+        run: list[str] = []
+        for w in [*words, ""]:
+            if w and w not in _EN_STOP_WORDS and len(w) > 2:
+                run.append(w)
+                continue
+            out += [x for x in run if x not in out]
+            out += [f"{a} {b}" for a, b in zip(run, run[1:], strict=False) if f"{a} {b}" not in out]
+            run = []
+    return out
+
+
+def _vectors(words: Sequence[str], embed: Embed | None) -> np.ndarray | None:
+    if embed is None or not words:
+        return None
+    return np.asarray(embed(list(words)), dtype=np.float32)
+
+
+def build(texts: Iterable[str], embed: Embed | None = None) -> Glossary:
+    """The glossary of a tenant's documents (``texts``: its chunks' title, heading and text); with ``embed``,
+    its words in each script are embedded for matching by meaning."""
     pairs: dict[tuple[str, str], None] = {}
     capital: set[str] = set()
     runs: set[str] = set()
+    zh_vocab: dict[str, None] = {}
+    en_vocab: dict[str, None] = {}
     for text in texts:
+        if embed is not None:
+            zh_vocab.update(dict.fromkeys(_zh_words(text)))
+            en_vocab.update(dict.fromkeys(_en_phrases(re.sub(f"[{_CJK}]+", " | ", text))))
         for zh, en in stated_pairs(text):
             zh = "".join(_CJK_RUN.findall(zh)) if _CJK_RUN.fullmatch(zh.strip()) is None else zh.strip()
             if len(zh) >= 2 and _en_terms(en):
@@ -205,4 +315,6 @@ def build(texts: Iterable[str]) -> Glossary:
                 if len(key) >= _MIN_SOUND:
                     sounds.setdefault(key, set()).add(run[i : i + n])
     romanised = frozenset(w for w in capital if len(w) >= _MIN_SOUND)
-    return Glossary(pairs=tuple(pairs), sounds={k: frozenset(v) for k, v in sounds.items()}, romanised=romanised)
+    zh_words, en_words = tuple(zh_vocab)[:_MAX_VOCAB], tuple(en_vocab)[:_MAX_VOCAB]
+    return Glossary(pairs=tuple(pairs), zh_words=zh_words, zh_vectors=_vectors(zh_words, embed), en_words=en_words,
+                    en_vectors=_vectors(en_words, embed), sounds={k: frozenset(v) for k, v in sounds.items()}, romanised=romanised)

@@ -43,7 +43,7 @@ from autoglm.shared.events import (
     MemoryStoreTurns,
     StepRequest,
 )
-from autoglm.shared.grounding import about_tenant, extract_answer, known_names, unanswered
+from autoglm.shared.grounding import about_tenant, extract_answer, known_names, unanswered, unmatched_subject
 from autoglm.shared.kafka.codec import Received
 from autoglm.shared.kafka.runtime import ServiceRuntime
 from autoglm.shared.lexical import mostly_cjk, terms
@@ -208,11 +208,12 @@ def kb_search(store: MemoryStore, at: Caller, req: KbSearch) -> dict[str, Any]:
         ex = rescued if rescued is not None else extract_answer(
             req.query, texts, headings=[p.heading for p in wide], titles=[p.title for p in wide],
             passage_scores=[p.score for p in wide], encoder=_Encoder(at.embed), df=df, n_docs=n,
-            bridge=store.kb_glossary(tenant=at.tenant).bridge(req.query))
+            **_bridges(store, at, req.query))
         if ex is not None:
             why = unanswered(req.query, ex, df=df, n_docs=n)
             # (a question naming one of the tenant's things that the answer does not name is on its topic)
-            other = None if why is not None else _names_another(store, at, req.query, ex, df, n)
+            other = None if why is not None else (_names_another(store, at, req.query, ex, df, n)
+                                                  or unmatched_subject(req.query, ex, df=df, n_docs=n))
             if why is not None or other is not None:
                 return {"passages": [], "kb_chunks": size, "not_found": {
                     "reason": why or other, "on_topic": other is not None or bool(known_names(req.query, df))
@@ -253,14 +254,21 @@ def _span_answer(store: MemoryStore, at: Caller, query: str, wide: list[Any]) ->
     texts = [default_filter().strip_instructions(p.text).text.replace(REMOVED, " ") for p in wide]
     ex = extract_answer(query, texts, headings=[p.heading for p in wide], titles=[p.title for p in wide],
                         passage_scores=[p.score for p in wide], encoder=_Encoder(at.embed), df=df, n_docs=n,
-                        bridge=store.kb_glossary(tenant=at.tenant).bridge(query))
+                        **_bridges(store, at, query))
     if ex is None or ex.answers is not True or ex.score < SPAN_FLOOR or unanswered(query, ex, df=df, n_docs=n) \
-            or _names_another(store, at, query, ex, df, n):
+            or _names_another(store, at, query, ex, df, n) or unmatched_subject(query, ex, df=df, n_docs=n):
         return None
     same_script = mostly_cjk(query) == mostly_cjk(ex.text)
     if ex.overlap < SPAN_MIN_OVERLAP if same_script else ex.similarity < SPAN_MIN_CROSS_SIMILARITY:
         return None
     return ex
+
+
+def _bridges(store: MemoryStore, at: Caller, query: str) -> dict[str, Any]:
+    """The tenant glossary's bridges for a question (names; other words by meaning), as extract_answer takes them."""
+    gloss = store.kb_glossary(tenant=at.tenant, embed=at.embed)
+    names = gloss.bridge(query)
+    return {"bridge": names, "meaning": gloss.by_meaning(query, at.embed, names)}
 
 
 NAME_COMMON_SHARE = 0.5
@@ -273,7 +281,7 @@ def _names_another(store: MemoryStore, at: Caller, query: str, ex: Any, df: dict
     of the tenant's things in its place (the Jinjiang club): its value is the neighbour's."""
     if not ex.unnamed:
         return None
-    gloss = store.kb_glossary(tenant=at.tenant)
+    gloss = store.kb_glossary(tenant=at.tenant, embed=at.embed)
 
     def rare(key: str) -> bool:
         return max((df.get(t, 0) for t in terms(key)), default=0) < NAME_COMMON_SHARE * max(1, n)

@@ -108,3 +108,27 @@ def _df() -> tuple[dict[str, int], int]:
 def test_about_tenant_reads_questions_on_the_providers_own_terms(question: str, about: bool) -> None:
     df, n = _df()
     assert G.about_tenant(question, df, n) is about
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "refused"),
+    [
+        # a row about another of the collection's things than the one asked
+        ("| Guest | Per night |\n|---|---|\n| Cat | CNY 70 |\n| Small dog | CNY 90 |",
+         "How much is a night for a hamster?", True),
+        ("| Guest | Per night |\n|---|---|\n| Cat | CNY 70 |\n| Small dog | CNY 90 |",
+         "What does a night for a small dog cost?", False),
+        ("| Item | Fee |\n|---|---|\n| Flat tyre | CNY 20 |\n| Broken chain | CNY 35 |",
+         "What do you charge to fix a broken chain?", False),
+        ("| Item | Fee |\n|---|---|\n| Flat tyre | CNY 20 |\n| Broken chain | CNY 35 |",
+         "What is the fee for a broken saddle?", True),
+    ],
+)
+def test_a_row_that_does_not_name_the_asked_thing_is_refused(text: str, question: str, refused: bool) -> None:
+    # the collection: the table, plus chunks that name the other things (hamster care, saddles) elsewhere
+    chunks = [text, "Hamsters and rabbits are seen by our exotic-pet vet.", "Saddles can be adjusted by staff.",
+              "Our clinic and repair shop open at 09:00.", "Payment by card or cash.", "Parking is free."]
+    df, n = document_frequencies(chunks)
+    ex = G.extract_answer(question, chunks, df=df, n_docs=n)
+    assert ex is not None and ex.kind == "row"
+    assert (G.unmatched_subject(question, ex, df=df, n_docs=n) is not None) is refused, ex

@@ -266,13 +266,14 @@ class KnowledgeBase(Collections):
         name the knowledge base never mentions. Kept per tenant until its documents change."""
         return self._per_tenant(self._term_stats_cache(), tenant, lexical.document_frequencies)
 
-    def kb_glossary(self, *, tenant: str) -> glossary.Glossary:
+    def kb_glossary(self, *, tenant: str, embed: glossary.Embed | None = None) -> glossary.Glossary:
         """The tenant's zh<->en glossary, read from its own documents (:mod:`..glossary`: bracketed
-        other-language names, bilingual headings, romanised Chinese names). Kept per tenant until its
-        documents change, like :meth:`kb_terms`."""
+        other-language names, bilingual headings, romanised Chinese names, and with ``embed`` its words
+        embedded for matching by meaning). Kept per tenant until its documents change, like :meth:`kb_terms`
+        (the first call after a change decides whether it has the embedded words)."""
         if self._glossaries is None:
             self._glossaries = {}
-        return self._per_tenant(self._glossaries, tenant, glossary.build)
+        return self._per_tenant(self._glossaries, tenant, lambda texts: glossary.build(texts, embed))
 
     def _term_stats_cache(self) -> dict[str, Any]:
         if self._term_stats is None:

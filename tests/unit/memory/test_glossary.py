@@ -104,3 +104,34 @@ def test_store_keeps_the_glossary_per_tenant_and_drops_it_when_documents_change(
         assert store.kb_glossary(tenant="snow").bridge("How much is a locker?") == {}  # rebuilt from what is left
     finally:
         store.close()
+
+
+def _embed(texts: list[str]) -> list[list[float]]:
+    from autoglm.shared.multilingual import default_encoder
+
+    return default_encoder().encode(texts).tolist()
+
+
+@pytest.fixture(scope="module")
+def resort_by_meaning() -> gl.Glossary:
+    chunks = [c for f in sorted(DATA.glob("*.md")) if f.name != "README.md"
+              for c in chunk_document(load_document(f), max_chars=800, overlap=100)]
+    return gl.build((f"{c.title}\n{c.heading}\n{c.text}" for c in chunks), _embed)
+
+
+@pytest.mark.parametrize(
+    ("question", "term", "other"),
+    [
+        ("Do I have to pay for a helmet?", "helmet", "头盔"),
+        ("北山的停车场前几个小时免费？", "停车", "park"),  # "car park" only in the English one
+        ("夜场滑雪平时多少钱？", "夜场", "night"),
+    ],
+)
+def test_words_are_bridged_by_meaning_to_the_documents_own_words(resort_by_meaning: gl.Glossary, question: str,
+                                                                  term: str, other: str) -> None:
+    assert other in resort_by_meaning.by_meaning(question, _embed).get(term, ())
+
+
+def test_a_word_with_no_counterpart_in_the_documents_is_not_bridged_by_meaning(resort_by_meaning: gl.Glossary) -> None:
+    bridged = resort_by_meaning.by_meaning("Is there a sauna I can use after skiing?", _embed)
+    assert "sauna" not in bridged
