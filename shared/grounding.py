@@ -365,16 +365,21 @@ _ASKING = frozenset(
 )
 
 
-def unmatched_subject(question: str, ex: Extract, *, df: Mapping[str, int], n_docs: int) -> str | None:
+def unmatched_subject(
+    question: str, ex: Extract, *, df: Mapping[str, int], n_docs: int, things: Container[str]
+) -> str | None:
     """Why a table row does not answer an English ``question`` although it states the asked kind of value (None
-    when it may): the question names one of the collection's things (a word few chunks hold: "rabbit") that
-    neither the row, its header nor its heading says, so the row's value is a neighbour's ("Small dog: CNY 90"
-    for rabbit boarding). Rows only: a sentence may name its subject in the sentence before."""
+    when it may): the question names one of the collection's things (a word of ``things``, the names its tables
+    and headings list, that few chunks hold: "rabbit") that neither the row, its header nor its heading says,
+    so the row's value is a neighbour's ("Small dog: CNY 90" for rabbit boarding). Rows only: a sentence may
+    name its subject in the sentence before; listed things only: a verb of the question ("borrow") is no thing."""
     if ex.kind != "row" or mostly_cjk(question) or mostly_cjk(ex.text):
         return None
     about = terms(ex.about)
     for t in sorted(terms(question)):
         if not t.isalpha() or len(t) < 3 or t in _ASKING or t in _CALENDAR or _WANTED.fullmatch(t):
+            continue
+        if not _holds(things, t):
             continue
         count = max(df.get(t, 0), df.get(t.removesuffix("s"), 0), df.get(f"{t}s", 0))
         if 0 < count <= SUBJECT_RARE_SHARE * n_docs and not _holds(about, t):

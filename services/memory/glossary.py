@@ -136,6 +136,7 @@ class Glossary:
     ``romanised`` holds the tenant's capitalised English words (lower-cased) that a Chinese name may read as."""
 
     pairs: tuple[tuple[str, str], ...] = ()
+    listed: frozenset[str] = frozenset()  # the terms of the things the documents list: row names and headings
     zh_words: tuple[str, ...] = ()
     zh_vectors: np.ndarray | None = field(default=None, repr=False)
     en_words: tuple[str, ...] = ()
@@ -280,6 +281,21 @@ def _en_phrases(text: str) -> list[str]:
     return out
 
 
+def _listed(text: str) -> list[str]:
+    """The names of things a chunk lists: its heading path (the second line of title/heading/text), Markdown
+    headings, and the first cell of each table row."""
+    lines = text.splitlines()
+    out = [lines[1]] if len(lines) > 1 else []
+    for line in lines:
+        if re.match(r"^\s*#+\s", line):
+            out.append(line.lstrip("# "))
+        elif line.strip().startswith("|") and not re.match(r"^\s*\|?\s*:?-{2,}", line):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if cells and cells[0]:
+                out.append(cells[0])
+    return out
+
+
 def _vectors(words: Sequence[str], embed: Embed | None) -> np.ndarray | None:
     if embed is None or not words:
         return None
@@ -294,7 +310,9 @@ def build(texts: Iterable[str], embed: Embed | None = None) -> Glossary:
     runs: set[str] = set()
     zh_vocab: dict[str, None] = {}
     en_vocab: dict[str, None] = {}
+    listed: set[str] = set()
     for text in texts:
+        listed.update(lexical.terms(" ".join(_listed(text))))
         if embed is not None:
             zh_vocab.update(dict.fromkeys(_zh_words(text)))
             en_vocab.update(dict.fromkeys(_en_phrases(re.sub(f"[{_CJK}]+", " | ", text))))
@@ -316,5 +334,5 @@ def build(texts: Iterable[str], embed: Embed | None = None) -> Glossary:
                     sounds.setdefault(key, set()).add(run[i : i + n])
     romanised = frozenset(w for w in capital if len(w) >= _MIN_SOUND)
     zh_words, en_words = tuple(zh_vocab)[:_MAX_VOCAB], tuple(en_vocab)[:_MAX_VOCAB]
-    return Glossary(pairs=tuple(pairs), zh_words=zh_words, zh_vectors=_vectors(zh_words, embed), en_words=en_words,
+    return Glossary(pairs=tuple(pairs), listed=frozenset(listed), zh_words=zh_words, zh_vectors=_vectors(zh_words, embed), en_words=en_words,
                     en_vectors=_vectors(en_words, embed), sounds={k: frozenset(v) for k, v in sounds.items()}, romanised=romanised)

@@ -213,7 +213,8 @@ def kb_search(store: MemoryStore, at: Caller, req: KbSearch) -> dict[str, Any]:
             why = unanswered(req.query, ex, df=df, n_docs=n)
             # (a question naming one of the tenant's things that the answer does not name is on its topic)
             other = None if why is not None else (_names_another(store, at, req.query, ex, df, n)
-                                                  or unmatched_subject(req.query, ex, df=df, n_docs=n))
+                                                  or unmatched_subject(req.query, ex, df=df, n_docs=n,
+                                                                    things=store.kb_glossary(tenant=at.tenant).listed))
             if why is not None or other is not None:
                 return {"passages": [], "kb_chunks": size, "not_found": {
                     "reason": why or other, "on_topic": other is not None or bool(known_names(req.query, df))
@@ -256,7 +257,8 @@ def _span_answer(store: MemoryStore, at: Caller, query: str, wide: list[Any]) ->
                         passage_scores=[p.score for p in wide], encoder=_Encoder(at.embed), df=df, n_docs=n,
                         **_bridges(store, at, query))
     if ex is None or ex.answers is not True or ex.score < SPAN_FLOOR or unanswered(query, ex, df=df, n_docs=n) \
-            or _names_another(store, at, query, ex, df, n) or unmatched_subject(query, ex, df=df, n_docs=n):
+            or _names_another(store, at, query, ex, df, n) or unmatched_subject(
+                query, ex, df=df, n_docs=n, things=store.kb_glossary(tenant=at.tenant).listed):
         return None
     same_script = mostly_cjk(query) == mostly_cjk(ex.text)
     if ex.overlap < SPAN_MIN_OVERLAP if same_script else ex.similarity < SPAN_MIN_CROSS_SIMILARITY:
