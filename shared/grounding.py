@@ -108,6 +108,7 @@ class Extract:
     unnamed: dict[str, list[str]] = field(default_factory=dict)
     about: str = field(default="", repr=False)  # the span with its title, heading, header or label
     kind: str = "sentence"  # the span's kind: sentence, item or row
+    bridged: list[str] = field(default_factory=list)  # the question's terms the tenant's glossary names
 
     @property
     def answers(self) -> bool | None:
@@ -232,11 +233,14 @@ def extract_answer(
     total = sum(weight.values()) or 1.0
     # Across scripts only codes, numbers and names can be shared words; the question's other words may
     # well be there, translated: they count CROSS_CREDIT of their weight.
-    neutral = _script_neutral(question, q_cjk) | set(bridge)
+    # (a name the glossary translates counts nothing where the span lacks it; a word bridged by meaning, less
+    # sure, keeps the flat credit there)
+    neutral = _script_neutral(question, q_cjk) | set(names_bridge)
     held = [{t for t in weight if _holds(d, t) or any(_holds(d, g) for g in bridge.get(t, ()))} for d in docs]
     lex = [sum(w for t, w in weight.items() if t in h) / total for h in held]
-    cross = [sum(w for t, w in weight.items() if t in h and t in neutral) / total
-             + CROSS_CREDIT * sum(w for t, w in weight.items() if t not in neutral) / total for h in held]
+    cross = [sum(w for t, w in weight.items() if t in h and (t in neutral or t in bridge)) / total
+             + CROSS_CREDIT * sum(w for t, w in weight.items() if t not in neutral and t not in h) / total
+             for h in held]
     # the question's proper names ("the Plus plan", "Plus 会员", "the Cedar room") single out a row or case as
     # labels do (names every candidate repeats, like the product's, tell none apart: see ``telling``)
     labels = (asked.labels | {n for n in names(question) if len(n) > 2}) - asked.codes - asked.numbers
@@ -295,7 +299,7 @@ def extract_answer(
             unnamed[q] = sorted({g for t in looked for g in (t, *bridge.get(t, ()))})
     return Extract(text=text, passage=pi, score=best_score, similarity=float(sims[best]), overlap=best_lex,
                    asked=asked.kind, has_value=has, missing=missing, unnamed=unnamed,
-                   about=f"{matched}\n{text}", kind=span.kind)
+                   about=f"{matched}\n{text}", kind=span.kind, bridged=sorted(names_bridge))
 
 
 def _bridged(name: str, held: set[str], bridge: Mapping[str, Sequence[str]]) -> bool:
@@ -349,7 +353,9 @@ def unanswered(
             return f"the closest passage does not name {code}"
     # Across scripts a name may stand translated in the span: only a span close in meaning is trusted then.
     if df and (mostly_cjk(question) == mostly_cjk(ex.text) or ex.similarity < UNKNOWN_NAME_MAX_SIMILARITY):
-        unknown = [n for n in names(question) if not _known(n, df) and n.removesuffix("s") not in _CALENDAR]
+        # (a name the documents say in the other script, by the tenant's glossary, is known: Liangzhu = 良渚)
+        unknown = [n for n in names(question) if not _known(n, df) and n.removesuffix("s") not in _CALENDAR
+                   and not terms(n) <= set(ex.bridged)]
         if unknown:
             return f"the knowledge base never mentions {', '.join(sorted(unknown))}"
     return None

@@ -137,3 +137,10 @@ def test_a_row_that_does_not_name_the_asked_thing_is_refused(text: str, question
     ex = G.extract_answer(question, chunks, df=df, n_docs=n)
     assert ex is not None and ex.kind == "row"
     assert (G.unmatched_subject(question, ex, df=df, n_docs=n, things=things) is not None) is refused, ex
+
+
+def test_a_name_the_documents_say_only_in_the_other_script_is_known(store: MemoryStore) -> None:
+    # only the Chinese document names the 青石 shop: "Qingshi" is its romanised name, not a name the documents
+    # never mention
+    out = ask(store, "How much per hour is a kayak at the Qingshi shop?")
+    assert "60" in (out.get("extract") or {}).get("text", ""), out
