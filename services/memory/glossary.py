@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -174,15 +174,21 @@ class Glossary:
                 out.setdefault(key, set()).update(_bigrams(gram))
         return {t: frozenset(v) for t, v in out.items() if v}
 
-    def by_meaning(self, question: str, embed: Embed, named: Mapping[str, object] = {}) -> dict[str, frozenset[str]]:
-        """The question's words that ``named`` (its :meth:`bridge`) does not hold, each bridged to the other
-        script's closest words of the documents (see ``WORD_MATCH``): words of meaning, not names."""
+    def by_meaning(
+        self, question: str, embed: Embed, named: Mapping[str, object] = {}, held: Container[str] = ()
+    ) -> dict[str, frozenset[str]]:
+        """The question's words that ``named`` (its :meth:`bridge`) does not hold and the documents never say in
+        the question's own script (``held``: the tenant's terms), each bridged to the other script's closest words
+        of the documents (see ``WORD_MATCH``): words of meaning, not names. A word the documents say as it is
+        (online, 猫) needs no translation, and a guessed one would only compete with it."""
         out: dict[str, set[str]] = {}
         if lexical.mostly_cjk(question):
-            words = [w for w in _zh_words(question) if not _bigrams(w) & named.keys()]
+            words = [w for w in _zh_words(question) if not _bigrams(w) & named.keys()
+                     and not all(t in held for t in _bigrams(w))]
             vocab, vecs = self.en_words, self.en_vectors
         else:
-            words = [w for w in _en_phrases(question) if not set(w.split()) & named.keys()]
+            words = [w for w in _en_phrases(question) if not set(w.split()) & named.keys()
+                     and not all(t in held for t in _en_terms(w))]
             vocab, vecs = self.zh_words, self.zh_vectors
         if not words or vecs is None or not len(vocab):
             return {}

@@ -270,7 +270,8 @@ def _bridges(store: MemoryStore, at: Caller, query: str) -> dict[str, Any]:
     """The tenant glossary's bridges for a question (names; other words by meaning), as extract_answer takes them."""
     gloss = store.kb_glossary(tenant=at.tenant, embed=at.embed)
     names = gloss.bridge(query)
-    return {"bridge": names, "meaning": gloss.by_meaning(query, at.embed, names)}
+    df, _ = store.kb_terms(tenant=at.tenant)
+    return {"bridge": names, "meaning": gloss.by_meaning(query, at.embed, names, df)}
 
 
 NAME_COMMON_SHARE = 0.5
