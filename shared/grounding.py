@@ -375,8 +375,8 @@ def unmatched_subject(
     question: str, ex: Extract, *, df: Mapping[str, int], n_docs: int, things: Container[str]
 ) -> str | None:
     """Why a table row does not answer an English ``question`` although it states the asked kind of value (None
-    when it may): the question names one of the collection's things (a word of ``things``, the names its tables
-    and headings list, that few chunks hold: "rabbit") that neither the row, its header nor its heading says,
+    when it may): the question names one of the collection's things (a word of ``things``, the row names its
+    tables list, that few chunks hold: "rabbit") that neither the row, its header nor its heading says,
     so the row's value is a neighbour's ("Small dog: CNY 90" for rabbit boarding). Rows only: a sentence may
     name its subject in the sentence before; listed things only: a verb of the question ("borrow") is no thing."""
     if ex.kind != "row" or mostly_cjk(question) or mostly_cjk(ex.text):

@@ -261,8 +261,11 @@ def column_for(question: str, span: Span, translated: Collection[str] = ()) -> i
         return None
     q = _words(question)
     best, best_n, tie = None, 0, False
+    name = set() if span.label else _words(span.cells[0][1])
     for i, (head, _) in enumerate(span.cells[first:], start=first):
         w = _words(head)
+        if w <= name:
+            continue  # the row's name says the header's words ("Fixed Desk" under "Desk"): no column named
         if w and translated and not w <= q:
             w = w & set(translated)  # the header's words the question says in the other language
             if not w:

@@ -136,7 +136,7 @@ class Glossary:
     ``romanised`` holds the tenant's capitalised English words (lower-cased) that a Chinese name may read as."""
 
     pairs: tuple[tuple[str, str], ...] = ()
-    listed: frozenset[str] = frozenset()  # the terms of the things the documents list: row names and headings
+    listed: frozenset[str] = frozenset()  # the terms of the things the documents list: table row names
     zh_words: tuple[str, ...] = ()
     zh_vectors: np.ndarray | None = field(default=None, repr=False)
     en_words: tuple[str, ...] = ()
@@ -288,14 +288,11 @@ def _en_phrases(text: str) -> list[str]:
 
 
 def _listed(text: str) -> list[str]:
-    """The names of things a chunk lists: its heading path (the second line of title/heading/text), Markdown
-    headings, and the first cell of each table row."""
-    lines = text.splitlines()
-    out = [lines[1]] if len(lines) > 1 else []
-    for line in lines:
-        if re.match(r"^\s*#+\s", line):
-            out.append(line.lstrip("# "))
-        elif line.strip().startswith("|") and not re.match(r"^\s*\|?\s*:?-{2,}", line):
+    """The names of things a chunk lists: the first cell of each table row (a heading may be a verb:
+    "Borrowing")."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if line.strip().startswith("|") and not re.match(r"^\s*\|?\s*:?-{2,}", line):
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
             if cells and cells[0]:
                 out.append(cells[0])

@@ -129,8 +129,8 @@ def test_about_tenant_reads_questions_on_the_providers_own_terms(question: str, 
     ],
 )
 def test_a_row_that_does_not_name_the_asked_thing_is_refused(text: str, question: str, refused: bool) -> None:
-    # the collection: the table, plus chunks that name the other things (hamster care, saddles) elsewhere
-    chunks = [text, "## Hamster care\nHamsters are seen by our exotic-pet vet.", "## Saddles\nSaddles can be adjusted.",
+    # the collection: the table, plus tables that list the other things (hamsters, saddles) elsewhere
+    chunks = [text, "| Species we treat | Vet |\n|---|---|\n| Hamster | Dr Lin |", "| Part | Stock |\n|---|---|\n| Saddle | 12 |",
               "Our clinic and repair shop open at 09:00.", "Payment by card or cash.", "Parking is free."]
     df, n = document_frequencies(chunks)
     things = gl.build(chunks).listed
