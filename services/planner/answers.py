@@ -325,9 +325,12 @@ def writing_answer(model_text: str, request: str, language: str | None, zh: bool
         problem = untrusted_writing(language, zh) if untrusted else drafts.forecast_problem(text, forecast, language)
         if problem is None:
             return Part(text, "model")
-        return Part(drafts.weather_draft(forecast, zh), "template",
+        return Part(drafts.weather_draft(forecast, language == "zh" if language in ("zh", "en") else zh), "template",
                     note=f"model text rejected ({problem}): written from the forecast")
-    draft = drafts.plain_draft(request, zh, results)
+    # a plain draft is the request's own words in a frame: only in the request's language ("用英文写一封感谢信" has no
+    # plain draft in English to give)
+    own = language is None or language == ("zh" if zh else "en")
+    draft = drafts.plain_draft(request, zh, results) if own else None
     if untrusted:
         problem = untrusted_writing(language, zh)
     elif draft is None and drafts.creative(request):  # a poem, a story: no facts to hold it to, only whether it

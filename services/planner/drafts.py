@@ -500,7 +500,8 @@ def _en_body(text: str, kind: str) -> tuple[str, str]:
         body = body.rstrip(" ?.") + "?"
     elif not to and (t := _EN_WHO_DID.match(body)):  # "…for my coworker Jenna, who covered my shifts"
         to, body = t.group(1), _to_you(t.group(2), t.group(3))
-    elif not to and (t := re.match(r"^to\s+(?:an?\s+|the\s+|our\s+)?(\w+)\s+(whose|who|about|regarding|for)\s+", body, re.I)):
+    elif not to and (t := re.match(r"^to\s+(?:an?\s+|the\s+|our\s+|my\s+)?(\w+)\s+(whose|who|about|regarding|for)\s+", body,
+                                   re.I)):
         lead = {"whose": "your ", "for": "for "}.get(t.group(2).lower(), "")
         to, body = t.group(1), lead + body[t.end():]
         if t.group(2).lower() in ("who", "whose"):
@@ -551,11 +552,16 @@ def _congrats_body(text: str, zh: bool) -> tuple[str, str]:
     return "", ""
 
 
+# How to write, not what: the language asked for ("用中文写…", "（用英文）", "in plain English").
+_ASKED_IN = re.compile(r"[（(]\s*用(?:简体)?(?:中文|汉语|英文|英语)(?:来)?(?:写)?\s*[）)]|用(?:简体)?(?:中文|汉语|英文|英语)(?:来)?(?=写)|\s*\(?\bin (?:plain |simple |simplified )?"
+                       r"(?:english|chinese|mandarin)\b\)?", re.I)
+
+
 def plain_draft(request: str, zh: bool, results: Sequence[str] = ()) -> str | None:
     """The request's facts in the frame of its kind of practical writing; None for kinds with no plain frame
     (poems, stories, jokes, code). ``results`` are what earlier steps found that the writing is about ("look up
     order 1024 and write an apology about it"): they stand for a body that only points at them, else follow it."""
-    text = request.strip().rstrip("。.!！?？ ")
+    text = _ASKED_IN.sub("", request).strip().rstrip("。.!！?？ ")
     facts = ("；" if zh else "; ").join(results)
     kind = writing_kind(request)
     if kind is None:
@@ -582,6 +588,8 @@ def plain_draft(request: str, zh: bool, results: Sequence[str] = ()) -> str | No
             body, facts = facts, ""
         if kind == "welcome":
             body = re.sub(r"^(?:热烈)?欢迎(?:词|语)?[，,]?(?:欢迎)?", "", body).strip("，, ") or "大家"
+        if kind == "thanks":  # "感谢快递小哥的话": the frame says the thanks
+            body = re.sub(r"^(?:衷心)?(?:感谢|谢谢|感激)(?:一下)?", "", body).strip("，, ")
         if not body and not (to and kind == "thanks"):  # "写一封感谢信给张老师": whom is all it says
             body = text
         draft = frame_zh.format(body=body, to=f"{to}：" if to and kind in ("reminder", "notice") else to)

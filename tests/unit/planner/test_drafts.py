@@ -288,3 +288,18 @@ def test_wind_and_whether_a_plan_suits_the_day_are_answered_from_the_forecast(re
     assert len(answer) == len(said)
     for line, start in zip(answer, said, strict=True):
         assert start in line
+
+
+@pytest.mark.parametrize(("request_text", "zh", "draft"), [
+    ("用中文写一句感谢保洁阿姨的话", True, "致保洁阿姨：衷心感谢您！"),
+    ("Write a thank-you note in English to my neighbour for watering the plants", False,
+     "Dear neighbour, thank you for watering the plants. I really appreciate it!"),
+])
+def test_the_language_asked_for_is_how_to_write_not_what(request_text: str, zh: bool, draft: str) -> None:
+    assert plain_draft(request_text, zh) == draft
+
+
+def test_writing_asked_in_another_language_than_the_request_has_no_plain_draft() -> None:
+    # "用英文写…": the request's words are Chinese, so a frame around them is no English note: the notice answers
+    part = A.writing_answer("", "用英文写一封感谢信给王老师，谢谢她一学期的照顾", "en", True, trusted=["en"])
+    assert part.failed and "感谢" not in part.text.split("（")[0]
