@@ -384,7 +384,11 @@ NOUN_REQUEST = re.compile(
     r"|^(?:lemme|let me|can i|could i|may i)\s+(?:get|have|grab)\s+(?:an?|some|the)\b|^gimme\s+(?:an?|some)\b"
     # "Instagram caption for a beach sunset pic", "farewell speech for my boss": a piece of writing and whom it is for
     r"|^(?:[\w'-]+\s+){0,3}?(?:caption|slogan|tagline|toast|poem|haiku|limerick|tweet|post|bio|blurb|speech|eulogy|message"
-    r"|card|apology|wishes|cover letter|email|e-mail|announcement|story|song|riddle|rhyme)s?\s+(?:for|about|to|on)\b",
+    r"|card|apology|wishes|cover letter|email|e-mail|announcement|story|song|riddle|rhyme)s?\s+(?:for|about|to|on)\b"
+    # "Regex for a mainland mobile number: …", "正则表达式：匹配…": a piece of code named first, then its spec
+    r"|^(?:[\w'-]+\s+){0,2}?(?:regex(?:es)?|regular expressions?|one-liners?|sql (?:query|queries)|cron expressions?"
+    r"|(?:shell|bash|linux) commands?)\s+(?:for|that|which|matching|to match)\b"
+    r"|^(?:正则(?:表达式)?|sql\s*(?:语句)?|cron\s*表达式|(?:shell|linux)\s*命令)\s*[:：]",
     IC,
 )
 # "…冒泡排序，再写几个单元测试", "…, and add tests for it": tests written after the code are a second piece of code.

@@ -473,3 +473,12 @@ def test_an_amount_said_in_words_before_its_unit_is_converted(text: str, value: 
     assert intent.tool == "convert_units"
     assert intent.entities["value"] == value
     assert intent.entities["to_unit"] == units[1]
+
+
+@pytest.mark.parametrize("text", [
+    "Regex for a UK postcode such as SW1A 1AA or M1 1AE",
+    "正则表达式：匹配abc开头的串",
+    "cron expression for 9:30 every weekday",
+])
+def test_a_piece_of_code_named_first_then_its_spec_is_code(text: str) -> None:
+    assert [(i.type.value, i.tool) for i in parse(text).intents] == [("code_generation", None)]
