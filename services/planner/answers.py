@@ -184,6 +184,8 @@ def untrusted_writing(language: str | None, zh: bool) -> str:
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n(.*?)(?:```|\Z)", re.S)
 _NAMED_FUNCTION = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+# A signature the request spells out: `rotate(lst, k)` -> ("rotate", 2 parameters).
+_SIGNATURE = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)\s*\(([^()`]*)\)`")
 _PYTHON = re.compile(r"\bpython\b|\.py\b", re.I)
 
 
@@ -208,8 +210,28 @@ def code_problem(model_text: str, request: str) -> str | None:
                    if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
         if wanted and not wanted & defined:
             return "it does not define " + ", ".join(sorted(wanted))
+        if (wrong := _wrong_signature(request, trees)) is not None:
+            return wrong
     if _PYTHON.search(request) and not python:
         return "it contains no Python code"
+    return None
+
+
+def _wrong_signature(request: str, trees: list[Any]) -> str | None:
+    """A function the request spells out with its parameters (`rotate(lst, k)`) that the code defines taking a
+    number of arguments the call would not fit (`def rotate(lst)`)."""
+    import ast
+
+    for name, params in _SIGNATURE.findall(request):
+        asked = len([p for p in params.split(",") if p.strip() and not p.strip().startswith(("*", "/"))])
+        for tree in trees:
+            for node in ast.walk(tree):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+                    args = node.args
+                    positional = [a for a in args.posonlyargs + args.args if a.arg not in ("self", "cls")]
+                    required = len(positional) - len(args.defaults)
+                    if args.vararg is None and not required <= asked <= len(positional):
+                        return f"{name} takes {len(positional)} argument(s), the request calls it with {asked}"
     return None
 
 

@@ -137,3 +137,15 @@ def test_code_that_does_not_parse_or_misses_the_named_function_is_not_handed_ove
     part = A.code_answer(broken, "用 Python 写一个函数 `word_freq(text)`", True)
     assert part.source == "template" and part.failed and part.text.startswith("抱歉")
     assert A.code_problem("```sql\nSELECT 1\n```", "Write an SQL query that returns 1") is None  # only Python is parsed
+
+
+def test_a_function_must_take_the_arguments_the_request_calls_it_with() -> None:
+    ask = "写个 Python 函数 `clamp(x, lo, hi)`，把 x 限制在 lo 和 hi 之间。"
+    one = "```python\ndef clamp(x):\n    return x\n```"
+    assert A.code_problem(one, ask) == "clamp takes 1 argument(s), the request calls it with 3"
+    good = "```python\ndef clamp(x, lo=0, hi=1):\n    return max(lo, min(hi, x))\n```"
+    assert A.code_problem(good, ask) is None
+    star = "```python\ndef clamp(*values):\n    x, lo, hi = values\n    return max(lo, min(hi, x))\n```"
+    assert A.code_problem(star, ask) is None
+    method = "```python\nclass Box:\n    def clamp(self, x, lo, hi):\n        return max(lo, min(hi, x))\n```"
+    assert A.code_problem(method, ask) is None
