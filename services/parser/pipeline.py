@@ -53,7 +53,7 @@ from .resolve import (
 )
 from .split import mask_quotes, split_payload
 from .text import detect_language, fix_typos, normalize
-from .uncomputed import honest_graph
+from .uncomputed import account_qualifiers, honest_graph
 
 __all__ = ["Fallback", "parse_request", "CLARIFICATIONS", "OPTION_NAMES", "clarify_options", "referent_question"]
 
@@ -189,6 +189,7 @@ def parse_request(
     arithmetic = is_word_problem(normalize(text))
     graph, _ = _parse(text, now, tz, context, fallback)
     if problem is not None and not _other_tasks(graph, arithmetic):
+        problem = account_qualifiers(problem, normalize(text), bool(context))
         return honest_graph(problem, normalize(text), bool(context), compiled=True) if arithmetic else problem
     # Then: what a tool answers exactly goes to that tool, also on an earlier result (chain.py).
     graph = exact_steps(graph, text, today)
@@ -202,7 +203,8 @@ def parse_request(
             partial = _partial_problem(normalize(text), context, graph.language, today)
         if partial is not None:
             graph = honest_graph(partial, normalize(text), bool(context), compiled=True)
-    return graph
+    # Any reading with exact steps, word problem or not, accounts for the qualifiers of the request (qualifiers.py).
+    return account_qualifiers(graph, normalize(text), bool(context))
 
 
 _OTHER_TOOLS = ("weather", "sql_query", "http_get", "kb_search")

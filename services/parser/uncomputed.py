@@ -17,7 +17,7 @@ import re
 from autoglm.shared.events import Intent, IntentGraph, IntentType
 from autoglm.shared.word_problem import UNCOMPUTED, asks_quantity, numbers_in
 
-__all__ = ["UNCOMPUTED", "honest_graph", "is_exact"]
+__all__ = ["UNCOMPUTED", "account_qualifiers", "honest_graph", "is_exact"]
 
 _WORK_TYPES = {IntentType.CREATIVE_WRITING, IntentType.TRANSLATION, IntentType.SUMMARIZATION,
                IntentType.CODE_GENERATION}
@@ -86,6 +86,41 @@ def honest_graph(graph: IntentGraph, text: str, has_context: bool = True, compil
             return graph
         if not any(asks_quantity(part) for part in left):
             left.append(_asked(text))  # name what was asked, not only the clause that was not read
+    ids = {i.id: f"i{n}" for n, i in enumerate(kept, 1)}
+    intents = [i.model_copy(update={"id": ids[i.id], "depends_on": [ids[d] for d in i.depends_on if d in ids]})
+               for i in kept]
+    intents.append(Intent(id=f"i{len(intents) + 1}", type=IntentType.CALCULATION, tool=None,
+                          text="; ".join(dict.fromkeys(t.strip() for t in left if t.strip())),
+                          entities={UNCOMPUTED: True}, confidence=0.9, source="rule"))
+    return graph.model_copy(update={"intents": intents, "clarification": None})
+
+
+def account_qualifiers(graph: IntentGraph, text: str, has_context: bool = True) -> IntentGraph:
+    """``graph`` with every exact step that leaves a qualifier of ``text`` unaccounted (qualifiers.py: "10% off
+    the whole lot" applied to one item, "down by 20 °C" converted as a temperature), and every step that depends
+    on one, moved into the ``uncomputed`` intent, named with the qualifier: an honest "not computed" instead of an
+    exact step with a wrong number. Unchanged when every qualifier is accounted for."""
+    from .qualifiers import unaccounted
+
+    exact = [i for i in graph.intents if is_exact(i, has_context) and not i.entities.get(UNCOMPUTED)]
+    issues = unaccounted(text, exact) if exact else []
+    if not issues:
+        return graph
+    bad = {s for u in issues for s in u.steps} or {i.id for i in exact}
+    if any(not u.steps for u in issues):
+        bad |= {i.id for i in exact}
+    kept: list[Intent] = []
+    left: list[str] = []
+    for i in graph.intents:
+        if i.id in bad or any(d in bad for d in i.depends_on) or i.entities.get(UNCOMPUTED):
+            bad.add(i.id)
+            left.append(i.text if not i.entities.get(UNCOMPUTED) else str(i.text))
+        else:
+            kept.append(i)
+    if not kept:
+        left = [text.strip()]
+    elif not any(asks_quantity(part) for part in left):
+        left.append(_asked(text))
     ids = {i.id: f"i{n}" for n, i in enumerate(kept, 1)}
     intents = [i.model_copy(update={"id": ids[i.id], "depends_on": [ids[d] for d in i.depends_on if d in ids]})
                for i in kept]
