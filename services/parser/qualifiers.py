@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from autoglm.shared.events import Intent
 
-__all__ = ["Unaccounted", "unaccounted"]
+__all__ = ["Unaccounted", "compounding_per_year", "unaccounted"]
 
 _N = r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d]|\.\d)"
 
@@ -137,6 +137,11 @@ _PERIODS = [
                 re.I), 365.0),
     (re.compile(r"compound(?:ed|ing)?\s+(?:weekly|every\s+week)|weekly\s+compounding|按周复利|每周复利", re.I), 52.0),
 ]
+def compounding_per_year(text: str) -> float | None:
+    """12 for "compounded monthly", 4 for "按季度复利", ...; None when no period (or yearly) is stated."""
+    return next((n for pattern, n in _PERIODS if pattern.search(text)), None)
+
+
 _YEARLY_RATE = re.compile(r"%\s*(?:a|per|each|every)\s+year|%\s*(?:yearly|annually|annual|p\.?a\.?)|\b(?:annual|yearly)\s+"
                           r"(?:rate|interest)|年利率|年化|年息|年收益|每年", re.I)
 _TERM_MONTHS = re.compile(_N + r"\s*(?:months?\b|个月)", re.I)

@@ -344,7 +344,9 @@ _PRINCIPAL = re.compile(r"(?:put|invest(?:ed)?|deposit(?:ed)?|borrow(?:ed)?|save
                         + r"|" + _NUM + r"\s*(?:元|块钱?|dollars?|yuan|euros?)?\s*(?:into|存|本金)", re.I)
 _FEE_AMOUNT = re.compile(r"[$¥€£]?" + _NUM + r"\s*(?:元|块|dollars?|yuan|euros?)?\s*(?:的)?\s*(?:[a-z]+\s+)?(?:fee|charge|手续费|管理费|服务费)"
                          r"|(?:fee|charge|手续费|管理费)\s*(?:of\s+|是|为)?[$¥€£]?" + _NUM, re.I)
-_ASK_INTEREST_ONLY = re.compile(r"how\s+much\s+interest|\binterest\s+(?:do|does|will|would)|(?:多少|几)利息|利息(?:是|有|为)?(?:多少|几)", re.I)
+_ASK_INTEREST_ONLY = re.compile(r"how\s+much\s+interest|\binterest\s+(?:do|does|will|would|is\s+that)|(?:多少|几)利息|利息(?:是|有|为)?(?:多少|几)"
+                                r"|how\s+much\s+(?:do|does|will|would|did|can)\s+(?:I|we|you|it)\s+(?:earn|make|gain)|"
+                                r"(?:能|可以|一共)?(?:赚|挣|收益)(?:了)?(?:多少|几)", re.I)
 _ASK_TOTAL = re.compile(r"本息|本金加利息|本利和|一共|总共|in\s+total|\btotal\b|how\s+much\s+(?:is\s+in|do\s+I\s+(?:have|get)|will)"
                         r"|grow|到手|\bend\s+up\b", re.I)
 
@@ -358,22 +360,73 @@ def _zh_count(token: str) -> str | None:
     return None if value is None else str(value)
 
 
+_MONTHS = re.compile(r"(?<![\d.])(\d+)\s*(?:months?\b|个月)", re.I)
+_DAYS = re.compile(r"(?<![\d.])(\d+)\s*(?:days?\b|天)(?!\s*(?:算|计))", re.I)
+_HALF_YEAR = re.compile(r"半年|half\s+a\s+year|six\s+months", re.I)
+_YEAR_BASIS = re.compile(r"(?:一年|a\s+year|per\s+year|每年)\D{0,8}?(365|360)\s*(?:天|days?)|(365|360)\s*(?:天|days?)\s*"
+                         r"(?:一年|a\s+year|per\s+year|为一年)", re.I)
+_YIELD = re.compile(r"年化|annual(?:ised|ized)?\s+(?:yield|return)|\bAPR\b|\bp\.a\.", re.I)
+_MONEY_AMOUNT = re.compile(r"[$¥€£]\s*" + _NUM + r"|" + _NUM + r"\s*(?:元|块钱?|dollars?|yuan|euros?|pounds?)", re.I)
+
+
+def _term(t: str, years: list[re.Match[str]]) -> tuple[str, list[str]] | None:
+    """The term in years as an expression, and the numbers it placed: "3 years" -> 3, "18 months" -> 18/12,
+    "219天 … 一年按365天算" -> 219/365, "半年" -> 1/2. None when no term, or more than one, is stated."""
+    months, half = list(_MONTHS.finditer(t)), _HALF_YEAR.search(t)
+    basis = _YEAR_BASIS.search(t)
+    days = [d for d in _DAYS.finditer(t) if not (basis and basis.start() <= d.start() < basis.end())]
+    found = len(years) + len(months) + len(days) + (1 if half and not months else 0)
+    if found != 1:
+        return None
+    if years:
+        n = _zh_count(years[0].group(1))
+        return (n, [years[0].group(1)] if years[0].group(1).isdigit() else []) if n else None
+    if months:
+        return f"{months[0].group(1)}/12", [months[0].group(1)]
+    if days:
+        year = next(g for g in basis.groups() if g) if basis else "365"
+        return f"{days[0].group(1)}/{year}", [days[0].group(1)] + ([year] if basis else [])
+    return "1/2", []
+
+
 def _read_interest(t: str, today: date) -> Reading | None:
+    from .qualifiers import compounding_per_year
+
     compound, simple = _COMPOUND.search(t), _SIMPLE.search(t)
+    if not compound and not simple and _YIELD.search(t) and (_DAYS.search(t) or _MONTHS.search(t)):
+        simple = _YIELD.search(t)  # a yearly yield held for days or months: simple interest, pro rata
     if bool(compound) == bool(simple):
         return None
-    rates, years = _RATE_PCT.findall(t), list(_YEARS.finditer(t))
-    if len(rates) != 1 or len(years) != 1:
+    basis = _YEAR_BASIS.search(t)
+    rates = _RATE_PCT.findall(t)
+    years = [y for y in _YEARS.finditer(t) if not (basis and basis.start() <= y.start() < basis.end())]
+    if len(rates) != 1:
+        return None
+    term = _term(t, years)
+    if term is None:
         return None
     p = _PRINCIPAL.search(t)
-    if not p:
+    money = [m for m in _MONEY_AMOUNT.finditer(t) if not _FEE_AMOUNT.search(t[m.start(): m.end() + 12])]
+    n, term_used = term
+    rest = [x for x in _NUMBER.findall(t) if x != rates[0] and x not in term_used
+            and not (basis and x in basis.group(0))]
+    if p:
+        principal = p.group(1) or p.group(2)
+    elif len(money) == 1:
+        principal = money[0].group(1) or money[0].group(2)  # "10万元买了一款理财": the one amount of money
+    elif len(rest) == 1:
+        principal = rest[0]  # "I lend 8,000 at 5% … for 9 months": the one number with no other role
+    else:
         return None
-    principal, rate = p.group(1) or p.group(2), rates[0]
-    n = _zh_count(years[0].group(1))
-    if n is None:
-        return None
-    used = [principal, rate] + ([years[0].group(1)] if years[0].group(1).isdigit() else [])
-    grown = f"{principal}*(1+{rate}/100)^{n}" if compound else f"{principal}*(1+{rate}/100*{n})"
+    rate = rates[0]
+    used = [principal, rate, *term_used]
+    per_year = compounding_per_year(t) if compound else None
+    if compound and per_year:
+        grown = f"{principal}*(1+{rate}/100/{per_year:g})^({n}*{per_year:g})"
+    elif compound:
+        grown = f"{principal}*(1+{rate}/100)^{n}" if "/" not in n else f"{principal}*(1+{rate}/100)^({n})"
+    else:
+        grown = f"{principal}*(1+{rate}/100*{n})"
     only = _ASK_INTEREST_ONLY.search(t) and not _ASK_TOTAL.search(t)
     steps = [(t.strip(), f"{grown}-{principal}" if only else grown)]
     fee = _FEE_AMOUNT.search(t)

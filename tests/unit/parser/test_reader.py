@@ -182,3 +182,19 @@ def test_a_question_for_each_share_is_not_answered_with_the_total() -> None:
 def test_labelled_values_average_but_two_labelled_amounts_are_no_list() -> None:
     assert results("一组42人，二组38人，三组46人，平均每组多少人？") == pytest.approx([42])
     assert compile_problem(normalize("贷款本金60万，年利率3.6%，平均每个月利息多少钱？"), TODAY, has_last=False) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the compounding period and a term in months, days or half a year (fresh sentences, arith4)
+    ("Savings of 5,000 earn 3% a year compounded quarterly. What is the balance after 3 years?",
+     [5000 * (1 + 0.03 / 4) ** 12]),
+    ("A 10,000 deposit grows at 6% per year, compounded monthly, for 2 years. How much is it then?",
+     [10000 * (1 + 0.06 / 12) ** 24]),
+    ("本金8000元，年利率3%，按月复利，2年后本息合计多少？", [8000 * (1 + 0.03 / 12) ** 24]),
+    ("I borrow 4,000 at 9% simple interest a year for 8 months. How much do I repay in total?", [4000 * (1 + 0.09 * 8 / 12)]),
+    ("Lend 2,400 at 5% simple interest per year for 6 months: how much interest?", [60]),
+    ("5万元买了理财产品，年化收益2.92%，持有100天，一年按365天算，能赚多少？", [50000 * 0.0292 * 100 / 365]),
+    ("3万元借给朋友半年，年利率4%，单利，利息是多少？", [600]),
+])
+def test_interest_with_a_period_or_a_term_in_months(text: str, expected: list[float]) -> None:
+    assert results(text) == pytest.approx(expected, abs=0.01)
