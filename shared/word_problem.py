@@ -88,6 +88,9 @@ _REFERS = re.compile(r"\b(?:that|it|this|the result|the total|each)\b|那|这|�
 # Operation words that make two bare numbers a problem ("cost 250 last year and 275 this year … same percentage").
 _OPERATION = re.compile(r"\b(?:percentage|per\s*cent|increase[sd]?|decrease[sd]?|discount(?:ed)?|interest|tax|tip|"
                         r"split|average|rate)\b|涨|降|折扣|利息|利率|税|均摊|平摊", re.I)
+# The price of one of a stated count ("36 bars is 27.72. How much is that per bar?", "24瓶卖57.6元，每瓶多少钱？").
+_PER_ASK = re.compile(r"\b(?:how\s+much|what)\b[^.?!]{0,30}?\b(?:per|(?:for\s+)?(?:one|each|a\s+single))\s+[a-z]+|"
+                      r"\bper\s+[a-z]+\s*\?|每\S{1,3}?多少钱?|一\S{1,2}?多少钱|单价(?:是)?多少", re.I)
 _CLOCK = re.compile(r"(?<!\d)(?:[01]?\d|2[0-3]):[0-5]\d(?!\d)")
 _CLOCK_ASK = re.compile(r"\bhow\s+(?:many|much|long)\s+(?:minutes|hours|time)\b|多少分钟|几个?小时|多长时间|多久", re.I)
 
@@ -112,7 +115,7 @@ def is_word_problem(text: str) -> bool:
     undated = _DATE.sub(" ", text)  # a date is no stated value ("2024年12月31日是星期几")
     if not numbers or len(numbers) + len(_ZH_QUANTITY.findall(text)) < 2 or not asks_quantity(text):
         return False
-    if _STATED.search(undated):
+    if _STATED.search(undated) or _PER_ASK.search(undated):
         return True
     if len(_DATE.findall(text)) >= 2 and _DATE_ASK.search(text):
         return True

@@ -37,7 +37,7 @@ from .drafts import (
     summaries_of_data_are_writing,
 )
 from .problem import Step, compile_problem, read_problem
-from .reader import unit_of_last
+from .reader import more_at_unit_price, unit_of_last
 from .resolve import (
     CLARIFICATIONS,
     OPTION_NAMES,
@@ -247,6 +247,12 @@ def _partial_problem(text: str, context: Sequence[str], language: str, today: da
 
 def _word_problem(text: str, now: datetime | None, tz: str, context: Sequence[str], fallback: Fallback | None,
                   today: date) -> IntentGraph | None:
+    more = more_at_unit_price(normalize(text), context)
+    if more is not None:
+        # "那买10瓶要多少钱？" after "每瓶多少钱？": N of the unit the last turn priced
+        step = Step(more[0], "calculator", {"expression": more[1]}, [])
+        return IntentGraph(language=detect_language(text, default_language(context, tz)),
+                           intents=_steps_as_intents([step]))
     compiled = compile_problem(normalize(text), today, last_unit=unit_of_last(context))
     if compiled is None:
         return None

@@ -514,9 +514,84 @@ def _read_stated_rate(t: str, today: date) -> Reading | None:
     return Reading([(m.group(0), expr)], [m.group(1), *numbers])
 
 
+# ------------------------------------------------------------------ a price for a count: the price of one
+
+_MW_ONE = _MW[3:-1] + "|颗|粒|片|卷|根|枚|朵|串|粒|封|节|卷|个人|位|间|套"
+# The asked unit: "how much is that per bar", "what does one bagel cost", "每瓶多少钱", "一斤多少钱", "单价".
+_ASK_ONE = re.compile(r"\bper\s+([a-z]+)\b|\b(?:one|1|each|a\s+single|a|an)\s+([a-z]+)\s+(?:cost|costs|come\s+to|be|is|work\s+out)"
+                      r"|\bhow\s+much\s+(?:is|does|would)\s+(?:one|1|each|a\s+single)\s+([a-z]+)"
+                      r"|\bhow\s+much\s+(?:is\s+)?(?:one|1|each)\s+([a-z]+)\b"
+                      r"|(?:每|一)\s*(" + _MW_ONE + r"|公斤|千克|克|升|米|平方米|公里|度|人|份|晚|天|小时)\s*(?:是|要|卖)?\s*多少钱?"
+                      r"|单价", re.I)
+# A quantity in words the division would ignore ("第二箱半价，买两箱", "twice", "half price").
+_OTHER_QUANTITY = re.compile(r"(?<![一二两三四五六七八九十百千])[二两三四五六七八九十百千]+\s*" + _MW + r"|半价|半|第[二三四五]|打\s*\S?折|"
+                             r"\b(?:half|twice|double|triple|two|three|four|five|six|seven|eight|nine|ten|second|third)\b|%",
+                             re.I)
+_COUNT_WORDS = {"dozen": "12", "a dozen": "12", "half a dozen": "6", "pair": "2", "a pair of": "2"}
+
+
+def _same_word(a: str, b: str) -> bool:
+    a, b = a.lower().rstrip("s"), b.lower().rstrip("s")
+    return a == b or (len(a) > 3 and len(b) > 3 and (a.startswith(b) or b.startswith(a)))
+
+
+def _read_unit_price(t: str, today: date) -> Reading | None:
+    """"A box of 36 granola bars is 27.72. How much is that per bar?", "一袋5公斤的大米卖39.5元，每公斤多少钱？": the
+    price stated for a count (or a measure) of the asked unit, divided by the count. Exactly two quantities."""
+    ask = _ASK_ONE.search(t)
+    if not ask or _OTHER_QUANTITY.search(re.sub(r"half\s+a\s+dozen|a\s+pair\s+of", " ", t, flags=re.I)):
+        return None
+    unit = next((g for g in ask.groups() if g), "")
+    one = ["1"] if re.search(r"(?<![\d.])1(?![\d.])", ask.group(0)) else []  # "what does 1 bagel cost": the unit asked
+    numbers = _NUMBER.findall(t[: ask.start()] + " " * (ask.end() - ask.start()) + t[ask.end():])
+    count: str | None = None
+    for m in re.finditer(_NUM + r"\s*((?:[a-z-]+\s*){1,3}|" + _MW_ONE + r"|公斤|千克|克|升|米|平方米|公里|度|人|份|晚|天|小时)",
+                         t[: ask.start()], re.I):
+        if unit and any(_same_word(w, unit) or w == unit for w in m.group(2).split()):
+            count = m.group(1)
+    words = re.search(r"\b(half\s+a\s+dozen|a\s+dozen|dozen)\s+([a-z]+)", t[: ask.start()], re.I)
+    if count is None and words and unit and _same_word(words.group(2), unit):
+        count = _COUNT_WORDS[re.sub(r"\s+", " ", words.group(1).lower())]
+        if len(numbers) != 1:
+            return None
+        return Reading([(ask.group(0), f"{numbers[0]}/{count}")], [numbers[0], *one])
+    if count is None or len(numbers) != 2 or float(count) == 0:
+        return None
+    price = numbers[0] if numbers[1] == count else numbers[1]
+    if price == count:
+        return None
+    return Reading([(ask.group(0), f"{price}/{count}")], [price, count, *one])
+
+
+_ASK_COST = re.compile(r"\bhow\s+much\b|\bcost\b|\bpay\b|\bprice\b|\bbe\b\s*\??$|多少钱|要多少|花多少|付多少|得多少|多少", re.I)
+_REFERS_PRICE = re.compile(r"\bof\s+them\b|\bat\s+(?:that|this|the\s+same)\s+(?:price|rate)\b|\bthem\b|那|这个价|同样|照这个", re.I)
+
+
+def more_at_unit_price(text: str, context: list[str] | tuple[str, ...]) -> tuple[str, str] | None:
+    """A next turn that asks what N of the last turn's unit cost ("and how much would 30 of them be?", "那买10瓶要多少钱？")
+    when that turn asked the price of one ("How much is that per bar?", "每瓶多少钱？"): the step ``{last}*N``."""
+    if not context or not any(_ASK_ONE.search(_prepare_light(line)) for line in list(context)[-2:]):
+        return None
+    t = _prepare_light(text)
+    numbers = _NUMBER.findall(t)
+    if len(numbers) != 1 or not _ASK_COST.search(t) or _OTHER_QUANTITY.search(t.replace(numbers[0], " ")):
+        return None
+    unit = next((g for line in list(context)[-2:] if (m := _ASK_ONE.search(_prepare_light(line)))
+                 for g in m.groups() if g), "")
+    after = t[t.find(numbers[0]) + len(numbers[0]):].strip()
+    names_unit = bool(unit) and (after.startswith(unit) or _same_word(after.split(" ")[0] if after else "", unit))
+    if not (names_unit or _REFERS_PRICE.search(t)):
+        return None
+    return text.strip(), f"{{last}}*{numbers[0]}"
+
+
+def _prepare_light(text: str) -> str:
+    return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
+
+
 READERS: list[Callable[[str, date], Reading | None]] = [
     _read_age, _read_interest, _read_travel, _read_stated_rate, _read_tax_tip, _read_change, _read_average, _read_shape, _read_proportion, _read_items,
-    _read_rate_times,
+    _read_rate_times, _read_unit_price,
 ]
 
 

@@ -22,6 +22,9 @@ from autoglm.shared.word_problem import is_follow_up, is_word_problem, numbers_i
     "I was born on 3 May 1994. How old will I be on 1 June 2030?",
     "Membership was 180 in 2025 and 198 in 2026. At the same percentage rise, what will it be next year?",
     "The bus leaves at 07:50 and arrives at 11:05. How many minutes is the ride?",
+    # the price of one of a stated count (no currency written)
+    "A sleeve of 16 crackers is 3.20. How much is that per cracker?",
+    "一包28片的尿布卖96元，每片多少钱？",
 ])
 def test_a_stated_problem_is_claimed(text: str) -> None:
     assert is_word_problem(text)

@@ -198,3 +198,43 @@ def test_labelled_values_average_but_two_labelled_amounts_are_no_list() -> None:
 ])
 def test_interest_with_a_period_or_a_term_in_months(text: str, expected: list[float]) -> None:
     assert results(text) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the price of one of a stated count or measure (fresh sentences, arith4)
+    ("A crate of 20 oranges is 13.00. How much is that per orange?", [0.65]),
+    ("A roll of 8 stamps costs 9.60. What does one stamp cost?", [1.2]),
+    ("Half a dozen muffins cost 7.50. How much is one muffin?", [1.25]),
+    ("一桶5升的油卖79.5元，每升多少钱？", [15.9]),
+    ("一盒巧克力18颗卖54元，每颗多少钱？", [3]),
+])
+def test_the_price_of_one(text: str, expected: list[float]) -> None:
+    assert results(text) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize("text", [
+    "一箱水24瓶卖36元，第二箱半价，买两箱平均每瓶多少钱？",  # a quantity in words the division would ignore
+    "A box of 10 pens is 6.00 and a box of 12 is 7.20. How much is that per pen?",  # which box?
+])
+def test_the_price_of_one_is_not_guessed(text: str) -> None:
+    compiled = compile_problem(normalize(text), TODAY, has_last=False)
+    assert compiled is None or len(compiled.steps) > 1
+
+
+@pytest.mark.parametrize(("first", "text", "expression"), [
+    ("A tin of 25 nails is 3.75. How much is that per nail?", "and what would 40 of them cost?", "{last}*40"),
+    ("一袋10个苹果卖15元，每个多少钱？", "那买6个要多少钱？", "{last}*6"),
+    ("A pack of 4 batteries costs 5.20. How much is one battery?", "ok so 9 batteries at that price?", "{last}*9"),
+])
+def test_n_more_at_the_unit_price_the_last_turn_found(first: str, text: str, expression: str) -> None:
+    from autoglm.services.parser.pipeline import parse_request
+
+    graph = parse_request(text, context=[first, "0.15"])
+    assert [(i.tool, i.entities) for i in graph.intents] == [("calculator", {"expression": expression})]
+
+
+def test_a_price_question_without_a_unit_price_before_is_no_follow_up() -> None:
+    from autoglm.services.parser.reader import more_at_unit_price
+
+    assert more_at_unit_price("and what would 40 of them cost?", ["What's the capital of France?", "Paris"]) is None
+    assert more_at_unit_price("and what would 40 of them cost?", []) is None
