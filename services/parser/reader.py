@@ -539,6 +539,11 @@ def _read_unit_price(t: str, today: date) -> Reading | None:
     """"A box of 36 granola bars is 27.72. How much is that per bar?", "一袋5公斤的大米卖39.5元，每公斤多少钱？": the
     price stated for a count (or a measure) of the asked unit, divided by the count. Exactly two quantities."""
     ask = _ASK_ONE.search(t)
+    if ask:
+        start = max(t.rfind(x, 0, ask.start()) for x in ".。!！;；") + 1
+        ends = [i for i in (t.find(x, ask.end()) for x in ".。!！;；?？") if i >= 0]
+        if not re.search(r"\bhow\s+much\b|\bwhat\b|多少|单价|[?？]", t[start: (min(ends) + 1) if ends else len(t)], re.I):
+            ask = None  # "at 7 CNY per dollar": a rate stated, not the price of one asked
     if not ask or _OTHER_QUANTITY.search(re.sub(r"half\s+a\s+dozen|a\s+pair\s+of", " ", t, flags=re.I)):
         return None
     unit = next((g for g in ask.groups() if g), "")
@@ -589,9 +594,16 @@ def _prepare_light(text: str) -> str:
     return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
 
 
+def _read_bill(t: str, today: date) -> Reading | None:
+    from .bill import read_bill
+
+    got = read_bill(t)
+    return None if got is None else Reading(*got)
+
+
 READERS: list[Callable[[str, date], Reading | None]] = [
     _read_age, _read_interest, _read_travel, _read_stated_rate, _read_tax_tip, _read_change, _read_average, _read_shape, _read_proportion, _read_items,
-    _read_rate_times, _read_unit_price,
+    _read_rate_times, _read_unit_price, _read_bill,
 ]
 
 
