@@ -81,7 +81,7 @@ _NOT_ARITHMETIC = re.compile(
 
 
 # A next turn that asks for a number about the last one's result: "What's that in kilograms?", "那三个人平摊的话每人多少？"
-_QUANTITY_ASK = re.compile(r"\bhow\s+(?:much|many|far|long)\b|\bin\s+(?:[a-z]+\s+)?(?:kilo\w*|grams?|hours?|minutes?|"
+_QUANTITY_ASK = re.compile(r"\bhow\s+(?:much|many|far|long)\b|\bwhat\s+(?:would|will|do|does|did)\b[^.?!]{0,40}?\b(?:cost|come\s+to|pay)\b|\bin\s+(?:[a-z]+\s+)?(?:kilo\w*|grams?|hours?|minutes?|"
                            r"seconds?|days?|weeks?|months?|years?|miles?|km|metres?|meters?|litres?|liters?|euros?|"
                            r"dollars?|yuan|pounds?|percent)\b|多少|几|每人|平均", re.I)
 _REFERS = re.compile(r"\b(?:that|it|this|the result|the total|each)\b|那|这|它|再|还|呢|结果|总", re.I)

@@ -246,7 +246,11 @@ def unaccounted(text: str, intents: list[Intent]) -> list[Unaccounted]:
         if count and count > 1 and using and not any(_has(t, float(count)) for t in using):
             out.append(Unaccounted("scope", m.group(0), steps_with(price)))
     # scope: the others / the rest take a difference
+    left_out = bool(_EXCLUDE.search(text)) and bool(
+        {float(x) for x in re.findall(r"(?<![\d.])\d+(?:\.\d+)?", text)} - {v for t in all_trees for v in _literals(t)} - _FREE)
     for w in _REST.finditer(text):
+        if left_out:
+            break  # "去掉一个最高分…剩下的平均分": the rest is what the average keeps, the values left out
         if not any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) for t in all_trees for n in ast.walk(t)):
             out.append(Unaccounted("scope", w.group(0), frozenset()))
     # scope: a value left out of an average

@@ -115,8 +115,34 @@ _ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6
 _ZH_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
+_SHORT = re.compile(r"how\s+(?:many|much)\s+more\b[^?]{0,40}?\b(?:to\s+(?:reach|hit|make|get\s+to)|for)\s+(?:a\s+|the\s+)?"
+                    + _NUM + r"|how\s+far\s+short\s+of\s+(?:a\s+|the\s+|my\s+)?" + _NUM + r"|(?:距离|离|达到)\s*" + _NUM
+                    + r"[^，。？\d]{0,6}?还差多少|还差多少[^，。？\d]{0,6}?(?:达到|到)\s*" + _NUM, re.I)
+_LEAVE_OUT = re.compile(r"(?:drop(?:ping)?|exclud(?:e|ing)|without|ignor(?:e|ing)|remov(?:e|ing)|discard(?:ing)?|leav(?:e|ing)\s+out)"
+                        r"\s+the\s+(lowest|highest|worst|best)(?:\s+and\s+(?:the\s+)?(lowest|highest|worst|best))?(?:\s+(?:one|1|score|value|mark)\b)?"
+                        r"|(?:去掉|去除|除去)(?:一个)?最(高|低)分?(?:[和与及、]\s*(?:一个)?最(高|低)分?)?", re.I)
+
+
+_OCCASIONS = re.compile(r"\b(?:on|over|across|in|for|from)\s+(?:the\s+)?(?:last\s+|past\s+)?" + _NUM
+                        + r"\s+(?:days?|evenings?|nights?|mornings?|weeks?|months?|games?|tests?|exams?|runs?|matches|"
+                        r"sessions?|rounds?|attempts?|trips?|quizzes)\b|" + _NUM + r"\s*(?:天|次|场|周|个月)", re.I)
+
+
+def _left_out(t: str, values: list[str]) -> tuple[list[str], str] | None:
+    """The values an average keeps when the request drops the highest and/or the lowest: ([kept], label)."""
+    m = _LEAVE_OUT.search(t)
+    if not m:
+        return values, ""
+    kept = list(values)
+    for word in (g for g in m.groups() if g):
+        pick = max if word.lower() in ("highest", "best", "高") else min
+        kept.remove(pick(kept, key=float))
+    return (kept, m.group(0)) if len(kept) >= 1 else None
+
+
 def _read_average(t: str, today: date) -> Reading | None:
-    if not _ASK_AVG.search(t):
+    short = _SHORT.search(t)
+    if not _ASK_AVG.search(t) and not short:
         return None
     m = _LIST.search(t)
     if not m:
@@ -127,6 +153,15 @@ def _read_average(t: str, today: date) -> Reading | None:
         return None  # two labelled numbers ("本金80万，年利率4.1%") are no list of values
     total = "+".join(values)
     count = [n for n in _NUMBER.findall(t[: m.start()]) if float(n) == len(values)][:1]  # "Five loaves weigh …"
+    occasions = _OCCASIONS.search(t, m.end())
+    if not count and occasions and float(occasions.group(1)) == len(values):
+        count = [occasions.group(1)]  # "34, 41, 28 and 37 pages on 4 evenings": the count of the values, after them
+    if short:
+        target = next(g for g in short.groups() if g)
+        count = [n for n in count if n != target]
+        steps = [(m.group(0), f"({total})/{len(values)}")] if _ASK_AVG.search(t) else []
+        steps.append((short.group(0), f"{target}-({total})"))
+        return Reading(steps, [*values, *count, target])
     need = _NEED.search(t)
     if need:
         nth = need.group(1) or need.group(4)
@@ -136,6 +171,13 @@ def _read_average(t: str, today: date) -> Reading | None:
             return None
         used = [*values, *count, target] + ([nth] if nth and nth.isdigit() else [])
         return Reading([(m.group(0), f"{target}*{n}-({total})")], used)
+    kept = _left_out(t, values)
+    if kept is None:
+        return None
+    if kept[1]:  # "去掉一个最高分和一个最低分": the average of the values kept, the ones left out named
+        steps = [(f"{m.group(0)}; {kept[1]}", f"({'+'.join(kept[0])})/{len(kept[0])}")]
+        one = ["1"] if re.search(r"(?<![\d.])1(?![\d.])", kept[1]) else []  # "the lowest 1" ("one", read as a digit)
+        return Reading(steps, [*values, *count, *one])
     steps = [(m.group(0), f"({total})/{len(values)}")]
     used = [*values, *count]
     for a in _ABOVE.finditer(t):
@@ -594,6 +636,62 @@ def _prepare_light(text: str) -> str:
     return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
 
 
+# ------------------------------------------------------------------ a share of the rest
+
+_EN_PART = {"half": "1/2", "a half": "1/2", "one half": "1/2", "a third": "1/3", "one third": "1/3", "two thirds": "2/3",
+            "a quarter": "1/4", "one quarter": "1/4", "three quarters": "3/4", "a fifth": "1/5", "one fifth": "1/5",
+            "two fifths": "2/5", "three fifths": "3/5", "four fifths": "4/5", "a sixth": "1/6", "one sixth": "1/6",
+            "a tenth": "1/10", "one tenth": "1/10"}
+_ZH_NUM = "一二两三四五六七八九十"
+_FRACTION = re.compile(r"(?<![\d./])(\d+)\s*/\s*(\d+)(?![\d/])|(?<![\d.])(\d+(?:\.\d+)?)\s*%|百分之\s*(\d+(?:\.\d+)?)"
+                       r"|([" + _ZH_NUM + r"])分之([" + _ZH_NUM + r"])|(一半)|\b(" + "|".join(sorted(_EN_PART, key=len, reverse=True))
+                       + r")\b", re.I)
+_REST_OF = re.compile(r"\bthe\s+(?:others|rest|remaining|remainder)\b|\bof\s+those\s+left\b|其余|剩下的?|剩余的?|余下的?|其他的?", re.I)
+_ASK_LEFT = re.compile(r"\bleft\b|\bremain|\bneither\b|\bnone\s+of\b|\bnot\b|剩|都不|没有", re.I)
+
+
+def _part(m: re.Match[str]) -> tuple[str, list[str]]:
+    """A fraction as an expression and the digits it states: 3/8, 25%, 百分之20, 五分之二, a quarter, 一半."""
+    if m.group(1):
+        return f"{m.group(1)}/{m.group(2)}", [m.group(1), m.group(2)]
+    if m.group(3) or m.group(4):
+        v = m.group(3) or m.group(4)
+        return f"{v}/100", [v]
+    if m.group(5):
+        return f"{_ZH_DIGIT.get(m.group(6), 2)}/{_ZH_DIGIT[m.group(5)]}", []
+    if m.group(7):
+        return "1/2", []
+    return _EN_PART[re.sub(r"\s+", " ", m.group(8).lower())], []
+
+
+def _read_rest_share(t: str, today: date) -> Reading | None:
+    """"Of 40 guests, 1/4 are vegetarian and half of the others want fish": a share of the whole, then a share of
+    the rest: (40-40*1/4)*1/2; "how many are left" asks what neither share holds."""
+    rest = _REST_OF.search(t)
+    if not rest:
+        return None
+    parts = list(_FRACTION.finditer(t))
+    if len(parts) != 2 or not parts[0].end() <= rest.start() + 40 or parts[1].start() < parts[0].end():
+        return None
+    if not (parts[1].start() - 40 <= rest.start() <= parts[1].end() + 40):
+        return None
+    blanked = t
+    for m in reversed(parts):
+        blanked = blanked[: m.start()] + " " * (m.end() - m.start()) + blanked[m.end():]
+    totals = _NUMBER.findall(blanked)
+    if len(totals) != 1:
+        return None
+    n = totals[0]
+    (f1, u1), (f2, u2) = _part(parts[0]), _part(parts[1])
+    first = f"{n}-{n}*{f1}"
+    asks = [q for q in re.split(r"[?？]", t) if _QUESTION.search(q)]
+    if asks and _ASK_LEFT.search(asks[-1]):
+        expr = f"({first})-({first})*{f2}"
+    else:
+        expr = f"({first})*{f2}"
+    return Reading([(t.strip(), expr)], [n, *u1, *u2])
+
+
 def _read_bill(t: str, today: date) -> Reading | None:
     from .bill import read_bill
 
@@ -603,7 +701,7 @@ def _read_bill(t: str, today: date) -> Reading | None:
 
 READERS: list[Callable[[str, date], Reading | None]] = [
     _read_age, _read_interest, _read_travel, _read_stated_rate, _read_tax_tip, _read_change, _read_average, _read_shape, _read_proportion, _read_items,
-    _read_rate_times, _read_unit_price, _read_bill,
+    _read_rate_times, _read_unit_price, _read_rest_share, _read_bill,
 ]
 
 

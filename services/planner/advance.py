@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from autoglm.shared.events import IntentGraph, StepCompleted, StepKind, StepStatus, TaskCompleted, TaskStatus
 from autoglm.shared.safety import Guard, OutputVerdict
+from autoglm.shared.word_problem import is_follow_up
 
 from .build import add_remember_steps, build_execution, parse_step
 from .compose import guarded_result
@@ -117,11 +118,21 @@ def mark_published(state: TaskState, now: float) -> None:
 
 
 def needs_reparse(state: TaskState) -> bool:
-    """Referents and answers to a clarifying question need the session's turns."""
+    """Referents and answers to a clarifying question need the session's turns; so does a number asked about
+    the previous turn's exact result ("ok so what would 50 bars cost at that price", "那买10瓶要多少钱？"), which
+    the parser reads as N times that result only when it sees the turn that priced one."""
     if state.reparsed or not state.turns:
         return False
     previous = state.turns[-1]
-    return bool(state.graph.clarification) or previous.get("status") == TaskStatus.NEEDS_CLARIFICATION.value
+    if bool(state.graph.clarification) or previous.get("status") == TaskStatus.NEEDS_CLARIFICATION.value:
+        return True
+    return _computed(previous) and is_follow_up(state.request.text) and not any(
+        "{last}" in str(v) for i in state.graph.intents for v in i.entities.values())
+
+
+def _computed(turn: dict) -> bool:
+    """The turn's answer holds an exact result (a calculator or conversion step that completed)."""
+    return any(i.get("tool") in ("calculator", "convert_units") and "result" in i for i in turn.get("intents") or [])
 
 
 # ------------------------------------------------------------------ the clock

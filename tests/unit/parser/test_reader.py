@@ -238,3 +238,20 @@ def test_a_price_question_without_a_unit_price_before_is_no_follow_up() -> None:
 
     assert more_at_unit_price("and what would 40 of them cost?", ["What's the capital of France?", "Paris"]) is None
     assert more_at_unit_price("and what would 40 of them cost?", []) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a share of the whole, then a share of the rest (fresh sentences, arith4)
+    ("A library has 600 books; 1/5 are novels and a third of the others are textbooks. How many textbooks?", [160]),
+    ("Of 90 runners, 40% finished under an hour and half of the rest walked the last lap. How many walked it?", [27]),
+    ("果园有240棵树，四分之一是苹果树，其余的树中三分之二是梨树，梨树有多少棵？", [120]),
+    ("A jar holds 48 sweets; a quarter are eaten and a third of the remaining ones are given away. How many are left?",
+     [24]),
+    # averages: the count after the values, values left out, a shortfall to a target
+    ("I swam 1.2, 1.5, 0.9 and 1.4 km on 4 mornings. What is my average swim?", [1.25]),
+    ("Judges gave 7.5, 8.0, 9.5, 6.0 and 8.5. Excluding the highest and the lowest, what is the mean?", [8.0]),
+    ("七位评委打分85、90、78、92、88、95、80，去掉一个最高分和一个最低分后平均多少？", [87]),
+    ("Donations so far: 120, 85 and 60. How much more do we need to reach 500?", [235]),
+])
+def test_shares_of_the_rest_and_averages_with_a_qualifier(text: str, expected: list[float]) -> None:
+    assert results(text) == pytest.approx(expected, abs=0.01)

@@ -220,6 +220,19 @@ def test_reparse_when_previous_turn_asked_a_question() -> None:
     assert pending_request(state) == "查一下天气"
 
 
+def test_reparse_a_number_asked_about_the_last_exact_result() -> None:
+    # parsed alone, "ok so what would 12 mugs cost at that price" is no sum; with the turn that priced one mug it is
+    request = "ok so what would 12 mugs cost at that price"
+    state = state_for(IntentGraph(language="en", intents=[Intent(id="i1", type=IntentType.QUESTION_ANSWERING, text=request)]))
+    state.request = state.request.model_copy(update={"text": request})
+    priced = {"request": "A set of 6 mugs is 21. How much is that per mug?", "answer": "21/6 = 3.5", "status": "completed",
+              "intents": [{"id": "i1", "tool": "calculator", "entities": {"expression": "21/6"}, "result": 3.5}]}
+    state.turns = [priced]
+    assert needs_reparse(state)
+    state.turns = [{**priced, "intents": [{"id": "i1", "tool": None, "entities": {}}]}]  # nothing exact before
+    assert not needs_reparse(state)
+
+
 def test_state_round_trips_through_a_checkpoint() -> None:
     state = state_for(weather_then_copy())
     run_recall(state)
