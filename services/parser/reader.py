@@ -275,10 +275,27 @@ _PER_AREA = re.compile(r"[$¥€£]?" + _NUM + r"\s*(?:dollars?|yuan|元)?\s*(?:
                        r"|每平方米\s*" + _NUM + r"\s*元", re.I)
 
 
+_ASK_LITRES = re.compile(r"(?:多少|几)\s*(升|毫升)|how\s+many\s+(litres?|liters?|millilitres?|milliliters?|ml)\b|"
+                         r"\bin\s+(litres?|liters?)\b", re.I)
+# cubic length unit -> litres
+_TO_LITRES = {"cm": "/1000", "厘米": "/1000", "centimetre": "/1000", "centimeter": "/1000", "mm": "/1000000",
+              "毫米": "/1000000", "m": "*1000", "米": "*1000", "metre": "*1000", "meter": "*1000", "分米": ""}
+
+
 def _read_shape(t: str, today: date) -> Reading | None:
     m = _BOX.search(t)
-    if m and _VOLUME.search(t):
+    if m and (_VOLUME.search(t) or _ASK_LITRES.search(t)):
         a, b, c = [g for g in m.groups() if g]
+        litres = _ASK_LITRES.search(t)
+        if litres:  # "能装多少升水": the volume in the unit asked, from the unit of the lengths
+            units = {u.lower().rstrip("s") for u in re.findall(r"(?<=\d)\s*(厘米|毫米|分米|米|cm|mm|m|centimet(?:re|er)s?|"
+                                                                r"met(?:re|er)s?)", m.group(0), re.I)}
+            factor = _TO_LITRES.get(next(iter(units)), None) if len(units) == 1 else None
+            if factor is None:
+                return None
+            small = (litres.group(1) or litres.group(2) or "").lower().startswith(("毫", "mil", "ml"))
+            factor = f"{factor}*1000" if small else factor
+            return Reading([(m.group(0), f"{a}*{b}*{c}{factor}")], [a, b, c])
         return Reading([(m.group(0), f"{a}*{b}*{c}")], [a, b, c])
     m = _RECT.search(t) or _BY.search(t)
     if m:

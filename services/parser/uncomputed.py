@@ -105,7 +105,7 @@ def account_qualifiers(graph: IntentGraph, text: str, has_context: bool = True) 
     exact = [i for i in graph.intents if is_exact(i, has_context) and not i.entities.get(UNCOMPUTED)]
     issues = unaccounted(text, exact) if exact else []
     if not issues:
-        return graph
+        return _every_question_answered(graph, text, exact)
     bad = {s for u in issues for s in u.steps} or {i.id for i in exact}
     if any(not u.steps for u in issues):
         bad |= {i.id for i in exact}
@@ -128,3 +128,18 @@ def account_qualifiers(graph: IntentGraph, text: str, has_context: bool = True) 
                           text="; ".join(dict.fromkeys(t.strip() for t in left if t.strip())),
                           entities={UNCOMPUTED: True}, confidence=0.9, source="rule"))
     return graph.model_copy(update={"intents": intents, "clarification": None})
+
+
+_QUESTION_END = re.compile(r"[^?？]+[?？]")
+
+
+def _every_question_answered(graph: IntentGraph, text: str, exact: list[Intent]) -> IntentGraph:
+    """A graph of exact steps only, for a request that asks more questions for a number than it has steps ("2斤是多少克？
+    换算成盎司又是多少？" read as one conversion): the last question is named as not computed, not dropped."""
+    asked = [q.group(0).strip() for q in _QUESTION_END.finditer(text) if asks_quantity(q.group(0))]
+    if not exact or len(exact) != len(graph.intents) or len(asked) <= len(exact):
+        return graph
+    intents = [*graph.intents, Intent(id=f"i{len(graph.intents) + 1}", type=IntentType.CALCULATION, tool=None,
+                                      text=asked[-1].rstrip("?？"), entities={UNCOMPUTED: True}, confidence=0.9,
+                                      source="rule")]
+    return graph.model_copy(update={"intents": intents})

@@ -99,3 +99,14 @@ def test_the_steps_that_ignore_a_qualifier_become_the_uncomputed_part() -> None:
     assert [i.tool for i in honest.intents] == ["convert_units", None]
     assert honest.intents[0].entities["value"] == "38"
     assert honest.intents[-1].entities == {"uncomputed": True}
+
+
+@pytest.mark.parametrize(("text", "steps"), [
+    ("3斤是多少克？换算成盎司又是多少（1盎司按28.35克算）？", ["convert:3"]),
+    ("What is 40% of 250? And how much is that per week over 4 weeks?", ["250*40/100"]),
+])
+def test_a_question_with_no_step_is_named_not_dropped(text: str, steps: list[str]) -> None:
+    graph = IntentGraph(language="en", intents=_steps(*steps))
+    honest = account_qualifiers(graph, text)
+    assert len(honest.intents) == len(steps) + 1
+    assert honest.intents[-1].entities == {"uncomputed": True}

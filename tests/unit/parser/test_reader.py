@@ -255,3 +255,13 @@ def test_a_price_question_without_a_unit_price_before_is_no_follow_up() -> None:
 ])
 def test_shares_of_the_rest_and_averages_with_a_qualifier(text: str, expected: list[float]) -> None:
     assert results(text) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a volume asked in litres, from the unit of the lengths (fresh sentences, arith4)
+    ("An aquarium is 50 cm by 25 cm by 30 cm. How many litres does it hold?", [37.5]),
+    ("一个水箱长1.2米、宽0.5米、高0.8米，能装多少升水？", [480]),
+    ("长60厘米、宽40厘米、高50厘米的箱子，容积是多少毫升？", [120000]),
+])
+def test_a_volume_in_the_unit_asked(text: str, expected: list[float]) -> None:
+    assert results(text) == pytest.approx(expected, abs=0.01)
