@@ -19,7 +19,7 @@ from .policy import PII_TYPES, PiiType
 _EMAIL_RE = re.compile(r"(?<![A-Za-z0-9_.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}(?![A-Za-z0-9_-])")
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
 # 13-19 digits, unbroken or in groups of 3-6 split by single spaces or hyphens.
-_CARD_RE = re.compile(r"(?<![A-Za-z0-9_*-])(?:\d{13,19}|\d{4,6}(?:[ -]\d{3,6}){2,4})(?![\d*]|-\d)")
+_CARD_RE = re.compile(r"(?<![A-Za-z0-9_*-])(?<!\d\.)(?:\d{13,19}|\d{4,6}(?:[ -]\d{3,6}){2,4})(?![\d*]|-\d|\.\d)")
 _PHONE_RES = (
     # Chinese mobile, with or without +86, bare or grouped 3-4-4.
     re.compile(r"(?<![A-Za-z0-9_*])(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:\d{8}|[ -]\d{4}[ -]\d{4})(?![\d*])"),

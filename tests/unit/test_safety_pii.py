@@ -71,3 +71,12 @@ def test_recognised_and_masked(text: str, kind: str, value: str) -> None:
 def test_lookalike_numbers_are_left_alone(text: str) -> None:
     assert find_pii(text) == []
     assert mask_pii(text)[0] == text
+
+
+def test_the_digits_of_a_decimal_number_are_no_card() -> None:
+    # a calculator result: 13 digits after the point that pass the Luhn check are its fraction, not a card number
+    from autoglm.shared.safety.pii import find_pii
+
+    assert find_pii("3000*(1+6/100/12)^(2*12) = 3381.4793286161753") == []
+    assert find_pii("ratio 4793286161753.25") == []
+    assert [p.type for p in find_pii("card 4111 1111 1111 1111 on file")] == ["bank_card"]
