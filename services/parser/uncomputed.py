@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from autoglm.shared.events import Intent, IntentGraph, IntentType
-from autoglm.shared.word_problem import UNCOMPUTED, asks_quantity, numbers_in
+from autoglm.shared.word_problem import MAX_CHARS, UNCOMPUTED, asks_quantity, numbers_in
 
 __all__ = ["UNCOMPUTED", "account_qualifiers", "honest_graph", "is_exact"]
 
@@ -102,6 +102,8 @@ def account_qualifiers(graph: IntentGraph, text: str, has_context: bool = True) 
     exact step with a wrong number. Unchanged when every qualifier is accounted for."""
     from .qualifiers import unaccounted
 
+    if len(text) > MAX_CHARS:
+        return graph  # longer requests carry content, never a word problem only (and the checks stay linear)
     exact = [i for i in graph.intents if is_exact(i, has_context) and not i.entities.get(UNCOMPUTED)]
     issues = unaccounted(text, exact) if exact else []
     if not issues:
@@ -130,13 +132,10 @@ def account_qualifiers(graph: IntentGraph, text: str, has_context: bool = True) 
     return graph.model_copy(update={"intents": intents, "clarification": None})
 
 
-_QUESTION_END = re.compile(r"[^?？]+[?？]")
-
-
 def _every_question_answered(graph: IntentGraph, text: str, exact: list[Intent]) -> IntentGraph:
     """A graph of exact steps only, for a request that asks more questions for a number than it has steps ("2斤是多少克？
     换算成盎司又是多少？" read as one conversion): the last question is named as not computed, not dropped."""
-    asked = [q.group(0).strip() for q in _QUESTION_END.finditer(text) if asks_quantity(q.group(0))]
+    asked = [q.strip() for q in re.split(r"(?<=[?？])", text) if q.strip().endswith(("?", "？")) and asks_quantity(q)]
     if not exact or len(exact) != len(graph.intents) or len(asked) <= len(exact):
         return graph
     intents = [*graph.intents, Intent(id=f"i{len(graph.intents) + 1}", type=IntentType.CALCULATION, tool=None,
