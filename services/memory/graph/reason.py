@@ -21,7 +21,6 @@ document it came from; the answer text repeats those sentences verbatim.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -147,9 +146,6 @@ class ReasonConfig:
     cover_weight: float = 0.6
     against_cost: float = 0.3
     idle_cost: float = 0.0
-    # "X —supplier→ M ←supplier— Y → …" walks from X to a sibling Y that shares M: what follows is Y's,
-    # not X's (the producer of another game of the same studio); off unless asked for
-    sibling_walks: bool = False
 
 
 # ------------------------------------------------------------------ linking
@@ -190,12 +186,12 @@ def link(g: TenantGraph, question: str, qvec: np.ndarray | None, encoder: Encode
     if spans and encoder is not None and g.surface_vecs is not None and len(g.surface_vecs):
         vecs = encoder.encode([text for text, _, _ in spans])
         sims = vecs @ g.surface_vecs.T
-        for (text, start, end), row in zip(spans, sims, strict=True):
+        for (_, start, end), row in zip(spans, sims, strict=True):
             for j in np.argsort(-row)[:3]:
                 if row[j] < cfg.link_min:
                     break
                 nid = int(g.surface_node[j])
-                if nid not in seeds and not lookalike(text, g.nodes[nid].names):
+                if nid not in seeds:
                     seeds[nid] = Seed(nid, 0.9 * float(row[j]), start, end)
     if not seeds and qvec is not None and g.sentence_vecs is not None and len(g.sentence_vecs):
         sims = g.sentence_vecs @ qvec
@@ -204,24 +200,6 @@ def link(g: TenantGraph, question: str, qvec: np.ndarray | None, encoder: Encode
                 if not g.nodes[nid].is_value:
                     seeds.setdefault(nid, Seed(nid, 0.5 * float(sims[si]), -1, -1))
     return sorted(seeds.values(), key=lambda s: (s.start, -s.weight))
-
-
-def _fold(text: str) -> str:
-    """A name's key with accents dropped ("Tomás" = "Tomas")."""
-    return "".join(c for c in unicodedata.normalize("NFKD", name_key(text)) if not unicodedata.combining(c))
-
-
-def lookalike(phrase: str, names: Sequence[str]) -> bool:
-    """A node the encoder finds for a phrase is another thing when its names in the phrase's own script
-    neither hold the phrase nor are held by it: "Lakeshore Lab" is no "Lakeside Lab", 金禾米醋 no
-    金禾糯米酒, "Ruihua East Hospital" no "Ruihe East Hospital". The encoder links across scripts
-    ("packaging film" = 包装膜) and to a longer or shorter form of the same name ("Zhangzhou" =
-    "Zhangzhou Plant"); a near name in the same script is the distractor it cannot tell apart."""
-    p = _fold(phrase)
-    same = [_fold(n) for n in names if is_cjk(n) == is_cjk(phrase)]
-    if not p or not same:
-        return False
-    return not any(n and (p in n or n in p) for n in same)
 
 
 # ------------------------------------------------------------------ relevance and PageRank
@@ -258,10 +236,6 @@ class _Arrays:
         self.directed = np.array([e.relation in _DIRECTED for e in g.edges], dtype=bool)
         self.tails = np.array([e.tail for e in g.edges], dtype=np.int64)
         self.heads = np.array([e.head for e in g.edges], dtype=np.int64)
-        relation_ids: dict[str, int] = {}
-        # plain lists for the path search's inner loop (indexing a numpy array per step costs more)
-        self.relation = [relation_ids.setdefault(e.relation.lower(), len(relation_ids)) for e in g.edges]
-        self.tail_of = [e.tail for e in g.edges]
 
 
 def arrays(g: TenantGraph) -> _Arrays:
@@ -379,13 +353,9 @@ def paths_from(
             v = p.nodes[-1]
             if depth > 1 and a.is_value[v]:
                 continue
-            into = p.edges[-1] if p.edges and a.tail_of[p.edges[-1]] == v else None
             for eid, u in a.other[v]:
                 if u in p.nodes:
                     continue
-                if (into is not None and not cfg.sibling_walks and a.tail_of[eid] == v
-                        and a.relation[eid] == a.relation[into]):
-                    continue  # X —r→ v ←r— u: u is X's sibling, not a step of X's chain
                 hit = cues & a.bags[eid] if cues else frozenset()
                 against = p.against + (cfg.against_cost if a.directed[eid] and v == a.tails[eid] and hit else 0.0)
                 covered = p.covered | hit if hit else p.covered
