@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from .drafts import _EN_YOUR
+
 CAN_DO_ZH = ("查询天气", "查询时间和日期", "查询订单和业务数据", "在知识库里查找答案", "计算", "读取网页", "写文案和邮件",
              "写代码", "翻译", "总结", "回答问题")
 CAN_DO_EN = ("look up the weather", "tell the time and date", "query orders and business data",
@@ -115,9 +117,9 @@ _EN_SAY = re.compile(r"^(?::\s*|(?:and\s+)?(?:saying|to say|say|(?:to\s+)?tell(?
                      r"|(?:to\s+)?let(?:ting)? (?:him|her|them) know)\s*(?:that\s+)?|that\s+)", re.I)
 _EN_ASK = re.compile(r"^(?:and\s+)?(?:asking|to ask|ask)\s+(?:(?:him|her|them)\s+)?(?:if\s+|whether\s+)?", re.I)
 _EN_WH = re.compile(r"(?:when|what|where|who|how|why)\b", re.I)
-_EN_YOU = {"he": "you", "she": "you", "they": "you", "him": "you", "her": "your", "them": "you", "his": "your",
-           "their": "your", "himself": "yourself", "herself": "yourself", "themselves": "yourselves", "is": "are",
-           "was": "were", "has": "have", "he's": "you're", "she's": "you're", "they're": "you're"}
+# the drafts' third-to-second-person words, and those a message's body also needs (objects, contractions)
+_EN_YOU = {**_EN_YOUR, "him": "you", "them": "you", "themselves": "yourselves", "he's": "you're", "she's": "you're",
+           "they're": "you're"}
 
 
 def _en_you(body: str) -> str:

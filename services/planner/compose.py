@@ -187,17 +187,23 @@ def _written_without_the_model(state: TaskState, step: PlanStep, zh: bool) -> A.
     if (step.status is not StepStatus.FAILED or step.kind is not StepKind.GENERATE
             or step.task_type != "creative_writing"):
         return None
-    inputs = [d for d in map(state.step, step.depends_on) if d is not None]
-    if any(d.status is not StepStatus.COMPLETED for d in inputs):
+    if any(d is not None and d.status is not StepStatus.COMPLETED for d in map(state.step, step.depends_on)):
         return None
-    forecast = next((d.output for d in inputs if d.name == "weather" and d.output.get("days")), None)
-    results = [r for r in (exact_text(d, zh) or _row_text(d, zh) for d in inputs if d.name != "weather") if r]
-    part = A.writing_answer("", str(step.arguments.get("text") or state.request.text), output_language(state, step),
-                            zh, forecast=forecast, results=results, trusted=[])
+    part = _writing(state, step, zh, "", trusted=[])
     if part.failed:
         return None
     part.note = f"the model step failed ({step.error or step.status.value}): a plain draft instead"
     return part
+
+
+def _writing(state: TaskState, step: PlanStep, zh: bool, text: str, trusted: list[str] | None) -> A.Part:
+    """A writing step's part (``answers.writing_answer``): ``text`` held to the forecast and exact results its
+    completed inputs give, else their plain draft."""
+    inputs = [d for d in map(state.step, step.depends_on) if d is not None and d.status is StepStatus.COMPLETED]
+    forecast = next((d.output for d in inputs if d.name == "weather" and d.output.get("days")), None)
+    results = [r for r in (exact_text(d, zh) or _row_text(d, zh) for d in inputs if d.name != "weather") if r]
+    return A.writing_answer(text, str(step.arguments.get("text") or state.request.text), output_language(state, step),
+                            zh, forecast=forecast, results=results, trusted=trusted)
 
 
 def tool_texts(state: TaskState) -> list[str]:
@@ -340,12 +346,7 @@ def _render_output(state: TaskState, step: PlanStep, zh: bool) -> A.Part:
         return A.summary_answer(step.text, str(step.arguments.get("text") or state.request.text), source,
                                 str(entities.get("target_language") or state.graph.language or "") or None)
     if step.kind is StepKind.GENERATE and step.task_type == "creative_writing":
-        inputs = [d for d in map(state.step, step.depends_on) if d is not None and d.status is StepStatus.COMPLETED]
-        forecast = next((d.output for d in inputs if d.name == "weather" and d.output.get("days")), None)
-        results = [r for r in (exact_text(d, zh) or _row_text(d, zh) for d in inputs if d.name != "weather") if r]
-        return A.writing_answer(step.text, str(step.arguments.get("text") or state.request.text),
-                                output_language(state, step), zh, forecast=forecast, results=results,
-                                trusted=trusted_languages(step))
+        return _writing(state, step, zh, step.text, trusted=trusted_languages(step))
     if step.kind is StepKind.GENERATE and step.task_type == "translation":
         entities = step.arguments.get("entities") or {}
         target = str(entities.get("target_language") or "") or None
